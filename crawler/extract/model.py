@@ -1,0 +1,56 @@
+"""The records extraction returns: an article (or a page that is not one) and its typed links."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+# Link kinds kept in the store's `links` table.
+STORED_LINK_KINDS = ("previous", "next", "related", "recent", "body", "listing")
+# Links of the site's chrome (menus, sidebars, footers, pagination): followed by the spider, not stored.
+NAV = "nav"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One `<a href>` of a page, resolved against the page's base URL, fragment dropped."""
+
+    url: str
+    kind: str
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Article:
+    """A clean record of one page. `is_article` is False for listings, home pages and errors.
+
+    Dates are ISO 8601 strings; `body` is plain text with paragraphs separated by a blank line.
+    """
+
+    url: str
+    is_article: bool = False
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    agency: str | None = None
+    lead: str | None = None
+    body: str = ""
+    body_html: str = ""
+    top_image: str | None = None
+    canonical_url: str | None = None
+    links: list[Link] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the clean content (title and body, whitespace-normalised): what marks an edit."""
+        text = " ".join((self.title or "").split()) + "\n" + " ".join(self.body.split())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
