@@ -1,0 +1,173 @@
+"""Downloader middleware that records every request and raw response in the WARC archive."""
+
+from __future__ import annotations
+
+import http
+import io
+import json
+import platform
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, Response
+from scrapy.utils.httpobj import urlparse_cached
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+
+from archive.writer import RecordLocation, WarcFileWriter
+from crawler import __version__
+
+# Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
+capture_recorded = object()
+
+# Settings worth knowing when reading the archive later; they go into each warcinfo record.
+RECORDED_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "DEPTH_LIMIT",
+    "CLOSESPIDER_PAGECOUNT",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAXSIZE",
+)
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy headers as (name, value) pairs, one pair per value, so repeated headers all survive."""
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+def warcinfo(crawler: Crawler) -> dict[str, Any]:
+    """The fields of the warcinfo record that opens each WARC file."""
+    settings = crawler.settings
+    spider = crawler.spider
+    return {
+        "software": f"journal-crawler/{__version__} "
+        f"(Scrapy {scrapy.__version__}, warcio {version('warcio')})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "operator": settings.get("WARC_OPERATOR"),
+        "hostname": platform.node(),
+        "http-header-user-agent": settings.get("USER_AGENT"),
+        "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+        "isPartOf": getattr(spider, "start_url", None),
+        "crawl-settings": json.dumps(
+            {name: settings.get(name) for name in RECORDED_SETTINGS}, sort_keys=True
+        ),
+    }
+
+
+class WarcArchiveMiddleware:
+    """Write a `request` and a `response` record for each download, as the server sent it.
+
+    Placed next to the downloader (order 950), so it sees each redirect hop and the body before
+    HttpCompressionMiddleware decompresses it. The record's location goes into `request.meta["capture"]`
+    and out through the `capture_recorded` signal.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.directory = Path(settings.get("JCRAWL_ARCHIVE")) / "warc"
+        self.writer: WarcFileWriter | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
+        return cls(crawler)
+
+    def _writer(self) -> WarcFileWriter:
+        if self.writer is None:  # created lazily: the spider (and its start URL) exists by now
+            settings = self.crawler.settings
+            self.writer = WarcFileWriter(
+                self.directory,
+                settings.get("WARC_PREFIX"),
+                settings.getint("WARC_MAX_SIZE"),
+                warcinfo(self.crawler),
+            )
+        return self.writer
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location, response_record = self.write_exchange(request, response)
+        headers = response.headers
+        capture = {
+            "url": response.url,
+            "fetched_at": response_record.rec_headers.get_header("WARC-Date"),
+            "status": response.status,
+            "content_type": _header(headers, b"Content-Type"),
+            "warc_file": location.file,
+            "warc_offset": location.offset,
+            "warc_length": location.length,
+            "payload_digest": response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            "etag": _header(headers, b"ETag"),
+            "last_modified": _header(headers, b"Last-Modified"),
+        }
+        request.meta["capture"] = capture
+        self.crawler.signals.send_catch_log(signal=capture_recorded, capture=capture)
+        return response
+
+    def write_exchange(self, request: Request, response: Response) -> tuple[RecordLocation, ArcWarcRecord]:
+        """Write the response record, then the request record pointing at it."""
+        writer = self._writer()
+        builder = writer.builder
+        parts = urlparse_cached(request)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # Scrapy hands over the body de-chunked, so a Transfer-Encoding header would misdescribe it.
+        response_headers = [
+            (k, v) for k, v in header_pairs(response.headers) if k.lower() != "transfer-encoding"
+        ]
+        try:
+            reason = http.HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
+        response_record = builder.create_warc_record(
+            response.url,
+            "response",
+            payload=io.BytesIO(response.body),
+            length=len(response.body),
+            warc_headers_dict=extra,
+            http_headers=StatusAndHeaders(
+                f"{response.status} {reason}".strip(),
+                response_headers,
+                protocol=response.protocol or "HTTP/1.1",
+            ),
+        )
+        request_record = builder.create_warc_record(
+            response.url,
+            "request",
+            payload=io.BytesIO(request.body),
+            length=len(request.body),
+            warc_headers_dict={
+                "WARC-Date": response_record.rec_headers.get_header("WARC-Date"),
+                "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
+            },
+            http_headers=StatusAndHeaders(
+                f"{request.method} {target} HTTP/1.1",
+                [("Host", parts.netloc), *header_pairs(request.headers)],
+                is_http_request=True,
+            ),
+        )
+        location = writer.write(response_record)
+        writer.write(request_record)
+        return location, response_record
+
+    def spider_closed(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _header(headers: Headers, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value is not None else None

@@ -1,0 +1,41 @@
+"""`jcrawl`: the command line. Each command module registers its subcommand; all take --archive."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from crawler import __version__
+from crawler.cli import crawl, extract, query
+from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, archive_option
+
+COMMAND_MODULES = (crawl, query, extract)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jcrawl", description="Crawl online journals into a WARC archive and a searchable article store."
+    )
+    parser.add_argument("--version", action="version", version=f"jcrawl {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = archive_option()
+    for module in COMMAND_MODULES:
+        module.register(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or EXIT_OK)
+    except UsageError as exc:
+        parser.exit(EXIT_USAGE, f"jcrawl {args.command}: error: {exc}\n")
+    except KeyboardInterrupt:
+        print("jcrawl: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

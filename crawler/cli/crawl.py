@@ -1,0 +1,102 @@
+"""`jcrawl crawl URL` and `jcrawl demo`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from crawler.cli.common import EXIT_FETCH_ERRORS, EXIT_OK, UsageError, open_store
+from crawler.crawl import CrawlOptions, CrawlResult, configure_logging, run_crawl
+from crawler.urls import normalize_url
+
+DEMO_QUERY = "phosphate"
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    crawl = commands.add_parser(
+        "crawl", parents=[common], help="crawl a journal from a home page, section page, feed or sitemap"
+    )
+    crawl.add_argument("url", help="start URL (http or https)")
+    crawl.add_argument("--max-pages", type=_positive, metavar="N", help="stop after N responses")
+    crawl.add_argument(
+        "--max-depth", type=_positive, metavar="N", help="follow links at most N hops from the start"
+    )
+    crawl.add_argument(
+        "--concurrency", type=_positive, metavar="N", help="requests in flight at once (default 16)"
+    )
+    crawl.add_argument("--quiet", action="store_true", help="print only the summary")
+    crawl.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="override a Scrapy setting"
+    )
+    crawl.set_defaults(run=run_crawl_command)
+
+    demo = commands.add_parser(
+        "demo", parents=[common], help="serve the bundled sample journal on 127.0.0.1 and crawl it"
+    )
+    demo.add_argument(
+        "--articles", type=_positive, default=60, metavar="N", help="articles in the sample site"
+    )
+    demo.set_defaults(run=run_demo)
+
+
+def run_crawl_command(args: argparse.Namespace) -> int:
+    if normalize_url(args.url) is None:
+        raise UsageError(f"not an http(s) URL: {args.url!r}")
+    settings = {}
+    for pair in args.set:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s takes NAME=VALUE, got {pair!r}")
+        settings[name] = value
+    options = CrawlOptions(
+        args.url,
+        args.archive,
+        max_pages=args.max_pages,
+        max_depth=args.max_depth,
+        concurrency=args.concurrency,
+        settings=settings,
+    )
+    result = _crawl(options, quiet=args.quiet)
+    return EXIT_FETCH_ERRORS if result.fetch_errors else EXIT_OK
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from crawler.demo.server import start_demo_site
+
+    with (
+        tempfile.TemporaryDirectory(prefix="jcrawl-demo-") as tmp,
+        start_demo_site(Path(tmp), articles=args.articles) as server,
+    ):
+        print(f"Serving the sample journal at {server.url}", flush=True)
+        _crawl(CrawlOptions(server.url, args.archive), quiet=False)
+    store = open_store(args.archive)
+    try:
+        hits = store.search(DEMO_QUERY, limit=3)
+    finally:
+        store.close()
+    print(f"\nSample search: jcrawl search {DEMO_QUERY} --archive {args.archive}")
+    for hit in hits:
+        print(f"  [{hit['id']}] {hit['title']}\n      {hit['snippet']}")
+    return EXIT_OK if hits else EXIT_FETCH_ERRORS
+
+
+def _crawl(options: CrawlOptions, quiet: bool) -> CrawlResult:
+    interactive = sys.stderr.isatty() and not quiet
+    options.progress = interactive
+    configure_logging(options.archive, logging.WARNING if interactive or quiet else logging.INFO)
+    result = run_crawl(options)
+    print(result.summary, flush=True)
+    return result
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value

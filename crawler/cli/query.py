@@ -1,0 +1,149 @@
+"""`jcrawl search`, `show`, `export` and `stats`: read the store."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import Any, TextIO
+
+from crawler.cli.common import EXIT_OK, UsageError, open_store
+from crawler.store import QueryError
+
+EXPORT_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "language",
+    "agency",
+    "lead",
+    "body",
+    "word_count",
+    "content_hash",
+    "first_seen",
+    "last_seen",
+)
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    search = commands.add_parser("search", parents=[common], help="full-text search over titles and bodies")
+    search.add_argument("query", help='FTS5 query: words, "a phrase", title:word, word*, a OR b, NEAR(a b)')
+    search.add_argument("--limit", type=int, default=10, metavar="N")
+    search.add_argument("--json", action="store_true", help="one JSON object per hit")
+    search.set_defaults(run=run_search)
+
+    show = commands.add_parser("show", parents=[common], help="print one article by URL or id")
+    show.add_argument("key", metavar="URL|ID")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=run_show)
+
+    export = commands.add_parser("export", parents=[common], help="write every article as JSON lines or CSV")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default=sys.stdout)
+    export.set_defaults(run=run_export)
+
+    stats = commands.add_parser("stats", parents=[common], help="counts and sizes of the archive")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=run_stats)
+
+
+def run_search(args: argparse.Namespace) -> int:
+    store = open_store(args.archive)
+    try:
+        hits = store.search(args.query, limit=args.limit)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    for hit in hits:
+        if args.json:
+            print(json.dumps(hit, ensure_ascii=False))
+        else:
+            print(f"[{hit['id']}] {hit['title']}  ({(hit['published'] or '')[:10]})\n    {hit['url']}")
+            print(f"    {hit['snippet']}")
+    if not args.json:
+        print(f"{len(hits)} hit{'s' * (len(hits) != 1)} for {args.query!r}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    store = open_store(args.archive)
+    try:
+        article = store.article(args.key)
+    finally:
+        store.close()
+    if article is None:
+        raise UsageError(f"no article with URL or id {args.key!r}")
+    if args.json:
+        print(json.dumps(article, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    print(article["title"] or "(no title)")
+    print(article["url"])
+    meta = [
+        ", ".join(article["authors"]),
+        article["published"],
+        article["section"],
+        article["agency"] and f"agency: {article['agency']}",
+    ]
+    print(" | ".join(m for m in meta if m))
+    print()
+    print(article["body"])
+    if article["links"]:
+        print("\nLinks:")
+        for link in article["links"]:
+            print(f"  {link['kind']:<9} {link['target_url']}  {link['anchor_text'] or ''}")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    store = open_store(args.archive)
+    try:
+        write_export(store.articles(), args.format, args.output)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def write_export(articles: Any, fmt: str, out: TextIO) -> None:
+    """Articles as JSON lines (lists kept) or CSV (lists joined with '; ')."""
+    if fmt == "jsonl":
+        for article in articles:
+            out.write(json.dumps({k: article[k] for k in EXPORT_COLUMNS}, ensure_ascii=False) + "\n")
+        return
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for article in articles:
+        row = dict(article)
+        row["authors"] = "; ".join(article["authors"])
+        row["tags"] = "; ".join(article["tags"])
+        writer.writerow(row)
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    store = open_store(args.archive)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(stats, indent=1))
+        return EXIT_OK
+    for name in ("archive", "crawls", "captures", "articles", "links", "errors", "warc_files"):
+        print(f"{name:<11} {stats[name]:,}" if isinstance(stats[name], int) else f"{name:<11} {stats[name]}")
+    print(f"{'warc size':<11} {stats['warc_bytes'] / 1e6:,.1f} MB")
+    print(f"{'db size':<11} {stats['db_bytes'] / 1e6:,.1f} MB")
+    if stats["last_crawl"]:
+        last = stats["last_crawl"]
+        print(
+            f"{'last crawl':<11} #{last['id']} {last['start_url']} "
+            f"({last['started_at']} - {last['finished_at']})"
+        )
+    for section, count in stats["sections"].items():
+        print(f"  {section:<20} {count:,}")
+    return EXIT_OK

@@ -1,0 +1,118 @@
+"""Run a crawl of one site into an archive directory: what `jcrawl crawl` and `jcrawl demo` call."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.store import Store
+
+LOG_FILE = "jcrawl.log"
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+
+
+@dataclass
+class CrawlOptions:
+    """What to crawl and how; None means the setting's default (see crawler/settings.py)."""
+
+    start_url: str
+    archive: Path
+    max_pages: int | None = None
+    max_depth: int | None = None
+    concurrency: int | None = None
+    progress: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CrawlResult:
+    stats: dict[str, Any]
+    elapsed: float
+    summary: str
+    fetch_errors: int
+
+
+def crawl_settings(options: CrawlOptions) -> Settings:
+    """The project's settings with the options applied on top (command-line priority)."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    overrides: dict[str, Any] = {
+        "JCRAWL_ARCHIVE": str(options.archive),
+        "JCRAWL_PROGRESS": options.progress,
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        "EXTENSIONS": {"crawler.progress.LiveProgress": 0},
+    }
+    if options.max_pages is not None:
+        overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
+    if options.max_depth is not None:
+        overrides["DEPTH_LIMIT"] = options.max_depth
+    if options.concurrency is not None:
+        overrides["CONCURRENT_REQUESTS"] = options.concurrency
+        overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
+    overrides.update(options.settings)
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def configure_logging(archive: Path, console_level: int) -> None:
+    """Log everything at INFO to DIR/jcrawl.log, and to stderr at `console_level`."""
+    archive.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    file_handler = logging.FileHandler(archive / LOG_FILE, encoding="utf-8")
+    file_handler.setLevel(logging.INFO)
+    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(console_level)
+    console.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(file_handler)
+    root.addHandler(console)
+
+
+def run_crawl(options: CrawlOptions) -> CrawlResult:
+    """Crawl `options.start_url` into `options.archive` and return its stats and summary.
+
+    Runs the Twisted reactor, so a process can run one crawl.
+    """
+    settings = crawl_settings(options)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("journal")
+    started = time.monotonic()
+    process.crawl(crawler, start_url=options.start_url)
+    process.start()
+    elapsed = time.monotonic() - started
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    store = Store(options.archive)
+    try:
+        fetch_errors = store.conn.execute(
+            "SELECT COUNT(*) FROM errors WHERE crawl_id = ? AND kind != 'http'",
+            (stats.get("jcrawl/crawl_id"),),
+        ).fetchone()[0]
+        return CrawlResult(stats, elapsed, summarize(stats, elapsed, store), fetch_errors)
+    finally:
+        store.close()
+
+
+def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
+    """One paragraph a person reads at the end of a crawl."""
+    pages = stats.get("response_received_count", 0)
+    archive = store.stats()
+    reason = stats.get("finish_reason", "finished")
+    return (
+        f"Crawled {pages:,} pages in {elapsed:,.1f} s ({pages / elapsed if elapsed else 0:,.0f} pages/s, "
+        f"{reason}): {stats.get('jcrawl/articles', 0):,} articles stored, "
+        f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
+        f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
+        f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
+        f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
+        f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
+    )

@@ -1,0 +1,26 @@
+"""Items the journal spider yields to the store pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.extract import Article
+
+
+@dataclass(slots=True)
+class PageItem:
+    """An HTML page and what extraction made of it (an article, or a listing and its links)."""
+
+    article: Article
+    fetched_url: str
+    capture_id: int | None
+    fetched_at: str | None
+
+
+@dataclass(slots=True)
+class ErrorItem:
+    """Something that went wrong with one URL: an HTTP error status, a network failure, a bad body."""
+
+    url: str
+    kind: str
+    message: str

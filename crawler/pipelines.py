@@ -1,0 +1,101 @@
+"""Item pipeline that writes captures, articles, links and errors to the SQLite store in batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archive.middleware import capture_recorded
+from crawler.extract import STORED_LINK_KINDS
+from crawler.items import ErrorItem, PageItem
+from crawler.store import Batch, Store, article_row, utc_now
+
+
+class StorePipeline:
+    """Batch rows and write them to `DIR/journal.db`.
+
+    Captures arrive through the `capture_recorded` signal, right after their WARC record is flushed;
+    they get their id here so that the page item that follows can point at them. Rows are committed
+    every JCRAWL_BATCH_SIZE items and when the spider closes.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.store = Store(crawler.settings.get("JCRAWL_ARCHIVE"))
+        self.batch_size = crawler.settings.getint("JCRAWL_BATCH_SIZE")
+        self.batch = Batch()
+        self.crawl_id: int | None = None
+        self.next_capture_id = self.store.next_capture_id()
+        crawler.signals.connect(self.capture_recorded, signal=capture_recorded)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.crawl_id = self.store.begin_crawl(getattr(self.crawler.spider, "start_url", None))
+        self.crawler.stats.set_value("jcrawl/crawl_id", self.crawl_id)
+
+    def capture_recorded(self, capture: dict[str, Any]) -> None:
+        capture["id"] = self.next_capture_id
+        capture["crawl_id"] = self.crawl_id
+        self.next_capture_id += 1
+        self.batch.captures.append(capture)
+        self._maybe_flush()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            self._add_page(item)
+        elif isinstance(item, ErrorItem):
+            self.batch.errors.append(
+                {
+                    "url": item.url,
+                    "crawl_id": self.crawl_id,
+                    "at": utc_now(),
+                    "kind": item.kind,
+                    "message": item.message,
+                }
+            )
+            self.crawler.stats.inc_value("jcrawl/errors")
+        self._maybe_flush()
+        return item
+
+    def _add_page(self, item: PageItem) -> None:
+        article = item.article
+        if article.is_article:
+            self.batch.articles.append(article_row(article, item.capture_id, item.fetched_at or utc_now()))
+            self.crawler.stats.inc_value("jcrawl/articles")
+        links = {
+            (article.url, link.url, link.kind, link.text)
+            for link in article.links
+            if link.kind in STORED_LINK_KINDS and link.url != article.url
+        }
+        if links or article.is_article:
+            self.batch.link_sources.add(article.url)
+            self.batch.links.extend(sorted(links))
+
+    def _maybe_flush(self) -> None:
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit what is buffered. The WARC records these rows point at are already flushed."""
+        if len(self.batch) or self.batch.links:
+            batch, self.batch = self.batch, Batch()
+            self.store.write(batch)
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # After close_spider: the stats are final here, and late captures (none expected) are flushed.
+        self.flush()
+        if self.crawl_id is not None:
+            stats = dict(self.crawler.stats.get_stats())
+            stats["finish_reason"] = reason
+            self.store.finish_crawl(self.crawl_id, stats)
+        self.store.close()

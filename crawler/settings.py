@@ -1,0 +1,70 @@
+"""Scrapy settings for journal-crawler.
+
+Everything here is a documented default; the CLI overrides them (`jcrawl crawl --concurrency ...`), and so
+does `scrapy crawl journal -s NAME=VALUE`. Settings of our own start with `JCRAWL_` or `WARC_`.
+"""
+
+from crawler import __version__
+
+BOT_NAME = "journal-crawler"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- the archive directory ---------------------------------------------------------------------
+# Holds journal.db and warc/*.warc.gz. The CLI sets it from --archive or $JCRAWL_ARCHIVE.
+JCRAWL_ARCHIVE = "./data"
+# Gzipped WARC files are rotated once they reach this size (bytes).
+WARC_MAX_SIZE = 1_000_000_000
+# File names are <prefix>-<UTC timestamp>-<serial>.warc.gz.
+WARC_PREFIX = "jcrawl"
+# Who runs the crawl, written into each warcinfo record.
+WARC_OPERATOR = ""
+
+# --- politeness ----------------------------------------------------------------------------------
+# Contact URL appended to the User-Agent so site owners can reach the operator.
+JCRAWL_CONTACT_URL = "https://github.com/journal-crawler/journal-crawler"
+USER_AGENT = f"journal-crawler/{__version__} (+{JCRAWL_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+# Hosts on loopback are our own test and demo servers: no delay, full concurrency.
+JCRAWL_LOOPBACK_EXEMPT = True
+# The loopback slot's own limit is high so that CONCURRENT_REQUESTS alone bounds it.
+DOWNLOAD_SLOTS = {"loopback": {"delay": 0, "concurrency": 256}}
+
+# --- limits --------------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+RETRY_TIMES = 3
+# Deliver 4xx/5xx responses to the spider so they are recorded, not dropped silently.
+HTTPERROR_ALLOW_ALL = True
+# 0 = unlimited; the CLI's --max-pages and --max-depth set these.
+CLOSESPIDER_PAGECOUNT = 0
+DEPTH_LIMIT = 0
+DEPTH_PRIORITY = 0
+
+# --- the pipeline --------------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.LoopbackMiddleware": 40,
+    # Next to the downloader: sees each redirect hop and the body before decompression.
+    "archive.middleware.WarcArchiveMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+# Rows are written to SQLite in batches of this many items (or when the crawl ends).
+JCRAWL_BATCH_SIZE = 200
+
+# --- housekeeping --------------------------------------------------------------------------------
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,354 @@
+"""The SQLite store: schema, batched writes and queries over captures, articles and links.
+
+The store is an index over the WARC files: every `captures` row locates a response record
+(`warc_file`, `warc_offset`, `warc_length`), and every article points at the capture it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawler.extract import Article
+from crawler.urls import normalize_url
+
+DB_NAME = "journal.db"
+WARC_DIR = "warc"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS crawls (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    start_url TEXT,
+    stats TEXT
+);
+CREATE TABLE IF NOT EXISTS captures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER,
+    content_type TEXT,
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    payload_digest TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    crawl_id INTEGER REFERENCES crawls(id)
+);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    authors TEXT,
+    published TEXT,
+    modified TEXT,
+    section TEXT,
+    tags TEXT,
+    language TEXT,
+    agency TEXT,
+    lead TEXT,
+    body TEXT,
+    body_html TEXT,
+    word_count INTEGER,
+    content_hash TEXT,
+    top_image TEXT,
+    capture_id INTEGER REFERENCES captures(id),
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE TABLE IF NOT EXISTS links (
+    source_url TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    anchor_text TEXT
+);
+CREATE INDEX IF NOT EXISTS links_source ON links(source_url);
+CREATE INDEX IF NOT EXISTS links_target ON links(target_url);
+CREATE TABLE IF NOT EXISTS errors (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    crawl_id INTEGER REFERENCES crawls(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    message TEXT
+);
+"""
+
+ARTICLE_COLUMNS = (
+    "url",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "section",
+    "tags",
+    "language",
+    "agency",
+    "lead",
+    "body",
+    "body_html",
+    "word_count",
+    "content_hash",
+    "top_image",
+    "capture_id",
+    "first_seen",
+    "last_seen",
+)
+UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
+    "ON CONFLICT(url) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c not in ("url", "first_seen"))
+)
+CAPTURE_COLUMNS = (
+    "id",
+    "url",
+    "fetched_at",
+    "status",
+    "content_type",
+    "warc_file",
+    "warc_offset",
+    "warc_length",
+    "payload_digest",
+    "etag",
+    "last_modified",
+    "crawl_id",
+)
+
+
+class QueryError(ValueError):
+    """A search query the full-text index cannot parse; the message says what is wrong."""
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with seconds, e.g. 2026-11-25T18:02:14Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def article_row(article: Article, capture_id: int | None, seen_at: str) -> dict[str, Any]:
+    """The `articles` row of an extracted article; lists are stored as JSON."""
+    return {
+        "url": article.url,
+        "title": article.title,
+        "authors": json.dumps(article.authors, ensure_ascii=False),
+        "published": article.published,
+        "modified": article.modified,
+        "section": article.section,
+        "tags": json.dumps(article.tags, ensure_ascii=False),
+        "language": article.language,
+        "agency": article.agency,
+        "lead": article.lead,
+        "body": article.body,
+        "body_html": article.body_html,
+        "word_count": article.word_count,
+        "content_hash": article.content_hash,
+        "top_image": article.top_image,
+        "capture_id": capture_id,
+        "first_seen": seen_at,
+        "last_seen": seen_at,
+    }
+
+
+@dataclass
+class Batch:
+    """Rows waiting to be written together in one transaction."""
+
+    captures: list[dict[str, Any]] = field(default_factory=list)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    links: list[tuple[str, str, str, str]] = field(default_factory=list)
+    link_sources: set[str] = field(default_factory=set)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.captures) + len(self.articles) + len(self.errors)
+
+
+class Store:
+    """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
+
+    def __init__(self, archive: str | Path):
+        self.archive = Path(archive)
+        self.archive.mkdir(parents=True, exist_ok=True)
+        self.path = self.archive / DB_NAME
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        self.db = sqlite_utils.Database(self.conn)
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+        # sqlite-utils runs its own script (and commits), so this stays outside the transaction.
+        if not self.db["articles"].detect_fts():
+            self.db["articles"].enable_fts(
+                ["title", "body"], create_triggers=True, tokenize="porter unicode61"
+            )
+
+    def transaction(self) -> sqlite3.Connection:
+        """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
+        return _Transaction(self.conn)
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.archive / WARC_DIR
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- crawls ----------------------------------------------------------------------------------
+    def begin_crawl(self, start_url: str | None) -> int:
+        """Record the start of a crawl and return its id."""
+        with self.transaction():
+            cursor = self.conn.execute(
+                "INSERT INTO crawls (started_at, start_url) VALUES (?, ?)", (utc_now(), start_url)
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
+                (utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+            )
+
+    def next_capture_id(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
+
+    # --- writes ----------------------------------------------------------------------------------
+    def write(self, batch: Batch) -> None:
+        """Write a batch of rows in one transaction. Links of a page replace its earlier links."""
+        with self.transaction():
+            if batch.captures:
+                self.conn.executemany(
+                    f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})",
+                    [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures],
+                )
+            if batch.articles:
+                self.conn.executemany(
+                    UPSERT_ARTICLE, [tuple(a[k] for k in ARTICLE_COLUMNS) for a in batch.articles]
+                )
+            if batch.link_sources:
+                self.conn.executemany(
+                    "DELETE FROM links WHERE source_url = ?", [(s,) for s in batch.link_sources]
+                )
+            if batch.links:
+                self.conn.executemany(
+                    "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
+                    batch.links,
+                )
+            if batch.errors:
+                self.conn.executemany(
+                    "INSERT INTO errors (url, crawl_id, at, kind, message) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (e["url"], e.get("crawl_id"), e["at"], e["kind"], e.get("message"))
+                        for e in batch.errors
+                    ],
+                )
+
+    # --- queries ---------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies, best match first, with a highlighted snippet."""
+        sql = (
+            "SELECT a.id, a.url, a.title, a.published, a.authors, "
+            "snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet, bm25(articles_fts, 10.0, 1.0) AS rank "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
+        )
+        try:
+            rows = self.conn.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise QueryError(f"cannot search for {query!r}: {exc}") from None
+        names = ("id", "url", "title", "published", "authors", "snippet", "rank")
+        return [_decode(dict(zip(names, row, strict=True))) for row in rows]
+
+    def article(self, key: str) -> dict[str, Any] | None:
+        """An article by id or URL."""
+        column = "id" if key.isdigit() else "url"
+        row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
+        if row is None and column == "url":
+            row = self._one("SELECT * FROM articles WHERE url = ?", (normalize_url(key) or key,))
+        if row is None:
+            return None
+        row["links"] = self.rows(
+            "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
+            (row["url"],),
+        )
+        return _decode(row)
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """Every article, oldest publication first."""
+        cursor = self.conn.execute("SELECT * FROM articles ORDER BY published, id")
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield _decode(dict(zip(names, row, strict=True)))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and sizes describing the archive."""
+        count = self.conn.execute
+        warc_files = sorted(self.warc_dir.glob("*.warc.gz*")) if self.warc_dir.exists() else []
+        last = self._one(
+            "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
+        )
+        return {
+            "archive": str(self.archive),
+            "crawls": count("SELECT COUNT(*) FROM crawls").fetchone()[0],
+            "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
+            "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
+            "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
+            "warc_files": len(warc_files),
+            "warc_bytes": sum(f.stat().st_size for f in warc_files),
+            "db_bytes": self.path.stat().st_size,
+            "last_crawl": last,
+            "sections": dict(
+                count(
+                    "SELECT COALESCE(section, '-'), COUNT(*) FROM articles "
+                    "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+                ).fetchall()
+            ),
+        }
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, tuple(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def _one(self, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON list columns back to lists."""
+    for column in ("authors", "tags"):
+        if isinstance(row.get(column), str):
+            row[column] = json.loads(row[column])
+    return row
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")

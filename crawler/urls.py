@@ -1,0 +1,75 @@
+"""URL normalisation: one spelling per page, so each article is fetched and stored once."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+# Query parameters that only track the visitor; they never select different content.
+TRACKING_PARAM = re.compile(
+    r"^(utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|"
+    r"ref_src|ref_url|share|shared|cmpid|ncid|__twitter_impression|wt_mc|wt\.mc_id)$",
+    re.IGNORECASE,
+)
+# Session ids that some servers put into URLs (query or ;path parameters).
+SESSION_PARAM = re.compile(
+    r"^(phpsessid|jsessionid|sid|sessionid|session_id|aspsessionid\w*|cfid|cftoken)$", re.I
+)
+PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def normalize_url(url: str, base: str | None = None) -> str | None:
+    """Return the canonical absolute form of `url` (joined with `base`), or None if it is not http(s).
+
+    Lower-cases scheme and host, encodes IDNs and unsafe characters, drops the default port, the
+    fragment, tracking and session parameters, and gives an empty path as "/". Query order is kept:
+    some sites give parameter order meaning.
+    """
+    url = url.strip()
+    if base is not None:
+        try:
+            url = urljoin(base, url)
+        except ValueError:
+            return None
+    if not url.isascii() or " " in url or "%" in url:
+        url = safe_url_string(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path or "/"
+    if ";" in path:
+        path = PATH_SESSION.sub("", path)
+    query = parts.query
+    if query:
+        query = "&".join(
+            pair for pair in query.split("&") if pair and not _dropped_param(pair.split("=", 1)[0])
+        )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _dropped_param(name: str) -> bool:
+    return bool(TRACKING_PARAM.match(name) or SESSION_PARAM.match(name))
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to: host and port, without a leading `www.`."""
+    netloc = urlsplit(url).netloc.lower()
+    return netloc[4:] if netloc.startswith("www.") else netloc
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for the local machine's own addresses (our test and demo servers)."""
+    return bool(host) and (host in LOOPBACK_HOSTS or host.startswith("127."))

@@ -1,0 +1,173 @@
+"""The `journal` spider: discover a journal's articles and archive every page on the way.
+
+    scrapy crawl journal -a start_url=https://journal.example/
+    jcrawl crawl https://journal.example/
+
+Discovery: the start page (home, section, feed or sitemap), the sitemaps named in robots.txt (or
+`/sitemap.xml`), RSS/Atom feeds found through `<link rel=alternate>`, and every link on the site's
+pages (sections, pagination, previous/next, related and recent-story teasers, links in the text).
+Each URL is normalised (tracking parameters and fragments dropped) and requested once.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawler.extract import NAV, extract_article
+from crawler.items import ErrorItem, PageItem
+from crawler.urls import normalize_url, site_of
+
+SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
+ATOM = "{http://www.w3.org/2005/Atom}"
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
+MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
+# Pages that lead to articles go before the site's chrome, so --max-pages spends its budget well.
+ARTICLE_PRIORITY = 1
+
+
+class JournalSpider(scrapy.Spider):
+    """Crawl one journal site from a start URL, following links within that site only."""
+
+    name = "journal"
+
+    def __init__(self, start_url: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        url = normalize_url(start_url or "")
+        if url is None:
+            raise ValueError(f"start_url must be an http(s) URL, got {start_url!r}")
+        self.start_url = url
+        self.site = site_of(url)
+        host = urlsplit(url).hostname or ""
+        self.allowed_domains = [host.removeprefix("www.")]
+        self.seen: set[str] = {url}
+        # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
+        self._normalised: dict[str, str | None] = {}
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        root = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}"
+        yield self._request(self.start_url, priority=ARTICLE_PRIORITY)
+        yield scrapy.Request(
+            f"{root}/robots.txt", callback=self.parse_robots, errback=self.robots_failed, dont_filter=True
+        )
+
+    # --- callbacks -------------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages."""
+        if response.status >= 400:
+            yield ErrorItem(response.url, "http", f"HTTP {response.status}")
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap, served without Content-Encoding
+            try:
+                body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
+            except (OSError, EOFError) as exc:
+                yield ErrorItem(response.url, "gzip", str(exc))
+                return
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if "xml" in content_type or body.lstrip()[:5] == b"<?xml":
+            root = _xml_root(body)
+            if root is not None and etree.QName(root).localname in SITEMAP_ROOTS | FEED_ROOTS:
+                yield from self.parse_xml(root)
+                return
+        if isinstance(response, TextResponse) or "html" in content_type:
+            yield from self.parse_html(response)
+
+    def parse_html(self, response: Response) -> Iterator[Any]:
+        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+        article = extract_article(response.body, response.url, headers)
+        self.seen.add(article.url)
+        capture = response.meta.get("capture") or {}
+        yield PageItem(article, response.url, capture.get("id"), capture.get("fetched_at"))
+        for link in article.links:
+            request = self._follow(link.url, response.url, 0 if link.kind == NAV else ARTICLE_PRIORITY)
+            if request is not None:
+                yield request
+        yield from self._follow_all(article.feeds, response.url, ARTICLE_PRIORITY)
+
+    def parse_xml(self, root: etree._Element) -> Iterator[scrapy.Request]:
+        """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: follow every page they list."""
+        kind = etree.QName(root).localname
+        if kind in SITEMAP_ROOTS:  # <url><loc> or <sitemap><loc>
+            urls = [
+                (loc.text or "").strip()
+                for entry in root
+                for loc in entry
+                if isinstance(loc.tag, str) and etree.QName(loc).localname == "loc"
+            ]
+        elif kind == "feed":
+            urls = [
+                link.get("href", "")
+                for link in root.iter(f"{ATOM}link")
+                if link.get("rel", "alternate") == "alternate"
+            ]
+        else:  # RSS 2.0 and RSS 1.0 (RDF)
+            urls = [el.text or "" for el in root.iter() if etree.QName(el).localname == "link" and el.text]
+        yield from self._follow_all(urls, None, ARTICLE_PRIORITY)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """Follow the sitemaps robots.txt names, or the conventional /sitemap.xml."""
+        sitemaps = []
+        if response.status == 200:
+            for line in response.body.decode("utf-8", "replace").splitlines():
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "sitemap" and value.strip():
+                    sitemaps.append(value.strip())
+        yield from self._follow_all(
+            sitemaps or [response.urljoin("/sitemap.xml")], response.url, ARTICLE_PRIORITY
+        )
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        yield from self._follow_all(["/sitemap.xml"], self.start_url, ARTICLE_PRIORITY)
+
+    def failed(self, failure: Failure) -> Iterator[ErrorItem]:
+        """A request that got no usable response: network errors, redirect loops, size limits."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        message = str(failure.value) or failure.type.__name__
+        if "robots.txt" in message:  # disallowed: not an error, just out of bounds
+            self.crawler.stats.inc_value("jcrawl/robots_disallowed")
+            return
+        yield ErrorItem(url, failure.type.__name__, message)
+
+    # --- following links -------------------------------------------------------------------------
+    def _follow_all(self, urls: Iterable[str], base: str | None, priority: int) -> Iterator[scrapy.Request]:
+        for url in urls:
+            request = self._follow(url, base, priority)
+            if request is not None:
+                yield request
+
+    def _follow(self, href: str, base: str | None, priority: int) -> scrapy.Request | None:
+        """A request for `href` if it is on this site and not yet requested, else None."""
+        key = href if base is None or "://" in href else base + "\0" + href
+        url = self._normalised.get(key, "")
+        if url == "":
+            url = normalize_url(href, base)
+            if url is not None and site_of(url) != self.site:
+                url = None
+            if len(self._normalised) >= MAX_CACHED_HREFS:
+                self._normalised.clear()
+            self._normalised[key] = url
+        if url is None or url in self.seen:
+            return None
+        self.seen.add(url)
+        return self._request(url, priority)
+
+    def _request(self, url: str, priority: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
+
+
+def _xml_root(body: bytes) -> etree._Element | None:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
