@@ -1,0 +1,52 @@
+# make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
+# make test   - set up .venv and system packages, lint, run the test suite
+# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site
+# make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: demo test lint bench bench-extract system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
+# Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import.
+system-deps:
+	@missing=""; for p in nginx wget; do command -v $$p >/dev/null || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages for:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx-light wget >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/jcrawl demo --archive ./data
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) system-deps lint
+	$(BIN)/pytest -q
+
+bench: $(BENCH_STAMP) system-deps
+	$(BIN)/python bench/crawl.py
+
+bench-extract: $(BENCH_STAMP)
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""Read records back from the archive by the location the store keeps (file, offset, length)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+from archive.writer import OPEN_SUFFIX
+
+
+def warc_path(warc_dir: Path, name: str) -> Path:
+    """The file holding WARC `name`: the finished file, or the `.open` one a crawl is still writing."""
+    path = warc_dir / name
+    if not path.exists() and (warc_dir / (name + OPEN_SUFFIX)).exists():
+        return warc_dir / (name + OPEN_SUFFIX)
+    return path
+
+
+def read_record(warc_dir: Path, name: str, offset: int, length: int) -> ArcWarcRecord:
+    """The record stored as the gzip member at `offset` (of `length` bytes) in WARC `name`.
+
+    Raises ValueError when no whole record lies there.
+    """
+    with open(warc_path(warc_dir, name), "rb") as f:
+        f.seek(offset)
+        member = f.read(length)
+    if len(member) != length:
+        raise ValueError(f"{name}: {length} bytes expected at offset {offset}, {len(member)} found")
+    try:
+        return next(iter(ArchiveIterator(io.BytesIO(member))))
+    except StopIteration:
+        raise ValueError(f"{name}: no WARC record at offset {offset}") from None

@@ -1,0 +1,104 @@
+"""Test helpers: local servers on 127.0.0.1, the bench site, and running `jcrawl` as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+BENCH = SHARED / "bench" / "site"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def jcrawl(
+    *args: str | Path, archive: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run the `jcrawl` command line in a subprocess (each crawl needs a fresh Twisted reactor)."""
+    command = [sys.executable, "-m", "crawler.cli", *map(str, args)]
+    if archive is not None:
+        command += ["--archive", str(archive)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a SQL query on an archive's journal.db, as a researcher would run it."""
+    with sqlite3.connect(archive / "journal.db") as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@dataclass
+class BenchSite:
+    """The shared bench site generated into `directory` and served by nginx at `url`."""
+
+    url: str
+    directory: Path
+    access_log: Path
+
+    @property
+    def ground_truth(self) -> list[dict]:
+        with open(self.directory / "ground_truth.jsonl", encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+    def requested_paths(self) -> list[str]:
+        """Paths nginx was asked for (its access log is flushed every second)."""
+        time.sleep(1.2)
+        lines = self.access_log.read_text(encoding="utf-8").splitlines()
+        return [line.split('"')[1].split()[1] for line in lines if '"' in line]
+
+
+def make_bench_site(directory: Path, port: int, pages: int, seed: int = 7, *extra: str) -> None:
+    """Generate (an edition of) the bench site with the shared generator."""
+    if not BENCH.exists():
+        pytest.skip("../shared/bench is not beside the project")
+    options = ["--pages", str(pages), "--seed", str(seed), "--base-url", f"http://127.0.0.1:{port}", *extra]
+    subprocess.run(
+        [sys.executable, BENCH / "make_site.py", "--out", directory, *options],
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def serve_bench_site(directory: Path, port: int, run_dir: Path) -> Iterator[BenchSite]:
+    """Serve a generated bench site with nginx (`serve.sh`) on 127.0.0.1:port; stop it afterwards."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TMPDIR=str(run_dir))
+    server = subprocess.Popen(
+        [BENCH / "serve.sh", directory, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for_port(port, timeout=120)
+        yield BenchSite(
+            f"http://127.0.0.1:{port}/", directory, run_dir / f"journal-site-{port}" / "access.log"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
