@@ -266,7 +266,7 @@ class Store:
         """Full-text search over titles and bodies, best match first, with a highlighted snippet."""
         sql = (
             "SELECT a.id, a.url, a.title, a.published, a.authors, "
-            "snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet, bm25(articles_fts, 10.0, 1.0) AS rank "
+            "snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet, bm25(articles_fts, 10.0, 1.0) AS rank "
             "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
         )

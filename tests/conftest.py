@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import BenchSite, free_port, make_bench_site, serve_bench_site
+from tests.helpers import BenchSite, free_port, jcrawl, make_bench_site, serve_bench_site
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +18,13 @@ def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchSite]:
     make_bench_site(directory, port, pages=2000)
     with serve_bench_site(directory, port, tmp_path_factory.mktemp("nginx")) as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def bench_archive(bench_site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive made by `jcrawl crawl` of the bench site with no options (read-only for tests)."""
+    archive = tmp_path_factory.mktemp("bench-archive")
+    result = jcrawl("crawl", bench_site.url, archive=archive)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "articles stored" in result.stdout
+    return archive

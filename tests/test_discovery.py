@@ -1,0 +1,92 @@
+"""The journal spider finds articles through robots.txt sitemaps, feeds and links, and stays on its site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.helpers import jcrawl, query
+
+
+def article(title: str, canonical: str = "", extra: str = "") -> str:
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (
+        f'<html lang="en"><head><title>{title} - Test Journal</title>{link}'
+        '<meta property="og:type" content="article"></head><body>'
+        f'<article><h1 class="entry-title">{title}</h1><div class="entry-content">'
+        f"<p>{title} is the story of a port that grew quickly after the new berths opened last spring.</p>"
+        "<p>Officials said the traffic figures would be published next month by the authority.</p>"
+        f"</div></article>{extra}</body></html>"
+    )
+
+
+@pytest.fixture
+def site(httpserver: HTTPServer) -> HTTPServer:
+    """A small journal: a home page, a sitemap (from robots.txt), a feed (from <link rel=alternate>)."""
+    s = httpserver
+    s.no_handler_status_code = 404
+    s.expect_request("/robots.txt").respond_with_data(
+        f"User-agent: *\nDisallow: /private/\nSitemap: {s.url_for('/maps/sitemap.xml')}\n"
+    )
+    home = (
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/"></head><body>'
+        '<a href="/home-story/?utm_source=home&utm_medium=web">tracked</a>'
+        '<a href="/home-story/#top">again</a>'
+        '<a href="javascript:alert(1)">js</a> <a href="mailto:desk@example.com">mail</a>'
+        '<a href="tel:+100">tel</a> <a href="data:text/html,x">data</a>'
+        f'<a href="http://127.0.0.1:{s.port}/offsite/">other host</a> <a href="/private/secret/">secret</a>'
+        '<a href="/alias/">alias</a></body></html>'
+    )
+    s.expect_request("/").respond_with_data(home, content_type="text/html")
+    s.expect_request("/maps/sitemap.xml").respond_with_data(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{s.url_for('/sitemap-story/')}</loc><lastmod>2024-01-02</lastmod></url></urlset>",
+        content_type="application/xml",
+    )
+    s.expect_request("/feed/").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><title>F</title><link>{s.url_for('/feed-story/')}</link></item></channel></rss>",
+        content_type="application/rss+xml",
+    )
+    for name in ("home-story", "sitemap-story", "feed-story"):
+        s.expect_request(f"/{name}/").respond_with_data(article(name.title()), content_type="text/html")
+    # /alias/ is the same article as /home-story/, says its canonical link.
+    s.expect_request("/alias/").respond_with_data(
+        article("Home-Story", canonical=s.url_for("/home-story/")), content_type="text/html"
+    )
+    return s
+
+
+def requested(server: HTTPServer) -> list[str]:
+    return [f"{req.path}?{req.query_string.decode()}".rstrip("?") for req, _ in server.log]
+
+
+def test_discovers_through_sitemap_feed_and_links(site: HTTPServer, tmp_path: Path) -> None:
+    result = jcrawl("crawl", site.url_for("/"), archive=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    urls = {u for (u,) in query(tmp_path, "SELECT url FROM articles")}
+    assert urls == {site.url_for(f"/{n}/") for n in ("home-story", "sitemap-story", "feed-story")}
+    paths = requested(site)
+    assert paths.count("/home-story/") == 1  # tracking parameters and the fragment were dropped
+    assert "/private/secret/" not in paths  # robots.txt obeyed
+    assert "/offsite/" not in paths  # the server's other name is another site (the crawl starts at localhost)
+    assert query(tmp_path, "SELECT COUNT(*) FROM captures WHERE url LIKE '%utm_%'") == [(0,)]
+
+
+@pytest.mark.parametrize("start", ["/maps/sitemap.xml", "/feed/"])
+def test_starts_from_a_sitemap_or_feed(site: HTTPServer, tmp_path: Path, start: str) -> None:
+    result = jcrawl("crawl", site.url_for(start), "--max-depth", "1", archive=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    urls = {u for (u,) in query(tmp_path, "SELECT url FROM articles")}
+    expected = "/sitemap-story/" if "sitemap" in start else "/feed-story/"
+    assert site.url_for(expected) in urls
+
+
+def test_max_pages_stops_the_crawl(site: HTTPServer, tmp_path: Path) -> None:
+    result = jcrawl("crawl", site.url_for("/"), "--max-pages", "2", archive=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (pages,) = query(tmp_path, "SELECT COUNT(*) FROM captures")[0]
+    assert pages <= 4  # responses already in flight when the limit is reached still land
+    assert "closespider_pagecount" in result.stdout

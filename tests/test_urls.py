@@ -1,0 +1,51 @@
+"""URL normalisation: one spelling per page."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.urls import is_loopback, normalize_url, site_of
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTP://Example.COM:80/a/b/?x=1#frag", "http://example.com/a/b/?x=1"),
+        ("https://example.com:443", "https://example.com/"),
+        ("https://example.com:8443/x", "https://example.com:8443/x"),
+        ("http://example.com/p/?utm_source=a&id=7&utm_medium=b&fbclid=z", "http://example.com/p/?id=7"),
+        ("http://example.com/p/?utm_campaign=issue-2023-34", "http://example.com/p/"),
+        ("http://example.com/p;jsessionid=ABC123?page=2", "http://example.com/p?page=2"),
+        ("http://example.com/p/?PHPSESSID=abc&page=2", "http://example.com/p/?page=2"),
+        ("http://bücher.example/straße?q=ä", "http://xn--bcher-kva.example/stra%C3%9Fe?q=%C3%A4"),
+        ("http://example.com/a b", "http://example.com/a%20b"),
+        ("http://example.com/%7Euser/", "http://example.com/%7Euser/"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+    ],
+)
+def test_normalize(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["javascript:void(0)", "mailto:desk@example.com", "tel:+2135550100", "data:text/html,hi", "ftp://x/y"],
+)
+def test_non_http_links_are_dropped(href: str) -> None:
+    assert normalize_url(href, "http://example.com/") is None
+
+
+def test_relative_links_resolve_against_the_page() -> None:
+    assert normalize_url("../b/?utm_source=x", "http://example.com/a/c/") == "http://example.com/a/b/"
+    assert normalize_url("//cdn.example.com/x", "https://example.com/") == "https://cdn.example.com/x"
+    assert normalize_url("#comments", "http://example.com/story/") == "http://example.com/story/"
+
+
+def test_site_ignores_www_but_not_ports() -> None:
+    assert site_of("http://www.example.com/a") == site_of("http://example.com/b")
+    assert site_of("http://127.0.0.1:8000/") != site_of("http://127.0.0.1:8001/")
+
+
+def test_loopback() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("example.com") and not is_loopback(None)

@@ -1,0 +1,123 @@
+"""The WARC archive holds what the server sent: raw gzip bytes, every header value, the real query."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from warcio.archiveiterator import ArchiveIterator
+from werkzeug import Response
+
+from archive.writer import WarcFileWriter
+from tests.helpers import jcrawl, query
+
+PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Gzip Story - Test Journal</title>
+<link rel="canonical" href="/story/?a=1&b=2"></head><body><article><h1 class="entry-title">Gzip Story</h1>
+<div class="entry-content"><p>The harbour authority said traffic rose sharply this spring.</p>
+<p>Officials expect further growth next year as new berths open.</p></div></article></body></html>"""
+
+
+@pytest.fixture
+def gzip_site(httpserver: HTTPServer) -> HTTPServer:
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/").respond_with_data(
+        '<html><body><a href="/story/?a=1&amp;b=2">story</a></body></html>', content_type="text/html"
+    )
+    body = gzip.compress(PAGE)
+    response = Response(
+        body, headers={"Content-Encoding": "gzip", "Content-Type": "text/html; charset=utf-8"}
+    )
+    response.headers.add("Set-Cookie", "first=1; Path=/")
+    response.headers.add("Set-Cookie", "second=2; Path=/")
+    httpserver.expect_request("/story/", query_string="a=1&b=2").respond_with_response(response)
+    httpserver.no_handler_status_code = 404
+    return httpserver
+
+
+def records(archive: Path) -> list:
+    """(type, uri, http headers, raw payload) of every record in the archive, in order."""
+    out = []
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            for record in ArchiveIterator(f):
+                payload = record.raw_stream.read()
+                out.append(
+                    (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record, payload)
+                )
+    return out
+
+
+def test_gzip_response_archived_as_sent(gzip_site: HTTPServer, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    result = jcrawl("crawl", gzip_site.url_for("/"), archive=archive)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    story_url = gzip_site.url_for("/story/?a=1&b=2")
+    story = [(r, p) for kind, uri, r, p in records(archive) if kind == "response" and uri == story_url]
+    assert len(story) == 1
+    record, payload = story[0]
+    assert record.http_headers.get_header("Content-Encoding") == "gzip"
+    assert payload[:2] == b"\x1f\x8b" and gzip.decompress(payload) == PAGE
+    cookies = [v for k, v in record.http_headers.headers if k.lower() == "set-cookie"]
+    assert cookies == ["first=1; Path=/", "second=2; Path=/"]
+    assert record.rec_headers.get_header("WARC-IP-Address") == "127.0.0.1"
+    assert record.rec_headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+
+    requests = [r for kind, uri, r, _ in records(archive) if kind == "request" and uri == story_url]
+    assert requests[0].http_headers.protocol == "GET"
+    assert requests[0].http_headers.statusline.startswith("/story/?a=1&b=2 ")
+    assert requests[0].rec_headers.get_header("WARC-Concurrent-To") == record.rec_headers.get_header(
+        "WARC-Record-ID"
+    )
+
+    # The store decompressed it for extraction and points at the raw record.
+    rows = query(
+        archive, "SELECT a.title, a.body, c.status FROM articles a JOIN captures c ON c.id = a.capture_id"
+    )
+    assert rows and rows[0][0] == "Gzip Story" and "harbour authority" in rows[0][1] and rows[0][2] == 200
+
+
+def test_every_file_opens_with_warcinfo_and_passes_standard_tools(
+    gzip_site: HTTPServer, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    assert jcrawl("crawl", gzip_site.url_for("/"), archive=archive).returncode == 0
+    files = sorted((archive / "warc").glob("*.warc.gz"))
+    assert files
+    for path in files:
+        with open(path, "rb") as f:
+            first = next(iter(ArchiveIterator(f)))
+            assert first.rec_type == "warcinfo"
+            assert first.rec_headers.protocol == "WARC/1.1"
+            info = first.content_stream().read().decode()
+        assert "software: journal-crawler/" in info and "robots: obey" in info and "crawl-settings:" in info
+        bin_dir = Path(sys.executable).parent
+        assert subprocess.run([bin_dir / "warcio", "check", path], capture_output=True).returncode == 0
+        index = subprocess.run([bin_dir / "cdxj-indexer", path], capture_output=True, text=True)
+        assert index.returncode == 0 and "/story/?a=1&b=2" in index.stdout.replace("%3F", "?")
+
+
+def test_writer_rotates_files_at_size_limit(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path, "test", max_size=2000, info={"software": "test"})
+    names = set()
+    for i in range(20):
+        record = writer.builder.create_warc_record(
+            f"http://127.0.0.1/{i}", "resource", payload=io.BytesIO(b"x" * 3000), length=3000
+        )
+        location = writer.write(record)
+        assert (tmp_path / (location.file + ".open")).exists()
+        names.add(location.file)
+    writer.close()
+    assert len(names) > 1
+    finished = sorted(p.name for p in tmp_path.iterdir())
+    assert finished == sorted(names)
+    assert all(n.startswith("test-") and n.endswith(".warc.gz") for n in finished)
+    for name in finished:
+        with open(tmp_path / name, "rb") as f:
+            kinds = [r.rec_type for r in ArchiveIterator(f)]
+        assert kinds[0] == "warcinfo" and "resource" in kinds
