@@ -260,7 +260,7 @@ class _Site:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(text.encode("utf-8"))
         os.utime(file, ((when or self.now).timestamp(),) * 2)
-        self.files += 1
+        self.files += not path.startswith("/.")  # count the files served at their own URL
 
     def page(self, title: str, main: str, path: str | None, body_class: str, head: str = "") -> str:
         """A full page in the theme's chrome: head links, menu, sidebar and footer."""
@@ -489,7 +489,7 @@ class _Site:
         self.static_pages()
         self.feed_sitemap_robots()
         redirects = {a["old_path"]: a["path"] for a in self.articles if a["old_path"]}
-        (self.out / REDIRECTS_FILE).write_text(json.dumps(redirects, indent=1, sort_keys=True) + "\n")
+        self.write("/" + REDIRECTS_FILE, json.dumps(redirects, indent=1, sort_keys=True) + "\n")
         manifest = {
             "site": SITE_NAME, "base_url": self.u("/"), "seed": self.seed,
             "counts": {"articles": len(self.articles), "sections": len(SECTIONS),
@@ -501,7 +501,7 @@ class _Site:
             "tracking_urls": self.tracking, "disallowed": [self.u("/wp-admin/")],
             "search_words": {w: sum(w in str(a["paragraphs"]) for a in self.articles) for w in SEARCH_WORDS},
         }  # fmt: skip
-        (self.out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        self.write("/" + MANIFEST_FILE, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
         return manifest
 
 
