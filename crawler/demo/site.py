@@ -91,7 +91,7 @@ SECTIONS = {s: f"/category/{s.lower()}/" for s in sorted({t.section for t in TOP
 LEADS = """\
 {Country} plans to raise {subject} by {pct}% over the next {n} years, {official} said on {weekday}.
 {Lender} has approved {money} for {project}, in a boost for {subject} in {Country}.
-{People} in {Country} are bracing for a difficult year as {subject} falls short of targets.
+{People} in {Country} are bracing for a difficult year, with {subject} short of official targets.
 The {adj} government on {weekday} unveiled new rules for {subject}, promising faster permits.""".splitlines()
 SENTENCES = """\
 {Country}'s {subject} rose {pct}% in the year to {last_month}, according to the {adj} statistics office.
@@ -237,7 +237,7 @@ class _Site:
         self.menu = "".join(f'<li class="menu-item">{self.a(p, n)}</li>' for n, p in menu.items())
         recent = "".join(f"<li>{self.a(a['path'], _t(a['title']))}</li>" for a in articles[:-6:-1])
         archives = "".join(
-            f"<li>{self.a(f'/{y}/{m:02d}/', f'{MONTHS[m - 1]} {y}')}</li>" for y, m in self.months
+            f"<li>{self.a(f'/{y}/{m:02d}/', f'{MONTHS[m - 1]} {y}')}</li>" for y, m in self.months[::-1]
         )
         self.sidebar = f"""<aside id="secondary" class="widget-area">
 <section id="search-2" class="widget widget_search"><form role="search" method="get" class="search-form" action="{self.u("/")}"><label><span class="screen-reader-text">Search for:</span><input type="search" class="search-field" placeholder="Search &hellip;" name="s"></label><input type="submit" class="search-submit" value="Search"></form></section>
@@ -510,6 +510,7 @@ def build_site(out_dir: Path, base_url: str, articles: int = 60, seed: int = 1) 
 
     Returns the manifest: counts, every article's URL and title, the 301 redirects (old -> new URL), the
     broken link, the tracking URLs, the robots-disallowed URLs and how many stories mention SEARCH_WORDS.
+    Files already in `out_dir` are overwritten, not removed: use a fresh directory for a different size.
     """
     if articles < 5:
         raise ValueError("the demo site needs at least 5 articles")
