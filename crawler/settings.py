@@ -4,8 +4,6 @@ Everything here is a documented default; the CLI overrides them (`jcrawl crawl -
 does `scrapy crawl journal -s NAME=VALUE`. Settings of our own start with `JCRAWL_` or `WARC_`.
 """
 
-from crawler import __version__
-
 BOT_NAME = "journal-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -21,9 +19,10 @@ WARC_PREFIX = "jcrawl"
 WARC_OPERATOR = ""
 
 # --- politeness ----------------------------------------------------------------------------------
-# Contact URL appended to the User-Agent so site owners can reach the operator.
+# Contact URL put into the User-Agent so site owners can reach the operator. The User-Agent is
+# "journal-crawler/VERSION (+JCRAWL_CONTACT_URL)" unless USER_AGENT itself is set.
 JCRAWL_CONTACT_URL = "https://github.com/journal-crawler/journal-crawler"
-USER_AGENT = f"journal-crawler/{__version__} (+{JCRAWL_CONTACT_URL})"
+USER_AGENT = None
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4

@@ -19,8 +19,10 @@ from urllib.parse import urlsplit
 import scrapy
 from lxml import etree
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from crawler import __version__
 from crawler.extract import NAV, extract_article
 from crawler.items import ErrorItem, PageItem
 from crawler.urls import normalize_url, site_of
@@ -38,6 +40,14 @@ class JournalSpider(scrapy.Spider):
     """Crawl one journal site from a start URL, following links within that site only."""
 
     name = "journal"
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Build the identifying User-Agent from the contact URL, unless one was set outright."""
+        super().update_settings(settings)
+        if not settings.get("USER_AGENT"):
+            contact = settings.get("JCRAWL_CONTACT_URL")
+            settings.set("USER_AGENT", f"journal-crawler/{__version__} (+{contact})", priority="spider")
 
     def __init__(self, start_url: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)

@@ -54,7 +54,8 @@ def records(archive: Path) -> list:
 
 def test_gzip_response_archived_as_sent(gzip_site: HTTPServer, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    result = jcrawl("crawl", gzip_site.url_for("/"), archive=archive)
+    contact = "-sJCRAWL_CONTACT_URL=mailto:ops@example.org"
+    result = jcrawl("crawl", gzip_site.url_for("/"), contact, archive=archive)
     assert result.returncode == 0, result.stderr[-2000:]
 
     story_url = gzip_site.url_for("/story/?a=1&b=2")
@@ -70,6 +71,8 @@ def test_gzip_response_archived_as_sent(gzip_site: HTTPServer, tmp_path: Path) -
 
     requests = [r for kind, uri, r, _ in records(archive) if kind == "request" and uri == story_url]
     assert requests[0].http_headers.protocol == "GET"
+    assert requests[0].http_headers.get_header("User-Agent").startswith("journal-crawler/0.")
+    assert requests[0].http_headers.get_header("User-Agent").endswith("(+mailto:ops@example.org)")
     assert requests[0].http_headers.statusline.startswith("/story/?a=1&b=2 ")
     assert requests[0].rec_headers.get_header("WARC-Concurrent-To") == record.rec_headers.get_header(
         "WARC-Record-ID"
