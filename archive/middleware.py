@@ -18,8 +18,10 @@ from scrapy.utils.httpobj import urlparse_cached
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.writer import RecordLocation, WarcFileWriter
+from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
+from crawler.fatal import CrawlStopping, stop_crawl
+from crawler.limits import truncation
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
@@ -99,7 +101,12 @@ class WarcArchiveMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
-        location, response_record = self.write_exchange(request, response)
+        try:
+            location, response_record = self.write_exchange(request, response)
+        except WarcWriteError as exc:
+            # A full disk: the archive is the source of truth, so the crawl cannot go on without it.
+            stop_crawl(self.crawler, f"cannot write the WARC archive: {exc}")
+            raise CrawlStopping(str(exc)) from exc
         headers = response.headers
         capture = {
             "url": response.url,
@@ -132,6 +139,9 @@ class WarcArchiveMiddleware:
         except ValueError:
             reason = ""
         extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
+        truncated = truncation(response.flags, request.meta)
+        if truncated is not None:  # the body is what arrived before the limit or the disconnect
+            extra["WARC-Truncated"] = truncated
         response_record = builder.create_warc_record(
             response.url,
             "response",
@@ -159,8 +169,7 @@ class WarcArchiveMiddleware:
                 is_http_request=True,
             ),
         )
-        location = writer.write(response_record)
-        writer.write(request_record)
+        location, _ = writer.write_records([response_record, request_record])
         return location, response_record
 
     def spider_closed(self) -> None:

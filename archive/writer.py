@@ -19,6 +19,10 @@ WARC_VERSION = "WARC/1.1"
 GZIP_LEVEL = 6
 
 
+class WarcWriteError(Exception):
+    """A record could not be written (disk full, I/O error); the file still ends with a whole record."""
+
+
 @dataclass(frozen=True, slots=True)
 class RecordLocation:
     """Where a record lies: the file name inside the archive's warc/ directory and its gzip member."""
@@ -34,8 +38,12 @@ class WarcFileWriter:
     A file is written as `NAME.warc.gz.open` and renamed to `NAME.warc.gz` when closed, so readers
     and `jcrawl` recovery can tell a finished file from one a killed process left behind. Each file
     starts with a `warcinfo` record built from `info`; a new file is started once the current one
-    reaches `max_size` bytes. Every record is flushed to the OS as soon as it is written, so a
-    location handed out is on disk before any database row can point at it.
+    reaches `max_size` bytes. Every record is handed to the OS as soon as it is written (the file is
+    unbuffered), so a location handed out is on disk before any database row can point at it.
+
+    When a write fails (a full disk), the file is cut back to the end of its last whole record, the
+    writer refuses any further record, and `WarcWriteError` says so: the archive stays readable up to
+    its last whole record and no location is handed out for bytes that are not there.
     """
 
     def __init__(self, directory: str | Path, prefix: str, max_size: int, info: dict[str, Any]):
@@ -47,22 +55,56 @@ class WarcFileWriter:
         self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
         self.serial = 0
         self.name: str | None = None
-        self.file: io.BufferedWriter | None = None
+        self.file: io.FileIO | None = None
+        self.failure: str | None = None
 
     # --- records ---------------------------------------------------------------------------------
     def write(self, record: ArcWarcRecord) -> RecordLocation:
         """Write one record (digests added by warcio) and return its location."""
+        return self.write_records([record])[0]
+
+    def write_records(self, records: list[ArcWarcRecord]) -> list[RecordLocation]:
+        """Write records one after the other into the same file, all or none; return their locations."""
+        if self.failure is not None:
+            raise WarcWriteError(self.failure)
         if self.file is None or self.file.tell() >= self.max_size:
             self._rotate()
         assert self.file is not None and self.name is not None
+        members = [self._member(record) for record in records]
+        start = offset = self.file.tell()
+        locations = []
+        for member in members:
+            locations.append(RecordLocation(self.name, offset, len(member)))
+            offset += len(member)
+        self._append(b"".join(members), start)
+        return locations
+
+    def _member(self, record: ArcWarcRecord) -> bytes:
         raw = io.BytesIO()
         self.builder._write_warc_record(raw, record)
         compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        member = compressor.compress(raw.getbuffer()) + compressor.flush()
-        offset = self.file.tell()
-        self.file.write(member)
-        self.file.flush()
-        return RecordLocation(self.name, offset, len(member))
+        return compressor.compress(raw.getbuffer()) + compressor.flush()
+
+    def _append(self, data: bytes, start: int) -> None:
+        """Write all of `data` at `start`, the end of the last whole record; on failure cut back to it."""
+        assert self.file is not None
+        view = memoryview(data)
+        try:
+            while view:
+                written = self.file.write(view)
+                view = view[written or 0 :]
+        except OSError as exc:
+            os.ftruncate(self.file.fileno(), start)
+            self.file.seek(start)
+            self._fail(
+                f"cannot write {self.file.name}: {exc.strerror or exc} "
+                f"(the file keeps its whole records, {start:,} bytes)",
+                exc,
+            )
+
+    def _fail(self, message: str, cause: OSError) -> None:
+        self.failure = message
+        raise WarcWriteError(message) from cause
 
     # --- files -----------------------------------------------------------------------------------
     def _rotate(self) -> None:
@@ -73,17 +115,27 @@ class WarcFileWriter:
             self.serial += 1
             if not (self.directory / name).exists() and not (self.directory / (name + OPEN_SUFFIX)).exists():
                 break
+        path = self.directory / (name + OPEN_SUFFIX)
+        try:
+            self.file = open(path, "xb", buffering=0)  # noqa: SIM115 (kept open)
+        except OSError as exc:
+            self._fail(f"cannot create {path}: {exc.strerror or exc}", exc)
         self.name = name
-        self.file = open(self.directory / (name + OPEN_SUFFIX), "xb")  # noqa: SIM115 (kept open)
         self.write(self.builder.create_warcinfo_record(name, self.info))
 
     def close(self) -> None:
-        """Flush, fsync and rename the current file to its final name."""
+        """Fsync and rename the current file to its final name (a file left empty by a failure goes)."""
         if self.file is None:
             return
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        self.file = None
+        file, self.file = self.file, None
         assert self.name is not None
-        os.replace(self.directory / (self.name + OPEN_SUFFIX), self.directory / self.name)
+        path = self.directory / (self.name + OPEN_SUFFIX)
+        try:
+            os.fsync(file.fileno())
+        finally:
+            empty = file.tell() == 0
+            file.close()
+            if empty:
+                path.unlink()
+            else:
+                os.replace(path, self.directory / self.name)

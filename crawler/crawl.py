@@ -12,6 +12,8 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.fatal import FATAL_STAT, FatalError
+from crawler.scope import RULES
 from crawler.store import Store
 
 LOG_FILE = "jcrawl.log"
@@ -68,7 +70,7 @@ def configure_logging(archive: Path, console_level: int) -> None:
     root.setLevel(logging.INFO)
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    file_handler = logging.FileHandler(archive / LOG_FILE, encoding="utf-8")
+    file_handler = _LogFile(archive / LOG_FILE, encoding="utf-8")
     file_handler.setLevel(logging.INFO)
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     console = logging.StreamHandler(sys.stderr)
@@ -78,10 +80,22 @@ def configure_logging(archive: Path, console_level: int) -> None:
     root.addHandler(console)
 
 
+class _LogFile(logging.FileHandler):
+    """The log file in the archive; if it cannot be written (a full disk), say so once and go on."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            self.failed = True
+            print(f"jcrawl: cannot write {self.baseFilename}; logging to stderr only", file=sys.stderr)
+
+
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl `options.start_url` into `options.archive` and return its stats and summary.
 
-    Runs the Twisted reactor, so a process can run one crawl.
+    Runs the Twisted reactor, so a process can run one crawl. Raises FatalError when the crawl
+    stopped because the archive or the database could not be written.
     """
     settings = crawl_settings(options)
     process = CrawlerProcess(settings)
@@ -91,6 +105,11 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     process.start()
     elapsed = time.monotonic() - started
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if stats.get(FATAL_STAT):
+        raise FatalError(
+            f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact "
+            "(free some space and run it again)."
+        )
     store = Store(options.archive)
     try:
         fetch_errors = store.conn.execute(
@@ -112,7 +131,17 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{reason}): {stats.get('jcrawl/articles', 0):,} articles stored, "
         f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
+        f"{_traps(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
         f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
         f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
     )
+
+
+def _traps(stats: dict[str, Any]) -> str:
+    """What the trap rules cut: "12 links not followed as likely crawler traps (calendar 12). "."""
+    cut = {rule: stats.get(f"jcrawl/trap/{rule}", 0) for rule in RULES}
+    if not any(cut.values()):
+        return ""
+    detail = ", ".join(f"{rule.replace('_', ' ')} {n:,}" for rule, n in cut.items() if n)
+    return f"{sum(cut.values()):,} links not followed as likely crawler traps ({detail}). "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from scrapy import signals
@@ -9,6 +10,7 @@ from scrapy.crawler import Crawler
 
 from archive.middleware import capture_recorded
 from crawler.extract import STORED_LINK_KINDS
+from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageItem
 from crawler.store import Batch, Store, article_row, utc_now
 
@@ -27,6 +29,7 @@ class StorePipeline:
         self.batch_size = crawler.settings.getint("JCRAWL_BATCH_SIZE")
         self.batch = Batch()
         self.crawl_id: int | None = None
+        self.failed = False  # the database could not be written: the crawl is stopping
         self.next_capture_id = self.store.next_capture_id()
         crawler.signals.connect(self.capture_recorded, signal=capture_recorded)
 
@@ -83,10 +86,19 @@ class StorePipeline:
             self.flush()
 
     def flush(self) -> None:
-        """Commit what is buffered. The WARC records these rows point at are already flushed."""
-        if len(self.batch) or self.batch.links:
-            batch, self.batch = self.batch, Batch()
+        """Commit what is buffered. The WARC records these rows point at are already flushed.
+
+        A batch that cannot be written (a full disk) is rolled back whole and the crawl stops: the
+        rows it held are in the WARC files, which the store can be rebuilt from.
+        """
+        if self.failed or not (len(self.batch) or self.batch.links):
+            return
+        batch, self.batch = self.batch, Batch()
+        try:
             self.store.write(batch)
+        except sqlite3.Error as exc:
+            self.failed = True
+            stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")
 
     def close_spider(self) -> None:
         self.flush()
@@ -94,8 +106,11 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         # After close_spider: the stats are final here, and late captures (none expected) are flushed.
         self.flush()
-        if self.crawl_id is not None:
+        if self.crawl_id is not None and not self.failed:
             stats = dict(self.crawler.stats.get_stats())
             stats["finish_reason"] = reason
-            self.store.finish_crawl(self.crawl_id, stats)
+            try:
+                self.store.finish_crawl(self.crawl_id, stats)
+            except sqlite3.Error as exc:
+                stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")
         self.store.close()

@@ -37,11 +37,27 @@ JCRAWL_LOOPBACK_EXEMPT = True
 DOWNLOAD_SLOTS = {"loopback": {"delay": 0, "concurrency": 256}}
 
 # --- limits --------------------------------------------------------------------------------------
+# Seconds before a download is given up (Scrapy's default is 180): connect, headers and body together.
 DOWNLOAD_TIMEOUT = 30
+# Bodies are cut at this many bytes, or this many seconds after their headers, and what arrived is
+# kept: archived with WARC-Truncated (length / time) and recorded in `errors` as `truncated`
+# (crawler/limits.py). JCRAWL_MAX_BODY_SECONDS should stay below DOWNLOAD_TIMEOUT. 0 = no limit.
+JCRAWL_MAX_BODY_SIZE = 10 * 1024 * 1024
+JCRAWL_MAX_BODY_SECONDS = 20
+# Bodies cut short of their Content-Length by the server are kept too (WARC-Truncated: disconnect).
+DOWNLOAD_FAIL_ON_DATALOSS = False
+# Only the limit on a body's size after decompression (against compression bombs): the download
+# itself is cut at JCRAWL_MAX_BODY_SIZE instead of being cancelled.
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+# Longer redirect chains, and loops, end with an `errors` row naming the chain (crawler/redirects.py).
 REDIRECT_MAX_TIMES = 10
+# Retries of timeouts, connection errors and RETRY_HTTP_CODES (500, 502, 503, 504, 522, 524, 408, 429)
+# wait JCRAWL_RETRY_BACKOFF * 2**(n-1) seconds (±50% jitter) before the n-th retry, or the response's
+# Retry-After; a Retry-After beyond JCRAWL_RETRY_MAX_DELAY seconds is not retried (crawler/retry.py).
 RETRY_TIMES = 3
+JCRAWL_RETRY_BACKOFF = 1.0
+JCRAWL_RETRY_MAX_DELAY = 60
 # Deliver 4xx/5xx responses to the spider so they are recorded, not dropped silently.
 HTTPERROR_ALLOW_ALL = True
 # 0 = unlimited; the CLI's --max-pages and --max-depth set these.
@@ -49,9 +65,24 @@ CLOSESPIDER_PAGECOUNT = 0
 DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 0
 
+# --- crawler traps (crawler/scope.py): links breaking these are not followed; 0 turns a rule off ---
+JCRAWL_MAX_URL_LENGTH = 2048
+JCRAWL_MAX_PATH_DEPTH = 16
+# Times one path segment may occur in a path (/a/b/a/b/a/b/ has "a" three times).
+JCRAWL_MAX_SEGMENT_REPEAT = 2
+JCRAWL_MAX_QUERY_PARAMS = 12
+JCRAWL_MAX_QUERY_LENGTH = 512
+# Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
+JCRAWL_PATTERN_BUDGET = 1000
+
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
+    "crawler.redirects.RedirectGuardMiddleware": 610,
+    "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
 }

@@ -7,6 +7,8 @@ The store is an index over the WARC files: every `captures` row locates a respon
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,12 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from crawler.extract import Article
 from crawler.urls import normalize_url
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
+# How to write a full-text query, for error messages.
+SEARCH_SYNTAX = (
+    'words (all must match), "a phrase", title:word, word*, a OR b, a NOT b, NEAR(a b, 10); '
+    'put text in double quotes to search for it literally, e.g. "covid-19"'
+)
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
@@ -130,6 +140,45 @@ class QueryError(ValueError):
     """A search query the full-text index cannot parse; the message says what is wrong."""
 
 
+def _locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (busy): another process holds the write lock."""
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+# Another process (an update, `jcrawl reparse`) may hold the write lock longer than busy_timeout.
+_retry_when_locked = retry(
+    retry=retry_if_exception(_locked),
+    wait=wait_random_exponential(multiplier=0.5, max=10),
+    stop=stop_after_attempt(6),
+    before_sleep=before_sleep_log(logger, logging.WARNING),
+    reraise=True,
+)
+
+
+def explain_query_error(query: str, message: str) -> str:
+    """A person's explanation of SQLite's complaint `message` about FTS5 query `query`."""
+    column = re.match(r"no such column: (.*)", message)
+    near = re.match(r'fts5: syntax error near "(.*)"', message)
+    if not query.strip():
+        problem = "the query is empty"
+    elif message == "unterminated string" or query.count('"') % 2:
+        problem = 'a double quote is not closed (write "a phrase" with a quote at each end)'
+    elif column:
+        problem = (
+            f"there is no field {column.group(1)!r} to search (fields: title, body); a word before a "
+            "colon, or after a leading '-', names a field"
+        )
+    elif near and near.group(1) == "":
+        problem = "the query ends too early (an unclosed parenthesis or NEAR(, or a trailing AND/OR/NOT?)"
+    elif near:
+        problem = f"it cannot be read at {near.group(1)!r}"
+    elif message.startswith("unknown special query"):
+        problem = "a lone '*' is not a query (put * after the start of a word: econom*)"
+    else:
+        problem = message
+    return f"cannot search for {query!r}: {problem}. Queries: {SEARCH_SYNTAX}."
+
+
 def utc_now() -> str:
     """The current time as ISO 8601 UTC with seconds, e.g. 2026-11-25T18:02:14Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -230,8 +279,12 @@ class Store:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
 
     # --- writes ----------------------------------------------------------------------------------
+    @_retry_when_locked
     def write(self, batch: Batch) -> None:
-        """Write a batch of rows in one transaction. Links of a page replace its earlier links."""
+        """Write a batch of rows in one transaction. Links of a page replace its earlier links.
+
+        Retried (tenacity) while another process holds the database locked beyond busy_timeout.
+        """
         with self.transaction():
             if batch.captures:
                 self.conn.executemany(
@@ -273,7 +326,7 @@ class Store:
         try:
             rows = self.conn.execute(sql, (query, limit)).fetchall()
         except sqlite3.OperationalError as exc:
-            raise QueryError(f"cannot search for {query!r}: {exc}") from None
+            raise QueryError(explain_query_error(query, str(exc))) from None
         names = ("id", "url", "title", "published", "authors", "snippet", "rank")
         return [_decode(dict(zip(names, row, strict=True))) for row in rows]
 
@@ -351,4 +404,7 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        if not exc_type:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            self.conn.execute("ROLLBACK")

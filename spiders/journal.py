@@ -24,7 +24,11 @@ from twisted.python.failure import Failure
 
 from crawler import __version__
 from crawler.extract import NAV, extract_article
+from crawler.failures import describe
+from crawler.fatal import CrawlStopping
 from crawler.items import ErrorItem, PageItem
+from crawler.limits import truncation
+from crawler.scope import ScopeLimits, TrapRules
 from crawler.urls import normalize_url, site_of
 
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
@@ -59,8 +63,16 @@ class JournalSpider(scrapy.Spider):
         host = urlsplit(url).hostname or ""
         self.allowed_domains = [host.removeprefix("www.")]
         self.seen: set[str] = {url}
+        # Prefixes of the content hashes of the articles found, to tell a new article from a copy.
+        self.contents: set[str] = set()
         # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
         self._normalised: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.traps = TrapRules(ScopeLimits.from_settings(crawler.settings))
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         root = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}"
@@ -73,7 +85,19 @@ class JournalSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages."""
         if response.status >= 400:
-            yield ErrorItem(response.url, "http", f"HTTP {response.status}")
+            retries = response.meta.get("retry_times")
+            message = f"HTTP {response.status}" + (f" after {retries} retries" if retries else "")
+            yield ErrorItem(response.url, "http", message)
+            self._fetched(response.meta, found_article=False)
+            return
+        truncated = truncation(response.flags, response.meta)
+        if truncated is not None:
+            declared = (response.headers.get(b"Content-Length") or b"").decode("latin-1")
+            kept = f"kept {len(response.body):,} bytes" + (f" of {declared}" if declared.isdigit() else "")
+            yield ErrorItem(response.url, "truncated", f"WARC-Truncated: {truncated}; {kept}")
+        if response.status == 200 and not response.body:
+            yield ErrorItem(response.url, "empty", "HTTP 200 with an empty body")
+            self._fetched(response.meta, found_article=False)
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap, served without Content-Encoding
@@ -95,6 +119,10 @@ class JournalSpider(scrapy.Spider):
         headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
         article = extract_article(response.body, response.url, headers)
         self.seen.add(article.url)
+        new = article.is_article and article.content_hash[:16] not in self.contents
+        if new:
+            self.contents.add(article.content_hash[:16])
+        self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
         yield PageItem(article, response.url, capture.get("id"), capture.get("fetched_at"))
         for link in article.links:
@@ -146,7 +174,11 @@ class JournalSpider(scrapy.Spider):
         if "robots.txt" in message:  # disallowed: not an error, just out of bounds
             self.crawler.stats.inc_value("jcrawl/robots_disallowed")
             return
-        yield ErrorItem(url, failure.type.__name__, message)
+        if failure.check(CrawlStopping):  # the crawl stops on a fatal error, which says it all
+            return
+        if request is not None:
+            self._fetched(request.meta, found_article=False)
+        yield ErrorItem(url, *describe(failure))
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(self, urls: Iterable[str], base: str | None, priority: int) -> Iterator[scrapy.Request]:
@@ -169,7 +201,19 @@ class JournalSpider(scrapy.Spider):
         if url is None or url in self.seen:
             return None
         self.seen.add(url)
-        return self._request(url, priority)
+        rule = self.traps.check(url)
+        if rule is not None:
+            self.crawler.stats.inc_value(f"jcrawl/trap/{rule}")
+            self.logger.debug("Not following %s: crawler trap rule %s", url, rule)
+            return None
+        request = self._request(url, priority)
+        request.meta["jcrawl_pattern_url"] = url  # kept through redirects and retries
+        return request
+
+    def _fetched(self, meta: dict[str, Any], found_article: bool) -> None:
+        """Tell the trap rules what a followed link gave (the start URL and robots.txt are not charged)."""
+        if "jcrawl_pattern_url" in meta:
+            self.traps.fetched(meta["jcrawl_pattern_url"], found_article)
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)

@@ -1,0 +1,26 @@
+"""A request that got no usable response, described for the `errors` table."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from twisted.python.failure import Failure
+
+
+def describe(failure: Failure) -> tuple[str, str]:
+    """The `errors` kind and message of a failed request: the exception's class, and what it says.
+
+    A download that failed in Twisted carries the underlying reasons (a reset, a closed connection);
+    they are spelled out instead of the reprs Scrapy's wrapper holds. A body whose Content-Encoding
+    cannot be decoded is kind `decoding` (its bytes, as sent, are in the WARC file).
+    """
+    exc = failure.value
+    kind = type(exc).__name__
+    message = str(exc) or kind
+    reasons = getattr(exc.__cause__, "reasons", None)
+    if reasons:
+        message = "; ".join(f"{r.type.__name__}: {r.getErrorMessage()}" for r in reasons)
+    if failure.check(zlib.error, gzip.BadGzipFile, EOFError):
+        kind, message = "decoding", f"cannot decompress the body: {message}"
+    return kind, message
