@@ -18,6 +18,9 @@ SESSION_PARAM = re.compile(
     r"^(phpsessid|jsessionid|sid|sessionid|session_id|aspsessionid\w*|cfid|cftoken)$", re.I
 )
 PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE)
+# A percent-escape, and the characters RFC 3986 calls unreserved (never need escaping).
+PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -25,9 +28,10 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 def normalize_url(url: str, base: str | None = None) -> str | None:
     """Return the canonical absolute form of `url` (joined with `base`), or None if it is not http(s).
 
-    Lower-cases scheme and host, encodes IDNs and unsafe characters, drops the default port, the
-    fragment, tracking and session parameters, and gives an empty path as "/". Query order is kept:
-    some sites give parameter order meaning.
+    Lower-cases scheme and host, encodes IDNs and unsafe characters, writes percent-escapes one way
+    (upper-case hex; unreserved characters unescaped: /caf%c3%a9 and /café are /caf%C3%A9, /%7Euser
+    is /~user), drops the default port, the fragment, tracking and session parameters, and gives an
+    empty path as "/". Query order is kept: some sites give parameter order meaning.
     """
     url = url.strip()
     if base is not None:
@@ -53,11 +57,22 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     if ";" in path:
         path = PATH_SESSION.sub("", path)
     query = parts.query
+    if "%" in url:
+        path, query = _normalize_escapes(path), _normalize_escapes(query)
     if query:
         query = "&".join(
             pair for pair in query.split("&") if pair and not _dropped_param(pair.split("=", 1)[0])
         )
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _normalize_escapes(text: str) -> str:
+    return PERCENT_ESCAPE.sub(_normalize_escape, text)
+
+
+def _normalize_escape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in UNRESERVED else "%" + match.group(1).upper()
 
 
 def _dropped_param(name: str) -> bool:

@@ -19,7 +19,8 @@ from crawler.urls import is_loopback, normalize_url, site_of
         ("http://example.com/p/?PHPSESSID=abc&page=2", "http://example.com/p/?page=2"),
         ("http://bücher.example/straße?q=ä", "http://xn--bcher-kva.example/stra%C3%9Fe?q=%C3%A4"),
         ("http://example.com/a b", "http://example.com/a%20b"),
-        ("http://example.com/%7Euser/", "http://example.com/%7Euser/"),
+        ("http://example.com/%7Euser/", "http://example.com/~user/"),
+        ("http://example.com/caf%c3%a9/?q=%e2%82%ac", "http://example.com/caf%C3%A9/?q=%E2%82%AC"),
         ("http://[::1]:8080/x", "http://[::1]:8080/x"),
     ],
 )

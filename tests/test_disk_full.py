@@ -1,0 +1,130 @@
+"""A full disk stops the crawl cleanly: exit code 4, a clear message, a valid archive, an honest store.
+
+The archive's WARC directory, or the directory holding journal.db, is a small tmpfs that the crawl
+fills up. Needs root (mount); skipped with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from archive.reader import read_record
+from tests.faultserver import Route, article_html, html, serve
+from tests.helpers import jcrawl, query
+
+PAGES = 150
+
+
+def site() -> dict[str, Route]:
+    """A home page linking PAGES articles of about 24 kB that compress poorly (10 kB each in the WARC)."""
+    rng = random.Random(11)
+    routes: dict[str, Route] = {
+        f"/p/{n}/": html(article_html(f"Story {n}", [rng.randbytes(3000).hex() for _ in range(4)]))
+        for n in range(PAGES)
+    }
+    routes["/"] = html("<html><body>" + "".join(f'<a href="{p}">{p}</a>' for p in routes) + "</body></html>")
+    return routes
+
+
+@contextmanager
+def tmpfs(path: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `path` for the duration of the block."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    path.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", path], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", path], check=False)
+
+
+def crawl_until_full(archive: Path) -> subprocess.CompletedProcess:
+    with serve(site()) as server:
+        return jcrawl(
+            "crawl", server.url("/"), "--concurrency", "4", "-s", "JCRAWL_BATCH_SIZE=20", archive=archive
+        )
+
+
+def assert_archive_honest(archive: Path) -> int:
+    """Each WARC passes `warcio check`, each `captures` row reads back as its response; returns how many."""
+    warc_dir = archive / "warc"
+    assert not list(warc_dir.glob("*.open"))  # closed and renamed, whole records only
+    warcio = Path(sys.executable).with_name("warcio")
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        check = subprocess.run([warcio, "check", path], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    captures = query(archive, "SELECT url, warc_file, warc_offset, warc_length FROM captures")
+    for url, name, offset, length in captures:
+        record = read_record(warc_dir, name, offset, length)
+        assert record.rec_type == "response"
+        assert record.rec_headers.get_header("WARC-Target-URI") == url
+    orphans = query(
+        archive, "SELECT COUNT(*) FROM articles WHERE capture_id NOT IN (SELECT id FROM captures)"
+    )
+    assert orphans == [(0,)]
+    return len(captures)
+
+
+def test_a_full_warc_disk_stops_the_crawl_cleanly(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with tmpfs(archive / "warc", "600k"):
+        result = crawl_until_full(archive)
+        assert result.returncode == 4, result.stderr[-3000:]
+        assert "jcrawl crawl: fatal: cannot write the WARC archive: cannot write" in result.stderr
+        assert "No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+        captured = assert_archive_honest(archive)
+        assert 0 < captured < PAGES  # it stopped when the disk was full, with what fitted kept
+
+
+def test_a_full_database_disk_stops_the_crawl_cleanly(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with tmpfs(archive, "1m"), tmpfs(archive / "warc", "64m"):
+        result = crawl_until_full(archive)
+        assert result.returncode == 4, result.stderr[-3000:]
+        assert "jcrawl crawl: fatal: cannot write the database" in result.stderr
+        assert "database or disk is full" in result.stderr
+        assert "Traceback" not in result.stderr
+        stored = assert_archive_honest(archive)
+        assert 0 < stored < PAGES  # the batches committed before the disk filled up are kept
+
+
+def test_the_writer_cuts_a_failed_write_back_to_its_last_whole_record(tmp_path: Path) -> None:
+    """The writer alone, on a 64 kB tmpfs: records until the disk is full, then none."""
+    from warcio.warcwriter import WARCWriter
+
+    from archive.writer import WarcFileWriter, WarcWriteError
+
+    builder = WARCWriter(None, warc_version="WARC/1.1")
+    rng = random.Random(2)
+    with tmpfs(tmp_path / "warc", "64k") as directory:
+        writer = WarcFileWriter(directory, "t", 10**9, {"software": "test"})
+        locations = []
+        with pytest.raises(WarcWriteError, match="No space left on device"):
+            for n in range(100):
+                payload = rng.randbytes(5000)
+                record = builder.create_warc_record(f"urn:test:{n}", "resource", payload=io.BytesIO(payload))
+                locations.append(writer.write(record))
+        path = directory / (locations[-1].file + ".open")
+        assert path.stat().st_size == locations[-1].offset + locations[-1].length
+        with pytest.raises(WarcWriteError):  # and it stays refused: no record after a gap
+            writer.write(builder.create_warc_record("urn:test:late", "resource", payload=io.BytesIO(b"x")))
+        writer.close()
+        for n, location in enumerate(locations):
+            record = read_record(directory, location.file, location.offset, location.length)
+            assert record.rec_headers.get_header("WARC-Target-URI") == f"urn:test:{n}"
