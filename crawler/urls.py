@@ -21,6 +21,8 @@ PATH_SESSION = re.compile(r";(jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNOR
 # A percent-escape, and the characters RFC 3986 calls unreserved (never need escaping).
 PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# A host name after IDNA encoding (letters, digits, hyphens, dots; underscores occur), or an IPv6 address.
+HOST = re.compile(r"[a-z0-9._-]+|[0-9a-f:.]+", re.ASCII)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -39,16 +41,16 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
             url = urljoin(base, url)
         except ValueError:
             return None
-    if not url.isascii() or " " in url or "%" in url:
-        url = safe_url_string(url)
     try:
+        if not url.isascii() or " " in url or "%" in url:
+            url = safe_url_string(url)
         parts = urlsplit(url)
         port = parts.port
-    except ValueError:
+    except ValueError:  # a port that is not a number, a broken IPv6 address, an undecodable host
         return None
     scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
-        return None
+    if scheme not in DEFAULT_PORTS or not HOST.fullmatch(parts.hostname or ""):
+        return None  # not http(s), or no host name a resolver could look up
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"
