@@ -17,12 +17,14 @@ from lxml import etree
 
 from crawler.extract.classes import (
     BLOCK_TAGS,
+    CHROME_TAGS,
     HEADINGS,
     SKIP_TAGS,
+    SKIPPABLE_TAGS,
+    class_flags,
+    classify,
     clean_class,
     heading_region,
-    is_negative,
-    region_of,
 )
 from crawler.extract.urls import absolutize
 
@@ -36,7 +38,7 @@ class Block:
     owner: int  # idx of the owning element
     tag: str  # owning element's tag
     text: str  # whitespace-normalised plain text
-    html: str  # the same run as clean inline HTML (text, <a>, <img>)
+    parts: list  # raw text pieces and ("<markup>",) tuples, rendered by `html` when needed
     link_len: int  # characters of `text` inside links
     neg: tuple[int, ...]  # idx of boilerplate ancestors (see Page.negative)
     heading: int  # 1-6 for h1-h6 owners, else 0
@@ -45,7 +47,13 @@ class Block:
     quote_idx: int  # idx of the nearest blockquote ancestor, -1 if none
     region: str | None  # innermost link region ('nav', 'related', ...) around the block
     region_idx: int  # idx of the element that opened it (-1 if none)
-    images: int = 0  # <img> tags in `html`
+    images: int = 0  # <img> tags among `parts`
+
+    @property
+    def html(self) -> str:
+        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks."""
+        out = "".join(p[0] if p.__class__ is tuple else _escape(p, quote=False) for p in self.parts)
+        return " ".join(out.split())
 
 
 @dataclass(slots=True)
@@ -101,13 +109,18 @@ _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url
 
 
 class _Walker:
-    """Recursive walk building a Page. One instance per page; not thread-shared."""
+    """Recursive walk building a Page. One instance per page; not thread-shared.
+
+    Written for speed (it touches every element): attributes are read once, class strings are
+    classified once per distinct value, and HTML is only rendered later for the blocks kept.
+    """
 
     def __init__(self, base: str, root_url: str) -> None:
         self.base = base
         self.root_url = root_url
-        self.page = Page()
-        self.class_cache: dict[tuple[str, str, str, str], tuple[str, int, str | None]] = {}
+        self.page = page = Page()
+        self.class_cache: dict[str, tuple[str, int]] = {}  # class or id string -> (cleaned, flags)
+        self.flag_cache: dict[tuple, tuple[int, str | None, bool]] = {}
         self.neg_stack: list[int] = []
         self.path: list[list] = []  # [idx, region kind or None] for every open element
         self.list_stack: list[tuple[int, bool]] = []
@@ -117,17 +130,26 @@ class _Walker:
         # the current run of inline content
         self.owner = 0
         self.owner_tag = "html"
-        self.text: list[str] = []
-        self.html: list[str] = []
+        self.parts: list = []
+        self.markup = False  # `parts` holds markup tuples
         self.link_len = 0
         self.run_images = 0
+        self._elements_append = page.elements.append
+        self._parents_append = page.parents.append
+        self._tags_append = page.tags.append
+        self._ends_append = page.ends.append
+        self._classes_append = page.classes.append
 
     # -- runs ------------------------------------------------------------------------------------
     def flush(self) -> None:
         """Close the current run as a Block (if it holds text or an image)."""
-        if not self.text and not self.run_images:
+        parts = self.parts
+        if not parts:
             return
-        text = " ".join("".join(self.text).split())
+        if self.markup:
+            text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
+        else:
+            text = " ".join("".join(parts).split())
         if text or self.run_images:
             page = self.page
             tag = self.owner_tag
@@ -137,30 +159,32 @@ class _Walker:
                 if frame[1]:
                     region, region_idx = frame[1], frame[0]
                     break
-            block = Block(
-                owner=self.owner,
-                tag=tag,
-                text=text,
-                html=" ".join("".join(self.html).split()),
-                link_len=min(self.link_len, len(text)),
-                neg=tuple(self.neg_stack),
-                heading=HEADINGS.get(tag, 0),
-                list_idx=lst[0],
-                ordered=lst[1],
-                quote_idx=self.quote_stack[-1] if self.quote_stack else -1,
-                region=region,
-                region_idx=region_idx,
-                images=self.run_images,
-            )
-            if block.heading and text:
-                if block.heading == 1:
+            heading = HEADINGS.get(tag, 0)
+            if heading and text:
+                if heading == 1:
                     page.h1.append(len(page.blocks))
-                kind = heading_region(text) if block.heading > 1 or len(text) < 60 else None
+                kind = heading_region(text) if heading > 1 or len(text) < 60 else None
                 if kind:
                     self._open_heading_region(kind)
-            page.blocks.append(block)
-        self.text = []
-        self.html = []
+            page.blocks.append(
+                Block(
+                    self.owner,
+                    tag,
+                    text,
+                    parts,
+                    min(self.link_len, len(text)),
+                    tuple(self.neg_stack),
+                    heading,
+                    lst[0],
+                    lst[1],
+                    self.quote_stack[-1] if self.quote_stack else -1,
+                    region,
+                    region_idx,
+                    self.run_images,
+                )
+            )
+        self.parts = []
+        self.markup = False
         self.link_len = 0
         self.run_images = 0
 
@@ -178,80 +202,106 @@ class _Walker:
                 return
 
     def add_text(self, s: str) -> None:
-        self.text.append(s)
-        self.html.append(_escape(s, quote=False))
+        self.parts.append(s)
         if self.link_depth:
             self.link_len += len(s.strip())
             self.link_text[-1].append(s)
 
+    def add_markup(self, s: str) -> None:
+        self.parts.append((s,))
+        self.markup = True
+
     # -- walk ------------------------------------------------------------------------------------
     def walk(self, el) -> None:
         tag = el.tag
-        if not isinstance(tag, str):  # comment, processing instruction, entity
+        if tag.__class__ is not str:  # comment, processing instruction, entity
             if el.tail:
                 self.add_text(el.tail)
             return
-        page = self.page
-        idx = len(page.elements)
-        page.elements.append(el)
-        page.parents.append(self.path[-1][0] if self.path else -1)
-        page.tags.append(tag)
-        page.ends.append(idx + 1)
-        if tag in SKIP_TAGS or el.get("hidden") is not None or _hidden_style(el.get("style")):
-            page.classes.append("")
-            self._skip(el, idx)
+        idx = len(self.page.elements)
+        self._elements_append(el)
+        self._parents_append(self.path[-1][0] if self.path else -1)
+        self._tags_append(tag)
+        self._ends_append(idx + 1)
+        attrib = el.attrib
+        if attrib:
+            if tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style")):
+                self._classes_append("")
+                self._skip(el, idx)
+                if el.tail:
+                    self.add_text(el.tail)
+                return
+            cls_raw = attrib.get("class")
+            ident = attrib.get("id")
+            role = attrib.get("role")
+            if cls_raw or ident or role:
+                cls, flags = self._class_info(cls_raw, ident)
+                key = (tag, flags, role)
+                cached = self.flag_cache.get(key)
+                if cached is None:
+                    cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
+                neg, region, skippable = cached
+            elif tag in CHROME_TAGS:
+                cls, neg, region, skippable = "", 1, "nav", tag in SKIPPABLE_TAGS
+            else:
+                cls, neg, region, skippable = "", 0, None, False
+            if skippable and self._chrome(el, idx, cls):
+                return
+            if attrib.get("aria-hidden") == "true" and tag != "a":
+                neg = neg or 1
+            itemprop = attrib.get("itemprop")
+            if itemprop == "articleBody" and self.page.itemprop_body < 0:
+                self.page.itemprop_body = idx
+                neg = 0
+        elif tag in SKIP_TAGS:
+            self._classes_append("")
+            if len(el):
+                self._skip(el, idx)
             if el.tail:
                 self.add_text(el.tail)
             return
-
-        cls_raw = el.get("class") or ""
-        ident = el.get("id") or ""
-        role = (el.get("role") or "").lower()
-        key = (tag, cls_raw, ident, role)
-        cached = self.class_cache.get(key)
-        if cached is None:
-            cls = clean_class(cls_raw, ident) if cls_raw or ident else ""
-            cached = (cls, is_negative(tag, cls, role), region_of(tag, cls, role))
-            self.class_cache[key] = cached
-        cls, neg, region = cached
-        page.classes.append(cls)
-        if el.get("aria-hidden") == "true" and tag != "a":
-            neg = neg or 1
-        if el.get("itemprop") == "articleBody" and page.itemprop_body < 0:
-            page.itemprop_body = idx
-            neg = 0
+        else:
+            itemprop = None
+            cls = ""
+            if tag in CHROME_TAGS:
+                neg, region = 1, "nav"
+                if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
+                    return
+            else:
+                neg, region = 0, None
+        self._classes_append(cls)
         if neg:
-            page.negative[idx] = neg
+            self.page.negative[idx] = neg
             self.neg_stack.append(idx)
         self.path.append([idx, region])
 
         is_block = tag in BLOCK_TAGS
-        saved = None
         if is_block:
-            self.flush()
-            saved = (self.owner, self.owner_tag)
+            if self.parts:
+                self.flush()
+            saved_owner, saved_tag = self.owner, self.owner_tag
             self.owner, self.owner_tag = idx, tag
-        if tag == "body":
-            page.body_idx = idx
-        elif tag == "article":
-            page.article_tags.append(idx)
-        elif tag in ("ul", "ol"):
-            self.list_stack.append((idx, tag == "ol"))
-        elif tag == "blockquote":
-            self.quote_stack.append(idx)
-        elif tag == "time" or (el.get("itemprop") or "").startswith("date"):
+            if tag == "body":
+                self.page.body_idx = idx
+            elif tag == "article":
+                self.page.article_tags.append(idx)
+            elif tag == "ul" or tag == "ol":
+                self.list_stack.append((idx, tag == "ol"))
+            elif tag == "blockquote":
+                self.quote_stack.append(idx)
+        elif tag == "time" or (itemprop and itemprop.startswith("date")):
             self._time(el, idx, bool(self.neg_stack))
 
-        is_link = False
+        url = None
         if tag == "a":
-            url = absolutize(el.get("href"), self.base, self.root_url)
+            url = absolutize(attrib.get("href"), self.base, self.root_url) if attrib else None
             if url:
-                is_link = True
                 self.link_depth += 1
                 self.link_text.append([])
-                self.html.append(f'<a href="{_escape(url)}">')
+                self.add_markup(f'<a href="{_escape(url)}">')
         elif tag == "img":
-            self._img(el, idx)
+            if attrib:
+                self._img(el, idx, attrib)
         elif tag == "br":
             self.flush()
 
@@ -260,26 +310,27 @@ class _Walker:
         for child in el:
             self.walk(child)
 
-        if is_link:
+        if url:
             self.link_depth -= 1
             text = " ".join("".join(self.link_text.pop()).split())
-            self.html.append("</a>")
-            self._anchor(el, idx, url, text)
+            self.add_markup("</a>")
+            self._anchor(el, idx, url, text, attrib)
         if is_block:
-            self.flush()
-            self.owner, self.owner_tag = saved
-        if tag in ("ul", "ol"):
-            self.list_stack.pop()
-        elif tag == "blockquote":
-            self.quote_stack.pop()
+            if self.parts:
+                self.flush()
+            self.owner, self.owner_tag = saved_owner, saved_tag
+            if tag == "ul" or tag == "ol":
+                self.list_stack.pop()
+            elif tag == "blockquote":
+                self.quote_stack.pop()
         self.path.pop()
         if neg:
             self.neg_stack.pop()
-        page.ends[idx] = len(page.elements)
+        self.page.ends[idx] = len(self.page.elements)
         if el.tail:
             self.add_text(el.tail)
 
-    def _anchor(self, el, idx: int, url: str, text: str) -> None:
+    def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
         region, region_idx, outer = None, -1, None
         for frame in reversed(self.path):
             if frame[1]:
@@ -293,7 +344,7 @@ class _Walker:
                 idx=idx,
                 url=url,
                 text=text,
-                rel=(el.get("rel") or "").lower(),
+                rel=(attrib.get("rel") or "").lower(),
                 cls=self.page.classes[idx],
                 region=region,
                 region_idx=region_idx,
@@ -303,19 +354,19 @@ class _Walker:
             )
         )
 
-    def _img(self, el, idx: int) -> None:
+    def _img(self, el, idx: int, attrib) -> None:
         src = None
         for attr in _IMG_SRC_ATTRS:
-            value = el.get(attr)
+            value = attrib.get(attr)
             if value and not value.startswith("data:"):
                 src = absolutize(value, self.base, self.root_url)
                 if src:
                     break
         if not src:
             return
-        alt = " ".join((el.get("alt") or "").split())
+        alt = " ".join((attrib.get("alt") or "").split())
         self.page.images.append((idx, src, alt))
-        self.html.append(f'<img src="{_escape(src)}" alt="{_escape(alt)}">')
+        self.add_markup(f'<img src="{_escape(src)}" alt="{_escape(alt)}">')
         self.run_images += 1
 
     def _time(self, el, idx: int, neg: bool) -> None:
@@ -324,6 +375,56 @@ class _Walker:
         pubdate = "pubdate" if el.get("pubdate") is not None else ""
         prop = f"{el.get('itemprop') or ''} {el.get('class') or ''} {pubdate}"
         self.page.times.append(TimeTag(idx, value.strip(), text[:200], prop.lower(), neg))
+
+    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int]:
+        """Cleaned `class id` string and its flags, cached per distinct class and id value."""
+        cache = self.class_cache
+        cls, flags = "", 0
+        if cls_raw:
+            hit = cache.get(cls_raw)
+            if hit is None:
+                cleaned = clean_class(cls_raw, "")
+                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0)
+            cls, flags = hit
+        if ident:
+            key = "#" + ident
+            hit = cache.get(key)
+            if hit is None:
+                cleaned = ident.lower().replace("_", "-")
+                hit = cache[key] = (cleaned, class_flags(cleaned))
+            cls = f"{cls} {hit[0]}" if cls else hit[0]
+            flags |= hit[1]
+        return cls, flags
+
+    def _chrome(self, el, idx: int, cls: str) -> bool:
+        """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
+
+        Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
+        elements). Returns False, and the caller walks normally, when the subtree holds prose:
+        a wrapper like `content-sidebar-wrap` may contain the article itself.
+        """
+        long_paragraphs = 0
+        for p in el.iter("p"):
+            if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+                long_paragraphs += 1
+                if long_paragraphs >= 2:
+                    return False
+        self._classes_append(cls)
+        self._skip(el, idx)
+        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        page = self.page
+        page.negative[idx] = 1
+        if text:
+            if self.parts:
+                self.flush()
+            lst = self.list_stack[-1] if self.list_stack else (-1, False)
+            neg = (*self.neg_stack, idx)
+            page.blocks.append(
+                Block(idx, el.tag, text, [text], len(text), neg, 0, lst[0], lst[1], -1, "nav", idx)
+            )
+        if el.tail:
+            self.add_text(el.tail)
+        return True
 
     def _skip(self, el, idx: int) -> None:
         """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""

@@ -10,6 +10,7 @@ are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.extract.agency import agency_credit
@@ -240,19 +241,21 @@ def _is_boilerplate_line(text: str) -> bool:
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
-    """Drop pull quotes: short blocks whose words all appear, in order, in another kept block."""
+    """Drop pull quotes: short blocks whose words appear again, in order, inside another kept block."""
     if len(kept) < 3:
         return kept
     norms = {i: _norm(blocks[i].text) for i in kept if blocks[i].text}
+    joined = "\n".join(norms.values())
+    copies = Counter(norms.values())
     out = []
     for i in kept:
-        b = blocks[i]
         own = norms.get(i)
+        # more occurrences in the joined text than identical blocks: it is inside another block
         if (
             own
             and len(own) > 20
-            and (b.quote_idx >= 0 or len(own) < 300)
-            and any(j != i and len(other) > len(own) and own in other for j, other in norms.items())
+            and (blocks[i].quote_idx >= 0 or len(own) < 300)
+            and joined.count(own) > copies[own]
         ):
             continue
         out.append(i)
