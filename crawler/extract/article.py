@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,8 +29,11 @@ from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize, host_of, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
-_LISTING_BODY_CLASS = re.compile(r"\b(?:home|archive|category|tag|search|blog|paged|author|date|error404)\b")
-_ARTICLE_BODY_CLASS = re.compile(r"\b(?:single|single-post|post-template\S*|article|story|postid-\d+)\b")
+# WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
+_LISTING_BODY_TOKENS = frozenset(
+    ("home", "archive", "category", "tag", "search", "search-results", "blog", "paged", "author", "date")
+) | {"error404"}
+_ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 
 
 @dataclass(slots=True)
@@ -170,32 +172,37 @@ def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[se
 def _is_article(
     head: Head, page: Page, body: BodyResult, published: str | None, url: str, profile: SiteProfile | None
 ) -> bool:
-    """Article vs listing/home/static page, from declared types and the page's shape."""
+    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape."""
     if not body.text:
         return False
     if profile is not None and profile.article_res and profile.matches_article_url(url):
         return True
     score = 0
-    if head.ld_article is not None:
-        score += 2
-    if jsonld.has_type(head.ld_objects, jsonld.LISTING_TYPES):
+    ld_article = head.ld_article is not None
+    if ld_article:
+        score += 3
+    elif jsonld.has_type(head.ld_objects, jsonld.LISTING_TYPES):
         score -= 2
     og_type = (head.first("og:type") or "").lower()
-    if og_type == "article" or og_type.startswith("article"):
+    if og_type.startswith("article"):
         score += 2
-    elif og_type in ("website", "profile", "video.other", "product"):
+    elif og_type in ("website", "profile", "product") and not ld_article:
         score -= 1
-    body_class = (page.elements[page.body_idx].get("class") or "").lower() if page.elements else ""
-    if _ARTICLE_BODY_CLASS.search(body_class):
+    tokens = (
+        set((page.elements[page.body_idx].get("class") or "").lower().split()) if page.elements else set()
+    )
+    if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
         score += 2
-    if _LISTING_BODY_CLASS.search(body_class):
+    if tokens & _LISTING_BODY_TOKENS:
         score -= 3
-    if len(page.article_tags) >= 3:
-        score -= 2
+    if len(page.article_tags) >= 3 and sum(body.start <= i < body.end for i in page.article_tags) >= 3:
+        score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
-    if body.good_chars >= 500:
+    if body.good_chars >= 1500:
+        score += 2
+    elif body.good_chars >= 500:
         score += 1
     elif body.good_chars < 150:
         score -= 2
-    return score >= 2
+    return score >= 1

@@ -31,6 +31,7 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Tags that are page chrome wherever they are (unless they hold most of the page's text).
 CHROME_TAGS = _words("nav aside footer header menu")
 CHROME_ROLES = _words("navigation banner contentinfo complementary search menubar dialog")
+_PAGE_TAGS = _words("html body main")
 SKIPPABLE_TAGS = _words("nav aside footer menu")
 SKIPPABLE_ROLES = _words("navigation contentinfo complementary search menubar")
 
@@ -198,8 +199,10 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
     Regions: 'nav', 'chrome' (weaker nav), 'prevnext', 'related', 'recent', or None. Skippable
     elements are site chrome whose text and links need no block-level analysis (see blocks.py).
     """
+    if tag in _PAGE_TAGS:  # page-level classes are feature flags ("f-comments-on"), not roles
+        return 0, None, False
     chrome_tag = tag in CHROME_TAGS or role in CHROME_ROLES
-    if flags & STRONG:
+    if flags & STRONG and tag != "article":
         neg = 2
     elif flags & NEG or chrome_tag:
         neg = 1
