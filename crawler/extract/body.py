@@ -20,6 +20,7 @@ from crawler.extract.profile import SiteProfile
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link characters for a block to count as prose
+CANCEL_SHARE = 0.7  # a boilerplate-classed element holding this share of the prose is a content wrapper
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 
 _PROSE_TAGS = frozenset(
@@ -99,7 +100,7 @@ def effective_negatives(page: Page) -> set[int]:
                 per_neg[i] = per_neg.get(i, 0) + n
     out = set()
     for i, strength in negative.items():
-        if strength == 1 and total and per_neg.get(i, 0) >= 0.5 * total:
+        if strength == 1 and total and per_neg.get(i, 0) >= CANCEL_SHARE * total:
             continue
         out.add(i)
     return out

@@ -66,7 +66,8 @@ _add(
     "byline bylines author authors bio avatar tags tagcloud taglist meta postmeta header subheader",
 )
 _add(NEG | CHROME, "search searchform")
-_add(NEG, "cookie cookies consent gdpr popup modal overlay lightbox")
+_add(NEG | STRONG, "cookie cookies consent gdpr")
+_add(NEG, "popup modal overlay lightbox")
 _add(NEG | SIDEBAR, "widget widgets widgetarea")  # not skippable: page builders wrap everything in widgets
 _add(
     NEG | SIDEBAR | SKIPPABLE,
@@ -128,7 +129,7 @@ _STEMS: tuple[tuple[str, int], ...] = (
     ("widget", NEG | SIDEBAR),
     ("breadcrumb", NEG | SIDEBAR),
     ("paginat", NEG | PAGINATION),
-    ("cookie", NEG),
+    ("cookie", NEG | STRONG),
     ("byline", NEG | CHROME),
     ("pullquote", NEG),
 )
@@ -138,10 +139,12 @@ _HIDDEN_TOKENS = _words("hidden is-hidden u-hidden hide d-none invisible visuall
 
 # WordPress & co. put taxonomy and state on containers ("tag-social", "category-comment", "has-sidebar"):
 # they describe the post, not the element, so they are ignored.
+# Likewise theme options and states ("penci-enable-lightbox", "header-style-2", "modal-enabled").
 _TAXONOMY = re.compile(
-    r"^(?:tag|tags|category|categories|postid|post-\d|format|status|type|has|no|page-id|parent-pageid|"
+    r"^(?:tag|tags|category|categories|postid|post-\d|format|status|type|has|no|is|with|page-id|parent-pageid|"
     r"single-format|term|taxonomy|cat-\d|author-\d|page-template|elementor-element-)"
 )
+_STATE = re.compile(r"(?:^|-)(?:enable|enabled|disable|disabled|style|layout|mode)(?:-|$)")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Heading texts that open a teaser region.
@@ -161,7 +164,9 @@ RELATED_HEADING = re.compile(
 
 def clean_class(cls: str, ident: str) -> str:
     """Lower-cased `class id` string with taxonomy tokens dropped and `_` read as `-`."""
-    tokens = [t for t in cls.lower().replace("_", "-").split() if not _TAXONOMY.match(t)]
+    tokens = [
+        t for t in cls.lower().replace("_", "-").split() if not (_TAXONOMY.match(t) or _STATE.search(t))
+    ]
     if ident:
         tokens.append(ident.lower().replace("_", "-"))
     return " ".join(tokens)
