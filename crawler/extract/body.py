@@ -115,7 +115,7 @@ def _is_prose(b: Block) -> bool:
     n = len(b.text)
     if b.heading or (n - b.link_len < GOOD_MIN and not (n >= 25 and b.text.endswith(_END_PUNCT))):
         return False
-    return b.link_len <= 0.35 * n and b.tag in _PROSE_TAGS
+    return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
 
 
 def choose_container(page: Page, negs: set[int]) -> tuple[int, int]:
@@ -202,7 +202,7 @@ def extract_body(
         n = len(text)
         if b.heading == 1:
             continue
-        if b.link_len > 0.5 * n and not (n > 200 and b.link_len < 0.8 * n):
+        if b.link_len > (0.5 * n if n < 150 else 0.8 * n):  # a link list, not prose with links
             continue
         if n < 160 and _is_boilerplate_line(text):
             continue

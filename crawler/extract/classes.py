@@ -206,8 +206,10 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
     """
     if tag in _PAGE_TAGS:  # page-level classes are feature flags ("f-comments-on"), not roles
         return 0, None, False
+    if tag == "article" and not flags & (STRONG | RELATED | RECENT):
+        flags = 0  # post classes ("author-jdoe", "tag-share") on the post itself say nothing
     chrome_tag = tag in CHROME_TAGS or role in CHROME_ROLES
-    if flags & STRONG and tag != "article":
+    if flags & STRONG:
         neg = 2
     elif flags & NEG or chrome_tag:
         neg = 1
