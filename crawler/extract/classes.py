@@ -79,7 +79,7 @@ _add(NEG | RECENT, "recent latest newest popular trending mostread mostviewed")
 _add(
     NEG,
     "date timestamp dateline caption wp-caption-text credit credits source disclaimer print tooltip dropdown "
-    "carousel slider btn cta teaser paywall whatsapp telegram views counter rating follow pullquote toolbar "
+    "carousel slider btn cta teaser whatsapp telegram views counter rating follow pullquote toolbar "
     "donate donation invisible",
 )
 _add(PREVNEXT, "prevnext nextprev postnav adjacent")
@@ -147,17 +147,17 @@ _TAXONOMY = re.compile(
 _STATE = re.compile(r"(?:^|-)(?:enable|enabled|disable|disabled|style|layout|mode)(?:-|$)")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
-# Heading texts that open a teaser region.
+# Heading texts that open a teaser region: short, and starting with the announcement.
 RECENT_HEADING = re.compile(
-    r"\b(?:most recent|latest|recent (?:stories|posts|news|articles)|newest|most (?:read|popular|viewed)|"
-    r"popular|trending|just in|top stories)\b",
+    r"^\W*(?:(?:the|our|more)\s+)?(?:most recent|latest|recent|newest|most (?:read|popular|viewed|shared)|"
+    r"popular|trending|just in|top stories|breaking)\b",
     re.I,
 )
 RELATED_HEADING = re.compile(
-    r"\b(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next)|see also|"
-    r"also read|more (?:stories|from|on|in|news|articles|coverage)|recommended|further reading|"
-    r"in other news|don.t miss|what to read next|editor.s picks|à lire aussi|lire aussi|leia também|"
-    r"lea también|te puede interesar)\b",
+    r"^\W*(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next|more)|see also|"
+    r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|recommended|further reading|"
+    r"in other news|don.t miss|what to read next|editor.s picks|other articles|similar|à lire aussi|"
+    r"lire aussi|leia também|lea también|te puede interesar|mehr zum thema)\b",
     re.I,
 )
 
@@ -239,7 +239,7 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
 
 def heading_region(text: str) -> str | None:
     """'recent' / 'related' when a short heading announces a teaser list."""
-    if not text or len(text) > 80:
+    if not text or len(text) > 60 or text.count(" ") > 7:
         return None
     if RECENT_HEADING.search(text):
         return "recent"
