@@ -164,6 +164,9 @@ class _Walker:
                 if heading == 1:
                     page.h1.append(len(page.blocks))
                 kind = heading_region(text) if heading > 1 or len(text) < 60 else None
+                own = self.path[-1][1] if self.path else None
+                if kind is None and own in ("related", "recent") and self.path[-1][0] == self.owner:
+                    kind = own  # <h3 class="related-title">: its section is the teaser list
                 if kind:
                     self._open_heading_region(kind)
             page.blocks.append(

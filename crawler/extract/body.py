@@ -22,6 +22,7 @@ ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link characters for a block to count as prose
 CANCEL_SHARE = 0.7  # a boilerplate-classed element holding this share of the prose is a content wrapper
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
+MIN_ARTICLE_GOOD = 200  # prose characters for the headline's <article> to be taken as the story
 
 _PROSE_TAGS = frozenset(
     [
@@ -118,7 +119,7 @@ def _is_prose(b: Block) -> bool:
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
 
 
-def choose_container(page: Page, negs: set[int]) -> tuple[int, int]:
+def choose_container(page: Page, negs: set[int], title: str | None = None) -> tuple[int, int]:
     """(idx, good chars) of the element whose subtree is most article-like; (-1, 0) if none."""
     n = len(page.elements)
     good = [0.0] * n
@@ -145,14 +146,38 @@ def choose_container(page: Page, negs: set[int]) -> tuple[int, int]:
         if p >= 0:
             good[p] += good[i]
             bad[p] += bad[i]
+    best = _best_in(good, bad, 0, n)
+    if best < 0:
+        return -1, 0
+    inner = _headline_article(page, best, title)
+    if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
+        best = _best_in(good, bad, inner, page.ends[inner])
+    return best, int(good[best])
+
+
+def _best_in(good: list[float], bad: list[float], lo: int, hi: int) -> int:
+    """Index in [lo, hi) maximising good - ALPHA * bad (ties: the one with more good text)."""
     best, best_score = -1, 0.0
-    for i in range(n):
+    for i in range(lo, hi):
         score = good[i] - ALPHA * bad[i]
         if score > best_score or (score == best_score and best >= 0 and good[i] >= good[best]):
             best, best_score = i, score
-    if best < 0:
-        return -1, 0
-    return best, int(good[best])
+    return best
+
+
+def _headline_article(page: Page, start: int, title: str | None) -> int:
+    """Of several <article>s in the container (the story, teaser cards), the one with the headline."""
+    end = page.ends[start]
+    inner = [i for i in page.article_tags if start < i < end]
+    if len(inner) < 2 or not title:
+        return -1
+    key = _norm(title)
+    for bi in page.h1:
+        b = page.blocks[bi]
+        if start <= b.owner < end and _norm(b.text) == key:
+            holders = [i for i in inner if i <= b.owner < page.ends[i]]
+            return holders[-1] if holders else -1
+    return -1
 
 
 def _norm(text: str) -> str:
@@ -180,7 +205,7 @@ def extract_body(
             len(b.text) for b in page.blocks if keep <= b.owner < page.ends[keep] and _is_prose(b)
         )
     else:
-        start, good_chars = choose_container(page, negs)
+        start, good_chars = choose_container(page, negs, title)
     if start < 0:
         return BodyResult()
     end = page.ends[start]

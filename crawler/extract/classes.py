@@ -154,7 +154,8 @@ RECENT_HEADING = re.compile(
     re.I,
 )
 RELATED_HEADING = re.compile(
-    r"^\W*(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next|more)|see also|"
+    r"^\W*(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next|more)|"
+    r"see also|"
     r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|recommended|further reading|"
     r"in other news|don.t miss|what to read next|editor.s picks|other articles|similar|à lire aussi|"
     r"lire aussi|leia também|lea también|te puede interesar|mehr zum thema)\b",
