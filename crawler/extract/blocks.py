@@ -245,10 +245,16 @@ class _Walker:
                     cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
                 neg, region, skippable = cached
             elif tag in CHROME_TAGS:
-                cls, neg, region, skippable = "", 1, "nav", tag in SKIPPABLE_TAGS
+                cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
             else:
-                cls, neg, region, skippable = "", 0, None, False
-            if skippable and self._chrome(el, idx, cls):
+                cls, neg, region, skippable = "", 0, None, 0
+            if skippable == 1 and self._chrome(el, idx, cls):
+                return
+            if skippable == 2:
+                self._classes_append(cls)
+                self._skip(el, idx)
+                if el.tail:
+                    self.add_text(el.tail)
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
                 neg = neg or 1

@@ -45,6 +45,7 @@ RELATED = 32
 RECENT = 64
 CHROME = 128  # weak chrome: nav on an article, but may hold teasers on a listing page
 SKIPPABLE = 256  # site-wide chrome (menus, sidebars, footers): walked in C, not block by block
+INVISIBLE = 512  # as an inline element inside a paragraph: not part of its text (hover cards, share icons)
 
 _TABLE: dict[str, int] = {}
 
@@ -54,13 +55,18 @@ def _add(flags: int, words: str) -> None:
         _TABLE[word] = _TABLE.get(word, 0) | flags
 
 
-_add(NEG | CHROME, "share shares sharing sharebar sharedaddy social socials socialmedia addthis sharethis")
+_add(
+    NEG | CHROME | INVISIBLE,
+    "share shares sharing sharebar sharedaddy social socials socialmedia addthis sharethis",
+)
+_add(NEG | INVISIBLE, "tooltip popover hovercard rollover flyout dropdown")
 _add(NEG | STRONG | CHROME, "comment comments commentlist disqus respond replies")
 _add(
     NEG | CHROME, "newsletter newsletters subscribe subscription subscriber subscribers signup login register"
 )
 _add(NEG | CHROME, "promo promos promotion promoted advert adverts advertisement advertisements advertising")
-_add(NEG | CHROME, "ad ads adv adslot adsense adunit dfp gpt sponsor sponsored sponsors affiliate banner")
+_add(NEG | CHROME | INVISIBLE, "ad ads adv adslot adsense adunit dfp gpt sponsor sponsored sponsors banner")
+_add(NEG | CHROME, "affiliate")
 _add(
     NEG | CHROME,
     "byline bylines author authors bio avatar tags tagcloud taglist meta postmeta header subheader",
@@ -78,7 +84,7 @@ _add(NEG | RELATED, "related similar recommended recommend recommendations outbr
 _add(NEG | RECENT, "recent latest newest popular trending mostread mostviewed")
 _add(
     NEG,
-    "date timestamp dateline caption wp-caption-text credit credits source disclaimer print tooltip dropdown "
+    "date timestamp dateline caption wp-caption-text credit credits source disclaimer print "
     "carousel slider btn cta teaser whatsapp telegram views counter rating follow pullquote toolbar "
     "donate donation invisible",
 )
@@ -94,7 +100,7 @@ def _add_pairs(flags: int, pairs: str) -> None:
 
 _add_pairs(
     NEG,
-    "read-more more-stories more-news more-articles sr-only screen-reader visually-hidden skip-link "
+    "read-more more-stories more-news more-articles skip-link "
     "pull-quote call-to-action sign-up ad-slot post-tags entry-tags article-tags tag-list posted-on "
     "author-box top-bar entry-meta post-meta article-meta",
 )
@@ -103,6 +109,7 @@ _add_pairs(
     "more-from more-on read-also see-also also-like you-may further-reading more-stories more-news "
     "more-articles",
 )
+_add_pairs(NEG | INVISIBLE, "sr-only screen-reader visually-hidden")
 _add_pairs(RECENT | NEG, "most-read most-viewed most-popular just-in")
 _add_pairs(
     PREVNEXT | NEG,
@@ -178,7 +185,7 @@ def class_flags(cls: str) -> int:
     flags = 0
     for token in cls.split():
         if token in _HIDDEN_TOKENS:
-            flags |= NEG
+            flags |= NEG | INVISIBLE
         words = _SPLIT.split(token)
         prev = ""
         for word in words:
@@ -199,14 +206,17 @@ def class_flags(cls: str) -> int:
     return flags
 
 
-def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None, bool]:
-    """(negativity 0/1/2, link region, skippable) for an element from its tag, class flags and role.
+def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None, int]:
+    """(negativity 0/1/2, link region, skip mode) for an element from its tag, class flags and role.
 
-    Regions: 'nav', 'chrome' (weaker nav), 'prevnext', 'related', 'recent', or None. Skippable
-    elements are site chrome whose text and links need no block-level analysis (see blocks.py).
+    Regions: 'nav', 'chrome' (weaker nav), 'prevnext', 'related', 'recent', or None. Skip mode 1:
+    site chrome whose text and links need no block-level analysis; 2: an inline element that is
+    not part of the sentence around it (hover card, share icon, ad label). See blocks.py.
     """
     if tag in _PAGE_TAGS:  # page-level classes are feature flags ("f-comments-on"), not roles
-        return 0, None, False
+        return 0, None, 0
+    if tag not in BLOCK_TAGS and flags & INVISIBLE:
+        return 1, "nav", 2
     if tag == "article" and not flags & (STRONG | RELATED | RECENT):
         flags = 0  # post classes ("author-jdoe", "tag-share") on the post itself say nothing
     chrome_tag = tag in CHROME_TAGS or role in CHROME_ROLES
@@ -235,7 +245,7 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
     skippable = region == "nav" and (
         bool(flags & SKIPPABLE) or tag in SKIPPABLE_TAGS or role in SKIPPABLE_ROLES
     )
-    return neg, region, skippable
+    return neg, region, int(skippable)
 
 
 def heading_region(text: str) -> str | None:
