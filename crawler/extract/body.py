@@ -22,6 +22,7 @@ ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link characters for a block to count as prose
 CANCEL_SHARE = 0.7  # a boilerplate-classed element holding this share of the prose is a content wrapper
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
+TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
 MIN_ARTICLE_GOOD = 200  # prose characters for the headline's <article> to be taken as the story
 
 _PROSE_TAGS = frozenset(
@@ -107,9 +108,63 @@ def effective_negatives(page: Page) -> set[int]:
     return out
 
 
-def _excluded(b: Block, negs: set[int]) -> bool:
-    """Inside a boilerplate element, or in a related/recent teaser list."""
-    return (b.region in _TEASERS) or (bool(b.neg) and any(i in negs for i in b.neg))
+def teaser_cards(page: Page) -> bytearray:
+    """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
+
+    A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
+    least three such children is a teaser list, however its classes are named. Returns a flag per
+    element idx, set for every element inside a card.
+    """
+    n = len(page.elements)
+    flags = bytearray(n)
+    headlines = [
+        b.owner
+        for b in page.blocks
+        if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
+    ]
+    if len(headlines) < 3:
+        return flags
+    parents = page.parents
+    children: dict[int, set[int]] = {}
+    for owner in headlines:
+        child, p = owner, parents[owner]
+        for _ in range(12):  # cards sit a few levels below their list
+            if p < 0:
+                break
+            children.setdefault(p, set()).add(child)
+            child, p = p, parents[p]
+    sizes: list[int] | None = None
+    h1_owners = {page.blocks[i].owner for i in page.h1}
+    for items in children.values():
+        if len(items) < 3:
+            continue
+        if sizes is None:
+            sizes = _subtree_text(page)
+        cards = [
+            i for i in items if sizes[i] <= TEASER_MAX and not any(i <= h < page.ends[i] for h in h1_owners)
+        ]
+        if len(cards) >= 3:
+            for i in cards:
+                flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
+    return flags
+
+
+def _subtree_text(page: Page) -> list[int]:
+    """Characters of block text under each element."""
+    n = len(page.elements)
+    size = [0] * n
+    for b in page.blocks:
+        size[b.owner] += len(b.text)
+    parents = page.parents
+    for i in range(n - 1, 0, -1):
+        if parents[i] >= 0:
+            size[parents[i]] += size[i]
+    return size
+
+
+def _excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
+    """Inside a boilerplate element, a related/recent list or a teaser card."""
+    return (b.region in _TEASERS) or cards[b.owner] == 1 or (bool(b.neg) and any(i in negs for i in b.neg))
 
 
 def _is_prose(b: Block) -> bool:
@@ -119,7 +174,9 @@ def _is_prose(b: Block) -> bool:
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
 
 
-def choose_container(page: Page, negs: set[int], title: str | None = None) -> tuple[int, int]:
+def choose_container(
+    page: Page, negs: set[int], cards: bytearray, title: str | None = None
+) -> tuple[int, int]:
     """(idx, good chars) of the element whose subtree is most article-like; (-1, 0) if none."""
     n = len(page.elements)
     good = [0.0] * n
@@ -129,7 +186,7 @@ def choose_container(page: Page, negs: set[int], title: str | None = None) -> tu
         length = len(b.text)
         if not length:
             continue
-        if _excluded(b, negs):
+        if _excluded(b, negs, cards):
             bad[b.owner] += length
         elif _is_prose(b):
             good[b.owner] += length
@@ -199,13 +256,14 @@ def extract_body(
     negs = effective_negatives(page)
     if drop:
         negs = negs | drop
+    cards = teaser_cards(page)
     if keep >= 0:
         start = keep
         good_chars = sum(
             len(b.text) for b in page.blocks if keep <= b.owner < page.ends[keep] and _is_prose(b)
         )
     else:
-        start, good_chars = choose_container(page, negs, title)
+        start, good_chars = choose_container(page, negs, cards, title)
     if start < 0:
         return BodyResult()
     end = page.ends[start]
@@ -217,7 +275,7 @@ def extract_body(
     for bi, b in enumerate(blocks):
         if not start <= b.owner < end:
             continue
-        if _excluded(b, negs):
+        if _excluded(b, negs, cards):
             continue
         text = b.text
         if not text:
