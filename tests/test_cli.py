@@ -71,9 +71,14 @@ def test_stats(bench_archive: Path) -> None:
 
 def test_extract_prints_one_record_per_file(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
+    paragraphs = "".join(
+        f"<p>The port grew by a third in year {n}, officials said on Monday, citing figures from the "
+        "harbour authority that also showed container traffic at a record high.</p>"
+        for n in range(4)
+    )
     page.write_text(
-        "<html><head><title>Port Story</title></head><body><h1>Port Story</h1><div class='entry-content'>"
-        "<p>The port grew by a third in a year, officials said on Monday.</p></div></body></html>"
+        "<html><head><title>Port Story</title></head><body><h1>Port Story</h1>"
+        f"<div class='entry-content'>{paragraphs}</div></body></html>"
     )
     result = jcrawl("extract", page, page, "--url", "http://127.0.0.1/story/")
     records = [json.loads(line) for line in result.stdout.splitlines()]

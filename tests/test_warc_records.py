@@ -18,8 +18,12 @@ from tests.helpers import jcrawl, query
 
 PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Gzip Story - Test Journal</title>
 <link rel="canonical" href="/story/?a=1&b=2"></head><body><article><h1 class="entry-title">Gzip Story</h1>
-<div class="entry-content"><p>The harbour authority said traffic rose sharply this spring.</p>
-<p>Officials expect further growth next year as new berths open.</p></div></article></body></html>"""
+<div class="entry-content"><p>The harbour authority said traffic rose sharply this spring, as ships that
+used to call at rival ports came back after the dredging of the main channel was finished in March.</p>
+<p>Officials expect further growth next year as new berths open, with two more cranes on order and a rail
+link to the industrial zone due to be finished before the summer, according to the ministry.</p>
+<p>Shipping lines have already asked for more slots, the authority said in its quarterly report, which
+also showed revenue up by a fifth on the same period of last year.</p></div></article></body></html>"""
 
 
 @pytest.fixture

@@ -1,51 +1,208 @@
-"""Placeholder extractor (replaced by the extract branch): title, date, paragraphs, links."""
+"""`extract_article`: bytes of one page -> a clean `Article` with typed links. Pure and total."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-import lxml.html
+from lxml import etree
 
-from crawler.extract.model import NAV, Article, Link
+from crawler.extract import jsonld
+from crawler.extract.blocks import Page, walk_page
+from crawler.extract.body import BodyResult, extract_body
+from crawler.extract.encoding import decode_html
+from crawler.extract.links import type_links
+from crawler.extract.metadata import (
+    Head,
+    byline_agency,
+    pick_authors,
+    pick_dates,
+    pick_image,
+    pick_lead,
+    pick_section,
+    pick_tags,
+    pick_title,
+    read_head,
+)
+from crawler.extract.model import Article
+from crawler.extract.profile import SiteProfile
+from crawler.extract.urls import absolutize, host_of, site_root
+
+MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
+# WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
+_LISTING_BODY_TOKENS = frozenset(
+    ("home", "archive", "category", "tag", "search", "search-results", "blog", "paged", "author", "date")
+) | {"error404"}
+_ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
+
+
+@dataclass(slots=True)
+class Extraction:
+    """An Article plus the intermediate results the site-profile learner reads (see `learn.py`)."""
+
+    article: Article
+    page: Page | None = None
+    body: BodyResult = field(default_factory=BodyResult)
 
 
 def extract_article(
-    body: bytes, url: str, headers: Mapping[str, str] | None = None, profile: object = None
+    body: bytes, url: str, headers: Mapping[str, str] | None = None, profile: SiteProfile | None = None
 ) -> Article:
-    """Extract a clean record from an HTML page. Never raises."""
+    """Turn one fetched page into a clean Article record.
+
+    `body` is the raw (decompressed) response body, `url` the URL it was fetched from, `headers` the
+    response headers (only Content-Type is read), `profile` the site's declared/learned profile.
+    Pure and deterministic; never raises: a page that is not an article (or not HTML at all)
+    returns `Article(url=..., is_article=False)` with whatever links it has.
+    """
+    return extract_page(body, url, headers, profile).article
+
+
+def extract_page(
+    body: bytes, url: str, headers: Mapping[str, str] | None = None, profile: SiteProfile | None = None
+) -> Extraction:
+    """Like `extract_article`, also returning the parsed blocks (for `learn.ProfileLearner`)."""
     try:
-        tree = lxml.html.document_fromstring(body or b"<html></html>", base_url=url)
-    except Exception:
-        return Article(url=url)
-    tree.make_links_absolute(url, handle_failures="discard")
-    canonical = tree.xpath("string(//link[@rel='canonical']/@href)") or url
-    article = Article(url=canonical, canonical_url=canonical)
-    ld = {}
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        with contextlib.suppress(ValueError):
-            ld = json.loads(script)
-    h1 = tree.xpath("string((//h1|//h2[@class='title'])[1])").strip()
-    article.title = h1 or None
-    article.published = (
-        ld.get("datePublished")
-        or tree.xpath("string(//meta[@property='article:published_time']/@content)")
-        or None
+        return _extract(body, url, headers, profile)
+    except Exception:  # a record that says "not an article" beats a crashed crawl
+        return Extraction(Article(url=url if isinstance(url, str) else ""))
+
+
+def _parse(text: str):
+    """lxml tree of the decoded page (re-encoded as UTF-8: libxml2 parses bytes faster than str)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
     )
-    content = tree.xpath(
-        "//*[contains(@class,'entry-content') or contains(@class,'td-post-content')"
-        " or contains(@class,'storycontent')]"
+    try:
+        return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.ParserError, ValueError, UnicodeEncodeError):
+        return None
+
+
+def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfile | None) -> Extraction:
+    url = url if isinstance(url, str) else ""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "replace")
+    data = bytes(body[:MAX_BYTES]) if body else b""
+    text, _encoding = decode_html(data, headers, truncated=len(body or b"") > MAX_BYTES)
+    root = _parse(text) if text.strip() else None
+    if root is None:
+        return Extraction(Article(url=url))
+
+    root_url = site_root(url)
+    base = url
+    for el in root.iter("base"):
+        href = absolutize(el.get("href"), url, root_url)
+        if href:
+            base = href
+        break
+    base_root = site_root(base) or root_url
+    head = read_head(root, base, base_root)
+    page = walk_page(root, base, base_root)
+
+    headings = [page.blocks[i].text for i in page.h1[:3]]
+    headings += [b.text for b in page.blocks[:400] if b.heading in (2, 3) and b.text][:6]
+    title = pick_title(head, page, headings)
+
+    drop, keep = _profile_elements(root, page, profile)
+    result = extract_body(page, title, drop=drop, keep=keep, profile=profile)
+
+    published, modified = pick_dates(
+        head, page, url, result.start, result.end, dayfirst=profile.dayfirst() if profile else None
     )
-    if content:
-        paragraphs = [p.text_content().strip() for p in content[0].iter("p", "h2") if not p.get("class")]
-        article.body = "\n\n".join(p for p in paragraphs if p)
-        article.is_article = bool(article.body)
-    for a in tree.iter("a"):
-        href = a.get("href")
-        if href and href.startswith("http"):
-            rel = a.get("rel") or ""
-            kind = "previous" if rel == "prev" else "next" if rel == "next" else NAV
-            article.links.append(Link(href.split("#")[0], kind, a.text_content().strip()))
-    article.feeds = tree.xpath("//link[@rel='alternate'][contains(@type,'xml')]/@href")
-    return article
+    authors, byline_credit = pick_authors(head, page, result.start, result.end)
+    agency = result.agency or byline_credit or byline_agency(page, result.start, result.end)
+
+    canonical = head.canonical
+    final_url = canonical if canonical and host_of(canonical) == host_of(url) else url
+    is_article = _is_article(head, page, result, published, url, profile)
+    links = type_links(page, result, is_article, url)
+    lead = pick_lead(head)
+    if not lead and result.blocks:
+        first = next((page.blocks[i].text for i in result.blocks if page.blocks[i].text), "")
+        lead = first[:500] or None
+
+    article = Article(
+        url=final_url,
+        is_article=is_article,
+        title=title,
+        authors=authors,
+        published=published,
+        modified=modified,
+        section=pick_section(head, page),
+        tags=pick_tags(head, page),
+        language=head.lang,
+        agency=agency,
+        lead=lead,
+        body=result.text if is_article else "",
+        body_html=result.html if is_article else "",
+        top_image=pick_image(head, base, base_root, page, result.start, result.end),
+        canonical_url=canonical,
+        links=links,
+        feeds=head.feeds,
+    )
+    return Extraction(article, page, result)
+
+
+def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[set[int] | None, int]:
+    """idx of elements the profile's drop selectors match, and of the first keep-selector match (-1)."""
+    if profile is None or not (profile.drop_xpaths or profile.keep_xpaths):
+        return None, -1
+    index = {el: i for i, el in enumerate(page.elements)}
+    drop: set[int] = set()
+    for xp in profile.drop_xpaths:
+        for el in xp(root):
+            i = index.get(el)
+            if i is not None:
+                drop.add(i)
+    keep = -1
+    for xp in profile.keep_xpaths:
+        for el in xp(root):
+            i = index.get(el)
+            if i is not None:
+                keep = i
+                break
+        if keep >= 0:
+            break
+    return drop or None, keep
+
+
+def _is_article(
+    head: Head, page: Page, body: BodyResult, published: str | None, url: str, profile: SiteProfile | None
+) -> bool:
+    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape."""
+    if not body.text:
+        return False
+    if profile is not None and profile.article_res and profile.matches_article_url(url):
+        return True
+    score = 0
+    ld_article = head.ld_article is not None
+    if ld_article:
+        score += 3
+    elif jsonld.has_type(head.ld_objects, jsonld.LISTING_TYPES):
+        score -= 2
+    og_type = (head.first("og:type") or "").lower()
+    if og_type.startswith("article"):
+        score += 2
+    elif og_type in ("website", "profile", "product") and not ld_article:
+        score -= 1
+    tokens = (
+        set((page.elements[page.body_idx].get("class") or "").lower().split()) if page.elements else set()
+    )
+    if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
+        score += 2
+    if tokens & _LISTING_BODY_TOKENS:
+        score -= 3
+    if len(page.article_tags) >= 3 and sum(body.start <= i < body.end for i in page.article_tags) >= 3:
+        score -= 2  # the text is a run of <article> teasers
+    if published:
+        score += 1
+    if body.good_chars >= 1500:
+        score += 2
+    elif body.good_chars >= 500:
+        score += 1
+    elif body.good_chars < 150:
+        score -= 2
+    return score >= 1

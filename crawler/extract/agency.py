@@ -1,0 +1,82 @@
+"""News agency credits: "AFP", "(Reuters)", "Source: APS", "By Associated Press", "| MAP"."""
+
+from __future__ import annotations
+
+import re
+
+# Canonical short name -> spellings (matched case-sensitively for the acronyms, which are ordinary
+# words in lower case: "map", "tap", "ap").
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "AFP/APS"),
+    "Reuters": ("Reuters", "REUTERS", "Thomson Reuters"),
+    "AP": ("AP", "Associated Press", "The Associated Press"),
+    "APS": ("APS", "Algérie Presse Service", "Algerie Presse Service", "Algeria Press Service"),
+    "MAP": ("MAP", "Maghreb Arabe Presse"),
+    "TAP": ("TAP", "Tunis Afrique Presse"),
+    "MENA": ("MENA", "Middle East News Agency"),
+    "LANA": ("LANA",),
+    "Xinhua": ("Xinhua",),
+    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+    "EFE": ("EFE",),
+    "ANSA": ("ANSA",),
+    "Anadolu": ("Anadolu Agency", "Anadolu", "AA"),
+    "UPI": ("UPI", "United Press International"),
+    "PA": ("PA", "PA Media", "Press Association"),
+    "Bloomberg": ("Bloomberg",),
+    "TASS": ("TASS",),
+    "Sputnik": ("Sputnik",),
+    "Kyodo": ("Kyodo", "Kyodo News"),
+    "Yonhap": ("Yonhap",),
+    "PTI": ("PTI", "Press Trust of India"),
+    "IANS": ("IANS",),
+    "ANI": ("ANI",),
+    "WAM": ("WAM",),
+    "SPA": ("SPA", "Saudi Press Agency"),
+    "QNA": ("QNA",),
+    "KUNA": ("KUNA",),
+    "IRNA": ("IRNA",),
+    "AAP": ("AAP", "Australian Associated Press"),
+    "CP": ("The Canadian Press", "Canadian Press"),
+    "Europa Press": ("Europa Press",),
+}
+_LOOKUP = {spelling: name for name, spellings in AGENCIES.items() for spelling in spellings}
+_ALT = "|".join(re.escape(s) for s in sorted(_LOOKUP, key=len, reverse=True))
+# A whole line that is only a credit: "AFP", "(AFP)", "— Reuters", "Source: APS", "With AFP", "AFP/Reuters".
+_CREDIT_LINE = re.compile(
+    rf"^[\s(\[—–-]*(?:(?i:source|sources|with|via|credit|by|from|agencies|wire|par|avec|fuente|fonte|quelle)"
+    rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*[\s)\].]*$"
+)
+
+
+def canonical_agency(name: str | None) -> str | None:
+    """Canonical name of an agency spelling ("Agence France-Presse" -> "AFP"), else None."""
+    if not name:
+        return None
+    name = " ".join(name.split()).strip(" .()[]")
+    if name in _LOOKUP:
+        return _LOOKUP[name]
+    if name.upper() in ("AFP", "AP", "APS", "MAP", "TAP", "UPI", "EFE", "ANSA", "TASS", "PTI", "IANS", "ANI"):
+        return None  # lower/mixed-case acronyms are ordinary words ("map", "tap")
+    return _LOOKUP.get(name.title())
+
+
+def agency_credit(line: str) -> str | None:
+    """The agency when `line` is nothing but a credit, else None."""
+    if not line or len(line) > 60:
+        return None
+    m = _CREDIT_LINE.match(line)
+    return _LOOKUP.get(m.group(1)) if m else None
+
+
+def agency_in_byline(text: str) -> str | None:
+    """An agency named as a separate part of a byline or meta line ("Posted On ... | By X | AFP")."""
+    if not text or len(text) > 300:
+        return None
+    for part in re.split(r"\s*[|·•/,;]\s*|\s+[-–—]\s+", text):
+        part = part.strip()
+        if not part:
+            continue
+        credit = agency_credit(part)
+        if credit:
+            return credit
+    return None

@@ -1,0 +1,487 @@
+"""One walk over the parsed page: text blocks, anchors, `<time>` elements and link regions.
+
+Everything later stages need from the tree is gathered here in a single recursive pass, so the page
+is traversed once: `body` picks and renders the article's blocks, `links` types the anchors,
+`metadata` reads bylines and dates from the blocks around the article.
+
+Elements are numbered in document order (`idx`); the subtree of element `i` is the index range
+`[i, end[i])`, which makes "is this block inside that container" a pair of comparisons.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from crawler.extract.classes import (
+    BLOCK_TAGS,
+    CHROME_TAGS,
+    HEADINGS,
+    SKIP_TAGS,
+    SKIPPABLE_TAGS,
+    class_flags,
+    classify,
+    clean_class,
+    heading_region,
+)
+from crawler.extract.urls import absolutize
+
+_escape = _html.escape
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text between block-level boundaries, owned by the block element that contains it."""
+
+    owner: int  # idx of the owning element
+    tag: str  # owning element's tag
+    text: str  # whitespace-normalised plain text
+    parts: list  # raw text pieces and ("<markup>",) tuples, rendered by `html` when needed
+    link_len: int  # characters of `text` inside links
+    neg: tuple[int, ...]  # idx of boilerplate ancestors (see Page.negative)
+    heading: int  # 1-6 for h1-h6 owners, else 0
+    list_idx: int  # idx of the nearest ul/ol ancestor, -1 if none
+    ordered: bool  # nearest list is an <ol>
+    quote_idx: int  # idx of the nearest blockquote ancestor, -1 if none
+    region: str | None  # innermost link region ('nav', 'related', ...) around the block
+    region_idx: int  # idx of the element that opened it (-1 if none)
+    images: int = 0  # <img> tags among `parts`
+
+    @property
+    def html(self) -> str:
+        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks."""
+        out = "".join(p[0] if p.__class__ is tuple else _escape(p, quote=False) for p in self.parts)
+        return " ".join(out.split())
+
+
+@dataclass(slots=True)
+class Anchor:
+    """An `<a href>` with a usable absolute URL."""
+
+    idx: int
+    url: str
+    text: str
+    rel: str
+    cls: str
+    region: str | None  # innermost region kind
+    region_idx: int  # idx of the element that opened the region (-1 if none)
+    outer: str | None  # the next region further out (used if a heading region is cancelled)
+    neg: tuple[int, ...]
+    block: int  # index in Page.blocks of the block holding the anchor text (-1 if none)
+
+
+@dataclass(slots=True)
+class TimeTag:
+    """A `<time>` element or an element with `itemprop=date*`."""
+
+    idx: int
+    value: str  # datetime/content attribute, or the text
+    text: str
+    prop: str  # itemprop / class hints, lower-cased
+    neg: bool
+
+
+@dataclass(slots=True)
+class Page:
+    """What the walk found. Element arrays are indexed by idx."""
+
+    elements: list = field(default_factory=list)
+    parents: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+    negative: dict[int, int] = field(default_factory=dict)  # idx -> 1 (boilerplate) or 2 (strong)
+    blocks: list[Block] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+    skipped_anchors: list[Anchor] = field(default_factory=list)
+    times: list[TimeTag] = field(default_factory=list)
+    images: list[tuple[int, str, str]] = field(default_factory=list)  # (idx, src, alt)
+    body_idx: int = 0
+    article_tags: list[int] = field(default_factory=list)  # idx of <article> elements
+    itemprop_body: int = -1  # idx of [itemprop=articleBody], if any
+    h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
+    heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
+
+
+_IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
+
+
+class _Walker:
+    """Recursive walk building a Page. One instance per page; not thread-shared.
+
+    Written for speed (it touches every element): attributes are read once, class strings are
+    classified once per distinct value, and HTML is only rendered later for the blocks kept.
+    """
+
+    def __init__(self, base: str, root_url: str) -> None:
+        self.base = base
+        self.root_url = root_url
+        self.page = page = Page()
+        self.class_cache: dict[str, tuple[str, int]] = {}  # class or id string -> (cleaned, flags)
+        self.flag_cache: dict[tuple, tuple[int, str | None, bool]] = {}
+        self.neg_stack: list[int] = []
+        self.path: list[list] = []  # [idx, region kind or None] for every open element
+        self.list_stack: list[tuple[int, bool]] = []
+        self.quote_stack: list[int] = []
+        self.link_depth = 0
+        self.link_text: list[list[str]] = []
+        # the current run of inline content
+        self.owner = 0
+        self.owner_tag = "html"
+        self.parts: list = []
+        self.markup = False  # `parts` holds markup tuples
+        self.link_len = 0
+        self.run_images = 0
+        self._elements_append = page.elements.append
+        self._parents_append = page.parents.append
+        self._tags_append = page.tags.append
+        self._ends_append = page.ends.append
+        self._classes_append = page.classes.append
+
+    # -- runs ------------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Close the current run as a Block (if it holds text or an image)."""
+        parts = self.parts
+        if not parts:
+            return
+        if self.markup:
+            text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
+        else:
+            text = " ".join("".join(parts).split())
+        if text or self.run_images:
+            page = self.page
+            tag = self.owner_tag
+            lst = self.list_stack[-1] if self.list_stack else (-1, False)
+            region, region_idx = None, -1
+            for frame in reversed(self.path):
+                if frame[1]:
+                    region, region_idx = frame[1], frame[0]
+                    break
+            heading = HEADINGS.get(tag, 0)
+            if heading and text:
+                if heading == 1:
+                    page.h1.append(len(page.blocks))
+                kind = heading_region(text) if heading > 1 or len(text) < 60 else None
+                own = self.path[-1][1] if self.path else None
+                if kind is None and own in ("related", "recent") and self.path[-1][0] == self.owner:
+                    kind = own  # <h3 class="related-title">: its section is the teaser list
+                if kind:
+                    self._open_heading_region(kind)
+            page.blocks.append(
+                Block(
+                    self.owner,
+                    tag,
+                    text,
+                    parts,
+                    min(self.link_len, len(text)),
+                    tuple(self.neg_stack),
+                    heading,
+                    lst[0],
+                    lst[1],
+                    self.quote_stack[-1] if self.quote_stack else -1,
+                    region,
+                    region_idx,
+                    self.run_images,
+                )
+            )
+        self.parts = []
+        self.markup = False
+        self.link_len = 0
+        self.run_images = 0
+
+    def _open_heading_region(self, kind: str) -> None:
+        """A heading like "Related articles" types the links that follow it in its section."""
+        # path[-1] is the heading itself; the section is the closest ancestor holding more than it.
+        page = self.page
+        for frame in reversed(self.path[:-1]):
+            idx = frame[0]
+            el = page.elements[idx]
+            if len(el) > 1 or (el.text and el.text.strip()):
+                if frame[1] is None:
+                    frame[1] = kind
+                    page.heading_regions.append((idx, kind, len(page.blocks) + 1))
+                return
+
+    def add_text(self, s: str) -> None:
+        self.parts.append(s)
+        if self.link_depth:
+            self.link_len += len(s.strip())
+            self.link_text[-1].append(s)
+
+    def add_markup(self, s: str) -> None:
+        self.parts.append((s,))
+        self.markup = True
+
+    # -- walk ------------------------------------------------------------------------------------
+    def walk(self, el) -> None:
+        tag = el.tag
+        if tag.__class__ is not str:  # comment, processing instruction, entity
+            if el.tail:
+                self.add_text(el.tail)
+            return
+        idx = len(self.page.elements)
+        self._elements_append(el)
+        self._parents_append(self.path[-1][0] if self.path else -1)
+        self._tags_append(tag)
+        self._ends_append(idx + 1)
+        attrib = el.attrib
+        if attrib:
+            if tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style")):
+                self._classes_append("")
+                self._skip(el, idx)
+                if el.tail:
+                    self.add_text(el.tail)
+                return
+            cls_raw = attrib.get("class")
+            ident = attrib.get("id")
+            role = attrib.get("role")
+            if cls_raw or ident or role:
+                cls, flags = self._class_info(cls_raw, ident)
+                key = (tag, flags, role)
+                cached = self.flag_cache.get(key)
+                if cached is None:
+                    cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
+                neg, region, skippable = cached
+            elif tag in CHROME_TAGS:
+                cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
+            else:
+                cls, neg, region, skippable = "", 0, None, 0
+            if skippable == 1 and self._chrome(el, idx, cls):
+                return
+            if skippable == 2:
+                self._classes_append(cls)
+                self._skip(el, idx)
+                if el.tail:
+                    self.add_text(el.tail)
+                return
+            if attrib.get("aria-hidden") == "true" and tag != "a":
+                neg = neg or 1
+            itemprop = attrib.get("itemprop")
+            if itemprop == "articleBody" and self.page.itemprop_body < 0:
+                self.page.itemprop_body = idx
+                neg = 0
+        elif tag in SKIP_TAGS:
+            self._classes_append("")
+            if len(el):
+                self._skip(el, idx)
+            if el.tail:
+                self.add_text(el.tail)
+            return
+        else:
+            itemprop = None
+            cls = ""
+            if tag in CHROME_TAGS:
+                neg, region = 1, "nav"
+                if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
+                    return
+            else:
+                neg, region = 0, None
+        self._classes_append(cls)
+        if neg:
+            self.page.negative[idx] = neg
+            self.neg_stack.append(idx)
+        self.path.append([idx, region])
+
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            if self.parts:
+                self.flush()
+            saved_owner, saved_tag = self.owner, self.owner_tag
+            self.owner, self.owner_tag = idx, tag
+            if tag == "body":
+                self.page.body_idx = idx
+            elif tag == "article":
+                self.page.article_tags.append(idx)
+            elif tag == "ul" or tag == "ol":
+                self.list_stack.append((idx, tag == "ol"))
+            elif tag == "blockquote":
+                self.quote_stack.append(idx)
+        elif tag == "time" or (itemprop and itemprop.startswith("date")):
+            self._time(el, idx, bool(self.neg_stack))
+
+        url = None
+        if tag == "a":
+            url = absolutize(attrib.get("href"), self.base, self.root_url) if attrib else None
+            if url:
+                self.link_depth += 1
+                self.link_text.append([])
+                self.add_markup(f'<a href="{_escape(url)}">')
+        elif tag == "img":
+            if attrib:
+                self._img(el, idx, attrib)
+        elif tag == "br":
+            self.flush()
+
+        if el.text:
+            self.add_text(el.text)
+        for child in el:
+            self.walk(child)
+
+        if url:
+            self.link_depth -= 1
+            text = " ".join("".join(self.link_text.pop()).split())
+            self.add_markup("</a>")
+            self._anchor(el, idx, url, text, attrib)
+        if is_block:
+            if self.parts:
+                self.flush()
+            self.owner, self.owner_tag = saved_owner, saved_tag
+            if tag == "ul" or tag == "ol":
+                self.list_stack.pop()
+            elif tag == "blockquote":
+                self.quote_stack.pop()
+        self.path.pop()
+        if neg:
+            self.neg_stack.pop()
+        self.page.ends[idx] = len(self.page.elements)
+        if el.tail:
+            self.add_text(el.tail)
+
+    def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
+        region, region_idx, outer = None, -1, None
+        for frame in reversed(self.path):
+            if frame[1]:
+                if region is None:
+                    region, region_idx = frame[1], frame[0]
+                else:
+                    outer = frame[1]
+                    break
+        self.page.anchors.append(
+            Anchor(
+                idx=idx,
+                url=url,
+                text=text,
+                rel=(attrib.get("rel") or "").lower(),
+                cls=self.page.classes[idx],
+                region=region,
+                region_idx=region_idx,
+                outer=outer,
+                neg=tuple(self.neg_stack),
+                block=len(self.page.blocks),  # the run holding it is flushed next
+            )
+        )
+
+    def _img(self, el, idx: int, attrib) -> None:
+        src = None
+        for attr in _IMG_SRC_ATTRS:
+            value = attrib.get(attr)
+            if value and not value.startswith("data:"):
+                src = absolutize(value, self.base, self.root_url)
+                if src:
+                    break
+        if not src:
+            return
+        alt = " ".join((attrib.get("alt") or "").split())
+        self.page.images.append((idx, src, alt))
+        self.add_markup(f'<img src="{_escape(src)}" alt="{_escape(alt)}">')
+        self.run_images += 1
+
+    def _time(self, el, idx: int, neg: bool) -> None:
+        value = el.get("datetime") or el.get("content") or ""
+        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        pubdate = "pubdate" if el.get("pubdate") is not None else ""
+        prop = f"{el.get('itemprop') or ''} {el.get('class') or ''} {pubdate}"
+        self.page.times.append(TimeTag(idx, value.strip(), text[:200], prop.lower(), neg))
+
+    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int]:
+        """Cleaned `class id` string and its flags, cached per distinct class and id value."""
+        cache = self.class_cache
+        cls, flags = "", 0
+        if cls_raw:
+            hit = cache.get(cls_raw)
+            if hit is None:
+                cleaned = clean_class(cls_raw, "")
+                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0)
+            cls, flags = hit
+        if ident:
+            key = "#" + ident
+            hit = cache.get(key)
+            if hit is None:
+                cleaned = ident.lower().replace("_", "-")
+                hit = cache[key] = (cleaned, class_flags(cleaned))
+            cls = f"{cls} {hit[0]}" if cls else hit[0]
+            flags |= hit[1]
+        return cls, flags
+
+    def _chrome(self, el, idx: int, cls: str) -> bool:
+        """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
+
+        Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
+        elements). Returns False, and the caller walks normally, when the subtree holds prose:
+        a wrapper like `content-sidebar-wrap` may contain the article itself.
+        """
+        long_paragraphs = 0
+        for p in el.iter("p"):
+            if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+                long_paragraphs += 1
+                if long_paragraphs >= 2:
+                    return False
+        self._classes_append(cls)
+        self._skip(el, idx)
+        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        page = self.page
+        page.negative[idx] = 1
+        if text:
+            if self.parts:
+                self.flush()
+            lst = self.list_stack[-1] if self.list_stack else (-1, False)
+            neg = (*self.neg_stack, idx)
+            page.blocks.append(
+                Block(idx, el.tag, text, [text], len(text), neg, 0, lst[0], lst[1], -1, "nav", idx)
+            )
+        if el.tail:
+            self.add_text(el.tail)
+        return True
+
+    def _skip(self, el, idx: int) -> None:
+        """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""
+        page = self.page
+        if len(el):
+            for a in el.iter("a"):
+                url = absolutize(a.get("href"), self.base, self.root_url)
+                if url:
+                    text = " ".join(
+                        etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
+                    )
+                    page.skipped_anchors.append(Anchor(idx, url, text, "", "", "nav", idx, None, (idx,), -1))
+
+
+def _hidden_style(style: str | None) -> bool:
+    if not style or ("none" not in style and "hidden" not in style):
+        return False
+    s = style.replace(" ", "").lower()
+    return "display:none" in s or "visibility:hidden" in s
+
+
+def walk_page(root, base: str, root_url: str) -> Page:
+    """Walk the whole document once (see module docstring)."""
+    walker = _Walker(base, root_url)
+    walker.walk(root)
+    walker.flush()
+    page = walker.page
+    for region in page.heading_regions:
+        _confirm_heading_region(page, *region)
+    return page
+
+
+def _confirm_heading_region(page: Page, idx: int, kind: str, first: int) -> None:
+    """Keep a heading-opened region only if what follows the heading looks like a teaser list.
+
+    "Related coverage" over a list of headline links is a teaser list; the same words as a subheading
+    over prose paragraphs are not, and the region is cancelled for the blocks and anchors in it.
+    """
+    end = page.ends[idx]
+    total = links = 0
+    mine = [b for b in page.blocks[first:] if b.region_idx == idx and idx <= b.owner < end]
+    for b in mine:
+        total += len(b.text)
+        links += b.link_len
+    anchors = [a for a in page.anchors if a.region_idx == idx]
+    if total and (links >= 0.2 * total or (len(anchors) >= 3 and total / len(anchors) < 250)):
+        return
+    for b in mine:
+        b.region, b.region_idx = None, -1
+    for a in anchors:
+        a.region, a.region_idx = a.outer, -1

@@ -1,0 +1,206 @@
+"""Dates -> ISO 8601 strings: machine formats (JSON-LD, meta, `<time datetime>`), visible text, URLs.
+
+Kept small and dependency-free on purpose: the hot path parses a handful of strings per page.
+A full datetime keeps its timezone when the source gives one; a bare date becomes `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+MONTHS = {
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    # French
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+    # Spanish / Portuguese / Italian / German (the ones that differ from the above)
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
+    "outubro": 10, "novembro": 11, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_TIME = r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?"
+# "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
+_DMY_NAME = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
+    re.I,
+)
+# "August 23, 2023", "Aug 23 2023"
+_MDY_NAME = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
+# "23/08/2023", "23.08.2023", "08-23-2023"
+_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/.-]){_TIME}")
+# "2023-08-23", "2023/08/23", optional time
+_YMD = re.compile(
+    r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)")
+_TZ_RE = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    if not (1990 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
+        return False
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _hour(h: str | None, ampm: str | None) -> int | None:
+    if h is None:
+        return None
+    hour = int(h)
+    if ampm:
+        pm = ampm.lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+    return hour if hour < 24 else None
+
+
+def _fmt(y: int, m: int, d: int, hh: int | None = None, mm: str | None = None, ss: str | None = None) -> str:
+    if hh is None:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{int(mm or 0):02d}:{int(ss or 0):02d}"
+
+
+def parse_iso(value: str | None) -> str | None:
+    """Normalise a machine-readable date (ISO 8601, RFC 822-ish, epoch) to ISO 8601, or None."""
+    if not value or not isinstance(value, str):
+        return None
+    s = value.strip()[:64]
+    if not s:
+        return None
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
+    except ValueError:
+        dt = None
+    if dt is not None:
+        if not 1990 <= dt.year <= 2100:
+            return None
+        if len(s) <= 10 and "T" not in s and ":" not in s:
+            return dt.date().isoformat()
+        return dt.replace(microsecond=0).isoformat()
+    m = _YMD.search(s)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if not _valid(y, mo, d):
+            return None
+        if m.group(5) is None:
+            return _fmt(y, mo, d)
+        hh = int(m.group(5))
+        if hh > 23:
+            return _fmt(y, mo, d)
+        out = _fmt(y, mo, d, hh, m.group(6), m.group(7))
+        return out + _tz(m.group(8))
+    if s.isdigit() and len(s) in (10, 13):  # epoch seconds / milliseconds
+        secs = int(s[:10])
+        dt = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=secs)
+        return dt.isoformat() if 1990 <= dt.year <= 2100 else None
+    return parse_text(s)
+
+
+def _tz(raw: str | None) -> str:
+    if not raw:
+        return ""
+    if raw.upper() == "Z":
+        return "+00:00"
+    m = _TZ_RE.search(raw)
+    return f"{m.group(1)}{m.group(2)}:{m.group(3)}" if m else ""
+
+
+def parse_text(
+    text: str | None, dayfirst: bool | None = None, hint: tuple[int, int] | None = None
+) -> str | None:
+    """The first date written in human text ("Posted On 23 August 2023", "23/08/2023 10:30").
+
+    `dayfirst` settles numeric dates like 05/08/2023 (None: day first unless that is impossible);
+    `hint` is a (year, month) known from elsewhere (the URL), which settles them too.
+    """
+    if not text:
+        return None
+    text = text[:2000]
+    best: tuple[int, str] | None = None
+    for m in _DMY_NAME.finditer(text):
+        d, mon, y = int(m.group(1)), MONTHS.get(m.group(2).lower()), int(m.group(3))
+        if mon and _valid(y, mon, d):
+            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+            break
+    for m in _MDY_NAME.finditer(text):
+        mon, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(3))
+        if mon and _valid(y, mon, d):
+            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+            break
+    for m in _YMD.finditer(text):
+        y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if _valid(y, mo, d):
+            hh = int(m.group(5)) if m.group(5) and int(m.group(5)) < 24 else None
+            value = _fmt(y, mo, d, hh, m.group(6), m.group(7)) + (_tz(m.group(8)) if hh is not None else "")
+            best = _earliest(best, m.start(), value)
+            break
+    for m in _NUMERIC.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        order = _day_month_order(a, b, y, dayfirst, hint)
+        if order is None:
+            continue
+        d, mo = order
+        best = _earliest(best, m.start(), _with_time(y, mo, d, m, 5))
+        break
+    return best[1] if best else None
+
+
+def _earliest(best: tuple[int, str] | None, pos: int, value: str) -> tuple[int, str]:
+    return (pos, value) if best is None or pos < best[0] else best
+
+
+def _with_time(y: int, mo: int, d: int, m: re.Match, first: int) -> str:
+    hh = _hour(m.group(first), m.group(first + 3))
+    if hh is None or int(m.group(first + 1)) > 59:
+        return _fmt(y, mo, d)
+    return _fmt(y, mo, d, hh, m.group(first + 1), m.group(first + 2))
+
+
+def _day_month_order(
+    a: int, b: int, y: int, dayfirst: bool | None, hint: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """(day, month) for a numeric date `a/b/y`, or None when neither reading is valid."""
+    dm_ok, md_ok = _valid(y, b, a), _valid(y, a, b)
+    if dm_ok and md_ok and a != b:
+        if hint and hint[0] == y:
+            if hint[1] == b:
+                return a, b
+            if hint[1] == a:
+                return b, a
+        return (b, a) if dayfirst is False else (a, b)
+    if dm_ok:
+        return a, b
+    if md_ok:
+        return b, a
+    return None
+
+
+def date_from_url(url: str) -> tuple[int, int, int | None] | None:
+    """(year, month, day or None) from paths like /2023/08/23/slug or /20230823-slug."""
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2))
+    d = int(m.group(3)) if m.group(3) else None
+    if d is not None and not _valid(y, mo, d):
+        d = None
+    return y, mo, d
+
+
+def same_day(a: str | None, b: str | None) -> bool:
+    """True when two ISO strings name the same calendar day."""
+    return bool(a and b and a[:10] == b[:10])

@@ -1,0 +1,138 @@
+"""Learn a site's boilerplate from the pages the crawler sees, as a new `SiteProfile` version.
+
+The extractor removes what looks like boilerplate on any site; what it misses is usually a line the
+site repeats on every article (a promo, a read counter, a newsletter blurb) in the article container.
+`ProfileLearner` counts, over a site's article pages, the text blocks the extractor kept:
+
+- a *text fingerprint* (words lower-cased, numbers as `#`, hashed) seen on at least `min_pages`
+  pages and `min_share` of all observed pages is boilerplate: "Number of times this article was
+  read : 1293" and "... : 87" share one fingerprint;
+- a *DOM path signature* (the block's tag and classes and those of 3 ancestors, numbers as `#`)
+  is boilerplate when it occurs on `min_pages` pages and nearly all (`path_purity`) of the texts
+  seen at it are themselves repeated fingerprints: it catches the next variant of the same line.
+
+Usage, per site::
+
+    learner = ProfileLearner(profile)            # profile: the current SiteProfile (or None)
+    for page_bytes, url in pages:
+        ex = extract_page(page_bytes, url, profile=learner.profile)
+        learner.observe(ex)
+    new_profile = learner.snapshot()             # same object when nothing new was learned
+
+`observe` is O(blocks in the article) with small dicts; `snapshot` is O(distinct fingerprints).
+The learned profile is data: store it (`SiteProfile.to_json`) and pass it to `extract_article`,
+so re-extraction from the WARC reproduces the records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from crawler.extract.profile import SiteProfile
+
+if TYPE_CHECKING:
+    from crawler.extract.article import Extraction
+    from crawler.extract.blocks import Block, Page
+
+_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+_MAX_TEXTS_PER_PATH = 256
+
+
+def fingerprint(text: str) -> str | None:
+    """Stable id of a text block: words lower-cased, digit runs as `#`; None for trivial text."""
+    words = _WORD.findall(_DIGITS.sub("#", text.lower()))
+    if len(words) < 2:
+        return None
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def path_signature(page: Page, block: Block, depth: int = 4) -> str:
+    """`div.entry-content>p.post-views`-style path of a block's owner (classes cleaned, digits `#`)."""
+    parts = []
+    idx = block.owner
+    while idx >= 0 and len(parts) < depth:
+        cls = page.classes[idx]
+        tag = page.tags[idx]
+        parts.append(f"{tag}.{'.'.join(sorted(cls.split()[:3]))}" if cls else tag)
+        if tag in ("body", "article", "main"):
+            break
+        idx = page.parents[idx]
+    return _DIGITS.sub("#", ">".join(reversed(parts)))
+
+
+def is_learned_boilerplate(page: Page, block: Block, profile: SiteProfile) -> bool:
+    """True when the profile learned this block's text or DOM path as the site's boilerplate."""
+    if profile.boilerplate_texts:
+        fp = fingerprint(block.text)
+        if fp and fp in profile.boilerplate_texts:
+            return True
+    return bool(profile.boilerplate_paths) and path_signature(page, block) in profile.boilerplate_paths
+
+
+class ProfileLearner:
+    """Accumulates block statistics over one site's article pages (see module docstring)."""
+
+    def __init__(
+        self,
+        profile: SiteProfile | None = None,
+        min_pages: int = 5,
+        min_share: float = 0.1,
+        path_purity: float = 0.9,
+    ) -> None:
+        self.profile = profile or SiteProfile()
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.path_purity = path_purity
+        self.pages = 0
+        self.text_pages: Counter[str] = Counter()  # fingerprint -> pages it was kept on
+        self.path_pages: Counter[str] = Counter()  # path -> pages
+        self.path_texts: dict[str, Counter[str]] = {}  # path -> fingerprints seen there (capped)
+
+    def observe(self, extraction: Extraction) -> None:
+        """Count the kept body blocks of one extracted article page (non-articles are ignored)."""
+        page, body = extraction.page, extraction.body
+        if page is None or not extraction.article.is_article or not body.blocks:
+            return
+        self.pages += 1
+        texts: set[str] = set()
+        paths: dict[str, str] = {}
+        for i in body.blocks:
+            block = page.blocks[i]
+            fp = fingerprint(block.text) if block.text else None
+            if fp is None:
+                continue
+            texts.add(fp)
+            paths.setdefault(path_signature(page, block), fp)
+        self.text_pages.update(texts)
+        for path, fp in paths.items():
+            self.path_pages[path] += 1
+            seen = self.path_texts.setdefault(path, Counter())
+            if fp in seen or len(seen) < _MAX_TEXTS_PER_PATH:
+                seen[fp] += 1
+
+    def learned_texts(self) -> frozenset[str]:
+        need = max(self.min_pages, self.min_share * self.pages)
+        return frozenset(fp for fp, n in self.text_pages.items() if n >= need)
+
+    def learned_paths(self, texts: frozenset[str]) -> frozenset[str]:
+        out = set()
+        for path, n in self.path_pages.items():
+            if n < self.min_pages:
+                continue
+            seen = self.path_texts[path]
+            total = sum(seen.values())
+            boiler = sum(c for fp, c in seen.items() if fp in texts)
+            if total and boiler >= self.path_purity * total:
+                out.add(path)
+        return frozenset(out)
+
+    def snapshot(self) -> SiteProfile:
+        """The profile with what has been learned so far (previous learning is kept)."""
+        texts = self.learned_texts() | self.profile.boilerplate_texts
+        paths = self.learned_paths(texts) | self.profile.boilerplate_paths
+        self.profile = self.profile.with_learned(texts, paths, self.pages)
+        return self.profile
