@@ -86,7 +86,7 @@ URL_PARTS = st.sampled_from(
         "~",
         "+",
         "\\",
-    ]  # fmt: skip
+    ]
 )
 URLS = st.one_of(
     st.text(max_size=80),

@@ -87,7 +87,7 @@ def test_a_bad_query_gets_a_clear_message(
 def test_valid_queries_including_hostile_text_just_search(
     archive: Path, capsys: pytest.CaptureFixture[str], text: str, hits: int
 ) -> None:
-    code, out, err = search(archive, text, capsys)
+    code, _, err = search(archive, text, capsys)
     assert code == 0, err
     assert err.startswith(f"{hits} hit")
     assert query(archive, "SELECT COUNT(*) FROM articles") == [(3,)]
