@@ -42,12 +42,12 @@ DOWNLOAD_TIMEOUT = 30
 # Bodies are cut at this many bytes, or this many seconds after their headers, and what arrived is
 # kept: archived with WARC-Truncated (length / time) and recorded in `errors` as `truncated`
 # (crawler/limits.py). JCRAWL_MAX_BODY_SECONDS should stay below DOWNLOAD_TIMEOUT. 0 = no limit.
-JCRAWL_MAX_BODY_SIZE = 10 * 1024 * 1024
+JCRAWL_MAX_BODY_SIZE = 50 * 1024 * 1024
 JCRAWL_MAX_BODY_SECONDS = 20
 # Bodies cut short of their Content-Length by the server are kept too (WARC-Truncated: disconnect).
 DOWNLOAD_FAIL_ON_DATALOSS = False
 # Only the limit on a body's size after decompression (against compression bombs): the download
-# itself is cut at JCRAWL_MAX_BODY_SIZE instead of being cancelled.
+# itself is cut at JCRAWL_MAX_BODY_SIZE instead of being cancelled. 50 MB is the sitemaps.org limit.
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 # Longer redirect chains, and loops, end with an `errors` row naming the chain (crawler/redirects.py).

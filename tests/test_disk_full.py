@@ -128,3 +128,17 @@ def test_the_writer_cuts_a_failed_write_back_to_its_last_whole_record(tmp_path: 
         for n, location in enumerate(locations):
             record = read_record(directory, location.file, location.offset, location.length)
             assert record.rec_headers.get_header("WARC-Target-URI") == f"urn:test:{n}"
+
+
+def test_an_unwritable_log_file_does_not_stop_the_crawl(tmp_path: Path) -> None:
+    """jcrawl.log on a full device (/dev/full): one line on stderr, and the crawl goes on."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "jcrawl.log").symlink_to("/dev/full")
+    with serve({"/": html(article_html("Still crawled"))}) as server:
+        result = jcrawl("crawl", server.url("/"), archive=archive)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.count("logging to stderr only") == 1 and "Traceback" not in result.stderr
+    assert query(archive, "SELECT title FROM articles") == [("Still crawled",)]

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from crawler import __version__
 from crawler.cli import crawl, extract, query
-from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, archive_option
+from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, archive_option
+from crawler.fatal import FatalError
 
 COMMAND_MODULES = (crawl, query, extract)
 
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or EXIT_OK)
     except UsageError as exc:
         parser.exit(EXIT_USAGE, f"jcrawl {args.command}: error: {exc}\n")
+    except FatalError as exc:  # the archive or the database cannot be written
+        print(f"jcrawl {args.command}: fatal: {exc}", file=sys.stderr)
+        return EXIT_FATAL
     except KeyboardInterrupt:
         print("jcrawl: interrupted", file=sys.stderr)
         return 130

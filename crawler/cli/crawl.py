@@ -8,9 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawler.cli.common import EXIT_FATAL, EXIT_FETCH_ERRORS, EXIT_OK, UsageError, open_store
+from crawler.cli.common import EXIT_FETCH_ERRORS, EXIT_OK, UsageError, open_store
 from crawler.crawl import CrawlOptions, CrawlResult, configure_logging, run_crawl
-from crawler.fatal import FatalError
 from crawler.urls import normalize_url
 
 DEMO_QUERY = "phosphate"
@@ -60,11 +59,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         settings=settings,
     )
-    try:
-        result = _crawl(options, quiet=args.quiet)
-    except FatalError as exc:
-        print(f"jcrawl crawl: fatal: {exc}", file=sys.stderr)
-        return EXIT_FATAL
+    result = _crawl(options, quiet=args.quiet)
     return EXIT_FETCH_ERRORS if result.fetch_errors else EXIT_OK
 
 
