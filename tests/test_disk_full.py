@@ -53,11 +53,17 @@ def tmpfs(path: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", path], check=False)
 
 
-def crawl_until_full(archive: Path) -> subprocess.CompletedProcess:
+def crawl_until_full(archive: Path, *says: str) -> int:
+    """Crawl into `archive`; check that it stopped on a full disk, saying `says`; return the captures."""
     with serve(site()) as server:
-        return jcrawl(
+        result = jcrawl(
             "crawl", server.url("/"), "--concurrency", "4", "-s", "JCRAWL_BATCH_SIZE=20", archive=archive
         )
+    assert result.returncode == 4, result.stderr[-3000:]
+    for text in says:
+        assert text in result.stderr
+    assert "Traceback" not in result.stderr
+    return assert_archive_honest(archive)
 
 
 def assert_archive_honest(archive: Path) -> int:
@@ -83,24 +89,20 @@ def assert_archive_honest(archive: Path) -> int:
 def test_a_full_warc_disk_stops_the_crawl_cleanly(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with tmpfs(archive / "warc", "600k"):
-        result = crawl_until_full(archive)
-        assert result.returncode == 4, result.stderr[-3000:]
-        assert "jcrawl crawl: fatal: cannot write the WARC archive: cannot write" in result.stderr
-        assert "No space left on device" in result.stderr
-        assert "Traceback" not in result.stderr
-        captured = assert_archive_honest(archive)
+        captured = crawl_until_full(
+            archive,
+            "jcrawl crawl: fatal: cannot write the WARC archive: cannot write",
+            "No space left on device",
+        )
         assert 0 < captured < PAGES  # it stopped when the disk was full, with what fitted kept
 
 
 def test_a_full_database_disk_stops_the_crawl_cleanly(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with tmpfs(archive, "1m"), tmpfs(archive / "warc", "64m"):
-        result = crawl_until_full(archive)
-        assert result.returncode == 4, result.stderr[-3000:]
-        assert "jcrawl crawl: fatal: cannot write the database" in result.stderr
-        assert "database or disk is full" in result.stderr
-        assert "Traceback" not in result.stderr
-        stored = assert_archive_honest(archive)
+        stored = crawl_until_full(
+            archive, "jcrawl crawl: fatal: cannot write the database", "database or disk is full"
+        )
         assert 0 < stored < PAGES  # the batches committed before the disk filled up are kept
 
 
