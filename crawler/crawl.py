@@ -106,10 +106,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     elapsed = time.monotonic() - started
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     if stats.get(FATAL_STAT):
-        raise FatalError(
-            f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact "
-            "(free some space and run it again)."
-        )
+        raise FatalError(f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact.")
     store = Store(options.archive)
     try:
         fetch_errors = store.conn.execute(
