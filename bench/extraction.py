@@ -95,9 +95,8 @@ def zyte(shared: Path, out: Path, repeat: int, worst: int) -> dict:
         print(f"\nworst {worst} pages for journal-crawler (page F1, P, R, pred/true tokens, url):")
         for r in sorted(results["journal-crawler"][1], key=lambda r: (r["f1"], r["id"]))[:worst]:
             p = "  -  " if r["p"] is None else f"{r['p']:.3f}"
-            print(
-                f"  {r['f1']:.3f}  P={p} R={r['r']:.3f}  {r['pred_tokens']:>6}/{r['true_tokens']:<6} {r['id'][:10]} {r['url']}"
-            )
+            tokens = f"{r['pred_tokens']:>6}/{r['true_tokens']:<6}"
+            print(f"  {r['f1']:.3f}  P={p} R={r['r']:.3f}  {tokens} {r['id'][:10]} {r['url']}")
     return {name: m for name, (m, _rows) in results.items()} | {"speed_ratio": ratio}
 
 
@@ -129,7 +128,8 @@ def bench_site(shared: Path, out: Path, pages: int, seed: int) -> dict:
             ]
             rows.append({
                 "url": a.url, "title": a.title, "author": a.authors[0] if a.authors else None,
-                "published": (a.published or "")[:10], "body": a.body, "related_urls": related, "agency": a.agency,
+                "published": (a.published or "")[:10], "body": a.body, "related_urls": related,
+                "agency": a.agency,
             })  # fmt: skip
         pred = out / "bench-site-predictions.jsonl"
         pred.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
