@@ -18,10 +18,12 @@ from scrapy.utils.httpobj import urlparse_cached
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
+from archive.revisit import Original, RevisitIndex, revisit_record
 from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
 from crawler.fatal import CrawlStopping, stop_crawl
 from crawler.limits import truncation
+from crawler.store import Store
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
@@ -77,7 +79,8 @@ class WarcArchiveMiddleware:
 
     Placed next to the downloader (order 950), so it sees each redirect hop and the body before
     HttpCompressionMiddleware decompresses it. The record's location goes into `request.meta["capture"]`
-    and out through the `capture_recorded` signal.
+    and out through the `capture_recorded` signal. A response the archive already holds (a 304, or
+    the payload of the URL's last full capture) is written as a `revisit` record (archive/revisit.py).
     """
 
     def __init__(self, crawler: Crawler):
@@ -85,6 +88,11 @@ class WarcArchiveMiddleware:
         settings = crawler.settings
         self.directory = Path(settings.get("JCRAWL_ARCHIVE")) / "warc"
         self.writer: WarcFileWriter | None = None
+        store = Store(settings.get("JCRAWL_ARCHIVE"))
+        try:
+            self.revisits = RevisitIndex.load(store)
+        finally:
+            store.close()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -104,7 +112,7 @@ class WarcArchiveMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         try:
-            location, response_record = self.write_exchange(request, response)
+            location, response_record, original = self.write_exchange(request, response)
         except WarcWriteError as exc:
             # A full disk: the archive is the source of truth, so the crawl cannot go on without it.
             stop_crawl(self.crawler, f"cannot write the WARC archive: {exc}")
@@ -121,13 +129,22 @@ class WarcArchiveMiddleware:
             "payload_digest": response_record.rec_headers.get_header("WARC-Payload-Digest"),
             "etag": _header(headers, b"ETag"),
             "last_modified": _header(headers, b"Last-Modified"),
+            "record_id": response_record.rec_headers.get_header("WARC-Record-ID"),
+            "revisit_of": original.capture_id if original else None,
         }
         request.meta["capture"] = capture
         self.crawler.signals.send_catch_log(signal=capture_recorded, capture=capture)
+        if original is None and not response_record.rec_headers.get_header("WARC-Truncated"):
+            self.revisits.remember(capture)
         return response
 
-    def write_exchange(self, request: Request, response: Response) -> tuple[RecordLocation, ArcWarcRecord]:
-        """Write the response record, then the request record pointing at it."""
+    def write_exchange(
+        self, request: Request, response: Response
+    ) -> tuple[RecordLocation, ArcWarcRecord, Original | None]:
+        """Write the response (or revisit) record, then the request record pointing at it.
+
+        Returns the response record's location, the record, and the capture a revisit refers to.
+        """
         writer = self._writer()
         builder = writer.builder
         parts = urlparse_cached(request)
@@ -144,18 +161,22 @@ class WarcArchiveMiddleware:
         truncated = truncation(response.flags, request.meta)
         if truncated is not None:  # the body is what arrived before the limit or the disconnect
             extra["WARC-Truncated"] = truncated
-        response_record = builder.create_warc_record(
-            response.url,
-            "response",
-            payload=io.BytesIO(response.body),
-            length=len(response.body),
-            warc_headers_dict=extra,
-            http_headers=StatusAndHeaders(
-                f"{response.status} {reason}".strip(),
-                response_headers,
-                protocol=response.protocol or "HTTP/1.1",
-            ),
+        http_headers = StatusAndHeaders(
+            f"{response.status} {reason}".strip(), response_headers, protocol=response.protocol or "HTTP/1.1"
         )
+        revisit = None if truncated else self.revisits.match(response.url, response.status, response.body)
+        original = revisit[1] if revisit else None
+        if revisit:
+            response_record = revisit_record(builder, response.url, *revisit, http_headers, extra)
+        else:
+            response_record = builder.create_warc_record(
+                response.url,
+                "response",
+                payload=io.BytesIO(response.body),
+                length=len(response.body),
+                warc_headers_dict=extra,
+                http_headers=http_headers,
+            )
         request_record = builder.create_warc_record(
             response.url,
             "request",
@@ -172,7 +193,7 @@ class WarcArchiveMiddleware:
             ),
         )
         location, _ = writer.write_records([response_record, request_record])
-        return location, response_record
+        return location, response_record, original
 
     def spider_closed(self) -> None:
         if self.writer is not None:

@@ -1,20 +1,27 @@
-"""Run a crawl of one site into an archive directory: what `jcrawl crawl` and `jcrawl demo` call."""
+"""Run a crawl of one site into an archive directory: what `jcrawl crawl` and `jcrawl demo` call.
+
+`run_crawls` runs one or more crawls in one Scrapy process; `jcrawl update` (crawler/update.py) runs
+one per site through it too.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.fatal import FATAL_STAT, FatalError
+from crawler.lock import ArchiveLock
+from crawler.recovery import crawl_to_resume, recover_warc_files
 from crawler.scope import RULES
 from crawler.store import Store
+from crawler.urls import normalize_url
 
 LOG_FILE = "jcrawl.log"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
@@ -39,6 +46,7 @@ class CrawlResult:
     elapsed: float
     summary: str
     fetch_errors: int
+    changes: dict[str, int] = field(default_factory=dict)  # articles new, changed, unchanged
 
 
 def crawl_settings(options: CrawlOptions) -> Settings:
@@ -50,7 +58,15 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "JCRAWL_PROGRESS": options.progress,
         "LOG_INSTALL_ROOT_HANDLER": False,
         "EXTENSIONS": {"crawler.progress.LiveProgress": 0},
+        **site_settings(options),
     }
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def site_settings(options: CrawlOptions) -> dict[str, Any]:
+    """The settings a crawl's options set; stored with the site, so that updates crawl it alike."""
+    overrides: dict[str, Any] = {}
     if options.max_pages is not None:
         overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
     if options.max_depth is not None:
@@ -59,8 +75,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         overrides["CONCURRENT_REQUESTS"] = options.concurrency
         overrides["CONCURRENT_REQUESTS_PER_DOMAIN"] = options.concurrency
     overrides.update(options.settings)
-    settings.setdict(overrides, priority="cmdline")
-    return settings
+    return overrides
 
 
 def configure_logging(archive: Path, console_level: int) -> None:
@@ -94,28 +109,74 @@ class _LogFile(logging.FileHandler):
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl `options.start_url` into `options.archive` and return its stats and summary.
 
-    Runs the Twisted reactor, so a process can run one crawl. Raises FatalError when the crawl
-    stopped because the archive or the database could not be written.
+    Holds the archive lock (ArchiveLocked if another run holds it), first repairs what a killed run
+    left (crawler/recovery.py) and resumes the site's interrupted crawl if there is one. The site's
+    start URL and settings are stored for `jcrawl update`. Runs the Twisted reactor, so a process can
+    run one crawl. Raises FatalError when the crawl stopped because the archive or the database could
+    not be written.
     """
-    settings = crawl_settings(options)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler("journal")
+    with ArchiveLock(options.archive, f"jcrawl crawl {options.start_url}"):
+        store = Store(options.archive)
+        try:
+            recover_warc_files(store)
+            site = store.register_site(
+                normalize_url(options.start_url) or options.start_url, site_settings(options)
+            )
+            resume = crawl_to_resume(store, site, ("crawl",))
+        finally:
+            store.close()
+        if resume is not None:
+            options = replace(options, settings={**options.settings, "JCRAWL_RESUME": resume["id"]})
+        return run_crawls([options])[0]
+
+
+def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
+    """Run the crawls `jobs` at once in one Scrapy process; their results, in order.
+
+    The caller holds the archive lock. Raises FatalError when a crawl stopped because the archive or
+    the database could not be written.
+    """
+    process = CrawlerProcess(crawl_settings(jobs[0]))
+    spider = process.spider_loader.load("journal")
+    # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.
+    crawlers = [
+        Crawler(spider, crawl_settings(options), init_reactor=i == 0) for i, options in enumerate(jobs)
+    ]
     started = time.monotonic()
-    process.crawl(crawler, start_url=options.start_url)
+    for crawler, options in zip(crawlers, jobs, strict=True):
+        process.crawl(crawler, start_url=options.start_url)
     process.start()
     elapsed = time.monotonic() - started
-    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    if stats.get(FATAL_STAT):
-        raise FatalError(f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact.")
-    store = Store(options.archive)
+    all_stats = [dict(crawler.stats.get_stats()) if crawler.stats else {} for crawler in crawlers]
+    for stats in all_stats:
+        if stats.get(FATAL_STAT):
+            raise FatalError(f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact.")
+    store = Store(jobs[0].archive)
     try:
-        fetch_errors = store.conn.execute(
-            "SELECT COUNT(*) FROM errors WHERE crawl_id = ? AND kind != 'http'",
-            (stats.get("jcrawl/crawl_id"),),
-        ).fetchone()[0]
-        return CrawlResult(stats, elapsed, summarize(stats, elapsed, store), fetch_errors)
+        results = []
+        for stats in all_stats:
+            crawl_id = stats.get("jcrawl/crawl_id")
+            fetch_errors = store.conn.execute(
+                "SELECT COUNT(*) FROM errors WHERE crawl_id = ? AND kind != 'http'", (crawl_id,)
+            ).fetchone()[0]
+            summary = summarize(stats, elapsed, store)
+            results.append(
+                CrawlResult(stats, elapsed, summary, fetch_errors, store.article_changes(crawl_id))
+            )
+        return results
     finally:
         store.close()
+
+
+def one_line_summary(results: list[CrawlResult]) -> str:
+    """What `--quiet` prints: articles new, changed and unchanged, fetch errors, duration."""
+    total = {k: sum(r.changes.get(k, 0) for r in results) for k in ("new", "changed", "unchanged")}
+    errors = sum(r.fetch_errors for r in results)
+    elapsed = max((r.elapsed for r in results), default=0.0)
+    return (
+        f"{total['new']:,} new, {total['changed']:,} changed, {total['unchanged']:,} unchanged, "
+        f"{errors:,} errors, {elapsed:,.1f} s"
+    )
 
 
 def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:

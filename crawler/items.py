@@ -24,3 +24,24 @@ class ErrorItem:
     url: str
     kind: str
     message: str
+
+
+@dataclass(slots=True)
+class PageDone:
+    """The end of what one response led to (crawler/frontier.py): the frontier's changes, stored at once.
+
+    `found`: the requests made from the page, as (url, priority, depth, recheck); `done`: the frontier
+    entry the response finished, if any; `lastmods`: sitemap lastmods of pages done in this run.
+    """
+
+    found: list[tuple[str, int, int, bool]]
+    done: str | None
+    lastmods: list[tuple[str, str]]
+
+
+@dataclass(slots=True)
+class UnchangedItem:
+    """A page the server says is unchanged (HTTP 304): its article, if it is one, was seen again."""
+
+    url: str
+    seen_at: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
@@ -11,8 +12,10 @@ from scrapy.crawler import Crawler
 from archive.middleware import capture_recorded
 from crawler.extract import STORED_LINK_KINDS
 from crawler.fatal import stop_crawl
-from crawler.items import ErrorItem, PageItem
+from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
 from crawler.store import Batch, Store, article_row, utc_now
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -40,7 +43,12 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.crawl_id = self.store.begin_crawl(getattr(self.crawler.spider, "start_url", None))
+        settings = self.crawler.settings
+        # A resumed crawl (crawler/recovery.py) goes on under its own id.
+        self.crawl_id = settings.getint("JCRAWL_RESUME") or self.store.begin_crawl(
+            getattr(self.crawler.spider, "start_url", None),
+            "update" if settings.getbool("JCRAWL_UPDATE") else "crawl",
+        )
         self.crawler.stats.set_value("jcrawl/crawl_id", self.crawl_id)
 
     def capture_recorded(self, capture: dict[str, Any]) -> None:
@@ -64,6 +72,14 @@ class StorePipeline:
                 }
             )
             self.crawler.stats.inc_value("jcrawl/errors")
+        elif isinstance(item, PageDone):
+            assert self.crawl_id is not None
+            self.batch.frontier.extend((self.crawl_id, *found) for found in item.found)
+            if item.done:
+                self.batch.done.append((self.crawl_id, item.done))
+            self.batch.lastmods.extend(item.lastmods)
+        elif isinstance(item, UnchangedItem):
+            self.batch.seen.append((item.url, item.seen_at))
         self._maybe_flush()
         return item
 
@@ -106,7 +122,9 @@ class StorePipeline:
     def spider_closed(self, spider: Any, reason: str) -> None:
         # After close_spider: the stats are final here, and late captures (none expected) are flushed.
         self.flush()
-        if self.crawl_id is not None and not self.failed:
+        if reason == "shutdown":  # SIGTERM or Ctrl-C: left unfinished, so the next run resumes it
+            logger.warning("Crawl #%s interrupted; the next crawl or update resumes it", self.crawl_id)
+        elif self.crawl_id is not None and not self.failed:
             stats = dict(self.crawler.stats.get_stats())
             stats["finish_reason"] = reason
             try:

@@ -75,6 +75,22 @@ JCRAWL_MAX_QUERY_LENGTH = 512
 # Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
 JCRAWL_PATTERN_BUDGET = 1000
 
+# --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
+# An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,
+# and new URLs; a known article is fetched again (conditionally: If-None-Match / If-Modified-Since)
+# when the days since its last fetch reach the interval for its age: {"age below, days": interval in
+# days}, the first that fits, "older" for the rest (0 = every run). So by default: every run in its
+# first 2 days, daily up to 30 days, weekly up to a year, then monthly.
+JCRAWL_RECHECK_ARTICLES = {"2": 0, "30": 1, "365": 7, "older": 30}
+# Other known pages (deeper listing pages, redirects, error pages) are checked every this many days.
+# Any page whose sitemap lastmod changed since its last fetch is checked at once.
+JCRAWL_RECHECK_PAGES = 7
+# Set by jcrawl: this run is an update (JCRAWL_UPDATE), the site's other start URLs, and the id of an
+# interrupted crawl this run resumes (0: none).
+JCRAWL_UPDATE = False
+JCRAWL_START_URLS: list[str] = []
+JCRAWL_RESUME = 0
+
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
@@ -85,6 +101,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
+}
+# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier.
+SPIDER_MIDDLEWARES = {
+    "crawler.frontier.FrontierMiddleware": 500,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

@@ -20,7 +20,7 @@ import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from crawler.extract import Article
-from crawler.urls import normalize_url
+from crawler.urls import normalize_url, site_of
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS crawls (
     started_at TEXT NOT NULL,
     finished_at TEXT,
     start_url TEXT,
-    stats TEXT
+    stats TEXT,
+    kind TEXT NOT NULL DEFAULT 'crawl'
 );
 CREATE TABLE IF NOT EXISTS captures (
     id INTEGER PRIMARY KEY,
@@ -52,9 +53,12 @@ CREATE TABLE IF NOT EXISTS captures (
     payload_digest TEXT,
     etag TEXT,
     last_modified TEXT,
-    crawl_id INTEGER REFERENCES crawls(id)
+    crawl_id INTEGER REFERENCES crawls(id),
+    record_id TEXT,
+    revisit_of INTEGER REFERENCES captures(id)
 );
 CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
+CREATE INDEX IF NOT EXISTS captures_crawl ON captures(crawl_id);
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -93,6 +97,60 @@ CREATE TABLE IF NOT EXISTS errors (
     kind TEXT NOT NULL,
     message TEXT
 );
+CREATE TABLE IF NOT EXISTS sites (
+    name TEXT PRIMARY KEY,
+    start_urls TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    seen_at TEXT NOT NULL,
+    title TEXT,
+    body TEXT,
+    content_hash TEXT,
+    capture_id INTEGER REFERENCES captures(id),
+    PRIMARY KEY (article_id, version)
+);
+CREATE TRIGGER IF NOT EXISTS article_versions_keep BEFORE UPDATE OF content_hash ON articles
+WHEN OLD.content_hash IS NOT NEW.content_hash
+BEGIN
+    INSERT INTO article_versions (article_id, version, seen_at, title, body, content_hash, capture_id)
+    VALUES (
+        OLD.id,
+        (SELECT COUNT(*) + 1 FROM article_versions WHERE article_id = OLD.id),
+        COALESCE((SELECT fetched_at FROM captures WHERE id = OLD.capture_id), OLD.first_seen),
+        OLD.title, OLD.body, OLD.content_hash, OLD.capture_id
+    );
+END;
+CREATE TABLE IF NOT EXISTS frontier (
+    crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+    url TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER NOT NULL DEFAULT 0,
+    recheck INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (crawl_id, url)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sitemap_lastmod (
+    url TEXT PRIMARY KEY,
+    lastmod TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+# Columns added after the first archives were made: an older journal.db gets them when opened.
+ADDED_COLUMNS = (
+    ("crawls", "kind", "TEXT NOT NULL DEFAULT 'crawl'"),
+    ("captures", "record_id", "TEXT"),
+    ("captures", "revisit_of", "INTEGER REFERENCES captures(id)"),
+)
+# The full-text index follows title and body only: moving last_seen must not re-index an article.
+FTS_UPDATE_TRIGGER = """
+DROP TRIGGER IF EXISTS articles_au;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, body)
+    VALUES('delete', old.rowid, old.title, old.body);
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
 """
 
 ARTICLE_COLUMNS = (
@@ -119,7 +177,11 @@ UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
     "ON CONFLICT(url) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c not in ("url", "first_seen"))
+    # Same clean content: the row (and its capture_id, where this version was first seen) stays.
+    + " WHERE excluded.content_hash IS NOT articles.content_hash"
 )
+# An article seen again with the same content: only last_seen moves.
+SEE_ARTICLE = "UPDATE articles SET last_seen = ? WHERE url = ? AND last_seen < ?"
 CAPTURE_COLUMNS = (
     "id",
     "url",
@@ -133,6 +195,8 @@ CAPTURE_COLUMNS = (
     "etag",
     "last_modified",
     "crawl_id",
+    "record_id",
+    "revisit_of",
 )
 
 
@@ -217,9 +281,24 @@ class Batch:
     links: list[tuple[str, str, str, str]] = field(default_factory=list)
     link_sources: set[str] = field(default_factory=set)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Articles seen again unchanged without being parsed (a 304): (url, seen_at).
+    seen: list[tuple[str, str]] = field(default_factory=list)
+    # The persisted frontier (crawler/frontier.py): URLs requested (crawl_id, url, priority, depth,
+    # recheck) and URLs whose page is done (crawl_id, url); sitemap lastmods as of a page's fetch.
+    frontier: list[tuple[int, str, int, int, bool]] = field(default_factory=list)
+    done: list[tuple[int, str]] = field(default_factory=list)
+    lastmods: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.captures) + len(self.articles) + len(self.errors)
+        return (
+            len(self.captures)
+            + len(self.articles)
+            + len(self.errors)
+            + len(self.seen)
+            + len(self.frontier)
+            + len(self.done)
+            + len(self.lastmods)
+        )
 
 
 class Store:
@@ -239,14 +318,19 @@ class Store:
 
     def _create_schema(self) -> None:
         with self.transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self.conn.execute(statement)
+            for statement in _statements(SCHEMA):
+                self.conn.execute(statement)
+            for table, column, declaration in ADDED_COLUMNS:
+                if column not in self.db[table].columns_dict:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         # sqlite-utils runs its own script (and commits), so this stays outside the transaction.
         if not self.db["articles"].detect_fts():
             self.db["articles"].enable_fts(
                 ["title", "body"], create_triggers=True, tokenize="porter unicode61"
             )
+            with self.transaction():
+                for statement in _statements(FTS_UPDATE_TRIGGER):
+                    self.conn.execute(statement)
 
     def transaction(self) -> sqlite3.Connection:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
@@ -260,20 +344,69 @@ class Store:
         self.conn.close()
 
     # --- crawls ----------------------------------------------------------------------------------
-    def begin_crawl(self, start_url: str | None) -> int:
-        """Record the start of a crawl and return its id."""
+    def begin_crawl(self, start_url: str | None, kind: str = "crawl") -> int:
+        """Record the start of a crawl (`kind` crawl or update) and return its id."""
         with self.transaction():
             cursor = self.conn.execute(
-                "INSERT INTO crawls (started_at, start_url) VALUES (?, ?)", (utc_now(), start_url)
+                "INSERT INTO crawls (started_at, start_url, kind) VALUES (?, ?, ?)",
+                (utc_now(), start_url, kind),
             )
         return int(cursor.lastrowid or 0)
 
     def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+        """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
         with self.transaction():
             self.conn.execute(
                 "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
                 (utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
             )
+            self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+
+    def interrupted_crawls(self) -> list[dict[str, Any]]:
+        """Crawls that never finished (the process was killed): id, start_url, kind, started_at."""
+        return self.rows(
+            "SELECT id, start_url, kind, started_at FROM crawls WHERE finished_at IS NULL ORDER BY id"
+        )
+
+    def article_changes(self, crawl_id: int | None) -> dict[str, int]:
+        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged."""
+        row = self.conn.execute(
+            "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
+            "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
+            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19)) "
+            "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
+            "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
+            {"id": crawl_id},
+        ).fetchone()
+        return {"new": row[0] or 0, "changed": row[1] or 0, "unchanged": row[2] or 0}
+
+    # --- sites -----------------------------------------------------------------------------------
+    def register_site(self, start_url: str, settings: dict[str, Any]) -> str:
+        """Remember a crawl's start URL (added to its site's) and settings (replacing the site's).
+
+        `jcrawl update` crawls each site again from these. Returns the site's name (host[:port]).
+        """
+        name = site_of(start_url)
+        with self.transaction():
+            row = self.conn.execute("SELECT start_urls FROM sites WHERE name = ?", (name,)).fetchone()
+            start_urls = json.loads(row[0]) if row else []
+            if start_url not in start_urls:
+                start_urls.append(start_url)
+            self.conn.execute(
+                "INSERT INTO sites (name, start_urls, settings, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET "
+                "start_urls = excluded.start_urls, settings = excluded.settings",
+                (name, json.dumps(start_urls), json.dumps(settings, sort_keys=True), utc_now()),
+            )
+        return name
+
+    def sites(self) -> list[dict[str, Any]]:
+        """Every site of the archive: name, start_urls (a list), settings (a dict), added_at."""
+        rows = self.rows("SELECT name, start_urls, settings, added_at FROM sites ORDER BY name")
+        for row in rows:
+            row["start_urls"] = json.loads(row["start_urls"])
+            row["settings"] = json.loads(row["settings"])
+        return rows
 
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
@@ -293,9 +426,14 @@ class Store:
                     [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures],
                 )
             if batch.articles:
+                # A changed content_hash files the old content in article_versions (a trigger, so
+                # every writer keeps versions: crawls, updates, rebuilds from the WARC files).
                 self.conn.executemany(
                     UPSERT_ARTICLE, [tuple(a[k] for k in ARTICLE_COLUMNS) for a in batch.articles]
                 )
+            seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
+            if seen:
+                self.conn.executemany(SEE_ARTICLE, [(at, url, at) for at, url in seen])
             if batch.link_sources:
                 self.conn.executemany(
                     "DELETE FROM links WHERE source_url = ?", [(s,) for s in batch.link_sources]
@@ -312,6 +450,20 @@ class Store:
                         (e["url"], e.get("crawl_id"), e["at"], e["kind"], e.get("message"))
                         for e in batch.errors
                     ],
+                )
+            if batch.frontier:
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO frontier (crawl_id, url, priority, depth, recheck) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    batch.frontier,
+                )
+            if batch.done:
+                self.conn.executemany("DELETE FROM frontier WHERE crawl_id = ? AND url = ?", batch.done)
+            if batch.lastmods:
+                self.conn.executemany(
+                    "INSERT INTO sitemap_lastmod (url, lastmod) VALUES (?, ?) "
+                    "ON CONFLICT(url) DO UPDATE SET lastmod = excluded.lastmod",
+                    batch.lastmods,
                 )
 
     # --- queries ---------------------------------------------------------------------------------
@@ -343,6 +495,27 @@ class Store:
             (row["url"],),
         )
         return _decode(row)
+
+    def versions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every version of an article (a row of `article`), oldest first, the current one last.
+
+        Each has version, seen_at (when it was first seen), title, body, content_hash, capture_id.
+        """
+        rows = self.rows(
+            "SELECT version, seen_at, title, body, content_hash, capture_id FROM article_versions "
+            "WHERE article_id = ? ORDER BY version",
+            (article["id"],),
+        )
+        seen = self._one("SELECT fetched_at FROM captures WHERE id = ?", (article["capture_id"],))
+        current = {k: article[k] for k in ("title", "body", "content_hash", "capture_id")}
+        rows.append(
+            {
+                "version": len(rows) + 1,
+                "seen_at": (seen or {}).get("fetched_at") or article["first_seen"],
+                **current,
+            }
+        )
+        return rows
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """Every article, oldest publication first."""
@@ -385,6 +558,16 @@ class Store:
     def _one(self, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
         return rows[0] if rows else None
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of `script`, one by one (a trigger's body keeps its semicolons)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -26,8 +26,10 @@ from crawler import __version__
 from crawler.extract import NAV, extract_article
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
+from crawler.frontier import FRONTIER_KEY, RECHECK_KEY
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
+from crawler.plan import RECHECK, CrawlPlan, FrontierEntry
 from crawler.scope import ScopeLimits, TrapRules
 from crawler.urls import normalize_url, site_of
 
@@ -38,6 +40,8 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompres
 MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
 # Pages that lead to articles go before the site's chrome, so --max-pages spends its budget well.
 ARTICLE_PRIORITY = 1
+# Sitemaps and feeds go first: their lastmods say which known articles an update must check again.
+SITEMAP_PRIORITY = 2
 
 
 class JournalSpider(scrapy.Spider):
@@ -72,6 +76,7 @@ class JournalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.traps = TrapRules(ScopeLimits.from_settings(crawler.settings))
+        spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -80,6 +85,16 @@ class JournalSpider(scrapy.Spider):
         yield scrapy.Request(
             f"{root}/robots.txt", callback=self.parse_robots, errback=self.robots_failed, dont_filter=True
         )
+        # The site's other start URLs (jcrawl update), then what a resumed crawl had left to do.
+        for start_url in self.settings.getlist("JCRAWL_START_URLS"):
+            url = normalize_url(start_url)
+            if url is not None and url not in self.seen:
+                self.seen.add(url)
+                yield self._request(url, ARTICLE_PRIORITY)
+        for entry in self.plan.frontier:
+            if entry.url not in self.seen:
+                self.seen.add(entry.url)
+                yield self._resumed(entry)
 
     # --- callbacks -------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -125,23 +140,33 @@ class JournalSpider(scrapy.Spider):
         self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
         yield PageItem(article, response.url, capture.get("id"), capture.get("fetched_at"))
+        hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         for link in article.links:
-            request = self._follow(link.url, response.url, 0 if link.kind == NAV else ARTICLE_PRIORITY)
+            priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
+            request = self._follow(link.url, response.url, priority, hub=hub)
             if request is not None:
                 yield request
-        yield from self._follow_all(article.feeds, response.url, ARTICLE_PRIORITY)
+        yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY)
 
     def parse_xml(self, root: etree._Element) -> Iterator[scrapy.Request]:
         """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: follow every page they list."""
         kind = etree.QName(root).localname
-        if kind in SITEMAP_ROOTS:  # <url><loc> or <sitemap><loc>
-            urls = [
-                (loc.text or "").strip()
-                for entry in root
-                for loc in entry
-                if isinstance(loc.tag, str) and etree.QName(loc).localname == "loc"
-            ]
-        elif kind == "feed":
+        if kind in SITEMAP_ROOTS:  # <url> or <sitemap> entries: <loc>, and <lastmod> if known
+            priority = SITEMAP_PRIORITY if kind == "sitemapindex" else ARTICLE_PRIORITY
+            for entry in root:
+                fields = {
+                    etree.QName(el).localname: (el.text or "").strip()
+                    for el in entry
+                    if isinstance(el.tag, str)
+                }
+                if fields.get("loc"):
+                    request = self._follow(
+                        fields["loc"], None, priority, hub=True, lastmod=fields.get("lastmod") or None
+                    )
+                    if request is not None:
+                        yield request
+            return
+        if kind == "feed":
             urls = [
                 link.get("href", "")
                 for link in root.iter(f"{ATOM}link")
@@ -149,7 +174,7 @@ class JournalSpider(scrapy.Spider):
             ]
         else:  # RSS 2.0 and RSS 1.0 (RDF)
             urls = [el.text or "" for el in root.iter() if etree.QName(el).localname == "link" and el.text]
-        yield from self._follow_all(urls, None, ARTICLE_PRIORITY)
+        yield from self._follow_all(urls, None, ARTICLE_PRIORITY, hub=True)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the sitemaps robots.txt names, or the conventional /sitemap.xml."""
@@ -160,11 +185,11 @@ class JournalSpider(scrapy.Spider):
                 if name.strip().lower() == "sitemap" and value.strip():
                     sitemaps.append(value.strip())
         yield from self._follow_all(
-            sitemaps or [response.urljoin("/sitemap.xml")], response.url, ARTICLE_PRIORITY
+            sitemaps or [response.urljoin("/sitemap.xml")], response.url, SITEMAP_PRIORITY
         )
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        yield from self._follow_all(["/sitemap.xml"], self.start_url, ARTICLE_PRIORITY)
+        yield from self._follow_all(["/sitemap.xml"], self.start_url, SITEMAP_PRIORITY)
 
     def failed(self, failure: Failure) -> Iterator[ErrorItem]:
         """A request that got no usable response: network errors, redirect loops, size limits."""
@@ -181,14 +206,21 @@ class JournalSpider(scrapy.Spider):
         yield ErrorItem(url, *describe(failure))
 
     # --- following links -------------------------------------------------------------------------
-    def _follow_all(self, urls: Iterable[str], base: str | None, priority: int) -> Iterator[scrapy.Request]:
+    def _follow_all(
+        self, urls: Iterable[str], base: str | None, priority: int, hub: bool = False
+    ) -> Iterator[scrapy.Request]:
         for url in urls:
-            request = self._follow(url, base, priority)
+            request = self._follow(url, base, priority, hub=hub)
             if request is not None:
                 yield request
 
-    def _follow(self, href: str, base: str | None, priority: int) -> scrapy.Request | None:
-        """A request for `href` if it is on this site and not yet requested, else None."""
+    def _follow(
+        self, href: str, base: str | None, priority: int, hub: bool = False, lastmod: str | None = None
+    ) -> scrapy.Request | None:
+        """A request for `href` if it is on this site, not yet requested and due (crawler/plan.py).
+
+        `hub`: the link is on a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it.
+        """
         key = href if base is None or "://" in href else base + "\0" + href
         url = self._normalised.get(key, "")
         if url == "":
@@ -198,7 +230,14 @@ class JournalSpider(scrapy.Spider):
             if len(self._normalised) >= MAX_CACHED_HREFS:
                 self._normalised.clear()
             self._normalised[key] = url
-        if url is None or url in self.seen:
+        if url is None:
+            return None
+        if lastmod is not None:
+            self.plan.saw_lastmod(url, lastmod)
+        if url in self.seen:
+            return None
+        decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
+        if decision is None:  # known and not due; not marked seen, as a sitemap lastmod may make it due
             return None
         self.seen.add(url)
         rule = self.traps.check(url)
@@ -206,8 +245,22 @@ class JournalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"jcrawl/trap/{rule}")
             self.logger.debug("Not following %s: crawler trap rule %s", url, rule)
             return None
+        return self._planned(url, priority, decision == RECHECK)
+
+    def _planned(self, url: str, priority: int, recheck: bool) -> scrapy.Request:
+        """A request for a followed link; a recheck of a known page is conditional."""
         request = self._request(url, priority)
         request.meta["jcrawl_pattern_url"] = url  # kept through redirects and retries
+        if recheck:
+            request.headers.update(self.plan.conditional_headers(url))
+            request.meta[RECHECK_KEY] = True
+        return request
+
+    def _resumed(self, entry: FrontierEntry) -> scrapy.Request:
+        """A request an interrupted crawl had made, made again as it was."""
+        request = self._planned(entry.url, entry.priority, entry.recheck)
+        request.meta["depth"] = entry.depth
+        request.meta[FRONTIER_KEY] = entry.url
         return request
 
     def _fetched(self, meta: dict[str, Any], found_article: bool) -> None:

@@ -7,11 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from crawler import __version__
-from crawler.cli import crawl, extract, query
-from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, archive_option
+from crawler.cli import crawl, extract, query, update
+from crawler.cli.common import EXIT_FATAL, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, UsageError, archive_option
 from crawler.fatal import FatalError
+from crawler.lock import ArchiveLocked
 
-COMMAND_MODULES = (crawl, query, extract)
+COMMAND_MODULES = (crawl, update, query, extract)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or EXIT_OK)
     except UsageError as exc:
         parser.exit(EXIT_USAGE, f"jcrawl {args.command}: error: {exc}\n")
+    except ArchiveLocked as exc:  # another crawl or update is running on this archive
+        print(f"jcrawl {args.command}: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except FatalError as exc:  # the archive or the database cannot be written
         print(f"jcrawl {args.command}: fatal: {exc}", file=sys.stderr)
         return EXIT_FATAL

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sys
 from pathlib import Path
 
+from crawler.crawl import configure_logging
 from crawler.store import DB_NAME, Store
 
 # Documented exit codes (README "Exit codes").
@@ -31,6 +34,27 @@ def archive_option() -> argparse.ArgumentParser:
         help="archive directory holding journal.db and warc/ (default: $JCRAWL_ARCHIVE or ./data)",
     )
     return parent
+
+
+def parse_set_options(pairs: list[str]) -> dict[str, str]:
+    """`-s NAME=VALUE` options as a settings dict; a usage error for anything else."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s takes NAME=VALUE, got {pair!r}")
+        settings[name] = value
+    return settings
+
+
+def start_logging(archive: Path, quiet: bool) -> bool:
+    """Log to DIR/jcrawl.log, and to stderr unless quiet; True when a live progress line is wanted.
+
+    On a terminal the progress line replaces the log lines; under cron (no terminal) they go to stderr.
+    """
+    interactive = sys.stderr.isatty() and not quiet
+    configure_logging(archive, logging.WARNING if interactive or quiet else logging.INFO)
+    return interactive
 
 
 def open_store(archive: Path) -> Store:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 import tempfile
 from pathlib import Path
 
-from crawler.cli.common import EXIT_FETCH_ERRORS, EXIT_OK, UsageError, open_store
-from crawler.crawl import CrawlOptions, CrawlResult, configure_logging, run_crawl
+from crawler.cli.common import (
+    EXIT_FETCH_ERRORS,
+    EXIT_OK,
+    UsageError,
+    open_store,
+    parse_set_options,
+    start_logging,
+)
+from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawl
 from crawler.urls import normalize_url
 
 DEMO_QUERY = "phosphate"
@@ -27,7 +32,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     crawl.add_argument(
         "--concurrency", type=_positive, metavar="N", help="requests in flight at once (default 16)"
     )
-    crawl.add_argument("--quiet", action="store_true", help="print only the summary")
+    crawl.add_argument("--quiet", action="store_true", help="print only a one-line summary (for cron)")
     crawl.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="override a Scrapy setting"
     )
@@ -45,12 +50,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def run_crawl_command(args: argparse.Namespace) -> int:
     if normalize_url(args.url) is None:
         raise UsageError(f"not an http(s) URL: {args.url!r}")
-    settings = {}
-    for pair in args.set:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError(f"-s takes NAME=VALUE, got {pair!r}")
-        settings[name] = value
+    settings = parse_set_options(args.set)
     options = CrawlOptions(
         args.url,
         args.archive,
@@ -84,11 +84,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def _crawl(options: CrawlOptions, quiet: bool) -> CrawlResult:
-    interactive = sys.stderr.isatty() and not quiet
-    options.progress = interactive
-    configure_logging(options.archive, logging.WARNING if interactive or quiet else logging.INFO)
+    options.progress = start_logging(options.archive, quiet)
     result = run_crawl(options)
-    print(result.summary, flush=True)
+    print(one_line_summary([result]) if quiet else result.summary, flush=True)
     return result
 
 

@@ -1,0 +1,80 @@
+"""When `jcrawl update` fetches a known page again: the recheck policy.
+
+An update fetches every run what can lead to new articles, and known articles only when they are due:
+
+- the start pages, the pages they link to, robots.txt, sitemaps and feeds: every run, in full;
+- new URLs: in full;
+- a known article: when the time since its last fetch reaches the interval for its age (days since
+  publication, JCRAWL_RECHECK_ARTICLES: by default every run in its first 2 days, daily up to 30 days,
+  weekly up to a year, then every 30 days), or when its sitemap `lastmod` changed;
+- other known pages (deeper listing pages, redirects, error pages): every JCRAWL_RECHECK_PAGES days
+  (7), or when their sitemap `lastmod` changed; a page whose last answer was a 5xx: every run.
+
+Known pages are asked for conditionally (If-None-Match / If-Modified-Since from the stored ETag and
+Last-Modified), so an unchanged one costs a 304.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from scrapy.settings import BaseSettings
+
+DAY = 86400.0
+OLDER = "older"
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckPolicy:
+    """Intervals in days: `articles` as (age below, interval) pairs, youngest first, then `older`."""
+
+    articles: tuple[tuple[float, float], ...]
+    older: float
+    pages: float
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> RecheckPolicy:
+        """From JCRAWL_RECHECK_ARTICLES ({age: interval} in days, "older" for the rest) and
+        JCRAWL_RECHECK_PAGES; raises ValueError with the setting's name when one cannot be read."""
+        table = settings.getdict("JCRAWL_RECHECK_ARTICLES")
+        try:
+            older = float(table.get(OLDER, 0))
+            articles = tuple(sorted((float(age), float(days)) for age, days in table.items() if age != OLDER))
+            pages = settings.getfloat("JCRAWL_RECHECK_PAGES")
+        except (TypeError, ValueError):
+            raise ValueError(
+                "JCRAWL_RECHECK_ARTICLES must map ages to intervals in days, e.g. "
+                f'{{"2": 0, "30": 1, "{OLDER}": 7}}, and JCRAWL_RECHECK_PAGES must be a number of days'
+            ) from None
+        return cls(articles, older, pages)
+
+    def article_interval(self, age_days: float) -> float:
+        """Days between two fetches of an article `age_days` old."""
+        return next((days for age, days in self.articles if age_days < age), self.older)
+
+    def article_due(self, born: str, last_fetch: str, now: datetime) -> bool:
+        """Whether an article published (or, without a date, first seen) at `born`, last fetched at
+        `last_fetch` (both ISO 8601), is due at `now`."""
+        age = (now - (parse_time(born) or now)).total_seconds() / DAY
+        return self._elapsed(last_fetch, now) >= self.article_interval(age)
+
+    def page_due(self, last_fetch: str, now: datetime) -> bool:
+        """Whether another known page, last fetched at `last_fetch`, is due at `now`."""
+        return self._elapsed(last_fetch, now) >= self.pages
+
+    @staticmethod
+    def _elapsed(last_fetch: str, now: datetime) -> float:
+        """Days since `last_fetch`."""
+        return (now - (parse_time(last_fetch) or now)).total_seconds() / DAY
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO 8601 date or time (a `Z`, an offset or none, taken as UTC) as an aware datetime."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

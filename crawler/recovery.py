@@ -1,0 +1,115 @@
+"""After a killed run: WARC files cut back to their last whole record; the interrupted crawl resumed.
+
+A run killed at any moment (SIGKILL, a power cut) leaves at worst:
+
+- `.open` WARC files, the last of which may end in a partly written record. The next run (holding
+  the archive lock, so no writer is alive) cuts each back to the end of its last whole gzip member
+  and renames it to its final name, so every file is valid WARC again;
+- whole records without a `captures` row (written, then killed before their batch was committed):
+  orphan records. They stay: valid WARC the store does not index, the page is fetched again, and a
+  rebuild of the store from the WARC files finds them;
+- a `crawls` row without `finished_at`: the next `jcrawl crawl` of that site, or `jcrawl update`,
+  resumes it from its persisted frontier (crawler/frontier.py).
+
+The store never points at bytes that are not on disk: a record is written to the file (unbuffered)
+before the row that locates it is committed, so cutting a file back never cuts a located record.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from archive.writer import OPEN_SUFFIX
+from crawler.store import Store
+from crawler.urls import site_of
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+
+
+def recover_warc_files(store: Store) -> list[str]:
+    """Close every `.open` WARC file of the archive at its last whole record; say what was done."""
+    done = []
+    directory = store.warc_dir
+    for path in sorted(directory.glob("*" + OPEN_SUFFIX)) if directory.exists() else []:
+        name = path.name.removesuffix(OPEN_SUFFIX)
+        # Records the store locates are whole; only what follows the last of them needs checking.
+        (known_end,) = store.conn.execute(
+            "SELECT COALESCE(MAX(warc_offset + warc_length), 0) FROM captures WHERE warc_file = ?", (name,)
+        ).fetchone()
+        size = path.stat().st_size
+        with open(path, "r+b") as f:
+            end = whole_records_end(f, known_end)
+            f.truncate(end)
+            os.fsync(f.fileno())
+        cut = f"cut {size - end:,} bytes of a partly written record" if end < size else "whole"
+        if end == 0:
+            path.unlink()
+            done.append(f"{path.name}: no whole record, removed")
+        else:
+            os.replace(path, directory / name)
+            done.append(f"{path.name}: {cut}, closed as {name}")
+    for line in done:
+        logger.warning("Recovered after an interrupted run: %s", line)
+    return done
+
+
+def whole_records_end(f: BinaryIO, start: int) -> int:
+    """The offset after the last whole gzip member (holding a WARC record) from `start` on."""
+    end = start
+    for member_end in _member_ends(f, start):
+        end = member_end
+    return end
+
+
+def _member_ends(f: BinaryIO, start: int) -> Iterator[int]:
+    """The end offset of each whole gzip member of a WARC record, in order, from `start` on."""
+    f.seek(start)
+    position = start
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    head = b""  # the first bytes the member decompresses to: a record starts with "WARC/"
+    while chunk := f.read(CHUNK):
+        data = chunk
+        while data:
+            try:
+                out = decompressor.decompress(data)
+            except zlib.error:
+                return  # not gzip: what follows is the torn end of a write
+            if len(head) < 5:
+                head += out[:5]
+            if not decompressor.eof:
+                position += len(data)
+                break
+            position += len(data) - len(decompressor.unused_data)
+            if not head.startswith(b"WARC/"):
+                return
+            yield position
+            data = decompressor.unused_data
+            decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            head = b""
+
+
+def crawl_to_resume(store: Store, site: str, kinds: tuple[str, ...]) -> dict[str, Any] | None:
+    """The site's interrupted crawl of one of `kinds` (crawl, update) to resume, or None.
+
+    Any other interrupted crawl of the site is closed as superseded: a new full crawl does what an
+    interrupted update had left, and only the latest interrupted run is resumed.
+    """
+    interrupted = [c for c in store.interrupted_crawls() if site_of(c["start_url"] or "") == site]
+    resume = interrupted[-1] if interrupted and interrupted[-1]["kind"] in kinds else None
+    for crawl in interrupted:
+        if crawl is not resume:
+            store.finish_crawl(crawl["id"], {"finish_reason": "superseded"})
+            logger.warning(
+                "Crawl #%d of %s was interrupted; closed, as a new run does its work", crawl["id"], site
+            )
+    if resume is not None:
+        logger.warning(
+            "Resuming crawl #%d of %s, interrupted (started %s)", resume["id"], site, resume["started_at"]
+        )
+    return resume
