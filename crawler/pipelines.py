@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from typing import Any
 
 from scrapy import signals
@@ -23,13 +24,15 @@ class StorePipeline:
 
     Captures arrive through the `capture_recorded` signal, right after their WARC record is flushed;
     they get their id here so that the page item that follows can point at them. Rows are committed
-    every JCRAWL_BATCH_SIZE items and when the spider closes.
+    every JCRAWL_BATCH_SIZE items or JCRAWL_BATCH_SECONDS, and when the spider closes.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.store = Store(crawler.settings.get("JCRAWL_ARCHIVE"))
         self.batch_size = crawler.settings.getint("JCRAWL_BATCH_SIZE")
+        self.batch_seconds = crawler.settings.getfloat("JCRAWL_BATCH_SECONDS")
+        self.flushed_at = time.monotonic()
         self.batch = Batch()
         self.crawl_id: int | None = None
         self.failed = False  # the database could not be written: the crawl is stopping
@@ -98,7 +101,7 @@ class StorePipeline:
             self.batch.links.extend(sorted(links))
 
     def _maybe_flush(self) -> None:
-        if len(self.batch) >= self.batch_size:
+        if len(self.batch) >= self.batch_size or time.monotonic() - self.flushed_at >= self.batch_seconds:
             self.flush()
 
     def flush(self) -> None:
@@ -110,6 +113,7 @@ class StorePipeline:
         if self.failed or not (len(self.batch) or self.batch.links):
             return
         batch, self.batch = self.batch, Batch()
+        self.flushed_at = time.monotonic()
         try:
             self.store.write(batch)
         except sqlite3.Error as exc:

@@ -112,8 +112,11 @@ ITEM_PIPELINES = {
 # Scrapy starts this many asyncio workers for the output of every response; our pipeline is synchronous,
 # so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU).
 CONCURRENT_ITEMS = 1
-# Rows are written to SQLite in batches of this many items (or when the crawl ends).
+# Rows are written to SQLite in batches of this many items, or JCRAWL_BATCH_SECONDS after the last
+# write (so a killed crawl, which resumes from what the store holds, loses at most that much), and
+# when the crawl ends.
 JCRAWL_BATCH_SIZE = 200
+JCRAWL_BATCH_SECONDS = 1.0
 
 # --- housekeeping --------------------------------------------------------------------------------
 LOG_LEVEL = "INFO"

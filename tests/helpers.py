@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.reader import read_record
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "site"
@@ -52,6 +54,29 @@ def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
     """Rows of a SQL query on an archive's journal.db, as a researcher would run it."""
     with sqlite3.connect(archive / "journal.db") as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def assert_archive_honest(archive: Path) -> int:
+    """Each WARC passes `warcio check`, each `captures` row reads back as its response (or revisit
+    record, pointing at a full capture), every article's capture exists; returns how many captures."""
+    warc_dir = archive / "warc"
+    assert not list(warc_dir.glob("*.open"))  # closed and renamed, whole records only
+    warcio = Path(sys.executable).with_name("warcio")
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        check = subprocess.run([warcio, "check", path], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    captures = query(archive, "SELECT url, warc_file, warc_offset, warc_length, revisit_of FROM captures")
+    full = {row[0] for row in query(archive, "SELECT id FROM captures WHERE revisit_of IS NULL")}
+    for url, name, offset, length, revisit_of in captures:
+        record = read_record(warc_dir, name, offset, length)
+        assert record.rec_type == ("revisit" if revisit_of else "response")
+        assert record.rec_headers.get_header("WARC-Target-URI") == url
+        assert revisit_of is None or revisit_of in full
+    orphans = query(
+        archive, "SELECT COUNT(*) FROM articles WHERE capture_id NOT IN (SELECT id FROM captures)"
+    )
+    assert orphans == [(0,)]
+    return len(captures)
 
 
 @dataclass

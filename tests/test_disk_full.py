@@ -11,7 +11,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from archive.reader import read_record
 from tests.faultserver import Route, article_html, html, serve
-from tests.helpers import jcrawl, query
+from tests.helpers import assert_archive_honest, jcrawl, query
 
 PAGES = 150
 
@@ -64,26 +63,6 @@ def crawl_until_full(archive: Path, *says: str) -> int:
         assert text in result.stderr
     assert "Traceback" not in result.stderr
     return assert_archive_honest(archive)
-
-
-def assert_archive_honest(archive: Path) -> int:
-    """Each WARC passes `warcio check`, each `captures` row reads back as its response; returns how many."""
-    warc_dir = archive / "warc"
-    assert not list(warc_dir.glob("*.open"))  # closed and renamed, whole records only
-    warcio = Path(sys.executable).with_name("warcio")
-    for path in sorted(warc_dir.glob("*.warc.gz")):
-        check = subprocess.run([warcio, "check", path], capture_output=True, text=True)
-        assert check.returncode == 0, check.stdout + check.stderr
-    captures = query(archive, "SELECT url, warc_file, warc_offset, warc_length FROM captures")
-    for url, name, offset, length in captures:
-        record = read_record(warc_dir, name, offset, length)
-        assert record.rec_type == "response"
-        assert record.rec_headers.get_header("WARC-Target-URI") == url
-    orphans = query(
-        archive, "SELECT COUNT(*) FROM articles WHERE capture_id NOT IN (SELECT id FROM captures)"
-    )
-    assert orphans == [(0,)]
-    return len(captures)
 
 
 def test_a_full_warc_disk_stops_the_crawl_cleanly(tmp_path: Path) -> None:
