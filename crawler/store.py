@@ -433,7 +433,7 @@ class Store:
                 )
             seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
             if seen:
-                self.conn.executemany(SEE_ARTICLE, [(at, url, at) for at, url in seen])
+                self.conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
             if batch.link_sources:
                 self.conn.executemany(
                     "DELETE FROM links WHERE source_url = ?", [(s,) for s in batch.link_sources]
