@@ -18,6 +18,7 @@ from scrapy.settings import Settings
 
 from crawler.fatal import FATAL_STAT, FatalError
 from crawler.lock import ArchiveLock
+from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
 from crawler.scope import RULES
 from crawler.store import Store
@@ -115,6 +116,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     run one crawl. Raises FatalError when the crawl stopped because the archive or the database could
     not be written.
     """
+    RecheckPolicy.from_settings(crawl_settings(options))  # bad settings are not stored with the site
     with ArchiveLock(options.archive, f"jcrawl crawl {options.start_url}"):
         store = Store(options.archive)
         try:
@@ -133,15 +135,16 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     """Run the crawls `jobs` at once in one Scrapy process; their results, in order.
 
-    The caller holds the archive lock. Raises FatalError when a crawl stopped because the archive or
-    the database could not be written.
+    The caller holds the archive lock. Raises PolicyError for unreadable recheck settings, FatalError
+    when a crawl stopped because the archive or the database could not be written.
     """
-    process = CrawlerProcess(crawl_settings(jobs[0]))
+    settings = [crawl_settings(options) for options in jobs]
+    for job_settings in settings:  # a PolicyError now, rather than a traceback from inside Scrapy
+        RecheckPolicy.from_settings(job_settings)
+    process = CrawlerProcess(settings[0])
     spider = process.spider_loader.load("journal")
     # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.
-    crawlers = [
-        Crawler(spider, crawl_settings(options), init_reactor=i == 0) for i, options in enumerate(jobs)
-    ]
+    crawlers = [Crawler(spider, s, init_reactor=i == 0) for i, s in enumerate(settings)]
     started = time.monotonic()
     for crawler, options in zip(crawlers, jobs, strict=True):
         process.crawl(crawler, start_url=options.start_url)

@@ -25,6 +25,10 @@ DAY = 86400.0
 OLDER = "older"
 
 
+class PolicyError(ValueError):
+    """A recheck setting cannot be read; the message says what it should look like."""
+
+
 @dataclass(frozen=True, slots=True)
 class RecheckPolicy:
     """Intervals in days: `articles` as (age below, interval) pairs, youngest first, then `older`."""
@@ -36,14 +40,14 @@ class RecheckPolicy:
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> RecheckPolicy:
         """From JCRAWL_RECHECK_ARTICLES ({age: interval} in days, "older" for the rest) and
-        JCRAWL_RECHECK_PAGES; raises ValueError with the setting's name when one cannot be read."""
-        table = settings.getdict("JCRAWL_RECHECK_ARTICLES")
+        JCRAWL_RECHECK_PAGES; raises PolicyError when one cannot be read."""
         try:
+            table = settings.getdict("JCRAWL_RECHECK_ARTICLES")
             older = float(table.get(OLDER, 0))
             articles = tuple(sorted((float(age), float(days)) for age, days in table.items() if age != OLDER))
             pages = settings.getfloat("JCRAWL_RECHECK_PAGES")
-        except (TypeError, ValueError):
-            raise ValueError(
+        except (TypeError, ValueError, AttributeError):
+            raise PolicyError(
                 "JCRAWL_RECHECK_ARTICLES must map ages to intervals in days, e.g. "
                 f'{{"2": 0, "30": 1, "{OLDER}": 7}}, and JCRAWL_RECHECK_PAGES must be a number of days'
             ) from None

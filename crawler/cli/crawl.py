@@ -15,6 +15,7 @@ from crawler.cli.common import (
     start_logging,
 )
 from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawl
+from crawler.recheck import PolicyError
 from crawler.urls import normalize_url
 
 DEMO_QUERY = "phosphate"
@@ -59,7 +60,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         settings=settings,
     )
-    result = _crawl(options, quiet=args.quiet)
+    try:
+        result = _crawl(options, quiet=args.quiet)
+    except PolicyError as exc:
+        raise UsageError(str(exc)) from None
     return EXIT_FETCH_ERRORS if result.fetch_errors else EXIT_OK
 
 

@@ -14,6 +14,7 @@ from crawler.cli.common import (
     start_logging,
 )
 from crawler.history import version_diff
+from crawler.recheck import PolicyError
 from crawler.update import UnknownSite, UpdateOptions, run_update
 
 
@@ -58,7 +59,7 @@ def run_update_command(args: argparse.Namespace) -> int:
     options.progress = start_logging(args.archive, args.quiet)
     try:
         result = run_update(options)
-    except UnknownSite as exc:
+    except (UnknownSite, PolicyError) as exc:
         raise UsageError(str(exc)) from None
     if args.quiet:
         print(result.summary, flush=True)
