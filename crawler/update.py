@@ -52,7 +52,8 @@ def run_update(options: UpdateOptions) -> UpdateResult:
     """Update the sites of `options.archive`, all at once in one Scrapy process.
 
     Holds the archive lock (ArchiveLocked if another run holds it) and first repairs what a killed
-    run left. Raises UnknownSite for a --site the archive does not hold, FatalError as run_crawls.
+    run left. Raises UnknownSite when the archive holds no site, or not the one asked for;
+    PolicyError and FatalError as run_crawls.
     """
     with ArchiveLock(options.archive, "jcrawl update"):
         store = Store(options.archive)

@@ -57,10 +57,15 @@ def start_logging(archive: Path, quiet: bool) -> bool:
     return interactive
 
 
-def open_store(archive: Path) -> Store:
-    """The store of an existing archive; a usage error when there is none."""
+def require_archive(archive: Path) -> None:
+    """A usage error when there is no archive at `archive`."""
     if not (archive / DB_NAME).exists():
         raise UsageError(
             f"no archive at {archive} (crawl something first: jcrawl crawl URL --archive {archive})"
         )
+
+
+def open_store(archive: Path) -> Store:
+    """The store of an existing archive; a usage error when there is none."""
+    require_archive(archive)
     return Store(archive)

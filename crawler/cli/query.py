@@ -1,4 +1,4 @@
-"""`jcrawl search`, `show`, `export` and `stats`: read the store."""
+"""`jcrawl search`, `show`, `export`, `stats` and `history`: read the store."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from typing import Any, TextIO
 
 from crawler.cli.common import EXIT_OK, UsageError, open_store
+from crawler.history import version_diff
 from crawler.store import QueryError
 
 EXPORT_COLUMNS = (
@@ -51,6 +52,20 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     stats = commands.add_parser("stats", parents=[common], help="counts and sizes of the archive")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=run_stats)
+
+    history = commands.add_parser(
+        "history", parents=[common], help="the versions of an article and what changed between them"
+    )
+    history.add_argument("key", metavar="URL|ID")
+    history.add_argument(
+        "--diff",
+        nargs=2,
+        type=int,
+        metavar=("A", "B"),
+        help="compare versions A and B (default: the last two)",
+    )
+    history.add_argument("--json", action="store_true", help="the versions as JSON")
+    history.set_defaults(run=run_history)
 
 
 def run_search(args: argparse.Namespace) -> int:
@@ -146,4 +161,39 @@ def run_stats(args: argparse.Namespace) -> int:
         )
     for section, count in stats["sections"].items():
         print(f"  {section:<20} {count:,}")
+    return EXIT_OK
+
+
+def run_history(args: argparse.Namespace) -> int:
+    store = open_store(args.archive)
+    try:
+        article = store.article(args.key)
+        if article is None:
+            raise UsageError(f"no article with URL or id {args.key!r}")
+        versions = store.versions(article)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(versions, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    numbers = [v["version"] for v in versions]
+    if args.diff:
+        old, new = args.diff
+    elif len(numbers) > 1:
+        old, new = numbers[-2:]
+    else:
+        old = new = None
+    for number in (old, new):
+        if number is not None and number not in numbers:
+            raise UsageError(f"no version {number}: the article has versions 1 to {numbers[-1]}")
+    print(article["title"] or "(no title)")
+    print(article["url"])
+    print(f"{len(versions)} version{'s' * (len(versions) != 1)}; last seen {article['last_seen']}")
+    for v in versions:
+        current = "  (current)" if v is versions[-1] else ""
+        words = len((v["body"] or "").split())
+        print(f"  {v['version']:>3}  first seen {v['seen_at']}  {words:,} words  {v['title']}{current}")
+    if old is not None:
+        print()
+        print(version_diff(versions[old - 1], versions[new - 1]) or f"versions {old} and {new} are the same")
     return EXIT_OK
