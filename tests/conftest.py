@@ -20,6 +20,12 @@ def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchSite]:
         yield site
 
 
+@pytest.fixture(scope="module")
+def port() -> int:
+    """A port for a test module's own server: later editions of a site are served at the same URL."""
+    return free_port()
+
+
 @pytest.fixture(scope="session")
 def bench_archive(bench_site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive made by `jcrawl crawl` of the bench site with no options (read-only for tests)."""

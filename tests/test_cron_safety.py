@@ -3,27 +3,27 @@
 A 300-article bench site is crawled slowly (one request at a time, a short delay: the settings are
 stored with the site, so updates of it are slow too) so that kills land mid-crawl. Each run is killed
 with SIGKILL at a random moment (start-up, recovery, fetching, writing) and the next run repairs the
-archive and resumes; the end state must be what one clean crawl gives.
+archive and resumes; the end state must be what one clean run gives. Then edition 1 of the site is
+served at the same URL and an `update --all` is killed and resumed the same way.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import (
     ROOT,
-    BenchSite,
     assert_archive_honest,
-    free_port,
     jcrawl,
     make_bench_site,
     query,
@@ -31,6 +31,7 @@ from tests.helpers import (
 )
 
 KILLS = 12
+UPDATE_KILLS = 5
 # One request at a time with a short delay: about 40 pages a second, so a crawl takes ~10 s.
 SLOW = [
     f"--set={name}={value}"
@@ -49,78 +50,123 @@ def start(*args: str | Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchSite]:
-    port = free_port()
-    directory = tmp_path_factory.mktemp("kill-site")
-    make_bench_site(directory, port, 300, 5)
-    with serve_bench_site(directory, port, tmp_path_factory.mktemp("kill-nginx")) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def killed_and_finished(site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
-    """The archive after KILLS SIGKILLed crawls and a last one left to finish; the mid-crawl kills."""
-    archive = tmp_path_factory.mktemp("killed") / "archive"
-    rng = random.Random(20)
-    mid_crawl = 0
-    for _ in range(KILLS):
-        run = start("crawl", site.url, "--archive", archive, "--quiet", *SLOW)
+def kill_repeatedly(args: list[str], archive: Path, kills: int, rng: random.Random) -> tuple[int, str]:
+    """Run `jcrawl ARGS --archive archive` `kills` times, each SIGKILLed at a random moment, then once
+    to the end; the number of runs killed while still running, and the last run's stderr."""
+    mid_run = 0
+    for _ in range(kills):
+        run = start(*args, "--archive", archive)
         time.sleep(rng.uniform(0.3, 2.0))
         if run.poll() is None:
             run.send_signal(signal.SIGKILL)
-            mid_crawl += 1
+            mid_run += 1
         run.communicate()
-    last = start("crawl", site.url, "--archive", archive, "--quiet", *SLOW)
+    last = start(*args, "--archive", archive)
     _, err = last.communicate(timeout=300)
     assert last.returncode == 0, err[-3000:]
-    return archive, mid_crawl, err
+    return mid_run, err
 
 
-def test_the_crawl_was_killed_mid_way_and_resumed(killed_and_finished: tuple[Path, int, str]) -> None:
-    archive, mid_crawl, log = killed_and_finished
-    assert mid_crawl >= 10
-    assert "Resuming crawl #" in log
+@dataclass
+class Killed:
+    archive: Path
+    site: Path  # the edition it ran against (ground_truth.jsonl, changes.jsonl)
+    mid_run: int
+    log: str
+
+    def truth(self, name: str) -> list[dict]:
+        return [json.loads(line) for line in (self.site / name).open()]
+
+
+@pytest.fixture(scope="module")
+def killed_crawl(port: int, tmp_path_factory: pytest.TempPathFactory) -> Killed:
+    """The archive after KILLS SIGKILLed crawls of edition 0 and a last one left to finish."""
+    directory = tmp_path_factory.mktemp("edition0")
+    make_bench_site(directory, port, 300, 5)
+    archive = tmp_path_factory.mktemp("killed") / "archive"
+    with serve_bench_site(directory, port, tmp_path_factory.mktemp("nginx0")) as site:
+        mid_run, log = kill_repeatedly(
+            ["crawl", site.url, "--quiet", *SLOW], archive, KILLS, random.Random(20)
+        )
+    return Killed(archive, directory, mid_run, log)
+
+
+@pytest.fixture(scope="module")
+def killed_update(port: int, killed_crawl: Killed, tmp_path_factory: pytest.TempPathFactory) -> Killed:
+    """A copy of that archive after UPDATE_KILLS SIGKILLed `update --all` of edition 1, then a last one."""
+    archive = tmp_path_factory.mktemp("killed-update") / "archive"
+    shutil.copytree(killed_crawl.archive, archive)
+    directory = tmp_path_factory.mktemp("edition1")
+    make_bench_site(directory, port, 300, 5, "--edition", "1")
+    with serve_bench_site(directory, port, tmp_path_factory.mktemp("nginx1")):
+        mid_run, log = kill_repeatedly(
+            ["update", "--all", "--quiet"], archive, UPDATE_KILLS, random.Random(21)
+        )
+    return Killed(archive, directory, mid_run, log)
+
+
+def test_the_crawl_was_killed_mid_way_and_resumed(killed_crawl: Killed) -> None:
+    assert killed_crawl.mid_run >= 10
+    assert "Resuming crawl #" in killed_crawl.log
     # One crawl, resumed each time; it finished, and its frontier is empty.
+    archive = killed_crawl.archive
     assert query(archive, "SELECT COUNT(*), COUNT(finished_at) FROM crawls WHERE kind = 'crawl'") == [(1, 1)]
     assert query(archive, "SELECT COUNT(*) FROM frontier") == [(0,)]
 
 
-def test_articles_equal_the_ground_truth_each_once(
-    site: BenchSite, killed_and_finished: tuple[Path, int, str]
-) -> None:
-    archive, _, _ = killed_and_finished
-    stored = [url for (url,) in query(archive, "SELECT url FROM articles")]
-    assert sorted(stored) == sorted(t["url"] for t in site.ground_truth)
-    twins = query(archive, "SELECT title FROM articles GROUP BY title, body HAVING COUNT(*) > 1")
+@pytest.mark.parametrize("run", ["killed_crawl", "killed_update"])
+def test_articles_equal_the_ground_truth_each_once(run: str, request: pytest.FixtureRequest) -> None:
+    killed: Killed = request.getfixturevalue(run)
+    stored = [url for (url,) in query(killed.archive, "SELECT url FROM articles")]
+    assert sorted(stored) == sorted(t["url"] for t in killed.truth("ground_truth.jsonl"))
+    twins = query(killed.archive, "SELECT title FROM articles GROUP BY title, body HAVING COUNT(*) > 1")
     assert twins == []
-    assert query(archive, "SELECT COUNT(*) FROM article_versions") == [(0,)]
 
 
-def test_the_archive_and_the_store_are_whole(killed_and_finished: tuple[Path, int, str]) -> None:
-    archive, _, _ = killed_and_finished
-    assert query(archive, "PRAGMA integrity_check") == [("ok",)]
+@pytest.mark.parametrize("run", ["killed_crawl", "killed_update"])
+def test_the_archive_and_the_store_are_whole(run: str, request: pytest.FixtureRequest) -> None:
+    killed: Killed = request.getfixturevalue(run)
+    assert query(killed.archive, "PRAGMA integrity_check") == [("ok",)]
     # Every WARC passes warcio check and every captures row reads back as its record.
-    assert assert_archive_honest(archive) > 300
+    assert assert_archive_honest(killed.archive) > 300
+
+
+def test_a_killed_update_resumes_and_versions_each_edit_once(
+    killed_crawl: Killed, killed_update: Killed
+) -> None:
+    assert killed_update.mid_run >= UPDATE_KILLS - 1
+    assert query(killed_crawl.archive, "SELECT COUNT(*) FROM article_versions") == [(0,)]
+    edited = sorted(row["url"] for row in killed_update.truth("changes.jsonl") if row["change"] == "edited")
+    versions = query(
+        killed_update.archive,
+        "SELECT a.url, COUNT(*) FROM articles a JOIN article_versions v ON v.article_id = a.id "
+        "GROUP BY a.url",
+    )
+    assert versions == [(url, 1) for url in edited]
+    crawls = query(
+        killed_update.archive, "SELECT kind, COUNT(*), COUNT(finished_at) FROM crawls GROUP BY kind"
+    )
+    assert crawls == [("crawl", 1, 1), ("update", 1, 1)]
 
 
 def test_a_second_update_exits_3_at_once_while_the_first_runs(
-    killed_and_finished: tuple[Path, int, str], tmp_path: Path
+    port: int, killed_crawl: Killed, tmp_path: Path
 ) -> None:
     archive = tmp_path / "archive"
-    shutil.copytree(killed_and_finished[0], archive)
-    # About 30 requests, one at a time (the site's stored settings), each 0.1 s apart: ~3 s.
-    first = start("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.1")
-    lock = archive / "jcrawl.lock"
-    deadline = time.monotonic() + 60
-    while f"pid {first.pid} " not in (lock.read_text() if lock.exists() else ""):
-        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
-        time.sleep(0.05)
-    second = jcrawl("update", archive=archive)
-    assert first.poll() is None  # the second did not wait for the first
-    assert second.returncode == 3
-    assert f"is in use by pid {first.pid} (jcrawl update, since " in second.stderr
-    assert "Traceback" not in second.stderr and second.stdout == ""
-    _, err = first.communicate(timeout=300)
+    shutil.copytree(killed_crawl.archive, archive)
+    with serve_bench_site(killed_crawl.site, port, tmp_path / "nginx"):
+        # About 30 requests, one at a time (the site's stored settings), each 0.1 s apart: ~3 s.
+        first = start("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.1")
+        lock = archive / "jcrawl.lock"
+        deadline = time.monotonic() + 60
+        while f"pid {first.pid} " not in (lock.read_text() if lock.exists() else ""):
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.05)
+        second = jcrawl("update", archive=archive)
+        assert first.poll() is None  # the second did not wait for the first
+        assert second.returncode == 3
+        assert f"is in use by pid {first.pid} (jcrawl update, since " in second.stderr
+        assert "Traceback" not in second.stderr and second.stdout == ""
+        _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM crawls WHERE kind = 'update'") == [(1,)]

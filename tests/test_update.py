@@ -25,7 +25,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.reader import read_record
 from archive.revisit import IDENTICAL_PAYLOAD_DIGEST, SERVER_NOT_MODIFIED
-from tests.helpers import BenchSite, free_port, jcrawl, make_bench_site, query, serve_bench_site
+from tests.helpers import BenchSite, jcrawl, make_bench_site, query, serve_bench_site
 
 pytestmark = pytest.mark.slow
 
@@ -73,11 +73,6 @@ class Update:
                         uri = record.rec_headers.get_header("WARC-Target-URI")
                         out.append((record.rec_type, uri, record.rec_headers))
         return out
-
-
-@pytest.fixture(scope="module")
-def port() -> int:
-    return free_port()
 
 
 @pytest.fixture(scope="module")
