@@ -10,6 +10,27 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.writer import OPEN_SUFFIX
 
+WARC_SUFFIXES = (".warc.gz", ".warc")
+
+
+def warc_name(path: Path) -> str:
+    """The name the store records for a WARC file: without the `.open` suffix of a file being written."""
+    return path.name.removesuffix(OPEN_SUFFIX)
+
+
+def warc_files(warc_dir: Path, unfinished: bool = True) -> list[Path]:
+    """The WARC files (`.warc.gz`, `.warc`) in `warc_dir` in name order; `.open` ones too if `unfinished`."""
+    if not warc_dir.is_dir():
+        return []
+    found = [
+        path
+        for path in warc_dir.iterdir()
+        if path.is_file()
+        and warc_name(path).endswith(WARC_SUFFIXES)
+        and (unfinished or not path.name.endswith(OPEN_SUFFIX))
+    ]
+    return sorted(found, key=lambda path: (warc_name(path), path.name))
+
 
 def warc_path(warc_dir: Path, name: str) -> Path:
     """The file holding WARC `name`: the finished file, or the `.open` one a crawl is still writing."""

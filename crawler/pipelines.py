@@ -9,10 +9,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.middleware import capture_recorded
-from crawler.extract import STORED_LINK_KINDS
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageItem
-from crawler.store import Batch, Store, article_row, utc_now
+from crawler.store import Batch, Store, utc_now
 
 
 class StorePipeline:
@@ -68,18 +67,9 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        article = item.article
-        if article.is_article:
-            self.batch.articles.append(article_row(article, item.capture_id, item.fetched_at or utc_now()))
+        self.batch.add_page(item.article, item.capture_id, item.fetched_at or utc_now())
+        if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
-        links = {
-            (article.url, link.url, link.kind, link.text)
-            for link in article.links
-            if link.kind in STORED_LINK_KINDS and link.url != article.url
-        }
-        if links or article.is_article:
-            self.batch.link_sources.add(article.url)
-            self.batch.links.extend(sorted(links))
 
     def _maybe_flush(self) -> None:
         if len(self.batch) >= self.batch_size:
