@@ -31,7 +31,7 @@ def check_warc(path: Path) -> None:
     if not path.name.endswith(WARC_SUFFIXES):
         raise WarcReadError(f"{path}: not a WARC file name (it must end in .warc or .warc.gz)")
     try:
-        if not any(True for _ in read_records(path)):
+        if not sum(1 for _ in read_records(path)):
             raise WarcReadError(f"{path}: holds no WARC record")
     except OSError as exc:
         raise WarcReadError(f"{path}: cannot read it: {exc.strerror or exc}") from None

@@ -99,6 +99,8 @@ def read_records(path: Path) -> Iterator[tuple[ArcWarcRecord, ArchiveIterator]]:
         records = ArchiveIterator(f)
         try:
             for record in records:
+                if record.format != "warc":  # warcio reads any line of five words as an ARC header
+                    raise ArchiveLoadFailed(f"no WARC record at offset {records.offset}")
                 yield record, records
                 records.read_to_end(record)
         except (ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:

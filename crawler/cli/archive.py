@@ -7,8 +7,9 @@ from pathlib import Path
 
 from archive.importer import import_warcs
 from archive.ingest import WarcReadError
-from crawler.cli.common import EXIT_OK, UsageError
-from crawler.store import Store
+from archive.verify import verify_archive
+from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError
+from crawler.store import DB_NAME, WARC_DIR, Store
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,6 +20,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="WARC")
     imp.set_defaults(run=run_import)
+
+    verify = commands.add_parser(
+        "verify",
+        parents=[common],
+        help="read every WARC record, check digests and that every database row points at a sound record",
+    )
+    verify.set_defaults(run=run_verify)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -37,3 +45,32 @@ def run_import(args: argparse.Namespace) -> int:
         f"{done.articles:,} articles."
     )
     return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    has_db = (args.archive / DB_NAME).exists()
+    if not has_db and not (args.archive / WARC_DIR).is_dir():
+        raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
+    store = Store(args.archive) if has_db else None
+    try:
+        report = verify_archive(args.archive, store)
+    finally:
+        if store is not None:
+            store.close()
+    for problem in report.problems:
+        print(problem)
+    rows = (
+        f", {report.captures:,} captures and {report.articles:,} articles rows"
+        if has_db
+        else " (no journal.db: the WARC files only)"
+    )
+    verdict = (
+        "no problems"
+        if report.clean
+        else f"{len(report.problems):,} problem{'s' * (len(report.problems) != 1)}"
+    )
+    print(
+        f"Checked {report.records:,} records in {report.files:,} WARC files "
+        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}."
+    )
+    return EXIT_OK if report.clean else EXIT_PROBLEMS
