@@ -11,6 +11,7 @@ revisit records that no row points at are orphans.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import mmap
 import zlib
@@ -55,7 +56,7 @@ class SeenRecord:
     date: str
     payload_digest: str | None
     length: int
-    sound: bool  # read in full, digests matched
+    trouble: str | None  # what failed in its digests
 
 
 @dataclass
@@ -110,15 +111,27 @@ def _scan_gzip(name: str, data: mmap.mmap, problems: list[Problem]) -> Iterator[
         try:
             block, length = _gunzip_member(data, offset)
         except zlib.error as exc:
-            problems.append(Problem("damaged", f"{name} offset {offset}", f"gzip member: {exc}"))
-            offset = data.find(GZIP_MAGIC, offset + 1)
-            if offset < 0:
+            resume, member = _next_member(data, offset)
+            lost = f"{resume - offset:,} bytes unreadable"
+            problems.append(Problem("damaged", f"{name} offset {offset}", f"gzip member: {exc} ({lost})"))
+            if member is None:
                 return
-            continue
-        records = _member_records(f"{name} offset {offset}", block, problems)
-        for record in records:
-            yield offset, _with_length(record, length)
+            offset, (block, length) = resume, member
+        where = f"{name} offset {offset}"
+        for record in _member_records(where, block, problems):
+            yield offset, _located(record, where, length, problems)
         offset += length
+
+
+def _next_member(data: mmap.mmap, offset: int) -> tuple[int, tuple[bytes, int] | None]:
+    """The next whole gzip member after a damaged one at `offset`: (its offset, (bytes, length)) or None."""
+    candidate = data.find(GZIP_MAGIC, offset + 1)
+    while candidate >= 0:
+        try:
+            return candidate, _gunzip_member(data, candidate)
+        except zlib.error:  # the magic bytes occur by chance in compressed data
+            candidate = data.find(GZIP_MAGIC, candidate + 1)
+    return len(data), None
 
 
 def _gunzip_member(data: mmap.mmap, offset: int) -> tuple[bytes, int]:
@@ -142,7 +155,7 @@ def _member_records(where: str, block: bytes, problems: list[Problem]) -> list[S
     with _quiet() as said:
         try:
             for record in records:
-                found.append(_read_record(record, where, problems))
+                found.append(_read_record(record))
                 records.read_to_end(record)
                 end = records.get_record_offset() + records.get_record_length()
         except _PARSE_ERRORS as exc:
@@ -176,7 +189,7 @@ def _scan_plain(
                     record = next(records, None)
                     if record is None:
                         return
-                    seen = _read_record(record, f"{name} offset {offset}", problems)
+                    seen = _read_record(record)
                     records.read_to_end(record)
                     if said.getvalue():  # "not followed by newline, perhaps Content-Length is invalid"
                         raise ValueError("the record does not end where its Content-Length says")
@@ -184,19 +197,18 @@ def _scan_plain(
                     problems.append(Problem("damaged", f"{name} offset {offset}", _message(exc, said)))
                     break
             offset = records.get_record_offset()  # after the blank lines that end the record before
-            yield offset, _with_length(seen, records.get_record_length())
-            offset += records.get_record_length()
+            length = records.get_record_length()
+            yield offset, _located(seen, f"{name} offset {offset}", length, problems)
+            offset += length
         found = data.find(b"\nWARC/1.", offset + 1)
         start = found + 1 if found >= 0 else -1
 
 
-def _read_record(record: ArcWarcRecord, where: str, problems: list[Problem]) -> SeenRecord:
+def _read_record(record: ArcWarcRecord) -> SeenRecord:
     """Read a record's block to its end (so warcio checks its digests) and describe it."""
     while record.raw_stream.read(READ_CHUNK):
         pass
     checker = record.digest_checker
-    if checker.passed is False:
-        problems.append(Problem("damaged", where, "; ".join(checker.problems)))
     headers = record.rec_headers
     return SeenRecord(
         record.rec_type,
@@ -204,12 +216,15 @@ def _read_record(record: ArcWarcRecord, where: str, problems: list[Problem]) -> 
         headers.get_header("WARC-Date") or "",
         headers.get_header("WARC-Payload-Digest"),
         0,
-        checker.passed is not False,
+        "; ".join(checker.problems) if checker.passed is False else None,
     )
 
 
-def _with_length(record: SeenRecord, length: int) -> SeenRecord:
-    return SeenRecord(record.rec_type, record.url, record.date, record.payload_digest, length, record.sound)
+def _located(record: SeenRecord, where: str, length: int, problems: list[Problem]) -> SeenRecord:
+    """The record with its length; its digest trouble, if any, reported at `where`."""
+    if record.trouble:
+        problems.append(Problem("damaged", where, record.trouble))
+    return dataclasses.replace(record, length=length)
 
 
 @contextlib.contextmanager
@@ -282,7 +297,7 @@ def _capture_trouble(row: dict, record: SeenRecord | None) -> str | None:
     where = f"{row['warc_file']} offset {row['warc_offset']}"
     if record is None:
         return f"no whole record starts at {where}"
-    if not record.sound:
+    if record.trouble:
         return f"the record at {where} is damaged"
     if record.rec_type not in CAPTURE_TYPES:
         return f"the record at {where} is a {record.rec_type} record"
