@@ -248,6 +248,7 @@ def _message(exc: BaseException, said: io.StringIO) -> str:
 def _check_rows(
     store: Store, seen: dict[tuple[str, int], SeenRecord], names: set[str], report: Report
 ) -> None:
+    damaged = {problem.where for problem in report.problems if problem.kind == "damaged"}
     bad_captures: dict[int, str] = {}
     missing: dict[str, int] = defaultdict(int)
     pointed_at = set()
@@ -259,7 +260,7 @@ def _check_rows(
             missing[row["warc_file"]] += 1
             bad_captures[row["id"]] = f"its WARC file {row['warc_file']} is missing"
             continue
-        trouble = _capture_trouble(row, seen.get(key))
+        trouble = _capture_trouble(row, seen.get(key), damaged)
         if trouble:
             bad_captures[row["id"]] = trouble
             report.problems.append(Problem("dangling", f"captures #{row['id']} ({row['url']})", trouble))
@@ -292,12 +293,12 @@ def _check_rows(
         )
 
 
-def _capture_trouble(row: dict, record: SeenRecord | None) -> str | None:
+def _capture_trouble(row: dict, record: SeenRecord | None, damaged: set[str]) -> str | None:
     """What is wrong with a `captures` row given the record at its location, or None."""
     where = f"{row['warc_file']} offset {row['warc_offset']}"
-    if record is None:
+    if record is None and where not in damaged:
         return f"no whole record starts at {where}"
-    if record.trouble:
+    if record is None or record.trouble:
         return f"the record at {where} is damaged"
     if record.rec_type not in CAPTURE_TYPES:
         return f"the record at {where} is a {record.rec_type} record"
