@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 
 from archive.importer import import_warcs
+from archive.index import write_index
 from archive.ingest import WarcReadError
 from archive.verify import verify_archive
-from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError
+from archive.wacz import WaczError, write_wacz
+from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, open_store
 from crawler.store import DB_NAME, WARC_DIR, Store
 
 
@@ -27,6 +29,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="read every WARC record, check digests and that every database row points at a sound record",
     )
     verify.set_defaults(run=run_verify)
+
+    index = commands.add_parser(
+        "index", parents=[common], help="write a CDXJ index of the WARC files (default DIR/index.cdxj)"
+    )
+    index.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write the index")
+    index.set_defaults(run=run_index)
+
+    wacz = commands.add_parser(
+        "wacz", parents=[common], help="package the archive as a WACZ file (for ReplayWeb.page)"
+    )
+    wacz.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.wacz")
+    wacz.add_argument("--title", help="the collection's title (default: the archive directory's name)")
+    wacz.set_defaults(run=run_wacz)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -74,3 +89,32 @@ def run_verify(args: argparse.Namespace) -> int:
         f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}."
     )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
+
+
+def run_index(args: argparse.Namespace) -> int:
+    if not (args.archive / WARC_DIR).is_dir():
+        raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
+    path, lines, unfinished = write_index(args.archive, args.output)
+    print(f"Wrote {path}: {lines:,} lines.{_left_out(unfinished)}")
+    return EXIT_OK
+
+
+def run_wacz(args: argparse.Namespace) -> int:
+    if args.output.suffix != ".wacz":
+        raise UsageError(f"--output must name a .wacz file, got {str(args.output)!r}")
+    store = open_store(args.archive)
+    try:
+        files, pages, unfinished = write_wacz(store, args.output, args.title)
+    except WaczError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc}") from None
+    finally:
+        store.close()
+    print(f"Wrote {args.output}: {files} WARC files, {pages:,} pages.{_left_out(unfinished)}")
+    return EXIT_OK
+
+
+def _left_out(unfinished: list[Path]) -> str:
+    if not unfinished:
+        return ""
+    names = ", ".join(path.name for path in unfinished)
+    return f" Left out {len(unfinished)} unfinished file(s) a crawl is writing or left: {names}."
