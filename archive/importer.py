@@ -12,8 +12,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.ingest import CrawlsFromWarcinfo, IngestResult, WarcReadError, ingest, read_records
+from archive.ingest import (
+    CrawlsFromWarcinfo,
+    IngestResult,
+    ProfilesBySite,
+    WarcReadError,
+    ingest,
+    read_records,
+)
 from archive.reader import WARC_SUFFIXES
+from crawler.site_profiles import stored_profile
 from crawler.store import Store
 
 
@@ -60,7 +68,8 @@ def import_warcs(store: Store, sources: list[Path]) -> ImportResult:
         if target not in targets:
             targets.append(target)
     crawls = CrawlsFromWarcinfo(store, source="import")
-    result = ingest(store, targets, crawls, known=lambda name: store.capture_offsets(name))
+    profiles = ProfilesBySite(lambda site: stored_profile(store.archive, site))
+    result = ingest(store, targets, crawls, known=store.capture_offsets, profile_for=profiles)
     crawls.finish()
     return ImportResult(copied, already_there, result)
 

@@ -22,11 +22,13 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
-from archive.reader import warc_name
+from archive.reader import response_body, warc_name
 from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
+from crawler.site_profiles import crawl_profile
 from crawler.store import Batch, Store
+from crawler.urls import site_of
 
 CAPTURE_TYPES = ("response", "revisit")
 # Decoded bodies are read up to this size (the crawl's DOWNLOAD_MAXSIZE); extraction reads less.
@@ -34,8 +36,20 @@ MAX_PAGE_BYTES = 50 * 1024 * 1024
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 BATCH_SIZE = 200
 
-# Where the store should look for a capture's site profile: (capture row) -> profile or None.
-ProfileLookup = Callable[[dict[str, Any]], SiteProfile | None]
+
+class ProfilesBySite:
+    """The profile to extract a page with, given the URL it was fetched from: what a crawl of its site
+    would use (`crawl_profile`), from `saved(site)`, the site's newest saved profile or None."""
+
+    def __init__(self, saved: Callable[[str], SiteProfile | None]):
+        self.saved = saved
+        self.profiles: dict[str, SiteProfile] = {}
+
+    def __call__(self, url: str) -> SiteProfile:
+        site = site_of(url)
+        if site not in self.profiles:
+            self.profiles[site] = crawl_profile(self.saved(site), url)
+        return self.profiles[site]
 
 
 class WarcReadError(ValueError):
@@ -143,7 +157,7 @@ def _capture(record: ArcWarcRecord, warc_file: str) -> Capture:
     capture = Capture(row)
     if record.rec_type == "response" and status is not None and _may_be_page(status, header("Location")):
         try:
-            body = record.content_stream().read(MAX_PAGE_BYTES)
+            body, _ = response_body(record, MAX_PAGE_BYTES)
         except Exception:  # a body that does not decode (bad gzip): the crawl did not parse it either
             return capture
         if _is_page(row["url"], http.headers, body):
@@ -174,14 +188,14 @@ def ingest(
     crawl_for: Callable[[Path], int | None],
     known: Callable[[str], dict[int, int]] | None = None,
     select: Callable[[dict[str, Any]], bool] | None = None,
-    profile_for: ProfileLookup | None = None,
+    profile_for: Callable[[str], SiteProfile] | None = None,
 ) -> IngestResult:
     """Index and extract WARC files `paths` (in the order given) into `store`.
 
     `crawl_for(path)` gives the `crawls` id for new captures of a file; `known(warc_file)` maps the
     offsets of records that already have a `captures` row to its id (those rows are kept);
-    `select(row)` says whether a capture's page is extracted (all when None); `profile_for(row)` is
-    the site profile to extract it with.
+    `select(row)` says whether a capture's page is extracted (all when None); `profile_for(url)` is
+    the site profile to extract it with, given the page's URL.
     """
     result = IngestResult()
     batch = Batch()
@@ -205,9 +219,9 @@ def ingest(
                 result.captures_added += 1
             if capture.page is not None and (select is None or select(row)):
                 headers = {"Content-Type": row["content_type"] or ""}
-                profile = profile_for(row) if profile_for else None
+                profile = profile_for(row["url"]) if profile_for else None
                 article = extract_article(capture.page, row["url"], headers, profile=profile)
-                batch.add_page(article, row["id"], row["fetched_at"])
+                batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
                 result.pages += 1
                 result.articles += article.is_article
             if len(batch) >= BATCH_SIZE:

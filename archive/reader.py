@@ -54,3 +54,15 @@ def read_record(warc_dir: Path, name: str, offset: int, length: int) -> ArcWarcR
         return next(iter(ArchiveIterator(io.BytesIO(member))))
     except StopIteration:
         raise ValueError(f"{name}: no WARC record at offset {offset}") from None
+
+
+def response_body(record: ArcWarcRecord, limit: int | None = None) -> tuple[bytes, dict[str, str]]:
+    """The body of a `response` record as the crawler's spider saw it, and the headers extraction reads.
+
+    The record holds the bytes as the server sent them; Content-Encoding (gzip, deflate, br) and
+    chunking are undone here as Scrapy undid them. Raises OSError (or EOFError) on a body that does
+    not decode. With `limit`, at most that many bytes of the body are read.
+    """
+    headers = record.http_headers
+    content_type = (headers.get_header("Content-Type") if headers else None) or ""
+    return record.content_stream().read(limit), {"Content-Type": content_type}

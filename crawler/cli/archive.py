@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.importer import import_warcs
 from archive.index import write_index
 from archive.ingest import WarcReadError
+from archive.reparse import reparse
 from archive.verify import verify_archive
 from archive.wacz import WaczError, write_wacz
 from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, open_store
@@ -42,6 +44,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     wacz.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.wacz")
     wacz.add_argument("--title", help="the collection's title (default: the archive directory's name)")
     wacz.set_defaults(run=run_wacz)
+
+    reparse = commands.add_parser(
+        "reparse",
+        parents=[common],
+        help="rebuild captures, articles and links from the WARC files alone, with the current extractor",
+    )
+    reparse.add_argument(
+        "--since", metavar="DATE", help="only captures fetched on or after DATE (ISO 8601, e.g. 2024-05-01)"
+    )
+    reparse.add_argument(
+        "--site", metavar="SITE", help="only this site's captures (host[:port], without www.)"
+    )
+    reparse.set_defaults(run=run_reparse)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -118,3 +133,35 @@ def _left_out(unfinished: list[Path]) -> str:
         return ""
     names = ", ".join(path.name for path in unfinished)
     return f" Left out {len(unfinished)} unfinished file(s) a crawl is writing or left: {names}."
+
+
+def run_reparse(args: argparse.Namespace) -> int:
+    if not (args.archive / WARC_DIR).is_dir():
+        raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
+    since = _since(args.since) if args.since else None
+    store = Store(args.archive)
+    try:
+        result = reparse(store, since=since, site=args.site.removeprefix("www.") if args.site else None)
+    except WarcReadError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+    print(
+        f"Reparsed {result.files} WARC file{'s' * (result.files != 1)} of {args.archive}: "
+        f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
+        f"{result.pages:,} pages extracted, {result.articles:,} articles."
+    )
+    return EXIT_OK
+
+
+def _since(text: str) -> str:
+    """--since as a string that compares with WARC-Dates (UTC ISO 8601)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--since takes an ISO 8601 date such as 2024-05-01, got {text!r}") from None
+    if len(text) == 10:  # a day: from its start
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
