@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +72,7 @@ class IngestResult:
     records: int = 0
     captures_added: int = 0
     pages: int = 0
-    articles: int = 0
-    crawl_ids: list[int] = field(default_factory=list)
+    articles: int = 0  # distinct article URLs extracted
 
 
 def warcinfo_of(path: Path) -> dict[str, str]:
@@ -198,6 +197,7 @@ def ingest(
     the site profile to extract it with, given the page's URL.
     """
     result = IngestResult()
+    article_urls: set[str] = set()
     batch = Batch()
     next_id = store.next_capture_id()
     for path in paths:
@@ -211,8 +211,6 @@ def ingest(
             if row["id"] is None:
                 if crawl_id is None:
                     crawl_id = crawl_for(path)
-                    if crawl_id is not None and crawl_id not in result.crawl_ids:
-                        result.crawl_ids.append(crawl_id)
                 row["id"], row["crawl_id"] = next_id, crawl_id
                 next_id += 1
                 batch.captures.append(row)
@@ -223,12 +221,14 @@ def ingest(
                 article = extract_article(capture.page, row["url"], headers, profile=profile)
                 batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
                 result.pages += 1
-                result.articles += article.is_article
+                if article.is_article:
+                    article_urls.add(article.url)
             if len(batch) >= BATCH_SIZE:
                 store.write(batch)
                 batch = Batch()
     if len(batch) or batch.links:
         store.write(batch)
+    result.articles = len(article_urls)
     return result
 
 

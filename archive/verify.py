@@ -61,6 +61,8 @@ class SeenRecord:
 
 @dataclass
 class Report:
+    """What `verify_archive` read and the problems it found."""
+
     files: int = 0
     records: int = 0
     bytes: int = 0
