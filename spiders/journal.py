@@ -203,15 +203,14 @@ class JournalSpider(scrapy.Spider):
         yield ErrorItem(url, *describe(failure))
 
     def closed(self, reason: str) -> None:
-        """Hand what the learner found to the store pipeline, which saves it as the site's next profile.
+        """Hand the profile this crawl ends with (declared, plus what the learner found) to the store
+        pipeline, which saves it as the site's next version if it differs from the saved one.
 
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
-        if self.learner is None:
-            return
-        learned = self.learner.snapshot()
-        if not same_profile(learned, self.saved_profile):
-            self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=learned)
+        profile = self.learner.snapshot() if self.learner is not None else self.profile
+        if not same_profile(profile, self.saved_profile):
+            self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(self, urls: Iterable[str], base: str | None, priority: int) -> Iterator[scrapy.Request]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import BenchSite, free_port, jcrawl, make_bench_site, serve_bench_site
+from tests.house_lines_site import serve_house_lines_site
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +61,19 @@ def small_archive(small_site: BenchSite, tmp_path_factory: pytest.TempPathFactor
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return archive
+
+
+@pytest.fixture(scope="session")
+def learned_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Two crawls of the house-lines journal into one archive (the second finds its profile learned),
+    and the site's key ("127.0.0.1:PORT"). Read-only for tests."""
+    archive = tmp_path_factory.mktemp("learned")
+    with serve_house_lines_site() as server:
+        url = server.url_for("/")
+        first = jcrawl("crawl", url, archive=archive)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "Learned version 1 of the site's profile" in first.stdout
+        second = jcrawl("crawl", url, archive=archive)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "Learned version" not in second.stdout
+        return archive, f"127.0.0.1:{server.port}"

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.helpers import BenchSite, jcrawl, query
-from tests.test_site_learning import learned_archive  # noqa: F401 (a fixture: the crawled house-lines site)
 
 ARTICLES = (
     "SELECT a.url, a.title, a.body, a.content_hash, a.authors, a.published, a.profile_version, "
@@ -72,10 +71,10 @@ def test_delete_the_database_and_reparse_gives_the_same_articles(
 
 
 def test_reparse_extracts_with_the_archived_site_profile(
-    request: pytest.FixtureRequest, tmp_path: Path
+    learned_archive: tuple[Path, str], tmp_path: Path
 ) -> None:
     """Two crawls of a site whose profile was learned: reparse reads the profile from the WARC files."""
-    learned, _site = request.getfixturevalue("learned_archive")
+    learned, _site = learned_archive
     archive = Path(shutil.copytree(learned, tmp_path / "archive"))
     before = snapshot(archive)
     assert before["profiles"] and {row[6] for row in before["articles"]} == {1}
