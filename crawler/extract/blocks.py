@@ -48,6 +48,7 @@ class Block:
     region: str | None  # innermost link region ('nav', 'related', ...) around the block
     region_idx: int  # idx of the element that opened it (-1 if none)
     images: int = 0  # <img> tags among `parts`
+    figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
 
     @property
     def html(self) -> str:
@@ -125,6 +126,7 @@ class _Walker:
         self.path: list[list] = []  # [idx, region kind or None] for every open element
         self.list_stack: list[tuple[int, bool]] = []
         self.quote_stack: list[int] = []
+        self.figure_depth = 0
         self.link_depth = 0
         self.link_text: list[list[str]] = []
         # the current run of inline content
@@ -184,6 +186,7 @@ class _Walker:
                     region,
                     region_idx,
                     self.run_images,
+                    self.figure_depth > 0,
                 )
             )
         self.parts = []
@@ -298,6 +301,8 @@ class _Walker:
                 self.list_stack.append((idx, tag == "ol"))
             elif tag == "blockquote":
                 self.quote_stack.append(idx)
+            elif tag == "figure" or tag == "figcaption":
+                self.figure_depth += 1
         elif tag == "time" or (itemprop and itemprop.startswith("date")):
             self._time(el, idx, bool(self.neg_stack))
 
@@ -332,6 +337,8 @@ class _Walker:
                 self.list_stack.pop()
             elif tag == "blockquote":
                 self.quote_stack.pop()
+            elif tag == "figure" or tag == "figcaption":
+                self.figure_depth -= 1
         self.path.pop()
         if neg:
             self.neg_stack.pop()

@@ -188,7 +188,7 @@ def choose_container(
             continue
         if _excluded(b, negs, cards):
             bad[b.owner] += length
-        elif _is_prose(b):
+        elif _is_prose(b) and not b.figure:
             good[b.owner] += length
             any_good = True
         elif b.link_len > 0.5 * length:
@@ -283,7 +283,7 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.heading == 1:
+        if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
         if b.link_len > (0.5 * n if n < 150 else 0.8 * n):  # a link list, not prose with links
             continue
