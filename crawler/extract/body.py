@@ -49,7 +49,8 @@ _END_PUNCT = tuple(".!?:;\"'”’»)…")
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
 _BOILER_TEXT = re.compile(
-    r"^(?:advertisement|advertisements|advertising|sponsored(?: content)?|ad|publicité|anzeige|"
+    r"^(?:advertisement|advertisements|advertising|advert|adverts|sponsored(?: content)?|ad|publicité|"
+    r"anzeige|don.t miss|(?:scroll )?back to top|print this (?:article|page|story|post).{0,40}|"
     r"share(?: this)?(?: article| story| post)?|share on \w+|tweet|print|email|comments?|"
     r"(?:click|tap) here.{0,60}|read more.{0,80}|continue reading.{0,60}|related(?: articles?| stories)?|"
     r"see also.{0,80}|also read.{0,80}|recommended.{0,40}|pin it on pinterest|follow us.{0,60}|"
@@ -62,6 +63,12 @@ _BOILER_TEXT = re.compile(
 _COUNTER = re.compile(
     r"\b(?:views?|viewed|reads?|read count|times this (?:article|post|story) was (?:read|viewed)|"
     r"visits|hits)\b\W*.{0,20}\d|\d[\d,. ]*\s*(?:views|reads|visits)\b",
+    re.I,
+)
+# A picture caption outside <figure>: a short line ending in its credit, "... (Image: GETTY)".
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:image|images|photo|photos|picture|pic|credit|foto|bild|imagen)s?(?:\s+credit)?\s*:"
+    r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
 _NEWSLETTER = re.compile(
@@ -272,7 +279,13 @@ def extract_body(
     kept: list[int] = []
     seen: set[str] = set()
     blocks = page.blocks
+    headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
+    headline_seen = False
     for bi, b in enumerate(blocks):
+        if not headline_seen and b.heading and title_norm and _norm(b.text) == title_norm:
+            headline_seen = True
+            if start <= b.owner < end:
+                headline_at = len(kept)
         if not start <= b.owner < end:
             continue
         if _excluded(b, negs, cards):
@@ -297,6 +310,8 @@ def extract_body(
             continue
         seen.add(text)
         kept.append(bi)
+    if headline_at > 0:
+        kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
     kept = _drop_repeats(blocks, kept)
     agency = None
     while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
@@ -317,7 +332,7 @@ def extract_body(
 
 
 def _is_boilerplate_line(text: str) -> bool:
-    if _BOILER_TEXT.match(text):
+    if _BOILER_TEXT.match(text) or _CAPTION_CREDIT.search(text):
         return True
     if len(text) < 100 and _COUNTER.search(text):
         return True

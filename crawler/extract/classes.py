@@ -186,6 +186,8 @@ def class_flags(cls: str) -> int:
     for token in cls.split():
         if token in _HIDDEN_TOKENS:
             flags |= NEG | INVISIBLE
+        if "caption" in token:  # imagecaption, photo-caption, embedcaption: picture captions
+            flags |= NEG
         words = _SPLIT.split(token)
         prev = ""
         for word in words:

@@ -171,11 +171,16 @@ def pick_title(head: Head, page: Page, headings: list[str]) -> str | None:
     if doc_title:
         cleaned.append(strip_site_name(doc_title, site))
     wanted = {_key(t) for t in cleaned + meta_titles + ([doc_title] if doc_title else []) if t}
-    if doc_title:
-        wanted.update(_key(p) for p in _TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2)
     for text in headings:
         if _key(text) in wanted:
             return text
+    if doc_title:  # a heading repeating one segment of `<title>`, unless it is the site's name
+        site_key = _key(site) if site else ""
+        segments = {_key(p) for p in _TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2}
+        segments.discard(site_key)
+        for text in headings:
+            if _key(text) in segments:
+                return text
     if cleaned:
         return cleaned[0]
     return headings[0] if headings else None
