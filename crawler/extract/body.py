@@ -71,6 +71,7 @@ _CAPTION_CREDIT = re.compile(
     r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
+_STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|subscription|sign up|inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -236,11 +237,31 @@ def _headline_article(page: Page, start: int, title: str | None) -> int:
     if len(inner) < 2 or not title:
         return -1
     key = _norm(title)
-    for bi in page.h1:
-        b = page.blocks[bi]
-        if start <= b.owner < end and _norm(b.text) == key:
+    for b in page.blocks:  # the first heading (of any level) saying the title
+        if b.heading and start <= b.owner < end and _norm(b.text) == key:
             holders = [i for i in inner if i <= b.owner < page.ends[i]]
             return holders[-1] if holders else -1
+    return -1
+
+
+def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytearray, title_norm: str) -> int:
+    """Block index of a summary paragraph ("standfirst", "dek") just before the container's first
+    block `first`, in the same parent element; -1 if there is none."""
+    parent = page.parents[start]
+    if parent < 0:
+        return -1
+    blocks = page.blocks
+    for bi in range(first - 1, max(first - 4, -1), -1):
+        b = blocks[bi]
+        if not b.text:
+            continue
+        if b.owner < parent:
+            return -1
+        if _excluded(b, negs, cards) or not _is_prose(b) or b.link_len or b.figure:
+            return -1
+        if _norm(b.text) == title_norm or not _STANDFIRST.search(page.classes[b.owner]):
+            return -1
+        return bi
     return -1
 
 
@@ -281,6 +302,7 @@ def extract_body(
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
     headline_seen = False
+    first_inside = -1
     for bi, b in enumerate(blocks):
         if not headline_seen and b.heading and title_norm and _norm(b.text) == title_norm:
             headline_seen = True
@@ -288,6 +310,8 @@ def extract_body(
                 headline_at = len(kept)
         if not start <= b.owner < end:
             continue
+        if first_inside < 0:
+            first_inside = bi
         if _excluded(b, negs, cards):
             continue
         text = b.text
@@ -312,6 +336,10 @@ def extract_body(
         kept.append(bi)
     if headline_at > 0:
         kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
+    elif headline_at < 0 and first_inside > 0:
+        standfirst = _standfirst(page, start, first_inside, negs, cards, title_norm)
+        if standfirst >= 0:
+            kept.insert(0, standfirst)
     kept = _drop_repeats(blocks, kept)
     agency = None
     while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
