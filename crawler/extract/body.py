@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from crawler.extract.agency import agency_credit
 from crawler.extract.blocks import Block, Page
+from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
 
@@ -50,7 +51,8 @@ _END_PUNCT = tuple(".!?:;\"'”’»)…")
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
 _BOILER_TEXT = re.compile(
     r"^(?:advertisement|advertisements|advertising|advert|adverts|sponsored(?: content)?|ad|publicité|"
-    r"anzeige|don.t miss|(?:scroll )?back to top|print this (?:article|page|story|post).{0,40}|"
+    r"anzeige|don.t miss|like this (?:story|article|post).{0,60}|(?:scroll )?back to top|"
+    r"print this (?:article|page|story|post).{0,40}|"
     r"share(?: this)?(?: article| story| post)?|share on \w+|tweet|print|email|comments?|"
     r"(?:click|tap) here.{0,60}|read more.{0,80}|continue reading.{0,60}|related(?: articles?| stories)?|"
     r"see also.{0,80}|also read.{0,80}|recommended.{0,40}|pin it on pinterest|follow us.{0,60}|"
@@ -72,6 +74,11 @@ _CAPTION_CREDIT = re.compile(
     re.I,
 )
 _STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
+_META_WORDS = re.compile(
+    r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
+    r"min(?:ute)?s? read|comments?)\b",
+    re.I,
+)
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|subscription|sign up|inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -326,7 +333,7 @@ def extract_body(
             continue
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if b.heading and title_norm and not kept and _norm(text) == title_norm:
+        if title_norm and not kept and n < 300 and _norm(text) == title_norm:
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
@@ -340,6 +347,7 @@ def extract_body(
         standfirst = _standfirst(page, start, first_inside, negs, cards, title_norm)
         if standfirst >= 0:
             kept.insert(0, standfirst)
+    kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     agency = None
     while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
@@ -365,6 +373,18 @@ def _is_boilerplate_line(text: str) -> bool:
     if len(text) < 100 and _COUNTER.search(text):
         return True
     return len(text) < 160 and bool(_NEWSLETTER.search(text)) and not text.endswith(('"', "”"))
+
+
+def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")."""
+    drop = set()
+    for i in kept[:3]:
+        text = blocks[i].text
+        if len(text) >= 200:
+            break
+        if text and _META_WORDS.search(text) and parse_text(text):
+            drop.add(i)
+    return [i for i in kept if i not in drop] if drop else kept
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
