@@ -79,6 +79,13 @@ _META_WORDS = re.compile(
     r"min(?:ute)?s? read|comments?)\b",
     re.I,
 )
+# Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
+_PROMO = re.compile(
+    r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
+    r"subscribe (?:to|now|for|here|today)|(?:our|the|free|daily|weekly) newsletters?|"
+    r"delivered (?:to|through) your|join (?:us|our))\b",
+    re.I,
+)
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|subscription|sign up|inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -349,6 +356,8 @@ def extract_body(
             kept.insert(0, standfirst)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
+    while len(kept) > 3 and _is_trailing_promo(blocks[kept[-1]].text):
+        kept.pop()
     agency = None
     while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
         agency = agency or credit
@@ -373,6 +382,11 @@ def _is_boilerplate_line(text: str) -> bool:
     if len(text) < 100 and _COUNTER.search(text):
         return True
     return len(text) < 160 and bool(_NEWSLETTER.search(text)) and not text.endswith(('"', "”"))
+
+
+def _is_trailing_promo(text: str) -> bool:
+    """The text's last block is a sign-off promo: newsletter, follow-us, subscription offer."""
+    return bool(text) and len(text) < 500 and bool(_PROMO.search(text))
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
