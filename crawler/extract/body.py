@@ -46,6 +46,7 @@ _PROSE_TAGS = frozenset(
     ]
 )
 _TEASERS = ("related", "recent")
+_WORD = re.compile(r"\w+")
 _END_PUNCT = tuple(".!?:;\"'”’»)…")
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
@@ -252,7 +253,7 @@ def _headline_article(page: Page, start: int, title: str | None) -> int:
         return -1
     key = _norm(title)
     for b in page.blocks:  # the first heading (of any level) saying the title
-        if b.heading and start <= b.owner < end and _norm(b.text) == key:
+        if b.heading and start <= b.owner < end and _says(b.text, key):
             holders = [i for i in inner if i <= b.owner < page.ends[i]]
             return holders[-1] if holders else -1
     return -1
@@ -273,14 +274,19 @@ def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytea
             return -1
         if _excluded(b, negs, cards) or not _is_prose(b) or b.link_len or b.figure:
             return -1
-        if _norm(b.text) == title_norm or not _STANDFIRST.search(page.classes[b.owner]):
+        if _says(b.text, title_norm) or not _STANDFIRST.search(page.classes[b.owner]):
             return -1
         return bi
     return -1
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _says(text: str, norm: str) -> bool:
+    """`text` is `norm` (a `_norm`ed string) up to case and punctuation; lengths are compared first."""
+    return bool(norm) and len(norm) <= len(text) <= 2 * len(norm) + 20 and _norm(text) == norm
 
 
 def extract_body(
@@ -318,7 +324,7 @@ def extract_body(
     headline_seen = False
     first_inside = -1
     for bi, b in enumerate(blocks):
-        if not headline_seen and b.heading and title_norm and _norm(b.text) == title_norm:
+        if not headline_seen and b.heading and _says(b.text, title_norm):
             headline_seen = True
             if start <= b.owner < end:
                 headline_at = len(kept)
@@ -340,7 +346,7 @@ def extract_body(
             continue
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if title_norm and not kept and n < 300 and _norm(text) == title_norm:
+        if not kept and _says(text, title_norm):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
