@@ -47,6 +47,9 @@ _CREDIT_LINE = re.compile(
     rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*[\s)\].]*$"
 )
 
+# A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
+_DATELINE = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
+
 
 def canonical_agency(name: str | None) -> str | None:
     """Canonical name of an agency spelling ("Agence France-Presse" -> "AFP"), else None."""
@@ -80,3 +83,9 @@ def agency_in_byline(text: str) -> str | None:
         if credit:
             return credit
     return None
+
+
+def agency_dateline(text: str) -> str | None:
+    """The agency of a paragraph opening with a wire dateline ("TUNIS (Reuters) - ..."), else None."""
+    m = _DATELINE.match(text) if text else None
+    return _LOOKUP.get(m.group(1)) if m else None

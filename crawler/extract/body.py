@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.extract.agency import agency_credit
+from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
 from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
@@ -376,6 +376,8 @@ def extract_body(
                 break
     while kept and not blocks[kept[-1]].text:
         kept.pop()
+    if agency is None and kept:
+        agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)

@@ -29,7 +29,22 @@ MONTHS = {
     "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
 }  # fmt: skip
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TIME = r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?"
+# Zone names that mean one offset wherever they are written (not IST, which is three zones).
+ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
+    "EEST": 180, "MSK": 180, "WAT": 60, "CAT": 120, "EAT": 180, "EST": -300, "EDT": -240, "CST": -360,
+    "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
+}  # fmt: skip
+# An offset or zone name after a time; case-sensitive so "est" in French text is not Eastern time.
+_ZONE = (
+    r"(?-i:\s*(?:(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|"
+    + "|".join(sorted(ZONES, key=len, reverse=True))
+    + r")\b)"
+)
+_TIME = (
+    r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?"
+    rf"({_ZONE})?)?"
+)
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
 _DMY_NAME = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
@@ -42,10 +57,10 @@ _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?!
 # "2023-08-23", "2023/08/23", optional time
 _YMD = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+    rf"({_ZONE})?)?(?!\d)"
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)")
-_TZ_RE = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+_TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -111,12 +126,19 @@ def parse_iso(value: str | None) -> str | None:
 
 
 def _tz(raw: str | None) -> str:
+    """ISO offset ("+02:00") of an offset or zone name as written after a time, "" if none."""
+    raw = (raw or "").strip()
     if not raw:
         return ""
-    if raw.upper() == "Z":
-        return "+00:00"
-    m = _TZ_RE.search(raw)
-    return f"{m.group(1)}{m.group(2)}:{m.group(3)}" if m else ""
+    minutes = ZONES.get(raw)
+    if minutes is None:
+        m = _TZ_RE.search(raw)
+        if not m or int(m.group(2)) > 14:
+            return ""
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        minutes = -minutes if m.group(1) == "-" else minutes
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def parse_text(
@@ -167,7 +189,7 @@ def _with_time(y: int, mo: int, d: int, m: re.Match, first: int) -> str:
     hh = _hour(m.group(first), m.group(first + 3))
     if hh is None or int(m.group(first + 1)) > 59:
         return _fmt(y, mo, d)
-    return _fmt(y, mo, d, hh, m.group(first + 1), m.group(first + 2))
+    return _fmt(y, mo, d, hh, m.group(first + 1), m.group(first + 2)) + _tz(m.group(first + 4))
 
 
 def _day_month_order(

@@ -23,9 +23,11 @@ _BYLINE_PREFIX = re.compile(
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\|)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|staff|editor|team|"
-    r"desk|correspondent|contributor|reporter|comments?|share|follow|email|twitter)\b",
+    r"desk|correspondent|contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|"
+    r"twitter)\b",
     re.I,
 )
+_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|autor|auteur|journalist|journalists|writer|writers|byline|profile|people|staff)/",
     re.I,
@@ -219,6 +221,15 @@ def pick_authors(head: Head, page: Page, body_start: int, body_end: int) -> tupl
             names = jsonld.names_of(ld.get(key))
             if names:
                 break
+    if any(_SEVERAL.search(n) for n in names):  # "A and B, Associated Press" in one name field
+        split: list[str] = []
+        for raw in names:
+            parts = clean_names(raw) if _SEVERAL.search(raw) else [raw]
+            if any(len(p.split()) < 2 for p in parts):  # "Doe, Jane": one name, family name first
+                parts = [raw]
+            split.extend(parts)
+            agency = agency or agency_in_byline(raw)
+        names = split
     if not names:
         metas = head.meta.get("citation_author") or head.meta.get("dc.creator") or []
         names = [" ".join(m.split()) for m in metas if m.strip()]
