@@ -153,6 +153,24 @@ def test_published_date_sources(head: str, before: str, url: str, published: str
     assert extract_article(page(head, before), url).published == published
 
 
+def test_more_date_sources() -> None:
+    # a raw newline inside a JSON-LD string (invalid JSON, common in the wild)
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "description": "two\nlines",'
+    head += ' "datePublished": "2019-11-20T13:38:07+05:30"}</script>'
+    assert extract_article(page(head), URL).published == "2019-11-20T13:38:07+05:30"
+    # the article object lacks dates, the WebPage object an SEO plugin writes has them
+    head = '<script type="application/ld+json">{"@graph": [{"@type": "WebPage",'
+    head += ' "datePublished": "2018-04-18T14:39:09+02:00"}, {"@type": "Article", "headline": "x"}]}</script>'
+    assert extract_article(page(head), URL).published == "2018-04-18T14:39:09+02:00"
+    # a slug ending in a compact date
+    assert extract_article(page(), "https://news.example.org/libya-talks-20191115/").published == "2019-11-15"
+    # a date line below the author's name, title and role lines at the top of the container
+    before = "".join(f"<div>{t}</div>" for t in ("Carrie Arnold", "Contributing Writer", "Science")) + (
+        "<div>November 15, 2019</div>"
+    )
+    assert extract_article(page(body=before + TEXT), URL).published == "2019-11-15"
+
+
 def test_modified_date_and_timezone() -> None:
     head = ld(datePublished="2023-08-23T10:15:00+01:00", dateModified="2023-08-24T07:00:00+01:00")
     a = extract_article(page(head), URL)

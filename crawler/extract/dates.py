@@ -59,7 +59,10 @@ _YMD = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     rf"({_ZONE})?)?(?!\d)"
 )
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)"
+    r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"  # a slug ending "-20191115/"
+)
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -216,8 +219,9 @@ def date_from_url(url: str) -> tuple[int, int, int | None] | None:
     m = _URL_DATE.search(url)
     if not m:
         return None
-    y, mo = int(m.group(1)), int(m.group(2))
-    d = int(m.group(3)) if m.group(3) else None
+    g = m.groups() if m.group(1) else m.groups()[3:]
+    y, mo = int(g[0]), int(g[1])
+    d = int(g[2]) if g[2] else None
     if d is not None and not _valid(y, mo, d):
         d = None
     return y, mo, d

@@ -310,6 +310,7 @@ def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
 # -- dates -------------------------------------------------------------------------------------------
 
 
+_PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -350,7 +351,10 @@ def pick_dates(
     head: Head, page: Page, url: str, body_start: int, body_end: int, dayfirst: bool | None = None
 ) -> tuple[str | None, str | None]:
     """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL."""
-    ld = head.ld_article or {}
+    ld = head.ld_article
+    if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
+        pages = (o for o in head.ld_objects if o.get("datePublished") and jsonld.types_of(o) & _PAGE_TYPES)
+        ld = next(pages, ld) or {}
     published = parse_iso(jsonld.text_of(ld.get("datePublished"))) or parse_iso(
         jsonld.text_of(ld.get("dateCreated"))
     )
@@ -403,14 +407,20 @@ def _time_tags(page: Page, body_start: int, body_end: int, modified: bool) -> st
 def _visible_date(
     page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, dayfirst: bool | None
 ) -> str | None:
-    """A date written near the headline: meta lines before the body, then the body's first blocks."""
+    """A date written near the headline: meta lines before the body, then the body's first blocks
+    (the short ones before its first paragraph of prose, or among its first three)."""
     candidates = []
     after = 0
+    prose = False  # a paragraph of the body has been seen
     for b in page.blocks:
-        if not b.text or len(b.text) > 250 or b.region in ("related", "recent"):
+        if not b.text or b.region in ("related", "recent"):
             continue
-        if body_start <= b.owner < body_end:
-            if after < 3 and b.owner - body_start < 30:
+        inside = body_start <= b.owner < body_end
+        if len(b.text) > 250:
+            prose = prose or inside
+            continue
+        if inside:
+            if (after < 3 or not prose) and b.owner - body_start < 200:
                 candidates.append(b.text)
             after += 1
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
