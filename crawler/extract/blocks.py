@@ -52,9 +52,25 @@ class Block:
 
     @property
     def html(self) -> str:
-        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks."""
-        out = "".join(p[0] if p.__class__ is tuple else _escape(p, quote=False) for p in self.parts)
-        return " ".join(out.split())
+        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks.
+
+        A link a block boundary cuts (`<a><div>..</div></a>`) is closed or dropped at the cut, so
+        every run is balanced on its own.
+        """
+        out = []
+        depth = 0
+        for p in self.parts:
+            if p.__class__ is not tuple:
+                out.append(_escape(p, quote=False))
+            elif p[0] == "</a>":
+                if depth:
+                    depth -= 1
+                    out.append("</a>")
+            else:
+                depth += p[0].startswith("<a ")
+                out.append(p[0])
+        out.append("</a>" * depth)
+        return " ".join("".join(out).split())
 
 
 @dataclass(slots=True)

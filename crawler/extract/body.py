@@ -88,7 +88,7 @@ _PROMO = re.compile(
     re.I,
 )
 _NEWSLETTER = re.compile(
-    r"\b(?:newsletter|subscribe|subscription|sign up|inbox|whatsapp|telegram|follow us|join our|"
+    r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
     re.I,
 )
@@ -328,6 +328,7 @@ def extract_body(
             headline_seen = True
             if start <= b.owner < end:
                 headline_at = len(kept)
+                continue
         if not start <= b.owner < end:
             continue
         if first_inside < 0:
