@@ -432,12 +432,17 @@ class _Walker:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
         Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
-        elements). Returns False, and the caller walks normally, when the subtree holds prose:
-        a wrapper like `content-sidebar-wrap` may contain the article itself.
+        elements). Returns False, and the caller walks normally, when the subtree holds prose
+        (a wrapper like `content-sidebar-wrap` may contain the article itself) or links to the
+        previous/next article (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
         long_paragraphs = 0
-        for p in el.iter("p"):
-            if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+        for p in el.iter("p", "a"):
+            if p.tag == "a":
+                rel = p.get("rel")
+                if rel and ("prev" in rel or "next" in rel):
+                    return False
+            elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
                 long_paragraphs += 1
                 if long_paragraphs >= 2:
                     return False

@@ -36,11 +36,10 @@ ZONES = {
     "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
 }  # fmt: skip
 # An offset or zone name after a time; case-sensitive so "est" in French text is not Eastern time.
-_ZONE = (
-    r"(?-i:\s*(?:(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|"
-    + "|".join(sorted(ZONES, key=len, reverse=True))
-    + r")\b)"
+_ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".join(
+    sorted(ZONES, key=len, reverse=True)
 )
+_ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
 _TIME = (
     r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?"
     rf"({_ZONE})?)?"
@@ -211,6 +210,64 @@ def _day_month_order(
         return a, b
     if md_ok:
         return b, a
+    return None
+
+
+_DIRECTIVES = {
+    "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
+    "B": rf"(?P<B>{_MONTH_ALT})\.?", "b": rf"(?P<b>{_MONTH_ALT})\.?",
+    "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",
+    "p": r"(?P<p>[ap]\.?m\.?)", "z": r"(?P<z>Z|[+-]\d{2}:?\d{2})", "Z": rf"(?P<Z>(?-i:{_ZONE_ALT}))\b",
+    "A": r"\w+", "a": r"\w+", "j": r"\d{1,3}", "%": "%",
+}  # fmt: skip
+
+
+def format_pattern(fmt: str | None) -> re.Pattern | None:
+    """A regex finding dates written in the `strptime`-style format `fmt` (e.g. "%d %B %Y").
+
+    Month names are those of `MONTHS` (several languages), whatever the locale. None when `fmt` does
+    not name a day, a month and a year, uses an unknown directive, or repeats one.
+    """
+    if not fmt or not isinstance(fmt, str) or len(fmt) > 100:
+        return None
+    out, used, i = [], set(), 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "%" and i + 1 < len(fmt):
+            d = fmt[i + 1]
+            if d not in _DIRECTIVES or (d in used and d != "%"):
+                return None
+            used.add(d)
+            out.append(_DIRECTIVES[d])
+            i += 2
+            continue
+        out.append(r"\s+" if c.isspace() else re.escape(c))
+        i += 1
+    if not ("d" in used and used & {"m", "B", "b"} and used & {"Y", "y"}):
+        return None
+    try:
+        return re.compile(r"(?<!\w)" + "".join(out), re.I)
+    except re.error:
+        return None
+
+
+def parse_with_format(text: str | None, pattern: re.Pattern) -> str | None:
+    """The first date in `text` that `pattern` (from `format_pattern`) finds, as ISO 8601, or None."""
+    if not text:
+        return None
+    for m in pattern.finditer(text[:2000]):
+        g = m.groupdict()
+        y = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
+        month = g.get("B") or g.get("b")
+        mo = MONTHS.get(month.lower()) if month else int(g["m"])
+        d = int(g["d"])
+        if not mo or not _valid(y, mo, d):
+            continue
+        hour = g.get("H") or g.get("I")
+        hh = _hour(hour, g.get("p")) if hour else None
+        if hh is None:
+            return _fmt(y, mo, d)
+        return _fmt(y, mo, d, hh, g.get("M"), g.get("S")) + _tz(g.get("z") or g.get("Z"))
     return None
 
 

@@ -10,7 +10,8 @@ from lxml import etree
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_in_byline, canonical_agency
 from crawler.extract.blocks import Page
-from crawler.extract.dates import date_from_url, parse_iso, parse_text
+from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
+from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -283,8 +284,9 @@ def _visible_authors(page: Page, body_start: int, body_end: int) -> list[str]:
 
 
 def _in_sidebar(page: Page, idx: int) -> bool:
+    """Inside an aside, sidebar or widget (`<body class="right-sidebar">` is a layout, not one)."""
     p = page.parents[idx]
-    while p > 0:
+    while p > page.body_idx:
         cls = page.classes[p]
         if page.tags[p] == "aside" or "sidebar" in cls or "widget" in cls:
             return True
@@ -348,9 +350,13 @@ _MODIFIED_META = (
 
 
 def pick_dates(
-    head: Head, page: Page, url: str, body_start: int, body_end: int, dayfirst: bool | None = None
+    head: Head, page: Page, url: str, body_start: int, body_end: int, profile: SiteProfile | None = None
 ) -> tuple[str | None, str | None]:
-    """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL."""
+    """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL.
+
+    A site profile's `date_format` is how the site writes visible dates (tried before the generic
+    parser), and settles numeric ones like 05/08/2023.
+    """
     ld = head.ld_article
     if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
         pages = (o for o in head.ld_objects if o.get("datePublished") and jsonld.types_of(o) & _PAGE_TYPES)
@@ -376,7 +382,7 @@ def pick_dates(
     if not modified:
         modified = _time_tags(page, body_start, body_end, modified=True)
     if not published:
-        published = _visible_date(page, body_start, body_end, hint, dayfirst)
+        published = _visible_date(page, body_start, body_end, hint, profile)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if modified and published and modified < published[: len(modified)]:
@@ -405,7 +411,7 @@ def _time_tags(page: Page, body_start: int, body_end: int, modified: bool) -> st
 
 
 def _visible_date(
-    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, dayfirst: bool | None
+    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, profile: SiteProfile | None
 ) -> str | None:
     """A date written near the headline: meta lines before the body, then the body's first blocks
     (the short ones before its first paragraph of prose, or among its first three)."""
@@ -426,11 +432,17 @@ def _visible_date(
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
             candidates.append(b.text)
     candidates.sort(key=lambda t: 0 if _POSTED_WORDS.search(t) else 1)
+    candidates = [
+        t for t in candidates if not _UPDATED.search(t) or re.search(r"\b(?:posted|published)\b", t, re.I)
+    ]
+    pattern = profile.date_pattern if profile is not None else None
+    if pattern is not None:
+        for text in candidates:
+            if value := parse_with_format(text, pattern):
+                return value
+    dayfirst = profile.dayfirst() if profile is not None else None
     for text in candidates:
-        if _UPDATED.search(text) and not re.search(r"\b(?:posted|published)\b", text, re.I):
-            continue
-        value = parse_text(text, dayfirst=dayfirst, hint=hint)
-        if value:
+        if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
 
