@@ -25,6 +25,9 @@ from crawler.limits import truncation
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
+# Send with `uri`, `content_type` and `data` to archive a `resource` record of the crawler's own (a site
+# profile); the handler returns the record's RecordLocation once it is on disk.
+archive_resource = object()
 
 # Settings worth knowing when reading the archive later; they go into each warcinfo record.
 RECORDED_SETTINGS = (
@@ -86,6 +89,7 @@ class WarcArchiveMiddleware:
         self.directory = Path(settings.get("JCRAWL_ARCHIVE")) / "warc"
         self.writer: WarcFileWriter | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.write_resource, signal=archive_resource)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
@@ -173,6 +177,14 @@ class WarcArchiveMiddleware:
         )
         location, _ = writer.write_records([response_record, request_record])
         return location, response_record
+
+    def write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
+        """Archive `data` as a `resource` record and return where it lies (raises WarcWriteError)."""
+        writer = self._writer()
+        record = writer.builder.create_warc_record(
+            uri, "resource", payload=io.BytesIO(data), length=len(data), warc_content_type=content_type
+        )
+        return writer.write(record)
 
     def spider_closed(self) -> None:
         if self.writer is not None:

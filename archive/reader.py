@@ -33,3 +33,15 @@ def read_record(warc_dir: Path, name: str, offset: int, length: int) -> ArcWarcR
         return next(iter(ArchiveIterator(io.BytesIO(member))))
     except StopIteration:
         raise ValueError(f"{name}: no WARC record at offset {offset}") from None
+
+
+def response_body(record: ArcWarcRecord) -> tuple[bytes, dict[str, str]]:
+    """The body of a `response` record as the crawler's spider saw it, and the headers extraction reads.
+
+    The record holds the bytes as the server sent them; Content-Encoding (gzip, deflate, br) and
+    chunking are undone here as Scrapy undid them. Raises OSError (or EOFError) on a body that does
+    not decode.
+    """
+    headers = record.http_headers
+    content_type = (headers.get_header("Content-Type") if headers else None) or ""
+    return record.content_stream().read(), {"Content-Type": content_type}

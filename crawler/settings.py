@@ -75,6 +75,13 @@ JCRAWL_MAX_QUERY_LENGTH = 512
 # Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
 JCRAWL_PATTERN_BUDGET = 1000
 
+# --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
+# A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
+# shipped profile whose hosts match the start URL, if any.
+JCRAWL_SITE_PROFILE = ""
+# Learn the site's boilerplate from its pages; a new profile version re-extracts its articles.
+JCRAWL_LEARN_BOILERPLATE = True
+
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from crawler.extract import Article
+from crawler.extract import STORED_LINK_KINDS, Article
 from crawler.urls import normalize_url
 
 DB_NAME = "journal.db"
@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS articles (
     top_image TEXT,
     capture_id INTEGER REFERENCES captures(id),
     first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL
+    last_seen TEXT NOT NULL,
+    profile_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE TABLE IF NOT EXISTS links (
@@ -92,6 +93,19 @@ CREATE TABLE IF NOT EXISTS errors (
     at TEXT NOT NULL,
     kind TEXT NOT NULL,
     message TEXT
+);
+-- Versions of each site's profile (declared settings and learned boilerplate), as extraction used them.
+-- Each is also a `resource` record in the WARC files (warc_file, warc_offset, warc_length locate it).
+CREATE TABLE IF NOT EXISTS site_profiles (
+    site TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    pages_seen INTEGER NOT NULL,
+    profile TEXT NOT NULL,
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    PRIMARY KEY (site, version)
 );
 """
 
@@ -114,6 +128,11 @@ ARTICLE_COLUMNS = (
     "capture_id",
     "first_seen",
     "last_seen",
+    "profile_version",
+)
+# What extraction makes of a capture: rewritten in place when a page is re-extracted with a new profile.
+EXTRACTED_COLUMNS = tuple(
+    c for c in ARTICLE_COLUMNS if c not in ("url", "capture_id", "first_seen", "last_seen")
 )
 UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
@@ -184,7 +203,9 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def article_row(article: Article, capture_id: int | None, seen_at: str) -> dict[str, Any]:
+def article_row(
+    article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+) -> dict[str, Any]:
     """The `articles` row of an extracted article; lists are stored as JSON."""
     return {
         "url": article.url,
@@ -205,7 +226,19 @@ def article_row(article: Article, capture_id: int | None, seen_at: str) -> dict[
         "capture_id": capture_id,
         "first_seen": seen_at,
         "last_seen": seen_at,
+        "profile_version": profile_version,
     }
+
+
+def link_rows(article: Article) -> list[tuple[str, str, str, str]]:
+    """The `links` rows of a page: (source, target, kind, anchor text) of its stored kinds, each once."""
+    return sorted(
+        {
+            (article.url, link.url, link.kind, link.text)
+            for link in article.links
+            if link.kind in STORED_LINK_KINDS and link.url != article.url
+        }
+    )
 
 
 @dataclass
@@ -313,6 +346,59 @@ class Store:
                         for e in batch.errors
                     ],
                 )
+
+    def replace_extractions(self, rows: list[dict[str, Any]], links: dict[str, list[tuple]]) -> None:
+        """Rewrite articles re-extracted from their own captures (a new site profile): no new version.
+
+        `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
+        maps each source URL to its new (source, target, kind, text) rows.
+        """
+        assignments = ", ".join(f"{c} = ?" for c in EXTRACTED_COLUMNS)
+        with self.transaction():
+            self.conn.executemany(
+                f"UPDATE articles SET {assignments} WHERE url = ?",
+                [(*(row[c] for c in EXTRACTED_COLUMNS), row["url"]) for row in rows],
+            )
+            self.conn.executemany("DELETE FROM links WHERE source_url = ?", [(url,) for url in links])
+            self.conn.executemany(
+                "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
+                [link for rows_ in links.values() for link in rows_],
+            )
+
+    # --- site profiles ---------------------------------------------------------------------------
+    def latest_profile(self, site: str) -> tuple[int, str] | None:
+        """(version, profile JSON) of the site's newest profile, None if it has none yet."""
+        row = self.conn.execute(
+            "SELECT version, profile FROM site_profiles WHERE site = ? ORDER BY version DESC LIMIT 1", (site,)
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def add_profile(self, site: str, version: int, pages_seen: int, profile: str, location: Any) -> None:
+        """Record a profile version whose WARC record is on disk at `location` (a RecordLocation)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO site_profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    site,
+                    version,
+                    utc_now(),
+                    pages_seen,
+                    profile,
+                    location.file,
+                    location.offset,
+                    location.length,
+                ),
+            )
+
+    def article_captures(self, below_version: int) -> list[dict[str, Any]]:
+        """Articles extracted with a profile version below `below_version` (any site), with the location
+        of the capture each was extracted from."""
+        return self.rows(
+            "SELECT a.url, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
+            "FROM articles a JOIN captures c ON c.id = a.capture_id "
+            "WHERE a.profile_version < ? ORDER BY a.id",
+            (below_version,),
+        )
 
     # --- queries ---------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:

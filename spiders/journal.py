@@ -23,12 +23,21 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler import __version__
-from crawler.extract import NAV, extract_article
+from crawler.extract import NAV, extract_page
+from crawler.extract.learn import ProfileLearner
+from crawler.extract.profile import SiteProfile
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
 from crawler.scope import ScopeLimits, TrapRules
+from crawler.site_profiles import (
+    declared_profile,
+    same_profile,
+    site_profile_learned,
+    stored_profile,
+    with_declared,
+)
 from crawler.urls import normalize_url, site_of
 
 SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
@@ -67,11 +76,21 @@ class JournalSpider(scrapy.Spider):
         self.contents: set[str] = set()
         # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
         self._normalised: dict[str, str | None] = {}
+        # The profile every page of this crawl is extracted with, and what the archive had saved.
+        self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
+        self.learner: ProfileLearner | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.traps = TrapRules(ScopeLimits.from_settings(crawler.settings))
+        settings = crawler.settings
+        spider.traps = TrapRules(ScopeLimits.from_settings(settings))
+        if settings.get("JCRAWL_ARCHIVE"):
+            spider.saved_profile = stored_profile(settings.get("JCRAWL_ARCHIVE"), spider.site)
+        declared = declared_profile(settings.get("JCRAWL_SITE_PROFILE") or None, spider.start_url)
+        spider.profile = with_declared(spider.saved_profile, declared)
+        if settings.getbool("JCRAWL_LEARN_BOILERPLATE"):
+            spider.learner = ProfileLearner(spider.profile)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -117,14 +136,19 @@ class JournalSpider(scrapy.Spider):
 
     def parse_html(self, response: Response) -> Iterator[Any]:
         headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-        article = extract_article(response.body, response.url, headers)
+        extraction = extract_page(response.body, response.url, headers, self.profile)
+        if self.learner is not None:
+            self.learner.observe(extraction)
+        article = extraction.article
         self.seen.add(article.url)
         new = article.is_article and article.content_hash[:16] not in self.contents
         if new:
             self.contents.add(article.content_hash[:16])
         self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
-        yield PageItem(article, response.url, capture.get("id"), capture.get("fetched_at"))
+        yield PageItem(
+            article, response.url, capture.get("id"), capture.get("fetched_at"), self.profile.version
+        )
         for link in article.links:
             request = self._follow(link.url, response.url, 0 if link.kind == NAV else ARTICLE_PRIORITY)
             if request is not None:
@@ -179,6 +203,17 @@ class JournalSpider(scrapy.Spider):
         if request is not None:
             self._fetched(request.meta, found_article=False)
         yield ErrorItem(url, *describe(failure))
+
+    def closed(self, reason: str) -> None:
+        """Hand what the learner found to the store pipeline, which saves it as the site's next profile.
+
+        Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
+        """
+        if self.learner is None:
+            return
+        learned = self.learner.snapshot()
+        if not same_profile(learned, self.saved_profile):
+            self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=learned)
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(self, urls: Iterable[str], base: str | None, priority: int) -> Iterator[scrapy.Request]:
