@@ -185,3 +185,20 @@ def test_closing_calls_to_action_are_dropped(promo: str) -> None:
 def test_prose_mentioning_subscriptions_is_kept() -> None:
     last = "Readers may ask what a digital subscription to a local paper is worth after all the cost cutting."
     assert paragraphs(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{last}</p>")[-1] == last
+
+
+def test_embedded_social_posts_are_quoted_text() -> None:
+    tweet = (
+        "<figure class='wp-block-embed-twitter'><div class='social-media-embed'>"
+        "<blockquote class='twitter-tweet'><p>The new terminal opens to ships next spring, at last.</p>"
+        "&mdash; Port Authority (@port) <a href='https://twitter.com/port/status/1'>August 1, 2023</a>"
+        "</blockquote></div></figure>"
+    )
+    a = extract_article(page(f"<p>{P1}</p>{tweet}<p>{P2}</p>"), URL)
+    assert a.body.split("\n\n") == [
+        P1,
+        "The new terminal opens to ships next spring, at last.",
+        "— Port Authority (@port) August 1, 2023",
+        P2,
+    ]
+    assert "<blockquote>\n<p>The new terminal" in a.body_html

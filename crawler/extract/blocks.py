@@ -122,6 +122,8 @@ class Page:
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
 
 
+# Class tokens of embedded social posts (their text is quoted in the article).
+_EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -281,6 +283,9 @@ class _Walker:
             if itemprop == "articleBody" and self.page.itemprop_body < 0:
                 self.page.itemprop_body = idx
                 neg = 0
+            embed = tag == "blockquote" and bool(cls) and not _EMBEDS.isdisjoint(cls.split())
+            if embed:  # a quoted social post: article text, whatever its share-bar or figure wrappers say
+                neg = 0
         elif tag in SKIP_TAGS:
             self._classes_append("")
             if len(el):
@@ -291,6 +296,7 @@ class _Walker:
         else:
             itemprop = None
             cls = ""
+            embed = False
             if tag in CHROME_TAGS:
                 neg, region = 1, "nav"
                 if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
@@ -302,6 +308,9 @@ class _Walker:
             self.page.negative[idx] = neg
             self.neg_stack.append(idx)
         self.path.append([idx, region])
+        if embed:
+            saved_negs, saved_figure = self.neg_stack, self.figure_depth
+            self.neg_stack, self.figure_depth = [], 0
 
         is_block = tag in BLOCK_TAGS
         if is_block:
@@ -358,6 +367,8 @@ class _Walker:
         self.path.pop()
         if neg:
             self.neg_stack.pop()
+        elif embed:
+            self.neg_stack, self.figure_depth = saved_negs, saved_figure
         self.page.ends[idx] = len(self.page.elements)
         if el.tail:
             self.add_text(el.tail)
