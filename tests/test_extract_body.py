@@ -202,3 +202,17 @@ def test_embedded_social_posts_are_quoted_text() -> None:
         P2,
     ]
     assert "<blockquote>\n<p>The new terminal" in a.body_html
+
+
+def test_a_sentence_made_mostly_of_links_is_text() -> None:
+    linked = (
+        "The new berths were <a href='/2023/07/berths-plan/'>first proposed in a plan</a> that "
+        "<a href='/2023/06/port-vote/'>the council approved last year</a>."
+    )
+    headlines = "<p><a href='/a/'>Ferry fares to rise in October</a></p>"
+    texts = paragraphs(f"<p>{P1}</p><p>{linked}</p>{headlines}<p>{P2}</p>")
+    assert texts == [
+        P1,
+        "The new berths were first proposed in a plan that the council approved last year.",
+        P2,
+    ]

@@ -343,8 +343,8 @@ def extract_body(
         n = len(text)
         if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
-        if b.link_len > (0.5 * n if n < 150 else 0.8 * n):  # a link list, not prose with links
-            continue
+        if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n):
+            continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
         if not kept and _says(text, title_norm):
@@ -383,6 +383,11 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _is_sentence(text: str) -> bool:
+    """Reads as a sentence: ten words or more, ending with a full stop (a headline does not)."""
+    return text.endswith((".", "!", "?", '."', ".”")) and text.count(" ") >= 9
 
 
 def _is_boilerplate_line(text: str) -> bool:
