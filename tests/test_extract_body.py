@@ -175,9 +175,16 @@ def test_chrome_lines_at_the_top_are_dropped(chrome: str) -> None:
         "<p>Follow us on Twitter @coastnews and on Facebook for the latest updates from the harbour.</p>",
         "<p>Sign up for our free daily newsletter to get the port's news in your inbox every morning.</p>",
         "<p>Back to top</p>",
+        "<p>(Reporting by Leila Haddad; Editing by Karim Mansour)</p>",
+        "<p>Associated Press writer Sami Ben Ali contributed to this report.</p>",
+        "<p>Write to Ana Lima at ana.lima@coastnews.example</p>",
+        "<p>We may earn a commission when you buy through links on our site.</p>",
+        "<p>You may also like</p>",
+        "<div>More Great Coast News Stories</div><ul><li><a href='/1/'>Ferry fares to rise</a></li>"
+        "<li><a href='/2/'>A new lighthouse keeper</a> for the bay</li></ul>",
     ],
 )
-def test_closing_calls_to_action_are_dropped(promo: str) -> None:
+def test_closing_sign_offs_are_dropped(promo: str) -> None:
     p4 = "Officials said the first ships would use the new berths in three years."
     assert paragraphs(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{p4}</p>{promo}") == [P1, P2, P3, p4]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
+from crawler.extract.classes import heading_region
 from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
@@ -85,6 +86,13 @@ _PROMO = re.compile(
     r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
     r"subscribe (?:to|now|for|here|today)|(?:our|the|free|daily|weekly) newsletters?|"
     r"delivered (?:to|through) your|join (?:us|our))\b",
+    re.I,
+)
+# The lines wire services and publishers close a story with.
+_SIGN_OFF = re.compile(
+    r"^\W*(?:(?:additional )?reporting by|writing by|editing by|compiled by|write to .{1,60} at \S+@|"
+    r"you (?:may|might) also like)|contributed (?:to )?(?:this|the) report\W*$|"
+    r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b",
     re.I,
 )
 _NEWSLETTER = re.compile(
@@ -363,11 +371,14 @@ def extract_body(
             kept.insert(0, standfirst)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
-    while len(kept) > 3 and _is_trailing_promo(blocks[kept[-1]].text):
-        kept.pop()
+    kept = _cut_trailing_teasers(blocks, kept)
     agency = None
-    while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
-        agency = agency or credit
+    while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
+        text = blocks[kept[-1]].text
+        if text and (credit := agency_credit(text)):
+            agency = agency or credit
+        elif not (len(kept) > 3 and _is_sign_off(text)):
+            break
         kept.pop()
     if agency is None:  # a credit line styled as boilerplate ("agency-credit") after the last paragraph
         last = kept[-1] if kept else -1
@@ -398,9 +409,23 @@ def _is_boilerplate_line(text: str) -> bool:
     return len(text) < 160 and bool(_NEWSLETTER.search(text)) and not text.endswith(('"', "”"))
 
 
-def _is_trailing_promo(text: str) -> bool:
-    """The text's last block is a sign-off promo: newsletter, follow-us, subscription offer."""
-    return bool(text) and len(text) < 500 and bool(_PROMO.search(text))
+def _cut_trailing_teasers(blocks: list[Block], kept: list[int]) -> list[int]:
+    """Cut a closing "More great stories" line and the teaser list under it (styled as plain text,
+    so the walk did not see a heading open a teaser region)."""
+    for j in range(len(kept) - 1, max(len(kept) - 12, 2), -1):
+        b = blocks[kept[j]]
+        if heading_region(b.text):
+            tail = [blocks[i] for i in kept[j + 1 :]]
+            if all(t.list_idx >= 0 or t.link_len or len(t.text) < 100 for t in tail):
+                return kept[:j]
+            break
+    return kept
+
+
+def _is_sign_off(text: str) -> bool:
+    """A closing block that is not the story: a call to action, who reported and edited it, a
+    commission disclaimer."""
+    return bool(text) and len(text) < 500 and bool(_PROMO.search(text) or _SIGN_OFF.search(text))
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:

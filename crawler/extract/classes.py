@@ -163,7 +163,8 @@ RECENT_HEADING = re.compile(
 RELATED_HEADING = re.compile(
     r"^\W*(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next|more)|"
     r"see also|"
-    r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|recommended|further reading|"
+    r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|"
+    r"more (?:[\w'’]+ ){1,3}(?:stories|articles|reads)|recommended|further reading|"
     r"in other news|don.t miss|what to read next|editor.s picks|other articles|similar|à lire aussi|"
     r"lire aussi|leia também|lea también|te puede interesar|mehr zum thema)\b",
     re.I,
