@@ -81,11 +81,19 @@ def test_byline_names(byline: str, names: list[str]) -> None:
     assert clean_names(byline) == names
 
 
-def test_visible_byline_gives_authors_and_agency() -> None:
-    html = page(before="<div class='byline'>By Leila Haddad and Karim Mansour | AFP</div>")
-    a = extract_article(html, URL)
-    assert a.authors == ["Leila Haddad", "Karim Mansour"]
-    assert a.agency == "AFP"
+@pytest.mark.parametrize(
+    ("byline", "authors", "agency"),
+    [
+        ("By Leila Haddad and Karim Mansour | AFP", ["Leila Haddad", "Karim Mansour"], "AFP"),
+        ("By Leila Haddad, Agence France-Presse", ["Leila Haddad"], "AFP"),
+        ("By AFP", [], "AFP"),
+        ("By Reuters staff", [], "Reuters"),
+        ("Posted On 23/08/2023 | By Leila Haddad | APS", ["Leila Haddad"], "APS"),
+    ],
+)
+def test_visible_byline_gives_authors_and_agency(byline: str, authors: list[str], agency: str) -> None:
+    a = extract_article(page(before=f"<div class='byline'>{byline}</div>"), URL)
+    assert (a.authors, a.agency) == (authors, agency)
 
 
 def test_json_ld_authors_and_agency_author() -> None:

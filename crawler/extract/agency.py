@@ -44,7 +44,8 @@ _ALT = "|".join(re.escape(s) for s in sorted(_LOOKUP, key=len, reverse=True))
 # A whole line that is only a credit: "AFP", "(AFP)", "— Reuters", "Source: APS", "With AFP", "AFP/Reuters".
 _CREDIT_LINE = re.compile(
     rf"^[\s(\[—–-]*(?:(?i:source|sources|with|via|credit|by|from|agencies|wire|par|avec|fuente|fonte|quelle)"
-    rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*[\s)\].]*$"
+    rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*"
+    r"(?:\s+(?i:staff|staff writers?|reporters?|correspondents?|wire|news agency|news service))?[\s)\].]*$"
 )
 
 # A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".

@@ -198,9 +198,10 @@ def _key(text: str) -> str:
 
 def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    text = " ".join(raw.split())
+    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw.split()))
+    # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
+    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
     text = _BYLINE_PREFIX.sub("", text)
-    text = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", text)[0]
     out = []
     for part in _NAME_SPLIT.split(text):
         part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]")
