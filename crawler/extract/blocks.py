@@ -124,6 +124,12 @@ class Page:
 
 # Class tokens of embedded social posts (their text is quoted in the article).
 _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
+# Memos of pure functions shared by all pages (a site repeats its class names on every page), so
+# they change no result: class or id string -> (cleaned, flags), and (tag, flags, role) -> classify().
+# Cleared when one grows past the bound.
+_CLASS_MEMO: dict[str, tuple[str, int]] = {}
+_CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+_MEMO_MAX = 50_000
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -138,8 +144,11 @@ class _Walker:
         self.base = base
         self.root_url = root_url
         self.page = page = Page()
-        self.class_cache: dict[str, tuple[str, int]] = {}  # class or id string -> (cleaned, flags)
-        self.flag_cache: dict[tuple, tuple[int, str | None, bool]] = {}
+        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
+            _CLASS_MEMO.clear()
+            _CLASSIFY_MEMO.clear()
+        self.class_cache = _CLASS_MEMO
+        self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
         self.path: list[list] = []  # [idx, region kind or None] for every open element
         self.list_stack: list[tuple[int, bool]] = []
