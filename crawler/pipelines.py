@@ -13,7 +13,7 @@ from archive.writer import RecordLocation
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageItem
 from crawler.site_profiles import reextract_site, save_profile, site_profile_learned
-from crawler.store import Batch, Store, article_row, link_rows, utc_now
+from crawler.store import Batch, Store, utc_now
 
 
 class StorePipeline:
@@ -70,15 +70,9 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        article = item.article
-        if article.is_article:
-            seen_at = item.fetched_at or utc_now()
-            self.batch.articles.append(article_row(article, item.capture_id, seen_at, item.profile_version))
+        self.batch.add_page(item.article, item.capture_id, item.fetched_at or utc_now(), item.profile_version)
+        if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
-        links = link_rows(article)
-        if links or article.is_article:
-            self.batch.link_sources.add(article.url)
-            self.batch.links.extend(links)
 
     def _maybe_flush(self) -> None:
         if len(self.batch) >= self.batch_size:

@@ -17,6 +17,10 @@ WARC_MAX_SIZE = 1_000_000_000
 WARC_PREFIX = "jcrawl"
 # Who runs the crawl, written into each warcinfo record.
 WARC_OPERATOR = ""
+# Write a `metadata` record (WARC-Concurrent-To its response) listing each extracted page's outlinks,
+# as Heritrix does. Off by default: the outlinks can always be recomputed from the response itself
+# (`jcrawl reparse` does), and the records add about a fifth to the archive's size.
+WARC_METADATA_RECORDS = False
 
 # --- politeness ----------------------------------------------------------------------------------
 # Contact URL put into the User-Agent so site owners can reach the operator. The User-Agent is

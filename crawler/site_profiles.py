@@ -71,6 +71,13 @@ def with_declared(profile: SiteProfile, declared: SiteProfile | None) -> SitePro
     )
 
 
+def crawl_profile(saved: SiteProfile | None, url: str) -> SiteProfile:
+    """The profile a crawl extracts `url`'s site with, given the site's newest saved profile (None if it
+    has none): as the spider picks it, with the shipped profile whose hosts match on top."""
+    site = site_of(url)
+    return with_declared(saved or SiteProfile(name=site, hosts=(site,)), declared_profile(None, url))
+
+
 def same_profile(a: SiteProfile, b: SiteProfile) -> bool:
     """True when both profiles make the same records (bookkeeping fields aside)."""
     strip = {name: None for name in _BOOKKEEPING}

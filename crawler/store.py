@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
+from archive.reader import warc_files
 from crawler.extract import STORED_LINK_KINDS, Article
 from crawler.urls import normalize_url
 
@@ -254,6 +255,17 @@ class Batch:
     def __len__(self) -> int:
         return len(self.captures) + len(self.articles) + len(self.errors)
 
+    def add_page(
+        self, article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+    ) -> None:
+        """Add what extraction made of a page: its article row (if it is one) and its stored links."""
+        if article.is_article:
+            self.articles.append(article_row(article, capture_id, seen_at, profile_version))
+        links = link_rows(article)
+        if links or article.is_article:
+            self.link_sources.add(article.url)
+            self.links.extend(links)
+
 
 class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
@@ -293,20 +305,26 @@ class Store:
         self.conn.close()
 
     # --- crawls ----------------------------------------------------------------------------------
-    def begin_crawl(self, start_url: str | None) -> int:
-        """Record the start of a crawl and return its id."""
+    def begin_crawl(self, start_url: str | None, started_at: str | None = None) -> int:
+        """Record the start of a crawl (now, unless `started_at` says when) and return its id."""
         with self.transaction():
             cursor = self.conn.execute(
-                "INSERT INTO crawls (started_at, start_url) VALUES (?, ?)", (utc_now(), start_url)
+                "INSERT INTO crawls (started_at, start_url) VALUES (?, ?)",
+                (started_at or utc_now(), start_url),
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
         with self.transaction():
             self.conn.execute(
                 "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                (utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
             )
+
+    def capture_offsets(self, warc_file: str) -> dict[int, int]:
+        """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""
+        rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
+        return dict(rows.fetchall())
 
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
@@ -440,7 +458,7 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """Counts and sizes describing the archive."""
         count = self.conn.execute
-        warc_files = sorted(self.warc_dir.glob("*.warc.gz*")) if self.warc_dir.exists() else []
+        files = warc_files(self.warc_dir)
         last = self._one(
             "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
         )
@@ -451,8 +469,8 @@ class Store:
             "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
             "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
             "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
-            "warc_files": len(warc_files),
-            "warc_bytes": sum(f.stat().st_size for f in warc_files),
+            "warc_files": len(files),
+            "warc_bytes": sum(f.stat().st_size for f in files),
             "db_bytes": self.path.stat().st_size,
             "last_crawl": last,
             "sections": dict(

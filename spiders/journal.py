@@ -23,6 +23,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler import __version__
+from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
 from crawler.extract import NAV, extract_page
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
@@ -40,8 +41,6 @@ from crawler.site_profiles import (
 )
 from crawler.urls import normalize_url, site_of
 
-SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
-FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
@@ -126,11 +125,10 @@ class JournalSpider(scrapy.Spider):
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if "xml" in content_type or body.lstrip()[:5] == b"<?xml":
-            root = _xml_root(body)
-            if root is not None and etree.QName(root).localname in SITEMAP_ROOTS | FEED_ROOTS:
-                yield from self.parse_xml(root)
-                return
+        root = sitemap_or_feed(body, content_type)
+        if root is not None:
+            yield from self.parse_xml(root)
+            return
         if isinstance(response, TextResponse) or "html" in content_type:
             yield from self.parse_html(response)
 
@@ -252,11 +250,3 @@ class JournalSpider(scrapy.Spider):
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
-
-
-def _xml_root(body: bytes) -> etree._Element | None:
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(body, parser=parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return None

@@ -28,3 +28,35 @@ def bench_archive(bench_site: BenchSite, tmp_path_factory: pytest.TempPathFactor
     assert result.returncode == 0, result.stderr[-3000:]
     assert "articles stored" in result.stdout
     return archive
+
+
+# --- a small site for the archivist's tools (tests/test_import.py, test_verify.py, ...) -----------
+SMALL_SITE_PAGES = 300
+OPERATOR = "Test Archivist <archivist@example.org>"
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchSite]:
+    """The bench site with 300 articles (seed 11), served for the whole session."""
+    port = free_port()
+    directory = tmp_path_factory.mktemp("small-site")
+    make_bench_site(directory, port, SMALL_SITE_PAGES, 11)
+    with serve_bench_site(directory, port, tmp_path_factory.mktemp("nginx-small")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def small_archive(small_site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`jcrawl crawl` of the small site with metadata records and an operator (read-only for tests)."""
+    archive = tmp_path_factory.mktemp("small-archive")
+    result = jcrawl(
+        "crawl",
+        small_site.url,
+        "-s",
+        "WARC_METADATA_RECORDS=true",
+        "-s",
+        f"WARC_OPERATOR={OPERATOR}",
+        archive=archive,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return archive

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 
 from crawler import __version__
-from crawler.cli import crawl, extract, query
+from crawler.cli import archive, crawl, extract, query
 from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, archive_option
 from crawler.fatal import FatalError
 
-COMMAND_MODULES = (crawl, query, extract)
+COMMAND_MODULES = (crawl, query, extract, archive)
 
 
 def build_parser() -> argparse.ArgumentParser:
