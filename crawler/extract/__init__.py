@@ -1,4 +1,4 @@
-"""HTML -> clean article record. Pure: no I/O, no clock, no global state."""
+"""HTML -> clean article record. Pure: no I/O, no clock, no state that changes a result (only memos)."""
 
 from crawler.extract.article import Extraction, extract_article, extract_page
 from crawler.extract.model import NAV, STORED_LINK_KINDS, Article, Link
