@@ -49,4 +49,4 @@ bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-pywb build *.egg-info .pytest_cache .ruff_cache

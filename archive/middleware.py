@@ -6,6 +6,8 @@ import http
 import io
 import json
 import platform
+from collections.abc import Callable
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -21,12 +23,20 @@ from warcio.statusandheaders import StatusAndHeaders
 from archive.revisit import Original, RevisitIndex, revisit_record
 from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
+from crawler.extract import Article
 from crawler.fatal import CrawlStopping, stop_crawl
+from crawler.items import PageItem
 from crawler.limits import truncation
 from crawler.store import Store
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
+# Send with `uri`, `content_type` and `data` to archive a `resource` record of the crawler's own (a site
+# profile); the handler returns the record's RecordLocation once it is on disk.
+archive_resource = object()
+# warcinfo fields naming the crawl a file belongs to, so `jcrawl reparse` can rebuild the `crawls` table.
+CRAWL_ID_FIELD = "jcrawl-crawl-id"
+CRAWL_STARTED_FIELD = "jcrawl-crawl-started"
 
 # Settings worth knowing when reading the archive later; they go into each warcinfo record.
 RECORDED_SETTINGS = (
@@ -71,7 +81,16 @@ def warcinfo(crawler: Crawler) -> dict[str, Any]:
         "crawl-settings": json.dumps(
             {name: settings.get(name) for name in RECORDED_SETTINGS}, sort_keys=True
         ),
+        CRAWL_ID_FIELD: crawler.stats.get_value("jcrawl/crawl_id"),
+        CRAWL_STARTED_FIELD: _iso(crawler.stats.get_value("start_time")),
     }
+
+
+def outlinks_block(article: Article) -> bytes:
+    """The warc-fields body of a page's `metadata` record: one `outlink: URL KIND` line per link."""
+    lines = [f"outlink: {link.url} {link.kind}" for link in article.links]
+    lines += [f"outlink: {url} feed" for url in article.feeds]
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
 class WarcArchiveMiddleware:
@@ -81,6 +100,8 @@ class WarcArchiveMiddleware:
     HttpCompressionMiddleware decompresses it. The record's location goes into `request.meta["capture"]`
     and out through the `capture_recorded` signal. A response the archive already holds (a 304, or
     the payload of the URL's last full capture) is written as a `revisit` record (archive/revisit.py).
+    With WARC_METADATA_RECORDS, each extracted page also gets a `metadata` record of its outlinks once
+    the spider has parsed it.
     """
 
     def __init__(self, crawler: Crawler):
@@ -94,6 +115,9 @@ class WarcArchiveMiddleware:
         finally:
             store.close()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.write_resource, signal=archive_resource)
+        if settings.getbool("WARC_METADATA_RECORDS"):
+            crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
@@ -111,14 +135,10 @@ class WarcArchiveMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
-        try:
-            location, response_record, original = self.write_exchange(request, response)
-        except WarcWriteError as exc:
-            # A full disk: the archive is the source of truth, so the crawl cannot go on without it.
-            stop_crawl(self.crawler, f"cannot write the WARC archive: {exc}")
-            raise CrawlStopping(str(exc)) from exc
+        location, response_record, original = self._written(self.write_exchange, request, response)
         headers = response.headers
         capture = {
+            "record_id": response_record.rec_headers.get_header("WARC-Record-ID"),
             "url": response.url,
             "fetched_at": response_record.rec_headers.get_header("WARC-Date"),
             "status": response.status,
@@ -129,7 +149,6 @@ class WarcArchiveMiddleware:
             "payload_digest": response_record.rec_headers.get_header("WARC-Payload-Digest"),
             "etag": _header(headers, b"ETag"),
             "last_modified": _header(headers, b"Last-Modified"),
-            "record_id": response_record.rec_headers.get_header("WARC-Record-ID"),
             "revisit_of": original.capture_id if original else None,
         }
         request.meta["capture"] = capture
@@ -137,6 +156,34 @@ class WarcArchiveMiddleware:
         if original is None and not response_record.rec_headers.get_header("WARC-Truncated"):
             self.revisits.remember(capture)
         return response
+
+    def _written(self, write: Callable[..., Any], *args: Any) -> Any:
+        """`write(*args)`; a full disk stops the crawl: the archive is the source of truth."""
+        try:
+            return write(*args)
+        except WarcWriteError as exc:
+            stop_crawl(self.crawler, f"cannot write the WARC archive: {exc}")
+            raise CrawlStopping(str(exc)) from exc
+
+    def item_scraped(self, item: Any, response: Response) -> None:
+        """Write the `metadata` record of an extracted page, pointing at its response record."""
+        capture = response.meta.get("capture")
+        if isinstance(item, PageItem) and capture:
+            self._written(self.write_metadata, capture, item.article)
+
+    def write_metadata(self, capture: dict[str, Any], article: Article) -> RecordLocation:
+        """Write a `metadata` record of the page's outlinks, WARC-Concurrent-To its response record."""
+        writer = self._writer()
+        block = outlinks_block(article)
+        record = writer.builder.create_warc_record(
+            capture["url"],
+            "metadata",
+            payload=io.BytesIO(block),
+            length=len(block),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={"WARC-Concurrent-To": capture["record_id"]},
+        )
+        return writer.write(record)
 
     def write_exchange(
         self, request: Request, response: Response
@@ -195,9 +242,21 @@ class WarcArchiveMiddleware:
         location, _ = writer.write_records([response_record, request_record])
         return location, response_record, original
 
+    def write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
+        """Archive `data` as a `resource` record and return where it lies (raises WarcWriteError)."""
+        writer = self._writer()
+        record = writer.builder.create_warc_record(
+            uri, "resource", payload=io.BytesIO(data), length=len(data), warc_content_type=content_type
+        )
+        return writer.write(record)
+
     def spider_closed(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
 
 
 def _header(headers: Headers, name: bytes) -> str | None:

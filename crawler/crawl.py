@@ -193,10 +193,20 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
         f"{_traps(stats)}"
+        f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
         f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
         f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
     )
+
+
+def _learned(stats: dict[str, Any]) -> str:
+    """ "Learned version 2 of the site's profile and re-extracted 40 articles with it. " or ""."""
+    version = stats.get("jcrawl/profile_version")
+    if not version:
+        return ""
+    count = stats.get("jcrawl/reextracted", 0)
+    return f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it. "
 
 
 def _traps(stats: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ class PageItem:
     fetched_url: str
     capture_id: int | None
     fetched_at: str | None
+    profile_version: int = 0  # of the site profile it was extracted with
 
 
 @dataclass(slots=True)

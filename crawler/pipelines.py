@@ -10,11 +10,12 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.middleware import capture_recorded
-from crawler.extract import STORED_LINK_KINDS
+from archive.middleware import archive_resource, capture_recorded
+from archive.writer import RecordLocation
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
-from crawler.store import Batch, Store, article_row, utc_now
+from crawler.site_profiles import reextract_site, save_profile, site_profile_learned
+from crawler.store import Batch, Store, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class StorePipeline:
         self.failed = False  # the database could not be written: the crawl is stopping
         self.next_capture_id = self.store.next_capture_id()
         crawler.signals.connect(self.capture_recorded, signal=capture_recorded)
+        crawler.signals.connect(self.site_profile_learned, signal=site_profile_learned)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -50,7 +52,7 @@ class StorePipeline:
         # A resumed crawl (crawler/recovery.py) goes on under its own id.
         self.crawl_id = settings.getint("JCRAWL_RESUME") or self.store.begin_crawl(
             getattr(self.crawler.spider, "start_url", None),
-            "update" if settings.getbool("JCRAWL_UPDATE") else "crawl",
+            kind="update" if settings.getbool("JCRAWL_UPDATE") else "crawl",
         )
         self.crawler.stats.set_value("jcrawl/crawl_id", self.crawl_id)
 
@@ -87,18 +89,9 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        article = item.article
-        if article.is_article:
-            self.batch.articles.append(article_row(article, item.capture_id, item.fetched_at or utc_now()))
+        self.batch.add_page(item.article, item.capture_id, item.fetched_at or utc_now(), item.profile_version)
+        if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
-        links = {
-            (article.url, link.url, link.kind, link.text)
-            for link in article.links
-            if link.kind in STORED_LINK_KINDS and link.url != article.url
-        }
-        if links or article.is_article:
-            self.batch.link_sources.add(article.url)
-            self.batch.links.extend(sorted(links))
 
     def _maybe_flush(self) -> None:
         if len(self.batch) >= self.batch_size or time.monotonic() - self.flushed_at >= self.batch_seconds:
@@ -119,6 +112,31 @@ class StorePipeline:
         except sqlite3.Error as exc:
             self.failed = True
             stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")
+
+    def site_profile_learned(self, site: str, profile: Any) -> None:
+        """Save a learned profile as the site's next version and re-extract its older articles."""
+        self.flush()
+        if self.failed:
+            return
+        try:
+            saved = save_profile(self.store, site, profile, self._write_resource)
+            count = reextract_site(self.store, site, saved)
+        except (sqlite3.Error, OSError) as exc:
+            self.failed = True
+            stop_crawl(self.crawler, f"cannot save the site profile of {site}: {exc}")
+            return
+        self.crawler.stats.set_value("jcrawl/profile_version", saved.version)
+        self.crawler.stats.set_value("jcrawl/reextracted", count)
+
+    def _write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
+        """Have the WARC middleware archive a resource record; its location, once on disk."""
+        results = self.crawler.signals.send_catch_log(
+            archive_resource, uri=uri, content_type=content_type, data=data
+        )
+        for _receiver, result in results:
+            if isinstance(result, RecordLocation):
+                return result
+        raise OSError(f"the WARC archive did not record {uri}")
 
     def close_spider(self) -> None:
         self.flush()

@@ -17,6 +17,10 @@ WARC_MAX_SIZE = 1_000_000_000
 WARC_PREFIX = "jcrawl"
 # Who runs the crawl, written into each warcinfo record.
 WARC_OPERATOR = ""
+# Write a `metadata` record (WARC-Concurrent-To its response) listing each extracted page's outlinks,
+# as Heritrix does. Off by default: the outlinks can always be recomputed from the response itself
+# (`jcrawl reparse` does), and the records add about a fifth to the archive's size.
+WARC_METADATA_RECORDS = False
 
 # --- politeness ----------------------------------------------------------------------------------
 # Contact URL put into the User-Agent so site owners can reach the operator. The User-Agent is
@@ -74,6 +78,13 @@ JCRAWL_MAX_QUERY_PARAMS = 12
 JCRAWL_MAX_QUERY_LENGTH = 512
 # Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
 JCRAWL_PATTERN_BUDGET = 1000
+
+# --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
+# A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
+# shipped profile whose hosts match the start URL, if any.
+JCRAWL_SITE_PROFILE = ""
+# Learn the site's boilerplate from its pages; a new profile version re-extracts its articles.
+JCRAWL_LEARN_BOILERPLATE = True
 
 # --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
 # An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,

@@ -19,7 +19,8 @@ from typing import Any
 import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from crawler.extract import Article
+from archive.reader import warc_files
+from crawler.extract import STORED_LINK_KINDS, Article
 from crawler.urls import normalize_url, site_of
 
 DB_NAME = "journal.db"
@@ -78,7 +79,8 @@ CREATE TABLE IF NOT EXISTS articles (
     top_image TEXT,
     capture_id INTEGER REFERENCES captures(id),
     first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL
+    last_seen TEXT NOT NULL,
+    profile_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE TABLE IF NOT EXISTS links (
@@ -97,6 +99,19 @@ CREATE TABLE IF NOT EXISTS errors (
     kind TEXT NOT NULL,
     message TEXT
 );
+-- Versions of each site's profile (declared settings and learned boilerplate), as extraction used them.
+-- Each is also a `resource` record in the WARC files (warc_file, warc_offset, warc_length locate it).
+CREATE TABLE IF NOT EXISTS site_profiles (
+    site TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    pages_seen INTEGER NOT NULL,
+    profile TEXT NOT NULL,
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    PRIMARY KEY (site, version)
+);
 CREATE TABLE IF NOT EXISTS sites (
     name TEXT PRIMARY KEY,
     start_urls TEXT NOT NULL,
@@ -113,17 +128,6 @@ CREATE TABLE IF NOT EXISTS article_versions (
     capture_id INTEGER REFERENCES captures(id),
     PRIMARY KEY (article_id, version)
 );
-CREATE TRIGGER IF NOT EXISTS article_versions_keep BEFORE UPDATE OF content_hash ON articles
-WHEN OLD.content_hash IS NOT NEW.content_hash
-BEGIN
-    INSERT INTO article_versions (article_id, version, seen_at, title, body, content_hash, capture_id)
-    VALUES (
-        OLD.id,
-        (SELECT COUNT(*) + 1 FROM article_versions WHERE article_id = OLD.id),
-        COALESCE((SELECT fetched_at FROM captures WHERE id = OLD.capture_id), OLD.first_seen),
-        OLD.title, OLD.body, OLD.content_hash, OLD.capture_id
-    );
-END;
 CREATE TABLE IF NOT EXISTS frontier (
     crawl_id INTEGER NOT NULL REFERENCES crawls(id),
     url TEXT NOT NULL,
@@ -142,6 +146,7 @@ ADDED_COLUMNS = (
     ("crawls", "kind", "TEXT NOT NULL DEFAULT 'crawl'"),
     ("captures", "record_id", "TEXT"),
     ("captures", "revisit_of", "INTEGER REFERENCES captures(id)"),
+    ("articles", "profile_version", "INTEGER NOT NULL DEFAULT 0"),
 )
 # The full-text index follows title and body only: moving last_seen must not re-index an article.
 FTS_UPDATE_TRIGGER = """
@@ -172,6 +177,11 @@ ARTICLE_COLUMNS = (
     "capture_id",
     "first_seen",
     "last_seen",
+    "profile_version",
+)
+# What extraction makes of a capture: rewritten in place when a page is re-extracted with a new profile.
+EXTRACTED_COLUMNS = tuple(
+    c for c in ARTICLE_COLUMNS if c not in ("url", "capture_id", "first_seen", "last_seen")
 )
 UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
@@ -179,6 +189,15 @@ UPSERT_ARTICLE = (
     + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c not in ("url", "first_seen"))
     # Same clean content: the row (and its capture_id, where this version was first seen) stays.
     + " WHERE excluded.content_hash IS NOT articles.content_hash"
+)
+# Before an article is stored with other content (title or body: another content_hash), its stored
+# content becomes a version, first seen when the capture it came from was made.
+KEEP_VERSION = (
+    "INSERT INTO article_versions (article_id, version, seen_at, title, body, content_hash, capture_id) "
+    "SELECT a.id, (SELECT COUNT(*) + 1 FROM article_versions v WHERE v.article_id = a.id), "
+    "COALESCE((SELECT c.fetched_at FROM captures c WHERE c.id = a.capture_id), a.first_seen), "
+    "a.title, a.body, a.content_hash, a.capture_id FROM articles a "
+    "WHERE a.url = ? AND a.content_hash IS NOT ?"
 )
 # An article seen again with the same content: only last_seen moves.
 SEE_ARTICLE = "UPDATE articles SET last_seen = ? WHERE url = ? AND last_seen < ?"
@@ -248,7 +267,9 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def article_row(article: Article, capture_id: int | None, seen_at: str) -> dict[str, Any]:
+def article_row(
+    article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+) -> dict[str, Any]:
     """The `articles` row of an extracted article; lists are stored as JSON."""
     return {
         "url": article.url,
@@ -269,7 +290,19 @@ def article_row(article: Article, capture_id: int | None, seen_at: str) -> dict[
         "capture_id": capture_id,
         "first_seen": seen_at,
         "last_seen": seen_at,
+        "profile_version": profile_version,
     }
+
+
+def link_rows(article: Article) -> list[tuple[str, str, str, str]]:
+    """The `links` rows of a page: (source, target, kind, anchor text) of its stored kinds, each once."""
+    return sorted(
+        {
+            (article.url, link.url, link.kind, link.text)
+            for link in article.links
+            if link.kind in STORED_LINK_KINDS and link.url != article.url
+        }
+    )
 
 
 @dataclass
@@ -299,6 +332,17 @@ class Batch:
             + len(self.done)
             + len(self.lastmods)
         )
+
+    def add_page(
+        self, article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+    ) -> None:
+        """Add what extraction made of a page: its article row (if it is one) and its stored links."""
+        if article.is_article:
+            self.articles.append(article_row(article, capture_id, seen_at, profile_version))
+        links = link_rows(article)
+        if links or article.is_article:
+            self.link_sources.add(article.url)
+            self.links.extend(links)
 
 
 class Store:
@@ -344,21 +388,22 @@ class Store:
         self.conn.close()
 
     # --- crawls ----------------------------------------------------------------------------------
-    def begin_crawl(self, start_url: str | None, kind: str = "crawl") -> int:
-        """Record the start of a crawl (`kind` crawl or update) and return its id."""
+    def begin_crawl(self, start_url: str | None, started_at: str | None = None, kind: str = "crawl") -> int:
+        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update) and
+        return its id."""
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO crawls (started_at, start_url, kind) VALUES (?, ?, ?)",
-                (utc_now(), start_url, kind),
+                (started_at or utc_now(), start_url, kind),
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any]) -> None:
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
         """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
         with self.transaction():
             self.conn.execute(
                 "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                (utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
             )
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
 
@@ -408,6 +453,11 @@ class Store:
             row["settings"] = json.loads(row["settings"])
         return rows
 
+    def capture_offsets(self, warc_file: str) -> dict[int, int]:
+        """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""
+        rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
+        return dict(rows.fetchall())
+
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
 
@@ -416,7 +466,9 @@ class Store:
     def write(self, batch: Batch) -> None:
         """Write a batch of rows in one transaction. Links of a page replace its earlier links.
 
-        Retried (tenacity) while another process holds the database locked beyond busy_timeout.
+        An article stored with other content (another content_hash) keeps its stored content as a
+        version in `article_versions`; with the same content only its last_seen moves. Retried
+        (tenacity) while another process holds the database locked beyond busy_timeout.
         """
         with self.transaction():
             if batch.captures:
@@ -425,12 +477,11 @@ class Store:
                     f"VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})",
                     [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures],
                 )
-            if batch.articles:
-                # A changed content_hash files the old content in article_versions (a trigger, so
-                # every writer keeps versions: crawls, updates, rebuilds from the WARC files).
-                self.conn.executemany(
-                    UPSERT_ARTICLE, [tuple(a[k] for k in ARTICLE_COLUMNS) for a in batch.articles]
-                )
+            # Row by row: an article may come twice in one batch (two captures, as a rebuild of the
+            # store from the WARC files replays them), each version kept in turn.
+            for row in batch.articles:
+                self.conn.execute(KEEP_VERSION, (row["url"], row["content_hash"]))
+                self.conn.execute(UPSERT_ARTICLE, tuple(row[k] for k in ARTICLE_COLUMNS))
             seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
             if seen:
                 self.conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
@@ -465,6 +516,59 @@ class Store:
                     "ON CONFLICT(url) DO UPDATE SET lastmod = excluded.lastmod",
                     batch.lastmods,
                 )
+
+    def replace_extractions(self, rows: list[dict[str, Any]], links: dict[str, list[tuple]]) -> None:
+        """Rewrite articles re-extracted from their own captures (a new site profile): no new version.
+
+        `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
+        maps each source URL to its new (source, target, kind, text) rows.
+        """
+        assignments = ", ".join(f"{c} = ?" for c in EXTRACTED_COLUMNS)
+        with self.transaction():
+            self.conn.executemany(
+                f"UPDATE articles SET {assignments} WHERE url = ?",
+                [(*(row[c] for c in EXTRACTED_COLUMNS), row["url"]) for row in rows],
+            )
+            self.conn.executemany("DELETE FROM links WHERE source_url = ?", [(url,) for url in links])
+            self.conn.executemany(
+                "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
+                [link for rows_ in links.values() for link in rows_],
+            )
+
+    # --- site profiles ---------------------------------------------------------------------------
+    def latest_profile(self, site: str) -> tuple[int, str] | None:
+        """(version, profile JSON) of the site's newest profile, None if it has none yet."""
+        row = self.conn.execute(
+            "SELECT version, profile FROM site_profiles WHERE site = ? ORDER BY version DESC LIMIT 1", (site,)
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def add_profile(self, site: str, version: int, pages_seen: int, profile: str, location: Any) -> None:
+        """Record a profile version whose WARC record is on disk at `location` (a RecordLocation)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO site_profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    site,
+                    version,
+                    utc_now(),
+                    pages_seen,
+                    profile,
+                    location.file,
+                    location.offset,
+                    location.length,
+                ),
+            )
+
+    def article_captures(self, below_version: int) -> list[dict[str, Any]]:
+        """Articles extracted with a profile version below `below_version` (any site), with the location
+        of the capture each was extracted from."""
+        return self.rows(
+            "SELECT a.url, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
+            "FROM articles a JOIN captures c ON c.id = a.capture_id "
+            "WHERE a.profile_version < ? ORDER BY a.id",
+            (below_version,),
+        )
 
     # --- queries ---------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -527,7 +631,7 @@ class Store:
     def stats(self) -> dict[str, Any]:
         """Counts and sizes describing the archive."""
         count = self.conn.execute
-        warc_files = sorted(self.warc_dir.glob("*.warc.gz*")) if self.warc_dir.exists() else []
+        files = warc_files(self.warc_dir)
         last = self._one(
             "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
         )
@@ -538,8 +642,8 @@ class Store:
             "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
             "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
             "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
-            "warc_files": len(warc_files),
-            "warc_bytes": sum(f.stat().st_size for f in warc_files),
+            "warc_files": len(files),
+            "warc_bytes": sum(f.stat().st_size for f in files),
             "db_bytes": self.path.stat().st_size,
             "last_crawl": last,
             "sections": dict(

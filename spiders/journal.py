@@ -23,7 +23,10 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler import __version__
-from crawler.extract import NAV, extract_article
+from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
+from crawler.extract import NAV, extract_page
+from crawler.extract.learn import ProfileLearner
+from crawler.extract.profile import SiteProfile
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
 from crawler.frontier import FRONTIER_KEY, RECHECK_KEY
@@ -31,10 +34,15 @@ from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
 from crawler.plan import RECHECK, CrawlPlan, FrontierEntry
 from crawler.scope import ScopeLimits, TrapRules
+from crawler.site_profiles import (
+    declared_profile,
+    same_profile,
+    site_profile_learned,
+    stored_profile,
+    with_declared,
+)
 from crawler.urls import normalize_url, site_of
 
-SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
-FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
@@ -71,11 +79,21 @@ class JournalSpider(scrapy.Spider):
         self.contents: set[str] = set()
         # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
         self._normalised: dict[str, str | None] = {}
+        # The profile every page of this crawl is extracted with, and what the archive had saved.
+        self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
+        self.learner: ProfileLearner | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.traps = TrapRules(ScopeLimits.from_settings(crawler.settings))
+        settings = crawler.settings
+        spider.traps = TrapRules(ScopeLimits.from_settings(settings))
+        if settings.get("JCRAWL_ARCHIVE"):
+            spider.saved_profile = stored_profile(settings.get("JCRAWL_ARCHIVE"), spider.site)
+        declared = declared_profile(settings.get("JCRAWL_SITE_PROFILE") or None, spider.start_url)
+        spider.profile = with_declared(spider.saved_profile, declared)
+        if settings.getbool("JCRAWL_LEARN_BOILERPLATE"):
+            spider.learner = ProfileLearner(spider.profile)
         spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
         return spider
 
@@ -122,24 +140,28 @@ class JournalSpider(scrapy.Spider):
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if "xml" in content_type or body.lstrip()[:5] == b"<?xml":
-            root = _xml_root(body)
-            if root is not None and etree.QName(root).localname in SITEMAP_ROOTS | FEED_ROOTS:
-                yield from self.parse_xml(root)
-                return
+        root = sitemap_or_feed(body, content_type)
+        if root is not None:
+            yield from self.parse_xml(root)
+            return
         if isinstance(response, TextResponse) or "html" in content_type:
             yield from self.parse_html(response)
 
     def parse_html(self, response: Response) -> Iterator[Any]:
         headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-        article = extract_article(response.body, response.url, headers)
+        extraction = extract_page(response.body, response.url, headers, self.profile)
+        if self.learner is not None:
+            self.learner.observe(extraction)
+        article = extraction.article
         self.seen.add(article.url)
         new = article.is_article and article.content_hash[:16] not in self.contents
         if new:
             self.contents.add(article.content_hash[:16])
         self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
-        yield PageItem(article, response.url, capture.get("id"), capture.get("fetched_at"))
+        yield PageItem(
+            article, response.url, capture.get("id"), capture.get("fetched_at"), self.profile.version
+        )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         for link in article.links:
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
@@ -204,6 +226,16 @@ class JournalSpider(scrapy.Spider):
         if request is not None:
             self._fetched(request.meta, found_article=False)
         yield ErrorItem(url, *describe(failure))
+
+    def closed(self, reason: str) -> None:
+        """Hand the profile this crawl ends with (declared, plus what the learner found) to the store
+        pipeline, which saves it as the site's next version if it differs from the saved one.
+
+        Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
+        """
+        profile = self.learner.snapshot() if self.learner is not None else self.profile
+        if not same_profile(profile, self.saved_profile):
+            self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(
@@ -270,11 +302,3 @@ class JournalSpider(scrapy.Spider):
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
-
-
-def _xml_root(body: bytes) -> etree._Element | None:
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(body, parser=parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return None

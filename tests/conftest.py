@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import BenchSite, free_port, jcrawl, make_bench_site, serve_bench_site
+from tests.house_lines_site import serve_house_lines_site
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +35,51 @@ def bench_archive(bench_site: BenchSite, tmp_path_factory: pytest.TempPathFactor
     assert result.returncode == 0, result.stderr[-3000:]
     assert "articles stored" in result.stdout
     return archive
+
+
+# --- a small site for the archivist's tools (tests/test_import.py, test_verify.py, ...) -----------
+SMALL_SITE_PAGES = 300
+OPERATOR = "Test Archivist <archivist@example.org>"
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchSite]:
+    """The bench site with 300 articles (seed 11), served for the whole session."""
+    port = free_port()
+    directory = tmp_path_factory.mktemp("small-site")
+    make_bench_site(directory, port, SMALL_SITE_PAGES, 11)
+    with serve_bench_site(directory, port, tmp_path_factory.mktemp("nginx-small")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def small_archive(small_site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`jcrawl crawl` of the small site with metadata records and an operator (read-only for tests)."""
+    archive = tmp_path_factory.mktemp("small-archive")
+    result = jcrawl(
+        "crawl",
+        small_site.url,
+        "-s",
+        "WARC_METADATA_RECORDS=true",
+        "-s",
+        f"WARC_OPERATOR={OPERATOR}",
+        archive=archive,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return archive
+
+
+@pytest.fixture(scope="session")
+def learned_archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Two crawls of the house-lines journal into one archive (the second finds its profile learned),
+    and the site's key ("127.0.0.1:PORT"). Read-only for tests."""
+    archive = tmp_path_factory.mktemp("learned")
+    with serve_house_lines_site() as server:
+        url = server.url_for("/")
+        first = jcrawl("crawl", url, archive=archive)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "Learned version 1 of the site's profile" in first.stdout
+        second = jcrawl("crawl", url, archive=archive)
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert "Learned version" not in second.stdout
+        return archive, f"127.0.0.1:{server.port}"

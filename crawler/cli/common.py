@@ -14,6 +14,7 @@ from crawler.store import DB_NAME, Store
 # Documented exit codes (README "Exit codes").
 EXIT_OK = 0
 EXIT_FETCH_ERRORS = 1
+EXIT_PROBLEMS = 1  # `jcrawl verify` found problems
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_FATAL = 4

@@ -15,6 +15,7 @@ from crawler.cli.common import (
     start_logging,
 )
 from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawl
+from crawler.extract.profile import load_profile
 from crawler.recheck import PolicyError
 from crawler.urls import normalize_url
 
@@ -25,7 +26,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     crawl = commands.add_parser(
         "crawl", parents=[common], help="crawl a journal from a home page, section page, feed or sitemap"
     )
-    crawl.add_argument("url", help="start URL (http or https)")
+    crawl.add_argument("url", nargs="?", help="start URL (http or https; default: the --site profile's)")
+    crawl.add_argument(
+        "--site",
+        metavar="NAME|FILE",
+        help="site profile: a name in crawler/profiles/ (e.g. north-africa) or a TOML file of yours",
+    )
     crawl.add_argument("--max-pages", type=_positive, metavar="N", help="stop after N responses")
     crawl.add_argument(
         "--max-depth", type=_positive, metavar="N", help="follow links at most N hops from the start"
@@ -49,9 +55,19 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
+    settings = {}
+    if args.site:
+        try:
+            profile = load_profile(args.site)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--site {args.site}: {exc}") from None
+        args.url = args.url or next(iter(profile.start_urls), None)
+        settings["JCRAWL_SITE_PROFILE"] = args.site
+    if not args.url:
+        raise UsageError("give a start URL (or a --site profile that has start_urls)")
     if normalize_url(args.url) is None:
         raise UsageError(f"not an http(s) URL: {args.url!r}")
-    settings = parse_set_options(args.set)
+    settings.update(parse_set_options(args.set))
     options = CrawlOptions(
         args.url,
         args.archive,

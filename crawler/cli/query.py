@@ -10,26 +10,10 @@ from typing import Any, TextIO
 
 from crawler.cli.common import EXIT_OK, UsageError, open_store
 from crawler.history import version_diff
-from crawler.store import QueryError
+from crawler.store import ARTICLE_COLUMNS, QueryError
 
-EXPORT_COLUMNS = (
-    "id",
-    "url",
-    "title",
-    "authors",
-    "published",
-    "modified",
-    "section",
-    "tags",
-    "language",
-    "agency",
-    "lead",
-    "body",
-    "word_count",
-    "content_hash",
-    "first_seen",
-    "last_seen",
-)
+# Every article column but the HTML body (plain text is what an export is for).
+EXPORT_COLUMNS = ("id", *(c for c in ARTICLE_COLUMNS if c != "body_html"))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -1,6 +1,6 @@
-"""HTML -> clean article record. Pure: no I/O, no clock, no global state."""
+"""HTML -> clean article record. Pure: no I/O, no clock, no state that changes a result (only memos)."""
 
-from crawler.extract.article import extract_article
+from crawler.extract.article import Extraction, extract_article, extract_page
 from crawler.extract.model import NAV, STORED_LINK_KINDS, Article, Link
 
-__all__ = ["NAV", "STORED_LINK_KINDS", "Article", "Link", "extract_article"]
+__all__ = ["NAV", "STORED_LINK_KINDS", "Article", "Extraction", "Link", "extract_article", "extract_page"]

@@ -44,8 +44,12 @@ _ALT = "|".join(re.escape(s) for s in sorted(_LOOKUP, key=len, reverse=True))
 # A whole line that is only a credit: "AFP", "(AFP)", "— Reuters", "Source: APS", "With AFP", "AFP/Reuters".
 _CREDIT_LINE = re.compile(
     rf"^[\s(\[—–-]*(?:(?i:source|sources|with|via|credit|by|from|agencies|wire|par|avec|fuente|fonte|quelle)"
-    rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*[\s)\].]*$"
+    rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*"
+    r"(?:\s+(?i:staff|staff writers?|reporters?|correspondents?|wire|news agency|news service))?[\s)\].]*$"
 )
+
+# A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
+_DATELINE = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
 
 
 def canonical_agency(name: str | None) -> str | None:
@@ -80,3 +84,9 @@ def agency_in_byline(text: str) -> str | None:
         if credit:
             return credit
     return None
+
+
+def agency_dateline(text: str) -> str | None:
+    """The agency of a paragraph opening with a wire dateline ("TUNIS (Reuters) - ..."), else None."""
+    m = _DATELINE.match(text) if text else None
+    return _LOOKUP.get(m.group(1)) if m else None

@@ -109,9 +109,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     drop, keep = _profile_elements(root, page, profile)
     result = extract_body(page, title, drop=drop, keep=keep, profile=profile)
 
-    published, modified = pick_dates(
-        head, page, url, result.start, result.end, dayfirst=profile.dayfirst() if profile else None
-    )
+    published, modified = pick_dates(head, page, url, result.start, result.end, profile)
     authors, byline_credit = pick_authors(head, page, result.start, result.end)
     agency = result.agency or byline_credit or byline_agency(page, result.start, result.end)
 

@@ -48,12 +48,29 @@ class Block:
     region: str | None  # innermost link region ('nav', 'related', ...) around the block
     region_idx: int  # idx of the element that opened it (-1 if none)
     images: int = 0  # <img> tags among `parts`
+    figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
 
     @property
     def html(self) -> str:
-        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks."""
-        out = "".join(p[0] if p.__class__ is tuple else _escape(p, quote=False) for p in self.parts)
-        return " ".join(out.split())
+        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks.
+
+        A link a block boundary cuts (`<a><div>..</div></a>`) is closed or dropped at the cut, so
+        every run is balanced on its own.
+        """
+        out = []
+        depth = 0
+        for p in self.parts:
+            if p.__class__ is not tuple:
+                out.append(_escape(p, quote=False))
+            elif p[0] == "</a>":
+                if depth:
+                    depth -= 1
+                    out.append("</a>")
+            else:
+                depth += p[0].startswith("<a ")
+                out.append(p[0])
+        out.append("</a>" * depth)
+        return " ".join("".join(out).split())
 
 
 @dataclass(slots=True)
@@ -105,6 +122,14 @@ class Page:
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
 
 
+# Class tokens of embedded social posts (their text is quoted in the article).
+_EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
+# Memos of pure functions shared by all pages (a site repeats its class names on every page), so
+# they change no result: class or id string -> (cleaned, flags), and (tag, flags, role) -> classify().
+# Cleared when one grows past the bound.
+_CLASS_MEMO: dict[str, tuple[str, int]] = {}
+_CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+_MEMO_MAX = 50_000
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -119,12 +144,16 @@ class _Walker:
         self.base = base
         self.root_url = root_url
         self.page = page = Page()
-        self.class_cache: dict[str, tuple[str, int]] = {}  # class or id string -> (cleaned, flags)
-        self.flag_cache: dict[tuple, tuple[int, str | None, bool]] = {}
+        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
+            _CLASS_MEMO.clear()
+            _CLASSIFY_MEMO.clear()
+        self.class_cache = _CLASS_MEMO
+        self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
         self.path: list[list] = []  # [idx, region kind or None] for every open element
         self.list_stack: list[tuple[int, bool]] = []
         self.quote_stack: list[int] = []
+        self.figure_depth = 0
         self.link_depth = 0
         self.link_text: list[list[str]] = []
         # the current run of inline content
@@ -184,6 +213,7 @@ class _Walker:
                     region,
                     region_idx,
                     self.run_images,
+                    self.figure_depth > 0,
                 )
             )
         self.parts = []
@@ -262,6 +292,9 @@ class _Walker:
             if itemprop == "articleBody" and self.page.itemprop_body < 0:
                 self.page.itemprop_body = idx
                 neg = 0
+            embed = tag == "blockquote" and bool(cls) and not _EMBEDS.isdisjoint(cls.split())
+            if embed:  # a quoted social post: article text, whatever its share-bar or figure wrappers say
+                neg = 0
         elif tag in SKIP_TAGS:
             self._classes_append("")
             if len(el):
@@ -272,6 +305,7 @@ class _Walker:
         else:
             itemprop = None
             cls = ""
+            embed = False
             if tag in CHROME_TAGS:
                 neg, region = 1, "nav"
                 if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
@@ -283,6 +317,9 @@ class _Walker:
             self.page.negative[idx] = neg
             self.neg_stack.append(idx)
         self.path.append([idx, region])
+        if embed:
+            saved_negs, saved_figure = self.neg_stack, self.figure_depth
+            self.neg_stack, self.figure_depth = [], 0
 
         is_block = tag in BLOCK_TAGS
         if is_block:
@@ -298,6 +335,8 @@ class _Walker:
                 self.list_stack.append((idx, tag == "ol"))
             elif tag == "blockquote":
                 self.quote_stack.append(idx)
+            elif tag == "figure" or tag == "figcaption":
+                self.figure_depth += 1
         elif tag == "time" or (itemprop and itemprop.startswith("date")):
             self._time(el, idx, bool(self.neg_stack))
 
@@ -332,9 +371,13 @@ class _Walker:
                 self.list_stack.pop()
             elif tag == "blockquote":
                 self.quote_stack.pop()
+            elif tag == "figure" or tag == "figcaption":
+                self.figure_depth -= 1
         self.path.pop()
         if neg:
             self.neg_stack.pop()
+        elif embed:
+            self.neg_stack, self.figure_depth = saved_negs, saved_figure
         self.page.ends[idx] = len(self.page.elements)
         if el.tail:
             self.add_text(el.tail)
@@ -409,12 +452,17 @@ class _Walker:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
         Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
-        elements). Returns False, and the caller walks normally, when the subtree holds prose:
-        a wrapper like `content-sidebar-wrap` may contain the article itself.
+        elements). Returns False, and the caller walks normally, when the subtree holds prose
+        (a wrapper like `content-sidebar-wrap` may contain the article itself) or links to the
+        previous/next article (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
         long_paragraphs = 0
-        for p in el.iter("p"):
-            if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+        for p in el.iter("p", "a"):
+            if p.tag == "a":
+                rel = p.get("rel")
+                if rel and ("prev" in rel or "next" in rel):
+                    return False
+            elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
                 long_paragraphs += 1
                 if long_paragraphs >= 2:
                     return False

@@ -13,8 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.extract.agency import agency_credit
+from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
+from crawler.extract.classes import heading_region
+from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
 
@@ -45,11 +47,14 @@ _PROSE_TAGS = frozenset(
     ]
 )
 _TEASERS = ("related", "recent")
+_WORD = re.compile(r"\w+")
 _END_PUNCT = tuple(".!?:;\"'”’»)…")
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
 _BOILER_TEXT = re.compile(
-    r"^(?:advertisement|advertisements|advertising|sponsored(?: content)?|ad|publicité|anzeige|"
+    r"^(?:advertisement|advertisements|advertising|advert|adverts|sponsored(?: content)?|ad|publicité|"
+    r"anzeige|don.t miss|like this (?:story|article|post).{0,60}|(?:scroll )?back to top|"
+    r"print this (?:article|page|story|post).{0,40}|"
     r"share(?: this)?(?: article| story| post)?|share on \w+|tweet|print|email|comments?|"
     r"(?:click|tap) here.{0,60}|read more.{0,80}|continue reading.{0,60}|related(?: articles?| stories)?|"
     r"see also.{0,80}|also read.{0,80}|recommended.{0,40}|pin it on pinterest|follow us.{0,60}|"
@@ -64,8 +69,34 @@ _COUNTER = re.compile(
     r"visits|hits)\b\W*.{0,20}\d|\d[\d,. ]*\s*(?:views|reads|visits)\b",
     re.I,
 )
+# A picture caption outside <figure>: a short line ending in its credit, "... (Image: GETTY)".
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?:image|images|photo|photos|picture|pic|credit|foto|bild|imagen)s?(?:\s+credit)?\s*:"
+    r"[^()\[\]]{1,60}[)\]]\s*$",
+    re.I,
+)
+_STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
+_META_WORDS = re.compile(
+    r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
+    r"min(?:ute)?s? read|comments?)\b",
+    re.I,
+)
+# Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
+_PROMO = re.compile(
+    r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
+    r"subscribe (?:to|now|for|here|today)|(?:our|the|free|daily|weekly) newsletters?|"
+    r"delivered (?:to|through) your|join (?:us|our))\b",
+    re.I,
+)
+# The lines wire services and publishers close a story with.
+_SIGN_OFF = re.compile(
+    r"^\W*(?:(?:additional )?reporting by|writing by|editing by|compiled by|write to .{1,60} at \S+@|"
+    r"you (?:may|might) also like)|contributed (?:to )?(?:this|the) report\W*$|"
+    r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b",
+    re.I,
+)
 _NEWSLETTER = re.compile(
-    r"\b(?:newsletter|subscribe|subscription|sign up|inbox|whatsapp|telegram|follow us|join our|"
+    r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
     re.I,
 )
@@ -188,7 +219,7 @@ def choose_container(
             continue
         if _excluded(b, negs, cards):
             bad[b.owner] += length
-        elif _is_prose(b):
+        elif _is_prose(b) and not b.figure:
             good[b.owner] += length
             any_good = True
         elif b.link_len > 0.5 * length:
@@ -229,16 +260,41 @@ def _headline_article(page: Page, start: int, title: str | None) -> int:
     if len(inner) < 2 or not title:
         return -1
     key = _norm(title)
-    for bi in page.h1:
-        b = page.blocks[bi]
-        if start <= b.owner < end and _norm(b.text) == key:
+    for b in page.blocks:  # the first heading (of any level) saying the title
+        if b.heading and start <= b.owner < end and _says(b.text, key):
             holders = [i for i in inner if i <= b.owner < page.ends[i]]
             return holders[-1] if holders else -1
     return -1
 
 
+def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytearray, title_norm: str) -> int:
+    """Block index of a summary paragraph ("standfirst", "dek") just before the container's first
+    block `first`, in the same parent element; -1 if there is none."""
+    parent = page.parents[start]
+    if parent < 0:
+        return -1
+    blocks = page.blocks
+    for bi in range(first - 1, max(first - 4, -1), -1):
+        b = blocks[bi]
+        if not b.text:
+            continue
+        if b.owner < parent:
+            return -1
+        if _excluded(b, negs, cards) or not _is_prose(b) or b.link_len or b.figure:
+            return -1
+        if _says(b.text, title_norm) or not _STANDFIRST.search(page.classes[b.owner]):
+            return -1
+        return bi
+    return -1
+
+
 def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _says(text: str, norm: str) -> bool:
+    """`text` is `norm` (a `_norm`ed string) up to case and punctuation; lengths are compared first."""
+    return bool(norm) and len(norm) <= len(text) <= 2 * len(norm) + 20 and _norm(text) == norm
 
 
 def extract_body(
@@ -272,9 +328,19 @@ def extract_body(
     kept: list[int] = []
     seen: set[str] = set()
     blocks = page.blocks
+    headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
+    headline_seen = False
+    first_inside = -1
     for bi, b in enumerate(blocks):
+        if not headline_seen and b.heading and _says(b.text, title_norm):
+            headline_seen = True
+            if start <= b.owner < end:
+                headline_at = len(kept)
+                continue
         if not start <= b.owner < end:
             continue
+        if first_inside < 0:
+            first_inside = bi
         if _excluded(b, negs, cards):
             continue
         text = b.text
@@ -283,13 +349,13 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.heading == 1:
+        if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
-        if b.link_len > (0.5 * n if n < 150 else 0.8 * n):  # a link list, not prose with links
-            continue
+        if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n):
+            continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if b.heading and title_norm and not kept and _norm(text) == title_norm:
+        if not kept and _says(text, title_norm):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
@@ -297,10 +363,22 @@ def extract_body(
             continue
         seen.add(text)
         kept.append(bi)
+    if headline_at > 0:
+        kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
+    elif headline_at < 0 and first_inside > 0:
+        standfirst = _standfirst(page, start, first_inside, negs, cards, title_norm)
+        if standfirst >= 0:
+            kept.insert(0, standfirst)
+    kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
+    kept = _cut_trailing_teasers(blocks, kept)
     agency = None
-    while kept and blocks[kept[-1]].text and (credit := agency_credit(blocks[kept[-1]].text)):
-        agency = agency or credit
+    while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
+        text = blocks[kept[-1]].text
+        if text and (credit := agency_credit(text)):
+            agency = agency or credit
+        elif not (len(kept) > 3 and _is_sign_off(text)):
+            break
         kept.pop()
     if agency is None:  # a credit line styled as boilerplate ("agency-credit") after the last paragraph
         last = kept[-1] if kept else -1
@@ -310,18 +388,56 @@ def extract_body(
                 break
     while kept and not blocks[kept[-1]].text:
         kept.pop()
+    if agency is None and kept:
+        agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
 
 
+def _is_sentence(text: str) -> bool:
+    """Reads as a sentence: ten words or more, ending with a full stop (a headline does not)."""
+    return text.endswith((".", "!", "?", '."', ".”")) and text.count(" ") >= 9
+
+
 def _is_boilerplate_line(text: str) -> bool:
-    if _BOILER_TEXT.match(text):
+    if _BOILER_TEXT.match(text) or _CAPTION_CREDIT.search(text):
         return True
     if len(text) < 100 and _COUNTER.search(text):
         return True
     return len(text) < 160 and bool(_NEWSLETTER.search(text)) and not text.endswith(('"', "”"))
+
+
+def _cut_trailing_teasers(blocks: list[Block], kept: list[int]) -> list[int]:
+    """Cut a closing "More great stories" line and the teaser list under it (styled as plain text,
+    so the walk did not see a heading open a teaser region)."""
+    for j in range(len(kept) - 1, max(len(kept) - 12, 2), -1):
+        b = blocks[kept[j]]
+        if heading_region(b.text):
+            tail = [blocks[i] for i in kept[j + 1 :]]
+            if all(t.list_idx >= 0 or t.link_len or len(t.text) < 100 for t in tail):
+                return kept[:j]
+            break
+    return kept
+
+
+def _is_sign_off(text: str) -> bool:
+    """A closing block that is not the story: a call to action, who reported and edited it, a
+    commission disclaimer."""
+    return bool(text) and len(text) < 500 and bool(_PROMO.search(text) or _SIGN_OFF.search(text))
+
+
+def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")."""
+    drop = set()
+    for i in kept[:3]:
+        text = blocks[i].text
+        if len(text) >= 200:
+            break
+        if text and _META_WORDS.search(text) and parse_text(text):
+            drop.add(i)
+    return [i for i in kept if i not in drop] if drop else kept
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:

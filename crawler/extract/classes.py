@@ -163,7 +163,8 @@ RECENT_HEADING = re.compile(
 RELATED_HEADING = re.compile(
     r"^\W*(?:related|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|read (?:also|next|more)|"
     r"see also|"
-    r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|recommended|further reading|"
+    r"also read|more (?:stories|from|on|in|news|articles|coverage|to read)|"
+    r"more (?:[\w'’]+ ){1,3}(?:stories|articles|reads)|recommended|further reading|"
     r"in other news|don.t miss|what to read next|editor.s picks|other articles|similar|à lire aussi|"
     r"lire aussi|leia também|lea también|te puede interesar|mehr zum thema)\b",
     re.I,
@@ -186,6 +187,8 @@ def class_flags(cls: str) -> int:
     for token in cls.split():
         if token in _HIDDEN_TOKENS:
             flags |= NEG | INVISIBLE
+        if "caption" in token:  # imagecaption, photo-caption, embedcaption: picture captions
+            flags |= NEG
         words = _SPLIT.split(token)
         prev = ""
         for word in words:

@@ -29,7 +29,21 @@ MONTHS = {
     "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
 }  # fmt: skip
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TIME = r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?"
+# Zone names that mean one offset wherever they are written (not IST, which is three zones).
+ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
+    "EEST": 180, "MSK": 180, "WAT": 60, "CAT": 120, "EAT": 180, "EST": -300, "EDT": -240, "CST": -360,
+    "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
+}  # fmt: skip
+# An offset or zone name after a time; case-sensitive so "est" in French text is not Eastern time.
+_ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".join(
+    sorted(ZONES, key=len, reverse=True)
+)
+_ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
+_TIME = (
+    r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?"
+    rf"({_ZONE})?)?"
+)
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
 _DMY_NAME = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
@@ -42,10 +56,13 @@ _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?!
 # "2023-08-23", "2023/08/23", optional time
 _YMD = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+    rf"({_ZONE})?)?(?!\d)"
 )
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)")
-_TZ_RE = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)"
+    r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"  # a slug ending "-20191115/"
+)
+_TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -111,12 +128,19 @@ def parse_iso(value: str | None) -> str | None:
 
 
 def _tz(raw: str | None) -> str:
+    """ISO offset ("+02:00") of an offset or zone name as written after a time, "" if none."""
+    raw = (raw or "").strip()
     if not raw:
         return ""
-    if raw.upper() == "Z":
-        return "+00:00"
-    m = _TZ_RE.search(raw)
-    return f"{m.group(1)}{m.group(2)}:{m.group(3)}" if m else ""
+    minutes = ZONES.get(raw)
+    if minutes is None:
+        m = _TZ_RE.search(raw)
+        if not m or int(m.group(2)) > 14:
+            return ""
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        minutes = -minutes if m.group(1) == "-" else minutes
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def parse_text(
@@ -167,7 +191,7 @@ def _with_time(y: int, mo: int, d: int, m: re.Match, first: int) -> str:
     hh = _hour(m.group(first), m.group(first + 3))
     if hh is None or int(m.group(first + 1)) > 59:
         return _fmt(y, mo, d)
-    return _fmt(y, mo, d, hh, m.group(first + 1), m.group(first + 2))
+    return _fmt(y, mo, d, hh, m.group(first + 1), m.group(first + 2)) + _tz(m.group(first + 4))
 
 
 def _day_month_order(
@@ -189,13 +213,72 @@ def _day_month_order(
     return None
 
 
+_DIRECTIVES = {
+    "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
+    "B": rf"(?P<B>{_MONTH_ALT})\.?", "b": rf"(?P<b>{_MONTH_ALT})\.?",
+    "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",
+    "p": r"(?P<p>[ap]\.?m\.?)", "z": r"(?P<z>Z|[+-]\d{2}:?\d{2})", "Z": rf"(?P<Z>(?-i:{_ZONE_ALT}))\b",
+    "A": r"\w+", "a": r"\w+", "j": r"\d{1,3}", "%": "%",
+}  # fmt: skip
+
+
+def format_pattern(fmt: str | None) -> re.Pattern | None:
+    """A regex finding dates written in the `strptime`-style format `fmt` (e.g. "%d %B %Y").
+
+    Month names are those of `MONTHS` (several languages), whatever the locale. None when `fmt` does
+    not name a day, a month and a year, uses an unknown directive, or repeats one.
+    """
+    if not fmt or not isinstance(fmt, str) or len(fmt) > 100:
+        return None
+    out, used, i = [], set(), 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "%" and i + 1 < len(fmt):
+            d = fmt[i + 1]
+            if d not in _DIRECTIVES or (d in used and d != "%"):
+                return None
+            used.add(d)
+            out.append(_DIRECTIVES[d])
+            i += 2
+            continue
+        out.append(r"\s+" if c.isspace() else re.escape(c))
+        i += 1
+    if not ("d" in used and used & {"m", "B", "b"} and used & {"Y", "y"}):
+        return None
+    try:
+        return re.compile(r"(?<!\w)" + "".join(out), re.I)
+    except re.error:
+        return None
+
+
+def parse_with_format(text: str | None, pattern: re.Pattern) -> str | None:
+    """The first date in `text` that `pattern` (from `format_pattern`) finds, as ISO 8601, or None."""
+    if not text:
+        return None
+    for m in pattern.finditer(text[:2000]):
+        g = m.groupdict()
+        y = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
+        month = g.get("B") or g.get("b")
+        mo = MONTHS.get(month.lower()) if month else int(g["m"])
+        d = int(g["d"])
+        if not mo or not _valid(y, mo, d):
+            continue
+        hour = g.get("H") or g.get("I")
+        hh = _hour(hour, g.get("p")) if hour else None
+        if hh is None:
+            return _fmt(y, mo, d)
+        return _fmt(y, mo, d, hh, g.get("M"), g.get("S")) + _tz(g.get("z") or g.get("Z"))
+    return None
+
+
 def date_from_url(url: str) -> tuple[int, int, int | None] | None:
     """(year, month, day or None) from paths like /2023/08/23/slug or /20230823-slug."""
     m = _URL_DATE.search(url)
     if not m:
         return None
-    y, mo = int(m.group(1)), int(m.group(2))
-    d = int(m.group(3)) if m.group(3) else None
+    g = m.groups() if m.group(1) else m.groups()[3:]
+    y, mo = int(g[0]), int(g[1])
+    d = int(g[2]) if g[2] else None
     if d is not None and not _valid(y, mo, d):
         d = None
     return y, mo, d

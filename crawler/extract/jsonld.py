@@ -29,7 +29,7 @@ ARTICLE_TYPES = frozenset(
     ]
 )
 LISTING_TYPES = frozenset(["CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"])
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CTRL = re.compile(r"[\x00-\x1f]")  # raw newlines and tabs inside strings are invalid JSON too
 
 
 def parse_blocks(texts: list[str]) -> list[dict]:

@@ -16,6 +16,7 @@ _NOT_ARTICLE_PATH = re.compile(
     r"wp-admin|wp-login|login|register|subscribe|about|contact|privacy|terms|cookies?)(?:/|$)",
     re.I,
 )
+_PAGED = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+")
 _ARTICLE_PATH = re.compile(r"[a-z0-9]+-[a-z0-9]+-[a-z0-9]+|\d{5,}|\.html?$|/\d{4}/\d{2}/", re.I)
 
 
@@ -45,10 +46,15 @@ def _kind(a: Anchor, body: BodyResult, kept: set[int], is_article: bool, host: s
     if is_article:
         if body.start <= a.idx < body.end and a.block in kept:
             return "body"
-        if a.region == "prevnext" or (("prev" in rel or "next" in rel) and a.region not in ("nav", "chrome")):
+        if a.region == "prevnext" or (
+            ("prev" in rel or "next" in rel)
+            and (a.region not in ("nav", "chrome") or not _PAGED.search(a.url))
+        ):  # rel=prev/next in a menu-like box is the adjacent article, unless it is a listing's page
             return _prev_or_next(a, position)
         if a.region in ("related", "recent"):
             return a.region
+        if a.outer in ("related", "recent") and len(a.text.split()) >= 4:
+            return a.outer  # a headline in a teaser list, inside a "pagination"/"nav" wrapper of its own
         return NAV
     if a.region in ("nav", "prevnext") or "prev" in rel or "next" in rel:
         return NAV

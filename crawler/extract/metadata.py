@@ -10,7 +10,8 @@ from lxml import etree
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_in_byline, canonical_agency
 from crawler.extract.blocks import Page
-from crawler.extract.dates import date_from_url, parse_iso, parse_text
+from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
+from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -23,9 +24,11 @@ _BYLINE_PREFIX = re.compile(
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\|)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|staff|editor|team|"
-    r"desk|correspondent|contributor|reporter|comments?|share|follow|email|twitter)\b",
+    r"desk|correspondent|contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|"
+    r"twitter)\b",
     re.I,
 )
+_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
 _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|autor|auteur|journalist|journalists|writer|writers|byline|profile|people|staff)/",
     re.I,
@@ -171,11 +174,16 @@ def pick_title(head: Head, page: Page, headings: list[str]) -> str | None:
     if doc_title:
         cleaned.append(strip_site_name(doc_title, site))
     wanted = {_key(t) for t in cleaned + meta_titles + ([doc_title] if doc_title else []) if t}
-    if doc_title:
-        wanted.update(_key(p) for p in _TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2)
     for text in headings:
         if _key(text) in wanted:
             return text
+    if doc_title:  # a heading repeating one segment of `<title>`, unless it is the site's name
+        site_key = _key(site) if site else ""
+        segments = {_key(p) for p in _TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2}
+        segments.discard(site_key)
+        for text in headings:
+            if _key(text) in segments:
+                return text
     if cleaned:
         return cleaned[0]
     return headings[0] if headings else None
@@ -190,9 +198,10 @@ def _key(text: str) -> str:
 
 def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    text = " ".join(raw.split())
+    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw.split()))
+    # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
+    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
     text = _BYLINE_PREFIX.sub("", text)
-    text = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", text)[0]
     out = []
     for part in _NAME_SPLIT.split(text):
         part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]")
@@ -214,6 +223,15 @@ def pick_authors(head: Head, page: Page, body_start: int, body_end: int) -> tupl
             names = jsonld.names_of(ld.get(key))
             if names:
                 break
+    if any(_SEVERAL.search(n) for n in names):  # "A and B, Associated Press" in one name field
+        split: list[str] = []
+        for raw in names:
+            parts = clean_names(raw) if _SEVERAL.search(raw) else [raw]
+            if any(len(p.split()) < 2 for p in parts):  # "Doe, Jane": one name, family name first
+                parts = [raw]
+            split.extend(parts)
+            agency = agency or agency_in_byline(raw)
+        names = split
     if not names:
         metas = head.meta.get("citation_author") or head.meta.get("dc.creator") or []
         names = [" ".join(m.split()) for m in metas if m.strip()]
@@ -267,8 +285,9 @@ def _visible_authors(page: Page, body_start: int, body_end: int) -> list[str]:
 
 
 def _in_sidebar(page: Page, idx: int) -> bool:
+    """Inside an aside, sidebar or widget (`<body class="right-sidebar">` is a layout, not one)."""
     p = page.parents[idx]
-    while p > 0:
+    while p > page.body_idx:
         cls = page.classes[p]
         if page.tags[p] == "aside" or "sidebar" in cls or "widget" in cls:
             return True
@@ -294,6 +313,7 @@ def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
 # -- dates -------------------------------------------------------------------------------------------
 
 
+_PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
@@ -331,10 +351,17 @@ _MODIFIED_META = (
 
 
 def pick_dates(
-    head: Head, page: Page, url: str, body_start: int, body_end: int, dayfirst: bool | None = None
+    head: Head, page: Page, url: str, body_start: int, body_end: int, profile: SiteProfile | None = None
 ) -> tuple[str | None, str | None]:
-    """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL."""
-    ld = head.ld_article or {}
+    """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL.
+
+    A site profile's `date_format` is how the site writes visible dates (tried before the generic
+    parser), and settles numeric ones like 05/08/2023.
+    """
+    ld = head.ld_article
+    if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
+        pages = (o for o in head.ld_objects if o.get("datePublished") and jsonld.types_of(o) & _PAGE_TYPES)
+        ld = next(pages, ld) or {}
     published = parse_iso(jsonld.text_of(ld.get("datePublished"))) or parse_iso(
         jsonld.text_of(ld.get("dateCreated"))
     )
@@ -356,7 +383,7 @@ def pick_dates(
     if not modified:
         modified = _time_tags(page, body_start, body_end, modified=True)
     if not published:
-        published = _visible_date(page, body_start, body_end, hint, dayfirst)
+        published = _visible_date(page, body_start, body_end, hint, profile)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if modified and published and modified < published[: len(modified)]:
@@ -385,26 +412,38 @@ def _time_tags(page: Page, body_start: int, body_end: int, modified: bool) -> st
 
 
 def _visible_date(
-    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, dayfirst: bool | None
+    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, profile: SiteProfile | None
 ) -> str | None:
-    """A date written near the headline: meta lines before the body, then the body's first blocks."""
+    """A date written near the headline: meta lines before the body, then the body's first blocks
+    (the short ones before its first paragraph of prose, or among its first three)."""
     candidates = []
     after = 0
+    prose = False  # a paragraph of the body has been seen
     for b in page.blocks:
-        if not b.text or len(b.text) > 250 or b.region in ("related", "recent"):
+        if not b.text or b.region in ("related", "recent"):
             continue
-        if body_start <= b.owner < body_end:
-            if after < 3 and b.owner - body_start < 30:
+        inside = body_start <= b.owner < body_end
+        if len(b.text) > 250:
+            prose = prose or inside
+            continue
+        if inside:
+            if (after < 3 or not prose) and b.owner - body_start < 200:
                 candidates.append(b.text)
             after += 1
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
             candidates.append(b.text)
     candidates.sort(key=lambda t: 0 if _POSTED_WORDS.search(t) else 1)
+    candidates = [
+        t for t in candidates if not _UPDATED.search(t) or re.search(r"\b(?:posted|published)\b", t, re.I)
+    ]
+    pattern = profile.date_pattern if profile is not None else None
+    if pattern is not None:
+        for text in candidates:
+            if value := parse_with_format(text, pattern):
+                return value
+    dayfirst = profile.dayfirst() if profile is not None else None
     for text in candidates:
-        if _UPDATED.search(text) and not re.search(r"\b(?:posted|published)\b", text, re.I):
-            continue
-        value = parse_text(text, dayfirst=dayfirst, hint=hint)
-        if value:
+        if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
 

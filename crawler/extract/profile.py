@@ -75,6 +75,13 @@ class SiteProfile:
                 continue
         return tuple(out)
 
+    @cached_property
+    def date_pattern(self) -> re.Pattern | None:
+        """Regex for visible dates written in `date_format` (None for "dayfirst"/"monthfirst")."""
+        from crawler.extract.dates import format_pattern
+
+        return format_pattern(self.date_format)
+
     @property
     def has_learned(self) -> bool:
         return bool(self.boilerplate_texts or self.boilerplate_paths)

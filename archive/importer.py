@@ -1,0 +1,86 @@
+"""`jcrawl import`: bring WARC files made by other crawlers (wget, Heritrix, browsertrix) into an archive.
+
+Files are copied into `DIR/warc/` under their own names, then indexed and extracted (`archive.ingest`):
+the archive directory stays the whole archive, so it can be moved or backed up alone.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.ingest import (
+    CrawlsFromWarcinfo,
+    IngestResult,
+    ProfilesBySite,
+    WarcReadError,
+    ingest,
+    read_records,
+)
+from archive.reader import WARC_SUFFIXES
+from crawler.site_profiles import stored_profile
+from crawler.store import Store
+
+
+@dataclass
+class ImportResult:
+    copied: list[str]
+    already_there: list[str]
+    ingest: IngestResult
+
+
+def check_warc(path: Path) -> None:
+    """Raise WarcReadError unless `path` is a WARC file whose records can all be read one by one."""
+    if not path.is_file():
+        raise WarcReadError(f"{path}: no such file")
+    if not path.name.endswith(WARC_SUFFIXES):
+        raise WarcReadError(f"{path}: not a WARC file name (it must end in .warc or .warc.gz)")
+    try:
+        if not sum(1 for _ in read_records(path)):
+            raise WarcReadError(f"{path}: holds no WARC record")
+    except OSError as exc:
+        raise WarcReadError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+
+
+def import_warcs(store: Store, sources: list[Path]) -> ImportResult:
+    """Check every file, copy each into the archive's warc/ directory, then index and extract them.
+
+    Nothing is copied unless every file reads as WARC records. A file already in the archive (same
+    name, same bytes) is not copied again, and its records already indexed are not indexed twice.
+    """
+    for source in sources:
+        check_warc(source)
+    warc_dir = store.warc_dir
+    warc_dir.mkdir(parents=True, exist_ok=True)
+    copied, already_there, targets = [], [], []
+    for source in sources:
+        target = warc_dir / source.name
+        if target.exists():
+            if not filecmp.cmp(source, target, shallow=False):
+                raise WarcReadError(f"{source}: {warc_dir} already has a different {source.name}")
+            already_there.append(source.name)
+        else:
+            _copy(source, target)
+            copied.append(source.name)
+        if target not in targets:
+            targets.append(target)
+    crawls = CrawlsFromWarcinfo(store, source="import")
+    profiles = ProfilesBySite(lambda site: stored_profile(store.archive, site))
+    result = ingest(store, targets, crawls, known=store.capture_offsets, profile_for=profiles)
+    crawls.finish()
+    return ImportResult(copied, already_there, result)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy under a hidden name, flush it to disk, then rename: the archive never holds half a file."""
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        shutil.copyfile(source, partial)
+        with open(partial, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

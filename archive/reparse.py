@@ -1,0 +1,108 @@
+"""`jcrawl reparse`: rebuild the database's articles and links from the WARC files alone.
+
+The WARC files are the source of truth and `journal.db` an index over them, so the database can be
+deleted and rebuilt: response and revisit records no `captures` row points at are indexed (with a
+`crawls` row per crawl their warcinfo names), the site profiles archived as `resource` records
+(`urn:x-jcrawl:site-profile:SITE`) get their `site_profiles` rows back, and every capture's page is
+extracted again with the current extractor and its site's newest archived profile, the rule a crawl
+ends with (crawler/site_profiles.py). Pages are written through `Store.write` in WARC order, so a
+URL captured several times gets its versions in the order it was fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from archive.ingest import CrawlsFromWarcinfo, IngestResult, ProfilesBySite, ingest, read_records, target_uri
+from archive.reader import warc_files, warc_name
+from archive.writer import RecordLocation
+from crawler.extract.profile import SiteProfile
+from crawler.site_profiles import PROFILE_URI
+from crawler.store import Store
+from crawler.urls import site_of
+
+# Tables rebuilt from the captures; `article_versions` exists once article versioning has landed.
+DERIVED_TABLES = ("articles", "links", "article_versions")
+
+
+def archived_profiles(paths: list[Path]) -> dict[str, list[tuple[SiteProfile, RecordLocation]]]:
+    """Every site profile archived in `paths`, by site, in archive order, with its record's location."""
+    found: dict[str, list[tuple[SiteProfile, RecordLocation]]] = {}
+    for path in paths:
+        for record, records in read_records(path):
+            uri = target_uri(record)
+            if record.rec_type != "resource" or not uri.startswith(PROFILE_URI):
+                continue
+            profile = SiteProfile.from_json(record.content_stream().read().decode("utf-8"))
+            records.read_to_end(record)
+            location = RecordLocation(
+                warc_name(path), records.get_record_offset(), records.get_record_length()
+            )
+            found.setdefault(uri.removeprefix(PROFILE_URI), []).append((profile, location))
+    return found
+
+
+def restore_profile_rows(store: Store, profiles: dict[str, list[tuple[SiteProfile, RecordLocation]]]) -> int:
+    """Add the `site_profiles` rows of archived profiles the store lacks; return how many."""
+    have = {(row["site"], row["version"]) for row in store.rows("SELECT site, version FROM site_profiles")}
+    added = 0
+    for site, versions in profiles.items():
+        for profile, location in versions:
+            if (site, profile.version) not in have:
+                store.add_profile(site, profile.version, profile.pages_seen, profile.to_json(), location)
+                have.add((site, profile.version))
+                added += 1
+    return added
+
+
+def reparse(store: Store, since: str | None = None, site: str | None = None) -> IngestResult:
+    """Rebuild from the WARC files of `store`'s archive; only captures fetched since `since` (ISO 8601)
+    and/or of site `site` (host[:port], without www.) when given.
+
+    Without `since`, the articles, links and versions in scope are deleted first and rebuilt whole;
+    with it, the captures since then are extracted again over what is stored.
+    """
+    paths = warc_files(store.warc_dir)
+    profiles = archived_profiles(paths)
+    restore_profile_rows(store, profiles)
+    newest = {name: max(versions, key=lambda v: v[0].version)[0] for name, versions in profiles.items()}
+    if since is None:
+        _delete_derived(store, site)
+    crawls = CrawlsFromWarcinfo(store, source="reparse")
+    result = ingest(
+        store,
+        paths,
+        crawls,
+        known=store.capture_offsets,
+        select=_scope(since, site),
+        profile_for=ProfilesBySite(newest.get),
+    )
+    crawls.finish()
+    return result
+
+
+def _scope(since: str | None, site: str | None) -> Callable[[dict[str, Any]], bool] | None:
+    if since is None and site is None:
+        return None
+    return lambda row: (
+        (since is None or row["fetched_at"] >= since) and (site is None or site_of(row["url"]) == site)
+    )
+
+
+def _delete_derived(store: Store, site: str | None) -> None:
+    """Delete the rows extraction made (all, or one site's), so that they are rebuilt whole."""
+    with store.transaction():
+        for table in DERIVED_TABLES:
+            columns = {row[1] for row in store.conn.execute(f"PRAGMA table_info({table})")}
+            column = "source_url" if table == "links" else "url"
+            if not columns:  # no such table
+                continue
+            if site is None:
+                store.conn.execute(f"DELETE FROM {table}")
+            elif column in columns:
+                urls = store.conn.execute(f"SELECT DISTINCT {column} FROM {table}").fetchall()
+                store.conn.executemany(
+                    f"DELETE FROM {table} WHERE {column} = ?", [u for u in urls if site_of(u[0]) == site]
+                )

@@ -1,0 +1,255 @@
+"""Article metadata: title, authors, dates, agency, section, tags, language, lead, image, canonical URL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extract import extract_article
+from crawler.extract.dates import parse_iso, parse_text
+from crawler.extract.metadata import clean_names, strip_site_name
+
+URL = "https://news.example.org/2023/08/libya-talks/"
+TEXT = (
+    "<p>Officials from both governments met in Tunis on Tuesday to discuss the reopening of the border "
+    "crossing, which has been closed since the spring.</p>"
+    "<p>The talks, the third round this year, ended without a joint statement, but both delegations said "
+    "they would meet again before the end of the month.</p>"
+    "<p>Trade between the two countries has fallen by a third since the closure, according to customs "
+    "figures published last week.</p>"
+)
+
+
+def page(head: str = "", before: str = "", after: str = "", body: str = TEXT, html_attrs: str = "") -> bytes:
+    """An article page: `head` in <head>, `before`/`after` around the text inside <article>."""
+    return (
+        f"<!DOCTYPE html><html{html_attrs}><head><meta charset='utf-8'>{head}</head>"
+        f"<body class='single single-post'><nav class='menu'><a href='/'>Home</a></nav>"
+        f"<article><h1>Libya and Tunisia resume border talks</h1>{before}"
+        f"<div class='entry-content'>{body}</div>{after}</article></body></html>"
+    ).encode()
+
+
+def ld(**fields) -> str:
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **fields})}</script>'
+
+
+# -- title ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Libya and Tunisia resume border talks | Maghreb Daily", "Maghreb Daily", None),
+        ("Libya and Tunisia resume border talks - Maghreb Daily", None, None),
+        ("Maghreb Daily :: Libya and Tunisia resume border talks", "Maghreb Daily", None),
+        (
+            "Algeria - Morocco gas deal signed - Maghreb Daily",
+            "Maghreb Daily",
+            "Algeria - Morocco gas deal signed",
+        ),
+    ],
+)
+def test_title_drops_the_site_name(title: str, site: str | None, expected: str | None) -> None:
+    assert strip_site_name(title, site) == (expected or "Libya and Tunisia resume border talks")
+
+
+def test_title_is_the_headline_not_an_h1_naming_the_site() -> None:
+    html = (
+        "<html><head><title>Border talks resume | Maghreb Daily</title>"
+        "<meta property='og:site_name' content='Maghreb Daily'></head><body>"
+        f"<h1>Maghreb Daily</h1><div class='post'><h2>Border talks resume</h2>{TEXT}</div></body></html>"
+    )
+    assert extract_article(html.encode(), URL).title == "Border talks resume"
+
+
+# -- authors and agency -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Leila Haddad and Karim Mansour", ["Leila Haddad", "Karim Mansour"]),
+        ("By Leila Haddad, Karim Mansour & Sami Ben Ali", ["Leila Haddad", "Karim Mansour", "Sami Ben Ali"]),
+        ("Written by Leila Haddad | AFP", ["Leila Haddad"]),
+        ("Par Leila Haddad et Karim Mansour", ["Leila Haddad", "Karim Mansour"]),
+        ("Posted On 23 August 2023", []),
+    ],
+)
+def test_byline_names(byline: str, names: list[str]) -> None:
+    assert clean_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agency"),
+    [
+        ("By Leila Haddad and Karim Mansour | AFP", ["Leila Haddad", "Karim Mansour"], "AFP"),
+        ("By Leila Haddad, Agence France-Presse", ["Leila Haddad"], "AFP"),
+        ("By AFP", [], "AFP"),
+        ("By Reuters staff", [], "Reuters"),
+        ("Posted On 23/08/2023 | By Leila Haddad | APS", ["Leila Haddad"], "APS"),
+    ],
+)
+def test_visible_byline_gives_authors_and_agency(byline: str, authors: list[str], agency: str) -> None:
+    a = extract_article(page(before=f"<div class='byline'>{byline}</div>"), URL)
+    assert (a.authors, a.agency) == (authors, agency)
+
+
+def test_json_ld_authors_and_agency_author() -> None:
+    head = ld(
+        author=[{"@type": "Person", "name": "Leila Haddad"}, {"@type": "Organization", "name": "Reuters"}]
+    )
+    a = extract_article(page(head), URL)
+    assert a.authors == ["Leila Haddad"]
+    assert a.agency == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("author", "names", "agency"),
+    [
+        ("MEG KINNARD and ERRIN HAINES, Associated Press", ["MEG KINNARD", "ERRIN HAINES"], "AP"),
+        ("STEVE PEOPLES, AP National Political Writer", ["STEVE PEOPLES"], None),
+        ("Doe, Jane", ["Doe, Jane"], None),
+    ],
+)
+def test_json_ld_author_strings_holding_a_byline(author: str, names: list[str], agency: str | None) -> None:
+    a = extract_article(page(ld(author={"@type": "Person", "name": author})), URL)
+    assert (a.authors, a.agency) == (names, agency)
+
+
+@pytest.mark.parametrize(
+    ("last_line", "agency"),
+    [("AFP", "AFP"), ("(Reuters)", "Reuters"), ("Source: APS", "APS"), ("— MAP", "MAP"), ("With AFP", "AFP")],
+)
+def test_agency_credit_as_last_line_of_the_body(last_line: str, agency: str) -> None:
+    a = extract_article(page(body=TEXT + f"<p>{last_line}</p>"), URL)
+    assert a.agency == agency
+    assert a.body.endswith("figures published last week.")
+
+
+def test_agency_in_a_dateline() -> None:
+    body = TEXT.replace("<p>Officials", "<p>TUNIS (Reuters) - Officials", 1)
+    a = extract_article(page(body=body), URL)
+    assert a.agency == "Reuters"
+    assert a.body.startswith("TUNIS (Reuters) - Officials")
+
+
+def test_lower_case_words_are_not_agencies() -> None:
+    a = extract_article(page(body=TEXT + "<p>map</p>"), URL)
+    assert a.agency is None
+
+
+# -- dates ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "before", "url", "published"),
+    [
+        (ld(datePublished="2023-08-23T10:15:00+01:00"), "", URL, "2023-08-23T10:15:00+01:00"),
+        ('<meta property="article:published_time" content="2023-08-23T08:00:00Z">', "", URL,
+         "2023-08-23T08:00:00+00:00"),
+        ("", '<time datetime="2023-08-23T09:30:00+02:00">23 August</time>', URL, "2023-08-23T09:30:00+02:00"),
+        ("", "<div class='meta'>Posted On 23 August 2023</div>", URL, "2023-08-23"),
+        ("", "<div class='meta'>Posted On 23/08/2023 | By Leila Haddad</div>", URL, "2023-08-23"),
+        ("", "<div class='meta'>Published August 23, 2023 at 4:05 pm</div>", URL, "2023-08-23T16:05:00"),
+        ("", "<div class='meta'>Publié le 23 août 2023</div>", URL, "2023-08-23"),
+        ("", "", "https://news.example.org/2023/08/23/libya-talks/", "2023-08-23"),
+    ],
+)  # fmt: skip
+def test_published_date_sources(head: str, before: str, url: str, published: str) -> None:
+    assert extract_article(page(head, before), url).published == published
+
+
+def test_more_date_sources() -> None:
+    # a raw newline inside a JSON-LD string (invalid JSON, common in the wild)
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "description": "two\nlines",'
+    head += ' "datePublished": "2019-11-20T13:38:07+05:30"}</script>'
+    assert extract_article(page(head), URL).published == "2019-11-20T13:38:07+05:30"
+    # the article object lacks dates, the WebPage object an SEO plugin writes has them
+    head = '<script type="application/ld+json">{"@graph": [{"@type": "WebPage",'
+    head += ' "datePublished": "2018-04-18T14:39:09+02:00"}, {"@type": "Article", "headline": "x"}]}</script>'
+    assert extract_article(page(head), URL).published == "2018-04-18T14:39:09+02:00"
+    # a slug ending in a compact date
+    assert extract_article(page(), "https://news.example.org/libya-talks-20191115/").published == "2019-11-15"
+    # a date line below the author's name, title and role lines at the top of the container
+    before = "".join(f"<div>{t}</div>" for t in ("Carrie Arnold", "Contributing Writer", "Science")) + (
+        "<div>November 15, 2019</div>"
+    )
+    assert extract_article(page(body=before + TEXT), URL).published == "2019-11-15"
+
+
+def test_modified_date_and_timezone() -> None:
+    head = ld(datePublished="2023-08-23T10:15:00+01:00", dateModified="2023-08-24T07:00:00+01:00")
+    a = extract_article(page(head), URL)
+    assert (a.published, a.modified) == ("2023-08-23T10:15:00+01:00", "2023-08-24T07:00:00+01:00")
+    head = '<meta property="article:modified_time" content="2023-08-25T12:00:00-04:00">'
+    a = extract_article(page(head, "<div class='meta'>Posted On 23 August 2023</div>"), URL)
+    assert (a.published, a.modified) == ("2023-08-23", "2023-08-25T12:00:00-04:00")
+
+
+def test_updated_line_is_not_the_publication_date() -> None:
+    before = "<div class='meta'>Updated 25 August 2023</div><div class='meta'>Posted On 23 August 2023</div>"
+    assert extract_article(page(before=before), URL).published == "2023-08-23"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Posted On 23 August 2023", "2023-08-23"),
+        ("23/08/2023", "2023-08-23"),
+        ("08/23/2023", "2023-08-23"),
+        ("23.08.2023 14:05", "2023-08-23T14:05:00"),
+        ("Aug. 23, 2023 5:19 PM EDT", "2023-08-23T17:19:00-04:00"),
+        ("23 August 2023 10:30 GMT", "2023-08-23T10:30:00+00:00"),
+        ("2023-08-23 10:30:00 +0200", "2023-08-23T10:30:00+02:00"),
+        ("no date here", None),
+        ("31/02/2023", None),
+    ],
+)
+def test_parse_text(text: str, expected: str | None) -> None:
+    assert parse_text(text) == expected
+
+
+def test_parse_iso_keeps_the_timezone() -> None:
+    assert parse_iso("2023-08-23T10:15:00.123+01:00") == "2023-08-23T10:15:00+01:00"
+    assert parse_iso("2023-08-23") == "2023-08-23"
+    assert parse_iso("Wed, 23 Aug 2023 10:15:00 GMT") == "2023-08-23T10:15:00+00:00"
+    assert parse_iso("1692785700") == "2023-08-23T10:15:00+00:00"
+    assert parse_iso("yesterday") is None
+
+
+# -- the rest ---------------------------------------------------------------------------------------------
+
+
+def test_section_tags_language_lead_image_canonical() -> None:
+    head = (
+        '<meta property="article:section" content="Politics">'
+        '<meta property="article:tag" content="Libya"><meta property="article:tag" content="Tunisia">'
+        '<meta property="og:description" content="Both sides will meet again this month.">'
+        '<meta property="og:image" content="/img/border.jpg">'
+        '<link rel="canonical" href="/2023/08/libya-talks/">'
+    )
+    a = extract_article(page(head, html_attrs=' lang="en-GB"'), URL + "?utm_source=feed")
+    assert a.section == "Politics"
+    assert a.tags == ["Libya", "Tunisia"]
+    assert a.language == "en"
+    assert a.lead == "Both sides will meet again this month."
+    assert a.top_image == "https://news.example.org/img/border.jpg"
+    assert a.canonical_url == URL
+    assert a.url == URL
+
+
+def test_visible_section_tags_and_first_image() -> None:
+    before = "<a rel='category tag' href='/category/politics/'>Politics</a>"
+    after = (
+        "<div class='tags'><a rel='tag' href='/tag/libya/'>Libya</a> "
+        "<a rel='tag' href='/tag/tunisia/'>Tunisia</a></div>"
+    )
+    body = "<p><img src='pic.jpg' alt='The border post'></p>" + TEXT
+    a = extract_article(page(before=before, after=after, body=body, html_attrs=' lang="fr"'), URL)
+    assert a.section == "Politics"
+    assert a.tags == ["Libya", "Tunisia"]
+    assert a.language == "fr"
+    assert a.top_image == "https://news.example.org/2023/08/libya-talks/pic.jpg"
+    assert a.lead.startswith("Officials from both governments")

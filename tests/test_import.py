@@ -1,0 +1,173 @@
+"""`jcrawl import`: WARC files made by other crawlers become part of the archive, articles extracted."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests.helpers import BenchSite, jcrawl, query
+
+SITE = "http://journal.example"
+
+
+def article_page(title: str, topic: str) -> bytes:
+    paragraphs = "".join(
+        f"<p>The {topic} authority said traffic rose sharply in quarter {n}, as ships that used to call at "
+        "rival ports came back after the dredging of the main channel was finished in March.</p>"
+        for n in range(1, 6)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>{title} - Test Journal</title></head><body><article>'
+        f'<h1 class="entry-title">{title}</h1><div class="entry-content">{paragraphs}</div></article>'
+        "</body></html>"
+    ).encode()
+
+
+def chunked(body: bytes, size: int = 100) -> bytes:
+    pieces = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+def write_foreign_warc(path: Path, compress: bool) -> None:
+    """A WARC as another crawler might write it: gzip and chunked responses, revisit, resource, metadata."""
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=compress, warc_version="WARC/1.0")
+        add = writer.write_record
+        add(writer.create_warcinfo_record(path.name, {"software": "other-crawler/2.0", "isPartOf": SITE}))
+
+        def response(url: str, body: bytes, headers: list[tuple[str, str]]) -> object:
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers], "HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+            )
+            add(record)
+            return record
+
+        first = response(
+            f"{SITE}/2024/01/gzip-story/",
+            gzip.compress(article_page("Gzip Story", "harbour")),
+            [("Content-Encoding", "gzip")],
+        )
+        response(
+            f"{SITE}/2024/01/chunked-story/",
+            chunked(article_page("Chunked Story", "railway")),
+            [("Transfer-Encoding", "chunked")],
+        )
+        response(
+            f"{SITE}/2024/01/chunked-gzip-story/",
+            chunked(gzip.compress(article_page("Chunked Gzip Story", "airport"))),
+            [("Transfer-Encoding", "chunked"), ("Content-Encoding", "gzip")],
+        )
+        add(
+            writer.create_revisit_record(
+                f"{SITE}/2024/01/gzip-story/",
+                first.rec_headers.get_header("WARC-Payload-Digest"),
+                f"{SITE}/2024/01/gzip-story/",
+                first.rec_headers.get_header("WARC-Date"),
+                http_headers=StatusAndHeaders("304 Not Modified", [("ETag", '"v1"')], "HTTP/1.1"),
+            )
+        )
+        png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+        add(
+            writer.create_warc_record(
+                f"urn:screenshot:{SITE}/", "resource", payload=io.BytesIO(png), length=len(png),
+                warc_content_type="image/png",
+            )
+        )  # fmt: skip
+        fields = f"outlink: {SITE}/2024/01/chunked-story/ L a/@href\r\n".encode()
+        add(
+            writer.create_warc_record(
+                f"{SITE}/2024/01/gzip-story/", "metadata", payload=io.BytesIO(fields), length=len(fields),
+                warc_content_type="application/warc-fields",
+            )
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["foreign.warc.gz", "foreign.warc"])
+def test_import_reads_revisit_resource_metadata_chunked_and_gzip(tmp_path: Path, name: str) -> None:
+    warc = tmp_path / name
+    write_foreign_warc(warc, compress=name.endswith(".gz"))
+    archive = tmp_path / "archive"
+    result = jcrawl("import", warc, archive=archive)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "4 captures" in result.stdout and "3 articles" in result.stdout
+    assert (archive / "warc" / name).read_bytes() == warc.read_bytes()  # copied, as it was
+
+    articles = query(archive, "SELECT url, title, body FROM articles ORDER BY url")
+    assert [(url.rsplit("/", 2)[1], title) for url, title, _ in articles] == [
+        ("chunked-gzip-story", "Chunked Gzip Story"),
+        ("chunked-story", "Chunked Story"),
+        ("gzip-story", "Gzip Story"),
+    ]
+    assert all("dredging of the main channel" in body for _, _, body in articles)
+    captures = query(archive, "SELECT url, status, warc_file FROM captures ORDER BY warc_offset")
+    assert [status for _, status, _ in captures] == [200, 200, 200, 304]
+    assert {file for _, _, file in captures} == {name}
+    (start_url,) = query(archive, "SELECT start_url FROM crawls")[0]
+    assert start_url == SITE  # from the warcinfo's isPartOf
+
+    verify = jcrawl("verify", archive=archive)
+    assert verify.returncode == 0, verify.stdout
+
+
+def test_import_of_a_wget_warc_finds_every_article(small_site: BenchSite, tmp_path: Path) -> None:
+    if shutil.which("wget") is None:
+        pytest.skip("wget is not installed (make test installs it)")
+    prefix = tmp_path / "site"
+    # The flags the shared bench baseline crawls with (Debian's wget, one connection).
+    wget = subprocess.run(
+        ["wget", "--recursive", "--level=inf", "--no-verbose", "--directory-prefix", tmp_path / "files",
+         f"--warc-file={prefix}", "--output-file", tmp_path / "wget.log", small_site.url],
+        capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert wget.returncode in (0, 8), (tmp_path / "wget.log").read_text()[-2000:]
+    warc = prefix.with_name("site.warc.gz")
+    archive = tmp_path / "archive"
+
+    result = jcrawl("import", warc, archive=archive)
+    assert result.returncode == 0, result.stderr[-2000:]
+    stored = dict(query(archive, "SELECT url, title FROM articles"))
+    truth = small_site.ground_truth
+    assert len(truth) == 300
+    assert {t["url"]: t["title"] for t in truth}.items() <= stored.items()
+    assert jcrawl("verify", archive=archive).returncode == 0
+
+    again = jcrawl("import", warc, archive=archive)  # the same file twice: nothing is indexed twice
+    assert again.returncode == 0 and "already in the archive" in again.stdout and "(0 new)" in again.stdout
+    assert query(archive, "SELECT COUNT(*) FROM captures") == query(
+        archive, "SELECT COUNT(DISTINCT warc_offset) FROM captures"
+    )
+
+
+def test_import_refuses_what_it_cannot_index_and_copies_nothing(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    good = tmp_path / "good.warc.gz"
+    write_foreign_warc(good, compress=True)
+    not_warc = tmp_path / "notes.warc.gz"
+    not_warc.write_bytes(gzip.compress(b"just some text, not a WARC record\n"))
+    one_stream = tmp_path / "one-stream.warc.gz"
+    plain = tmp_path / "plain.warc"
+    write_foreign_warc(plain, compress=False)
+    one_stream.write_bytes(gzip.compress(plain.read_bytes()))
+
+    for bad, says in [
+        (not_warc, "cannot be read as WARC records"),
+        (one_stream, "warcio recompress"),
+        (tmp_path / "missing.warc.gz", "no such file"),
+        (tmp_path / "wrong.txt", "must end in .warc or .warc.gz"),
+    ]:
+        if bad.name == "wrong.txt":
+            bad.write_text("x")
+        result = jcrawl("import", good, bad, archive=archive)
+        assert result.returncode == 2, (bad, result.stdout)
+        assert says in result.stderr and "Traceback" not in result.stderr
+        assert not (archive / "warc").exists() or not any((archive / "warc").iterdir())

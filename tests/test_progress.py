@@ -1,0 +1,72 @@
+"""What a crawl prints: a live status line on a terminal, plain log lines under cron, a summary in both."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.faultserver import article_html
+from tests.helpers import ROOT, jcrawl
+
+
+@pytest.fixture
+def small_site(httpserver: HTTPServer) -> str:
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    links = "".join(f'<a href="/story-{n}/">Story {n}</a> ' for n in range(5))
+    httpserver.expect_request("/").respond_with_data(
+        f"<html><body>{links}</body></html>", content_type="text/html"
+    )
+    for n in range(5):
+        httpserver.expect_request(f"/story-{n}/").respond_with_data(
+            article_html(f"Harbour story {n}"), content_type="text/html"
+        )
+    httpserver.no_handler_status_code = 404
+    return httpserver.url_for("/")
+
+
+def run_on_terminal(*args: str) -> tuple[int, str]:
+    """Run `jcrawl` with a pseudo-terminal as its stdout and stderr; its exit code and all it wrote."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        cwd=ROOT,
+        env=dict(os.environ, COLUMNS="120", TERM="xterm"),
+    )
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal is closed once the process is gone
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    return process.wait(timeout=120), output.decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_a_live_status_line_and_the_summary(small_site: str, tmp_path: Path) -> None:
+    code, output = run_on_terminal("crawl", small_site, "--archive", str(tmp_path / "archive"))
+    assert code == 0, output[-2000:]
+    assert "crawling" in output and "pages/s" in output and "elapsed" in output and "articles" in output
+    assert "[scrapy.core.engine] INFO" not in output  # log lines go to the log file, not the terminal
+    assert "5 articles stored" in output
+
+
+def test_cron_gets_plain_log_lines_and_the_summary(small_site: str, tmp_path: Path) -> None:
+    result = jcrawl("crawl", small_site, archive=tmp_path / "archive")  # pipes, as under cron
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[scrapy.core.engine] INFO: Spider closed (finished)" in result.stderr
+    assert "\x1b[" not in result.stderr + result.stdout  # no terminal control sequences
+    assert "5 articles stored" in result.stdout
+    assert "Spider closed" in (tmp_path / "archive" / "jcrawl.log").read_text()
