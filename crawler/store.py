@@ -183,21 +183,26 @@ ARTICLE_COLUMNS = (
 EXTRACTED_COLUMNS = tuple(
     c for c in ARTICLE_COLUMNS if c not in ("url", "capture_id", "first_seen", "last_seen")
 )
+# How an article row is written (Store.write), for a page extracted from capture C:
+# - the row already came from C (a re-extraction: new extractor, new site profile): rewritten in place;
+# - C is newer than the row's last sighting and the content (content_hash: clean title and body)
+#   differs: the stored content becomes a version (KEEP_VERSION), then the row is C's (UPSERT_ARTICLE);
+# - the same content, or C older than the row (a replay of earlier captures): only last_seen moves,
+#   and the row keeps its capture_id, the capture in which its current version was first seen.
+EXTRACTION_SET = ", ".join(f"{c} = ?" for c in EXTRACTED_COLUMNS)
+REEXTRACT_ARTICLE = f"UPDATE articles SET {EXTRACTION_SET} WHERE url = ? AND capture_id = ?"
 UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
     "ON CONFLICT(url) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c not in ("url", "first_seen"))
-    # Same clean content: the row (and its capture_id, where this version was first seen) stays.
-    + " WHERE excluded.content_hash IS NOT articles.content_hash"
+    + " WHERE excluded.content_hash IS NOT articles.content_hash AND excluded.last_seen >= articles.last_seen"
 )
-# Before an article is stored with other content (title or body: another content_hash), its stored
-# content becomes a version, first seen when the capture it came from was made.
 KEEP_VERSION = (
     "INSERT INTO article_versions (article_id, version, seen_at, title, body, content_hash, capture_id) "
     "SELECT a.id, (SELECT COUNT(*) + 1 FROM article_versions v WHERE v.article_id = a.id), "
     "COALESCE((SELECT c.fetched_at FROM captures c WHERE c.id = a.capture_id), a.first_seen), "
     "a.title, a.body, a.content_hash, a.capture_id FROM articles a "
-    "WHERE a.url = ? AND a.content_hash IS NOT ?"
+    "WHERE a.url = ? AND a.content_hash IS NOT ? AND a.last_seen <= ?"
 )
 # An article seen again with the same content: only last_seen moves.
 SEE_ARTICLE = "UPDATE articles SET last_seen = ? WHERE url = ? AND last_seen < ?"
@@ -466,8 +471,8 @@ class Store:
     def write(self, batch: Batch) -> None:
         """Write a batch of rows in one transaction. Links of a page replace its earlier links.
 
-        An article stored with other content (another content_hash) keeps its stored content as a
-        version in `article_versions`; with the same content only its last_seen moves. Retried
+        An article from a newer capture with other content (another content_hash) files its stored
+        content in `article_versions` first; see REEXTRACT_ARTICLE above for the other cases. Retried
         (tenacity) while another process holds the database locked beyond busy_timeout.
         """
         with self.transaction():
@@ -480,8 +485,10 @@ class Store:
             # Row by row: an article may come twice in one batch (two captures, as a rebuild of the
             # store from the WARC files replays them), each version kept in turn.
             for row in batch.articles:
-                self.conn.execute(KEEP_VERSION, (row["url"], row["content_hash"]))
-                self.conn.execute(UPSERT_ARTICLE, tuple(row[k] for k in ARTICLE_COLUMNS))
+                extracted = (*(row[c] for c in EXTRACTED_COLUMNS), row["url"], row["capture_id"])
+                if not self.conn.execute(REEXTRACT_ARTICLE, extracted).rowcount:
+                    self.conn.execute(KEEP_VERSION, (row["url"], row["content_hash"], row["last_seen"]))
+                    self.conn.execute(UPSERT_ARTICLE, tuple(row[k] for k in ARTICLE_COLUMNS))
             seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
             if seen:
                 self.conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
@@ -523,10 +530,9 @@ class Store:
         `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
         maps each source URL to its new (source, target, kind, text) rows.
         """
-        assignments = ", ".join(f"{c} = ?" for c in EXTRACTED_COLUMNS)
         with self.transaction():
             self.conn.executemany(
-                f"UPDATE articles SET {assignments} WHERE url = ?",
+                f"UPDATE articles SET {EXTRACTION_SET} WHERE url = ?",
                 [(*(row[c] for c in EXTRACTED_COLUMNS), row["url"]) for row in rows],
             )
             self.conn.executemany("DELETE FROM links WHERE source_url = ?", [(url,) for url in links])

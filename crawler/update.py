@@ -75,8 +75,9 @@ def _sites(store: Store, wanted: str | None) -> list[dict[str, Any]]:
         if not sites:
             raise UnknownSite(f"the archive {store.archive} holds no site yet (jcrawl crawl URL adds one)")
         return sites
+    # A site's name (host[:port]), any URL of it, or the name of the site profile it is crawled with.
     name = site_of(normalize_url(wanted) or "") if "/" in wanted else wanted.lower().removeprefix("www.")
-    chosen = [s for s in sites if s["name"] == name]
+    chosen = [s for s in sites if name in (s["name"], s["settings"].get("JCRAWL_SITE_PROFILE"))]
     if not chosen:
         known = ", ".join(s["name"] for s in sites) or "none yet"
         raise UnknownSite(f"no site {wanted!r} in the archive {store.archive} (its sites: {known})")

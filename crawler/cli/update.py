@@ -22,7 +22,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         parents=[common],
         help="crawl the archive's sites again: new pages in full, known ones when due and conditionally",
     )
-    update.add_argument("--site", metavar="NAME", help="only this site (its host[:port], or any URL of it)")
+    update.add_argument(
+        "--site", metavar="NAME", help="only this site: its host[:port], any URL of it, or its profile's name"
+    )
     update.add_argument(
         "--all", action="store_true", help="check every known page now (still with conditional requests)"
     )
