@@ -113,8 +113,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     Holds the archive lock (ArchiveLocked if another run holds it), first repairs what a killed run
     left (crawler/recovery.py) and resumes the site's interrupted crawl if there is one. The site's
     start URL and settings are stored for `jcrawl update`. Runs the Twisted reactor, so a process can
-    run one crawl. Raises FatalError when the crawl stopped because the archive or the database could
-    not be written.
+    run one crawl. Raises PolicyError and FatalError as run_crawls.
     """
     RecheckPolicy.from_settings(crawl_settings(options))  # bad settings are not stored with the site
     with ArchiveLock(options.archive, f"jcrawl crawl {options.start_url}"):
