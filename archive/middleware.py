@@ -37,6 +37,7 @@ archive_resource = object()
 # warcinfo fields naming the crawl a file belongs to, so `jcrawl reparse` can rebuild the `crawls` table.
 CRAWL_ID_FIELD = "jcrawl-crawl-id"
 CRAWL_STARTED_FIELD = "jcrawl-crawl-started"
+SITE_FIELD = "jcrawl-site"
 
 # Settings worth knowing when reading the archive later; they go into each warcinfo record.
 RECORDED_SETTINGS = (
@@ -83,6 +84,9 @@ def warcinfo(crawler: Crawler) -> dict[str, Any]:
         ),
         CRAWL_ID_FIELD: crawler.stats.get_value("jcrawl/crawl_id"),
         CRAWL_STARTED_FIELD: _iso(crawler.stats.get_value("start_time")),
+        SITE_FIELD: json.dumps(settings.getdict("JCRAWL_SITE"), sort_keys=True)
+        if settings.get("JCRAWL_SITE")
+        else "",
     }
 
 

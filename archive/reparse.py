@@ -5,17 +5,28 @@ deleted and rebuilt: response and revisit records no `captures` row points at ar
 `crawls` row per crawl their warcinfo names), the site profiles archived as `resource` records
 (`urn:x-jcrawl:site-profile:SITE`) get their `site_profiles` rows back, and every capture's page is
 extracted again with the current extractor and its site's newest archived profile, the rule a crawl
-ends with (crawler/site_profiles.py). Pages are written through `Store.write` in WARC order, so a
+ends with (crawler/site_profiles.py). The sites `jcrawl update` crawls come back from the warcinfo
+records (`jcrawl-site`). Pages are written through `Store.write` in WARC order, so a
 URL captured several times gets its versions in the order it was fetched.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archive.ingest import CrawlsFromWarcinfo, IngestResult, ProfilesBySite, ingest, read_records, target_uri
+from archive.ingest import (
+    CrawlsFromWarcinfo,
+    IngestResult,
+    ProfilesBySite,
+    ingest,
+    read_records,
+    target_uri,
+    warcinfo_of,
+)
+from archive.middleware import SITE_FIELD
 from archive.reader import warc_files, warc_name
 from archive.writer import RecordLocation
 from crawler.extract.profile import SiteProfile
@@ -57,6 +68,14 @@ def restore_profile_rows(store: Store, profiles: dict[str, list[tuple[SiteProfil
     return added
 
 
+def restore_sites(store: Store, paths: list[Path]) -> None:
+    """Give the store back the sites `jcrawl update` crawls, as the newest warcinfo naming each has it."""
+    for path in reversed(paths):
+        site = warcinfo_of(path).get(SITE_FIELD)
+        if site:
+            store.restore_site(json.loads(site))
+
+
 def reparse(store: Store, since: str | None = None, site: str | None = None) -> IngestResult:
     """Rebuild from the WARC files of `store`'s archive; only captures fetched since `since` (ISO 8601)
     and/or of site `site` (host[:port], without www.) when given.
@@ -65,6 +84,7 @@ def reparse(store: Store, since: str | None = None, site: str | None = None) -> 
     with it, the captures since then are extracted again over what is stored.
     """
     paths = warc_files(store.warc_dir)
+    restore_sites(store, paths)
     profiles = archived_profiles(paths)
     restore_profile_rows(store, profiles)
     newest = {name: max(versions, key=lambda v: v[0].version)[0] for name, versions in profiles.items()}

@@ -124,11 +124,10 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
                 normalize_url(options.start_url) or options.start_url, site_settings(options)
             )
             resume = crawl_to_resume(store, site, ("crawl",))
+            run = {"JCRAWL_SITE": store.site(site), "JCRAWL_RESUME": resume["id"] if resume else 0}
         finally:
             store.close()
-        if resume is not None:
-            options = replace(options, settings={**options.settings, "JCRAWL_RESUME": resume["id"]})
-        return run_crawls([options])[0]
+        return run_crawls([replace(options, settings={**options.settings, **run})])[0]
 
 
 def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:

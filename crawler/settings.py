@@ -101,6 +101,9 @@ JCRAWL_RECHECK_PAGES = 7
 JCRAWL_UPDATE = False
 JCRAWL_START_URLS: list[str] = []
 JCRAWL_RESUME = 0
+# Set by jcrawl: the site as `jcrawl update` knows it ({"name", "start_urls", "settings"}), written into
+# each warcinfo record so that `jcrawl reparse` can give a rebuilt database its `sites` back.
+JCRAWL_SITE: dict = {}
 
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

@@ -450,13 +450,35 @@ class Store:
             )
         return name
 
-    def sites(self) -> list[dict[str, Any]]:
-        """Every site of the archive: name, start_urls (a list), settings (a dict), added_at."""
-        rows = self.rows("SELECT name, start_urls, settings, added_at FROM sites ORDER BY name")
+    def sites(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every site of the archive (or the one named): name, start_urls (a list), settings (a dict),
+        added_at."""
+        where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+        rows = self.rows(
+            f"SELECT name, start_urls, settings, added_at FROM sites {where} ORDER BY name", params
+        )
         for row in rows:
             row["start_urls"] = json.loads(row["start_urls"])
             row["settings"] = json.loads(row["settings"])
         return rows
+
+    def site(self, name: str) -> dict[str, Any] | None:
+        """The site `name` as `sites()` gives it, None if the archive does not know it."""
+        rows = self.sites(name)
+        return rows[0] if rows else None
+
+    def restore_site(self, site: dict[str, Any]) -> None:
+        """Put back a site as `sites()` gave it (from a warcinfo record), unless the archive knows it."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO sites (name, start_urls, settings, added_at) VALUES (?, ?, ?, ?)",
+                (
+                    site["name"],
+                    json.dumps(site["start_urls"]),
+                    json.dumps(site["settings"], sort_keys=True),
+                    site["added_at"],
+                ),
+            )
 
     def capture_offsets(self, warc_file: str) -> dict[int, int]:
         """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""

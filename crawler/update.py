@@ -94,5 +94,6 @@ def _job(store: Store, site: dict[str, Any], options: UpdateOptions, progress: b
         "JCRAWL_UPDATE": resume is None or resume["kind"] == "update",
         "JCRAWL_RESUME": resume["id"] if resume else 0,
         "JCRAWL_START_URLS": site["start_urls"][1:],
+        "JCRAWL_SITE": site,
     }
     return CrawlOptions(site["start_urls"][0], options.archive, progress=progress, settings=settings)

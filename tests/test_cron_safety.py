@@ -155,8 +155,8 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
     archive = tmp_path / "archive"
     shutil.copytree(killed_crawl.archive, archive)
     with serve_bench_site(killed_crawl.site, port, tmp_path / "nginx"):
-        # About 30 requests, one at a time (the site's stored settings), each 0.1 s apart: ~3 s.
-        first = start("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.1")
+        # About 30 requests, one at a time (the site's stored settings), each 0.2 s apart: ~6 s.
+        first = start("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.2")
         lock = archive / "jcrawl.lock"
         deadline = time.monotonic() + 60
         while f"pid {first.pid} " not in (lock.read_text() if lock.exists() else ""):
@@ -167,6 +167,9 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
         assert second.returncode == 3
         assert f"is in use by pid {first.pid} (jcrawl update, since " in second.stderr
         assert "Traceback" not in second.stderr and second.stdout == ""
+        rebuild = jcrawl("reparse", archive=archive)  # nor may anything else write to the archive
+        assert first.poll() is None
+        assert rebuild.returncode == 3 and "jcrawl update" in rebuild.stderr
         _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM crawls WHERE kind = 'update'") == [(1,)]

@@ -21,6 +21,7 @@ CAPTURES = (
     "etag, last_modified FROM captures ORDER BY id"
 )
 LINKS = "SELECT source_url, target_url, kind, anchor_text FROM links ORDER BY 1, 2, 3, 4"
+SITES = "SELECT name, start_urls, settings, added_at FROM sites ORDER BY name"
 PROFILES = (
     "SELECT site, version, pages_seen, profile, warc_file, warc_offset FROM site_profiles ORDER BY 1, 2"
 )
@@ -39,6 +40,7 @@ def snapshot(archive: Path) -> dict[str, list]:
             ("captures", CAPTURES),
             ("links", LINKS),
             ("profiles", PROFILES),
+            ("sites", SITES),
         ]
     }
 

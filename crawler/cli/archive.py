@@ -13,6 +13,8 @@ from archive.reparse import reparse
 from archive.verify import verify_archive
 from archive.wacz import WaczError, write_wacz
 from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, open_store
+from crawler.lock import ArchiveLock
+from crawler.recovery import recover_warc_files
 from crawler.store import DB_NAME, WARC_DIR, Store
 
 
@@ -60,13 +62,15 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 
 def run_import(args: argparse.Namespace) -> int:
-    store = Store(args.archive)
-    try:
-        result = import_warcs(store, args.files)
-    except WarcReadError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
+    with ArchiveLock(args.archive, "jcrawl import"):
+        store = Store(args.archive)
+        try:
+            recover_warc_files(store)
+            result = import_warcs(store, args.files)
+        except WarcReadError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            store.close()
     done = result.ingest
     again = f" ({len(result.already_there)} already in the archive)" if result.already_there else ""
     print(
@@ -139,13 +143,15 @@ def run_reparse(args: argparse.Namespace) -> int:
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
     since = _since(args.since) if args.since else None
-    store = Store(args.archive)
-    try:
-        result = reparse(store, since=since, site=args.site.removeprefix("www.") if args.site else None)
-    except WarcReadError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        store.close()
+    with ArchiveLock(args.archive, "jcrawl reparse"):
+        store = Store(args.archive)
+        try:
+            recover_warc_files(store)  # what a killed run left open is closed at its last whole record
+            result = reparse(store, since=since, site=args.site.removeprefix("www.") if args.site else None)
+        except WarcReadError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            store.close()
     print(
         f"Reparsed {result.files} WARC file{'s' * (result.files != 1)} of {args.archive}: "
         f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
