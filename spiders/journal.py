@@ -123,6 +123,8 @@ class JournalSpider(scrapy.Spider):
             yield ErrorItem(response.url, "http", message)
             self._fetched(response.meta, found_article=False)
             return
+        if response.status == 304:  # unchanged since the last capture: a revisit, nothing to parse
+            return
         truncated = truncation(response.flags, response.meta)
         if truncated is not None:
             declared = (response.headers.get(b"Content-Length") or b"").decode("latin-1")
@@ -159,9 +161,10 @@ class JournalSpider(scrapy.Spider):
             self.contents.add(article.content_hash[:16])
         self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
-        yield PageItem(
-            article, response.url, capture.get("id"), capture.get("fetched_at"), self.profile.version
-        )
+        # An identical payload is archived as a revisit record, which holds no body: the article stays
+        # with the capture whose record has it.
+        capture_id = capture.get("revisit_of") or capture.get("id")
+        yield PageItem(article, response.url, capture_id, capture.get("fetched_at"), self.profile.version)
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         for link in article.links:
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY

@@ -58,7 +58,8 @@ def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 def assert_archive_honest(archive: Path) -> int:
     """Each WARC passes `warcio check`, each `captures` row reads back as its response (or revisit
-    record, pointing at a full capture), every article's capture exists; returns how many captures."""
+    record, pointing at a full capture), every article's capture is a full response; returns how many
+    captures."""
     warc_dir = archive / "warc"
     assert not list(warc_dir.glob("*.open"))  # closed and renamed, whole records only
     warcio = Path(sys.executable).with_name("warcio")
@@ -72,8 +73,11 @@ def assert_archive_honest(archive: Path) -> int:
         assert record.rec_type == ("revisit" if revisit_of else "response")
         assert record.rec_headers.get_header("WARC-Target-URI") == url
         assert revisit_of is None or revisit_of in full
+    # every article points at a capture whose record holds its page: a response, not a revisit
     orphans = query(
-        archive, "SELECT COUNT(*) FROM articles WHERE capture_id NOT IN (SELECT id FROM captures)"
+        archive,
+        "SELECT COUNT(*) FROM articles "
+        "WHERE capture_id NOT IN (SELECT id FROM captures WHERE revisit_of IS NULL)",
     )
     assert orphans == [(0,)]
     return len(captures)

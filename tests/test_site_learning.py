@@ -9,6 +9,7 @@ re-extracting each capture with the saved profile must give the stored record ba
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -16,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.reader import read_record, response_body
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
-from tests.helpers import query
-from tests.house_lines_site import ARTICLES, HOUSE_LINES, article_page, story
+from tests.helpers import assert_archive_honest, jcrawl, query
+from tests.house_lines_site import ARTICLES, HOUSE_LINES, article_page, serve_house_lines_site, story
 
 
 def test_the_house_lines_fool_the_generic_extractor() -> None:
@@ -79,3 +80,18 @@ def test_reextracting_a_capture_with_the_saved_profile_gives_the_stored_record(
         body, headers = response_body(read_record(archive / "warc", warc_file, offset, length))
         assert extract_article(body, url, headers, profile).content_hash == content_hash
         assert extract_article(body, url, headers).content_hash != content_hash
+
+
+def test_an_article_found_again_in_an_identical_page_keeps_the_capture_that_holds_it(tmp_path: Path) -> None:
+    """A second crawl archives unchanged pages as revisits (no body); articles it stores anew must
+    still point at the response record their text comes from."""
+    archive = tmp_path / "archive"
+    with serve_house_lines_site() as server:
+        assert jcrawl("crawl", server.url_for("/"), archive=archive).returncode == 0
+        with sqlite3.connect(archive / "journal.db") as db:
+            db.execute("DELETE FROM articles")
+        again = jcrawl("crawl", server.url_for("/"), archive=archive)
+        assert again.returncode == 0, again.stderr[-3000:]
+    assert query(archive, "SELECT COUNT(*) FROM captures WHERE revisit_of IS NOT NULL")[0][0] >= ARTICLES
+    assert query(archive, "SELECT COUNT(*) FROM articles") == [(ARTICLES,)]
+    assert_archive_honest(archive)

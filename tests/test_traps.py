@@ -17,9 +17,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
+from scrapy import Request as ScrapyRequest
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 from werkzeug import Request, Response
 
 from crawler.scope import ScopeLimits, TrapRules, url_pattern
+from spiders.journal import JournalSpider
 from tests.faultserver import article_html
 from tests.helpers import jcrawl, query
 
@@ -238,3 +242,16 @@ def test_patterns_mask_numbers_and_tokens_not_words() -> None:
     assert url_pattern("http://j.example/list?page=17") == "j.example/list?page=N"
     assert url_pattern("http://j.example/s/a8f3c9d2e1b4f5a6c7d8/x") == "j.example/s/T/x"
     assert url_pattern("http://j.example/2024/05/port-of-algiers/") == "j.example/N/N/port-of-algiers/"
+
+
+def test_unchanged_pages_do_not_spend_their_patterns_budget() -> None:
+    """An update's 304s for known /news/N articles are no sign of a trap: new /news/N are still followed."""
+    settings = {"JCRAWL_PATTERN_BUDGET": 3, "JCRAWL_ARCHIVE": ""}
+    spider = JournalSpider.from_crawler(
+        get_crawler(JournalSpider, settings), start_url="http://journal.example/"
+    )
+    for n in range(10):
+        url = f"http://journal.example/news/{n}"
+        request = ScrapyRequest(url, meta={"jcrawl_pattern_url": url})
+        assert list(spider.parse(HtmlResponse(url, status=304, request=request))) == []
+    assert spider._follow("http://journal.example/news/99", None, 0) is not None
