@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawls
+from crawler.extract.profile import load_profile
 from crawler.lock import ArchiveLock
 from crawler.recovery import crawl_to_resume, recover_warc_files
 from crawler.store import Store
@@ -24,7 +25,8 @@ RECHECK_ALL = {"JCRAWL_RECHECK_ARTICLES": {"older": 0}, "JCRAWL_RECHECK_PAGES": 
 
 
 class UnknownSite(ValueError):
-    """The site asked for is not in the archive; the message lists those that are."""
+    """The site asked for is not in the archive (the message lists those that are), or cannot be
+    crawled as stored (its profile file is gone)."""
 
 
 @dataclass
@@ -86,6 +88,12 @@ def _sites(store: Store, wanted: str | None) -> list[dict[str, Any]]:
 
 def _job(store: Store, site: dict[str, Any], options: UpdateOptions, progress: bool) -> CrawlOptions:
     """The crawl of one site: an update, or the resumption of its interrupted crawl or update."""
+    profile = site["settings"].get("JCRAWL_SITE_PROFILE")
+    if profile:  # a file of the user's may have moved since the site was crawled
+        try:
+            load_profile(profile)
+        except (OSError, ValueError) as exc:
+            raise UnknownSite(f"site {site['name']}: cannot read its profile {profile}: {exc}") from None
     resume = crawl_to_resume(store, site["name"], ("crawl", "update"))
     settings = {
         **site["settings"],

@@ -62,7 +62,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             raise UsageError(f"--site {args.site}: {exc}") from None
         args.url = args.url or next(iter(profile.start_urls), None)
-        settings["JCRAWL_SITE_PROFILE"] = args.site
+        # A file of the user's is kept by its absolute path: updates run from cron, elsewhere.
+        settings["JCRAWL_SITE_PROFILE"] = (
+            str(Path(args.site).resolve()) if Path(args.site).is_file() else args.site
+        )
     if not args.url:
         raise UsageError("give a start URL (or a --site profile that has start_urls)")
     if normalize_url(args.url) is None:

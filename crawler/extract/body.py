@@ -310,9 +310,9 @@ def extract_body(
     the container its keep-selectors name (-1: choose), and `profile` brings learned boilerplate.
     """
     negs = effective_negatives(page)
-    if drop:
-        negs = negs | drop
     cards = teaser_cards(page)
+    for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
+        cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     if keep >= 0:
         start = keep
         good_chars = sum(
