@@ -113,20 +113,22 @@ class StorePipeline:
             self.failed = True
             stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")
 
-    def site_profile_learned(self, site: str, profile: Any) -> None:
-        """Save a learned profile as the site's next version and re-extract its older articles."""
+    def site_profile_learned(self, site: str, profile: Any) -> Any:
+        """Save a profile as the site's next version, re-extract its older articles with it, and
+        return it versioned (None if it could not be saved: the crawl is stopping)."""
         self.flush()
         if self.failed:
-            return
+            return None
         try:
             saved = save_profile(self.store, site, profile, self._write_resource)
             count = reextract_site(self.store, site, saved)
         except (sqlite3.Error, OSError) as exc:
             self.failed = True
             stop_crawl(self.crawler, f"cannot save the site profile of {site}: {exc}")
-            return
+            return None
         self.crawler.stats.set_value("jcrawl/profile_version", saved.version)
-        self.crawler.stats.set_value("jcrawl/reextracted", count)
+        self.crawler.stats.inc_value("jcrawl/reextracted", count)
+        return saved
 
     def _write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
         """Have the WARC middleware archive a resource record; its location, once on disk."""

@@ -5,7 +5,9 @@ Extraction takes a `SiteProfile` (crawler/extract/profile.py): declared settings
 pages (crawler/extract/learn.py). To keep extraction reproducible:
 
 - a crawl extracts every page with one profile, the site's newest saved version (with the declared
-  part of `--site` on top, `with_declared`); the learner only watches;
+  part of `--site` on top, `with_declared`); the learner only watches; when the declared part makes
+  it differ from the saved one, it is saved as the next version before the first page is fetched
+  (as below), so that pages are never compared with articles another profile made;
 - when the crawl ends, what it learned becomes the site's next version if it differs: a `resource`
   record in the WARC (`urn:x-jcrawl:site-profile:SITE`, the profile as JSON), then a `site_profiles`
   row pointing at it (the WARC first, as for captures);
@@ -72,10 +74,13 @@ def with_declared(profile: SiteProfile, declared: SiteProfile | None) -> SitePro
 
 
 def crawl_profile(saved: SiteProfile | None, url: str) -> SiteProfile:
-    """The profile a crawl extracts `url`'s site with, given the site's newest saved profile (None if it
-    has none): as the spider picks it, with the shipped profile whose hosts match on top."""
+    """The profile to re-extract a capture of `url`'s site with: the site's newest saved profile (a
+    crawl saves the one it used whenever it differs from the saved one, so this is what the site's
+    last crawl used), or, for a site no crawl of ours saved, the shipped profile whose hosts match."""
+    if saved is not None:
+        return saved
     site = site_of(url)
-    return with_declared(saved or SiteProfile(name=site, hosts=(site,)), declared_profile(None, url))
+    return with_declared(SiteProfile(name=site, hosts=(site,)), declared_profile(None, url))
 
 
 def same_profile(a: SiteProfile, b: SiteProfile) -> bool:

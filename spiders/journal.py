@@ -98,6 +98,8 @@ class JournalSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not same_profile(self.profile, self.saved_profile):  # a new or changed declared profile
+            self._save_profile(self.profile)
         root = f"{urlsplit(self.start_url).scheme}://{urlsplit(self.start_url).netloc}"
         yield self._request(self.start_url, priority=ARTICLE_PRIORITY)
         yield scrapy.Request(
@@ -238,7 +240,17 @@ class JournalSpider(scrapy.Spider):
         """
         profile = self.learner.snapshot() if self.learner is not None else self.profile
         if not same_profile(profile, self.saved_profile):
-            self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
+            self._save_profile(profile)
+
+    def _save_profile(self, profile: SiteProfile) -> None:
+        """Have the store pipeline save `profile` as the site's next version (and re-extract the site's
+        older articles with it); from then on it is the profile this crawl extracts with."""
+        results = self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
+        saved = next((r for _, r in results if isinstance(r, SiteProfile)), None)
+        if saved is not None:
+            self.profile = self.saved_profile = saved
+            if self.learner is not None:
+                self.learner = ProfileLearner(saved)
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(

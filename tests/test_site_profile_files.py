@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from tests.faultserver import article_html
 from tests.helpers import ROOT, query
@@ -22,11 +24,18 @@ def site(httpserver: HTTPServer) -> str:
     httpserver.expect_request("/").respond_with_data(
         f"<html><body>{links}</body></html>", content_type="text/html"
     )
+    views = itertools.count(1000)
     for n in range(3):
         page = article_html(f"Harbour story {n}").replace(
             "</div></article>", f'<p class="club">{PROMO}</p></div></article>'
         )
-        httpserver.expect_request(f"/story-{n}/").respond_with_data(page, content_type="text/html")
+
+        def counted(_request: object, page: str = page) -> Response:
+            """The page with a read counter: its bytes change on every visit, its article does not."""
+            counter = f'<p class="post-views">Read {next(views)} times</p>'
+            return Response(page.replace("</article>", f"</article>{counter}"), content_type="text/html")
+
+        httpserver.expect_request(f"/story-{n}/").respond_with_handler(counted)
     httpserver.no_handler_status_code = 404
     return httpserver.url_for("/")
 
@@ -57,3 +66,21 @@ def test_a_relative_profile_path_serves_later_updates_until_the_file_goes(site: 
     assert update.returncode == 2
     assert "cannot read its profile" in update.stderr and "harbour.toml" in update.stderr
     assert "Traceback" not in update.stderr
+
+
+def test_editing_the_profile_rewrites_the_articles_without_filing_edits(site: str, tmp_path: Path) -> None:
+    """A changed profile reads the same pages differently: the articles are re-extracted in place,
+    and the next crawl finds them unchanged, not edited."""
+    profile, archive = tmp_path / "harbour.toml", tmp_path / "archive"
+    profile.write_text('name = "harbour"\n', encoding="utf-8")
+    assert jcrawl_in(tmp_path, "crawl", site, "--site", profile, "--archive", archive).returncode == 0
+    assert all(PROMO in body for (body,) in query(archive, "SELECT body FROM articles"))
+
+    profile.write_text('name = "harbour"\ndrop_selectors = [".club"]\n', encoding="utf-8")
+    again = jcrawl_in(tmp_path, "crawl", site, "--site", profile, "--archive", archive)
+    assert again.returncode == 0, again.stderr[-3000:]
+    bodies = [body for (body,) in query(archive, "SELECT body FROM articles")]
+    assert len(bodies) == 3 and not any(PROMO in body for body in bodies)
+    assert query(archive, "SELECT COUNT(*) FROM article_versions") == [(0,)]
+    assert query(archive, "SELECT version FROM site_profiles ORDER BY version") == [(1,), (2,)]
+    assert query(archive, "SELECT DISTINCT profile_version FROM articles") == [(2,)]
