@@ -43,6 +43,11 @@ def recover_warc_files(store: Store) -> list[str]:
             "SELECT COALESCE(MAX(warc_offset + warc_length), 0) FROM captures WHERE warc_file = ?", (name,)
         ).fetchone()
         size = path.stat().st_size
+        if known_end > size:  # rows beyond the file: bytes lost below us (a power cut); `verify` lists them
+            logger.error(
+                "%s: the store locates records beyond its end (%d > %d bytes)", path.name, known_end, size
+            )
+            known_end = 0
         with open(path, "r+b") as f:
             end = whole_records_end(f, known_end)
             f.truncate(end)

@@ -74,3 +74,22 @@ def test_an_open_file_without_a_whole_record_is_removed(tmp_path: Path) -> None:
     finally:
         store.close()
     assert list((archive / "warc").iterdir()) == []
+
+
+def test_rows_locating_bytes_past_the_end_never_make_the_file_grow(tmp_path: Path) -> None:
+    """After a power cut the store can name bytes the file lost: recovery keeps what is whole."""
+    archive = tmp_path / "archive"
+    path, end = torn_archive(archive, half_a_member(tmp_path))
+    store = Store(archive)
+    try:
+        name = path.name.removesuffix(OPEN_SUFFIX)
+        with store.transaction():
+            store.conn.execute(
+                "INSERT INTO captures (url, fetched_at, warc_file, warc_offset, warc_length) "
+                "VALUES ('http://x.example/', '2026-01-01T00:00:00Z', ?, ?, 5000)",
+                (name, end + 10_000),
+            )
+        recover_warc_files(store)
+    finally:
+        store.close()
+    assert (path.parent / name).stat().st_size == end
