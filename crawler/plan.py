@@ -68,6 +68,7 @@ class CrawlPlan:
         policy: RecheckPolicy | None = None,
         lastmods: dict[str, str] | None = None,
         frontier: list[FrontierEntry] | None = None,
+        finished: set[str] | None = None,
         now: datetime | None = None,
     ):
         self.known = known
@@ -76,6 +77,9 @@ class CrawlPlan:
         self.policy = policy
         self.lastmods = lastmods or {}  # sitemap lastmod of each URL as of its last fetch
         self.frontier = frontier or []
+        # Pages the resumed crawl finished, their links stored: its other captures are fetched again,
+        # as a kill may have come after a capture's row was committed and before its page's links were.
+        self.finished = finished or set()
         self.now = now or datetime.now(UTC)
         self.run_lastmods: dict[str, str] = {}  # lastmods the sitemaps give in this run
         self.done: set[str] = set()  # URLs whose page this run has finished
@@ -97,6 +101,7 @@ class CrawlPlan:
                 policy=RecheckPolicy.from_settings(settings),
                 lastmods=dict(store.conn.execute("SELECT url, lastmod FROM sitemap_lastmod")),
                 frontier=load_frontier(store, crawl_id) if crawl_id else [],
+                finished=load_finished(store, crawl_id) if crawl_id else set(),
             )
         finally:
             store.close()
@@ -119,7 +124,8 @@ class CrawlPlan:
         if known is None:
             return FETCH
         if self.crawl_id is not None and known.crawl_id == self.crawl_id:
-            return FETCH if known.xml else None  # done before the interruption; sitemaps are read again
+            # done before the interruption (sitemaps are read again)
+            return FETCH if known.xml or url not in self.finished else None
         if not self.incremental or known.xml or (hub and known.born is None):
             return FETCH
         if (lastmod and self._lastmod_changed(url, lastmod, known)) or self._due(known):
@@ -205,7 +211,14 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
 def load_frontier(store: Store, crawl_id: int) -> list[FrontierEntry]:
     """The frontier an interrupted crawl left: URLs it requested and did not finish."""
     rows = store.conn.execute(
-        "SELECT url, priority, depth, recheck FROM frontier WHERE crawl_id = ? ORDER BY priority DESC",
+        "SELECT url, priority, depth, recheck FROM frontier WHERE crawl_id = ? AND NOT done "
+        "ORDER BY priority DESC",
         (crawl_id,),
     )
     return [FrontierEntry(url, priority, depth, bool(recheck)) for url, priority, depth, recheck in rows]
+
+
+def load_finished(store: Store, crawl_id: int) -> set[str]:
+    """The pages an interrupted crawl finished: their outcome and the links they led to are stored."""
+    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done", (crawl_id,))
+    return {url for (url,) in rows}

@@ -134,6 +134,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     priority INTEGER NOT NULL DEFAULT 0,
     depth INTEGER NOT NULL DEFAULT 0,
     recheck INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (crawl_id, url)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sitemap_lastmod (
@@ -147,6 +148,7 @@ ADDED_COLUMNS = (
     ("captures", "record_id", "TEXT"),
     ("captures", "revisit_of", "INTEGER REFERENCES captures(id)"),
     ("articles", "profile_version", "INTEGER NOT NULL DEFAULT 0"),
+    ("frontier", "done", "INTEGER NOT NULL DEFAULT 0"),
 )
 # The full-text index follows title and body only: moving last_seen must not re-index an article.
 FTS_UPDATE_TRIGGER = """
@@ -537,8 +539,12 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?)",
                     batch.frontier,
                 )
-            if batch.done:
-                self.conn.executemany("DELETE FROM frontier WHERE crawl_id = ? AND url = ?", batch.done)
+            if batch.done:  # kept, marked: a resumed crawl skips only what was finished
+                self.conn.executemany(
+                    "INSERT INTO frontier (crawl_id, url, done) VALUES (?, ?, 1) "
+                    "ON CONFLICT(crawl_id, url) DO UPDATE SET done = 1",
+                    batch.done,
+                )
             if batch.lastmods:
                 self.conn.executemany(
                     "INSERT INTO sitemap_lastmod (url, lastmod) VALUES (?, ?) "

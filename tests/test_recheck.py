@@ -65,10 +65,18 @@ def plan(incremental: bool = True, crawl_id: int | None = None) -> CrawlPlan:
         "/category/page/7/": KnownUrl(ago(days=1), 200, 1),
         "/broken": KnownUrl(ago(hours=1), 503, 1),
         "/done-before-the-kill": KnownUrl(ago(minutes=1), 200, 2, born=ago(days=1)),
+        "/captured-as-it-was-killed": KnownUrl(ago(minutes=1), 200, 2, born=ago(days=1)),
     }
     lastmods = {"/old-article": "2024-01-01T10:00:00+01:00"}
+    finished = {"/done-before-the-kill"}  # its page and links were stored before the kill
     return CrawlPlan(
-        known, incremental=incremental, crawl_id=crawl_id, policy=policy(), lastmods=lastmods, now=NOW
+        known,
+        incremental=incremental,
+        crawl_id=crawl_id,
+        policy=policy(),
+        lastmods=lastmods,
+        finished=finished,
+        now=NOW,
     )
 
 
@@ -106,4 +114,5 @@ def test_a_crawl_fetches_everything_and_a_resumed_one_skips_what_it_captured() -
     assert crawl.decide("/old-article") == FETCH and crawl.conditional_headers("/never-seen") == {}
     resumed = plan(incremental=False, crawl_id=2)
     assert resumed.decide("/done-before-the-kill") is None
+    assert resumed.decide("/captured-as-it-was-killed") == FETCH  # its links may not have been stored
     assert resumed.decide("/old-article") == FETCH
