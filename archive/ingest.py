@@ -27,7 +27,7 @@ from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
 from crawler.site_profiles import crawl_profile
-from crawler.store import Batch, Store
+from crawler.store import Batch, CaptureIds, Store
 from crawler.urls import site_of
 
 CAPTURE_TYPES = ("response", "revisit")
@@ -206,7 +206,7 @@ def ingest(
     result = IngestResult()
     article_urls: set[str] = set()
     batch = Batch()
-    next_id = store.next_capture_id()
+    new_ids = CaptureIds.of(store)
     capture_ids: dict[str, int] = {}  # WARC-Record-ID -> captures id, of the records read so far
     article_of: dict[int, str] = {}  # captures id -> URL of the article extracted from it
     for path in paths:
@@ -220,8 +220,7 @@ def ingest(
             if row["id"] is None:
                 if crawl_id is None:
                     crawl_id = crawl_for(path)
-                row["id"], row["crawl_id"] = next_id, crawl_id
-                next_id += 1
+                row["id"], row["crawl_id"] = new_ids.take(), crawl_id
                 batch.captures.append(row)
                 result.captures_added += 1
             row["revisit_of"] = capture_ids.get(row.pop("refers_to") or "")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -348,6 +348,33 @@ class Batch:
         if links or article.is_article:
             self.link_sources.add(article.url)
             self.links.extend(links)
+
+
+class CaptureIds:
+    """Hands out `captures` ids: one allocator per archive for every crawl of the process.
+
+    The crawls `run_crawls` runs at once (`jcrawl update` of several sites) each batch their
+    captures before writing them, so the MAX(id) in the database misses the ids another has handed
+    out and not yet written: they share one counter, kept above every row of the database. No other
+    process writes captures meanwhile: crawls, imports and reparses hold the archive lock.
+    """
+
+    _by_archive: ClassVar[dict[Path, CaptureIds]] = {}
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    @classmethod
+    def of(cls, store: Store) -> CaptureIds:
+        """The allocator of `store`'s archive, moved above the ids its database already holds."""
+        ids = cls._by_archive.setdefault(store.path.resolve(), cls())
+        ids.last = max(ids.last, store.next_capture_id() - 1)
+        return ids
+
+    def take(self) -> int:
+        """A new id, never handed out before in this process nor present in the database."""
+        self.last += 1
+        return self.last
 
 
 class Store:
