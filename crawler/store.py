@@ -389,6 +389,8 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = OFF")
+        # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
+        self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
         self.db = sqlite_utils.Database(self.conn)
         self._create_schema()
 
@@ -446,11 +448,16 @@ class Store:
         )
 
     def article_changes(self, crawl_id: int | None) -> dict[str, int]:
-        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged."""
+        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
+
+        Unchanged: articles of the crawl's own site seen since it started (the crawls of other sites
+        an update runs at the same time see theirs).
+        """
         row = self.conn.execute(
             "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
             "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
-            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19)) "
+            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19) "
+            "AND site_of(a.url) = site_of(k.start_url)) "
             "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
             "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
             {"id": crawl_id},
@@ -727,6 +734,10 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(statement):
             yield statement
             statement = ""
+
+
+def _sql_site_of(url: str | None) -> str | None:
+    return site_of(url) if url is not None else None
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ Two small bench sites (30 articles each) are crawled into one archive; then edit
 from __future__ import annotations
 
 import json
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from tests.helpers import assert_archive_honest, free_port, jcrawl, make_bench_s
 
 PAGES, NEW, EDIT = 30, 4, 2
 SEEDS = (3, 4)
+SUMMARY = re.compile(r"^([\d,]+) new, ([\d,]+) changed, ([\d,]+) unchanged, ([\d,]+) errors, [\d.,]+ s\n$")
 
 
 @dataclass
@@ -29,6 +31,13 @@ class TwoSites:
 
     def truth(self, name: str) -> list[dict]:
         return [json.loads(line) for site in self.sites for line in (site / name).open()]
+
+
+def counts(line: str) -> tuple[int, ...]:
+    """(new, changed, unchanged, errors) of a one-line summary."""
+    match = SUMMARY.match(line)
+    assert match, line
+    return tuple(int(n.replace(",", "")) for n in match.groups())
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +90,8 @@ def test_the_archive_of_two_updated_sites_is_whole(two_sites: TwoSites) -> None:
     assert assert_archive_honest(two_sites.archive) > len(SEEDS) * (PAGES + NEW)
     verify = jcrawl("verify", archive=two_sites.archive)  # no orphan records either
     assert verify.returncode == 0, verify.stdout[-3000:]
+
+
+def test_the_quiet_line_counts_each_sites_articles_once(two_sites: TwoSites) -> None:
+    """Nothing changed since the plain update: every article of both sites is unchanged, once."""
+    assert counts(two_sites.update_all) == (0, 0, len(SEEDS) * (PAGES + NEW), 0)
