@@ -90,16 +90,15 @@ def reparse(store: Store, since: str | None = None, site: str | None = None) -> 
     newest = {name: max(versions, key=lambda v: v[0].version)[0] for name, versions in profiles.items()}
     if since is None:
         _delete_derived(store, site)
-    crawls = CrawlsFromWarcinfo(store, source="reparse")
-    result = ingest(
-        store,
-        paths,
-        crawls,
-        known=store.capture_offsets,
-        select=_scope(since, site),
-        profile_for=ProfilesBySite(newest.get),
-    )
-    crawls.finish()
+    with CrawlsFromWarcinfo(store, source="reparse") as crawls:
+        result = ingest(
+            store,
+            paths,
+            crawls,
+            known=store.capture_offsets,
+            select=_scope(since, site),
+            profile_for=ProfilesBySite(newest.get),
+        )
     return result
 
 

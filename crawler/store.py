@@ -423,8 +423,8 @@ class Store:
 
     # --- crawls ----------------------------------------------------------------------------------
     def begin_crawl(self, start_url: str | None, started_at: str | None = None, kind: str = "crawl") -> int:
-        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update) and
-        return its id."""
+        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update, or
+        import or reparse for the rows those rebuild from WARC files) and return its id."""
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO crawls (started_at, start_url, kind) VALUES (?, ?, ?)",
@@ -442,9 +442,11 @@ class Store:
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
 
     def interrupted_crawls(self) -> list[dict[str, Any]]:
-        """Crawls that never finished (the process was killed): id, start_url, kind, started_at."""
+        """Crawls and updates that never finished (the process was killed): id, start_url, kind,
+        started_at. An import or reparse killed midway is not one: it has no frontier to resume."""
         return self.rows(
-            "SELECT id, start_url, kind, started_at FROM crawls WHERE finished_at IS NULL ORDER BY id"
+            "SELECT id, start_url, kind, started_at FROM crawls "
+            "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
         )
 
     def article_changes(self, crawl_id: int | None) -> dict[str, int]:
