@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,3 +96,18 @@ def test_the_archive_of_two_updated_sites_is_whole(two_sites: TwoSites) -> None:
 def test_the_quiet_line_counts_each_sites_articles_once(two_sites: TwoSites) -> None:
     """Nothing changed since the plain update: every article of both sites is unchanged, once."""
     assert counts(two_sites.update_all) == (0, 0, len(SEEDS) * (PAGES + NEW), 0)
+
+
+def test_reparse_of_each_site_keeps_exactly_its_versions(two_sites: TwoSites, tmp_path: Path) -> None:
+    """`reparse --site` deletes the site's articles and their versions, and rebuilds both."""
+    archive = Path(shutil.copytree(two_sites.archive, tmp_path / "archive"))
+    versions = (
+        "SELECT a.url, v.version, v.seen_at, v.title, v.body, v.content_hash FROM article_versions v "
+        "LEFT JOIN articles a ON a.id = v.article_id ORDER BY 1, 2"
+    )
+    before = query(archive, versions)
+    assert len(before) == len(SEEDS) * EDIT
+    for (site,) in query(archive, "SELECT name FROM sites ORDER BY name DESC"):  # the newest ids first
+        reparse = jcrawl("reparse", "--site", site, archive=archive)
+        assert reparse.returncode == 0, reparse.stderr[-3000:]
+        assert query(archive, versions) == before, site
