@@ -162,6 +162,10 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
         rebuild = jcrawl("reparse", archive=archive)  # nor may anything else write to the archive
         assert first.poll() is None
         assert rebuild.returncode == 3 and "jcrawl update" in rebuild.stderr
+        # nor read it whole: verify would take the files being written for damaged ones
+        check = jcrawl("verify", archive=archive)
+        assert first.poll() is None
+        assert check.returncode == 3 and "jcrawl update" in check.stderr and check.stdout == ""
         _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM crawls WHERE kind = 'update'") == [(1,)]
