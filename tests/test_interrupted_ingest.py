@@ -1,4 +1,5 @@
-"""A killed or interrupted `jcrawl import` or `reparse` leaves no crawl for the next `jcrawl crawl` to resume.
+"""A killed or interrupted `jcrawl import` or `reparse` leaves no crawl for the next `jcrawl crawl` to resume;
+Ctrl-C ends any command without a traceback.
 
 Import and reparse write a `crawls` row for the captures they index. Each run here is stopped midway
 for sure: once its row is written, the test takes the database's write lock, so that the run waits
@@ -15,6 +16,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from crawler.store import Store
 from tests.helpers import BenchSite, jcrawl, query, start_jcrawl
 
 
@@ -76,3 +78,21 @@ def test_an_interrupted_reparse_finishes_its_crawls_rows(small_archive: Path, tm
     again = jcrawl("reparse", archive=archive)  # and nothing is lost: the next one does it all
     assert again.returncode == 0, again.stderr[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM articles") == [(300,)]
+
+
+def test_ctrl_c_while_jcrawl_starts_ends_it_without_a_traceback(tmp_path: Path) -> None:
+    Store(tmp_path).close()  # an empty archive
+    conn = sqlite3.connect(tmp_path / "journal.db", isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # if it is done loading, `stats` waits here for the database
+        run = start_jcrawl("stats", "--archive", tmp_path)
+        time.sleep(0.25)  # loading Scrapy, lxml and warcio takes about half a second
+        run.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    out, err = run.communicate(timeout=60)
+    assert "Traceback" not in err
+    # Now and then the signal lands in a library's import that swallows it, and `stats` runs on.
+    assert (run.returncode, err) in ((130, "jcrawl: interrupted\n"), (0, "")), out
