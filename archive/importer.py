@@ -67,10 +67,9 @@ def import_warcs(store: Store, sources: list[Path]) -> ImportResult:
             copied.append(source.name)
         if target not in targets:
             targets.append(target)
-    crawls = CrawlsFromWarcinfo(store, source="import")
     profiles = ProfilesBySite(lambda site: stored_profile(store.archive, site))
-    result = ingest(store, targets, crawls, known=store.capture_offsets, profile_for=profiles)
-    crawls.finish()
+    with CrawlsFromWarcinfo(store, source="import") as crawls:
+        result = ingest(store, targets, crawls, known=store.capture_offsets, profile_for=profiles)
     return ImportResult(copied, already_there, result)
 
 

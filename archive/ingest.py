@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from scrapy.http import Headers, TextResponse
@@ -27,7 +28,7 @@ from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
 from crawler.site_profiles import crawl_profile
-from crawler.store import Batch, Store
+from crawler.store import Batch, CaptureIds, Store
 from crawler.urls import site_of
 
 CAPTURE_TYPES = ("response", "revisit")
@@ -206,7 +207,7 @@ def ingest(
     result = IngestResult()
     article_urls: set[str] = set()
     batch = Batch()
-    next_id = store.next_capture_id()
+    new_ids = CaptureIds.of(store)
     capture_ids: dict[str, int] = {}  # WARC-Record-ID -> captures id, of the records read so far
     article_of: dict[int, str] = {}  # captures id -> URL of the article extracted from it
     for path in paths:
@@ -220,8 +221,7 @@ def ingest(
             if row["id"] is None:
                 if crawl_id is None:
                     crawl_id = crawl_for(path)
-                row["id"], row["crawl_id"] = next_id, crawl_id
-                next_id += 1
+                row["id"], row["crawl_id"] = new_ids.take(), crawl_id
                 batch.captures.append(row)
                 result.captures_added += 1
             row["revisit_of"] = capture_ids.get(row.pop("refers_to") or "")
@@ -253,13 +253,14 @@ class CrawlsFromWarcinfo:
 
     Files this crawler wrote name their crawl (CRAWL_ID_FIELD, CRAWL_STARTED_FIELD), so the files
     of one crawl share one row; any other file (a wget or Heritrix WARC) gets a row of its own. The
-    row's start URL is the warcinfo's `isPartOf`; its stats say where it came from. Call `finish()`
-    once the captures are written, to date the end of each crawl by its last capture.
+    row's start URL is the warcinfo's `isPartOf`, its kind `source` (`import` or `reparse`: not a
+    crawl a later `jcrawl crawl` resumes), its stats say where it came from. Use it as a context
+    manager around the ingest: on leaving, each crawl's end is dated by its last capture.
     """
 
     def __init__(self, store: Store, source: str):
         self.store = store
-        self.source = source
+        self.source = source  # import | reparse
         self.crawls: dict[tuple[str, ...], int] = {}
         self.stats: dict[int, dict[str, Any]] = {}
 
@@ -271,7 +272,9 @@ class CrawlsFromWarcinfo:
             key = ("file", warc_name(path))
         if key not in self.crawls:
             started = _seconds(info.get(CRAWL_STARTED_FIELD) or info.get("WARC-Date") or "") or None
-            crawl_id = self.store.begin_crawl(info.get("isPartOf") or None, started_at=started)
+            crawl_id = self.store.begin_crawl(
+                info.get("isPartOf") or None, started_at=started, kind=self.source
+            )
             self.crawls[key] = crawl_id
             self.stats[crawl_id] = {
                 "source": self.source,
@@ -284,11 +287,23 @@ class CrawlsFromWarcinfo:
         self.stats[crawl_id]["warc_files"].append(warc_name(path))
         return crawl_id
 
-    def finish(self) -> None:
+    def __enter__(self) -> CrawlsFromWarcinfo:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Finish every crawl begun, also when the ingest is interrupted (Ctrl-C) or fails."""
+        if self.store.conn.in_transaction:  # stopped inside a batch's transaction: its rows are dropped
+            self.store.conn.execute("ROLLBACK")
+        reason = "finished"
+        if exc_type is not None:
+            reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
         for crawl_id, stats in self.stats.items():
             (last,) = self.store.conn.execute(
                 "SELECT MAX(fetched_at) FROM captures WHERE crawl_id = ?", (crawl_id,)
             ).fetchone()
+            stats["finish_reason"] = reason
             self.store.finish_crawl(crawl_id, stats, finished_at=_seconds(last or "") or None)
 
 

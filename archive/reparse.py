@@ -34,8 +34,13 @@ from crawler.site_profiles import PROFILE_URI
 from crawler.store import Store
 from crawler.urls import site_of
 
-# Tables rebuilt from the captures; `article_versions` exists once article versioning has landed.
-DERIVED_TABLES = ("articles", "links", "article_versions")
+# The tables extraction fills, rebuilt from the captures, and which of their rows are a site's
+# (a site's versions before its articles, which they name).
+DERIVED_ROWS = (
+    ("article_versions", "article_id IN (SELECT id FROM articles WHERE site_of(url) = :site)"),
+    ("articles", "site_of(url) = :site"),
+    ("links", "site_of(source_url) = :site"),
+)
 
 
 def archived_profiles(paths: list[Path]) -> dict[str, list[tuple[SiteProfile, RecordLocation]]]:
@@ -90,16 +95,15 @@ def reparse(store: Store, since: str | None = None, site: str | None = None) -> 
     newest = {name: max(versions, key=lambda v: v[0].version)[0] for name, versions in profiles.items()}
     if since is None:
         _delete_derived(store, site)
-    crawls = CrawlsFromWarcinfo(store, source="reparse")
-    result = ingest(
-        store,
-        paths,
-        crawls,
-        known=store.capture_offsets,
-        select=_scope(since, site),
-        profile_for=ProfilesBySite(newest.get),
-    )
-    crawls.finish()
+    with CrawlsFromWarcinfo(store, source="reparse") as crawls:
+        result = ingest(
+            store,
+            paths,
+            crawls,
+            known=store.capture_offsets,
+            select=_scope(since, site),
+            profile_for=ProfilesBySite(newest.get),
+        )
     return result
 
 
@@ -114,15 +118,6 @@ def _scope(since: str | None, site: str | None) -> Callable[[dict[str, Any]], bo
 def _delete_derived(store: Store, site: str | None) -> None:
     """Delete the rows extraction made (all, or one site's), so that they are rebuilt whole."""
     with store.transaction():
-        for table in DERIVED_TABLES:
-            columns = {row[1] for row in store.conn.execute(f"PRAGMA table_info({table})")}
-            column = "source_url" if table == "links" else "url"
-            if not columns:  # no such table
-                continue
-            if site is None:
-                store.conn.execute(f"DELETE FROM {table}")
-            elif column in columns:
-                urls = store.conn.execute(f"SELECT DISTINCT {column} FROM {table}").fetchall()
-                store.conn.executemany(
-                    f"DELETE FROM {table} WHERE {column} = ?", [u for u in urls if site_of(u[0]) == site]
-                )
+        for table, of_site in DERIVED_ROWS:
+            where = f" WHERE {of_site}" if site is not None else ""
+            store.conn.execute(f"DELETE FROM {table}{where}", {"site": site})

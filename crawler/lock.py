@@ -1,4 +1,5 @@
-"""One writer per archive: `jcrawl crawl` and `jcrawl update` hold `DIR/jcrawl.lock` while they run.
+"""One run per archive: `jcrawl crawl`, `update`, `import`, `reparse` and `verify` hold `DIR/jcrawl.lock`
+while they run (verify only reads, but a crawl's files and rows are not whole until it ends).
 
 The lock is an advisory `flock` on the file, so the kernel drops it when the process ends, however it
 ends: a run killed with SIGKILL never leaves a stale lock behind. The file holds the holder's pid,

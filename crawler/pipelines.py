@@ -15,7 +15,7 @@ from archive.writer import RecordLocation
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
 from crawler.site_profiles import reextract_site, save_profile, site_profile_learned
-from crawler.store import Batch, Store, utc_now
+from crawler.store import Batch, CaptureIds, Store, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +24,9 @@ class StorePipeline:
     """Batch rows and write them to `DIR/journal.db`.
 
     Captures arrive through the `capture_recorded` signal, right after their WARC record is flushed;
-    they get their id here so that the page item that follows can point at them. Rows are committed
-    every JCRAWL_BATCH_SIZE items or JCRAWL_BATCH_SECONDS, and when the spider closes.
+    they get their id here (from the archive's CaptureIds, shared with the other crawls of the
+    process) so that the page item that follows can point at them. Rows are committed every
+    JCRAWL_BATCH_SIZE items or JCRAWL_BATCH_SECONDS, and when the spider closes.
     """
 
     def __init__(self, crawler: Crawler):
@@ -37,7 +38,7 @@ class StorePipeline:
         self.batch = Batch()
         self.crawl_id: int | None = None
         self.failed = False  # the database could not be written: the crawl is stopping
-        self.next_capture_id = self.store.next_capture_id()
+        self.capture_ids = CaptureIds.of(self.store)
         crawler.signals.connect(self.capture_recorded, signal=capture_recorded)
         crawler.signals.connect(self.site_profile_learned, signal=site_profile_learned)
 
@@ -57,9 +58,8 @@ class StorePipeline:
         self.crawler.stats.set_value("jcrawl/crawl_id", self.crawl_id)
 
     def capture_recorded(self, capture: dict[str, Any]) -> None:
-        capture["id"] = self.next_capture_id
+        capture["id"] = self.capture_ids.take()
         capture["crawl_id"] = self.crawl_id
-        self.next_capture_id += 1
         self.batch.captures.append(capture)
         self._maybe_flush()
 

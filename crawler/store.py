@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -352,6 +352,33 @@ class Batch:
             self.links.extend(links)
 
 
+class CaptureIds:
+    """Hands out `captures` ids: one allocator per archive for every crawl of the process.
+
+    The crawls `run_crawls` runs at once (`jcrawl update` of several sites) each batch their
+    captures before writing them, so the MAX(id) in the database misses the ids another has handed
+    out and not yet written: they share one counter, kept above every row of the database. No other
+    process writes captures meanwhile: crawls, imports and reparses hold the archive lock.
+    """
+
+    _by_archive: ClassVar[dict[Path, CaptureIds]] = {}
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    @classmethod
+    def of(cls, store: Store) -> CaptureIds:
+        """The allocator of `store`'s archive, moved above the ids its database already holds."""
+        ids = cls._by_archive.setdefault(store.path.resolve(), cls())
+        ids.last = max(ids.last, store.next_capture_id() - 1)
+        return ids
+
+    def take(self) -> int:
+        """A new id, never handed out before in this process nor present in the database."""
+        self.last += 1
+        return self.last
+
+
 class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
@@ -364,6 +391,8 @@ class Store:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = OFF")
+        # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
+        self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
         self.db = sqlite_utils.Database(self.conn)
         self._create_schema()
 
@@ -396,8 +425,8 @@ class Store:
 
     # --- crawls ----------------------------------------------------------------------------------
     def begin_crawl(self, start_url: str | None, started_at: str | None = None, kind: str = "crawl") -> int:
-        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update) and
-        return its id."""
+        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update, or
+        import or reparse for the rows those rebuild from WARC files) and return its id."""
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO crawls (started_at, start_url, kind) VALUES (?, ?, ?)",
@@ -415,17 +444,24 @@ class Store:
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
 
     def interrupted_crawls(self) -> list[dict[str, Any]]:
-        """Crawls that never finished (the process was killed): id, start_url, kind, started_at."""
+        """Crawls and updates that never finished (the process was killed): id, start_url, kind,
+        started_at. An import or reparse killed midway is not one: it has no frontier to resume."""
         return self.rows(
-            "SELECT id, start_url, kind, started_at FROM crawls WHERE finished_at IS NULL ORDER BY id"
+            "SELECT id, start_url, kind, started_at FROM crawls "
+            "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
         )
 
     def article_changes(self, crawl_id: int | None) -> dict[str, int]:
-        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged."""
+        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
+
+        Unchanged: articles of the crawl's own site seen since it started (the crawls of other sites
+        an update runs at the same time see theirs).
+        """
         row = self.conn.execute(
             "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
             "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
-            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19)) "
+            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19) "
+            "AND site_of(a.url) = site_of(k.start_url)) "
             "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
             "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
             {"id": crawl_id},
@@ -706,6 +742,10 @@ def _statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(statement):
             yield statement
             statement = ""
+
+
+def _sql_site_of(url: str | None) -> str | None:
+    return site_of(url) if url is not None else None
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -48,6 +49,20 @@ def jcrawl(
     if archive is not None:
         command += ["--archive", str(archive)]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def start_jcrawl(*args: str | Path) -> subprocess.Popen:
+    """`jcrawl ARGS` started in the background. It takes SIGINT as Ctrl-C even where the tests run
+    with SIGINT ignored (as a shell's background job), which its child would inherit."""
+    command = [sys.executable, "-m", "crawler.cli", *map(str, args)]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:

@@ -13,8 +13,6 @@ import json
 import random
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
-    ROOT,
     assert_archive_honest,
     jcrawl,
     make_bench_site,
     query,
     serve_bench_site,
+    start_jcrawl,
 )
 
 KILLS = 12
@@ -44,24 +42,18 @@ SLOW = [
 ]
 
 
-def start(*args: str | Path) -> subprocess.Popen:
-    """`jcrawl ARGS` started in the background."""
-    command = [sys.executable, "-m", "crawler.cli", *map(str, args)]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
 def kill_repeatedly(args: list[str], archive: Path, kills: int, rng: random.Random) -> tuple[int, str]:
     """Run `jcrawl ARGS --archive archive` `kills` times, each SIGKILLed at a random moment, then once
     to the end; the number of runs killed while still running, and the last run's stderr."""
     mid_run = 0
     for _ in range(kills):
-        run = start(*args, "--archive", archive)
+        run = start_jcrawl(*args, "--archive", archive)
         time.sleep(rng.uniform(0.3, 2.0))
         if run.poll() is None:
             run.send_signal(signal.SIGKILL)
             mid_run += 1
         run.communicate()
-    last = start(*args, "--archive", archive)
+    last = start_jcrawl(*args, "--archive", archive)
     _, err = last.communicate(timeout=300)
     assert last.returncode == 0, err[-3000:]
     return mid_run, err
@@ -156,7 +148,7 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
     shutil.copytree(killed_crawl.archive, archive)
     with serve_bench_site(killed_crawl.site, port, tmp_path / "nginx"):
         # About 30 requests, one at a time (the site's stored settings), each 0.2 s apart: ~6 s.
-        first = start("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.2")
+        first = start_jcrawl("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.2")
         lock = archive / "jcrawl.lock"
         deadline = time.monotonic() + 60
         while f"pid {first.pid} " not in (lock.read_text() if lock.exists() else ""):
@@ -170,6 +162,10 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
         rebuild = jcrawl("reparse", archive=archive)  # nor may anything else write to the archive
         assert first.poll() is None
         assert rebuild.returncode == 3 and "jcrawl update" in rebuild.stderr
+        # nor read it whole: verify would take the files being written for damaged ones
+        check = jcrawl("verify", archive=archive)
+        assert first.poll() is None
+        assert check.returncode == 3 and "jcrawl update" in check.stderr and check.stdout == ""
         _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM crawls WHERE kind = 'update'") == [(1,)]

@@ -85,12 +85,14 @@ def run_verify(args: argparse.Namespace) -> int:
     has_db = (args.archive / DB_NAME).exists()
     if not has_db and not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
-    store = Store(args.archive) if has_db else None
-    try:
-        report = verify_archive(args.archive, store)
-    finally:
-        if store is not None:
-            store.close()
+    # Held while reading: a running crawl's files and rows would look damaged and dangling.
+    with ArchiveLock(args.archive, "jcrawl verify"):
+        store = Store(args.archive) if has_db else None
+        try:
+            report = verify_archive(args.archive, store)
+        finally:
+            if store is not None:
+                store.close()
     for problem in report.problems:
         print(problem)
     rows = (
