@@ -49,10 +49,12 @@ def _has_crawl_row(archive: Path) -> bool:
 def test_a_killed_import_is_not_resumed_by_the_next_crawl(
     small_archive: Path, small_site: BenchSite, tmp_path: Path
 ) -> None:
-    archive = tmp_path / "archive"
-    run = stop_midway(
-        ["import", *sorted((small_archive / "warc").glob("*.warc.gz"))], archive, signal.SIGKILL
-    )
+    files = sorted((small_archive / "warc").glob("*.warc.gz"))
+    for attempt in range(5):  # on a loaded machine the run may finish before the signal lands: again
+        archive = tmp_path / f"archive-{attempt}"
+        run = stop_midway(["import", *files], archive, signal.SIGKILL)
+        if run.returncode != 0:
+            break
     assert run.returncode == -signal.SIGKILL
     assert query(archive, "SELECT kind, finished_at FROM crawls") == [("import", None)]
     crawl = jcrawl("crawl", small_site.url, "--max-pages", "10", archive=archive)
@@ -65,10 +67,13 @@ def test_a_killed_import_is_not_resumed_by_the_next_crawl(
 
 
 def test_an_interrupted_reparse_finishes_its_crawls_rows(small_archive: Path, tmp_path: Path) -> None:
-    archive = Path(shutil.copytree(small_archive, tmp_path / "archive"))
-    for path in archive.glob("journal.db*"):
-        path.unlink()
-    run = stop_midway(["reparse"], archive, signal.SIGINT)
+    for attempt in range(5):  # on a loaded machine the run may finish before the signal lands: again
+        archive = Path(shutil.copytree(small_archive, tmp_path / f"archive-{attempt}"))
+        for path in archive.glob("journal.db*"):
+            path.unlink()
+        run = stop_midway(["reparse"], archive, signal.SIGINT)
+        if run.returncode != 0:
+            break
     assert run.returncode == 130
     assert run.stderr == "jcrawl: interrupted\n"  # no traceback
     rows = query(archive, "SELECT kind, finished_at IS NOT NULL, stats FROM crawls")
