@@ -24,6 +24,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
 from archive.reader import response_body, warc_name
+from crawler import settings as defaults
 from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
@@ -33,9 +34,9 @@ from crawler.urls import site_of
 
 CAPTURE_TYPES = ("response", "revisit")
 # Decoded bodies are read up to this size (the crawl's DOWNLOAD_MAXSIZE); extraction reads less.
-MAX_PAGE_BYTES = 50 * 1024 * 1024
+MAX_PAGE_BYTES = defaults.DOWNLOAD_MAXSIZE
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-BATCH_SIZE = 200
+BATCH_SIZE = defaults.JCRAWL_BATCH_SIZE
 
 
 class ProfilesBySite:

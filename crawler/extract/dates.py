@@ -282,8 +282,3 @@ def date_from_url(url: str) -> tuple[int, int, int | None] | None:
     if d is not None and not _valid(y, mo, d):
         d = None
     return y, mo, d
-
-
-def same_day(a: str | None, b: str | None) -> bool:
-    """True when two ISO strings name the same calendar day."""
-    return bool(a and b and a[:10] == b[:10])

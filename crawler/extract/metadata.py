@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_in_byline, canonical_agency
 from crawler.extract.blocks import Page
@@ -513,7 +511,3 @@ def pick_image(
         if body_start <= idx < body_end:
             return src
     return None
-
-
-def text_content(el) -> str:
-    return " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
