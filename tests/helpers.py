@@ -10,10 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,25 @@ from archive.reader import read_record
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "site"
+
+
+def serve_stories(httpserver: Any, pages: Sequence[str | Callable[[Any], Any]]) -> str:
+    """A tiny journal on a pytest-httpserver: robots.txt allowing all, a home page linking
+    /story-N/ for each of `pages` (HTML, or a handler making each response), 404 elsewhere.
+    Returns the home page's URL."""
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    links = "".join(f'<a href="/story-{n}/">Story {n}</a> ' for n in range(len(pages)))
+    httpserver.expect_request("/").respond_with_data(
+        f"<html><body>{links}</body></html>", content_type="text/html"
+    )
+    for n, page in enumerate(pages):
+        route = httpserver.expect_request(f"/story-{n}/")
+        if callable(page):
+            route.respond_with_handler(page)
+        else:
+            route.respond_with_data(page, content_type="text/html")
+    httpserver.no_handler_status_code = 404
+    return httpserver.url_for("/")
 
 
 def free_port() -> int:

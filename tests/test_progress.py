@@ -12,22 +12,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.faultserver import article_html
-from tests.helpers import ROOT, jcrawl
+from tests.helpers import ROOT, jcrawl, serve_stories
 
 
 @pytest.fixture
 def small_site(httpserver: HTTPServer) -> str:
-    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
-    links = "".join(f'<a href="/story-{n}/">Story {n}</a> ' for n in range(5))
-    httpserver.expect_request("/").respond_with_data(
-        f"<html><body>{links}</body></html>", content_type="text/html"
-    )
-    for n in range(5):
-        httpserver.expect_request(f"/story-{n}/").respond_with_data(
-            article_html(f"Harbour story {n}"), content_type="text/html"
-        )
-    httpserver.no_handler_status_code = 404
-    return httpserver.url_for("/")
+    return serve_stories(httpserver, [article_html(f"Harbour story {n}") for n in range(5)])
 
 
 def run_on_terminal(*args: str) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,32 +13,24 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from tests.faultserver import article_html
-from tests.helpers import ROOT, query
+from tests.helpers import ROOT, query, serve_stories
 
 PROMO = "Read the weekly issue before anyone else when you join the Harbour Club today."
 
 
 @pytest.fixture
 def site(httpserver: HTTPServer) -> str:
-    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
-    links = "".join(f'<a href="/story-{n}/">Story {n}</a> ' for n in range(3))
-    httpserver.expect_request("/").respond_with_data(
-        f"<html><body>{links}</body></html>", content_type="text/html"
-    )
     views = itertools.count(1000)
-    for n in range(3):
-        page = article_html(f"Harbour story {n}").replace(
-            "</div></article>", f'<p class="club">{PROMO}</p></div></article>'
+
+    def counted(page: str) -> Callable[[object], Response]:
+        """The page with a read counter: its bytes change on every visit, its article does not."""
+        club = page.replace("</div></article>", f'<p class="club">{PROMO}</p></div></article>')
+        return lambda _request: Response(
+            club.replace("</article>", f'</article><p class="post-views">Read {next(views)} times</p>'),
+            content_type="text/html",
         )
 
-        def counted(_request: object, page: str = page) -> Response:
-            """The page with a read counter: its bytes change on every visit, its article does not."""
-            counter = f'<p class="post-views">Read {next(views)} times</p>'
-            return Response(page.replace("</article>", f"</article>{counter}"), content_type="text/html")
-
-        httpserver.expect_request(f"/story-{n}/").respond_with_handler(counted)
-    httpserver.no_handler_status_code = 404
-    return httpserver.url_for("/")
+    return serve_stories(httpserver, [counted(article_html(f"Harbour story {n}")) for n in range(3)])
 
 
 def jcrawl_in(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
