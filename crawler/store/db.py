@@ -1,0 +1,365 @@
+"""The Store: one archive's SQLite database, its transactions, and the queries over crawls, sites,
+profiles, captures and articles.
+
+The store is an index over the WARC files: every `captures` row locates a response record
+(`warc_file`, `warc_offset`, `warc_length`), and every article points at the capture it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import sqlite_utils
+from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from archive.reader import warc_files
+from crawler.store.rows import Batch, utc_now
+from crawler.store.schema import create_schema
+from crawler.store.search import search
+from crawler.store.writes import replace_extractions, write_batch
+from crawler.urls import normalize_url, site_of
+
+DB_NAME = "journal.db"
+WARC_DIR = "warc"
+
+logger = logging.getLogger(__name__)
+
+
+def _locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (busy): another process holds the write lock."""
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+# Another process (an update, `jcrawl reparse`) may hold the write lock longer than busy_timeout.
+_retry_when_locked = retry(
+    retry=retry_if_exception(_locked),
+    wait=wait_random_exponential(multiplier=0.5, max=10),
+    stop=stop_after_attempt(6),
+    before_sleep=before_sleep_log(logger, logging.WARNING),
+    reraise=True,
+)
+
+
+class CaptureIds:
+    """Hands out `captures` ids: one allocator per archive for every crawl of the process.
+
+    The crawls `run_crawls` runs at once (`jcrawl update` of several sites) each batch their
+    captures before writing them, so the MAX(id) in the database misses the ids another has handed
+    out and not yet written: they share one counter, kept above every row of the database. No other
+    process writes captures meanwhile: crawls, imports and reparses hold the archive lock.
+    """
+
+    _by_archive: ClassVar[dict[Path, CaptureIds]] = {}
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    @classmethod
+    def of(cls, store: Store) -> CaptureIds:
+        """The allocator of `store`'s archive, moved above the ids its database already holds."""
+        ids = cls._by_archive.setdefault(store.path.resolve(), cls())
+        ids.last = max(ids.last, store.next_capture_id() - 1)
+        return ids
+
+    def take(self) -> int:
+        """A new id, never handed out before in this process nor present in the database."""
+        self.last += 1
+        return self.last
+
+
+class Store:
+    """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
+
+    def __init__(self, archive: str | Path):
+        self.archive = Path(archive)
+        self.archive.mkdir(parents=True, exist_ok=True)
+        self.path = self.archive / DB_NAME
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
+        self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
+        self.db = sqlite_utils.Database(self.conn)
+        create_schema(self.conn, self.db)
+
+    def transaction(self) -> sqlite3.Connection:
+        """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
+        return _Transaction(self.conn)
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.archive / WARC_DIR
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- crawls ----------------------------------------------------------------------------------
+    def begin_crawl(self, start_url: str | None, started_at: str | None = None, kind: str = "crawl") -> int:
+        """Record the start of a crawl (now, unless `started_at` says when; `kind` crawl or update, or
+        import or reparse for the rows those rebuild from WARC files) and return its id."""
+        with self.transaction():
+            cursor = self.conn.execute(
+                "INSERT INTO crawls (started_at, start_url, kind) VALUES (?, ?, ?)",
+                (started_at or utc_now(), start_url, kind),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
+        """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
+                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+            )
+            self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+
+    def interrupted_crawls(self) -> list[dict[str, Any]]:
+        """Crawls and updates that never finished (the process was killed): id, start_url, kind,
+        started_at. An import or reparse killed midway is not one: it has no frontier to resume."""
+        return self.rows(
+            "SELECT id, start_url, kind, started_at FROM crawls "
+            "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
+        )
+
+    def article_changes(self, crawl_id: int | None) -> dict[str, int]:
+        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
+
+        Unchanged: articles of the crawl's own site seen since it started (the crawls of other sites
+        an update runs at the same time see theirs).
+        """
+        row = self.conn.execute(
+            "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
+            "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
+            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19) "
+            "AND site_of(a.url) = site_of(k.start_url)) "
+            "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
+            "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
+            {"id": crawl_id},
+        ).fetchone()
+        return {"new": row[0] or 0, "changed": row[1] or 0, "unchanged": row[2] or 0}
+
+    # --- sites -----------------------------------------------------------------------------------
+    def register_site(self, start_url: str, settings: dict[str, Any]) -> str:
+        """Remember a crawl's start URL (added to its site's) and settings (replacing the site's).
+
+        `jcrawl update` crawls each site again from these. Returns the site's name (host[:port]).
+        """
+        name = site_of(start_url)
+        with self.transaction():
+            row = self.conn.execute("SELECT start_urls FROM sites WHERE name = ?", (name,)).fetchone()
+            start_urls = json.loads(row[0]) if row else []
+            if start_url not in start_urls:
+                start_urls.append(start_url)
+            self.conn.execute(
+                "INSERT INTO sites (name, start_urls, settings, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET "
+                "start_urls = excluded.start_urls, settings = excluded.settings",
+                (name, json.dumps(start_urls), json.dumps(settings, sort_keys=True), utc_now()),
+            )
+        return name
+
+    def sites(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every site of the archive (or the one named): name, start_urls (a list), settings (a dict),
+        added_at."""
+        where, params = ("WHERE name = ?", (name,)) if name is not None else ("", ())
+        rows = self.rows(
+            f"SELECT name, start_urls, settings, added_at FROM sites {where} ORDER BY name", params
+        )
+        for row in rows:
+            row["start_urls"] = json.loads(row["start_urls"])
+            row["settings"] = json.loads(row["settings"])
+        return rows
+
+    def site(self, name: str) -> dict[str, Any] | None:
+        """The site `name` as `sites()` gives it, None if the archive does not know it."""
+        rows = self.sites(name)
+        return rows[0] if rows else None
+
+    def restore_site(self, site: dict[str, Any]) -> None:
+        """Put back a site as `sites()` gave it (from a warcinfo record), unless the archive knows it."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO sites (name, start_urls, settings, added_at) VALUES (?, ?, ?, ?)",
+                (
+                    site["name"],
+                    json.dumps(site["start_urls"]),
+                    json.dumps(site["settings"], sort_keys=True),
+                    site["added_at"],
+                ),
+            )
+
+    def capture_offsets(self, warc_file: str) -> dict[int, int]:
+        """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""
+        rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
+        return dict(rows.fetchall())
+
+    def next_capture_id(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
+
+    # --- writes ----------------------------------------------------------------------------------
+    @_retry_when_locked
+    def write(self, batch: Batch) -> None:
+        """Write a batch of rows in one transaction (see `writes.write_batch`). Retried (tenacity)
+        while another process holds the database locked beyond busy_timeout."""
+        with self.transaction():
+            write_batch(self.conn, batch)
+
+    def replace_extractions(self, rows: list[dict[str, Any]], links: dict[str, list[tuple]]) -> None:
+        """Rewrite articles re-extracted from their own captures (a new site profile): no new version.
+
+        `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
+        maps each source URL to its new (source, target, kind, text) rows.
+        """
+        with self.transaction():
+            replace_extractions(self.conn, rows, links)
+
+    # --- site profiles ---------------------------------------------------------------------------
+    def latest_profile(self, site: str) -> tuple[int, str] | None:
+        """(version, profile JSON) of the site's newest profile, None if it has none yet."""
+        row = self.conn.execute(
+            "SELECT version, profile FROM site_profiles WHERE site = ? ORDER BY version DESC LIMIT 1", (site,)
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def add_profile(self, site: str, version: int, pages_seen: int, profile: str, location: Any) -> None:
+        """Record a profile version whose WARC record is on disk at `location` (a RecordLocation)."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO site_profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    site,
+                    version,
+                    utc_now(),
+                    pages_seen,
+                    profile,
+                    location.file,
+                    location.offset,
+                    location.length,
+                ),
+            )
+
+    def article_captures(self, below_version: int) -> list[dict[str, Any]]:
+        """Articles extracted with a profile version below `below_version` (any site), with the location
+        of the capture each was extracted from."""
+        return self.rows(
+            "SELECT a.url, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
+            "FROM articles a JOIN captures c ON c.id = a.capture_id "
+            "WHERE a.profile_version < ? ORDER BY a.id",
+            (below_version,),
+        )
+
+    # --- queries ---------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Full-text search over titles and bodies, best match first, with a highlighted snippet."""
+        return [_decode(hit) for hit in search(self.conn, query, limit)]
+
+    def article(self, key: str) -> dict[str, Any] | None:
+        """An article by id or URL."""
+        column = "id" if key.isdigit() else "url"
+        row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
+        if row is None and column == "url":
+            row = self._one("SELECT * FROM articles WHERE url = ?", (normalize_url(key) or key,))
+        if row is None:
+            return None
+        row["links"] = self.rows(
+            "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
+            (row["url"],),
+        )
+        return _decode(row)
+
+    def versions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every version of an article (a row of `article`), oldest first, the current one last.
+
+        Each has version, seen_at (when it was first seen), title, body, content_hash, capture_id.
+        """
+        rows = self.rows(
+            "SELECT version, seen_at, title, body, content_hash, capture_id FROM article_versions "
+            "WHERE article_id = ? ORDER BY version",
+            (article["id"],),
+        )
+        seen = self._one("SELECT fetched_at FROM captures WHERE id = ?", (article["capture_id"],))
+        current = {k: article[k] for k in ("title", "body", "content_hash", "capture_id")}
+        rows.append(
+            {
+                "version": len(rows) + 1,
+                "seen_at": (seen or {}).get("fetched_at") or article["first_seen"],
+                **current,
+            }
+        )
+        return rows
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """Every article, oldest publication first."""
+        cursor = self.conn.execute("SELECT * FROM articles ORDER BY published, id")
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield _decode(dict(zip(names, row, strict=True)))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and sizes describing the archive."""
+        count = self.conn.execute
+        files = warc_files(self.warc_dir)
+        last = self._one(
+            "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
+        )
+        return {
+            "archive": str(self.archive),
+            "crawls": count("SELECT COUNT(*) FROM crawls").fetchone()[0],
+            "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
+            "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
+            "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
+            "warc_files": len(files),
+            "warc_bytes": sum(f.stat().st_size for f in files),
+            "db_bytes": self.path.stat().st_size,
+            "last_crawl": last,
+            "sections": dict(
+                count(
+                    "SELECT COALESCE(section, '-'), COUNT(*) FROM articles "
+                    "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+                ).fetchall()
+            ),
+        }
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, tuple(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def _one(self, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
+        rows = self.rows(sql, params)
+        return rows[0] if rows else None
+
+
+def _sql_site_of(url: str | None) -> str | None:
+    return site_of(url) if url is not None else None
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON list columns back to lists."""
+    for column in ("authors", "tags"):
+        if isinstance(row.get(column), str):
+            row[column] = json.loads(row[column])
+    return row
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not exc_type:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:  # SQLite may have rolled back already (a full disk)
+            self.conn.execute("ROLLBACK")
