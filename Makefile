@@ -23,13 +23,18 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[test,bench]'
 	touch $@
 
-# Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import.
+# Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import; WordPress
+# (with MariaDB and PHP-FPM behind nginx) and Hugo are the real publishing systems; redis-server is the
+# cluster frontier; chromium drives the browser tests. Installed only when missing.
+DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql wordpress wordpress-theme-twentytwentyone \
+	wordpress-theme-twentytwentythree hugo redis-server chromium chromium-driver
+
 system-deps:
-	@missing=""; for p in nginx wget; do command -v $$p >/dev/null || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		echo "installing Debian packages for:$$missing"; \
+		echo "installing Debian packages:" $$missing; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx-light wget >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 demo: $(STAMP)
