@@ -13,16 +13,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import quote
 
-import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from archive.reader import warc_files
+from crawler.errors import DatabaseDamaged, is_damage
 from crawler.store.rows import Batch, utc_now
-from crawler.store.schema import create_schema
 from crawler.store.search import search
 from crawler.store.writes import replace_extractions, write_batch
-from crawler.urls import normalize_url, site_of
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
@@ -75,19 +73,41 @@ class CaptureIds:
 class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
-    def __init__(self, archive: str | Path):
+    def __init__(self, archive: str | Path, read_only: bool = False):
+        """Open (or create) the archive's database. `read_only`: never write, not even the schema
+        (the read commands: they work on an archive that cannot be written, and start fast).
+
+        Raises DatabaseDamaged when journal.db is not a database or its pages are damaged.
+        """
         self.archive = Path(archive)
-        self.archive.mkdir(parents=True, exist_ok=True)
         self.path = self.archive / DB_NAME
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self.conn = _open_read_only(self.path) if read_only else self._open_for_writing()
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise DatabaseDamaged(self.path, str(exc)) from None
+            raise
         # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
         self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
-        self.db = sqlite_utils.Database(self.conn)
-        create_schema(self.conn, self.db)
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        # sqlite-utils is slow to import: the read commands never create the schema.
+        import sqlite_utils
+
+        from crawler.store.schema import create_schema
+
+        self.archive.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = OFF")
+            create_schema(conn, sqlite_utils.Database(conn))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def transaction(self) -> sqlite3.Connection:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
@@ -128,20 +148,23 @@ class Store:
             "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
         )
 
-    def article_changes(self, crawl_id: int | None) -> dict[str, int]:
-        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
+    def article_changes(self, crawl_id: int | None, first_capture: int, since: str) -> dict[str, int]:
+        """Articles a run of a crawl added (new), gave a new version (changed), and saw again unchanged.
 
-        Unchanged: articles of the crawl's own site seen since it started (the crawls of other sites
-        an update runs at the same time see theirs).
+        The run made the captures from id `first_capture` on and started at `since` (UTC ISO 8601):
+        a resumed crawl's run does not count what the crawl stored before it was interrupted.
+        Unchanged: articles of the crawl's own site seen in the run (the crawls of other sites an
+        update runs at the same time see theirs).
         """
         row = self.conn.execute(
-            "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
-            "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
-            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19) "
+            "SELECT SUM(c.id >= :first AND v.article_id IS NULL), "
+            "SUM(c.id >= :first AND v.article_id IS NOT NULL), "
+            "SUM(COALESCE(c.id, 0) < :first AND substr(a.last_seen, 1, 19) >= substr(:since, 1, 19) "
             "AND site_of(a.url) = site_of(k.start_url)) "
-            "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
+            "FROM articles a JOIN crawls k ON k.id = :id "
+            "LEFT JOIN captures c ON c.id = a.capture_id AND c.crawl_id = :id "
             "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
-            {"id": crawl_id},
+            {"id": crawl_id, "first": first_capture, "since": since},
         ).fetchone()
         return {"new": row[0] or 0, "changed": row[1] or 0, "unchanged": row[2] or 0}
 
@@ -151,6 +174,8 @@ class Store:
 
         `jcrawl update` crawls each site again from these. Returns the site's name (host[:port]).
         """
+        from crawler.urls import site_of
+
         name = site_of(start_url)
         with self.transaction():
             row = self.conn.execute("SELECT start_urls FROM sites WHERE name = ?", (name,)).fetchone()
@@ -262,6 +287,8 @@ class Store:
 
     def article(self, key: str) -> dict[str, Any] | None:
         """An article by id or URL."""
+        from crawler.urls import normalize_url
+
         column = "id" if key.isdigit() else "url"
         row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
         if row is None and column == "url":
@@ -304,10 +331,12 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """Counts and sizes describing the archive."""
+        from archive.reader import warc_files  # warcio: slow to import, only stats needs it
+
         count = self.conn.execute
         files = warc_files(self.warc_dir)
         last = self._one(
-            "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
+            "SELECT id, kind, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
         )
         return {
             "archive": str(self.archive),
@@ -315,7 +344,9 @@ class Store:
             "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
             "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
             "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
-            "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
+            # as a crawl's summary and --quiet count them: pages lost, not pages that answered 404
+            "errors": count("SELECT COUNT(*) FROM errors WHERE kind != 'http'").fetchone()[0],
+            "http_errors": count("SELECT COUNT(*) FROM errors WHERE kind = 'http'").fetchone()[0],
             "warc_files": len(files),
             "warc_bytes": sum(f.stat().st_size for f in files),
             "db_bytes": self.path.stat().st_size,
@@ -338,7 +369,29 @@ class Store:
         return rows[0] if rows else None
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """`path` opened read-only, without creating it. A WAL database in a directory this process cannot
+    write has no -shm file to share with writers: nobody can be writing it, so it is read as immutable."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no database at {path}")
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+            raise
+    conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    return conn
+
+
 def _sql_site_of(url: str | None) -> str | None:
+    from crawler.urls import site_of  # w3lib: slow to import, and most queries never call this
+
     return site_of(url) if url is not None else None
 
 
