@@ -198,7 +198,8 @@ def one_line_summary(results: list[CrawlResult]) -> str:
     elapsed = max((r.elapsed for r in results), default=0.0)
     return (
         f"{total['new']:,} new, {total['changed']:,} changed, {total['unchanged']:,} unchanged, "
-        f"{errors:,} errors, {elapsed:,.1f} s{_interrupted(results[0].interrupted if results else 0)}"
+        f"{errors:,} errors, {elapsed:,.1f} s"
+        + (f"; {interruption(results[0].interrupted)}" if results and results[0].interrupted else "")
     )
 
 
@@ -219,15 +220,14 @@ def summarize(result: CrawlResult, store: Store) -> str:
         f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {plural(archive['articles'], 'article')} from "
         f"{plural(archive['captures'], 'capture')} in {plural(archive['warc_files'], 'WARC file')} "
-        f"({archive['warc_bytes'] / 1e6:,.1f} MB).{_interrupted(result.interrupted)}"
+        f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
+        + (f" I{interruption(result.interrupted)[1:]}." if result.interrupted else "")
     )
 
 
-def _interrupted(signum: int) -> str:
-    """ "; interrupted by SIGINT: the next run resumes it" or ""."""
-    if not signum:
-        return ""
-    return f"; interrupted by {signal.Signals(signum).name}: the next crawl or update resumes it"
+def interruption(signum: int) -> str:
+    """ "interrupted by SIGINT: the next crawl or update resumes it"."""
+    return f"interrupted by {signal.Signals(signum).name}: the next crawl or update resumes it"
 
 
 def _learned(stats: dict[str, Any]) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import jcrawl, query
+from tests.helpers import free_port, jcrawl, query
 
 
 def test_demo_crawls_the_bundled_journal(tmp_path: Path) -> None:
-    result = jcrawl("demo", archive=tmp_path)
+    result = jcrawl("demo", "--port", str(free_port()), archive=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Serving the sample journal at http://127.0.0.1:" in result.stdout
     assert "articles stored" in result.stdout and "Sample search: jcrawl search phosphate" in result.stdout

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.cli.common import (
     EXIT_FATAL,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_MEANINGS,
     EXIT_OK,
@@ -15,13 +17,16 @@ from crawler.cli.common import (
     EXIT_USAGE,
     UsageError,
     add_command,
+    describe_os_error,
     open_store,
     reading_lock,
     start_logging,
+    unwritable,
 )
+from crawler.errors import FatalError
 from crawler.words import plural
 
-WRITE_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, 130)
+WRITE_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -133,8 +138,8 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             recover_warc_files(store)
             result = import_warcs(store, args.files)
-        except WarcReadError as exc:
-            raise UsageError(str(exc)) from None
+        except WarcReadError as exc:  # a file given is not what it should be: nothing was imported
+            raise UsageError(_without_record_bytes(exc)) from None
         finally:
             store.close()
     done = result.ingest
@@ -183,7 +188,14 @@ def run_index(args: argparse.Namespace) -> int:
 
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
-    path, lines, unfinished = write_index(args.archive, args.output)
+    try:
+        path, lines, unfinished = write_index(args.archive, args.output)
+    except OSError as exc:
+        if not unwritable(exc) or args.output:
+            raise
+        raise FatalError(
+            f"cannot write {describe_os_error(exc)} (--output FILE writes the index elsewhere)"
+        ) from None
     print(f"Wrote {path}: {plural(lines, 'line')}.{_left_out(unfinished)}")
     return EXIT_OK
 
@@ -232,8 +244,8 @@ def run_reparse(args: argparse.Namespace) -> int:
         try:
             recover_warc_files(store)  # what a killed run left open is closed at its last whole record
             result = reparse(store, since=since, site=args.site.removeprefix("www.") if args.site else None)
-        except WarcReadError as exc:
-            raise UsageError(str(exc)) from None
+        except WarcReadError as exc:  # the archive's own file is damaged
+            raise FatalError(f"{_without_record_bytes(exc)} (`jcrawl verify` lists the damage)") from None
         finally:
             store.close()
     print(
@@ -243,6 +255,11 @@ def run_reparse(args: argparse.Namespace) -> int:
         + (f" The old database is {moved}." if moved else "")
     )
     return EXIT_OK
+
+
+def _without_record_bytes(exc: Exception) -> str:
+    """The error without the bytes warcio quotes from a record that cannot be read ("first line: ...")."""
+    return re.sub(r"first line: .*", "first line: (not shown: not text)", str(exc), flags=re.DOTALL)
 
 
 def _move_database_aside(archive: Path) -> Path | None:

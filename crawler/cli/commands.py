@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from crawler.cli.common import (
 from crawler.errors import DatabaseDamaged, FatalError, is_damage
 from crawler.lock import ArchiveLocked
 
+MAX_LINE = 400  # characters of an error line
 COMMAND_MODULES = (crawl, update, demo, query, extract, archive)
 EXAMPLES = (
     "jcrawl demo                                   # a sample journal on 127.0.0.1, crawled into ./data",
@@ -99,11 +101,21 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def fail(args: argparse.Namespace, code: int, message: str) -> int:
-    """Say in one line on stderr why the command ends; with --quiet, in the one line on stdout too."""
+    """Say in one line on stderr why the command ends; with --quiet, in the one line on stdout too.
+
+    The line is printable text of at most MAX_LINE characters, whatever bytes the message quotes (a
+    damaged record's binary "first line", say)."""
+    message = _printable(message)
     print(f"jcrawl {args.command}: {message}", file=sys.stderr, flush=True)
     if getattr(args, "quiet", False):
         print(f"{message.removeprefix('error: ').removeprefix('fatal: ')} (exit {code})", flush=True)
     return code
+
+
+def _printable(message: str) -> str:
+    """`message` on one line, without control characters, at most MAX_LINE characters."""
+    message = re.sub(r"[\x00-\x1f\x7f-\x9f\ufffd]+", " ", message)
+    return message if len(message) <= MAX_LINE else message[: MAX_LINE - 1] + "…"
 
 
 def bug(args: argparse.Namespace, exc: Exception) -> int:

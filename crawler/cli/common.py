@@ -38,7 +38,7 @@ EXIT_MEANINGS = {
     EXIT_OK: "done",
     EXIT_USAGE: "usage error: a bad option or value, or no archive at DIR",
     EXIT_LOCKED: "another run (crawl, update, import, reparse, verify) holds the archive; nothing was done",
-    EXIT_FATAL: "the archive cannot be written, or its database is damaged (the message says what to do)",
+    EXIT_FATAL: "the archive cannot be written, or it is damaged (the message says what to do)",
     EXIT_INTERRUPTED: "interrupted by Ctrl-C after a clean stop (143: by SIGTERM); the next run resumes",
     EXIT_BUG: "an unexpected error (a bug): the message names the file holding its traceback",
     EXIT_BROKEN_PIPE: "the output's reader went away (`jcrawl export | head`)",
@@ -156,7 +156,9 @@ def start_logging(archive: Path, quiet: bool, settings: dict[str, str] | None = 
             int(overrides.get("JCRAWL_LOG_BACKUPS", defaults.JCRAWL_LOG_BACKUPS)),
         )
     except OSError as exc:
-        raise FatalError(f"cannot write to the archive {archive}: {describe_os_error(exc)}") from None
+        raise FatalError(
+            f"cannot write to the archive {archive} ({describe_os_error(exc)}); nothing was done"
+        ) from None
     return interactive
 
 

@@ -11,6 +11,7 @@ from crawler.cli.common import (
     EXIT_FETCH_ERRORS,
     EXIT_INTERRUPTED,
     EXIT_LOCKED,
+    EXIT_MEANINGS,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
@@ -25,13 +26,11 @@ if TYPE_CHECKING:
     from crawler.crawl import CrawlOptions, CrawlResult
 
 RUN_EXITS = {
-    EXIT_OK: "done",
+    **{
+        code: EXIT_MEANINGS[code] for code in (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
+    },
     EXIT_FETCH_ERRORS: "done, but some pages could not be fetched (network failures, server errors after "
     "retries; 404s are recorded but do not count)",
-    EXIT_USAGE: "usage error: a bad option, URL or setting",
-    EXIT_LOCKED: "another run holds the archive; nothing was done",
-    EXIT_FATAL: "the archive cannot be written, or its database is damaged",
-    EXIT_INTERRUPTED: "stopped cleanly by Ctrl-C (143: by SIGTERM); the next crawl or update resumes it",
 }
 
 

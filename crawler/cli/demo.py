@@ -69,7 +69,7 @@ def run_demo(args: argparse.Namespace) -> int:
         with server:
             build_site(Path(tmp), server.url, args.articles, edition=args.edition)
             server.start()
-            print(f"Serving the sample journal (edition {args.edition}) at {server.url}", flush=True)
+            print(f"Serving the sample journal at {server.url} (edition {args.edition})", flush=True)
             code = _crawl_or_update(server.url, args.archive)
             if code >= EXIT_INTERRUPTED:  # stopped by a signal: stop, as asked
                 return code
