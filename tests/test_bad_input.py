@@ -22,6 +22,7 @@ import pytest
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
 from crawler.lock import ArchiveLock
+from crawler.store import ARTICLE_COLUMNS, Batch, Store
 from tests.helpers import ROOT, free_port, jcrawl, query
 
 # Root ignores file modes unless it runs without these capabilities.
@@ -251,3 +252,110 @@ def test_every_command_on_every_bad_input(
 def _writable_again(root: Path) -> None:
     for path in [root, *root.rglob("*")]:
         path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+BAD_OPTIONS = {  # arguments (before --archive GOOD) -> words the one line on stderr holds
+    ("crawl", "journal.example/news/"): "did you mean http://journal.example/news/?",
+    ("crawl", "{site}", "-s", "CONCURRENT_REQUESTS=abc"): "CONCURRENT_REQUESTS takes a whole number",
+    ("crawl", "{site}", "-s", "CONCURENT_REQUESTS=4"): "(did you mean CONCURRENT_REQUESTS?)",
+    ("crawl", "{site}", "-s", "ROBOTSTXT_OBEY=yes"): "ROBOTSTXT_OBEY takes true or false",
+    ("crawl", "{site}", "-s", "DOWNLOAD_DELAY=soon"): "DOWNLOAD_DELAY takes a number",
+    ("crawl", "{site}", "-s", "JCRAWL_RECHECK_ARTICLES=[1]"): "JCRAWL_RECHECK_ARTICLES takes a JSON object",
+    ("crawl", "{site}", "--max-pages", "0"): "--max-pages: must be at least 1",
+    ("update", "-s", "NO_SUCH_THING=1"): "there is no setting NO_SUCH_THING",
+    ("update", "--site", "elsewhere.example"): "no site 'elsewhere.example'",
+    ("demo", "--port", "70000"): "a port is at most 65535",
+    ("search",): "the following arguments are required: query",
+    ("search", "x", "--limit", "many"): "invalid int value: 'many'",
+    ("search", '"unbalanced'): "a double quote is not closed",
+    ("show", "99999"): "no article with URL or id '99999'",
+    ("history", "1", "--diff", "1", "9"): "no version 9",
+    ("export", "--format", "xml"): "invalid choice: 'xml'",
+    ("stats", "--bogus"): "unrecognized arguments: --bogus",
+    ("verify", "--bogus"): "unrecognized arguments: --bogus",
+    ("wacz", "--output", "{tmp}/out.zip"): "--output must name a .wacz file",
+    ("reparse", "--since", "yesterday"): "--since takes an ISO 8601 date",
+    ("reparse", "--rebuild", "--site", "x"): "--rebuild builds the whole database",
+    ("import", "{tmp}/nothing.warc.gz"): "no such file",
+    ("extract", "{tmp}/nothing.html"): "cannot read",
+    ("nonsense",): "invalid choice: 'nonsense'",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("args", BAD_OPTIONS, ids=" ".join)
+def test_bad_options_are_one_line_usage_errors(
+    args: tuple[str, ...], good: Path, site: str, tmp_path: Path
+) -> None:
+    argv = [arg.format(site=site, tmp=tmp_path) for arg in args]
+    result = run_jcrawl([*argv, "--archive", str(good)], unprivileged=False)
+    assert result.returncode == USAGE, result.stderr[-3000:]
+    assert len(result.stderr.splitlines()) == 1 and BAD_OPTIONS[args] in result.stderr, result.stderr
+    assert result.stderr.startswith("jcrawl") and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_no_command_is_a_usage_error_that_names_the_help() -> None:
+    result = run_jcrawl([], unprivileged=False)
+    assert result.returncode == USAGE
+    assert (
+        result.stderr == "jcrawl: error: the following arguments are required: COMMAND (see jcrawl --help)\n"
+    )
+
+
+def test_a_damaged_database_is_rebuilt_from_the_warc_files(good: Path, tmp_path: Path) -> None:
+    archive = damaged_db(good, tmp_path)
+    refused = run_jcrawl(["search", "phosphate", "--archive", str(archive)], unprivileged=False)
+    assert refused.returncode == FATAL and "jcrawl reparse --rebuild" in refused.stderr
+    rebuilt = run_jcrawl(["reparse", "--rebuild", "--archive", str(archive)], unprivileged=False)
+    assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
+    (aside,) = archive.glob("journal.db.old-*Z")
+    assert f"The old database is {aside}." in rebuilt.stdout
+    assert query(archive, "SELECT url, content_hash FROM articles ORDER BY url") == query(
+        good, "SELECT url, content_hash FROM articles ORDER BY url"
+    )
+    assert run_jcrawl(["search", "phosphate", "--archive", str(archive)], unprivileged=False).returncode == 0
+
+
+def test_a_closed_pipe_ends_the_output_quietly(tmp_path: Path) -> None:
+    """`jcrawl export | head -1`: the reader goes away after one line of a megabyte of output."""
+    store = Store(tmp_path)
+    batch = Batch()
+    for n in range(300):
+        url = f"http://127.0.0.1:9/story-{n}/"
+        batch.captures.append(
+            {
+                "id": n + 1,
+                "url": url,
+                "fetched_at": "2024-01-01T00:00:00Z",
+                "warc_file": "x",
+                "warc_offset": n,
+                "warc_length": 1,
+            }
+        )
+        batch.articles.append(
+            {
+                **dict.fromkeys(ARTICLE_COLUMNS),
+                "url": url,
+                "body": "word " * 800,
+                "authors": "[]",
+                "tags": "[]",
+                "capture_id": n + 1,
+                "first_seen": "2024-01-01",
+                "last_seen": "2024-01-01",
+                "profile_version": 0,
+            }
+        )
+    store.write(batch)
+    store.close()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "export", "--archive", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout is not None and run.stderr is not None
+    first = run.stdout.readline()
+    run.stdout.close()
+    stderr = run.stderr.read().decode()
+    assert run.wait(timeout=60) == 141 and first.startswith(b'{"id": 1,')
+    assert stderr == ""
