@@ -9,8 +9,6 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -121,6 +119,8 @@ def _printable(message: str) -> str:
 def bug(args: argparse.Namespace, exc: Exception) -> int:
     """An error jcrawl did not expect: its traceback into the archive's log (or a file of its own),
     one line to the user."""
+    import traceback
+
     where = _crash_log(args.archive)
     try:
         with open(where, "a", encoding="utf-8") as log:
@@ -135,6 +135,8 @@ def bug(args: argparse.Namespace, exc: Exception) -> int:
 
 def _crash_log(archive: Path) -> Path:
     """The archive's log if it can be written, else a file in the temporary directory."""
+    import tempfile
+
     from crawler.logs import LOG_FILE
 
     log = archive / LOG_FILE

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import logging
 import os
 import sys
 import textwrap
@@ -142,6 +141,8 @@ def start_logging(archive: Path, quiet: bool, settings: dict[str, str] | None = 
     Raises FatalError when the archive cannot be written (the log file cannot be opened): before
     anything is done.
     """
+    import logging
+
     from crawler import settings as defaults
     from crawler.logs import SILENT, configure_logging
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 from pathlib import Path
 
 from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_command
@@ -30,6 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
     from crawler.extract import extract_article
 
     for path in args.files:

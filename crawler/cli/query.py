@@ -9,7 +9,6 @@ import sys
 from typing import Any, TextIO
 
 from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, add_command, open_store
-from crawler.history import version_diff
 from crawler.store import ARTICLE_COLUMNS, QueryError
 from crawler.words import besides_http_errors
 
@@ -223,6 +222,8 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(versions, ensure_ascii=False, indent=1))
         return EXIT_OK
+    from crawler.history import version_diff  # difflib: only for the diff
+
     numbers = [v["version"] for v in versions]
     if args.diff:
         old, new = args.diff

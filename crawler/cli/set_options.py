@@ -4,8 +4,6 @@ Scrapy or a setting stored with the site and silently ignored)."""
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from typing import Any
 
@@ -39,6 +37,8 @@ def known_settings() -> dict[str, Any]:
 def parse_set_options(pairs: list[str]) -> dict[str, str]:
     """`-s NAME=VALUE` options as a settings dict. A usage error for a pair without `=`, a name no
     setting has (naming the closest one) and a value its setting cannot take (naming the type)."""
+    import difflib
+
     known = known_settings()
     settings = {}
     for pair in pairs:
@@ -63,6 +63,8 @@ def _fits(default: Any, value: str) -> bool:
     if kind is bool:
         return value in ("true", "false", "True", "False", "1", "0")  # what Settings.getbool reads
     if kind is dict:
+        import json
+
         try:
             return isinstance(json.loads(value), dict)
         except ValueError:

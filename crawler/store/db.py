@@ -7,15 +7,14 @@ The store is an index over the WARC files: every `captures` row locates a respon
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
-
-from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from crawler.errors import DatabaseDamaged, is_damage
 from crawler.store.rows import Batch, utc_now
@@ -33,14 +32,30 @@ def _locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
-# Another process (an update, `jcrawl reparse`) may hold the write lock longer than busy_timeout.
-_retry_when_locked = retry(
-    retry=retry_if_exception(_locked),
-    wait=wait_random_exponential(multiplier=0.5, max=10),
-    stop=stop_after_attempt(6),
-    before_sleep=before_sleep_log(logger, logging.WARNING),
-    reraise=True,
-)
+def _retry_when_locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`, retried (tenacity) while another process (an update, `jcrawl reparse`) holds the write
+    lock longer than busy_timeout. Tenacity is imported at the first call: reads never pay for it."""
+
+    @functools.wraps(method)
+    def retried(*args: Any, **kwargs: Any) -> Any:
+        from tenacity import (
+            Retrying,
+            before_sleep_log,
+            retry_if_exception,
+            stop_after_attempt,
+            wait_random_exponential,
+        )
+
+        retrying = Retrying(
+            retry=retry_if_exception(_locked),
+            wait=wait_random_exponential(multiplier=0.5, max=10),
+            stop=stop_after_attempt(6),
+            before_sleep=before_sleep_log(logger, logging.WARNING),
+            reraise=True,
+        )
+        return retrying(method, *args, **kwargs)
+
+    return retried
 
 
 class CaptureIds:
@@ -74,21 +89,36 @@ class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
     def __init__(self, archive: str | Path, read_only: bool = False):
-        """Open (or create) the archive's database. `read_only`: never write, not even the schema
-        (the read commands: they work on an archive that cannot be written, and start fast).
+        """Open (or create) the archive's database. `read_only` (the read commands): open an existing
+        one read-only, so that reads start fast, take no write lock and work on an archive that
+        cannot be written; a database an older jcrawl made is brought up to date first, if it can be.
 
         Raises DatabaseDamaged when journal.db is not a database or its pages are damaged.
         """
         self.archive = Path(archive)
         self.path = self.archive / DB_NAME
         try:
-            self.conn = _open_read_only(self.path) if read_only else self._open_for_writing()
+            self.conn = self._open_read_only() if read_only else self._open_for_writing()
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise DatabaseDamaged(self.path, str(exc)) from None
             raise
         # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
         self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        from crawler.store.schema import schema_is_current
+
+        conn = _connect_read_only(self.path)
+        if schema_is_current(conn):
+            return conn
+        conn.close()
+        try:
+            self._open_for_writing().close()  # migrated
+        except sqlite3.OperationalError as exc:  # a read-only archive: read what there is
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+                raise
+        return _connect_read_only(self.path)
 
     def _open_for_writing(self) -> sqlite3.Connection:
         # sqlite-utils is slow to import: the read commands never create the schema.
@@ -369,7 +399,7 @@ class Store:
         return rows[0] if rows else None
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def _connect_read_only(path: Path) -> sqlite3.Connection:
     """`path` opened read-only, without creating it. A WAL database in a directory this process cannot
     write has no -shm file to share with writers: nobody can be writing it, so it is read as immutable."""
     if not path.is_file():

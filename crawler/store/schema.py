@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # slow to import; the read commands never create the schema
+    import sqlite_utils
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
@@ -153,6 +156,21 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     if not db["articles"].detect_fts():
         db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter unicode61")
         conn.executescript(FTS_UPDATE_TRIGGER)
+
+
+def schema_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether `create_schema` would find nothing to do: every table, added column and the full-text
+    index with its triggers are there. Read only and cheap: the read commands open the database
+    read-only when it is current, and let create_schema migrate it first when it is not (a change to
+    create_schema must keep this in step)."""
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    wanted = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)) | {"articles_fts", "articles_au"}
+    if not wanted <= names:
+        return False
+    return all(
+        column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for table, column, _ in ADDED_COLUMNS
+    )
 
 
 def statements(script: str) -> Iterator[str]:
