@@ -30,7 +30,9 @@ def shared(relative: str) -> Path:
     a fresh clone has no ../shared beside it, and its tests must pass without it."""
     path = SHARED / relative
     if not path.exists():
-        pytest.skip(f"../shared/{relative} is not beside the project (a fresh clone)", allow_module_level=True)
+        pytest.skip(
+            f"../shared/{relative} is not beside the project (a fresh clone)", allow_module_level=True
+        )
     return path
 
 
