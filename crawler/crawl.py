@@ -17,9 +17,10 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.errors import FatalError
+from crawler.errors import CrawlFailed, FatalError
 from crawler.fatal import FATAL_STAT
 from crawler.lock import ArchiveLock
+from crawler.logs import FILE_ONLY
 from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
 from crawler.scope import RULES
@@ -55,10 +56,6 @@ class CrawlResult:
     changes: dict[str, int] = field(default_factory=dict)  # articles new, changed, unchanged
     http_errors: int = 0  # pages answering 404 and the like: recorded, not counted as errors
     interrupted: int = 0  # the signal (SIGINT, SIGTERM) that stopped the run cleanly, 0 if none
-
-
-class CrawlFailed(Exception):
-    """A crawl ended with an unexpected error (a bug): the message names it, the log has its traceback."""
 
 
 class _Process(CrawlerProcess):
@@ -159,7 +156,11 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
         if stats.get(FATAL_STAT):
             raise FatalError(f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact.")
     for failure in failures:
-        logger.error("The crawl failed", exc_info=(failure.type, failure.value, failure.getTracebackObject()))
+        logger.error(
+            "The crawl failed",
+            exc_info=(failure.type, failure.value, failure.getTracebackObject()),
+            extra={FILE_ONLY: True},  # the command says it in its one line
+        )
         raise CrawlFailed(f"the crawl failed: {failure.type.__name__}: {failure.getErrorMessage()}")
     store = Store(jobs[0].archive)
     try:

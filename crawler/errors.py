@@ -25,6 +25,11 @@ class DatabaseDamaged(FatalError):
         self.path = path
 
 
+class CrawlFailed(Exception):
+    """A crawl could not start or broke off with an unexpected error (a bug): the message names it, and
+    its traceback is in DIR/jcrawl.log (`jcrawl` exits 70)."""
+
+
 def is_damage(exc: BaseException) -> bool:
     """True for SQLite's "file is not a database" and "database disk image is malformed"."""
     code = getattr(exc, "sqlite_errorcode", None)

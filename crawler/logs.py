@@ -16,6 +16,7 @@ from pathlib import Path
 LOG_FILE = "jcrawl.log"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 SILENT = logging.CRITICAL + 10  # above every level: nothing reaches stderr
+FILE_ONLY = "jcrawl_file_only"  # logger.error(..., extra={FILE_ONLY: True}): for the log file alone
 
 
 def configure_logging(archive: Path, console_level: int, max_bytes: int, backups: int) -> None:
@@ -34,6 +35,7 @@ def configure_logging(archive: Path, console_level: int, max_bytes: int, backups
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
     console.setFormatter(_OneLine(LOG_FORMAT))
+    console.addFilter(lambda record: not getattr(record, FILE_ONLY, False))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     for handler in list(root.handlers):

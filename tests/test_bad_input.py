@@ -359,3 +359,25 @@ def test_a_closed_pipe_ends_the_output_quietly(tmp_path: Path) -> None:
     stderr = run.stderr.read().decode()
     assert run.wait(timeout=60) == 141 and first.startswith(b'{"id": 1,')
     assert stderr == ""
+
+
+def test_a_crawl_that_crashes_never_exits_0(site: str, tmp_path: Path) -> None:
+    """A setting Scrapy cannot start with (a middleware that does not exist): exit 70, the one line
+    names the error and where its traceback is."""
+    result = run_jcrawl(
+        [
+            "crawl",
+            site,
+            "-s",
+            'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 10}',
+            "--archive",
+            str(tmp_path),
+        ],
+        unprivileged=False,
+    )
+    assert result.returncode == 70, result.stderr[-3000:]
+    assert result.stderr.splitlines() == [
+        "jcrawl crawl: unexpected error: the crawl failed: ModuleNotFoundError: No module named 'no' "
+        f"(the traceback is in {tmp_path / 'jcrawl.log'})"
+    ]
+    assert "Traceback" in (tmp_path / "jcrawl.log").read_text()

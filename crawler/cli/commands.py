@@ -31,7 +31,7 @@ from crawler.cli.common import (
     unwritable,
     wrap,
 )
-from crawler.errors import DatabaseDamaged, FatalError, is_damage
+from crawler.errors import CrawlFailed, DatabaseDamaged, FatalError, is_damage
 from crawler.lock import ArchiveLocked
 
 MAX_LINE = 400  # characters of an error line
@@ -76,6 +76,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return fail(args, EXIT_USAGE, f"error: {exc}")
     except ArchiveLocked as exc:  # another crawl or update is running on this archive
         return fail(args, EXIT_LOCKED, str(exc))
+    except CrawlFailed as exc:  # a bug inside Scrapy's run: the traceback is in the log already
+        return fail(
+            args, EXIT_BUG, f"unexpected error: {exc} (the traceback is in {args.archive / 'jcrawl.log'})"
+        )
     except FatalError as exc:  # the archive or the database cannot be written, or is damaged
         return fail(args, EXIT_FATAL, f"fatal: {exc}")
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside a crawl: crawler.cli.main says it
