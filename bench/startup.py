@@ -1,18 +1,21 @@
 """Start-up benchmark: how long `jcrawl` read commands take, end to end, on a 50,000-article archive.
 
-    .venv/bin/python bench/startup.py [--articles 50000] [--repeats 7] [--archive DIR]
+    .venv/bin/python bench/startup.py [--articles 50000] [--repeats 7] [--archive DIR] [--baseline SRC]
 
 Generates (once, then reuses) an archive whose journal.db holds `--articles` synthetic articles (about
 400 words each, from a fixed vocabulary and seed; no WARC files: the read commands read the database
 only), then times whole `jcrawl` processes as a user starts them: `--help`, `search` (a rare word and
 a common one), `show`, `stats` and `history`. Prints the median wall time of each; the goal for
-`jcrawl search` is 0.25 s. This machine is noisy: compare numbers from the same run only.
+`jcrawl search` is 0.25 s. This machine is noisy: compare numbers from the same run only, which
+`--baseline SRC` gives: the same commands run from another source tree (e.g. `git archive main | tar
+-x -C /tmp/main`), interleaved with this one's, and the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import statistics
 import subprocess
@@ -25,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.store import Batch, Store  # noqa: E402
 
-JCRAWL = Path(sys.executable).with_name("jcrawl")
 DEFAULT_ARCHIVE = ROOT / "bench-out" / "startup-archive"
 VOCABULARY = (
     "market port mine energy solar grid water loan bank minister budget export import price output "
@@ -71,19 +73,23 @@ def make_archive(archive: Path, count: int) -> None:
         store.close()
 
 
-def timed(args: list[str], archive: Path, repeats: int) -> float:
-    """Median wall seconds of `jcrawl ARGS --archive archive` (output discarded)."""
-    times = []
+def timed(args: list[str], archive: Path, repeats: int, sources: list[Path]) -> list[float]:
+    """Median wall seconds of `jcrawl ARGS --archive archive` (output discarded) run from each source
+    tree, the runs interleaved."""
+    times: list[list[float]] = [[] for _ in sources]
     for _ in range(repeats):
-        started = time.perf_counter()
-        subprocess.run(
-            [JCRAWL, *args, "--archive", archive],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=True,
-        )
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for source, runs in zip(sources, times, strict=True):
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "crawler.cli", *args, "--archive", archive],
+                cwd=source,  # `python -m` puts the working directory first on sys.path
+                env=dict(os.environ, PYTHONPATH=str(source)),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
+            runs.append(time.perf_counter() - started)
+    return [statistics.median(runs) for runs in times]
 
 
 def main() -> None:
@@ -93,7 +99,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE, help="made once, then reused")
+    parser.add_argument("--baseline", type=Path, metavar="SRC", help="another source tree to compare with")
     args = parser.parse_args()
+    args.archive = args.archive.resolve()
     marker = args.archive / f".bench-{args.articles}"
     if not marker.exists():
         print(f"generating {args.articles:,} articles into {args.archive} ...", flush=True)
@@ -109,13 +117,17 @@ def main() -> None:
         "jcrawl stats": ["stats"],
         "jcrawl history 1": ["history", "1"],
     }
+    sources = [ROOT, *([args.baseline.resolve()] if args.baseline else [])]
     print(
         f"\narchive of {args.articles:,} articles, median of {args.repeats} runs (wall time, whole process)"
     )
+    if args.baseline:
+        print(f"  {'':<28} {'this':>8} {'baseline':>9} {'ratio':>6}")
     for label, command in commands.items():
-        seconds = timed(command, args.archive, args.repeats)
+        seconds = timed(command, args.archive, args.repeats, sources)
         goal = f"  (goal <= {GOAL_SEARCH_SECONDS})" if command[0] == "search" else ""
-        print(f"  {label:<28} {seconds:6.3f} s{goal}", flush=True)
+        compared = f" {seconds[1]:7.3f} s {seconds[0] / seconds[1]:6.2f}" if args.baseline else ""
+        print(f"  {label:<28} {seconds[0]:6.3f} s{compared}{goal}", flush=True)
 
 
 if __name__ == "__main__":
