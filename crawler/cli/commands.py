@@ -33,8 +33,10 @@ from crawler.cli.common import (
 )
 from crawler.errors import CrawlFailed, DatabaseDamaged, FatalError, is_damage
 from crawler.lock import ArchiveLocked
+from crawler.logs import LOG_FILE
+from crawler.store import DB_NAME
 
-MAX_LINE = 400  # characters of an error line
+MAX_LINE = 2000  # characters of an error line (a quoted query can be long)
 COMMAND_MODULES = (crawl, update, demo, query, extract, archive)
 EXAMPLES = (
     "jcrawl demo                                   # a sample journal on 127.0.0.1, crawled into ./data",
@@ -78,7 +80,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return fail(args, EXIT_LOCKED, str(exc))
     except CrawlFailed as exc:  # a bug inside Scrapy's run: the traceback is in the log already
         return fail(
-            args, EXIT_BUG, f"unexpected error: {exc} (the traceback is in {args.archive / 'jcrawl.log'})"
+            args, EXIT_BUG, f"unexpected error: {exc} (the traceback is in {args.archive / LOG_FILE})"
         )
     except FatalError as exc:  # the archive or the database cannot be written, or is damaged
         return fail(args, EXIT_FATAL, f"fatal: {exc}")
@@ -90,7 +92,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
-            return fail(args, EXIT_FATAL, f"fatal: {DatabaseDamaged(args.archive / 'journal.db', str(exc))}")
+            return fail(args, EXIT_FATAL, f"fatal: {DatabaseDamaged(args.archive / DB_NAME, str(exc))}")
         if "readonly" in str(exc):
             return fail(args, EXIT_FATAL, f"fatal: cannot write the database in {args.archive}: {exc}")
         return bug(args, exc)
@@ -140,8 +142,6 @@ def bug(args: argparse.Namespace, exc: Exception) -> int:
 def _crash_log(archive: Path) -> Path:
     """The archive's log if it can be written, else a file in the temporary directory."""
     import tempfile
-
-    from crawler.logs import LOG_FILE
 
     log = archive / LOG_FILE
     return (

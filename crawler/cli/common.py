@@ -31,7 +31,6 @@ EXIT_FATAL = 4
 EXIT_BUG = 70  # an unexpected error: the traceback is in the log (sysexits' EX_SOFTWARE)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away (`| head`)
 EXIT_INTERRUPTED = 130  # 128 + SIGINT: Ctrl-C, as a shell reports it
-EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 EXIT_MEANINGS = {
     EXIT_OK: "done",
