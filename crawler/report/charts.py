@@ -1,0 +1,114 @@
+"""Each figure of the report drawn with matplotlib, as SVG text to inline (text kept as text, so the
+browser shapes Arabic and French labels and no font is embedded)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+import re
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
+
+from crawler.report.data import Figure
+
+# Figures are made without pyplot (no display, no global figure list); these are their settings.
+STYLE = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "jcrawl",  # the same data gives the same file
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+COLOURS = ("#2a6f97", "#e09f3e", "#9e2a2b", "#7a9e7e")
+
+
+def draw(figure: Figure) -> str:
+    """The figure as an <svg> element (a note in one when it has no rows)."""
+    with matplotlib.rc_context(STYLE):
+        return _draw(figure)
+
+
+def _draw(figure: Figure) -> str:
+    if figure.kind == "bars" and len(figure.rows) > 6 and figure.key != "per_month":
+        fig = _horizontal_bars(figure)
+    elif figure.kind == "bars":
+        fig = _bars(figure)
+    elif figure.kind == "stacked":
+        fig = _stacked(figure)
+    else:
+        fig = _line(figure)
+    if not figure.rows:
+        fig.axes[0].text(0.5, 0.5, figure.empty, ha="center", va="center", transform=fig.axes[0].transAxes)
+    return _svg(fig)
+
+
+def _svg(fig: MplFigure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # no XML prolog or doctype inside HTML
+
+
+def _new(height: float = 3.0) -> tuple[MplFigure, Axes]:
+    fig = MplFigure(figsize=(8, height))
+    return fig, fig.subplots()
+
+
+def _bars(figure: Figure) -> MplFigure:
+    fig, ax = _new()
+    labels = [str(r[0]) for r in figure.rows]
+    ax.bar(range(len(labels)), [r[1] for r in figure.rows], color=COLOURS[0])
+    ax.set_xticks(
+        range(len(labels)),
+        labels,
+        rotation=45 if len(labels) > 8 else 0,
+        ha="right" if len(labels) > 8 else "center",
+    )
+    ax.set_ylabel(figure.columns[1])
+    return fig
+
+
+def _horizontal_bars(figure: Figure) -> MplFigure:
+    rows = list(reversed(figure.rows))  # largest on top
+    fig, ax = _new(0.3 * len(rows) + 0.8)
+    labels = [_shorten(str(r[0])) for r in rows]
+    ax.barh(range(len(rows)), [r[1] for r in rows], color=COLOURS[0])
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_xlabel(figure.columns[1])
+    return fig
+
+
+def _stacked(figure: Figure) -> MplFigure:
+    fig, ax = _new()
+    labels = [str(r[0]) for r in figure.rows]
+    bottom = [0] * len(labels)
+    for n, name in enumerate(figure.columns[1:], start=1):
+        values = [r[n] for r in figure.rows]
+        ax.bar(range(len(labels)), values, bottom=bottom, label=name, color=COLOURS[n - 1])
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+    ax.set_ylabel("articles")
+    ax.legend(frameon=False)
+    return fig
+
+
+def _line(figure: Figure) -> MplFigure:
+    fig, ax = _new()
+    values = [r[1] for r in figure.rows]
+    if figure.kind == "timeline":  # one bar per day, on a calendar axis (days without articles stay empty)
+        ax.bar([date.fromisoformat(r[0]) for r in figure.rows], values, width=1.0, color=COLOURS[0])
+        ax.tick_params(axis="x", labelrotation=30)
+    else:
+        xs = [r[0] for r in figure.rows]
+        ax.plot(xs, values, color=COLOURS[0], marker="." if len(xs) < 60 else None)
+        ax.fill_between(xs, values, color=COLOURS[0], alpha=0.15)
+    ax.set_xlabel(figure.columns[0])
+    ax.set_ylabel(figure.columns[1])
+    return fig
+
+
+def _shorten(label: str, width: int = 60) -> str:
+    label = re.sub(r"\s+", " ", label)
+    return label if len(label) <= width else label[: width - 1] + "…"
