@@ -4,8 +4,8 @@ browser shapes Arabic and French labels and no font is embedded)."""
 from __future__ import annotations
 
 import io
-from datetime import date
 import re
+from datetime import date
 
 import matplotlib
 from matplotlib.axes import Axes

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from crawler.serve.article import article_page
 from crawler.serve.metadata import ARTICLE_PAGE, CAPTURE_RECORD
 from crawler.serve.sanitise import clean_html
-from crawler.store.search import fts_query
+from crawler.store.search import QueryError, fts_query
 
 
 def _inline_script_hashes() -> str:
@@ -42,8 +42,16 @@ LIST_COLUMNS = ("authors", "tags")
 
 @hookimpl
 def prepare_connection(conn: Any) -> None:
-    """fts_query(text): what a person typed as an FTS5 query, as `jcrawl search` reads it."""
-    conn.create_function("fts_query", 1, lambda text: fts_query(text or ""), deterministic=True)
+    """fts_query(text): what a person typed as an FTS5 query, as `jcrawl search` reads it (an empty
+    form asks for nothing: '""' matches no article, where '' would be an error)."""
+    conn.create_function("fts_query", 1, _query_or_nothing, deterministic=True)
+
+
+def _query_or_nothing(text: str | None) -> str:
+    try:
+        return fts_query(text) if text and text.strip() else '""'
+    except QueryError:  # only -words: nothing to look for
+        return '""'
 
 
 @hookimpl
