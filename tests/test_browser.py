@@ -4,15 +4,19 @@ downloaded). Screenshots go to the test's output folder."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import sqlite3
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from crawler.demo.server import start_demo_site
+from crawler.demo.server import DemoServer, start_demo_site
 from tests.helpers import free_port, jcrawl, start_jcrawl, wait_for_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,15 +35,32 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+EDITED = ("Finance Minister", "Finance Minister and deputy prime minister")
+
+
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo journal crawled, then updated once (so the report has a run of each kind)."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo journal, served for the module."""
+    with start_demo_site(tmp_path_factory.mktemp("demo-site")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def archive(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo journal crawled, one story edited, then updated (the report has a run of each kind,
+    the article page a version to compare)."""
     directory = tmp_path_factory.mktemp("front-archive")
-    with start_demo_site(tmp_path_factory.mktemp("demo-site")) as site:
-        crawled = jcrawl("crawl", site.url, archive=directory)
-        assert crawled.returncode in (0, 1), crawled.stderr[-2000:]
-        updated = jcrawl("update", "--quiet", archive=directory)
-        assert updated.returncode in (0, 1), updated.stderr[-2000:]
+    crawled = jcrawl("crawl", site.url, archive=directory)
+    assert crawled.returncode in (0, 1), crawled.stderr[-2000:]
+    story = next(
+        page
+        for page in site.directory.glob("20*/*/*/index.html")
+        if EDITED[0] in page.read_text(encoding="utf-8")
+    )
+    story.write_text(story.read_text(encoding="utf-8").replace(*EDITED, 1), encoding="utf-8")
+    updated = jcrawl("update", "--all", "--quiet", archive=directory)
+    assert updated.returncode in (0, 1), updated.stderr[-2000:]
+    assert " 1 changed" in updated.stdout, updated.stdout
     return directory
 
 
@@ -84,6 +105,14 @@ def page(browser: object) -> Iterator[object]:
     tab.close()
 
 
+def screenshot(page: object, path: Path, height: int = 1600) -> None:
+    """The top of the page, up to `height` pixels tall (what the README shows)."""
+    full = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(
+        path=path, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": min(full, height)}
+    )
+
+
 def articles_containing(archive: Path, word: str) -> set[int]:
     """Ids of the articles whose title or body holds `word` (as Python reads the text)."""
     with sqlite3.connect(archive / "journal.db") as conn:
@@ -102,7 +131,7 @@ def test_search_shows_ranked_hits_with_snippets_and_finds_thies_only_where_it_is
     page.fill("input[name=q]", "Thiès")
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_selector("table.rows-and-columns")
-    page.screenshot(path=tmp_path / "search.png", full_page=True)
+    screenshot(page, tmp_path / "search.png")
     found = hit_ids(page)
     expected = articles_containing(archive, "Thiès")
     assert expected and set(found) == expected
@@ -134,7 +163,7 @@ def test_an_article_page_shows_its_text_rendered(
     heading = title.inner_text()
     title.click()
     page.wait_for_selector(".jcrawl-body")
-    page.screenshot(path=tmp_path / "article.png", full_page=True)
+    screenshot(page, tmp_path / "article.png")
     assert page.locator("h1").inner_text() == heading
     body = page.locator(".jcrawl-body")
     assert body.locator("p").count() >= 2
@@ -149,9 +178,21 @@ def test_an_article_page_shows_its_text_rendered(
     assert page.problems == []
 
 
+def test_an_edited_article_shows_what_changed(
+    server: str, archive: Path, page: object, tmp_path: Path
+) -> None:
+    page.goto(f"{server}/journal/edited_articles")
+    page.locator("td.col-title a").first.click()
+    page.wait_for_selector(".jcrawl-diff")
+    screenshot(page, tmp_path / "versions.png", 5000)
+    assert page.locator(".jcrawl-versions tr").count() == 3  # header, version 1, version 2 (current)
+    assert page.locator(".jcrawl-diff ins").all_inner_texts() == ["and deputy prime minister"]
+    assert page.problems == []
+
+
 def test_facets_by_section_and_by_month(server: str, page: object, tmp_path: Path) -> None:
     page.goto(f"{server}/journal/catalogue")
-    page.screenshot(path=tmp_path / "catalogue.png", full_page=False)
+    screenshot(page, tmp_path / "catalogue.png")
     for facet in ("section", "month"):
         page.goto(f"{server}/journal/catalogue")
         choice = page.locator(f'.facet-info[data-column="{facet}"] li a').first
@@ -163,7 +204,7 @@ def test_facets_by_section_and_by_month(server: str, page: object, tmp_path: Pat
         assert cells and set(cells) == {label}
         assert len(cells) == min(expected, 50)
         assert page.locator("h3").first.inner_text().startswith(f"{expected} row")
-    page.screenshot(path=tmp_path / "facet.png", full_page=False)
+    screenshot(page, tmp_path / "facet.png", 900)
     assert page.problems == []
 
 
@@ -178,7 +219,7 @@ def test_the_report_draws_every_chart_offline(archive: Path, page: object, tmp_p
         lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
     )
     page.goto(report.as_uri())
-    page.screenshot(path=tmp_path / "report.png", full_page=True)
+    screenshot(page, tmp_path / "report.png", 2400)
     figures = page.locator("figure").all()
     assert len(figures) == 10
     for figure in figures:
@@ -191,3 +232,35 @@ def test_the_report_draws_every_chart_offline(archive: Path, page: object, tmp_p
         assert marks >= 2, f"{name}: {marks} marks"  # the axes' background and at least one bar or line
         assert figure.locator("table tr").count() >= 2, name
     assert page.problems == []
+
+
+def test_csv_and_json_of_the_catalogue_and_of_a_search(server: str, archive: Path) -> None:
+    with urllib.request.urlopen(f"{server}/journal/catalogue.csv?_size=max") as response:
+        rows = list(csv.DictReader(io.TextIOWrapper(response, encoding="utf-8")))
+    with sqlite3.connect(archive / "journal.db") as conn:
+        (articles,) = conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+    assert len(rows) == articles and {"title", "published", "authors", "section", "site"} <= set(rows[0])
+    with urllib.request.urlopen(
+        f"{server}/journal/search.json?q=COVID-19+OR+Thi%C3%A8s&_shape=array"
+    ) as response:
+        hits = json.load(response)
+    assert {hit["id"] for hit in hits} == articles_containing(archive, "Thiès")
+    assert all("<mark>" in hit["snippet"] for hit in hits)
+
+
+def test_it_keeps_serving_while_an_update_writes(server: str, archive: Path) -> None:
+    update = start_jcrawl("update", "--all", "--archive", archive)
+    statuses = []
+    try:
+        while update.poll() is None and len(statuses) < 500:
+            for path in (
+                "/journal/catalogue.json?_size=5",
+                "/-/article/1",
+                "/journal/search.json?q=phosphate",
+            ):
+                with urllib.request.urlopen(server + path) as response:
+                    statuses.append(response.status)
+    finally:
+        update.communicate(timeout=300)
+    assert update.returncode in (0, 1)
+    assert statuses and set(statuses) == {200}
