@@ -20,7 +20,7 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; co
 h1 { margin-bottom: 0.2em; } .lede { color: #555; margin-top: 0; }
 .numbers { display: flex; flex-wrap: wrap; gap: 1.5em; margin: 1.5em 0; }
 .numbers div { font-size: 0.9em; color: #555; } .numbers b { display: block; font-size: 1.6em; color: #222; }
-figure { margin: 2.5em 0; } figure svg { max-width: 100%; height: auto; }
+figure { margin: 2.5em 0; } figure svg { width: 100%; height: auto; }
 figcaption { color: #555; margin-bottom: 0.5em; }
 table { border-collapse: collapse; font-size: 0.85em; margin-top: 0.5em; }
 td, th { padding: 0.15em 0.8em; border-bottom: 1px solid #ddd; text-align: left; }
