@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from crawler.demo.server import DemoServer, start_demo_site
-from tests.helpers import free_port, jcrawl, start_jcrawl, wait_for_port
+from tests.helpers import free_port, jcrawl, listening, start_jcrawl
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium as root, offline, with nothing of its own to fetch or sync.
@@ -68,13 +68,8 @@ def archive(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(archive: Path) -> Iterator[str]:
     """`jcrawl serve` on the archive; its base URL."""
     port = free_port()
-    process = start_jcrawl("serve", "--archive", archive, "--port", str(port))
-    try:
-        wait_for_port(port, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with listening(start_jcrawl("serve", "--archive", archive, "--port", str(port)), port) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

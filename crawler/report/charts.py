@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -60,11 +60,13 @@ def _bars(figure: Figure) -> MplFigure:
     fig, ax = _new()
     labels = [str(r[0]) for r in figure.rows]
     ax.bar(range(len(labels)), [r[1] for r in figure.rows], color=COLOURS[0])
+    step = max(1, len(labels) // 24)  # at most about 24 labels under the bars
+    slanted = len(labels) > 8
     ax.set_xticks(
-        range(len(labels)),
-        labels,
-        rotation=45 if len(labels) > 8 else 0,
-        ha="right" if len(labels) > 8 else "center",
+        range(0, len(labels), step),
+        labels[::step],
+        rotation=45 if slanted else 0,
+        ha="right" if slanted else "center",
     )
     ax.set_ylabel(figure.columns[1])
     return fig
@@ -97,9 +99,15 @@ def _stacked(figure: Figure) -> MplFigure:
 def _line(figure: Figure) -> MplFigure:
     fig, ax = _new()
     values = [r[1] for r in figure.rows]
-    if figure.kind == "timeline":  # one bar per day, on a calendar axis (days without articles stay empty)
-        ax.bar([date.fromisoformat(r[0]) for r in figure.rows], values, width=1.0, color=COLOURS[0])
+    if figure.kind == "timeline" and figure.rows:  # every day on a calendar axis, days without articles at 0
+        counts = {date.fromisoformat(r[0]): r[1] for r in figure.rows}
+        first, last = min(counts), max(counts)
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        values = [counts.get(day, 0) for day in days]
+        ax.fill_between(days, values, step="mid", color=COLOURS[0], alpha=0.35, linewidth=0)
+        ax.step(days, values, where="mid", color=COLOURS[0], linewidth=0.8)
         ax.tick_params(axis="x", labelrotation=30)
+        ax.set_ylim(bottom=0)
     else:
         xs = [r[0] for r in figure.rows]
         ax.plot(xs, values, color=COLOURS[0], marker="." if len(xs) < 60 else None)

@@ -17,7 +17,7 @@ ARTICLE_PAGE = "/-/article/{id}"
 CAPTURE_RECORD = "/-/capture/{id}"
 
 # Tables only the crawler needs: hidden from the lists (still reachable by URL and SQL).
-INTERNAL = ("frontier", "sitemap_lastmod", "site_profiles", "sites", "articles_fts_text")
+INTERNAL = ("frontier", "sitemap_lastmod", "site_profiles", "sites")
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "catalogue": (
@@ -109,6 +109,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "stats": "Scrapy's stats, JSON",
             "kind": "crawl, update, import or reparse",
         },
+    ),
+    "articles_fts_text": (
+        "The text the search index reads: titles and bodies without Arabic short vowels (harakat).",
+        {"id": "the article", "title": "its title", "body": "its text"},
     ),
     "errors": (
         "Fetch errors: network failures, server errors, 404s.",
