@@ -4,13 +4,16 @@ article's HTML, the readable diff between versions, and the commands' answers to
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from crawler.serve.article import diff_lines
 from crawler.serve.sanitise import clean_html
+from crawler.serve.views import SITE_SQL
 from crawler.store import Store
+from crawler.urls import site_of
 from tests.helpers import jcrawl
 
 PAGE = "http://journal.example/2024/05/story/"
@@ -69,6 +72,21 @@ def test_diff_text_is_escaped() -> None:
     new = dict(old, version=2, body="A <b>bold</b> line.")
     html = "".join(str(line["html"]) for line in diff_lines(old, new))
     assert "<script>" not in html and "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_the_catalogue_names_sites_as_the_crawler_does() -> None:
+    urls = [
+        "http://www.Journal.example/a/",
+        "https://journal.example:8443/2024/x?y=1",
+        "http://127.0.0.1:39237/2023/10/story/",
+        "http://news.example",
+        "https://www2.example/",
+    ]
+    with sqlite3.connect(":memory:") as conn:
+        got = [
+            conn.execute(f"SELECT {SITE_SQL} FROM (SELECT ? AS url)", (url,)).fetchone()[0] for url in urls
+        ]
+    assert got == [site_of(url) for url in urls]
 
 
 @pytest.mark.parametrize("command", [["serve"], ["report"]])

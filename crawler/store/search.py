@@ -187,24 +187,22 @@ def explain_query_error(query: str, message: str) -> str:
     return f"cannot search for {query!r}: {problem}. Queries: {SEARCH_SYNTAX}."
 
 
-def search(
-    conn: sqlite3.Connection, query: str, limit: int = 10, marks: tuple[str, str] = ("[", "]")
-) -> list[dict[str, Any]]:
+def search(conn: sqlite3.Connection, query: str, limit: int = 10) -> list[dict[str, Any]]:
     """Full-text search over titles and bodies, best match first, with a snippet whose matched words
-    are between `marks`.
+    are [between brackets].
 
     Each hit has id, url, title, published, authors (JSON), snippet and rank (bm25, lower is better).
     """
     sql = (
         "SELECT a.id, a.url, a.title, a.published, a.authors, "
-        "snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, articles_fts.rank AS rank "
+        "snippet(articles_fts, -1, '[', ']', '…', 16) AS snippet, articles_fts.rank AS rank "
         "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
         "WHERE articles_fts MATCH ? ORDER BY articles_fts.rank LIMIT ?"
     )
     if not query.strip():
         raise QueryError(explain_query_error(query, ""))
     try:
-        rows = conn.execute(sql, (*marks, fts_query(query), limit)).fetchall()
+        rows = conn.execute(sql, (fts_query(query), limit)).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(explain_query_error(query, str(exc))) from None
     names = ("id", "url", "title", "published", "authors", "snippet", "rank")
