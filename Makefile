@@ -1,7 +1,8 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make install - set up .venv and put `jcrawl` on your PATH: a link in ~/.local/bin (PREFIX=~/.local)
 # make test   - set up .venv and system packages, lint, run the test suite
-# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site
+# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
+#               and `jcrawl report` time on it
 # make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
 # make bench-startup - start-up benchmark: jcrawl's read commands on a generated 50,000-article archive
 
@@ -62,6 +63,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/front.py
 	$(BIN)/python bench/startup.py
 
 bench-extract: $(BENCH_STAMP)

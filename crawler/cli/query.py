@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any, TextIO
 
-from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, add_command, open_store
-from crawler.store import ARTICLE_COLUMNS, QueryError
+from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_command, open_store
+from crawler.store import ARTICLE_COLUMNS, SEARCH_SYNTAX, QueryError
 from crawler.words import besides_http_errors
 
 READ_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_FATAL)
@@ -22,18 +22,19 @@ def register(commands: argparse._SubParsersAction) -> None:
         commands,
         "search",
         "full-text search over titles and bodies",
-        "Search the archive's articles (SQLite FTS5, English stemming): the best matches first, each "
-        "with its id, title, date, URL and a snippet. Reads journal.db only, so it works on a read-only "
-        "copy of an archive and while a crawl runs.",
+        "Search the archive's articles (SQLite FTS5; the words as written, diacritics folded): the best "
+        "matches first, each with its id, title, date, URL and a snippet. Reads journal.db only, so it "
+        "works on a read-only copy of an archive and while a crawl runs.",
         [
             "jcrawl search phosphate",
-            "jcrawl search 'title:solar NEAR(tariff grid, 10)' --limit 20",
+            "jcrawl search port -algiers 'title:solar' --limit 20",
             "jcrawl search '\"world bank\" loan*' --json | jq .url",
         ],
         READ_EXITS,
         run_search,
     )
-    search.add_argument("query", help='FTS5 query: words, "a phrase", title:word, word*, a OR b, NEAR(a b)')
+    search.__class__ = _QueryParser  # `jcrawl search -algiers port`: a -word is part of the query
+    search.add_argument("query", nargs="+", help=f"what to look for: {SEARCH_SYNTAX}")
     search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per hit")
 
@@ -110,10 +111,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     history.add_argument("--json", action="store_true", help="the versions as JSON")
 
 
+class _QueryParser(Parser):
+    """The `search` parser: an argument with one leading '-' that is not exactly one of its options is
+    a word of the query (`-word` leaves articles out), not an unknown option."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string[:1] == "-" and arg_string[:2] != "--" and arg_string not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def run_search(args: argparse.Namespace) -> int:
+    text = " ".join(args.query)
     store = open_store(args.archive)
     try:
-        hits = store.search(args.query, limit=args.limit)
+        hits = store.search(text, limit=args.limit)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -125,7 +137,7 @@ def run_search(args: argparse.Namespace) -> int:
             print(f"[{hit['id']}] {hit['title']}  ({(hit['published'] or '')[:10]})\n    {hit['url']}")
             print(f"    {hit['snippet']}")
     if not args.json:
-        print(f"{len(hits)} hit{'s' * (len(hits) != 1)} for {args.query!r}", file=sys.stderr)
+        print(f"{len(hits)} hit{'s' * (len(hits) != 1)} for {text!r}", file=sys.stderr)
     return EXIT_OK
 
 

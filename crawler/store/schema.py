@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # slow to import; the read commands never create the schema
     import sqlite_utils
 
+from crawler.store.search import ensure_fts, fts_is_current
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
@@ -127,19 +129,11 @@ ADDED_COLUMNS = (
     ("articles", "profile_version", "INTEGER NOT NULL DEFAULT 0"),
     ("frontier", "done", "INTEGER NOT NULL DEFAULT 0"),
 )
-# The full-text index follows title and body only: moving last_seen must not re-index an article.
-FTS_UPDATE_TRIGGER = """
-DROP TRIGGER IF EXISTS articles_au;
-CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
-  INSERT INTO articles_fts (articles_fts, rowid, title, body)
-    VALUES('delete', old.rowid, old.title, old.body);
-  INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
-END;
-"""
 
 
 def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
-    """Create what is missing: tables, indexes, columns added since, and the full-text index."""
+    """Create what is missing: tables, indexes, columns added since, and the full-text index; in one
+    transaction, so that two processes opening an old archive at once migrate it once."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         for statement in statements(SCHEMA):
@@ -147,25 +141,22 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        # The full-text index (search.py): created, or rebuilt when an older archive made it otherwise.
+        ensure_fts(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    # sqlite-utils runs its own script (and commits), so this stays outside the transaction.
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter unicode61")
-        conn.executescript(FTS_UPDATE_TRIGGER)
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:
     """Whether `create_schema` would find nothing to do: every table, added column and the full-text
-    index with its triggers are there. Read only and cheap: the read commands open the database
-    read-only when it is current, and let create_schema migrate it first when it is not (a change to
-    create_schema must keep this in step)."""
+    index as it makes them. Read only and cheap: the read commands open the database read-only when
+    it is current, and let create_schema migrate it first when it is not (a change to create_schema
+    must keep this in step)."""
     names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    wanted = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)) | {"articles_fts", "articles_au"}
-    if not wanted <= names:
+    if not set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)) <= names or not fts_is_current(conn):
         return False
     return all(
         column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
