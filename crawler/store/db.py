@@ -178,18 +178,22 @@ class Store:
             "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
         )
 
-    def article_changes(self, crawl_id: int | None, first_capture: int, since: str) -> dict[str, int]:
-        """Articles a run of a crawl added (new), gave a new version (changed), and saw again unchanged.
+    def article_changes(
+        self, crawl_id: int | None, first_capture: int = 0, since: str = ""
+    ) -> dict[str, int]:
+        """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
 
-        The run made the captures from id `first_capture` on and started at `since` (UTC ISO 8601):
-        a resumed crawl's run does not count what the crawl stored before it was interrupted.
+        Only those of one run of it, when `first_capture` (the id of the run's first capture) and
+        `since` (when the run started, UTC ISO 8601) are given: a resumed crawl's run does not count
+        what the crawl stored before it was interrupted.
         Unchanged: articles of the crawl's own site seen in the run (the crawls of other sites an
         update runs at the same time see theirs).
         """
         row = self.conn.execute(
             "SELECT SUM(c.id >= :first AND v.article_id IS NULL), "
             "SUM(c.id >= :first AND v.article_id IS NOT NULL), "
-            "SUM(COALESCE(c.id, 0) < :first AND substr(a.last_seen, 1, 19) >= substr(:since, 1, 19) "
+            "SUM((c.id IS NULL OR c.id < :first) "
+            "AND substr(a.last_seen, 1, 19) >= substr(MAX(:since, k.started_at), 1, 19) "
             "AND site_of(a.url) = site_of(k.start_url)) "
             "FROM articles a JOIN crawls k ON k.id = :id "
             "LEFT JOIN captures c ON c.id = a.capture_id AND c.crawl_id = :id "
