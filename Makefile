@@ -24,8 +24,9 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 	touch $@
 
 # Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import; WordPress
-# (with MariaDB and PHP-FPM behind nginx; php-xml for its sitemaps) and Hugo are the real publishing systems; redis-server is the
-# cluster frontier; chromium drives the browser tests. Installed only when missing.
+# (with MariaDB and PHP-FPM behind nginx) and Hugo are the real publishing systems; redis-server is the
+# cluster frontier; chromium drives the browser tests. Installed only when missing. WordPress needs
+# php-xml for its sitemaps and php-mbstring for its text functions.
 DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql php-xml php-mbstring wordpress wordpress-theme-twentytwentyone \
 	wordpress-theme-twentytwentythree hugo redis-server chromium chromium-driver
 

@@ -33,28 +33,29 @@ QUOTATION = (
 )
 QUOTATION_SHARE = 0.05
 
-_WORDS = {
+_TEXTS = {
     "en": (
         "the council said budget ministers would review water prices after a long drought across the "
         "southern provinces farmers warned that harvests could fall again this year while officials "
         "promised new reservoirs and cheaper loans for small producers in rural areas where many "
         "families depend on seasonal work the report also found that exports of phosphate and olive "
         "oil rose sharply during the first quarter helped by stronger demand from european buyers"
-    ).split(),
+    ),
     "fr": (
         "le conseil a annoncé que les ministres examineraient le prix de l'eau après une longue "
         "sécheresse dans les provinces du sud les agriculteurs craignent une nouvelle baisse des "
         "récoltes cette année tandis que les responsables promettent de nouveaux barrages et des prêts "
         "moins chers pour les petits producteurs des zones rurales où de nombreuses familles vivent du "
         "travail saisonnier le rapport montre aussi que les exportations ont fortement augmenté"
-    ).split(),
+    ),
     "ar": (
         "قال المجلس إن الوزراء سيراجعون أسعار المياه بعد جفاف طويل في المحافظات الجنوبية وحذر "
         "المزارعون من تراجع المحاصيل مرة أخرى هذا العام بينما وعد المسؤولون بسدود جديدة وقروض أرخص "
         "لصغار المنتجين في المناطق الريفية حيث تعتمد أسر كثيرة على العمل الموسمي وأظهر التقرير أن "
         "الصادرات ارتفعت بشكل ملحوظ خلال الربع الأول"
-    ).split(),
+    ),
 }
+_WORDS = {lang: text.split() for lang, text in _TEXTS.items()}
 _TITLE_PATTERNS = {
     "en": (
         "{A} {b} as {c} {d}",
@@ -83,8 +84,7 @@ def _sentence(rng: random.Random, lang: str, words: int | None = None) -> str:
     pool = _WORDS[lang]
     n = words or rng.randint(9, 22)
     text = " ".join(rng.choice(pool) for _ in range(n))
-    end = "." if lang != "ar" else "."
-    return text[0].upper() + text[1:] + end
+    return text[0].upper() + text[1:] + "."
 
 
 def _paragraph(rng: random.Random, lang: str) -> str:
@@ -108,10 +108,13 @@ def _blocks(rng: random.Random, lang: str, quote: bool) -> list[dict]:
         items = [_sentence(rng, lang, rng.randint(4, 9)) for _ in range(rng.randint(3, 5))]
         blocks.insert(rng.randint(1, len(blocks)), {"type": "ul", "items": items})
     if quote:
-        blocks.insert(rng.randint(1, len(blocks)), {"type": "quote", "text": QUOTATION[0], "cite": QUOTATION[1]})
+        text, cite = QUOTATION
     elif rng.random() < 0.2:
+        text = _sentence(rng, lang)
         cite = rng.choice([name for _, name in AUTHORS] + ["a spokesperson for the ministry"])
-        blocks.insert(rng.randint(1, len(blocks)), {"type": "quote", "text": _sentence(rng, lang), "cite": cite})
+    else:
+        return blocks
+    blocks.insert(rng.randint(1, len(blocks)), {"type": "quote", "text": text, "cite": cite})
     return blocks
 
 

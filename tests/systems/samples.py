@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from tests.systems.corpus import body_text
 from tests.systems.sites import SystemSite, served_systems
 
-README = """Pages rendered by real publishing systems (journal-crawler's tests/systems fixtures), with the truth.
+README = """Pages rendered by real publishing systems (journal-crawler's tests/systems fixtures), and truth.
 
 Each folder is one system and theme: {folders}.
 - <slug>.html: the page exactly as the server sent it (a post, a page, a comment page
@@ -39,6 +39,12 @@ Each folder is one system and theme: {folders}.
 
 Made by `python -m tests.systems.samples OUT_DIR` on branch systems; refreshed when the generator changes.
 """
+
+
+TRUTH_KEYS = (
+    "permalink", "title", "authors", "published", "modified", "section", "categories", "tags", "language",
+    "excerpt", "comments",
+)  # fmt: skip
 
 
 def slug(url: str) -> str:
@@ -75,17 +81,11 @@ def dump_site(site: SystemSite, out: Path) -> int:
         (out / name).write_bytes(body)
         urls[name] = {"url": url, "kind": kind}
     posts = [
-        {
-            key: post.get(key)
-            for key in ("permalink", "title", "authors", "published", "modified", "section", "categories",
-                        "tags", "language", "excerpt", "comments")
-        }  # fmt: skip
-        | {"body": body_text(post["blocks"])}
+        {key: post.get(key) for key in TRUTH_KEYS} | {"body": body_text(post["blocks"])}
         for post in truth["posts"]
     ]
-    (out / "truth.json").write_text(
-        json.dumps({"site": site.url, "timezone": truth.get("timezone"), "posts": posts}, ensure_ascii=False, indent=1)
-    )
+    dump = {"site": site.url, "timezone": truth.get("timezone"), "posts": posts}
+    (out / "truth.json").write_text(json.dumps(dump, ensure_ascii=False, indent=1))
     (out / "urls.json").write_text(json.dumps(urls, indent=1))
     return len(urls)
 

@@ -12,7 +12,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,7 +43,9 @@ def _as_root_user() -> list[str]:
 
 
 @contextmanager
-def running(command: list[str], log: Path, ready: callable, timeout: float = 60) -> Iterator[subprocess.Popen]:
+def running(
+    command: list[str], log: Path, ready: Callable[[], bool], timeout: float = 60
+) -> Iterator[subprocess.Popen]:
     """Run a daemon in the foreground as our child; wait until `ready()` is true; stop it (SIGTERM,
     then SIGKILL) afterwards."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -53,13 +55,17 @@ def running(command: list[str], log: Path, ready: callable, timeout: float = 60)
         deadline = time.monotonic() + timeout
         while not ready():
             if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited with {process.returncode}: {log.read_text()[-2000:]}")
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}: {_tail(log)}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{command[0]} not ready after {timeout} s: {log.read_text()[-2000:]}")
+                raise TimeoutError(f"{command[0]} not ready after {timeout} s: {_tail(log)}")
             time.sleep(0.05)
         yield process
     finally:
         stop(process)
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
 
 
 def stop(process: subprocess.Popen, timeout: float = 30) -> None:

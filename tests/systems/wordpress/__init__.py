@@ -112,8 +112,9 @@ def make_docroot(run: Path, socket: Path) -> Path:
     docroot, content = run / "docroot", run / "wp-content"
     docroot.mkdir(parents=True, exist_ok=True)
     for entry in WORDPRESS.iterdir():
-        if entry.name not in ("wp-config.php", "wp-content", ".htaccess") and not (docroot / entry.name).exists():
-            (docroot / entry.name).symlink_to(entry)
+        link = docroot / entry.name
+        if entry.name not in ("wp-config.php", "wp-content", ".htaccess") and not link.exists():
+            link.symlink_to(entry)
     (content / "themes").mkdir(parents=True, exist_ok=True)
     (content / "plugins").mkdir(exist_ok=True)
     for site in SITES:
@@ -167,14 +168,11 @@ def php(bootstrap: Path, site: str, *args: str, now: int | None = None) -> dict:
     env = dict(os.environ, JCRAWL_WP_SITE=site)
     if now is not None:
         env["JCRAWL_NOW"] = str(now)
-    done = subprocess.run(
-        ["php", "-d", f"auto_prepend_file={bootstrap}", "-d", "memory_limit=512M", str(HERE / "load.php"), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    command = ["php", "-d", f"auto_prepend_file={bootstrap}", "-d", "memory_limit=512M", HERE / "load.php"]
+    done = subprocess.run([*map(str, command), *args], capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        raise RuntimeError(f"load.php {args[0]} failed ({done.returncode}): {done.stderr[-3000:]}{done.stdout[-2000:]}")
+        output = done.stderr[-3000:] + done.stdout[-2000:]
+        raise RuntimeError(f"load.php {args[0]} failed ({done.returncode}): {output}")
     return json.loads(done.stdout[done.stdout.index("{") :])
 
 
