@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from tests.systems.pelican import serve_pelican
 from tests.systems.wordpress import serve_wordpress
 
 
@@ -29,5 +30,5 @@ class SystemSite(Protocol):
 @contextmanager
 def served_systems(run: Path) -> Iterator[list[SystemSite]]:
     """Start every system under `run` and yield its sites; stop them afterwards."""
-    with serve_wordpress(run / "wordpress") as wordpress:
-        yield list(wordpress.sites.values())
+    with serve_wordpress(run / "wordpress") as wordpress, serve_pelican(run / "pelican") as pelican:
+        yield [*wordpress.sites.values(), pelican]
