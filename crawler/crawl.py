@@ -16,10 +16,12 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.economy import RULES as ECONOMY_RULES
 from crawler.fatal import FATAL_STAT, FatalError
 from crawler.lock import ArchiveLock
 from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
+from crawler.requests import OTHER, USEFUL, request_counts
 from crawler.scope import RULES
 from crawler.store import Store
 from crawler.urls import normalize_url
@@ -69,7 +71,7 @@ def site_settings(options: CrawlOptions) -> dict[str, Any]:
     """The settings a crawl's options set; stored with the site, so that updates crawl it alike."""
     overrides: dict[str, Any] = {}
     if options.max_pages is not None:
-        overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
+        overrides["JCRAWL_MAX_REQUESTS"] = options.max_pages
     if options.max_depth is not None:
         overrides["DEPTH_LIMIT"] = options.max_depth
     if options.concurrency is not None:
@@ -190,6 +192,8 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{reason}): {stats.get('jcrawl/articles', 0):,} articles stored, "
         f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
+        f"{_requests(stats)}"
+        f"{_skipped(stats)}"
         f"{_traps(stats)}"
         f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
@@ -205,6 +209,28 @@ def _learned(stats: dict[str, Any]) -> str:
         return ""
     count = stats.get("jcrawl/reextracted", 0)
     return f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it. "
+
+
+def _requests(stats: dict[str, Any]) -> str:
+    """ "Requests: 240 articles, 30 listings, 12 feeds, sitemaps and robots.txt, 8 other (96% useful). " """
+    counts = request_counts(stats)
+    total = sum(counts.values())
+    if not total:
+        return ""
+    names = {"article": "articles", "listing": "listings", "feed": "feeds, sitemaps and robots.txt"}
+    kinds = [k for k in (*USEFUL, *sorted(set(counts) - {*USEFUL, OTHER}), OTHER) if counts.get(k)]
+    detail = ", ".join(f"{counts[k]:,} {names.get(k, k)}" for k in kinds)
+    useful = sum(counts.get(k, 0) for k in USEFUL)
+    return f"Requests: {detail} ({useful / total:.0%} useful). "
+
+
+def _skipped(stats: dict[str, Any]) -> str:
+    """ "Not followed: 1,875 comment pages, 120 comment feeds (JCRAWL_FOLLOW_* settings restore them). " """
+    cut = {rule: stats.get(f"jcrawl/skipped/{rule}", 0) for rule in ECONOMY_RULES}
+    if not any(cut.values()):
+        return ""
+    detail = ", ".join(f"{n:,} {rule.replace('_', ' ')}" for rule, n in cut.items() if n)
+    return f"Links not followed: {detail} (the JCRAWL_FOLLOW_* settings restore them). "
 
 
 def _traps(stats: dict[str, Any]) -> str:

@@ -89,7 +89,13 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        self.batch.add_page(item.article, item.capture_id, item.fetched_at or utc_now(), item.profile_version)
+        self.batch.add_page(
+            item.article,
+            item.capture_id,
+            item.fetched_at or utc_now(),
+            item.profile_version,
+            item.redirected_from,
+        )
         if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
 

@@ -132,6 +132,11 @@ class CrawlPlan:
             return RECHECK
         return None
 
+    def is_article(self, url: str) -> bool:
+        """True when the archive holds an article at `url`."""
+        known = self.known.get(url)
+        return known is not None and known.born is not None
+
     def _due(self, known: KnownUrl) -> bool:
         assert self.policy is not None
         if known.status is not None and known.status >= 500:

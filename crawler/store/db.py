@@ -18,6 +18,7 @@ import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from archive.reader import warc_files
+from crawler.store.aliases import aliases_of, resolve_alias
 from crawler.store.rows import Batch, utc_now
 from crawler.store.schema import create_schema
 from crawler.store.search import search
@@ -261,13 +262,18 @@ class Store:
         return [_decode(hit) for hit in search(self.conn, query, limit)]
 
     def article(self, key: str) -> dict[str, Any] | None:
-        """An article by id or URL."""
+        """An article by id, URL or any of its aliases (a comment page, a shortlink...)."""
         column = "id" if key.isdigit() else "url"
         row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
         if row is None and column == "url":
-            row = self._one("SELECT * FROM articles WHERE url = ?", (normalize_url(key) or key,))
+            url = normalize_url(key) or key
+            row = self._one("SELECT * FROM articles WHERE url = ?", (url,))
+            owner = resolve_alias(self.conn, url) if row is None else None
+            if owner is not None:
+                row = self._one("SELECT * FROM articles WHERE url = ?", (owner,))
         if row is None:
             return None
+        row["aliases"] = aliases_of(self.conn, row["url"])
         row["links"] = self.rows(
             "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
             (row["url"],),

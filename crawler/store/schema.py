@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
@@ -139,7 +141,7 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     """Create what is missing: tables, indexes, columns added since, and the full-text index."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in statements(SCHEMA):
+        for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from crawler.store.aliases import write_aliases
 from crawler.store.rows import ARTICLE_COLUMNS, CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch
 
 # How an article row is written (Store.write), for a page extracted from capture C:
@@ -62,6 +63,8 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
             "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
             batch.links,
         )
+    if batch.aliases:
+        write_aliases(conn, batch.aliases)
     if batch.errors:
         conn.executemany(
             "INSERT INTO errors (url, crawl_id, at, kind, message) VALUES (?, ?, ?, ?, ?)",
