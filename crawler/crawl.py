@@ -208,7 +208,11 @@ def _learned(stats: dict[str, Any]) -> str:
     if not version:
         return ""
     count = stats.get("jcrawl/reextracted", 0)
-    return f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it. "
+    changed = stats.get("jcrawl/reextracted_changed", 0)
+    return (
+        f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it "
+        f"({changed:,} changed in title or body; see the reextractions table). "
+    )
 
 
 def _requests(stats: dict[str, Any]) -> str:

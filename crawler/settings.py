@@ -109,6 +109,11 @@ JCRAWL_MAX_REQUESTS = 0
 JCRAWL_SITE_PROFILE = ""
 # Learn the site's boilerplate from its pages; a new profile version re-extracts its articles.
 JCRAWL_LEARN_BOILERPLATE = True
+# A block a crawl would learn becomes boilerplate only when the site's whole archive carries it: in at
+# least JCRAWL_LEARN_MIN_PAGES articles (with as many distinct texts; an article's aliases count once)
+# and JCRAWL_LEARN_MIN_SHARE of the site's articles. A quotation some articles share stays in them.
+JCRAWL_LEARN_MIN_PAGES = 10
+JCRAWL_LEARN_MIN_SHARE = 0.3
 
 # --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
 # An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,

@@ -265,18 +265,21 @@ class JournalSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """Hand the profile this crawl ends with (declared, plus what the learner found) to the store
-        pipeline, which saves it as the site's next version if it differs from the saved one.
+        pipeline, which saves it as the site's next version if it differs from the saved one (what
+        was learned only as far as the site's whole archive supports it).
 
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
         settle_request_counts(self.crawler.stats)
-        profile = self.learner.snapshot() if self.learner is not None else self.profile
-        if not same_profile(profile, self.saved_profile):
-            self._save_profile(profile)
+        if self.learner is not None:  # the pipeline keeps what the site's archive supports
+            self._save_profile(self.learner)
+        elif not same_profile(self.profile, self.saved_profile):
+            self._save_profile(self.profile)
 
-    def _save_profile(self, profile: SiteProfile) -> None:
-        """Have the store pipeline save `profile` as the site's next version (and re-extract the site's
-        older articles with it); from then on it is the profile this crawl extracts with."""
+    def _save_profile(self, profile: SiteProfile | ProfileLearner) -> None:
+        """Have the store pipeline save `profile` (or what a learner learned) as the site's next
+        version (and re-extract the site's older articles with it); from then on it is the profile
+        this crawl extracts with."""
         results = self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
         saved = next((r for _, r in results if isinstance(r, SiteProfile)), None)
         if saved is not None:

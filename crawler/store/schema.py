@@ -113,6 +113,14 @@ CREATE TABLE IF NOT EXISTS frontier (
     done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (crawl_id, url)
 ) WITHOUT ROWID;
+-- Articles whose title or body a new site profile changed when their captures were re-extracted.
+CREATE TABLE IF NOT EXISTS reextractions (
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    profile_version INTEGER NOT NULL,
+    old_hash TEXT,
+    new_hash TEXT
+);
 CREATE TABLE IF NOT EXISTS sitemap_lastmod (
     url TEXT PRIMARY KEY,
     lastmod TEXT NOT NULL

@@ -161,6 +161,10 @@ class PelicanSite:
     system = "pelican"
     theme = "notmyidea"
 
+    def requests(self) -> list[tuple[str, int]]:
+        """(request target, status) of each request nginx answered so far."""
+        return services.requests_on(self.access_log, self.port)
+
     def truth(self) -> dict:
         """Per post: what the page shows (see tests/systems/sites.py)."""
         names = dict(AUTHORS)
@@ -185,6 +189,7 @@ class PelicanSite:
                     "excerpt": post["excerpt"],
                     "comments": 0,
                     "comment_page_urls": [],
+                    "comment_texts": [],
                 }
             )
         return {"posts": posts, "pages": [], "attachments": [], "timezone": TIMEZONE}

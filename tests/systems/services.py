@@ -211,3 +211,16 @@ def nginx(run_dir: Path, servers: str, ports: list[int]) -> Iterator[Path]:
 
     with running(command, run_dir / "nginx.out", ready):
         yield run_dir / "access.log"
+
+
+def requests_on(access_log: Path, port: int) -> list[tuple[str, int]]:
+    """(request target, status) of each request nginx answered on `port`, in order (the log format
+    `timed` of nginx_config)."""
+    out = []
+    for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        served_port, _, rest = line.partition(" ")
+        if served_port == str(port) and rest.count('"') >= 2:
+            _, request, after = rest.split('"', 2)
+            target = request.split(" ")[1] if " " in request else request
+            out.append((target, int(after.split()[0])))
+    return out

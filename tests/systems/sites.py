@@ -20,10 +20,15 @@ class SystemSite(Protocol):
     @property
     def theme(self) -> str: ...
 
+    def requests(self) -> list[tuple[str, int]]:
+        """(request target, status) of each request the site's server answered so far."""
+        ...
+
     def truth(self) -> dict:
         """{"posts": [...], "pages": [...], "attachments": [...], "timezone": ...}: what the site
         shows, from the system itself; per post at least permalink, title, authors, published,
-        modified, section, tags, language, blocks (the corpus body) and comment_page_urls."""
+        modified, section, tags, language, blocks (the corpus body), comment_page_urls and
+        comment_texts."""
         ...
 
 

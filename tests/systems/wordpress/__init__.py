@@ -255,9 +255,11 @@ class WordPressSite:
         """What the site shows now, from WordPress itself (see load.php `truth`), with each post's
         comment pages (`comment_page_urls`: /comment-page-N/ when its comments take several pages)."""
         truth = self.wordpress.php(self.name, "truth")
+        comments = {p["serial"]: [c["text"] for c in p["comments"]] for p in corpus(CORPUS_SEED)["posts"]}
         for post in truth["posts"]:
             pages = post["comment_pages"] if post["comments"] else 0
             post["comment_page_urls"] = [f"{post['permalink']}comment-page-{n}/" for n in range(1, pages + 1)]
+            post["comment_texts"] = comments.get(post["serial"], [])
         return truth
 
     def apply(self, changes: dict, now: int | None = None) -> dict:
@@ -268,13 +270,7 @@ class WordPressSite:
 
     def requests(self) -> list[tuple[str, int]]:
         """(request target, status) of each request nginx answered on this site's port so far."""
-        out = []
-        for line in self.wordpress.access_log.read_text(encoding="utf-8", errors="replace").splitlines():
-            port, _, rest = line.partition(" ")
-            if port == str(self.port) and rest.count('"') >= 2:
-                request, status = rest.split('"')[1], rest.split('"')[2].split()
-                out.append((request.split(" ")[1] if " " in request else request, int(status[0])))
-        return out
+        return services.requests_on(self.wordpress.access_log, self.port)
 
 
 @dataclass
