@@ -1,6 +1,7 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make test   - set up .venv and system packages, lint, run the test suite
-# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site
+# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; then the
+#               real systems (WordPress, Pelican): posts found, duplicates, metadata, useful requests
 # make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
 
 PYTHON ?= python3
@@ -50,6 +51,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/systems.py
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py

@@ -194,12 +194,13 @@ def _is_article(
     )
     if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
         score += 2
-    # A listing's body classes, unless the text is in the page's one <article>, not an item of a list
-    # (Pelican's default theme gives every page class="home").
+    # A listing's body classes, unless the page's one <article> holds an h1 and the text (Pelican's
+    # default theme gives every page class="home"); a listing's last page may hold one teaser, but
+    # under an h1 of the listing's own.
     one_article = (
         len(page.article_tags) == 1
-        and page.article_tags[0] <= body.start
         and page.tags[page.parents[page.article_tags[0]]] != "li"
+        and any(page.article_tags[0] < page.blocks[i].owner <= body.start for i in page.h1)
     )
     if tokens & _LISTING_BODY_TOKENS and not one_article:
         score -= 3

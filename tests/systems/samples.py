@@ -50,7 +50,8 @@ TRUTH_KEYS = (
 def slug(url: str) -> str:
     """A file name for a URL: its path (and query) with every run of other characters as '-'."""
     parts = urlsplit(url)
-    text = (parts.path + ("?" + parts.query if parts.query else "")).strip("/") or "home"
+    text = re.sub(r"\.html?$", "", parts.path) + ("?" + parts.query if parts.query else "")
+    text = text.strip("/") or "home"
     return re.sub(r"[^A-Za-z0-9._%-]+", "-", text)[:180]
 
 
