@@ -228,19 +228,20 @@ def _requests(stats: dict[str, Any]) -> str:
     return f"Requests: {detail} ({useful / total:.0%} useful). "
 
 
+def _by_rule(stats: dict[str, Any], prefix: str, rules: tuple[str, ...]) -> dict[str, int]:
+    """rule (as words) -> count, for the rules whose stat `prefix + rule` is not zero."""
+    return {rule.replace("_", " "): n for rule in rules if (n := stats.get(prefix + rule, 0))}
+
+
 def _skipped(stats: dict[str, Any]) -> str:
-    """ "Not followed: 1,875 comment pages, 120 comment feeds (JCRAWL_FOLLOW_* settings restore them). " """
-    cut = {rule: stats.get(f"jcrawl/skipped/{rule}", 0) for rule in ECONOMY_RULES}
-    if not any(cut.values()):
-        return ""
-    detail = ", ".join(f"{n:,} {rule.replace('_', ' ')}" for rule, n in cut.items() if n)
-    return f"Links not followed: {detail} (the JCRAWL_FOLLOW_* settings restore them). "
+    """ "Links not followed: 1,875 comment pages, 120 comment feeds (the JCRAWL_FOLLOW_* ...). " """
+    cut = _by_rule(stats, "jcrawl/skipped/", ECONOMY_RULES)
+    detail = ", ".join(f"{n:,} {rule}" for rule, n in cut.items())
+    return f"Links not followed: {detail} (the JCRAWL_FOLLOW_* settings restore them). " if cut else ""
 
 
 def _traps(stats: dict[str, Any]) -> str:
     """What the trap rules cut: "12 links not followed as likely crawler traps (calendar 12). "."""
-    cut = {rule: stats.get(f"jcrawl/trap/{rule}", 0) for rule in RULES}
-    if not any(cut.values()):
-        return ""
-    detail = ", ".join(f"{rule.replace('_', ' ')} {n:,}" for rule, n in cut.items() if n)
-    return f"{sum(cut.values()):,} links not followed as likely crawler traps ({detail}). "
+    cut = _by_rule(stats, "jcrawl/trap/", RULES)
+    detail = ", ".join(f"{rule} {n:,}" for rule, n in cut.items())
+    return f"{sum(cut.values()):,} links not followed as likely crawler traps ({detail}). " if cut else ""

@@ -36,22 +36,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     crawl.add_argument(
         "--max-pages", type=_positive, metavar="N", help="send at most N requests (robots.txt included)"
     )
-    crawl.add_argument(
-        "--include",
-        action="append",
-        type=_regex,
-        default=[],
-        metavar="REGEX",
-        help="follow only pages whose URL matches (repeatable; sitemaps and feeds are still read)",
-    )
-    crawl.add_argument(
-        "--exclude",
-        action="append",
-        type=_regex,
-        default=[],
-        metavar="REGEX",
-        help="never request a URL that matches (repeatable)",
-    )
+    for flag, explained in (
+        ("--include", "follow only pages whose URL matches (repeatable; sitemaps and feeds are still read)"),
+        ("--exclude", "never request a URL that matches (repeatable)"),
+    ):
+        crawl.add_argument(flag, action="append", type=_regex, default=[], metavar="REGEX", help=explained)
     crawl.add_argument(
         "--max-depth", type=_positive, metavar="N", help="follow links at most N hops from the start"
     )
