@@ -2,7 +2,8 @@
 as canonical, the URLs that redirected to it), so that each finds the one article row.
 
 Extraction gives each article its permalink and the page's other names for it (crawler/extract/urls.py);
-the store keeps them in `aliases (url, article_url)`, rebuilt by `jcrawl reparse` like the articles.
+the store keeps them in `aliases (url, article_url)`. `jcrawl reparse` rebuilds those the pages name;
+the URLs that redirected to an article are known only to the crawl that followed the redirect.
 """
 
 from __future__ import annotations
