@@ -13,7 +13,6 @@ from scrapy.crawler import Crawler
 from archive.middleware import archive_resource, capture_recorded
 from archive.writer import RecordLocation
 from crawler.extract.learn import ProfileLearner
-from crawler.extract.profile import SiteProfile
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
 from crawler.site_profiles import (
@@ -138,9 +137,9 @@ class StorePipeline:
             return None
         try:
             if isinstance(profile, ProfileLearner):
+                started_with = profile.profile
                 profile = learned_profile(self.store, site, profile, self.evidence)
-                stored = self.store.latest_profile(site)
-                if stored and same_profile(profile, SiteProfile.from_json(stored[1])):
+                if same_profile(profile, started_with):  # nothing the archive supports was learned
                     return None
             saved = save_profile(self.store, site, profile, self._write_resource)
             count, changed = reextract_site(self.store, site, saved)
