@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
 from crawler.store.search import ensure_fts
 
 SCHEMA = """
@@ -113,6 +114,14 @@ CREATE TABLE IF NOT EXISTS frontier (
     done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (crawl_id, url)
 ) WITHOUT ROWID;
+-- Articles whose title or body a new site profile changed when their captures were re-extracted.
+CREATE TABLE IF NOT EXISTS reextractions (
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    profile_version INTEGER NOT NULL,
+    old_hash TEXT,
+    new_hash TEXT
+);
 CREATE TABLE IF NOT EXISTS sitemap_lastmod (
     url TEXT PRIMARY KEY,
     lastmod TEXT NOT NULL
@@ -133,7 +142,7 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     transaction, so that two processes opening an old archive at once migrate it once."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in statements(SCHEMA):
+        for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:
