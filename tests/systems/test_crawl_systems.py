@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -104,6 +105,8 @@ def test_every_alias_finds_the_article_and_adds_no_row(
         post["comment_page_urls"][0],
         "-s",
         "JCRAWL_FOLLOW_COMMENT_PAGES=true",
+        "--include",  # this post's pages only, so the budget is not spent on other posts first
+        re.escape(urlsplit(permalink).path),
         "--max-pages",
         "40",
         archive=archive,
