@@ -12,15 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.ingest import (
-    CrawlsFromWarcinfo,
-    IngestResult,
-    ProfilesBySite,
-    WarcReadError,
-    ingest,
-    read_records,
-)
+from archive.ingest import CrawlsFromWarcinfo, IngestResult, ProfilesBySite, WarcReadError, ingest
 from archive.reader import WARC_SUFFIXES
+from archive.records import Damaged, one_stream_gzip, opens_with_record, read_archive
 from crawler.site_profiles import stored_profile
 from crawler.store import Store
 
@@ -33,14 +27,26 @@ class ImportResult:
 
 
 def check_warc(path: Path) -> None:
-    """Raise WarcReadError unless `path` is a WARC file whose records can all be read one by one."""
+    """Raise WarcReadError unless `path` is a WARC (or ARC) file whose records can be located one by one.
+
+    A file that opens with a record is accepted: damage further on is read past and reported by the
+    import. Refused: a file that holds no record at its start, and one gzipped as one stream (its
+    records cannot be located).
+    """
     if not path.is_file():
         raise WarcReadError(f"{path}: no such file")
     if not path.name.endswith(WARC_SUFFIXES):
-        raise WarcReadError(f"{path}: not a WARC file name (it must end in .warc or .warc.gz)")
+        raise WarcReadError(f"{path}: not a WARC file name (it must end in .warc, .warc.gz, .arc or .arc.gz)")
     try:
-        if not sum(1 for _ in read_records(path)):
-            raise WarcReadError(f"{path}: holds no WARC record")
+        if one_stream_gzip(path):
+            raise WarcReadError(
+                f"{path}: cannot be read as WARC records: it is gzipped as one stream; recompress it to "
+                f"one gzip member per record: warcio recompress {path.name} fixed.warc.gz"
+            )
+        if not opens_with_record(path):
+            first = next(read_archive(path, check_digests=False), None)
+            said = first.message if isinstance(first, Damaged) else "it holds no record"
+            raise WarcReadError(f"{path}: cannot be read as WARC records: {said}")
     except OSError as exc:
         raise WarcReadError(f"{path}: cannot read it: {exc.strerror or exc}") from None
 

@@ -163,7 +163,7 @@ def test_import_refuses_what_it_cannot_index_and_copies_nothing(tmp_path: Path) 
         (not_warc, "cannot be read as WARC records"),
         (one_stream, "warcio recompress"),
         (tmp_path / "missing.warc.gz", "no such file"),
-        (tmp_path / "wrong.txt", "must end in .warc or .warc.gz"),
+        (tmp_path / "wrong.txt", "not a WARC file name"),
     ]:
         if bad.name == "wrong.txt":
             bad.write_text("x")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.importer import import_warcs
 from archive.index import write_index
-from archive.ingest import WarcReadError
+from archive.ingest import IngestResult, WarcReadError
 from archive.reparse import reparse
 from archive.verify import verify_archive
 from archive.wacz import WaczError, write_wacz
@@ -76,9 +76,28 @@ def run_import(args: argparse.Namespace) -> int:
     print(
         f"Imported {done.files} WARC file{'s' * (done.files != 1)}{again} into {args.archive}: "
         f"{done.records:,} captures ({done.captures_added:,} new), {done.pages:,} pages extracted, "
-        f"{done.articles:,} articles."
+        f"{done.articles:,} articles{_read_back(done)}."
     )
-    return EXIT_OK
+    return _damage(done)
+
+
+def _read_back(done: IngestResult) -> str:
+    """The summary's tail: revisits linked, bodies that do not decode, damaged records."""
+    parts = []
+    if done.revisits:
+        parts.append(f"{done.revisits_linked:,} of {done.revisits:,} revisits linked to their original")
+    if done.undecodable:
+        parts.append(f"{done.undecodable:,} bodies that do not decode (`errors` rows of kind decoding)")
+    if done.damaged:
+        parts.append(f"{len(done.damaged):,} damaged records read past")
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def _damage(done: IngestResult) -> int:
+    """One line per damaged record; exit 1 if there was any (every whole record was kept)."""
+    for line in done.damaged:
+        print(f"damaged: {line}")
+    return EXIT_PROBLEMS if done.damaged else EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -93,7 +112,7 @@ def run_verify(args: argparse.Namespace) -> int:
         finally:
             if store is not None:
                 store.close()
-    for problem in report.problems:
+    for problem in [*report.problems, *report.notes]:
         print(problem)
     rows = (
         f", {report.captures:,} captures and {report.articles:,} articles rows"
@@ -105,9 +124,14 @@ def run_verify(args: argparse.Namespace) -> int:
         if report.clean
         else f"{len(report.problems):,} problem{'s' * (len(report.problems) != 1)}"
     )
+    notes = (
+        f" ({len(report.notes):,} bodies the servers sent do not decode; kept as sent)"
+        if report.notes
+        else ""
+    )
     print(
         f"Checked {report.records:,} records in {report.files:,} WARC files "
-        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}."
+        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}{notes}."
     )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
@@ -157,9 +181,9 @@ def run_reparse(args: argparse.Namespace) -> int:
     print(
         f"Reparsed {result.files} WARC file{'s' * (result.files != 1)} of {args.archive}: "
         f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
-        f"{result.pages:,} pages extracted, {result.articles:,} articles."
+        f"{result.pages:,} pages extracted, {result.articles:,} articles{_read_back(result)}."
     )
-    return EXIT_OK
+    return _damage(result)
 
 
 def _since(text: str) -> str:

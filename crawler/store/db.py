@@ -18,6 +18,8 @@ import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from archive.reader import warc_files
+from crawler.store import checks
+from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.schema import create_schema
 from crawler.store.search import search
@@ -111,14 +113,34 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
-        """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        stats: dict[str, Any],
+        finished_at: str | None = None,
+        started_at: str | None = None,
+    ) -> None:
+        """Record the end of a crawl (and, given `started_at`, correct its start); what is left of its
+        frontier (a --max-pages stop) is dropped."""
         with self.transaction():
             self.conn.execute(
-                "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+                "UPDATE crawls SET finished_at = ?, stats = ?, started_at = COALESCE(?, started_at) "
+                "WHERE id = ?",
+                (
+                    finished_at or utc_now(),
+                    json.dumps(stats, default=str, sort_keys=True),
+                    started_at,
+                    crawl_id,
+                ),
             )
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+
+    def capture_dates(self, crawl_id: int) -> tuple[str | None, str | None]:
+        """The WARC-Dates of a crawl's first and last captures (None, None without any)."""
+        first, last = self.conn.execute(
+            "SELECT MIN(fetched_at), MAX(fetched_at) FROM captures WHERE crawl_id = ?", (crawl_id,)
+        ).fetchone()
+        return first, last
 
     def interrupted_crawls(self) -> list[dict[str, Any]]:
         """Crawls and updates that never finished (the process was killed): id, start_url, kind,
@@ -199,6 +221,35 @@ class Store:
         """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""
         rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
         return dict(rows.fetchall())
+
+    def original_capture(
+        self,
+        url: str,
+        record_id: str | None = None,
+        date: str | None = None,
+        digest: str | None = None,
+        before: str = "9999",
+        revisit_id: int | None = None,
+    ) -> int | None:
+        """The capture a revisit record of `url` stands for: by the original's record id, else its
+        URL and date, else the latest capture of `url` with payload `digest` fetched by `before`."""
+        return original_capture(self.conn, url, record_id, date, digest, before, revisit_id)
+
+    def article_of_capture(self, capture_id: int) -> str | None:
+        """The URL of the article extracted from a capture, or None."""
+        return article_of_capture(self.conn, capture_id)
+
+    def captures_of_file(self, warc_file: str) -> dict[int, list[dict[str, Any]]]:
+        """The `captures` rows pointing into one WARC file, by offset (`jcrawl verify`)."""
+        return checks.captures_of_file(self.conn, warc_file)
+
+    def captures_by_file(self) -> dict[str, int]:
+        """How many `captures` rows point into each WARC file."""
+        return checks.captures_by_file(self.conn)
+
+    def article_captures_exist(self) -> Iterator[tuple[int, str, int | None, bool]]:
+        """(article id, URL, capture id, whether that capture exists) of every article, streamed."""
+        return checks.article_captures(self.conn)
 
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
