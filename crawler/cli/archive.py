@@ -87,10 +87,14 @@ def _read_back(done: IngestResult) -> str:
     if done.revisits:
         parts.append(f"{done.revisits_linked:,} of {done.revisits:,} revisits linked to their original")
     if done.undecodable:
-        parts.append(f"{done.undecodable:,} bodies that do not decode (`errors` rows of kind decoding)")
+        parts.append(f"{_bodies(done.undecodable)} (`errors` rows of kind decoding)")
     if done.damaged:
         parts.append(f"{len(done.damaged):,} damaged records read past")
     return "; " + "; ".join(parts) if parts else ""
+
+
+def _bodies(count: int) -> str:
+    return f"{count:,} undecodable bod{'y' if count == 1 else 'ies'}"
 
 
 def _damage(done: IngestResult) -> int:
@@ -124,11 +128,7 @@ def run_verify(args: argparse.Namespace) -> int:
         if report.clean
         else f"{len(report.problems):,} problem{'s' * (len(report.problems) != 1)}"
     )
-    notes = (
-        f" ({len(report.notes):,} bodies the servers sent do not decode; kept as sent)"
-        if report.notes
-        else ""
-    )
+    notes = f" ({_bodies(len(report.notes))}, kept as the servers sent them)" if report.notes else ""
     print(
         f"Checked {report.records:,} records in {report.files:,} WARC files "
         f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}{notes}."
