@@ -27,6 +27,7 @@ from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
 from archive.pages import is_html
 from archive.reader import http_body, warc_name
 from archive.records import Damaged, Located, read_archive
+from archive.revisit import entity_digest
 from crawler import settings as defaults
 from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
@@ -128,14 +129,15 @@ def _capture(located: Located, warc_file: str) -> Capture:
     headers = record.rec_headers
     row = {
         "url": target_uri(record),
-        "record_id": headers.get_header("WARC-Record-ID") if record.format == "warc" else None,
+        # An ARC record has no id: warcio makes up a new one at each reading.
+        "record_id": headers.get_header("WARC-Record-ID") if ".arc" not in warc_file else None,
         "fetched_at": headers.get_header("WARC-Date"),
         "status": status,
         "content_type": header("Content-Type"),
         "warc_file": warc_file,
         "warc_offset": located.offset,
         "warc_length": located.length,
-        "payload_digest": headers.get_header("WARC-Payload-Digest"),
+        "payload_digest": stated_or_computed_digest(located),
         "etag": header("ETag"),
         "last_modified": header("Last-Modified"),
         "revisit_of": None,
@@ -159,6 +161,16 @@ def _capture(located: Located, warc_file: str) -> Capture:
         if _is_page(row["content_type"], body):
             capture.page = body
     return capture
+
+
+def stated_or_computed_digest(located: Located) -> str | None:
+    """A record's WARC-Payload-Digest; for a response record that does not state it (ARC records,
+    chunked records of our own: archive/wire.py), computed as WARC 1.1 defines it."""
+    record = located.record
+    stated = record.rec_headers.get_header("WARC-Payload-Digest")
+    if stated or record.rec_type != "response" or record.http_headers is None:
+        return stated
+    return entity_digest(record.http_headers, located.payload)
 
 
 def _may_be_page(status: int, location: str | None) -> bool:

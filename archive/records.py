@@ -159,8 +159,8 @@ def _next_record_line(f: BinaryIO, position: int, size: int) -> int:
 
 def _read_block(record: ArcWarcRecord, kind: str) -> bytes:
     """Read the record's block to its end (so warcio checks its digests); return the payload bytes."""
-    if (record.format == "warc") != (kind == "warc"):  # warcio reads any 5-word line as an ARC header
-        raise ArchiveLoadFailed(f"not a{'n ARC' if kind == 'arc' else ' WARC'} record")
+    if kind == "warc" and record.format != "warc":  # warcio reads any 5-word line as an ARC header
+        raise ArchiveLoadFailed("not a WARC record")
     chunks = []
     while chunk := record.raw_stream.read(READ_CHUNK):
         chunks.append(chunk)

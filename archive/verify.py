@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from archive.decoding import UndecodableBody
-from archive.ingest import CAPTURE_TYPES, MAX_PAGE_BYTES, target_uri
+from archive.ingest import CAPTURE_TYPES, MAX_PAGE_BYTES, stated_or_computed_digest, target_uri
 from archive.reader import http_body, warc_files, warc_name
 from archive.records import Damaged, Located, read_archive
-from archive.revisit import entity_digest
 from crawler.store import Store
 
 
@@ -125,9 +124,7 @@ def _row_trouble(row: dict[str, Any], item: Located, where: str) -> str | None:
     record = item.record
     if record.rec_type not in CAPTURE_TYPES:
         return f"the record at {where} is a {record.rec_type} record"
-    digest = record.rec_headers.get_header("WARC-Payload-Digest")
-    if digest is None and record.rec_type == "response" and record.http_headers is not None:
-        digest = entity_digest(record.http_headers, item.payload)  # a chunked record of our own
+    digest = stated_or_computed_digest(item)
     differences = [
         f"{what} {theirs!r} in the record, {ours!r} in the row"
         for what, theirs, ours in (

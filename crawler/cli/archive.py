@@ -78,6 +78,11 @@ def run_import(args: argparse.Namespace) -> int:
         f"{done.records:,} captures ({done.captures_added:,} new), {done.pages:,} pages extracted, "
         f"{done.articles:,} articles{_read_back(done)}."
     )
+    if result.pages:
+        print(
+            f"The WACZ pages list names {len(result.pages):,} pages; "
+            f"{len(result.pages_extracted):,} of them became articles."
+        )
     return _damage(done)
 
 

@@ -251,6 +251,21 @@ class Store:
         """(article id, URL, capture id, whether that capture exists) of every article, streamed."""
         return checks.article_captures(self.conn)
 
+    def urls_with_articles(self, urls: list[str]) -> set[str]:
+        """Those of `urls` whose capture an article was extracted from."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            found |= {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT c.url FROM captures c JOIN articles a ON a.capture_id = c.id "
+                    f"WHERE c.url IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            }
+        return found
+
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
 
