@@ -161,21 +161,23 @@ DECODERS: dict[str, Callable[[bytes, int], bytes]] = {
 def dechunk(body: bytes) -> bytes:
     """The body of a `Transfer-Encoding: chunked` message without its framing (RFC 9112 section 7.1).
 
-    A body cut short gives the chunks it holds; one that is not chunked at all raises UndecodableBody.
+    A body cut short gives the chunks it holds. A body that does not open with a chunk-size line is
+    returned as it is: some recorders (pywb) stored bodies de-chunked and kept the header, and
+    readers (warcio, browsers) take such a body as not chunked.
     """
     out: list[bytes] = []
     position = 0
     while position < len(body):
         end = body.find(b"\n", position)
         if end < 0:
-            break  # cut inside a chunk-size line
+            return b"".join(out) if out else body  # cut inside a chunk-size line
         size_field = body[position:end].split(b";", 1)[0].strip()
         try:
             size = int(size_field, 16)
         except ValueError:
             if out or position:
                 break
-            raise UndecodableBody(f"not chunked: {body[position:end][:40]!r} is no chunk size") from None
+            return body
         if size == 0:
             break  # the last chunk; trailer fields may follow
         start = end + 1
