@@ -114,8 +114,8 @@ def run_verify(args: argparse.Namespace) -> int:
     if not has_db and not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
     # Held while reading: a running crawl's files and rows would look damaged and dangling.
-    with ArchiveLock(args.archive, "jcrawl verify"):
-        store = Store(args.archive) if has_db else None
+    with ArchiveLock(args.archive, "jcrawl verify", shared=True):
+        store = Store(args.archive, read_only=True) if has_db else None
         try:
             report = verify_archive(args.archive, store)
         finally:

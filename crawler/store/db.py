@@ -77,19 +77,25 @@ class CaptureIds:
 class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
-    def __init__(self, archive: str | Path):
+    def __init__(self, archive: str | Path, read_only: bool = False):
+        """Open (and create, or bring up to date) the archive's database; with `read_only`, open it
+        for reading only, creating no file, so that a read-only copy of an archive can be read."""
         self.archive = Path(archive)
-        self.archive.mkdir(parents=True, exist_ok=True)
         self.path = self.archive / DB_NAME
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            self.conn = _connect_read_only(self.path)
+        else:
+            self.archive.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = OFF")
         # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
         self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
         self.db = sqlite_utils.Database(self.conn)
-        create_schema(self.conn, self.db)
+        if not read_only:
+            create_schema(self.conn, self.db)
 
     def transaction(self) -> sqlite3.Connection:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
@@ -402,6 +408,21 @@ class Store:
     def _one(self, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
         return rows[0] if rows else None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database whose `-shm` file is gone (closed cleanly) cannot be
+    opened read-only where that file cannot be created: it is then opened as immutable, which is
+    sound because nothing can write in such a directory either."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return conn
 
 
 def _sql_site_of(url: str | None) -> str | None:
