@@ -27,6 +27,7 @@ from crawler.extract import Article
 from crawler.fatal import CrawlStopping, stop_crawl
 from crawler.items import PageItem
 from crawler.limits import truncation
+from crawler.middlewares import ALREADY_ARCHIVED
 from crawler.store import Store
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
@@ -139,6 +140,8 @@ class WarcArchiveMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if ALREADY_ARCHIVED in response.flags:  # robots.txt handed out again (crawler/middlewares.py)
+            return response
         location, response_record, original = self._written(self.write_exchange, request, response)
         headers = response.headers
         capture = {

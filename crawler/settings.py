@@ -108,6 +108,9 @@ JCRAWL_SITE: dict = {}
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
+    # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
