@@ -106,6 +106,12 @@ JCRAWL_RESUME = 0
 JCRAWL_SITE: dict = {}
 
 # --- the pipeline --------------------------------------------------------------------------------
+# Scrapy's HTTP/1.1 handler with a tap on each connection: the WARC records hold the status line,
+# headers and body exactly as received, and the request as sent (crawler/wiretap.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.wiretap.WiretapDownloadHandler",
+    "https": "crawler.wiretap.WiretapDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
     # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.

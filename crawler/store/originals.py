@@ -18,9 +18,15 @@ BY_DIGEST = (
     "SELECT id FROM captures WHERE url = ? AND payload_digest = ? AND fetched_at <= ? "
     "AND revisit_of IS NULL AND id IS NOT ? ORDER BY fetched_at DESC, id DESC LIMIT 1"
 )
+# The article extracted from a capture: the one whose current (or an earlier) version came from it,
+# else one from another capture of the same URL (a later capture with the same text keeps the
+# article's capture_id where its version was first seen).
 ARTICLE_OF_CAPTURE = (
-    "SELECT url FROM articles WHERE capture_id = :id UNION ALL "
-    "SELECT a.url FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE v.capture_id = :id "
+    "SELECT url FROM articles WHERE capture_id = :id "
+    "UNION ALL SELECT a.url FROM article_versions v JOIN articles a ON a.id = v.article_id "
+    "WHERE v.capture_id = :id "
+    "UNION ALL SELECT a.url FROM captures o JOIN captures c ON c.url = o.url "
+    "JOIN articles a ON a.capture_id = c.id WHERE o.id = :id "
     "LIMIT 1"
 )
 
