@@ -20,12 +20,16 @@ GZIP_LEVEL = 6
 
 
 class RecordBuilder(WARCWriter):
-    """warcio's record builder; a record flagged `omit_payload_digest` gets no WARC-Payload-Digest.
+    """warcio's record builder, writing WARC-Payload-Digest where every validator agrees on it.
 
-    That is a response whose body came chunked (archive/exchange.py): warcio and FastWARC take its
-    payload to be the bytes after the header block, chunk framing included, where WARC 1.1 takes the
-    entity body without it, so any digest written there would fail one of them.
+    Not on `resource` and `metadata` records, whose payload is their whole block (WARC-Block-Digest
+    covers it), and which FastWARC does not check as payloads. Not on a record flagged
+    `omit_payload_digest`: a response whose body came chunked (archive/exchange.py), for which warcio
+    and FastWARC take the payload to be the bytes after the header block, chunk framing included,
+    where WARC 1.1 takes the entity body without it, so any digest there would fail one of them.
     """
+
+    NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "resource", "metadata")
 
     def ensure_digest(self, record: ArcWarcRecord, block: bool = True, payload: bool = True) -> None:
         super().ensure_digest(record, block, payload and not getattr(record, "omit_payload_digest", False))
