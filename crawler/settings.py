@@ -79,6 +79,14 @@ JCRAWL_MAX_QUERY_LENGTH = 512
 # Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
 JCRAWL_PATTERN_BUDGET = 1000
 
+# --- page requisites (crawler/requisites.py) -------------------------------------------------------
+# Fetch what each page needs to replay as it looked (stylesheets and their imports, scripts, images,
+# fonts), once per crawl; never extracted as pages. False: the pages only (text-only crawls).
+JCRAWL_REQUISITES = True
+# Requisites are fetched from the crawl's own site; list other hosts (CDNs) to fetch theirs too, e.g.
+# ["cdn.example.net", "fonts.gstatic.com"] (a host also allows its subdomains).
+JCRAWL_REQUISITE_HOSTS: list[str] = []
+
 # --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
 # A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
 # shipped profile whose hosts match the start URL, if any.
@@ -128,9 +136,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
 }
-# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier.
+# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier; then
+# (nearer the engine, so outside the frontier) the requests for each page's requisites.
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 500,
+    "crawler.requisites.RequisitesMiddleware": 450,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

@@ -144,9 +144,11 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_index(args: argparse.Namespace) -> int:
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
-    path, lines, unfinished = write_index(args.archive, args.output)
+    path, lines, unfinished, damaged = write_index(args.archive, args.output)
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(f"Wrote {path}: {lines:,} lines.{_left_out(unfinished)}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def run_wacz(args: argparse.Namespace) -> int:
@@ -154,13 +156,15 @@ def run_wacz(args: argparse.Namespace) -> int:
         raise UsageError(f"--output must name a .wacz file, got {str(args.output)!r}")
     store = open_store(args.archive)
     try:
-        files, pages, unfinished = write_wacz(store, args.output, args.title)
+        files, pages, unfinished, damaged = write_wacz(store, args.output, args.title)
     except WaczError as exc:
         raise UsageError(f"cannot write {args.output}: {exc}") from None
     finally:
         store.close()
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(f"Wrote {args.output}: {files} WARC files, {pages:,} pages.{_left_out(unfinished)}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def _left_out(unfinished: list[Path]) -> str:
