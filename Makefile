@@ -49,6 +49,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/archive.py
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
