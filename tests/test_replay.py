@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,6 +55,13 @@ def wayback(pywb_bin: Path, small_archive: Path, tmp_path_factory: pytest.TempPa
         (indexed / "archive" / warc.name).symlink_to(warc)
     made = jcrawl("index", "--output", indexed / "indexes" / "index.cdxj", archive=small_archive)
     assert made.returncode == 0, made.stderr
+    with running_wayback(pywb_bin, root) as base:
+        yield base
+
+
+@contextmanager
+def running_wayback(pywb_bin: Path, root: Path) -> Iterator[str]:
+    """pywb's `wayback` serving the collections under `root` on 127.0.0.1; yields its base URL."""
     port = free_port()
     server = subprocess.Popen(
         [pywb_bin / "wayback", "-p", str(port), "-b", "127.0.0.1"],
@@ -124,23 +132,11 @@ def test_pywb_replays_an_article_with_its_stylesheet_and_images_from_the_archive
         "SELECT c.url, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id ORDER BY a.url",
     )[0]
     timestamp = "".join(ch for ch in fetched_at if ch.isdigit())[:14]
-    port = free_port()
-    server = subprocess.Popen(
-        [pywb_bin / "wayback", "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-    try:
-        wait_for_port(port, timeout=60)
-        wayback = f"http://127.0.0.1:{port}/styled"
+    with running_wayback(pywb_bin, root) as base:
+        wayback = f"{base}/styled"
         status, _, page = fetch(f"{wayback}/{timestamp}mp_/{url}")
         assert status == 200 and b"/assets/site.css" in page
         site = url.split("/story-")[0]
         for path, (body, _) in ASSETS.items():
             status, _, replayed = fetch(f"{wayback}/{timestamp}id_/{site}{path}")
             assert status == 200 and replayed == body, path
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
