@@ -51,7 +51,9 @@ def crawl(pages: int, work: Path) -> tuple[Path, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=5000, help="articles in the bench site")
     parser.add_argument("--archive", type=Path, help="an existing archive (not changed) instead of a crawl")
     args = parser.parse_args()

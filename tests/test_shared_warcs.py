@@ -195,3 +195,21 @@ def test_all_files_together_reparse_to_the_same_database(tmp_path: Path) -> None
     assert rebuilt.returncode == 1
     assert sorted(set(re.findall(r"^damaged: (.*)$", rebuilt.stdout, re.M))) == damaged
     assert (query(archive, captures), query(archive, articles)) == before
+
+
+@needs_shared
+def test_stylesheets_scripts_and_fonts_never_become_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """pywb's iana.org crawl holds pages, stylesheets, scripts, SVG images and fonts: only pages are
+    extracted, and `search function` finds no script."""
+    archive = tmp_path / "archive"
+    assert in_process(capsys, "import", WARCS / "pywb__iana.warc.gz", "--archive", archive).returncode == 0
+    types = query(
+        archive, "SELECT DISTINCT c.content_type FROM articles a JOIN captures c ON c.id = a.capture_id"
+    )
+    assert types and all("text/html" in content_type.lower() for (content_type,) in types)
+    kinds = {t.split(";")[0] for (t,) in query(archive, "SELECT DISTINCT content_type FROM captures")}
+    assert {"text/css", "application/x-javascript", "image/svg+xml"} <= kinds
+    found = in_process(capsys, "search", "function", "--archive", archive)
+    assert ".js" not in found.stdout and ".css" not in found.stdout
