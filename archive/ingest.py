@@ -252,11 +252,8 @@ def ingest(
     A revisit record gets `revisit_of`, the id of the capture it stands for, and, as in the crawl,
     moves the last_seen of that capture's article.
     """
-    result = IngestResult()
-    article_urls: set[str] = set()
-    batch = Batch()
-    new_ids = CaptureIds.of(store)
-    originals = _Originals(store)
+    run = _Ingest(store, profile_for)
+    result = run.result
     for path in paths:
         result.files += 1
         indexed = known(warc_name(path)) if known else {}
@@ -268,49 +265,68 @@ def ingest(
             if row["id"] is None:
                 if crawl_id is None:
                     crawl_id = crawl_for(path, row)
-                row["id"], row["crawl_id"] = new_ids.take(), crawl_id
-                batch.captures.append(row)
+                row["id"], row["crawl_id"] = run.new_ids.take(), crawl_id
+                run.batch.captures.append(row)
                 result.captures_added += 1
-            if capture.rec_type == "revisit":
-                result.revisits += 1
-                row["revisit_of"] = originals.find(capture)
-                result.revisits_linked += row["revisit_of"] is not None
-            else:
-                originals.add(row)
-            if select is not None and not select(row):
-                pass
-            elif capture.undecodable:
-                result.undecodable += 1
-                batch.errors.append(
-                    {
-                        "url": row["url"],
-                        "crawl_id": row.get("crawl_id") or crawl_id,
-                        "at": utc_now(),
-                        "kind": "decoding",
-                        "message": capture.undecodable,
-                    }
-                )
-            elif capture.page is not None:
-                headers = {"Content-Type": row["content_type"] or ""}
-                profile = profile_for(row["url"]) if profile_for else None
-                article = extract_article(capture.page, row["url"], headers, profile=profile)
-                batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
-                result.pages += 1
-                if article.is_article:
-                    article_urls.add(article.url)
-                    originals.articles[row["id"]] = article.url
-            elif row["revisit_of"] is not None:
-                article_url = originals.article_of(row["revisit_of"])
-                if article_url:
-                    batch.seen.append((article_url, row["fetched_at"]))
-            if len(batch) >= BATCH_SIZE:
-                store.write(batch)
-                batch = Batch()
-                originals.written()
-    if len(batch) or batch.links:
-        store.write(batch)
-    result.articles = len(article_urls)
+            run.link(capture)
+            if select is None or select(row):
+                run.read(capture, crawl_id)
+            if len(run.batch) >= BATCH_SIZE:
+                run.write()
+    run.write()
+    result.articles = len(run.article_urls)
     return result
+
+
+class _Ingest:
+    """One ingest's state: the batch being filled, the revisits' originals, what was done."""
+
+    def __init__(self, store: Store, profile_for: Callable[[str], SiteProfile] | None):
+        self.store = store
+        self.profile_for = profile_for
+        self.result = IngestResult()
+        self.batch = Batch()
+        self.new_ids = CaptureIds.of(store)
+        self.originals = _Originals(store)
+        self.article_urls: set[str] = set()
+
+    def link(self, capture: Capture) -> None:
+        """A revisit gets the capture it stands for; a response may be one's original."""
+        row = capture.row
+        if capture.rec_type == "revisit":
+            self.result.revisits += 1
+            row["revisit_of"] = self.originals.find(capture)
+            self.result.revisits_linked += row["revisit_of"] is not None
+        else:
+            self.originals.add(row)
+
+    def read(self, capture: Capture, crawl_id: int | None) -> None:
+        """Extract a capture's page (or say its body does not decode); a revisit moves last_seen."""
+        row = capture.row
+        if capture.undecodable:
+            self.result.undecodable += 1
+            error = {"url": row["url"], "crawl_id": row.get("crawl_id") or crawl_id, "at": utc_now()}
+            self.batch.errors.append({**error, "kind": "decoding", "message": capture.undecodable})
+        elif capture.page is not None:
+            headers = {"Content-Type": row["content_type"] or ""}
+            profile = self.profile_for(row["url"]) if self.profile_for else None
+            article = extract_article(capture.page, row["url"], headers, profile=profile)
+            self.batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
+            self.result.pages += 1
+            if article.is_article:
+                self.article_urls.add(article.url)
+                self.originals.articles[row["id"]] = article.url
+        elif row["revisit_of"] is not None:
+            article_url = self.originals.article_of(row["revisit_of"])
+            if article_url:
+                self.batch.seen.append((article_url, row["fetched_at"]))
+
+    def write(self) -> None:
+        """Write the batch in one transaction and start the next."""
+        if len(self.batch) or self.batch.links:
+            self.store.write(self.batch)
+        self.batch = Batch()
+        self.originals.written()
 
 
 class CrawlsFromWarcinfo:
