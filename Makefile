@@ -54,6 +54,7 @@ bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
+	$(BIN)/python bench/archive.py
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py

@@ -194,12 +194,21 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
         f"{_requests(stats)}"
         f"{_skipped(stats)}"
+        f"{_requisites(stats)}"
         f"{_traps(stats)}"
         f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
         f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
         f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
     )
+
+
+def _requisites(stats: dict[str, Any]) -> str:
+    """ "Fetched 12 requisites (stylesheets, scripts, images, fonts) of the pages. " or ""."""
+    count = stats.get("jcrawl/requests/requisite", 0)
+    if not count:
+        return ""
+    return f"Fetched {count:,} requisites (stylesheets, scripts, images, fonts) of the pages. "
 
 
 def _learned(stats: dict[str, Any]) -> str:

@@ -103,6 +103,14 @@ JCRAWL_EXCLUDE: list[str] = []
 # 0 = no cap.
 JCRAWL_MAX_REQUESTS = 0
 
+# --- page requisites (crawler/requisites.py) -------------------------------------------------------
+# Fetch what each page needs to replay as it looked (stylesheets and their imports, scripts, images,
+# fonts), once per crawl; never extracted as pages. False: the pages only (text-only crawls).
+JCRAWL_REQUISITES = True
+# Requisites are fetched from the crawl's own site; list other hosts (CDNs) to fetch theirs too, e.g.
+# ["cdn.example.net", "fonts.gstatic.com"] (a host also allows its subdomains).
+JCRAWL_REQUISITE_HOSTS: list[str] = []
+
 # --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
 # A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
 # shipped profile whose hosts match the start URL, if any.
@@ -135,21 +143,35 @@ JCRAWL_RESUME = 0
 JCRAWL_SITE: dict = {}
 
 # --- the pipeline --------------------------------------------------------------------------------
+# Scrapy's HTTP/1.1 handler with a tap on each connection: the WARC records hold the status line,
+# headers and body exactly as received, and the request as sent (crawler/wiretap.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.wiretap.WiretapDownloadHandler",
+    "https": "crawler.wiretap.WiretapDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
     # After robots.txt drops what it forbids, before the downloader stats count a request as sent.
     "crawler.cap.RequestCapMiddleware": 840,
+    # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
     "crawler.redirects.RedirectGuardMiddleware": 610,
+    # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.ContentDecodingMiddleware": 590,
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
 }
-# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier.
+# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier; then
+# (nearer the engine, so outside the frontier) the requests for each page's requisites.
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 500,
+    "crawler.requisites.RequisitesMiddleware": 450,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

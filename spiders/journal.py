@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 import scrapy
 from lxml import etree
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from archive.pages import is_html
 from crawler import __version__
 from crawler.cap import MAX_PAGES_MESSAGE
 from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
@@ -156,7 +157,7 @@ class JournalSpider(scrapy.Spider):
             count_request(self.crawler.stats, "feed")
             yield from self.parse_xml(root)
             return
-        if isinstance(response, TextResponse) or "html" in content_type:
+        if is_html(content_type, body):  # not stylesheets, scripts, JSON, robots.txt (archive/pages.py)
             yield from self.parse_html(response)
 
     def parse_html(self, response: Response) -> Iterator[Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archive.importer import import_warcs
 from archive.index import write_index
-from archive.ingest import WarcReadError
+from archive.ingest import IngestResult, WarcReadError
 from archive.reparse import reparse
 from archive.verify import verify_archive
 from archive.wacz import WaczError, write_wacz
@@ -76,9 +76,37 @@ def run_import(args: argparse.Namespace) -> int:
     print(
         f"Imported {done.files} WARC file{'s' * (done.files != 1)}{again} into {args.archive}: "
         f"{done.records:,} captures ({done.captures_added:,} new), {done.pages:,} pages extracted, "
-        f"{done.articles:,} articles."
+        f"{done.articles:,} articles{_read_back(done)}."
     )
-    return EXIT_OK
+    if result.pages:
+        print(
+            f"The WACZ pages list names {len(result.pages):,} pages; "
+            f"{len(result.pages_extracted):,} of them became articles."
+        )
+    return _damage(done)
+
+
+def _read_back(done: IngestResult) -> str:
+    """The summary's tail: revisits linked, bodies that do not decode, damaged records."""
+    parts = []
+    if done.revisits:
+        parts.append(f"{done.revisits_linked:,} of {done.revisits:,} revisits linked to their original")
+    if done.undecodable:
+        parts.append(f"{_bodies(done.undecodable)} (`errors` rows of kind decoding)")
+    if done.damaged:
+        parts.append(f"{len(done.damaged):,} damaged records read past")
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def _bodies(count: int) -> str:
+    return f"{count:,} undecodable bod{'y' if count == 1 else 'ies'}"
+
+
+def _damage(done: IngestResult) -> int:
+    """One line per damaged record; exit 1 if there was any (every whole record was kept)."""
+    for line in done.damaged:
+        print(f"damaged: {line}")
+    return EXIT_PROBLEMS if done.damaged else EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -86,14 +114,14 @@ def run_verify(args: argparse.Namespace) -> int:
     if not has_db and not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
     # Held while reading: a running crawl's files and rows would look damaged and dangling.
-    with ArchiveLock(args.archive, "jcrawl verify"):
-        store = Store(args.archive) if has_db else None
+    with ArchiveLock(args.archive, "jcrawl verify", shared=True):
+        store = Store(args.archive, read_only=True) if has_db else None
         try:
             report = verify_archive(args.archive, store)
         finally:
             if store is not None:
                 store.close()
-    for problem in report.problems:
+    for problem in [*report.problems, *report.notes]:
         print(problem)
     rows = (
         f", {report.captures:,} captures and {report.articles:,} articles rows"
@@ -105,9 +133,10 @@ def run_verify(args: argparse.Namespace) -> int:
         if report.clean
         else f"{len(report.problems):,} problem{'s' * (len(report.problems) != 1)}"
     )
+    notes = f" ({_bodies(len(report.notes))}, kept as the servers sent them)" if report.notes else ""
     print(
         f"Checked {report.records:,} records in {report.files:,} WARC files "
-        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}."
+        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}{notes}."
     )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
@@ -115,9 +144,11 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_index(args: argparse.Namespace) -> int:
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
-    path, lines, unfinished = write_index(args.archive, args.output)
+    path, lines, unfinished, damaged = write_index(args.archive, args.output)
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(f"Wrote {path}: {lines:,} lines.{_left_out(unfinished)}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def run_wacz(args: argparse.Namespace) -> int:
@@ -125,13 +156,15 @@ def run_wacz(args: argparse.Namespace) -> int:
         raise UsageError(f"--output must name a .wacz file, got {str(args.output)!r}")
     store = open_store(args.archive)
     try:
-        files, pages, unfinished = write_wacz(store, args.output, args.title)
+        files, pages, unfinished, damaged = write_wacz(store, args.output, args.title)
     except WaczError as exc:
         raise UsageError(f"cannot write {args.output}: {exc}") from None
     finally:
         store.close()
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(f"Wrote {args.output}: {files} WARC files, {pages:,} pages.{_left_out(unfinished)}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def _left_out(unfinished: list[Path]) -> str:
@@ -157,9 +190,9 @@ def run_reparse(args: argparse.Namespace) -> int:
     print(
         f"Reparsed {result.files} WARC file{'s' * (result.files != 1)} of {args.archive}: "
         f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
-        f"{result.pages:,} pages extracted, {result.articles:,} articles."
+        f"{result.pages:,} pages extracted, {result.articles:,} articles{_read_back(result)}."
     )
-    return EXIT_OK
+    return _damage(result)
 
 
 def _since(text: str) -> str:

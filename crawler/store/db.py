@@ -19,7 +19,9 @@ from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_att
 
 from archive.reader import warc_files
 from crawler.extract.urls import base_of_view
+from crawler.store import checks
 from crawler.store.aliases import aliases_of, resolve_alias
+from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.schema import create_schema
 from crawler.store.search import search
@@ -77,19 +79,25 @@ class CaptureIds:
 class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
-    def __init__(self, archive: str | Path):
+    def __init__(self, archive: str | Path, read_only: bool = False):
+        """Open (and create, or bring up to date) the archive's database; with `read_only`, open it
+        for reading only, creating no file, so that a read-only copy of an archive can be read."""
         self.archive = Path(archive)
-        self.archive.mkdir(parents=True, exist_ok=True)
         self.path = self.archive / DB_NAME
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            self.conn = _connect_read_only(self.path)
+        else:
+            self.archive.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = OFF")
         # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
         self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
         self.db = sqlite_utils.Database(self.conn)
-        create_schema(self.conn, self.db)
+        if not read_only:
+            create_schema(self.conn, self.db)
 
     def transaction(self) -> sqlite3.Connection:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
@@ -113,14 +121,34 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
-        """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        stats: dict[str, Any],
+        finished_at: str | None = None,
+        started_at: str | None = None,
+    ) -> None:
+        """Record the end of a crawl (and, given `started_at`, correct its start); what is left of its
+        frontier (a --max-pages stop) is dropped."""
         with self.transaction():
             self.conn.execute(
-                "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+                "UPDATE crawls SET finished_at = ?, stats = ?, started_at = COALESCE(?, started_at) "
+                "WHERE id = ?",
+                (
+                    finished_at or utc_now(),
+                    json.dumps(stats, default=str, sort_keys=True),
+                    started_at,
+                    crawl_id,
+                ),
             )
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+
+    def capture_dates(self, crawl_id: int) -> tuple[str | None, str | None]:
+        """The WARC-Dates of a crawl's first and last captures (None, None without any)."""
+        first, last = self.conn.execute(
+            "SELECT MIN(fetched_at), MAX(fetched_at) FROM captures WHERE crawl_id = ?", (crawl_id,)
+        ).fetchone()
+        return first, last
 
     def interrupted_crawls(self) -> list[dict[str, Any]]:
         """Crawls and updates that never finished (the process was killed): id, start_url, kind,
@@ -201,6 +229,50 @@ class Store:
         """Offset -> id of the `captures` rows pointing into WARC file `warc_file`."""
         rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
         return dict(rows.fetchall())
+
+    def original_capture(
+        self,
+        url: str,
+        record_id: str | None = None,
+        date: str | None = None,
+        digest: str | None = None,
+        before: str = "9999",
+        revisit_id: int | None = None,
+    ) -> int | None:
+        """The capture a revisit record of `url` stands for: by the original's record id, else its
+        URL and date, else the latest capture of `url` with payload `digest` fetched by `before`."""
+        return original_capture(self.conn, url, record_id, date, digest, before, revisit_id)
+
+    def article_of_capture(self, capture_id: int) -> str | None:
+        """The URL of the article extracted from a capture, or None."""
+        return article_of_capture(self.conn, capture_id)
+
+    def captures_of_file(self, warc_file: str) -> dict[int, list[dict[str, Any]]]:
+        """The `captures` rows pointing into one WARC file, by offset (`jcrawl verify`)."""
+        return checks.captures_of_file(self.conn, warc_file)
+
+    def captures_by_file(self) -> dict[str, int]:
+        """How many `captures` rows point into each WARC file."""
+        return checks.captures_by_file(self.conn)
+
+    def article_captures_exist(self) -> Iterator[tuple[int, str, int | None, bool]]:
+        """(article id, URL, capture id, whether that capture exists) of every article, streamed."""
+        return checks.article_captures(self.conn)
+
+    def urls_with_articles(self, urls: list[str]) -> set[str]:
+        """Those of `urls` whose capture an article was extracted from."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            found |= {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT c.url FROM captures c JOIN articles a ON a.capture_id = c.id "
+                    f"WHERE c.url IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            }
+        return found
 
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
@@ -359,6 +431,21 @@ class Store:
     def _one(self, sql: str, params: Iterable[Any]) -> dict[str, Any] | None:
         rows = self.rows(sql, params)
         return rows[0] if rows else None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database whose `-shm` file is gone (closed cleanly) cannot be
+    opened read-only where that file cannot be created: it is then opened as immutable, which is
+    sound because nothing can write in such a directory either."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return conn
 
 
 def _sql_site_of(url: str | None) -> str | None:

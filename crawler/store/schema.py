@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS articles (
     profile_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_capture ON articles(capture_id);
 CREATE TABLE IF NOT EXISTS links (
     source_url TEXT NOT NULL,
     target_url TEXT NOT NULL,
@@ -105,6 +106,7 @@ CREATE TABLE IF NOT EXISTS article_versions (
     capture_id INTEGER REFERENCES captures(id),
     PRIMARY KEY (article_id, version)
 );
+CREATE INDEX IF NOT EXISTS article_versions_capture ON article_versions(capture_id);
 CREATE TABLE IF NOT EXISTS frontier (
     crawl_id INTEGER NOT NULL REFERENCES crawls(id),
     url TEXT NOT NULL,
