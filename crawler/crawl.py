@@ -21,7 +21,7 @@ from crawler.fatal import FATAL_STAT, FatalError
 from crawler.lock import ArchiveLock
 from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
-from crawler.requests import OTHER, USEFUL, request_counts
+from crawler.requests import OTHER, USEFUL, request_counts, useful_share
 from crawler.scope import RULES
 from crawler.store import Store
 from crawler.urls import normalize_url
@@ -194,21 +194,12 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
         f"{_requests(stats)}"
         f"{_skipped(stats)}"
-        f"{_requisites(stats)}"
         f"{_traps(stats)}"
         f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
         f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
         f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
     )
-
-
-def _requisites(stats: dict[str, Any]) -> str:
-    """ "Fetched 12 requisites (stylesheets, scripts, images, fonts) of the pages. " or ""."""
-    count = stats.get("jcrawl/requests/requisite", 0)
-    if not count:
-        return ""
-    return f"Fetched {count:,} requisites (stylesheets, scripts, images, fonts) of the pages. "
 
 
 def _learned(stats: dict[str, Any]) -> str:
@@ -230,11 +221,15 @@ def _requests(stats: dict[str, Any]) -> str:
     total = sum(counts.values())
     if not total:
         return ""
-    names = {"article": "articles", "listing": "listings", "feed": "feeds, sitemaps and robots.txt"}
+    names = {
+        "article": "articles",
+        "listing": "listings",
+        "feed": "feeds, sitemaps and robots.txt",
+        "requisite": "requisites",
+    }
     kinds = [k for k in (*USEFUL, *sorted(set(counts) - {*USEFUL, OTHER}), OTHER) if counts.get(k)]
     detail = ", ".join(f"{counts[k]:,} {names.get(k, k)}" for k in kinds)
-    useful = sum(counts.get(k, 0) for k in USEFUL)
-    return f"Requests: {detail} ({useful / total:.0%} useful). "
+    return f"Requests: {detail} ({useful_share(counts):.0%} of page requests useful). "
 
 
 def _by_rule(stats: dict[str, Any], prefix: str, rules: tuple[str, ...]) -> dict[str, int]:

@@ -31,13 +31,13 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.pages import is_html, mime_type
+from crawler import requests as request_kinds
 from crawler.failures import describe
 from crawler.items import ErrorItem
 from crawler.urls import site_of
 
 # request.meta key: this request fetches a requisite.
 REQUISITE = "jcrawl_requisite"
-STAT = "jcrawl/requests/requisite"
 # Requisites go after the pages that lead to articles (1) and with the site's chrome (0).
 PRIORITY = 0
 SCAN_BYTES = 2_000_000  # of a page or stylesheet; requisites are named near the top of the markup
@@ -179,7 +179,7 @@ class RequisitesMiddleware:
             if key in self.requested:
                 continue
             self.requested.add(key)
-            self.crawler.stats.inc_value(STAT)
+            request_kinds.count_request(self.crawler.stats, request_kinds.REQUISITE)
             yield Request(
                 url,
                 callback=self.requisite_fetched,

@@ -4,7 +4,8 @@ tests assert and `make bench` prints.
 - posts found once at their permalink, duplicate rows (another row with a post's text);
 - the exact-metadata rates over the posts found: title, authors, published instant, section, tags;
 - the requests the server answered, by kind (from its access log): articles, listings, feeds /
-  sitemaps / robots.txt, and the rest, and the useful share (the first three over all).
+  sitemaps / robots.txt, requisites (stylesheets, scripts, images, fonts), and the rest; the useful
+  share is the first three over the page requests (all but requisites), as the crawl summary counts it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.requests import useful_share
 from crawler.urls import normalize_url
 from tests.systems.corpus import body_text
 
@@ -31,6 +33,9 @@ _LISTING = re.compile(
 _FEED = re.compile(
     r"^/(?:robots\.txt|sitemap\.xml|wp-sitemap[\w-]*\.xml|feeds?/[\w.-]*|(?:category|tag|author)/[^/]+/feed/)$"
 )
+
+# Files a page loads to be displayed: stylesheets, scripts, images, fonts.
+_ASSET = re.compile(r"\.(?:css|js|png|jpe?g|gif|webp|avif|svg|ico|woff2?|ttf|otf|eot)$", re.I)
 
 
 def instant(value: str | None) -> datetime | None:
@@ -74,8 +79,7 @@ class Score:
 
     @property
     def useful_share(self) -> float:
-        total = sum(self.requests.values())
-        return (total - self.requests["other"]) / total if total else 0.0
+        return useful_share(self.requests)
 
     def line(self, name: str, seconds: float | None = None) -> str:
         """One line of the bench's table."""
@@ -165,8 +169,10 @@ def score(archive: Path, site_url: str, truth: dict, requests: list[tuple[str, i
 
 
 def request_kind(target: str, permalink_paths: set[str]) -> str:
-    """article, listing, feed (feeds, sitemaps, robots.txt) or other, for a request's target."""
+    """article, listing, feed (feeds, sitemaps, robots.txt), requisite or other, for a request's target."""
     path, _, query = target.partition("?")
+    if _ASSET.search(path):  # WordPress versions its assets: style.css?ver=6.1
+        return "requisite"
     if query:  # ?replytocom=, ?p=, ?s=, ?amp: never an article's or a listing's own address here
         return "other"
     if path in permalink_paths:

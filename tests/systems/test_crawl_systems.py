@@ -67,7 +67,7 @@ def test_nine_requests_in_ten_go_to_articles_listings_feeds_and_sitemaps(crawl: 
     score = crawl.score
     assert score.useful_share >= 0.9, (score.requests, score.other_paths[:30])
     # The crawl's own account says so too.
-    match = re.search(r"Requests: ([^(]*)\((\d+)% useful\)", crawl.result.stdout)
+    match = re.search(r"Requests: ([^(]*)\((\d+)% of page requests useful\)", crawl.result.stdout)
     assert match, crawl.result.stdout
     assert int(match.group(2)) >= 90
     counted = sum(int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) [a-z]", match.group(1)))
