@@ -1,7 +1,8 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make test   - set up .venv and system packages, lint, run the test suite
 # make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site
-# make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
+# make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
+#                      development set in ../shared/benchmarks/ and on the bench site, in one run
 
 PYTHON ?= python3
 VENV := .venv
