@@ -75,7 +75,8 @@ def _trafilatura(html: bytes, url: str, fast: bool) -> Prediction:
         return {"body": "", "is_article": False}
     d = doc if isinstance(doc, dict) else doc.as_dict()
     author = d.get("author")
-    authors = [x.strip() for x in (author.split(";") if isinstance(author, str) else author or []) if x.strip()]
+    names = author.split(";") if isinstance(author, str) else author or []
+    authors = [x.strip() for x in names if x.strip()]
     tags = d.get("tags") or d.get("categories") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -341,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_site:
         summary["bench_site"] = bench_site(args.shared, args.out, args.site_pages, args.seed)
     print("\n== summary (one line per set)")
-    for name, s in summary.items():
+    for s in summary.values():
         if "line" in s:
             print(s["line"])
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1), "utf-8")
