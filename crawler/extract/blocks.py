@@ -26,6 +26,7 @@ from crawler.extract.classes import (
     clean_class,
     heading_region,
 )
+from crawler.extract.text import clean_text, has_invisible, text_size
 from crawler.extract.urls import absolutize
 
 _escape = _html.escape
@@ -49,6 +50,7 @@ class Block:
     region_idx: int  # idx of the element that opened it (-1 if none)
     images: int = 0  # <img> tags among `parts`
     figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
+    size: int = 0  # len(text) in Latin-character equivalents (see text.text_size)
 
     @property
     def html(self) -> str:
@@ -179,6 +181,9 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
+        if has_invisible(text):  # soft hyphens, zero-width spaces: never drawn, they split words
+            text = clean_text(text)
+            parts = [clean_text(p) if p.__class__ is str else p for p in parts]
         if text or self.run_images:
             page = self.page
             tag = self.owner_tag
@@ -214,6 +219,7 @@ class _Walker:
                     region_idx,
                     self.run_images,
                     self.figure_depth > 0,
+                    text_size(text),
                 )
             )
         self.parts = []
@@ -360,7 +366,7 @@ class _Walker:
 
         if url:
             self.link_depth -= 1
-            text = " ".join("".join(self.link_text.pop()).split())
+            text = clean_text(" ".join("".join(self.link_text.pop()).split()))
             self.add_markup("</a>")
             self._anchor(el, idx, url, text, attrib)
         if is_block:
@@ -475,9 +481,9 @@ class _Walker:
             if self.parts:
                 self.flush()
             lst = self.list_stack[-1] if self.list_stack else (-1, False)
-            neg = (*self.neg_stack, idx)
+            neg, n = (*self.neg_stack, idx), len(text)
             page.blocks.append(
-                Block(idx, el.tag, text, [text], len(text), neg, 0, lst[0], lst[1], -1, "nav", idx)
+                Block(idx, el.tag, text, [text], n, neg, 0, lst[0], lst[1], -1, "nav", idx, 0, False, n)
             )
         if el.tail:
             self.add_text(el.tail)

@@ -172,9 +172,16 @@ RELATED_HEADING = re.compile(
 
 
 def clean_class(cls: str, ident: str) -> str:
-    """Lower-cased `class id` string with taxonomy tokens dropped and `_` read as `-`."""
+    """Lower-cased `class id` string with taxonomy tokens dropped and `_` read as `-`.
+
+    Utility classes with a variant prefix (Tailwind's `print:desktop:px-6`, `md:hidden`,
+    `hover:underline`) are dropped too: they style the element under a condition (printing, a screen
+    size, a hover) and say nothing about what it holds.
+    """
     tokens = [
-        t for t in cls.lower().replace("_", "-").split() if not (_TAXONOMY.match(t) or _STATE.search(t))
+        t
+        for t in cls.lower().replace("_", "-").split()
+        if not (":" in t or _TAXONOMY.match(t) or _STATE.search(t))
     ]
     if ident:
         tokens.append(ident.lower().replace("_", "-"))
