@@ -7,8 +7,9 @@
    newspaper4k): `extract_article`, trafilatura with its defaults and trafilatura `fast=True` run over
    the same pages in the same run; each set is scored with its own `score.py` (read its DATA.md):
    body, and every metadata field its ground truth has. One table per set, then a summary line per
-   set with the body scores, pages/second and our speed ratio to trafilatura `fast=True`, and how
-   many pages whose truth has a body our gate judged "not an article".
+   set with the body scores, pages/second and our speed ratio to trafilatura `fast=True`, how many
+   pages whose truth has a body our gate judged "not an article" and how many pages the set marks as
+   non-articles (postlight-parser) it took for articles.
 2. Bench site (`SHARED/bench/site/make_site.py`, generated in a temp dir): extracts every page,
    scores the articles with the site's `score.py` and prints its metrics, ms per article page and
    how many listing/static pages were taken for articles.
@@ -191,6 +192,7 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
     speed: dict[str, float] = {}
     per_page: dict[str, float] = {}
     rejected: list[str] = []
+    non_articles: list[tuple[str, bool]] = []  # (id, judged an article) of pages marked non-article
     for system, fn in runs.items():
         preds, seconds = timed_run(fn, pages, repeat)
         _write(out, f"{name}-{system}", preds)
@@ -205,8 +207,11 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
                 if body_keys:
                     per_page[pid] = sum(s[k] for k in body_keys) / len(body_keys)
                 has_body = t.get("body") or t.get("content_snippets")
-                if has_body and t.get("page_type", "article") == "article" and not preds[pid]["is_article"]:
+                listed = t.get("page_type", "article") == "article"
+                if has_body and listed and not preds[pid]["is_article"]:
                     rejected.append(pid)
+                if not listed:
+                    non_articles.append((pid, preds[pid]["is_article"]))
         means[system] = {k: sum(v) / len(v) for k, v in agg.items()}
         counts.update({k: len(v) for k, v in agg.items()})
     metrics = [m for m in score.ORDER if m in counts]
@@ -233,12 +238,16 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
     line += f"; {len(rejected)} pages with a body judged not an article"
     if rejected:
         line += f" ({', '.join(rejected[:5])})"
+    if non_articles:
+        taken = [pid for pid, judged in non_articles if judged]
+        line += f"; {len(taken)} of {len(non_articles)} non-article pages taken for articles"
     return {
         "metrics": {s: {m: round(v, 4) for m, v in means[s].items()} for s in SYSTEMS},
         "body": body,
         "pages_per_second": {s: round(v, 1) for s, v in speed.items()},
         "speed_ratio_vs_fast": round(ratio, 2),
         "not_article_with_body": rejected,
+        "non_articles_taken": [pid for pid, judged in non_articles if judged],
         "line": line,
     }
 

@@ -170,7 +170,10 @@ def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[se
 def _is_article(
     head: Head, page: Page, body: BodyResult, published: str | None, url: str, profile: SiteProfile | None
 ) -> bool:
-    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape."""
+    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape.
+
+    Each is evidence with a weight; none decides alone (a profile's article URL pattern aside).
+    """
     if not body.text:
         return False
     if profile is not None and profile.article_res and profile.matches_article_url(url):
@@ -192,11 +195,13 @@ def _is_article(
     if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
         score += 2
     if tokens & _LISTING_BODY_TOKENS:
-        score -= 3
+        score -= 2  # (not a verdict: Pelican's notmyidea theme has <body class="home"> on every page)
     if len(page.article_tags) >= 3 and sum(body.start <= i < body.end for i in page.article_tags) >= 3:
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if body.under_headline:
+        score += 1  # a headline with its text under it: the shape of a story
     if body.good_chars >= 1500:
         score += 2
     elif body.good_chars >= 500:

@@ -9,7 +9,7 @@ first guess: the evidence of the page decides (`effective_negatives`):
   content (page builders wrap every paragraph in a "widget"; some themes one in a "cta");
 - position: the element where the article's text starts, right under the headline, holding most
   of the prose after it, is the article whatever its classes say ("commentary", "article.commented");
-- a comment thread (several dated posts) stays boilerplate.
+- a comment thread (several dated posts) or a comment form stays boilerplate.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
 THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
+STRONG_MIN = 300  # prose size for a comment-classed element to be the story (not a form's label)
 # A container away from the headline loses to the one where the text under the headline sits when
 # that one scores at least this share of it (a short story beside a long sidebar feature).
 HEADLINE_SHARE = 0.3
+GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
+GROW_RATIO = 2.0
 
 _PROSE_TAGS = frozenset(
     ["p", "pre", "blockquote", "li", "dd", "td", "div", "section", "article", "main", "span", "font",
@@ -37,6 +40,7 @@ _PROSE_TAGS = frozenset(
      "body", "form"]
 )  # fmt: skip
 _TEASERS = ("related", "recent")
+_PAGE_TAGS = frozenset(["body", "html"])
 _WORD = re.compile(r"\w+")
 _END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』")
 _SENTENCE_END = tuple('.!?"”。！？」')
@@ -138,6 +142,7 @@ def effective_negatives(page: Page, headline: Headline) -> set[int]:
                 continue
         elif (
             i <= text_owner < page.ends[i]
+            and mine >= STRONG_MIN
             and per_neg_after.get(i, 0) >= AFTER_HEADLINE_SHARE * after_all
             and not _is_thread(page, i)
         ):
@@ -220,21 +225,25 @@ def choose_container(
     """(idx, good size) of the element whose subtree is most article-like; (-1, 0) if none."""
     n = len(page.elements)
     good = [0.0] * n
-    bad = [0.0] * n
+    bad = [0.0] * n  # everything against: link lists, boilerplate, chrome
+    loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
     any_good = False
     for b in page.blocks:
         size = b.size
         if not size:
             continue
+        links = b.link_len > 0.5 * len(b.text)
         if excluded(b, negs, cards):
             bad[b.owner] += size
+            if links:
+                loud[b.owner] += size
         elif is_prose(b) and not b.figure:
             good[b.owner] += size
             any_good = True
-        elif b.link_len > 0.5 * len(b.text):
-            bad[b.owner] += size
         else:
-            bad[b.owner] += NEUTRAL_WEIGHT * size
+            weight = size if links else NEUTRAL_WEIGHT * size
+            bad[b.owner] += weight
+            loud[b.owner] += weight
     if not any_good:
         return -1, 0
     parents = page.parents
@@ -243,14 +252,34 @@ def choose_container(
         if p >= 0:
             good[p] += good[i]
             bad[p] += bad[i]
+            loud[p] += loud[i]
     best = _best_in(good, bad, 0, n)
     if best < 0:
         return -1, 0
+    best = _grow(page, good, loud, best)
     best = _under_headline(page, good, bad, best, headline)
     inner = _headline_article(page, best, title)
     if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
         best = _best_in(good, bad, inner, page.ends[inner])
     return best, int(good[best])
+
+
+def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
+    """The container's ancestor that also holds the rest of a story split across sibling blocks.
+
+    Going up a level is worth it when it adds at least GROW_SHARE more prose and the prose added
+    outweighs GROW_RATIO times the link lists and loose lines it brings in. Notices the text leaves
+    out anyway (consent placeholders for embedded media, captions, newsletter boxes) are not held
+    against it: they are what splits the story into blocks.
+    """
+    parents, tags = page.parents, page.tags
+    cur = best
+    while (p := parents[cur]) >= 0 and tags[p] not in _PAGE_TAGS:
+        more = good[p] - good[cur]
+        if more < GROW_SHARE * good[cur] or more < GROW_RATIO * (loud[p] - loud[cur]):
+            break
+        cur = p
+    return cur
 
 
 def _best_in(good: list[float], bad: list[float], lo: int, hi: int) -> int:
