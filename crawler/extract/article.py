@@ -10,6 +10,7 @@ from lxml import etree
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page, walk_page
 from crawler.extract.body import BodyResult, extract_body
+from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
 from crawler.extract.metadata import (
@@ -108,6 +109,9 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     drop, keep = _profile_elements(root, page, profile)
     result = extract_body(page, title, drop=drop, keep=keep, profile=profile)
+    article_body = (head.ld_article or {}).get("articleBody")
+    if page.embedded or article_body:
+        result = _embedded_body(page, result, article_body, title, base, base_root)
 
     published, modified = pick_dates(head, page, url, result.start, result.end, profile)
     authors, byline_credit = pick_authors(head, page, result.start, result.end)
@@ -142,6 +146,28 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         feeds=head.feeds,
     )
     return Extraction(article, page, result)
+
+
+def _embedded_body(
+    page: Page, visible: BodyResult, article_body, title: str | None, base: str, root_url: str
+) -> BodyResult:
+    """`visible`, or the text of a template, JSON state or JSON-LD articleBody holding much more."""
+
+    def render(fragment: str) -> tuple[str, str, int]:
+        root = parse_fragment(fragment)
+        if root is None:
+            return "", "", 0
+        found = extract_body(walk_page(root, base, root_url), title)
+        return found.text, found.html, found.good_chars
+
+    best = best_embedded(page.embedded, article_body, visible.good_chars if visible.text else 0, render)
+    if best is None:
+        return visible
+    text, html, size = best
+    return BodyResult(
+        start=visible.start, end=visible.end, text=text, html=html, agency=visible.agency, good_chars=size,
+        under_headline=visible.under_headline,
+    )  # fmt: skip
 
 
 def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[set[int] | None, int]:

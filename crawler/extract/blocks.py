@@ -122,6 +122,7 @@ class Page:
     itemprop_body: int = -1  # idx of [itemprop=articleBody], if any
     h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
+    embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
@@ -132,6 +133,8 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 _CLASS_MEMO: dict[str, tuple[str, int]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
+# <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
+_EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -264,7 +267,11 @@ class _Walker:
         self._ends_append(idx + 1)
         attrib = el.attrib
         if attrib:
-            if tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style")):
+            if (
+                tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style"))
+            ) and not _shown_later(tag, attrib):
+                if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
+                    self.page.embedded.append(el)
                 self._classes_append("")
                 self._skip(el, idx)
                 if el.tail:
@@ -500,6 +507,19 @@ class _Walker:
                         etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
                     )
                     page.skipped_anchors.append(Anchor(idx, url, text, "", "", "nav", idx, None, (idx,), -1))
+
+
+def _shown_later(tag: str, attrib) -> bool:
+    """A hidden or template element the browser does render.
+
+    - `<template shadowrootmode="open">`: a declarative shadow root, drawn in place of its host's
+      children;
+    - `<div hidden id="S:1">`: a segment a streaming renderer (React's) sends after the page shell,
+      hidden until an inline script moves it into its placeholder: often the whole article.
+    """
+    if tag == "template":
+        return "shadowrootmode" in attrib or "shadowroot" in attrib
+    return tag == "div" and "hidden" in attrib and (attrib.get("id") or "").startswith("S:")
 
 
 def _hidden_style(style: str | None) -> bool:
