@@ -34,6 +34,8 @@ MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need 
 _LISTING_BODY_TOKENS = frozenset(
     ("home", "archive", "category", "tag", "search", "search-results", "blog", "paged", "author", "date")
 ) | {"error404"}
+# Prose size (text.text_size) below which a body is scraps, or a one-line notice under a headline.
+_SCRAP, _BRIEF = 150, 100
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 
 
@@ -232,6 +234,6 @@ def _is_article(
         score += 2
     elif body.good_chars >= 500:
         score += 1
-    elif body.good_chars < 150:
-        score -= 2
+    elif body.good_chars < (_BRIEF if body.under_headline else _SCRAP):
+        score -= 2  # a few lines (a brief under its headline is a story; one notice line is not)
     return score >= 1

@@ -67,6 +67,14 @@ def says(text: str, normed: str) -> bool:
     return bool(normed) and len(normed) <= len(text) <= 2 * len(normed) + 20 and norm(text) == normed
 
 
+def _starts(title_norm: str, heading: str) -> bool:
+    """The title begins with this heading, which makes most of it."""
+    if len(heading) < 0.6 * len(title_norm) or len(heading) > len(title_norm) + 5:
+        return False
+    key = norm(heading)
+    return bool(key) and title_norm.startswith(key) and len(key) >= 0.6 * len(title_norm)
+
+
 def is_prose(b: Block) -> bool:
     """A block that reads like running text: long enough (or a sentence), few links, a text tag."""
     n = len(b.text)
@@ -86,6 +94,9 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
     at = -1
     if title_norm:
         at = next((i for i, b in enumerate(blocks) if b.heading and says(b.text, title_norm)), -1)
+        if at < 0:  # "Headline:Site" titles whose site part was not split off
+            starts = (i for i, b in enumerate(blocks[:400]) if b.heading and _starts(title_norm, b.text))
+            at = next(starts, -1)
     if at < 0 and page.h1:
         at = page.h1[0]
     if at < 0:
