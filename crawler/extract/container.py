@@ -322,6 +322,16 @@ def _under_headline(page: Page, good: list[float], bad: list[float], best: int, 
             candidate, score = i, s
         with_headline = with_headline or i <= head < page.ends[i]
         i = parents[i]
+    # `i` holds both: below the headline, it is the story running from where the text starts to
+    # `best` (lists of links inside it made a lower part score higher), if that part is more than
+    # a summary or a caption
+    if (
+        i >= 0
+        and not i <= head < page.ends[i]
+        and page.tags[i] not in _PAGE_TAGS
+        and good[i] - good[best] >= GROW_SHARE * good[best]
+    ):
+        return i
     # only when headline and text sit together apart from `best` (not a caption between them and it)
     if with_headline and candidate >= 0 and score >= HEADLINE_SHARE * (good[best] - ALPHA * bad[best]):
         return candidate
