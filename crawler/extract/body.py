@@ -252,14 +252,16 @@ def _is_sign_off(text: str) -> bool:
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
-    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")."""
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")
+    and publication lines at its end ("First published on Nov 20, 2019 01:38 pm")."""
     drop = set()
-    for i in kept[:3]:
-        text = blocks[i].text
-        if len(text) >= 200:
-            break
-        if text and _META_WORDS.search(text) and parse_text(text):
-            drop.add(i)
+    for run in (kept[:3], kept[:-4:-1]):
+        for i in run:
+            text = blocks[i].text
+            if len(text) >= 200:
+                break
+            if text and _META_WORDS.search(text) and parse_text(text):
+                drop.add(i)
     return [i for i in kept if i not in drop] if drop else kept
 
 

@@ -76,9 +76,14 @@ def _starts(title_norm: str, heading: str) -> bool:
 
 
 def is_prose(b: Block) -> bool:
-    """A block that reads like running text: long enough (or a sentence), few links, a text tag."""
+    """A block that reads like running text: long enough (or a sentence), few links, a text tag.
+
+    A heading is not, unless it is a long sentence (list articles put each item's text in an <h2>).
+    """
     n = len(b.text)
-    if b.heading or (b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT))):
+    if b.heading:
+        return b.heading > 1 and b.size >= 80 and not b.link_len and b.text.endswith(_SENTENCE_END)
+    if b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT)):
         return False
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
 
