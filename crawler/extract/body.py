@@ -58,7 +58,8 @@ _CAPTION_CREDIT = re.compile(
 _STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
 _META_WORDS = re.compile(
     r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
-    r"min(?:ute)?s? read|comments?)\b",
+    r"min(?:ute)?s? read|comments?|aktualisiert|veröffentlicht|actualizado|atualizado|aggiornato|"
+    r"mis à jour|quelle|source|fonte|fuente)\b",
     re.I,
 )
 # Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
