@@ -168,7 +168,7 @@ def _embedded_body(
     text, html, size = best
     return BodyResult(
         start=visible.start, end=visible.end, text=text, html=html, agency=visible.agency, good_chars=size,
-        under_headline=visible.under_headline,
+        under_headline=visible.under_headline, paragraphs=text.count("\n\n") + 1,
     )  # fmt: skip
 
 
@@ -228,8 +228,8 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
-    if body.under_headline:
-        score += 1  # a headline with its text under it: the shape of a story
+    if body.under_headline:  # a headline with its text under it, a run of paragraphs: a story's shape
+        score += 2 if body.paragraphs >= 3 else 1
     if body.good_chars >= 1500:
         score += 2
     elif body.good_chars >= 500:

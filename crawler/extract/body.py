@@ -95,6 +95,7 @@ class BodyResult:
     agency: str | None = None
     good_chars: int = 0  # prose size in the container (text.text_size)
     under_headline: bool = False  # the container holds the text that starts under the headline
+    paragraphs: int = 0  # prose blocks kept
 
     def contains(self, idx: int) -> bool:
         return self.start <= idx < self.end
@@ -215,6 +216,7 @@ def extract_body(
         agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
     result.under_headline = headline.text_start >= 0 and start <= blocks[headline.text_start].owner < end
+    result.paragraphs = sum(1 for i in kept if is_prose(blocks[i]))
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result

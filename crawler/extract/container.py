@@ -6,9 +6,11 @@ chrome. A class or id word ("sidebar", "comment", "widget") marks an element as 
 first guess: the evidence of the page decides (`effective_negatives`):
 
 - share: an element, or all elements of one class together, holding most of the page's prose is the
-  content (page builders wrap every paragraph in a "widget"; some themes one in a "cta");
+  content; so is a class that wraps paragraph after paragraph (page builders wrap each in a
+  "widget", some themes each in a "cta");
 - position: the element where the article's text starts, right under the headline, holding most
-  of the prose after it, is the article whatever its classes say ("commentary", "article.commented");
+  of the prose after it (a comment-classed one: more than all other elements together), is the
+  article whatever its classes say ("commentary", "article.commented");
 - a comment thread (several dated posts) or a comment form stays boilerplate.
 """
 
@@ -26,6 +28,7 @@ AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline,
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
+WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
 THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
 STRONG_MIN = 300  # prose size for a comment-classed element to be the story (not a form's label)
 # A container away from the headline loses to the one where the text under the headline sits when
@@ -123,7 +126,7 @@ def effective_negatives(page: Page, headline: Headline) -> set[int]:
     if not negative:
         return set()
     strong = {i for i, s in negative.items() if s == 2}
-    total = total_all = after = after_all = 0
+    total = after = 0
     per_neg: dict[int, int] = {}
     per_neg_after: dict[int, int] = {}
     per_class: dict[str, int] = {}
@@ -133,12 +136,10 @@ def effective_negatives(page: Page, headline: Headline) -> set[int]:
             continue
         n = b.size
         in_strong = any(i in strong for i in b.neg)
-        total_all += n
         total += 0 if in_strong else n
         late = start >= 0 and bi > start
-        if late:
-            after_all += n
-            after += 0 if in_strong else n
+        if late and not in_strong:
+            after += n
         classes = set()
         for i in b.neg:
             per_neg[i] = per_neg.get(i, 0) + n
@@ -147,19 +148,27 @@ def effective_negatives(page: Page, headline: Headline) -> set[int]:
             classes.add(page.classes[i])
         for cls in classes:
             per_class[cls] = per_class.get(cls, 0) + n
+    wrappers: dict[str, int] = {}  # class -> how many elements of it hold a paragraph's worth of prose
+    for i, n in per_neg.items():
+        if n >= WRAPPER_PROSE:
+            wrappers[page.classes[i]] = wrappers.get(page.classes[i], 0) + 1
     text_owner = page.blocks[headline.text_start].owner if headline.text_start >= 0 else -1
     out = set()
     for i, strength in negative.items():
         mine = per_neg.get(i, 0)
         if strength == 1:
-            if total and max(mine, per_class.get(page.classes[i], 0)) >= CANCEL_SHARE * total:
+            cls = page.classes[i]
+            group = per_class.get(cls, 0)
+            if total and max(mine, group) >= CANCEL_SHARE * total:
                 continue
+            if wrappers.get(cls, 0) >= WRAPPERS and group >= WRAPPER_SHARE * total:
+                continue  # a class wrapping paragraph after paragraph is how this page lays out text
             if i <= text_owner < page.ends[i] and per_neg_after.get(i, 0) >= AFTER_HEADLINE_SHARE * after:
                 continue
-        elif (
+        elif (  # holds more of the text after the headline than all non-comment-classed elements
             i <= text_owner < page.ends[i]
             and mine >= STRONG_MIN
-            and per_neg_after.get(i, 0) >= AFTER_HEADLINE_SHARE * after_all
+            and per_neg_after.get(i, 0) >= after
             and not _is_thread(page, i)
         ):
             continue

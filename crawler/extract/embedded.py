@@ -35,11 +35,14 @@ _PARAGRAPH_MIN = 40  # characters of a JSON string to count as a paragraph
 _BREAKS = re.compile(r"\s*\n\s*\n\s*|\s*\n\s*")
 
 
-def candidates(scripts: list, article_body: str | None) -> Iterator[tuple[str, str]]:
-    """(kind, text) of every place the page may keep its article text: "html" or "text" kind."""
+def candidates(scripts: list, article_body: str | None, floor: float = 0) -> Iterator[tuple[str, str]]:
+    """(kind, text) of every place the page may keep its article text: "html" or "text" kind.
+
+    Scripts shorter than `floor` characters cannot hold that much text and are not parsed.
+    """
     for el in scripts:
         raw = el.text or ""
-        if len(raw) > MAX_SOURCE or not raw.strip():
+        if len(raw) > MAX_SOURCE or len(raw) < floor or not raw.strip():
             continue
         kind = (el.get("type") or "").strip().lower()
         if kind == "application/json":
@@ -64,7 +67,7 @@ def best_embedded(
     """
     floor = max(MIN_SIZE, MUCH_LONGER * visible_size)
     best: tuple[str, str, int] | None = None
-    for kind, value in candidates(scripts, article_body):
+    for kind, value in candidates(scripts, article_body, floor):
         if kind == "text":
             if text_size(value) < floor:
                 continue
