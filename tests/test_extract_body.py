@@ -108,6 +108,8 @@ def test_body_html_is_clean_and_keeps_structure() -> None:
 def test_body_html_of_real_pages_is_clean() -> None:
     """Every Zyte benchmark page (126 real sites) gives a body_html that keeps the contract."""
     bench = SHARED / "benchmarks" / "zyte-article-extraction"
+    if not bench.exists():
+        pytest.skip("../shared/benchmarks is not beside the project")
     truth = json.loads((bench / "ground-truth.json").read_text("utf-8"))
     bad = {}
     for pid, item in truth.items():
