@@ -210,8 +210,8 @@ def extract_body(
             if start <= b.owner < end and b.text and (credit := agency_credit(b.text)):
                 agency = credit
                 break
-    while kept and not blocks[kept[-1]].text:
-        kept.pop()
+    while kept and (not blocks[kept[-1]].text or blocks[kept[-1]].heading):
+        kept.pop()  # pictures, and headings with nothing under them ("Related topics"), end no story
     if agency is None and kept:
         agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
