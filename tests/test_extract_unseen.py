@@ -68,6 +68,7 @@ def ps(texts: list[str]) -> str:
         "<div class='print:desktop:px-6 mx-auto'>{}</div>",  # Tailwind variant prefixes
         "<article class='post commented'>{}</article>",  # a state class: "this post has comments"
         "<div class='story-header-wrap author-ruler'>{}</div>",
+        "<div class='latest-news-body'>{}</div>",  # "latest" opens a teaser list, but this one is prose
     ],
 )
 def test_a_class_word_does_not_drop_the_article(wrapper: str) -> None:
@@ -200,6 +201,21 @@ def test_text_only_in_json_ld_article_body() -> None:
     }
     head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
     assert paragraphs(page("<div class='story-body'><p>Subscribe to read.</p></div>", head=head)) == P
+
+
+def test_json_ld_article_body_chooses_between_two_runs_of_prose() -> None:
+    """No headline to go by: of the story and a longer "from the archive" feature beside it, the one
+    the JSON-LD articleBody declares is the story (its visible text is what is kept)."""
+    lighthouse = [
+        f"The lighthouse keeper's log for the winter of 19{50 + i} records storms on {9 + i} nights, a "
+        f"frozen lantern once, and a supply boat that could not land for {i + 2} weeks in a row."
+        for i in range(5)
+    ]
+    feature = f"<div class='archive-feature'>{ps(lighthouse)}</div>"
+    ld = {"@type": "NewsArticle", "headline": TITLE, "articleBody": " ".join(P[:3])}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    html = page(f"<div class='story'>{ps(P[:3])}</div>{feature}", head=head, headline=False)
+    assert paragraphs(html) == P[:3]
 
 
 def test_the_visible_body_is_kept_when_it_is_not_much_shorter() -> None:

@@ -110,8 +110,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     title = pick_title(head, page, headings)
 
     drop, keep = _profile_elements(root, page, profile)
-    result = extract_body(page, title, drop=drop, keep=keep, profile=profile)
     article_body = (head.ld_article or {}).get("articleBody")
+    result = extract_body(page, title, drop=drop, keep=keep, profile=profile, article_body=article_body)
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 

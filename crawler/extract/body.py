@@ -128,11 +128,13 @@ def extract_body(
     drop: set[int] | None = None,
     keep: int = -1,
     profile: SiteProfile | None = None,
+    article_body: str | None = None,
 ) -> BodyResult:
     """Choose the container and render its clean blocks (see module docstring).
 
     `drop` holds idx of elements a site profile's selectors mark as boilerplate, `keep` the idx of
-    the container its keep-selectors name (-1: choose), and `profile` brings learned boilerplate.
+    the container its keep-selectors name (-1: choose), `profile` brings learned boilerplate and
+    `article_body` is the page's JSON-LD articleBody (its paragraphs weigh more in the choice).
     """
     title_norm = norm(title) if title else ""
     cards = teaser_cards(page)
@@ -144,7 +146,7 @@ def extract_body(
         start = keep
         good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
     else:
-        start, good_chars = choose_container(page, negs, cards, title, headline)
+        start, good_chars = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
     end = page.ends[start]

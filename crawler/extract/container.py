@@ -92,8 +92,14 @@ def is_prose(b: Block) -> bool:
 
 
 def excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
-    """Inside a boilerplate element, a related/recent list or a teaser card."""
-    return (b.region in _TEASERS) or cards[b.owner] == 1 or (bool(b.neg) and any(i in negs for i in b.neg))
+    """Inside a boilerplate element, a related/recent list or a teaser card.
+
+    A list opened by a class word ("related", "latest") is one only while that element still counts
+    as boilerplate (`negs`); one opened by a heading ("More stories") was confirmed by its links.
+    """
+    if b.region in _TEASERS and (b.region_idx in negs or b.region_idx not in b.neg):
+        return True
+    return cards[b.owner] == 1 or (bool(b.neg) and any(i in negs for i in b.neg))
 
 
 def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
@@ -245,14 +251,27 @@ def _subtree_text(page: Page) -> list[int]:
 
 
 def choose_container(
-    page: Page, negs: set[int], cards: bytearray, title: str | None, headline: Headline
+    page: Page,
+    negs: set[int],
+    cards: bytearray,
+    title: str | None,
+    headline: Headline,
+    article_body: str | None = None,
 ) -> tuple[int, int]:
-    """(idx, good size) of the element whose subtree is most article-like; (-1, 0) if none."""
+    """(idx, prose size) of the element whose subtree is most article-like; (-1, 0) if none.
+
+    Paragraphs the page's JSON-LD `article_body` also holds count twice: the publisher says they
+    are the story. It is a check, not a copy: what it lacks still counts once, and the container
+    narrows to the part it declares only when it declares a whole story (see `_narrow_to_declared`).
+    """
+    declared = norm(article_body) if isinstance(article_body, str) and len(article_body) > 200 else ""
     n = len(page.elements)
-    good = [0.0] * n
+    prose = [0.0] * n
+    marked = [0.0] * n  # prose the articleBody declares
     bad = [0.0] * n  # everything against: link lists, boilerplate, chrome
     loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
     any_good = False
+    declared_blocks, ends_visible = 0, False  # the articleBody ends where a visible paragraph ends
     for b in page.blocks:
         size = b.size
         if not size:
@@ -263,8 +282,12 @@ def choose_container(
             if links:
                 loud[b.owner] += size
         elif is_prose(b) and not b.figure:
-            good[b.owner] += size
+            prose[b.owner] += size
             any_good = True
+            if declared and _declared(b.text, declared):
+                marked[b.owner] += size
+                declared_blocks += 1
+                ends_visible = ends_visible or declared.endswith(norm(b.text)[-60:])
         else:
             weight = size if links else NEUTRAL_WEIGHT * size
             bad[b.owner] += weight
@@ -275,9 +298,11 @@ def choose_container(
     for i in range(n - 1, 0, -1):
         p = parents[i]
         if p >= 0:
-            good[p] += good[i]
+            prose[p] += prose[i]
+            marked[p] += marked[i]
             bad[p] += bad[i]
             loud[p] += loud[i]
+    good = [a + b for a, b in zip(prose, marked, strict=True)] if declared else prose
     best = _best_in(good, bad, 0, n)
     if best < 0:
         return -1, 0
@@ -286,7 +311,30 @@ def choose_container(
     inner = _headline_article(page, best, title)
     if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
         best = _best_in(good, bad, inner, page.ends[inner])
-    return best, int(good[best])
+    if declared_blocks >= 2 and ends_visible:  # a whole story, not a summary or a truncated copy
+        best = _narrow_to_declared(page, prose, marked, best)
+    return best, int(prose[best])
+
+
+def _declared(text: str, declared: str) -> bool:
+    """The paragraph's opening words are in the (`norm`ed) JSON-LD articleBody."""
+    key = norm(text[:120]).rsplit(" ", 1)[0]  # whole words only
+    return len(key) >= 20 and key in declared
+
+
+def _narrow_to_declared(page: Page, prose: list[float], marked: list[float], best: int) -> int:
+    """The part of `best` holding the paragraphs a whole JSON-LD articleBody declares, when the
+    rest of `best` is a good share of other prose (a feature beside the story in one wrapper)."""
+    parents, ends = page.parents, page.ends
+    cur, most = best, 0.9 * marked[best]
+    while marked[cur]:
+        child = next((c for c in range(cur + 1, ends[cur]) if parents[c] == cur and marked[c] >= most), -1)
+        if child < 0:
+            break
+        cur = child
+    if cur != best and prose[best] - prose[cur] >= GROW_SHARE * prose[best]:
+        return cur
+    return best
 
 
 def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
