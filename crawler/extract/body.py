@@ -55,6 +55,8 @@ _CAPTION_CREDIT = re.compile(
     r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
+# The summary paragraph over a story: `p.standfirst`, `div.article-summary`, `.dek`, `.lede`, `.intro`,
+# WordPress' `.entry-summary`/`.excerpt` (kept only just before the container, see `_standfirst`).
 _STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
 _META_WORDS = re.compile(
     r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
