@@ -46,6 +46,7 @@ BODY_METRICS = {
     "newspaper4k": ("body token recall", "body token F1 (complete truth)"),
 }
 
+ARTICLES_ONLY = " (articles only)"  # suffix of body metrics over pages the set marks as articles
 Page = tuple[str, bytes, str]  # (id, html bytes, url)
 Prediction = dict  # id, title, authors, published, body, lead, top_image, tags, is_article
 
@@ -202,6 +203,8 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
             s = score.score_page(t, preds.get(pid, {}))
             for k, v in s.items():
                 agg.setdefault(k, []).append(v)
+                if k in BODY_METRICS[name] and t.get("page_type", "article") == "article":
+                    agg.setdefault(k + ARTICLES_ONLY, []).append(v)  # as score.py --articles-only
             if system == OURS:
                 body_keys = [k for k in s if k.startswith(("body", "snippets"))]
                 if body_keys:
@@ -215,6 +218,8 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
         means[system] = {k: sum(v) / len(v) for k, v in agg.items()}
         counts.update({k: len(v) for k, v in agg.items()})
     metrics = [m for m in score.ORDER if m in counts]
+    if any(m + ARTICLES_ONLY in counts and counts[m + ARTICLES_ONLY] < counts[m] for m in BODY_METRICS[name]):
+        metrics += [m + ARTICLES_ONLY for m in BODY_METRICS[name] if m + ARTICLES_ONLY in counts]
     width = max(len(m) for m in metrics) + 2
     print(f"\n== {name} ({len(pages)} pages; scored by its score.py)")
     print("metric".ljust(width) + "n".rjust(5) + "".join(s.rjust(18) for s in SYSTEMS))
@@ -229,9 +234,11 @@ def field_set(name: str, bench: Path, out: Path, repeat: int, worst: int) -> dic
         for pid, v in sorted(per_page.items(), key=lambda kv: (kv[1], kv[0]))[:worst]:
             print(f"  {v:.3f}  {pid}  {truth[pid].get('url', '')}")
     ratio = speed[OURS] / speed[FAST]
-    body = {s: {m: round(means[s][m], 4) for m in BODY_METRICS[name] if m in means[s]} for s in SYSTEMS}
+    shown = [m for m in BODY_METRICS[name] if m in means[OURS]]
+    shown += [m + ARTICLES_ONLY for m in shown if m + ARTICLES_ONLY in metrics]
+    body = {s: {m: round(means[s][m], 4) for m in shown} for s in SYSTEMS}
     parts = []
-    for m in BODY_METRICS[name]:
+    for m in shown:
         if m in means[OURS]:
             parts.append(f"{m} {means[OURS][m]:.3f} vs {means[TRAF][m]:.3f} / fast {means[FAST][m]:.3f}")
     line = f"{name}: " + "; ".join(parts) + f"; speed {ratio:.2f}x trafilatura fast"
