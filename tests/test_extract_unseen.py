@@ -226,6 +226,15 @@ def test_the_visible_body_is_kept_when_it_is_not_much_shorter() -> None:
     assert paragraphs(page(ps(P) + script)) == P
 
 
+def test_broken_or_huge_scripts_are_skipped() -> None:
+    broken = '<script id=\'__NEXT_DATA__\' type=\'application/json\'>{"props": {"body": ["unclosed</script>'
+    huge = "<script type='text/template'><p>" + "word " * 700_000 + "</p></script>"
+    ld = '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "articleBody": </script>'
+    assert paragraphs(page(ps(P) + broken + huge, head=ld)) == P
+    empty = extract_article(page("<div id='__next'></div>" + broken + huge, head=ld), URL)
+    assert not empty.is_article and empty.body == ""
+
+
 # -- 4. Characters that break text -----------------------------------------------------------------------
 
 
