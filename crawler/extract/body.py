@@ -283,10 +283,13 @@ def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
     for i in kept:
         own = norms.get(i)
         # more occurrences in the joined text than identical blocks: it is inside another block
+        # (a pull quote repeats a sentence: a short label such as "Containers: 1 Purple" inside a
+        # longer line is a list of ingredients or specs, not a copy)
+        quoted = blocks[i].quote_idx >= 0
         if (
             own
-            and len(own) > 20
-            and (blocks[i].quote_idx >= 0 or len(own) < 300)
+            and len(own) > (20 if quoted else 50)
+            and (quoted or len(own) < 300)
             and joined.count(own) > copies[own]
         ):
             continue
