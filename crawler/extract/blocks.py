@@ -27,7 +27,7 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.text import clean_text, has_invisible, text_size
-from crawler.extract.urls import absolutize
+from crawler.extract.urls import absolutize, host_of
 
 _escape = _html.escape
 
@@ -123,6 +123,7 @@ class Page:
     h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
     embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
+    host: str = ""  # host of the page's base URL
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
@@ -535,6 +536,7 @@ def walk_page(root, base: str, root_url: str) -> Page:
     walker.walk(root)
     walker.flush()
     page = walker.page
+    page.host = host_of(base) or ""
     for region in page.heading_regions:
         _confirm_heading_region(page, *region)
     return page

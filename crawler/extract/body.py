@@ -9,6 +9,7 @@ are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from crawler.extract.container import (
 from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
+from crawler.extract.urls import host_of, site_of
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
 _BOILER_TEXT = re.compile(
@@ -154,6 +156,8 @@ def extract_body(
     end = page.ends[start]
     learned = profile is not None and profile.has_learned
     kept: list[int] = []
+    outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
+    site = site_of(page.host) if page.host else ""
     seen: set[str] = set()
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
@@ -180,6 +184,8 @@ def extract_body(
         if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
         if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n):
+            if _links_out(b, site):
+                outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
@@ -191,6 +197,7 @@ def extract_body(
             continue
         seen.add(text)
         kept.append(bi)
+    kept = _with_outbound_links(blocks, kept, outbound)
     if headline_at > 0:
         kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
     elif headline_at < 0 and first_inside > 0:
@@ -224,6 +231,35 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _links_out(b: Block, site: str) -> bool:
+    """The block links to one other site (a shop, a source), not to this one (its video or shop
+    subdomain included) nor to a row of social networks."""
+    if len(b.text) < 4 or not site or _is_boilerplate_line(b.text) or _is_sign_off(b.text):
+        return False
+    hrefs = [p[0][9:-2] for p in b.parts if p.__class__ is tuple and p[0].startswith('<a href="')]
+    sites = {site_of(host_of(_html.unescape(h))) for h in hrefs}
+    return len(sites) == 1 and "" not in sites and site not in sites
+
+
+def _with_outbound_links(blocks: list[Block], kept: list[int], outbound: list[tuple[int, int]]) -> list[int]:
+    """Put back the lines of links to other sites that sit between paragraphs of the story (the shop
+    links of a deals post, the sources of a report): in the text, not at its edges where the site's
+    own teaser lists are."""
+    if not outbound:
+        return kept
+    prose_at = [k for k, i in enumerate(kept) if is_prose(blocks[i])]
+    if len(prose_at) < 2:
+        return kept
+    first, last = prose_at[0], prose_at[-1]
+    inside = {pos for pos, _ in outbound if first < pos <= last}
+    out: list[int] = []
+    for k, i in enumerate(kept):
+        if k in inside:
+            out.extend(bi for pos, bi in outbound if pos == k)
+        out.append(i)
+    return out
 
 
 def _is_sentence(text: str) -> bool:
