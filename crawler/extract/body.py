@@ -221,8 +221,9 @@ def extract_body(
             if start <= b.owner < end and b.text and (credit := agency_credit(b.text)):
                 agency = credit
                 break
-    while kept and (not blocks[kept[-1]].text or blocks[kept[-1]].heading):
-        kept.pop()  # pictures, and headings with nothing under them ("Related topics"), end no story
+    # pictures end no story, nor a heading whose section was left out ("Related topics" over links)
+    while kept and (not blocks[kept[-1]].text or _heading_over_dropped(blocks, kept[-1], start, end)):
+        kept.pop()
     if agency is None and kept:
         agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
@@ -231,6 +232,13 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
+    """`bi` is a heading and text follows it in the container (all of it left out)."""
+    if not blocks[bi].heading:
+        return False
+    return any(b.text and start <= b.owner < end for b in blocks[bi + 1 : bi + 30])
 
 
 def _links_out(b: Block, site: str) -> bool:
