@@ -75,6 +75,10 @@ def test_a_class_word_does_not_drop_the_article(wrapper: str) -> None:
     assert paragraphs(page(wrapper.format(ps(P)))) == P
 
 
+def test_a_brief_in_a_sidebar_named_grid_is_kept() -> None:
+    assert paragraphs(page(f"<div class='sidebar-grid article__content'><p>{P[0]}</p></div>")) == P[:1]
+
+
 @pytest.mark.parametrize("cls", ["article-widget-text", "cta"])
 def test_paragraphs_each_wrapped_in_a_boilerplate_class_are_kept(cls: str) -> None:
     """Page builders wrap every paragraph in a "widget" box; some themes wrap each in a "cta"."""

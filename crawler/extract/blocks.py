@@ -466,20 +466,18 @@ class _Walker:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
         Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
-        elements). Returns False, and the caller walks normally, when the subtree holds prose
-        (a wrapper like `content-sidebar-wrap` may contain the article itself) or links to the
-        previous/next article (`<div class="issue-nav"><a rel="prev">`), which links.py types.
+        elements). Returns False, and the caller walks normally, when the subtree holds a paragraph
+        of prose (a wrapper like `content-sidebar-wrap` or `sidebar-grid` may hold the article
+        itself, even a one-paragraph brief) or links to the previous/next article
+        (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
-        long_paragraphs = 0
         for p in el.iter("p", "a"):
             if p.tag == "a":
                 rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
             elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
-                long_paragraphs += 1
-                if long_paragraphs >= 2:
-                    return False
+                return False
         self._classes_append(cls)
         self._skip(el, idx)
         text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
