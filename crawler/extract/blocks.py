@@ -185,7 +185,7 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
-        if has_invisible(text):  # soft hyphens, zero-width spaces: never drawn, they split words
+        if not text.isascii() and has_invisible(text):  # soft hyphens, zero-width spaces split words
             text = clean_text(text)
             parts = [clean_text(p) if p.__class__ is str else p for p in parts]
         if text or self.run_images:
