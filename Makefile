@@ -3,7 +3,8 @@
 # make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
 #               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
 #               duplicates, metadata, useful requests
-# make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
+# make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
+#                      development set in ../shared/benchmarks/ and on the bench site, in one run
 
 PYTHON ?= python3
 VENV := .venv

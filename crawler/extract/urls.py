@@ -21,6 +21,16 @@ def host_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def site_of(host: str) -> str:
+    """The registrable part of a host, near enough without the public-suffix list:
+    `video.example.com` -> `example.com`, `news.example.co.uk` -> `example.co.uk`."""
+    labels = host.split(".")
+    if labels[-1].isdigit():  # an IP address
+        return host
+    n = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-n:])
+
+
 def site_root(url: str) -> str:
     """`scheme://host[:port]` of an absolute URL, '' when it has none."""
     try:
