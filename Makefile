@@ -2,8 +2,10 @@
 # make install - set up .venv and put `jcrawl` on your PATH: a link in ~/.local/bin (PREFIX=~/.local)
 # make test   - set up .venv and system packages, lint, run the test suite
 # make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
-#               and `jcrawl report` time on it
-# make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
+#               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
+#               duplicates, metadata, useful requests
+# make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
+#                      development set in ../shared/benchmarks/ and on the bench site, in one run
 # make bench-startup - start-up benchmark: jcrawl's read commands on a generated 50,000-article archive
 
 PYTHON ?= python3
@@ -30,8 +32,9 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 
 # Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import; WordPress
 # (with MariaDB and PHP-FPM behind nginx) and Hugo are the real publishing systems; redis-server is the
-# cluster frontier; chromium drives the browser tests. Installed only when missing.
-DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql wordpress wordpress-theme-twentytwentyone \
+# cluster frontier; chromium drives the browser tests. Installed only when missing. WordPress needs
+# php-xml for its sitemaps and php-mbstring for its text functions.
+DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql php-xml php-mbstring wordpress wordpress-theme-twentytwentyone \
 	wordpress-theme-twentytwentythree hugo redis-server chromium chromium-driver
 
 system-deps:
@@ -64,6 +67,8 @@ test: $(STAMP) system-deps lint
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/front.py
+	$(BIN)/python bench/systems.py
+	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/startup.py
 
 bench-extract: $(BENCH_STAMP)

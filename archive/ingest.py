@@ -1,39 +1,43 @@
-"""Read WARC files into the store: a `captures` row per response or revisit record, articles from its page.
+"""Read WARC (and ARC) files into the store: a `captures` row per response or revisit record, articles
+from its page.
 
-The one core of `jcrawl import` (WARC files from other crawlers) and `jcrawl reparse` (rebuilding the
-database from the archive): records are read in file-name then offset order, each HTML page is
-decoded (Content-Encoding and chunking, by warcio), run through `extract_article` as the spider runs
-it, and written through `Store.write` in batches in that order, so article versions come out as
-they did during the crawl.
+The one core of `jcrawl import` (files from other crawlers) and `jcrawl reparse` (rebuilding the
+database from the archive): records are read in file-name then offset order (archive/records.py,
+past any damage, which is reported once per damaged record), each HTML page is decoded as the crawl
+decoded it (archive/reader.py: chunking and Content-Encoding), run through `extract_article` as the
+spider runs it, and written through `Store.write` in batches in that order, so article versions come
+out as they did during the crawl. A body that does not decode becomes an `errors` row naming its
+record. Memory holds one batch, whatever the archive's size: revisits find their original in the
+store (crawler/store/originals.py) or in the batch not yet written.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
-from scrapy.http import Headers, TextResponse
-from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from archive.decoding import UndecodableBody
 from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
-from archive.reader import response_body, warc_name
+from archive.pages import is_html
+from archive.reader import http_body, warc_name
+from archive.records import Damaged, Located, read_archive
+from archive.revisit import entity_digest
 from crawler import settings as defaults
 from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
 from crawler.site_profiles import crawl_profile
-from crawler.store import Batch, CaptureIds, Store
+from crawler.store import Batch, CaptureIds, Store, utc_now
 from crawler.urls import site_of
 
 CAPTURE_TYPES = ("response", "revisit")
-# Decoded bodies are read up to this size (the crawl's DOWNLOAD_MAXSIZE); extraction reads less.
+# Decoded bodies are bounded as in the crawl (DOWNLOAD_MAXSIZE); extraction reads less.
 MAX_PAGE_BYTES = defaults.DOWNLOAD_MAXSIZE
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 BATCH_SIZE = defaults.JCRAWL_BATCH_SIZE
@@ -60,21 +64,29 @@ class WarcReadError(ValueError):
 
 @dataclass(slots=True)
 class Capture:
-    """A response or revisit record: its `captures` row, and the decoded page if the crawl extracts it."""
+    """A response or revisit record: its `captures` row, what it refers to (a revisit), and the decoded
+    page if the crawl extracts it, or why its body does not decode."""
 
     row: dict[str, Any]
+    rec_type: str
+    refers_to: tuple[str | None, str | None, str | None] = (None, None, None)  # record id, URI, date
     page: bytes | None = None
+    undecodable: str | None = None
 
 
 @dataclass
 class IngestResult:
-    """What one ingest did."""
+    """What one ingest did, and the damage it read past (one line per damaged record)."""
 
     files: int = 0
     records: int = 0
     captures_added: int = 0
     pages: int = 0
     articles: int = 0  # distinct article URLs extracted
+    revisits: int = 0
+    revisits_linked: int = 0
+    undecodable: int = 0
+    damaged: list[str] = field(default_factory=list)
 
 
 def warcinfo_of(path: Path) -> dict[str, str]:
@@ -82,19 +94,15 @@ def warcinfo_of(path: Path) -> dict[str, str]:
 
     The record's own WARC-Date is given as `WARC-Date`.
     """
-    with open(path, "rb") as f:
-        try:
-            record = next(iter(ArchiveIterator(f)))
-        except (StopIteration, ArchiveLoadFailed, ValueError, OSError, EOFError):
-            return {}
-        if record.rec_type != "warcinfo":
-            return {}
-        info = {"WARC-Date": record.rec_headers.get_header("WARC-Date") or ""}
-        for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
-            name, sep, value = line.partition(":")
-            if sep and name.strip():
-                info[name.strip()] = value.strip()
-        return info
+    first = next(read_archive(path, check_digests=False), None)
+    if not isinstance(first, Located) or first.record.rec_type != "warcinfo" or first.record.format != "warc":
+        return {}
+    info = {"WARC-Date": first.record.rec_headers.get_header("WARC-Date") or ""}
+    for line in first.payload.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            info[name.strip()] = value.strip()
+    return info
 
 
 def target_uri(record: ArcWarcRecord) -> str:
@@ -102,72 +110,67 @@ def target_uri(record: ArcWarcRecord) -> str:
     return (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
 
 
-def read_records(path: Path) -> Iterator[tuple[ArcWarcRecord, ArchiveIterator]]:
-    """Every record of WARC file `path` with its iterator; the caller may read the record's streams.
-
-    After each record is handed out it is read to its end, so `get_record_offset()` and
-    `get_record_length()` locate it (its gzip member, in a file gzipped per record). Raises
-    WarcReadError when the file cannot be read record by record (not a WARC file, damaged, or
-    gzipped as one stream rather than one gzip member per record).
-    """
-    with open(path, "rb") as f:
-        records = ArchiveIterator(f)
-        try:
-            for record in records:
-                if record.format != "warc":  # warcio reads any line of five words as an ARC header
-                    raise ArchiveLoadFailed(f"no WARC record at offset {records.offset}")
-                yield record, records
-                records.read_to_end(record)
-        except (ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
-            hint = ""
-            if "gzip" in str(exc).lower():
-                hint = (
-                    " (it is gzipped as one stream; recompress it to one gzip member per record: "
-                    f"warcio recompress {path.name} fixed.warc.gz)"
-                )
-            message = " ".join(str(exc).split()) or type(exc).__name__
-            raise WarcReadError(f"{path}: cannot be read as WARC records: {message}{hint}") from None
-
-
-def captures_in(path: Path) -> Iterator[Capture]:
-    """Every response and revisit record of WARC file `path`, in offset order, with its location."""
+def captures_in(path: Path, damaged: list[str]) -> Iterator[Capture]:
+    """Every whole response and revisit record of `path`, in offset order, with its location; a line
+    per damaged record goes into `damaged` ("FILE offset N: what")."""
     name = warc_name(path)
-    for record, records in read_records(path):
-        if record.rec_type in CAPTURE_TYPES and target_uri(record):
-            capture = _capture(record, name)
-            records.read_to_end(record)
-            capture.row["warc_offset"] = records.get_record_offset()
-            capture.row["warc_length"] = records.get_record_length()
-            yield capture
+    for item in read_archive(path):
+        if isinstance(item, Damaged):
+            damaged.append(f"{name} offset {item.offset}: {item.message}")
+        elif item.record.rec_type in CAPTURE_TYPES and target_uri(item.record):
+            yield _capture(item, name)
 
 
-def _capture(record: ArcWarcRecord, warc_file: str) -> Capture:
+def _capture(located: Located, warc_file: str) -> Capture:
+    record = located.record
     http = record.http_headers
     status = int(http.get_statuscode()) if http is not None and http.get_statuscode().isdigit() else None
     header = http.get_header if http is not None else (lambda name: None)
+    headers = record.rec_headers
     row = {
         "url": target_uri(record),
-        "record_id": record.rec_headers.get_header("WARC-Record-ID"),
-        "refers_to": record.rec_headers.get_header("WARC-Refers-To")
-        if record.rec_type == "revisit"
-        else None,
-        "fetched_at": record.rec_headers.get_header("WARC-Date"),
+        # An ARC record has no id: warcio makes up a new one at each reading.
+        "record_id": headers.get_header("WARC-Record-ID") if ".arc" not in warc_file else None,
+        "fetched_at": headers.get_header("WARC-Date"),
         "status": status,
         "content_type": header("Content-Type"),
         "warc_file": warc_file,
-        "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+        "warc_offset": located.offset,
+        "warc_length": located.length,
+        "payload_digest": stated_or_computed_digest(located),
         "etag": header("ETag"),
         "last_modified": header("Last-Modified"),
+        "revisit_of": None,
     }
-    capture = Capture(row)
-    if record.rec_type == "response" and status is not None and _may_be_page(status, header("Location")):
+    capture = Capture(row, record.rec_type)
+    if record.rec_type == "revisit":
+        capture.refers_to = (
+            headers.get_header("WARC-Refers-To"),
+            (headers.get_header("WARC-Refers-To-Target-URI") or "").strip("<>") or None,
+            headers.get_header("WARC-Refers-To-Date"),
+        )
+    elif status is not None and http is not None and _may_be_page(status, header("Location")):
         try:
-            body, _ = response_body(record, MAX_PAGE_BYTES)
-        except Exception:  # a body that does not decode (bad gzip): the crawl did not parse it either
+            body = http_body(http, located.payload, MAX_PAGE_BYTES)
+        except UndecodableBody as exc:  # the crawl could not parse it either: said, not skipped
+            capture.undecodable = (
+                f"{warc_file} offset {located.offset}: cannot decompress the body "
+                f"(Content-Encoding {header('Content-Encoding') or 'none'}): {exc}"
+            )
             return capture
-        if _is_page(row["url"], http.headers, body):
+        if _is_page(row["content_type"], body):
             capture.page = body
     return capture
+
+
+def stated_or_computed_digest(located: Located) -> str | None:
+    """A record's WARC-Payload-Digest; for a response record that does not state it (ARC records,
+    chunked records of our own: archive/wire.py), computed as WARC 1.1 defines it."""
+    record = located.record
+    stated = record.rec_headers.get_header("WARC-Payload-Digest")
+    if stated or record.rec_type != "response" or record.http_headers is None:
+        return stated
+    return entity_digest(record.http_headers, located.payload)
 
 
 def _may_be_page(status: int, location: str | None) -> bool:
@@ -175,78 +178,155 @@ def _may_be_page(status: int, location: str | None) -> bool:
     return status < 400 and not (status in REDIRECTS and location)
 
 
-def _is_page(url: str, headers: list[tuple[str, str]], body: bytes) -> bool:
-    """True for the bodies the spider extracts: HTML (or other text), not sitemaps, feeds or files."""
+def _is_page(content_type: str | None, body: bytes) -> bool:
+    """True for the bodies the spider extracts: HTML, not sitemaps, feeds, stylesheets or files."""
     if not body or body[:2] == b"\x1f\x8b":  # empty, or a gzipped file (a .xml.gz sitemap)
         return False
-    content_type = next((v for k, v in headers if k.lower() == "content-type"), "").lower()
-    if sitemap_or_feed(body, content_type) is not None:
+    if sitemap_or_feed(body, (content_type or "").lower()) is not None:
         return False
-    scrapy_headers = Headers([(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers])
-    response_class = responsetypes.from_args(headers=scrapy_headers, url=url, body=body)
-    return issubclass(response_class, TextResponse) or "html" in content_type
+    return is_html(content_type, body)
+
+
+class _Originals:
+    """Finds the capture each revisit stands for, in the batch being filled or in the store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.by_record: dict[str, int] = {}
+        self.by_date: dict[tuple[str, str], int] = {}
+        self.by_digest: dict[tuple[str, str], tuple[str, int]] = {}
+        self.articles: dict[int, str] = {}
+
+    def add(self, row: dict[str, Any]) -> None:
+        """A full response of the batch being filled."""
+        if row["record_id"]:
+            self.by_record[row["record_id"]] = row["id"]
+        date = (row["fetched_at"] or "")[:19]
+        self.by_date.setdefault((row["url"], date), row["id"])
+        if row["payload_digest"]:
+            self.by_digest[(row["url"], row["payload_digest"])] = (row["fetched_at"] or "", row["id"])
+
+    def find(self, capture: Capture) -> int | None:
+        """WARC-Refers-To; else WARC-Refers-To-Target-URI + WARC-Refers-To-Date; else the latest earlier
+        capture of the revisit's URL with its payload digest."""
+        row = capture.row
+        record_id, uri, date = capture.refers_to
+        uri = uri or row["url"]
+        digest, before = row["payload_digest"], row["fetched_at"] or "9999"
+        pending = (
+            (record_id and self.by_record.get(record_id))
+            or (date and self.by_date.get((uri, date[:19])))
+            or None
+        )
+        if pending is None and digest:
+            fetched_at, found = self.by_digest.get((row["url"], digest), ("", None))
+            pending = found if found is not None and fetched_at <= before else None
+        return pending or self.store.original_capture(uri, record_id, date, digest, before, row["id"])
+
+    def article_of(self, capture_id: int) -> str | None:
+        return self.articles.get(capture_id) or self.store.article_of_capture(capture_id)
+
+    def written(self) -> None:
+        """The batch is in the store now."""
+        self.by_record.clear()
+        self.by_date.clear()
+        self.by_digest.clear()
+        self.articles.clear()
 
 
 def ingest(
     store: Store,
     paths: list[Path],
-    crawl_for: Callable[[Path], int | None],
+    crawl_for: Callable[[Path, dict[str, Any]], int | None],
     known: Callable[[str], dict[int, int]] | None = None,
     select: Callable[[dict[str, Any]], bool] | None = None,
     profile_for: Callable[[str], SiteProfile] | None = None,
 ) -> IngestResult:
     """Index and extract WARC files `paths` (in the order given) into `store`.
 
-    `crawl_for(path)` gives the `crawls` id for new captures of a file; `known(warc_file)` maps the
-    offsets of records that already have a `captures` row to its id (those rows are kept);
-    `select(row)` says whether a capture's page is extracted (all when None); `profile_for(url)` is
-    the site profile to extract it with, given the page's URL.
+    `crawl_for(path, row)` gives the `crawls` id for new captures of a file (`row`: its first);
+    `known(warc_file)` maps the offsets of records that already have a `captures` row to its id
+    (those rows are kept); `select(row)` says whether a capture's page is extracted (all when None);
+    `profile_for(url)` is the site profile to extract it with, given the page's URL.
 
-    A revisit record gets `revisit_of`, the id of the capture it names (WARC-Refers-To), and, as in
-    the crawl, moves the last_seen of that capture's article.
+    A revisit record gets `revisit_of`, the id of the capture it stands for, and, as in the crawl,
+    moves the last_seen of that capture's article.
     """
-    result = IngestResult()
-    article_urls: set[str] = set()
-    batch = Batch()
-    new_ids = CaptureIds.of(store)
-    capture_ids: dict[str, int] = {}  # WARC-Record-ID -> captures id, of the records read so far
-    article_of: dict[int, str] = {}  # captures id -> URL of the article extracted from it
+    run = _Ingest(store, profile_for)
+    result = run.result
     for path in paths:
         result.files += 1
         indexed = known(warc_name(path)) if known else {}
         crawl_id: int | None = None
-        for capture in captures_in(path):
+        for capture in captures_in(path, result.damaged):
             result.records += 1
             row = capture.row
             row["id"] = indexed.get(row["warc_offset"])
             if row["id"] is None:
                 if crawl_id is None:
-                    crawl_id = crawl_for(path)
-                row["id"], row["crawl_id"] = new_ids.take(), crawl_id
-                batch.captures.append(row)
+                    crawl_id = crawl_for(path, row)
+                row["id"], row["crawl_id"] = run.new_ids.take(), crawl_id
+                run.batch.captures.append(row)
                 result.captures_added += 1
-            row["revisit_of"] = capture_ids.get(row.pop("refers_to") or "")
-            if row["record_id"]:
-                capture_ids[row["record_id"]] = row["id"]
-            selected = select is None or select(row)
-            if capture.page is not None and selected:
-                headers = {"Content-Type": row["content_type"] or ""}
-                profile = profile_for(row["url"]) if profile_for else None
-                article = extract_article(capture.page, row["url"], headers, profile=profile)
-                batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
-                result.pages += 1
-                if article.is_article:
-                    article_urls.add(article.url)
-                    article_of[row["id"]] = article.url
-            elif row["revisit_of"] in article_of and selected:
-                batch.seen.append((article_of[row["revisit_of"]], row["fetched_at"]))
-            if len(batch) >= BATCH_SIZE:
-                store.write(batch)
-                batch = Batch()
-    if len(batch) or batch.links:
-        store.write(batch)
-    result.articles = len(article_urls)
+            run.link(capture)
+            if select is None or select(row):
+                run.read(capture, crawl_id)
+            if len(run.batch) >= BATCH_SIZE:
+                run.write()
+    run.write()
+    result.articles = len(run.article_urls)
     return result
+
+
+class _Ingest:
+    """One ingest's state: the batch being filled, the revisits' originals, what was done."""
+
+    def __init__(self, store: Store, profile_for: Callable[[str], SiteProfile] | None):
+        self.store = store
+        self.profile_for = profile_for
+        self.result = IngestResult()
+        self.batch = Batch()
+        self.new_ids = CaptureIds.of(store)
+        self.originals = _Originals(store)
+        self.article_urls: set[str] = set()
+
+    def link(self, capture: Capture) -> None:
+        """A revisit gets the capture it stands for; a response may be one's original."""
+        row = capture.row
+        if capture.rec_type == "revisit":
+            self.result.revisits += 1
+            row["revisit_of"] = self.originals.find(capture)
+            self.result.revisits_linked += row["revisit_of"] is not None
+        else:
+            self.originals.add(row)
+
+    def read(self, capture: Capture, crawl_id: int | None) -> None:
+        """Extract a capture's page (or say its body does not decode); a revisit moves last_seen."""
+        row = capture.row
+        if capture.undecodable:
+            self.result.undecodable += 1
+            error = {"url": row["url"], "crawl_id": row.get("crawl_id") or crawl_id, "at": utc_now()}
+            self.batch.errors.append({**error, "kind": "decoding", "message": capture.undecodable})
+        elif capture.page is not None:
+            headers = {"Content-Type": row["content_type"] or ""}
+            profile = self.profile_for(row["url"]) if self.profile_for else None
+            article = extract_article(capture.page, row["url"], headers, profile=profile)
+            self.batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
+            self.result.pages += 1
+            if article.is_article:
+                self.article_urls.add(article.url)
+                self.originals.articles[row["id"]] = article.url
+        elif row["revisit_of"] is not None:
+            article_url = self.originals.article_of(row["revisit_of"])
+            if article_url:
+                self.batch.seen.append((article_url, row["fetched_at"]))
+
+    def write(self) -> None:
+        """Write the batch in one transaction and start the next."""
+        if len(self.batch) or self.batch.links:
+            self.store.write(self.batch)
+        self.batch = Batch()
+        self.originals.written()
 
 
 class CrawlsFromWarcinfo:
@@ -264,19 +344,24 @@ class CrawlsFromWarcinfo:
         self.source = source  # import | reparse
         self.crawls: dict[tuple[str, ...], int] = {}
         self.stats: dict[int, dict[str, Any]] = {}
+        self.started: dict[int, str] = {}
 
-    def __call__(self, path: Path) -> int:
+    def __call__(self, path: Path, first: dict[str, Any]) -> int:
+        """The crawl of WARC file `path`, whose first new capture is `first` (its `captures` row)."""
         info = warcinfo_of(path)
         if info.get(CRAWL_ID_FIELD) and info.get(CRAWL_STARTED_FIELD):
             key: tuple[str, ...] = (info[CRAWL_ID_FIELD], info[CRAWL_STARTED_FIELD])
         else:
             key = ("file", warc_name(path))
         if key not in self.crawls:
-            started = _seconds(info.get(CRAWL_STARTED_FIELD) or info.get("WARC-Date") or "") or None
-            crawl_id = self.store.begin_crawl(
-                info.get("isPartOf") or None, started_at=started, kind=self.source
+            # Without a warcinfo record: the first capture's site and date stand for the crawl's.
+            started = _seconds(
+                info.get(CRAWL_STARTED_FIELD) or info.get("WARC-Date") or first.get("fetched_at") or ""
             )
+            start_url = info.get("isPartOf") or _site_root(first["url"]) or warc_name(path)
+            crawl_id = self.store.begin_crawl(start_url, started_at=started or None, kind=self.source)
             self.crawls[key] = crawl_id
+            self.started[crawl_id] = started
             self.stats[crawl_id] = {
                 "source": self.source,
                 "warc_files": [],
@@ -301,11 +386,18 @@ class CrawlsFromWarcinfo:
         if exc_type is not None:
             reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
         for crawl_id, stats in self.stats.items():
-            (last,) = self.store.conn.execute(
-                "SELECT MAX(fetched_at) FROM captures WHERE crawl_id = ?", (crawl_id,)
-            ).fetchone()
+            first, last = self.store.capture_dates(crawl_id)
+            first, last = _seconds(first or ""), _seconds(last or "")
             stats["finish_reason"] = reason
-            self.store.finish_crawl(crawl_id, stats, finished_at=_seconds(last or "") or None)
+            started = self.started[crawl_id]
+            earlier = first if first and (not started or first < started) else None  # start <= end
+            self.store.finish_crawl(crawl_id, stats, finished_at=last or None, started_at=earlier)
+
+
+def _site_root(url: str) -> str | None:
+    """`scheme://host[:port]/` of a URL, None if it has no host."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
 
 
 def _seconds(warc_date: str) -> str:

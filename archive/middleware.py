@@ -20,14 +20,17 @@ from scrapy.utils.httpobj import urlparse_cached
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.revisit import Original, RevisitIndex, revisit_record
+from archive.exchange import split_exchange
+from archive.revisit import Original, RevisitIndex, entity_digest, revisit_record
 from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
 from crawler.extract import Article
 from crawler.fatal import CrawlStopping, stop_crawl
 from crawler.items import PageItem
 from crawler.limits import truncation
+from crawler.middlewares import ALREADY_ARCHIVED
 from crawler.store import Store
+from crawler.wiretap import WIRE
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
@@ -139,7 +142,9 @@ class WarcArchiveMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
-        location, response_record, original = self._written(self.write_exchange, request, response)
+        if ALREADY_ARCHIVED in response.flags:  # robots.txt handed out again (crawler/middlewares.py)
+            return response
+        location, response_record, original, digest = self._written(self.write_exchange, request, response)
         headers = response.headers
         capture = {
             "record_id": response_record.rec_headers.get_header("WARC-Record-ID"),
@@ -150,7 +155,7 @@ class WarcArchiveMiddleware:
             "warc_file": location.file,
             "warc_offset": location.offset,
             "warc_length": location.length,
-            "payload_digest": response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            "payload_digest": digest,
             "etag": _header(headers, b"ETag"),
             "last_modified": _header(headers, b"Last-Modified"),
             "revisit_of": original.capture_id if original else None,
@@ -191,60 +196,64 @@ class WarcArchiveMiddleware:
 
     def write_exchange(
         self, request: Request, response: Response
-    ) -> tuple[RecordLocation, ArcWarcRecord, Original | None]:
+    ) -> tuple[RecordLocation, ArcWarcRecord, Original | None, str | None]:
         """Write the response (or revisit) record, then the request record pointing at it.
 
-        Returns the response record's location, the record, and the capture a revisit refers to.
+        Returns the response record's location, the record, the capture a revisit refers to, and
+        the response's payload digest (as WARC 1.1 defines it, also where the record leaves it out).
         """
         writer = self._writer()
         builder = writer.builder
-        parts = urlparse_cached(request)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        # Scrapy hands over the body de-chunked, so a Transfer-Encoding header would misdescribe it.
-        response_headers = [
-            (k, v) for k, v in header_pairs(response.headers) if k.lower() != "transfer-encoding"
-        ]
-        try:
-            reason = http.HTTPStatus(response.status).phrase
-        except ValueError:
-            reason = ""
         extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
         truncated = truncation(response.flags, request.meta)
         if truncated is not None:  # the body is what arrived before the limit or the disconnect
             extra["WARC-Truncated"] = truncated
-        http_headers = StatusAndHeaders(
-            f"{response.status} {reason}".strip(), response_headers, protocol=response.protocol or "HTTP/1.1"
+        wire = request.meta.pop(WIRE, None)
+        exchange = (
+            split_exchange(
+                wire.sent, wire.received, request.method, len(response.body) if truncated else None
+            )
+            if wire is not None
+            else None
         )
+        if exchange is not None:  # the bytes as they crossed the connection (crawler/wiretap.py)
+            http_headers, payload = exchange.response_head, exchange.response_body
+            request_headers, request_body = exchange.request_head, exchange.request_body
+        else:  # another download handler: rebuilt from what Scrapy parsed
+            http_headers, payload = _rebuilt_response(response), response.body
+            request_headers, request_body = _rebuilt_request(request), request.body
         revisit = None if truncated else self.revisits.match(response.url, response.status, response.body)
         original = revisit[1] if revisit else None
         if revisit:
             response_record = revisit_record(builder, response.url, *revisit, http_headers, extra)
+            digest = original.digest if original else None
         else:
             response_record = builder.create_warc_record(
                 response.url,
                 "response",
-                payload=io.BytesIO(response.body),
-                length=len(response.body),
+                payload=io.BytesIO(payload),
+                length=len(payload),
                 warc_headers_dict=extra,
                 http_headers=http_headers,
             )
+            digest = response_record.rec_headers.get_header("WARC-Payload-Digest")
+            if exchange is not None and exchange.chunked:
+                response_record.rec_headers.remove_header("WARC-Payload-Digest")
+                response_record.omit_payload_digest = True
+                digest = entity_digest(http_headers, payload)
         request_record = builder.create_warc_record(
             response.url,
             "request",
-            payload=io.BytesIO(request.body),
-            length=len(request.body),
+            payload=io.BytesIO(request_body),
+            length=len(request_body),
             warc_headers_dict={
                 "WARC-Date": response_record.rec_headers.get_header("WARC-Date"),
                 "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
             },
-            http_headers=StatusAndHeaders(
-                f"{request.method} {target} HTTP/1.1",
-                [("Host", parts.netloc), *header_pairs(request.headers)],
-                is_http_request=True,
-            ),
+            http_headers=request_headers,
         )
         location, _ = writer.write_records([response_record, request_record])
-        return location, response_record, original
+        return location, response_record, original, digest
 
     def write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
         """Archive `data` as a `resource` record and return where it lies (raises WarcWriteError)."""
@@ -257,6 +266,31 @@ class WarcArchiveMiddleware:
     def spider_closed(self) -> None:
         if self.writer is not None:
             self.writer.close()
+
+
+def _rebuilt_response(response: Response) -> StatusAndHeaders:
+    """A response's status line and headers rebuilt from what Scrapy parsed (names re-cased, the
+    reason phrase the standard one), for a response that came through another download handler."""
+    # Scrapy hands over the body de-chunked, so a Transfer-Encoding header would misdescribe it.
+    headers = [(k, v) for k, v in header_pairs(response.headers) if k.lower() != "transfer-encoding"]
+    try:
+        reason = http.HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    return StatusAndHeaders(
+        f"{response.status} {reason}".strip(), headers, protocol=response.protocol or "HTTP/1.1"
+    )
+
+
+def _rebuilt_request(request: Request) -> StatusAndHeaders:
+    """A request's line and headers rebuilt from the Scrapy request."""
+    parts = urlparse_cached(request)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(
+        f"{request.method} {target} HTTP/1.1",
+        [("Host", parts.netloc), *header_pairs(request.headers)],
+        is_http_request=True,
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

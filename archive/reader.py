@@ -7,10 +7,15 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
+from archive.decoding import content_codings, dechunk, decode_content
 from archive.writer import OPEN_SUFFIX
+from crawler import settings as defaults
 
-WARC_SUFFIXES = (".warc.gz", ".warc")
+# WARC files, and ARC files (the format before WARC, which Heritrix and the Internet Archive wrote),
+# which `jcrawl import` keeps as they are and indexes.
+WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 
 
 def warc_name(path: Path) -> str:
@@ -41,7 +46,7 @@ def warc_path(warc_dir: Path, name: str) -> Path:
 
 
 def read_record(warc_dir: Path, name: str, offset: int, length: int) -> ArcWarcRecord:
-    """The record stored as the gzip member at `offset` (of `length` bytes) in WARC `name`.
+    """The record stored as the gzip member at `offset` (of `length` bytes) in WARC (or ARC) `name`.
 
     Raises ValueError when no whole record lies there.
     """
@@ -51,18 +56,33 @@ def read_record(warc_dir: Path, name: str, offset: int, length: int) -> ArcWarcR
     if len(member) != length:
         raise ValueError(f"{name}: {length} bytes expected at offset {offset}, {len(member)} found")
     try:
-        return next(iter(ArchiveIterator(io.BytesIO(member))))
+        return next(iter(ArchiveIterator(io.BytesIO(member), arc2warc=".arc" in name)))
     except StopIteration:
         raise ValueError(f"{name}: no WARC record at offset {offset}") from None
+
+
+def http_body(headers: StatusAndHeaders, payload: bytes, max_size: int = 0) -> bytes:
+    """A response's body as the crawler's spider saw it, from the payload as the server sent it.
+
+    Chunking and Content-Encoding (gzip, x-gzip, deflate, br, zstd, stacked) are undone by the
+    functions the crawl uses (archive/decoding.py). Raises UndecodableBody on a body that does not
+    decode, BodyTooLarge past `max_size` decoded bytes.
+    """
+    transfer = (headers.get_header("Transfer-Encoding") or "").lower()
+    if "chunked" in transfer:
+        payload = dechunk(payload)
+    codings = content_codings(value for name, value in headers.headers if name.lower() == "content-encoding")
+    body, _ = decode_content(payload, codings, max_size)
+    return body
 
 
 def response_body(record: ArcWarcRecord, limit: int | None = None) -> tuple[bytes, dict[str, str]]:
     """The body of a `response` record as the crawler's spider saw it, and the headers extraction reads.
 
-    The record holds the bytes as the server sent them; Content-Encoding (gzip, deflate, br) and
-    chunking are undone here as Scrapy undid them. Raises OSError (or EOFError) on a body that does
-    not decode. With `limit`, at most that many bytes of the body are read.
+    Bodies are bounded by DOWNLOAD_MAXSIZE, as in the crawl; `limit` cuts the body shorter.
     """
     headers = record.http_headers
     content_type = (headers.get_header("Content-Type") if headers else None) or ""
-    return record.content_stream().read(limit), {"Content-Type": content_type}
+    payload = record.raw_stream.read()
+    body = http_body(headers, payload, defaults.DOWNLOAD_MAXSIZE) if headers else payload
+    return body[:limit] if limit is not None else body, {"Content-Type": content_type}

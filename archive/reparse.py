@@ -17,17 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archive.ingest import (
-    CrawlsFromWarcinfo,
-    IngestResult,
-    ProfilesBySite,
-    ingest,
-    read_records,
-    target_uri,
-    warcinfo_of,
-)
+from archive.ingest import CrawlsFromWarcinfo, IngestResult, ProfilesBySite, ingest, target_uri, warcinfo_of
 from archive.middleware import SITE_FIELD
 from archive.reader import warc_files, warc_name
+from archive.records import Located, read_archive
 from archive.writer import RecordLocation
 from crawler.extract.profile import SiteProfile
 from crawler.site_profiles import PROFILE_URI
@@ -47,15 +40,14 @@ def archived_profiles(paths: list[Path]) -> dict[str, list[tuple[SiteProfile, Re
     """Every site profile archived in `paths`, by site, in archive order, with its record's location."""
     found: dict[str, list[tuple[SiteProfile, RecordLocation]]] = {}
     for path in paths:
-        for record, records in read_records(path):
-            uri = target_uri(record)
-            if record.rec_type != "resource" or not uri.startswith(PROFILE_URI):
+        for item in read_archive(path, check_digests=False):  # damage is reported by the ingest
+            if not isinstance(item, Located):
                 continue
-            profile = SiteProfile.from_json(record.content_stream().read().decode("utf-8"))
-            records.read_to_end(record)
-            location = RecordLocation(
-                warc_name(path), records.get_record_offset(), records.get_record_length()
-            )
+            uri = target_uri(item.record)
+            if item.record.rec_type != "resource" or not uri.startswith(PROFILE_URI):
+                continue
+            profile = SiteProfile.from_json(item.payload.decode("utf-8"))
+            location = RecordLocation(warc_name(path), item.offset, item.length)
             found.setdefault(uri.removeprefix(PROFILE_URI), []).append((profile, location))
     return found
 

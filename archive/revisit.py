@@ -18,6 +18,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.decoding import dechunk
 from crawler.store import Store
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -38,6 +39,14 @@ class Original:
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of a payload, written as warcio writes it (SHA-1, base32)."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def entity_digest(http_headers: StatusAndHeaders, payload: bytes) -> str:
+    """The payload digest of a response as WARC 1.1 defines it: over the entity body, with any
+    chunked transfer-coding removed (its Content-Encoding kept)."""
+    if "chunked" in (http_headers.get_header("Transfer-Encoding") or "").lower():
+        payload = dechunk(payload)
+    return payload_digest(payload)
 
 
 class RevisitIndex:

@@ -2,6 +2,8 @@
 
 The WACZ holds the finished WARC files, a CDXJ index of them, `pages/pages.jsonl` with one entry per
 article (its capture's URL and time, and its title) and `datapackage.json` with every file's hash.
+A WARC file with damaged records goes in as a copy holding its whole records only (the WACZ's index
+points into that copy), and each damaged record is named.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from wacz.main import main as wacz_main
 
 from archive.index import finished_warcs
+from archive.records import Damaged, read_archive
 from crawler.store import Store
 
 
@@ -31,14 +34,42 @@ def pages(store: Store) -> list[dict[str, str]]:
     return [{"url": row["url"], "ts": row["fetched_at"], "title": row["title"] or row["url"]} for row in rows]
 
 
-def write_wacz(store: Store, output: Path, title: str | None = None) -> tuple[int, int, list[Path]]:
-    """Write the WACZ file `output`; return (WARC files, pages, unfinished files left out)."""
+def whole_records_copy(path: Path, into: Path, damaged: list[str]) -> Path:
+    """`path` itself if it has no damaged record; else a copy in `into` holding its whole records."""
+    whole: list[tuple[int, int]] = []  # (offset, length) of each whole record
+    found: list[str] = []
+    for item in read_archive(path, check_digests=False):
+        if isinstance(item, Damaged):
+            found.append(f"{path.name} offset {item.offset}: {item.message}")
+        else:
+            whole.append((item.offset, item.length))
+    if not found:
+        return path
+    damaged += found
+    copy = into / path.name
+    gzipped = path.name.endswith(".gz")
+    with open(path, "rb") as source, open(copy, "wb") as out:
+        for offset, length in whole:
+            source.seek(offset)
+            out.write(source.read(length))
+            if not gzipped:
+                out.write(b"\r\n\r\n")  # an uncompressed record's length leaves out the blank lines
+    return copy
+
+
+def write_wacz(
+    store: Store, output: Path, title: str | None = None
+) -> tuple[int, int, list[Path], list[str]]:
+    """Write the WACZ file `output`; return (WARC files, pages, unfinished files left out, a line per
+    damaged record left out)."""
     files, unfinished = finished_warcs(store.archive)
     if not files:
         raise WaczError(f"{store.warc_dir} holds no finished WARC file to package")
     entries = pages(store)
     title = title or f"journal-crawler archive {store.archive.resolve().name}"
+    damaged: list[str] = []
     with tempfile.TemporaryDirectory(prefix="jcrawl-wacz-") as tmp:
+        files = [whole_records_copy(path, Path(tmp), damaged) for path in files]
         pages_file = Path(tmp) / "pages.jsonl"
         header = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
         pages_file.write_text(
@@ -56,4 +87,4 @@ def write_wacz(store: Store, output: Path, title: str | None = None) -> tuple[in
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)
-    return len(files), len(entries), unfinished
+    return len(files), len(entries), unfinished, damaged

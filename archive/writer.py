@@ -19,6 +19,22 @@ WARC_VERSION = "WARC/1.1"
 GZIP_LEVEL = 6
 
 
+class RecordBuilder(WARCWriter):
+    """warcio's record builder, writing WARC-Payload-Digest where every validator agrees on it.
+
+    Not on `resource` and `metadata` records, whose payload is their whole block (WARC-Block-Digest
+    covers it), and which FastWARC does not check as payloads. Not on a record flagged
+    `omit_payload_digest`: a response whose body came chunked (archive/exchange.py), for which warcio
+    and FastWARC take the payload to be the bytes after the header block, chunk framing included,
+    where WARC 1.1 takes the entity body without it, so any digest there would fail one of them.
+    """
+
+    NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "resource", "metadata")
+
+    def ensure_digest(self, record: ArcWarcRecord, block: bool = True, payload: bool = True) -> None:
+        super().ensure_digest(record, block, payload and not getattr(record, "omit_payload_digest", False))
+
+
 class WarcWriteError(Exception):
     """A record could not be written (disk full, I/O error); the file still ends with a whole record."""
 
@@ -52,7 +68,7 @@ class WarcFileWriter:
         self.prefix = prefix
         self.max_size = max_size
         self.info = info
-        self.builder = WARCWriter(None, gzip=False, warc_version=WARC_VERSION)
+        self.builder = RecordBuilder(None, gzip=False, warc_version=WARC_VERSION)
         self.serial = 0
         self.name: str | None = None
         self.file: io.FileIO | None = None

@@ -7,6 +7,8 @@ import zlib
 
 from twisted.python.failure import Failure
 
+from archive.decoding import UndecodableBody
+
 
 def describe(failure: Failure) -> tuple[str, str]:
     """The `errors` kind and message of a failed request: the exception's class, and what it says.
@@ -21,6 +23,6 @@ def describe(failure: Failure) -> tuple[str, str]:
     reasons = getattr(exc.__cause__, "reasons", None)
     if reasons:
         message = "; ".join(f"{r.type.__name__}: {r.getErrorMessage()}" for r in reasons)
-    if failure.check(zlib.error, gzip.BadGzipFile, EOFError):
+    if failure.check(zlib.error, gzip.BadGzipFile, EOFError, UndecodableBody):
         kind, message = "decoding", f"cannot decompress the body: {message}"
     return kind, message

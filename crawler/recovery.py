@@ -19,17 +19,14 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
-from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from archive.members import Unreadable, gzip_members
 from archive.writer import OPEN_SUFFIX
 from crawler.store import Store
 from crawler.urls import site_of
 
 logger = logging.getLogger(__name__)
-
-CHUNK = 1 << 20
 
 
 def recover_warc_files(store: Store) -> list[str]:
@@ -65,38 +62,14 @@ def recover_warc_files(store: Store) -> list[str]:
 
 
 def whole_records_end(f: BinaryIO, start: int) -> int:
-    """The offset after the last whole gzip member (holding a WARC record) from `start` on."""
+    """The offset after the last whole gzip member (holding a WARC record) from `start` on: the
+    archive's one gzip-member scanner, stopping at the torn end of a write."""
     end = start
-    for member_end in _member_ends(f, start):
-        end = member_end
+    for member in gzip_members(f, start, accept=lambda data: data[:5] == b"WARC/", resume=False):
+        if isinstance(member, Unreadable):
+            break
+        end = member.offset + member.length
     return end
-
-
-def _member_ends(f: BinaryIO, start: int) -> Iterator[int]:
-    """The end offset of each whole gzip member of a WARC record, in order, from `start` on."""
-    f.seek(start)
-    position = start
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    head = b""  # the first bytes the member decompresses to: a record starts with "WARC/"
-    while chunk := f.read(CHUNK):
-        data = chunk
-        while data:
-            try:
-                out = decompressor.decompress(data)
-            except zlib.error:
-                return  # not gzip: what follows is the torn end of a write
-            if len(head) < 5:
-                head += out[:5]
-            if not decompressor.eof:
-                position += len(data)
-                break
-            position += len(data) - len(decompressor.unused_data)
-            if not head.startswith(b"WARC/"):
-                return
-            yield position
-            data = decompressor.unused_data
-            decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            head = b""
 
 
 def crawl_to_resume(store: Store, site: str, kinds: tuple[str, ...]) -> dict[str, Any] | None:

@@ -64,7 +64,7 @@ JCRAWL_RETRY_BACKOFF = 1.0
 JCRAWL_RETRY_MAX_DELAY = 60
 # Deliver 4xx/5xx responses to the spider so they are recorded, not dropped silently.
 HTTPERROR_ALLOW_ALL = True
-# 0 = unlimited; the CLI's --max-pages and --max-depth set these.
+# 0 = unlimited; the CLI's --max-depth sets DEPTH_LIMIT (--max-pages sets JCRAWL_MAX_REQUESTS, below).
 CLOSESPIDER_PAGECOUNT = 0
 DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 0
@@ -76,8 +76,40 @@ JCRAWL_MAX_PATH_DEPTH = 16
 JCRAWL_MAX_SEGMENT_REPEAT = 2
 JCRAWL_MAX_QUERY_PARAMS = 12
 JCRAWL_MAX_QUERY_LENGTH = 512
-# Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
-JCRAWL_PATTERN_BUDGET = 1000
+# Fetches per URL pattern (digits masked: /list?page=N) that may find nothing new (no new article, no
+# link to a page not seen yet) before the pattern is cut: a calendar or an endless pagination stops
+# after tens of fetches, whichever way it runs.
+JCRAWL_PATTERN_BUDGET = 30
+
+# --- crawl economy (crawler/economy.py): links not followed by default; True restores each ------------
+# Links marked rel=nofollow, ugc or sponsored.
+JCRAWL_FOLLOW_NOFOLLOW = False
+# Comment views: ?replytocom= reply forms, ?cpage= and /comment-page-N/ (the article, comments paged).
+JCRAWL_FOLLOW_COMMENT_PAGES = False
+# A post's own comment feed (its URL + feed/), /comments/feed/.
+JCRAWL_FOLLOW_COMMENT_FEEDS = False
+# Login, logout, registration, admin and XML-RPC addresses.
+JCRAWL_FOLLOW_ACCOUNT_PAGES = False
+# Search results (?s=, /search/).
+JCRAWL_FOLLOW_SEARCH_PAGES = False
+# A page per attached image or file (?attachment_id=, rel=attachment, an article's URL + one segment).
+JCRAWL_FOLLOW_ATTACHMENT_PAGES = False
+# Regexes (Python `re.search` on the normalised URL) a page must match (--include) or must not
+# (--exclude). --exclude applies to every URL but the start URL; --include not to robots.txt, the
+# sitemaps it names and the feeds pages declare.
+JCRAWL_INCLUDE: list[str] = []
+JCRAWL_EXCLUDE: list[str] = []
+# --max-pages: a hard cap on the requests sent, robots.txt and redirects included (crawler/cap.py).
+# 0 = no cap.
+JCRAWL_MAX_REQUESTS = 0
+
+# --- page requisites (crawler/requisites.py) -------------------------------------------------------
+# Fetch what each page needs to replay as it looked (stylesheets and their imports, scripts, images,
+# fonts), once per crawl; never extracted as pages. False: the pages only (text-only crawls).
+JCRAWL_REQUISITES = True
+# Requisites are fetched from the crawl's own site; list other hosts (CDNs) to fetch theirs too, e.g.
+# ["cdn.example.net", "fonts.gstatic.com"] (a host also allows its subdomains).
+JCRAWL_REQUISITE_HOSTS: list[str] = []
 
 # --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
 # A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
@@ -85,6 +117,11 @@ JCRAWL_PATTERN_BUDGET = 1000
 JCRAWL_SITE_PROFILE = ""
 # Learn the site's boilerplate from its pages; a new profile version re-extracts its articles.
 JCRAWL_LEARN_BOILERPLATE = True
+# A block a crawl would learn becomes boilerplate only when the site's whole archive carries it: in at
+# least JCRAWL_LEARN_MIN_PAGES articles (with as many distinct texts; an article's aliases count once)
+# and JCRAWL_LEARN_MIN_SHARE of the site's articles. A quotation some articles share stays in them.
+JCRAWL_LEARN_MIN_PAGES = 10
+JCRAWL_LEARN_MIN_SHARE = 0.3
 
 # --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
 # An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,
@@ -106,19 +143,35 @@ JCRAWL_RESUME = 0
 JCRAWL_SITE: dict = {}
 
 # --- the pipeline --------------------------------------------------------------------------------
+# Scrapy's HTTP/1.1 handler with a tap on each connection: the WARC records hold the status line,
+# headers and body exactly as received, and the request as sent (crawler/wiretap.py).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.wiretap.WiretapDownloadHandler",
+    "https": "crawler.wiretap.WiretapDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
+    # After robots.txt drops what it forbids, before the downloader stats count a request as sent.
+    "crawler.cap.RequestCapMiddleware": 840,
+    # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
     "crawler.redirects.RedirectGuardMiddleware": 610,
+    # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.ContentDecodingMiddleware": 590,
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
 }
-# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier.
+# After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier; then
+# (nearer the engine, so outside the frontier) the requests for each page's requisites.
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 500,
+    "crawler.requisites.RequisitesMiddleware": 450,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

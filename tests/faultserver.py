@@ -54,6 +54,7 @@ class FaultServer:
     routes: dict[str, Route]
     port: int = 0
     log: list[tuple[float, str]] = field(default_factory=list)
+    heads: dict[str, bytes] = field(default_factory=dict)  # path -> the last request's bytes as received
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def url(self, path: str = "/") -> str:
@@ -87,6 +88,7 @@ def serve(routes: dict[str, Route]) -> Iterator[FaultServer]:
             path = head.split(b" ", 2)[1].decode("latin-1")
             with lock:
                 server.log.append((time.monotonic(), path))
+                server.heads[path] = head
                 counts[path] += 1
                 attempt = counts[path]
             route = routes.get(path) or (lambda c, a: respond(c, 404, b"<html>not here</html>"))

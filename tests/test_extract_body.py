@@ -223,3 +223,17 @@ def test_a_sentence_made_mostly_of_links_is_text() -> None:
         "The new berths were first proposed in a plan that the council approved last year.",
         P2,
     ]
+
+
+def test_lines_linking_to_another_site_inside_the_text_are_kept() -> None:
+    """A deals post's shop links and a report's sources sit between paragraphs; the site's own "read
+    also" links, a row of social networks and a link line after the text are not the story."""
+    shop = "<p><a href='https://shop.example.com/item/42'>https://shop.example.com/item/42</a></p>"
+    own = "<p><a href='/2023/07/older/'>Read also: ferry fares to rise</a></p>"
+    social = (
+        "<p><a href='https://facebook.example/coast'>Facebook</a>, <a href='https://x.example/coast'>X</a>, "
+        "<a href='https://instagram.example/coast'>Instagram</a></p>"
+    )
+    after = "<p><a href='https://partner.example.net/offer'>Partner offer of the week</a></p>"
+    texts = paragraphs(f"<p>{P1}</p>{shop}{own}<p>{P2}</p>{social}<p>{P3}</p>{after}")
+    assert texts == [P1, "https://shop.example.com/item/42", P2, P3]

@@ -163,7 +163,7 @@ def test_import_refuses_what_it_cannot_index_and_copies_nothing(tmp_path: Path) 
         (not_warc, "cannot be read as WARC records"),
         (one_stream, "warcio recompress"),
         (tmp_path / "missing.warc.gz", "no such file"),
-        (tmp_path / "wrong.txt", "must end in .warc or .warc.gz"),
+        (tmp_path / "wrong.txt", "not a WARC file name"),
     ]:
         if bad.name == "wrong.txt":
             bad.write_text("x")
@@ -171,3 +171,34 @@ def test_import_refuses_what_it_cannot_index_and_copies_nothing(tmp_path: Path) 
         assert result.returncode == 2, (bad, result.stdout)
         assert says in result.stderr and "Traceback" not in result.stderr
         assert not (archive / "warc").exists() or not any((archive / "warc").iterdir())
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage-between", "garbage-after"])
+def test_damaged_gzip_files_import_every_whole_record_and_exit_1(tmp_path: Path, damage: str) -> None:
+    """A file cut inside its last record, or with junk between or after records: each whole record is
+    imported, the damage is named once at the offset where it starts, and the import exits 1."""
+    warc = tmp_path / "foreign.warc.gz"
+    write_foreign_warc(warc, compress=True)
+    assert jcrawl("import", warc, archive=tmp_path / "whole").returncode == 0
+    offsets = [
+        offset for (offset,) in query(tmp_path / "whole", "SELECT warc_offset FROM captures ORDER BY 1")
+    ]
+    data = warc.read_bytes()
+    junk = b"\x00garbage that is not a gzip member\r\n" * 3
+    if damage == "truncated":  # cut inside the last capture's member (the revisit)
+        damaged_at, data = offsets[-1], data[: offsets[-1] + 20]
+    elif damage == "garbage-between":
+        damaged_at, data = offsets[1], data[: offsets[1]] + junk + data[offsets[1] :]
+    else:
+        damaged_at, data = len(data), data + junk
+    warc.write_bytes(data)
+    archive = tmp_path / "archive"
+    result = jcrawl("import", warc, archive=archive)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    damaged = [line for line in result.stdout.splitlines() if line.startswith("damaged:")]
+    assert len(damaged) == 1 and damaged[0].startswith(f"damaged: {warc.name} offset {damaged_at}: ")
+    whole_records = len(offsets) - (damage == "truncated")
+    assert query(archive, "SELECT COUNT(*) FROM captures") == [(whole_records,)]
+    assert len(query(archive, "SELECT title FROM articles")) == 3
+    verify = jcrawl("verify", archive=archive)
+    assert verify.returncode == 1 and f"damaged: {warc.name} offset {damaged_at}: " in verify.stdout

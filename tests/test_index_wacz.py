@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from tests.helpers import jcrawl, query
+from tests.test_import import write_foreign_warc
 
 
 def test_index_locates_every_capture(small_archive: Path, tmp_path: Path) -> None:
@@ -56,3 +57,40 @@ def test_wacz_validates_and_lists_every_article_with_its_title(small_archive: Pa
 def test_wacz_needs_a_wacz_file_name(small_archive: Path, tmp_path: Path) -> None:
     result = jcrawl("wacz", "--output", tmp_path / "journal.zip", archive=small_archive)
     assert result.returncode == 2 and ".wacz" in result.stderr
+
+
+def test_damaged_records_are_left_out_of_index_and_wacz_and_named(tmp_path: Path) -> None:
+    """A record whose gzip member is damaged: one line naming it, exit 1, the rest indexed and packed."""
+    warc = tmp_path / "foreign.warc.gz"
+    write_foreign_warc(warc, compress=True)
+    archive = tmp_path / "archive"
+    assert jcrawl("import", warc, archive=archive).returncode == 0
+    (offset, length), *_ = query(archive, "SELECT warc_offset, warc_length FROM captures ORDER BY id")
+    copy = archive / "warc" / warc.name
+    data = bytearray(copy.read_bytes())
+    data[offset + length // 2] ^= 0xFF
+    copy.write_bytes(bytes(data))
+
+    index = jcrawl("index", archive=archive)
+    assert index.returncode == 1 and "Traceback" not in index.stderr, index.stderr[-2000:]
+    damaged = [line for line in index.stdout.splitlines() if line.startswith("damaged:")]
+    assert len(damaged) == 1 and damaged[0].startswith(f"damaged: {warc.name} offset {offset}: ")
+    entries = [
+        json.loads(line.split(" ", 2)[2]) for line in (archive / "index.cdxj").read_text().splitlines()
+    ]
+    indexed = {(entry.get("url", ""), int(entry["offset"])) for entry in entries}
+    assert all(at != offset for _, at in indexed)  # left out...
+    assert {url.rsplit("/", 2)[1] for url, _ in indexed if "-story" in url} == {
+        "chunked-story",
+        "chunked-gzip-story",
+        "gzip-story",  # ...but its revisit (a whole record) is in
+    }
+
+    output = tmp_path / "damaged.wacz"
+    packed = jcrawl("wacz", "--output", output, archive=archive)
+    assert packed.returncode == 1 and "Traceback" not in packed.stderr, packed.stderr[-2000:]
+    assert sum(line.startswith("damaged:") for line in packed.stdout.splitlines()) == 1
+    validate = subprocess.run(
+        [Path(sys.executable).with_name("wacz"), "validate", "-f", output], capture_output=True, text=True
+    )
+    assert validate.returncode == 0, validate.stdout + validate.stderr

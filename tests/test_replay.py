@@ -8,13 +8,16 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.helpers import ROOT, BenchSite, free_port, jcrawl, listening, query
+from tests.test_requisites import ASSETS, serve_styled_journal
 
 PYWB_VENV = ROOT / ".venv-pywb"  # kept between runs (ignored by git); `make clean` removes it
 
@@ -52,6 +55,13 @@ def wayback(pywb_bin: Path, small_archive: Path, tmp_path_factory: pytest.TempPa
         (indexed / "archive" / warc.name).symlink_to(warc)
     made = jcrawl("index", "--output", indexed / "indexes" / "index.cdxj", archive=small_archive)
     assert made.returncode == 0, made.stderr
+    with running_wayback(pywb_bin, root) as base:
+        yield base
+
+
+@contextmanager
+def running_wayback(pywb_bin: Path, root: Path) -> Iterator[str]:
+    """pywb's `wayback` serving the collections under `root` on 127.0.0.1; yields its base URL."""
     port = free_port()
     server = subprocess.Popen(
         [pywb_bin / "wayback", "-p", str(port), "-b", "127.0.0.1"],
@@ -95,3 +105,34 @@ def test_pywb_replays_an_archived_article(
         raw = gzip.decompress(raw)
     original = small_site.directory / urlsplit(url).path.strip("/") / "index.html"
     assert raw == original.read_bytes()
+
+
+def test_pywb_replays_an_article_with_its_stylesheet_and_images_from_the_archive(
+    pywb_bin: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """Crawl a styled journal, forget the site, and replay: the page's stylesheets (and what they
+    import), script and images (src, srcset, <picture>, data-src) all come back, byte for byte."""
+    start = serve_styled_journal(httpserver)
+    archive = tmp_path / "archive"
+    assert jcrawl("crawl", start, archive=archive).returncode == 0
+    httpserver.clear()  # nothing live any more: what replays comes from the archive
+    root = tmp_path / "pywb"
+    root.mkdir()
+    subprocess.run([pywb_bin / "wb-manager", "init", "styled"], cwd=root, check=True, capture_output=True)
+    warcs = sorted((archive / "warc").glob("*.warc.gz"))
+    subprocess.run(
+        [pywb_bin / "wb-manager", "add", "styled", *warcs], cwd=root, check=True, capture_output=True
+    )
+    url, fetched_at = query(
+        archive,
+        "SELECT c.url, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id ORDER BY a.url",
+    )[0]
+    timestamp = "".join(ch for ch in fetched_at if ch.isdigit())[:14]
+    with running_wayback(pywb_bin, root) as base:
+        wayback = f"{base}/styled"
+        status, _, page = fetch(f"{wayback}/{timestamp}mp_/{url}")
+        assert status == 200 and b"/assets/site.css" in page
+        site = url.split("/story-")[0]
+        for path, (body, _) in ASSETS.items():
+            status, _, replayed = fetch(f"{wayback}/{timestamp}id_/{site}{path}")
+            assert status == 200 and replayed == body, path

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import jcrawl, query
+from crawler.lock import ArchiveLock
+from tests.helpers import ROOT, jcrawl, query
 from tests.test_import import write_foreign_warc
 
 
@@ -109,3 +114,44 @@ def test_missing_files_orphans_and_rows_pointing_nowhere_are_listed(archive: Pat
 def test_verify_without_an_archive_is_a_usage_error(tmp_path: Path) -> None:
     result = jcrawl("verify", archive=tmp_path / "nothing")
     assert result.returncode == 2 and "no archive at" in result.stderr
+
+
+def test_verify_reads_a_read_only_archive_and_creates_nothing(tmp_path: Path) -> None:
+    warc = tmp_path / "foreign.warc.gz"
+    write_foreign_warc(warc, compress=True)
+    # Outside pytest's own (private) temporary directory, so that another user can reach it.
+    reachable = Path(tempfile.mkdtemp(prefix="jcrawl-read-only-"))
+    reachable.chmod(0o755)
+    archive = reachable / "archive"
+    assert jcrawl("import", warc, archive=archive).returncode == 0
+    files = sorted(archive.rglob("*"))
+    for path in [archive, *files]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    command = [sys.executable, "-m", "crawler.cli", "verify", "--archive", str(archive)]
+    if os.geteuid() == 0:  # root writes anywhere: run as nobody, who cannot
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop privileges")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no problems" in result.stdout and "4 captures" in result.stdout
+        assert sorted(archive.rglob("*")) == files  # no lock file, no -wal or -shm
+    finally:
+        for path in [archive, *files]:
+            path.chmod(path.stat().st_mode | 0o200)
+        shutil.rmtree(reachable)
+
+
+def test_verify_waits_for_no_reader_but_for_a_writer(tmp_path: Path) -> None:
+    warc = tmp_path / "foreign.warc.gz"
+    write_foreign_warc(warc, compress=True)
+    archive = tmp_path / "archive"
+    assert jcrawl("import", warc, archive=archive).returncode == 0
+    with ArchiveLock(archive, "jcrawl verify", shared=True):
+        assert jcrawl("verify", archive=archive).returncode == 0  # two readers
+        blocked = jcrawl("import", warc, archive=archive)
+        assert blocked.returncode == 3 and "a reader such as jcrawl verify" in blocked.stderr
+    with ArchiveLock(archive, "jcrawl crawl"):
+        blocked = jcrawl("verify", archive=archive)
+        assert blocked.returncode == 3 and f"pid {os.getpid()} (jcrawl crawl" in blocked.stderr

@@ -6,6 +6,7 @@ import argparse
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.cli.common import (
     EXIT_FATAL,
@@ -19,12 +20,14 @@ from crawler.cli.common import (
     add_command,
     describe_os_error,
     open_store,
-    reading_lock,
     start_logging,
     unwritable,
 )
 from crawler.errors import FatalError
 from crawler.words import plural
+
+if TYPE_CHECKING:
+    from archive.ingest import IngestResult
 
 WRITE_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
 
@@ -147,27 +150,56 @@ def run_import(args: argparse.Namespace) -> int:
     print(
         f"Imported {plural(done.files, 'WARC file')}{again} into {args.archive}: "
         f"{done.records:,} captures ({done.captures_added:,} new), {done.pages:,} pages extracted, "
-        f"{plural(done.articles, 'article')}."
+        f"{plural(done.articles, 'article')}{_read_back(done)}."
     )
-    return EXIT_OK
+    if result.pages:
+        print(
+            f"The WACZ pages list names {len(result.pages):,} pages; "
+            f"{len(result.pages_extracted):,} of them became articles."
+        )
+    return _damage(done)
+
+
+def _read_back(done: IngestResult) -> str:
+    """The summary's tail: revisits linked, bodies that do not decode, damaged records."""
+    parts = []
+    if done.revisits:
+        parts.append(f"{done.revisits_linked:,} of {done.revisits:,} revisits linked to their original")
+    if done.undecodable:
+        parts.append(f"{_bodies(done.undecodable)} (`errors` rows of kind decoding)")
+    if done.damaged:
+        parts.append(f"{len(done.damaged):,} damaged records read past")
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def _bodies(count: int) -> str:
+    return f"{count:,} undecodable bod{'y' if count == 1 else 'ies'}"
+
+
+def _damage(done: IngestResult) -> int:
+    """One line per damaged record; exit 1 if there was any (every whole record was kept)."""
+    for line in done.damaged:
+        print(f"damaged: {line}")
+    return EXIT_PROBLEMS if done.damaged else EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:
     from archive.verify import verify_archive
+    from crawler.lock import ArchiveLock
     from crawler.store import DB_NAME, WARC_DIR, Store
 
     has_db = (args.archive / DB_NAME).exists()
     if not has_db and not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
     # Held while reading: a running crawl's files and rows would look damaged and dangling.
-    with reading_lock(args.archive, "jcrawl verify"):
+    with ArchiveLock(args.archive, "jcrawl verify", shared=True):
         store = Store(args.archive, read_only=True) if has_db else None
         try:
             report = verify_archive(args.archive, store)
         finally:
             if store is not None:
                 store.close()
-    for problem in report.problems:
+    for problem in [*report.problems, *report.notes]:
         print(problem)
     rows = (
         f", {report.captures:,} captures and {report.articles:,} articles rows"
@@ -175,9 +207,10 @@ def run_verify(args: argparse.Namespace) -> int:
         else " (no journal.db: the WARC files only)"
     )
     verdict = "no problems" if report.clean else plural(len(report.problems), "problem")
+    notes = f" ({_bodies(len(report.notes))}, kept as the servers sent them)" if report.notes else ""
     print(
         f"Checked {report.records:,} records in {plural(report.files, 'WARC file')} "
-        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}."
+        f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}{notes}."
     )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
@@ -189,15 +222,17 @@ def run_index(args: argparse.Namespace) -> int:
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
     try:
-        path, lines, unfinished = write_index(args.archive, args.output)
+        path, lines, unfinished, damaged = write_index(args.archive, args.output)
     except OSError as exc:
         if not unwritable(exc) or args.output:
             raise
         raise FatalError(
             f"cannot write {describe_os_error(exc)} (--output FILE writes the index elsewhere)"
         ) from None
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(f"Wrote {path}: {plural(lines, 'line')}.{_left_out(unfinished)}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def run_wacz(args: argparse.Namespace) -> int:
@@ -207,15 +242,17 @@ def run_wacz(args: argparse.Namespace) -> int:
         raise UsageError(f"--output must name a .wacz file, got {str(args.output)!r}")
     store = open_store(args.archive)
     try:
-        files, pages, unfinished = write_wacz(store, args.output, args.title)
+        files, pages, unfinished, damaged = write_wacz(store, args.output, args.title)
     except WaczError as exc:
         raise UsageError(f"cannot write {args.output}: {exc}") from None
     finally:
         store.close()
+    for line in damaged:
+        print(f"damaged: {line} (left out)")
     print(
         f"Wrote {args.output}: {plural(files, 'WARC file')}, {plural(pages, 'page')}.{_left_out(unfinished)}"
     )
-    return EXIT_OK
+    return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def _left_out(unfinished: list[Path]) -> str:
@@ -251,10 +288,10 @@ def run_reparse(args: argparse.Namespace) -> int:
     print(
         f"Reparsed {plural(result.files, 'WARC file')} of {args.archive}: "
         f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
-        f"{result.pages:,} pages extracted, {plural(result.articles, 'article')}."
+        f"{result.pages:,} pages extracted, {plural(result.articles, 'article')}{_read_back(result)}."
         + (f" The old database is {moved}." if moved else "")
     )
-    return EXIT_OK
+    return _damage(result)
 
 
 def _without_record_bytes(exc: Exception) -> str:

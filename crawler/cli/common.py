@@ -11,8 +11,7 @@ import errno
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -196,44 +195,3 @@ def open_store(archive: Path) -> Store:
 
     require_archive(archive)
     return Store(archive, read_only=True)
-
-
-@contextmanager
-def reading_lock(archive: Path, purpose: str) -> Iterator[None]:
-    """The archive lock for a command that only reads (verify): held while it reads, so that files
-    a run is writing are not taken for damaged ones. On an archive this process cannot write (a
-    read-only copy) no lock file can be made: it is enough that no run holds the existing one."""
-    from crawler.lock import ArchiveLock
-
-    lock = ArchiveLock(archive, purpose)
-    try:
-        lock.__enter__()
-    except OSError as exc:
-        if not unwritable(exc):
-            raise
-        _check_not_held(lock.path)
-        yield
-        return
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
-
-
-def _check_not_held(path: Path) -> None:
-    """ArchiveLocked if a run holds the lock file `path` (a shared flock is refused)."""
-    import fcntl
-
-    from crawler.lock import ArchiveLocked
-
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return  # never locked, and a directory nobody can write cannot get a lock file now
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.pread(fd, 1000, 0).decode("utf-8", "replace").strip() or "another process"
-        raise ArchiveLocked(f"the archive {path.parent} is in use by {holder}; nothing was done") from None
-    finally:
-        os.close(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="NAME|FILE",
         help="site profile: a name in crawler/profiles/ (e.g. north-africa) or a TOML file of yours",
     )
-    crawl.add_argument("--max-pages", type=positive, metavar="N", help="stop after N responses")
+    crawl.add_argument(
+        "--max-pages", type=positive, metavar="N", help="send at most N requests (robots.txt included)"
+    )
+    for flag, explained in (
+        ("--include", "follow only pages whose URL matches (repeatable; sitemaps and feeds are still read)"),
+        ("--exclude", "never request a URL that matches (repeatable)"),
+    ):
+        crawl.add_argument(flag, action="append", type=_regex, default=[], metavar="REGEX", help=explained)
     crawl.add_argument(
         "--max-depth", type=positive, metavar="N", help="follow links at most N hops from the start"
     )
@@ -87,6 +95,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     if not args.url:
         raise UsageError("give a start URL (or a --site profile that has start_urls)")
     check_url(args.url)
+    if args.include:
+        settings["JCRAWL_INCLUDE"] = args.include
+    if args.exclude:
+        settings["JCRAWL_EXCLUDE"] = args.exclude
     settings.update(parse_set_options(args.set))
     options = CrawlOptions(
         args.url,
@@ -130,3 +142,11 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from None
+    return text

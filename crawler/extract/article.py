@@ -10,6 +10,7 @@ from lxml import etree
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page, walk_page
 from crawler.extract.body import BodyResult, extract_body
+from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
 from crawler.extract.metadata import (
@@ -26,13 +27,15 @@ from crawler.extract.metadata import (
 )
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
-from crawler.extract.urls import absolutize, host_of, site_root
+from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
 # WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
 _LISTING_BODY_TOKENS = frozenset(
     ("home", "archive", "category", "tag", "search", "search-results", "blog", "paged", "author", "date")
 ) | {"error404"}
+# Prose size (text.text_size) below which a body is scraps, or a one-line notice under a headline.
+_SCRAP, _BRIEF = 150, 100
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 
 
@@ -107,14 +110,19 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     title = pick_title(head, page, headings)
 
     drop, keep = _profile_elements(root, page, profile)
-    result = extract_body(page, title, drop=drop, keep=keep, profile=profile)
+    article_body = (head.ld_article or {}).get("articleBody")
+    result = extract_body(page, title, drop=drop, keep=keep, profile=profile, article_body=article_body)
+    if page.embedded or article_body:
+        result = _embedded_body(page, result, article_body, title, base, base_root)
 
     published, modified = pick_dates(head, page, url, result.start, result.end, profile)
     authors, byline_credit = pick_authors(head, page, result.start, result.end)
     agency = result.agency or byline_credit or byline_agency(page, result.start, result.end)
 
     canonical = head.canonical
-    final_url = canonical if canonical and host_of(canonical) == host_of(url) else url
+    permalink = choose_permalink(
+        url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
+    )
     is_article = _is_article(head, page, result, published, url, profile)
     links = type_links(page, result, is_article, url)
     lead = pick_lead(head)
@@ -123,7 +131,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         lead = first[:500] or None
 
     article = Article(
-        url=final_url,
+        url=permalink.url,
+        aliases=list(permalink.aliases),
         is_article=is_article,
         title=title,
         authors=authors,
@@ -142,6 +151,28 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         feeds=head.feeds,
     )
     return Extraction(article, page, result)
+
+
+def _embedded_body(
+    page: Page, visible: BodyResult, article_body, title: str | None, base: str, root_url: str
+) -> BodyResult:
+    """`visible`, or the text of a template, JSON state or JSON-LD articleBody holding much more."""
+
+    def render(fragment: str) -> tuple[str, str, int]:
+        root = parse_fragment(fragment)
+        if root is None:
+            return "", "", 0
+        found = extract_body(walk_page(root, base, root_url), title)
+        return found.text, found.html, found.good_chars
+
+    best = best_embedded(page.embedded, article_body, visible.good_chars if visible.text else 0, render)
+    if best is None:
+        return visible
+    text, html, size = best
+    return BodyResult(
+        start=visible.start, end=visible.end, text=text, html=html, agency=visible.agency, good_chars=size,
+        under_headline=visible.under_headline, paragraphs=text.count("\n\n") + 1,
+    )  # fmt: skip
 
 
 def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[set[int] | None, int]:
@@ -170,7 +201,10 @@ def _profile_elements(root, page: Page, profile: SiteProfile | None) -> tuple[se
 def _is_article(
     head: Head, page: Page, body: BodyResult, published: str | None, url: str, profile: SiteProfile | None
 ) -> bool:
-    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape."""
+    """Article vs listing/home/static page: declared types, CMS body classes, the page's shape.
+
+    Each is evidence with a weight; none decides alone (a profile's article URL pattern aside).
+    """
     if not body.text:
         return False
     if profile is not None and profile.article_res and profile.matches_article_url(url):
@@ -192,15 +226,17 @@ def _is_article(
     if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
         score += 2
     if tokens & _LISTING_BODY_TOKENS:
-        score -= 3
+        score -= 2  # (not a verdict: Pelican's notmyidea theme has <body class="home"> on every page)
     if len(page.article_tags) >= 3 and sum(body.start <= i < body.end for i in page.article_tags) >= 3:
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if body.under_headline:  # a headline with its text under it, a run of paragraphs: a story's shape
+        score += 2 if body.paragraphs >= 3 else 1
     if body.good_chars >= 1500:
         score += 2
     elif body.good_chars >= 500:
         score += 1
-    elif body.good_chars < 150:
-        score -= 2
+    elif body.good_chars < (_BRIEF if body.under_headline else _SCRAP):
+        score -= 2  # a few lines (a brief under its headline is a story; one notice line is not)
     return score >= 1

@@ -26,7 +26,8 @@ from crawler.extract.classes import (
     clean_class,
     heading_region,
 )
-from crawler.extract.urls import absolutize
+from crawler.extract.text import clean_text, has_invisible, text_size
+from crawler.extract.urls import absolutize, host_of
 
 _escape = _html.escape
 
@@ -49,6 +50,7 @@ class Block:
     region_idx: int  # idx of the element that opened it (-1 if none)
     images: int = 0  # <img> tags among `parts`
     figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
+    size: int = 0  # len(text) in Latin-character equivalents (see text.text_size)
 
     @property
     def html(self) -> str:
@@ -120,6 +122,8 @@ class Page:
     itemprop_body: int = -1  # idx of [itemprop=articleBody], if any
     h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
+    embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
+    host: str = ""  # host of the page's base URL
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
@@ -130,6 +134,8 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 _CLASS_MEMO: dict[str, tuple[str, int]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
+# <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
+_EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -179,6 +185,9 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
+        if not text.isascii() and has_invisible(text):  # soft hyphens, zero-width spaces split words
+            text = clean_text(text)
+            parts = [clean_text(p) if p.__class__ is str else p for p in parts]
         if text or self.run_images:
             page = self.page
             tag = self.owner_tag
@@ -214,6 +223,7 @@ class _Walker:
                     region_idx,
                     self.run_images,
                     self.figure_depth > 0,
+                    text_size(text),
                 )
             )
         self.parts = []
@@ -258,7 +268,11 @@ class _Walker:
         self._ends_append(idx + 1)
         attrib = el.attrib
         if attrib:
-            if tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style")):
+            if (
+                tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style"))
+            ) and not _shown_later(tag, attrib):
+                if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
+                    self.page.embedded.append(el)
                 self._classes_append("")
                 self._skip(el, idx)
                 if el.tail:
@@ -360,7 +374,7 @@ class _Walker:
 
         if url:
             self.link_depth -= 1
-            text = " ".join("".join(self.link_text.pop()).split())
+            text = clean_text(" ".join("".join(self.link_text.pop()).split()))
             self.add_markup("</a>")
             self._anchor(el, idx, url, text, attrib)
         if is_block:
@@ -452,20 +466,18 @@ class _Walker:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
         Block-level analysis of site chrome is wasted work (it is a third to half of a news page's
-        elements). Returns False, and the caller walks normally, when the subtree holds prose
-        (a wrapper like `content-sidebar-wrap` may contain the article itself) or links to the
-        previous/next article (`<div class="issue-nav"><a rel="prev">`), which links.py types.
+        elements). Returns False, and the caller walks normally, when the subtree holds a paragraph
+        of prose (a wrapper like `content-sidebar-wrap` or `sidebar-grid` may hold the article
+        itself, even a one-paragraph brief) or links to the previous/next article
+        (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
-        long_paragraphs = 0
         for p in el.iter("p", "a"):
             if p.tag == "a":
                 rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
             elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
-                long_paragraphs += 1
-                if long_paragraphs >= 2:
-                    return False
+                return False
         self._classes_append(cls)
         self._skip(el, idx)
         text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
@@ -475,9 +487,9 @@ class _Walker:
             if self.parts:
                 self.flush()
             lst = self.list_stack[-1] if self.list_stack else (-1, False)
-            neg = (*self.neg_stack, idx)
+            neg, n = (*self.neg_stack, idx), len(text)
             page.blocks.append(
-                Block(idx, el.tag, text, [text], len(text), neg, 0, lst[0], lst[1], -1, "nav", idx)
+                Block(idx, el.tag, text, [text], n, neg, 0, lst[0], lst[1], -1, "nav", idx, 0, False, n)
             )
         if el.tail:
             self.add_text(el.tail)
@@ -493,7 +505,21 @@ class _Walker:
                     text = " ".join(
                         etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
                     )
-                    page.skipped_anchors.append(Anchor(idx, url, text, "", "", "nav", idx, None, (idx,), -1))
+                    rel = (a.get("rel") or "").lower()
+                    page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
+
+
+def _shown_later(tag: str, attrib) -> bool:
+    """A hidden or template element the browser does render.
+
+    - `<template shadowrootmode="open">`: a declarative shadow root, drawn in place of its host's
+      children;
+    - `<div hidden id="S:1">`: a segment a streaming renderer (React's) sends after the page shell,
+      hidden until an inline script moves it into its placeholder: often the whole article.
+    """
+    if tag == "template":
+        return "shadowrootmode" in attrib or "shadowroot" in attrib
+    return tag == "div" and "hidden" in attrib and (attrib.get("id") or "").startswith("S:")
 
 
 def _hidden_style(style: str | None) -> bool:
@@ -509,6 +535,7 @@ def walk_page(root, base: str, root_url: str) -> Page:
     walker.walk(root)
     walker.flush()
     page = walker.page
+    page.host = host_of(base) or ""
     for region in page.heading_regions:
         _confirm_heading_region(page, *region)
     return page

@@ -9,6 +9,7 @@ are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,39 +17,20 @@ from dataclasses import dataclass, field
 from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
 from crawler.extract.classes import heading_region
+from crawler.extract.container import (
+    choose_container,
+    effective_negatives,
+    excluded,
+    find_headline,
+    is_prose,
+    norm,
+    says,
+    teaser_cards,
+)
 from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
-
-ALPHA = 1.0  # weight of bad text against good text when choosing the container
-GOOD_MIN = 40  # non-link characters for a block to count as prose
-CANCEL_SHARE = 0.7  # a boilerplate-classed element holding this share of the prose is a content wrapper
-NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
-TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
-MIN_ARTICLE_GOOD = 200  # prose characters for the headline's <article> to be taken as the story
-
-_PROSE_TAGS = frozenset(
-    [
-        "p",
-        "pre",
-        "blockquote",
-        "li",
-        "dd",
-        "td",
-        "div",
-        "section",
-        "article",
-        "main",
-        "span",
-        "font",
-        "center",
-        "body",
-        "form",
-    ]
-)
-_TEASERS = ("related", "recent")
-_WORD = re.compile(r"\w+")
-_END_PUNCT = tuple(".!?:;\"'”’»)…")
+from crawler.extract.urls import host_of, site_of
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
 _BOILER_TEXT = re.compile(
@@ -75,10 +57,13 @@ _CAPTION_CREDIT = re.compile(
     r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
+# The summary paragraph over a story: `p.standfirst`, `div.article-summary`, `.dek`, `.lede`, `.intro`,
+# WordPress' `.entry-summary`/`.excerpt` (kept only just before the container, see `_standfirst`).
 _STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
 _META_WORDS = re.compile(
     r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
-    r"min(?:ute)?s? read|comments?)\b",
+    r"min(?:ute)?s? read|comments?|aktualisiert|veröffentlicht|actualizado|atualizado|aggiornato|"
+    r"mis à jour|quelle|source|fonte|fuente)\b",
     re.I,
 )
 # Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
@@ -112,159 +97,12 @@ class BodyResult:
     text: str = ""
     html: str = ""
     agency: str | None = None
-    good_chars: int = 0  # prose characters in the container
+    good_chars: int = 0  # prose size in the container (text.text_size)
+    under_headline: bool = False  # the container holds the text that starts under the headline
+    paragraphs: int = 0  # prose blocks kept
 
     def contains(self, idx: int) -> bool:
         return self.start <= idx < self.end
-
-
-def effective_negatives(page: Page) -> set[int]:
-    """Boilerplate ancestors that really are boilerplate: a weak negative holding most prose is not."""
-    negative = page.negative
-    if not negative:
-        return set()
-    total = 0
-    per_neg: dict[int, int] = {}
-    for b in page.blocks:
-        if _is_prose(b):
-            n = len(b.text)
-            total += n
-            for i in b.neg:
-                per_neg[i] = per_neg.get(i, 0) + n
-    out = set()
-    for i, strength in negative.items():
-        if strength == 1 and total and per_neg.get(i, 0) >= CANCEL_SHARE * total:
-            continue
-        out.add(i)
-    return out
-
-
-def teaser_cards(page: Page) -> bytearray:
-    """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
-
-    A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
-    least three such children is a teaser list, however its classes are named. Returns a flag per
-    element idx, set for every element inside a card.
-    """
-    n = len(page.elements)
-    flags = bytearray(n)
-    headlines = [
-        b.owner
-        for b in page.blocks
-        if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
-    ]
-    if len(headlines) < 3:
-        return flags
-    parents = page.parents
-    children: dict[int, set[int]] = {}
-    for owner in headlines:
-        child, p = owner, parents[owner]
-        for _ in range(12):  # cards sit a few levels below their list
-            if p < 0:
-                break
-            children.setdefault(p, set()).add(child)
-            child, p = p, parents[p]
-    sizes: list[int] | None = None
-    h1_owners = {page.blocks[i].owner for i in page.h1}
-    for items in children.values():
-        if len(items) < 3:
-            continue
-        if sizes is None:
-            sizes = _subtree_text(page)
-        cards = [
-            i for i in items if sizes[i] <= TEASER_MAX and not any(i <= h < page.ends[i] for h in h1_owners)
-        ]
-        if len(cards) >= 3:
-            for i in cards:
-                flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
-    return flags
-
-
-def _subtree_text(page: Page) -> list[int]:
-    """Characters of block text under each element."""
-    n = len(page.elements)
-    size = [0] * n
-    for b in page.blocks:
-        size[b.owner] += len(b.text)
-    parents = page.parents
-    for i in range(n - 1, 0, -1):
-        if parents[i] >= 0:
-            size[parents[i]] += size[i]
-    return size
-
-
-def _excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
-    """Inside a boilerplate element, a related/recent list or a teaser card."""
-    return (b.region in _TEASERS) or cards[b.owner] == 1 or (bool(b.neg) and any(i in negs for i in b.neg))
-
-
-def _is_prose(b: Block) -> bool:
-    n = len(b.text)
-    if b.heading or (n - b.link_len < GOOD_MIN and not (n >= 25 and b.text.endswith(_END_PUNCT))):
-        return False
-    return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
-
-
-def choose_container(
-    page: Page, negs: set[int], cards: bytearray, title: str | None = None
-) -> tuple[int, int]:
-    """(idx, good chars) of the element whose subtree is most article-like; (-1, 0) if none."""
-    n = len(page.elements)
-    good = [0.0] * n
-    bad = [0.0] * n
-    any_good = False
-    for b in page.blocks:
-        length = len(b.text)
-        if not length:
-            continue
-        if _excluded(b, negs, cards):
-            bad[b.owner] += length
-        elif _is_prose(b) and not b.figure:
-            good[b.owner] += length
-            any_good = True
-        elif b.link_len > 0.5 * length:
-            bad[b.owner] += length
-        else:
-            bad[b.owner] += NEUTRAL_WEIGHT * length
-    if not any_good:
-        return -1, 0
-    parents = page.parents
-    for i in range(n - 1, 0, -1):
-        p = parents[i]
-        if p >= 0:
-            good[p] += good[i]
-            bad[p] += bad[i]
-    best = _best_in(good, bad, 0, n)
-    if best < 0:
-        return -1, 0
-    inner = _headline_article(page, best, title)
-    if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
-        best = _best_in(good, bad, inner, page.ends[inner])
-    return best, int(good[best])
-
-
-def _best_in(good: list[float], bad: list[float], lo: int, hi: int) -> int:
-    """Index in [lo, hi) maximising good - ALPHA * bad (ties: the one with more good text)."""
-    best, best_score = -1, 0.0
-    for i in range(lo, hi):
-        score = good[i] - ALPHA * bad[i]
-        if score > best_score or (score == best_score and best >= 0 and good[i] >= good[best]):
-            best, best_score = i, score
-    return best
-
-
-def _headline_article(page: Page, start: int, title: str | None) -> int:
-    """Of several <article>s in the container (the story, teaser cards), the one with the headline."""
-    end = page.ends[start]
-    inner = [i for i in page.article_tags if start < i < end]
-    if len(inner) < 2 or not title:
-        return -1
-    key = _norm(title)
-    for b in page.blocks:  # the first heading (of any level) saying the title
-        if b.heading and start <= b.owner < end and _says(b.text, key):
-            holders = [i for i in inner if i <= b.owner < page.ends[i]]
-            return holders[-1] if holders else -1
-    return -1
 
 
 def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytearray, title_norm: str) -> int:
@@ -280,21 +118,12 @@ def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytea
             continue
         if b.owner < parent:
             return -1
-        if _excluded(b, negs, cards) or not _is_prose(b) or b.link_len or b.figure:
+        if excluded(b, negs, cards) or not is_prose(b) or b.link_len or b.figure:
             return -1
-        if _says(b.text, title_norm) or not _STANDFIRST.search(page.classes[b.owner]):
+        if says(b.text, title_norm) or not _STANDFIRST.search(page.classes[b.owner]):
             return -1
         return bi
     return -1
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
-
-
-def _says(text: str, norm: str) -> bool:
-    """`text` is `norm` (a `_norm`ed string) up to case and punctuation; lengths are compared first."""
-    return bool(norm) and len(norm) <= len(text) <= 2 * len(norm) + 20 and _norm(text) == norm
 
 
 def extract_body(
@@ -303,36 +132,39 @@ def extract_body(
     drop: set[int] | None = None,
     keep: int = -1,
     profile: SiteProfile | None = None,
+    article_body: str | None = None,
 ) -> BodyResult:
     """Choose the container and render its clean blocks (see module docstring).
 
     `drop` holds idx of elements a site profile's selectors mark as boilerplate, `keep` the idx of
-    the container its keep-selectors name (-1: choose), and `profile` brings learned boilerplate.
+    the container its keep-selectors name (-1: choose), `profile` brings learned boilerplate and
+    `article_body` is the page's JSON-LD articleBody (its paragraphs weigh more in the choice).
     """
-    negs = effective_negatives(page)
+    title_norm = norm(title) if title else ""
     cards = teaser_cards(page)
     for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
+    headline = find_headline(page, title_norm, cards)
+    negs = effective_negatives(page, headline)
     if keep >= 0:
         start = keep
-        good_chars = sum(
-            len(b.text) for b in page.blocks if keep <= b.owner < page.ends[keep] and _is_prose(b)
-        )
+        good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
     else:
-        start, good_chars = choose_container(page, negs, cards, title)
+        start, good_chars = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
     end = page.ends[start]
     learned = profile is not None and profile.has_learned
-    title_norm = _norm(title) if title else ""
     kept: list[int] = []
+    outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
+    site = site_of(page.host) if page.host else ""
     seen: set[str] = set()
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
     headline_seen = False
     first_inside = -1
     for bi, b in enumerate(blocks):
-        if not headline_seen and b.heading and _says(b.text, title_norm):
+        if not headline_seen and b.heading and says(b.text, title_norm):
             headline_seen = True
             if start <= b.owner < end:
                 headline_at = len(kept)
@@ -341,7 +173,7 @@ def extract_body(
             continue
         if first_inside < 0:
             first_inside = bi
-        if _excluded(b, negs, cards):
+        if excluded(b, negs, cards):
             continue
         text = b.text
         if not text:
@@ -352,10 +184,12 @@ def extract_body(
         if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
         if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n):
+            if _links_out(b, site):
+                outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if not kept and _says(text, title_norm):
+        if not kept and says(text, title_norm):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
@@ -363,6 +197,7 @@ def extract_body(
             continue
         seen.add(text)
         kept.append(bi)
+    kept = _with_outbound_links(blocks, kept, outbound)
     if headline_at > 0:
         kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
     elif headline_at < 0 and first_inside > 0:
@@ -386,14 +221,53 @@ def extract_body(
             if start <= b.owner < end and b.text and (credit := agency_credit(b.text)):
                 agency = credit
                 break
-    while kept and not blocks[kept[-1]].text:
+    # pictures end no story, nor a heading whose section was left out ("Related topics" over links)
+    while kept and (not blocks[kept[-1]].text or _heading_over_dropped(blocks, kept[-1], start, end)):
         kept.pop()
     if agency is None and kept:
         agency = agency_dateline(next((blocks[i].text for i in kept if blocks[i].text), ""))
     result = BodyResult(start=start, end=end, blocks=kept, agency=agency, good_chars=good_chars)
+    result.under_headline = headline.text_start >= 0 and start <= blocks[headline.text_start].owner < end
+    result.paragraphs = sum(1 for i in kept if is_prose(blocks[i]))
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
+    """`bi` is a heading and text follows it in the container (all of it left out)."""
+    if not blocks[bi].heading:
+        return False
+    return any(b.text and start <= b.owner < end for b in blocks[bi + 1 : bi + 30])
+
+
+def _links_out(b: Block, site: str) -> bool:
+    """The block links to one other site (a shop, a source), not to this one (its video or shop
+    subdomain included) nor to a row of social networks."""
+    if len(b.text) < 4 or not site or _is_boilerplate_line(b.text) or _is_sign_off(b.text):
+        return False
+    hrefs = [p[0][9:-2] for p in b.parts if p.__class__ is tuple and p[0].startswith('<a href="')]
+    sites = {site_of(host_of(_html.unescape(h))) for h in hrefs}
+    return len(sites) == 1 and "" not in sites and site not in sites
+
+
+def _with_outbound_links(blocks: list[Block], kept: list[int], outbound: list[tuple[int, int]]) -> list[int]:
+    """Put back the lines of links to other sites that sit between paragraphs of the story (the shop
+    links of a deals post, the sources of a report): in the text, not at its edges where the site's
+    own teaser lists are."""
+    if not outbound:
+        return kept
+    prose_at = [k for k, i in enumerate(kept) if is_prose(blocks[i])]
+    if len(prose_at) < 2:
+        return kept
+    first, last = prose_at[0], prose_at[-1]
+    inside = {pos for pos, _ in outbound if first < pos <= last}
+    out: list[int] = []
+    for k, i in enumerate(kept):
+        if k in inside:
+            out.extend(bi for pos, bi in outbound if pos == k)
+        out.append(i)
+    return out
 
 
 def _is_sentence(text: str) -> bool:
@@ -429,14 +303,16 @@ def _is_sign_off(text: str) -> bool:
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
-    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")."""
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")
+    and publication lines at its end ("First published on Nov 20, 2019 01:38 pm")."""
     drop = set()
-    for i in kept[:3]:
-        text = blocks[i].text
-        if len(text) >= 200:
-            break
-        if text and _META_WORDS.search(text) and parse_text(text):
-            drop.add(i)
+    for run in (kept[:3], kept[:-4:-1]):
+        for i in run:
+            text = blocks[i].text
+            if len(text) >= 200:
+                break
+            if text and _META_WORDS.search(text) and parse_text(text):
+                drop.add(i)
     return [i for i in kept if i not in drop] if drop else kept
 
 
@@ -444,17 +320,20 @@ def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
     """Drop pull quotes: short blocks whose words appear again, in order, inside another kept block."""
     if len(kept) < 3:
         return kept
-    norms = {i: _norm(blocks[i].text) for i in kept if blocks[i].text}
+    norms = {i: norm(blocks[i].text) for i in kept if blocks[i].text}
     joined = "\n".join(norms.values())
     copies = Counter(norms.values())
     out = []
     for i in kept:
         own = norms.get(i)
         # more occurrences in the joined text than identical blocks: it is inside another block
+        # (a pull quote repeats a sentence: a short label such as "Containers: 1 Purple" inside a
+        # longer line is a list of ingredients or specs, not a copy)
+        quoted = blocks[i].quote_idx >= 0
         if (
             own
-            and len(own) > 20
-            and (blocks[i].quote_idx >= 0 or len(own) < 300)
+            and len(own) > (20 if quoted else 50)
+            and (quoted or len(own) < 300)
             and joined.count(own) > copies[own]
         ):
             continue

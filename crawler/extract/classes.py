@@ -1,6 +1,9 @@
 """What an element's tag, class, id and role say about it: boilerplate, and which link region it opens.
 
-These are the generic conventions of CMS themes (WordPress, Drupal, news CMSs), not rules for any site.
+These are the generic conventions of CMS themes (WordPress, Drupal, news CMSs), not rules for any site;
+each group of words names the markup that needs it. A word is a first guess that adds weight: the
+page's evidence (prose share, position under the headline) can overrule it (see
+`container.effective_negatives`).
 Class and id strings are split into words (`td-post-sharing_top` -> td, post, sharing, top) and the
 words and word pairs are looked up in tables: on pages with thousands of elements this is several
 times faster than running a handful of alternation regexes over every class string.
@@ -55,39 +58,57 @@ def _add(flags: int, words: str) -> None:
         _TABLE[word] = _TABLE.get(word, 0) | flags
 
 
+# Share bars: Jetpack's `div.sharedaddy`, AddThis' `.addthis_toolbox`, ShareThis'
+# `.sharethis-inline-share-buttons`, themes' `.social-share`.
 _add(
     NEG | CHROME | INVISIBLE,
     "share shares sharing sharebar sharedaddy social socials socialmedia addthis sharethis",
 )
+# Bootstrap's `.tooltip`/`.popover` and menus' `.dropdown` inside a sentence: not its words.
 _add(NEG | INVISIBLE, "tooltip popover hovercard rollover flyout dropdown")
+# WordPress' comment template (`#comments`, `ol.commentlist`, `#respond`), Disqus' `#disqus_thread`.
 _add(NEG | STRONG | CHROME, "comment comments commentlist disqus respond replies")
+# Mailchimp's `#mc_embed_signup`, themes' `.newsletter-signup`, paywall `.subscribe-box`.
 _add(
     NEG | CHROME, "newsletter newsletters subscribe subscription subscriber subscribers signup login register"
 )
+# Ad slots: Google's `ins.adsbygoogle`, DFP/GPT `div.ad-slot`, `.advertisement` labels, affiliate boxes.
 _add(NEG | CHROME, "promo promos promotion promoted advert adverts advertisement advertisements advertising")
 _add(NEG | CHROME | INVISIBLE, "ad ads adv adslot adsense adunit dfp gpt sponsor sponsored sponsors banner")
 _add(NEG | CHROME, "affiliate")
+# WordPress' `.entry-meta`, `.author-bio`, `.tagcloud`, `#searchform`: metadata rows read by metadata.py.
 _add(
     NEG | CHROME,
     "byline bylines author authors bio avatar tags tagcloud taglist meta postmeta header subheader",
 )
 _add(NEG | CHROME, "search searchform")
+# Cookie Notice's `#cookie-notice`, Complianz' `.cmplz-cookiebanner`, consent placeholders for embeds.
 _add(NEG | STRONG, "cookie cookies consent gdpr")
+# Bootstrap's `.modal`, lightbox galleries' `.lightbox-overlay`.
 _add(NEG, "popup modal overlay lightbox")
-_add(NEG | SIDEBAR, "widget widgets widgetarea")  # not skippable: page builders wrap everything in widgets
+# WordPress' `aside.widget-area` > `section.widget`; not skippable: page builders (Elementor's
+# `.elementor-widget-container`) wrap the story itself in widgets.
+_add(NEG | SIDEBAR, "widget widgets widgetarea")
+# Site chrome of WordPress' default themes (`#secondary.sidebar`, `.main-navigation`, `#masthead`,
+# `.site-footer`), Bootstrap's `.navbar`, Yoast's `.breadcrumbs`, WP-PageNavi's `.wp-pagenavi`.
 _add(
     NEG | SIDEBAR | SKIPPABLE,
     "sidebar menu navbar nav navigation breadcrumb breadcrumbs masthead footer topbar",
 )
 _add(NEG | PAGINATION | SKIPPABLE, "pagination pager paging pagenavi")
+# Teaser lists: YARPP's `.yarpp-related`, Contextual Related Posts' `.crp_related`, Outbrain's `.OUTBRAIN`,
+# Taboola's `#taboola-below-article`, WordPress' `.widget_recent_entries`, "most read" rails.
 _add(NEG | RELATED, "related similar recommended recommend recommendations outbrain taboola yarpp crp")
 _add(NEG | RECENT, "recent latest newest popular trending mostread mostviewed")
+# Lines around the text: WordPress' `.wp-caption-text`, `.posted-on` dates, photo `.credit`s, "print this"
+# and read `.views` counters, `.btn` and `.cta` buttons, carousels, `.pullquote` copies of a sentence.
 _add(
     NEG,
     "date timestamp dateline caption wp-caption-text credit credits source disclaimer print "
     "carousel slider btn cta teaser whatsapp telegram views counter rating follow pullquote toolbar "
     "donate donation invisible",
 )
+# Previous/next article links: WordPress' `the_post_navigation()` and themes' `.post-nav`.
 _add(PREVNEXT, "prevnext nextprev postnav adjacent")
 
 _PAIRS: dict[str, int] = {}
@@ -172,9 +193,16 @@ RELATED_HEADING = re.compile(
 
 
 def clean_class(cls: str, ident: str) -> str:
-    """Lower-cased `class id` string with taxonomy tokens dropped and `_` read as `-`."""
+    """Lower-cased `class id` string with taxonomy tokens dropped and `_` read as `-`.
+
+    Utility classes with a variant prefix (Tailwind's `print:desktop:px-6`, `md:hidden`,
+    `hover:underline`) are dropped too: they style the element under a condition (printing, a screen
+    size, a hover) and say nothing about what it holds.
+    """
     tokens = [
-        t for t in cls.lower().replace("_", "-").split() if not (_TAXONOMY.match(t) or _STATE.search(t))
+        t
+        for t in cls.lower().replace("_", "-").split()
+        if not (":" in t or _TAXONOMY.match(t) or _STATE.search(t))
     ]
     if ident:
         tokens.append(ident.lower().replace("_", "-"))

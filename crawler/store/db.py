@@ -11,12 +11,13 @@ import functools
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from crawler.errors import DatabaseDamaged, is_damage
+from crawler.store import checks
+from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.search import search
 from crawler.store.writes import replace_extractions, write_batch
@@ -161,14 +162,34 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
-    def finish_crawl(self, crawl_id: int, stats: dict[str, Any], finished_at: str | None = None) -> None:
-        """Record the end of a crawl; what is left of its frontier (a --max-pages stop) is dropped."""
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        stats: dict[str, Any],
+        finished_at: str | None = None,
+        started_at: str | None = None,
+    ) -> None:
+        """Record the end of a crawl (and, given `started_at`, correct its start); what is left of its
+        frontier (a --max-pages stop) is dropped."""
         with self.transaction():
             self.conn.execute(
-                "UPDATE crawls SET finished_at = ?, stats = ? WHERE id = ?",
-                (finished_at or utc_now(), json.dumps(stats, default=str, sort_keys=True), crawl_id),
+                "UPDATE crawls SET finished_at = ?, stats = ?, started_at = COALESCE(?, started_at) "
+                "WHERE id = ?",
+                (
+                    finished_at or utc_now(),
+                    json.dumps(stats, default=str, sort_keys=True),
+                    started_at,
+                    crawl_id,
+                ),
             )
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+
+    def capture_dates(self, crawl_id: int) -> tuple[str | None, str | None]:
+        """The WARC-Dates of a crawl's first and last captures (None, None without any)."""
+        first, last = self.conn.execute(
+            "SELECT MIN(fetched_at), MAX(fetched_at) FROM captures WHERE crawl_id = ?", (crawl_id,)
+        ).fetchone()
+        return first, last
 
     def interrupted_crawls(self) -> list[dict[str, Any]]:
         """Crawls and updates that never finished (the process was killed): id, start_url, kind,
@@ -259,6 +280,50 @@ class Store:
         rows = self.conn.execute("SELECT warc_offset, id FROM captures WHERE warc_file = ?", (warc_file,))
         return dict(rows.fetchall())
 
+    def original_capture(
+        self,
+        url: str,
+        record_id: str | None = None,
+        date: str | None = None,
+        digest: str | None = None,
+        before: str = "9999",
+        revisit_id: int | None = None,
+    ) -> int | None:
+        """The capture a revisit record of `url` stands for: by the original's record id, else its
+        URL and date, else the latest capture of `url` with payload `digest` fetched by `before`."""
+        return original_capture(self.conn, url, record_id, date, digest, before, revisit_id)
+
+    def article_of_capture(self, capture_id: int) -> str | None:
+        """The URL of the article extracted from a capture, or None."""
+        return article_of_capture(self.conn, capture_id)
+
+    def captures_of_file(self, warc_file: str) -> dict[int, list[dict[str, Any]]]:
+        """The `captures` rows pointing into one WARC file, by offset (`jcrawl verify`)."""
+        return checks.captures_of_file(self.conn, warc_file)
+
+    def captures_by_file(self) -> dict[str, int]:
+        """How many `captures` rows point into each WARC file."""
+        return checks.captures_by_file(self.conn)
+
+    def article_captures_exist(self) -> Iterator[tuple[int, str, int | None, bool]]:
+        """(article id, URL, capture id, whether that capture exists) of every article, streamed."""
+        return checks.article_captures(self.conn)
+
+    def urls_with_articles(self, urls: list[str]) -> set[str]:
+        """Those of `urls` whose capture an article was extracted from."""
+        found: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            found |= {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT c.url FROM captures c JOIN articles a ON a.capture_id = c.id "
+                    f"WHERE c.url IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            }
+        return found
+
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
 
@@ -270,14 +335,22 @@ class Store:
         with self.transaction():
             write_batch(self.conn, batch)
 
-    def replace_extractions(self, rows: list[dict[str, Any]], links: dict[str, list[tuple]]) -> None:
+    def replace_extractions(
+        self,
+        rows: list[dict[str, Any]],
+        links: dict[str, list[tuple]],
+        changes: Sequence[tuple[str, str, str]] = (),
+        profile_version: int = 0,
+    ) -> None:
         """Rewrite articles re-extracted from their own captures (a new site profile): no new version.
 
         `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
-        maps each source URL to its new (source, target, kind, text) rows.
+        maps each source URL to its new (source, target, kind, text) rows; `changes` (url, old hash,
+        new hash) are the articles whose text changed, recorded in `reextractions` with the version
+        of the profile that changed them.
         """
         with self.transaction():
-            replace_extractions(self.conn, rows, links)
+            replace_extractions(self.conn, rows, links, changes, profile_version)
 
     # --- site profiles ---------------------------------------------------------------------------
     def latest_profile(self, site: str) -> tuple[int, str] | None:
@@ -308,10 +381,16 @@ class Store:
         """Articles extracted with a profile version below `below_version` (any site), with the location
         of the capture each was extracted from."""
         return self.rows(
-            "SELECT a.url, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
+            "SELECT a.url, a.content_hash, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
             "FROM articles a JOIN captures c ON c.id = a.capture_id "
             "WHERE a.profile_version < ? ORDER BY a.id",
             (below_version,),
+        )
+
+    def site_article_bodies(self, site: str) -> Iterator[tuple[str, str]]:
+        """(body, content_hash) of each of the site's articles (site as `site_of` names it)."""
+        yield from self.conn.execute(
+            "SELECT COALESCE(body, ''), content_hash FROM articles WHERE site_of(url) = ?", (site,)
         )
 
     # --- queries ---------------------------------------------------------------------------------
@@ -320,15 +399,23 @@ class Store:
         return [_decode(hit) for hit in search(self.conn, query, limit)]
 
     def article(self, key: str) -> dict[str, Any] | None:
-        """An article by id or URL."""
+        """An article by id, URL or any of its aliases (a shortlink, a URL that redirected to it, a
+        view of it such as a comment page)."""
+        from crawler.store.aliases import aliases_of, resolve_alias  # w3lib: slow to import
         from crawler.urls import normalize_url
 
         column = "id" if key.isdigit() else "url"
         row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
         if row is None and column == "url":
-            row = self._one("SELECT * FROM articles WHERE url = ?", (normalize_url(key) or key,))
+            url = normalize_url(key) or key
+            row = self._one("SELECT * FROM articles WHERE url = ?", (url,))
+            # An alias the crawl met, else a view of the article (its comment page, ?replytocom=, /amp/).
+            owner = None if row is not None else resolve_alias(self.conn, url) or _base_of_view(url)
+            if owner is not None:
+                row = self._one("SELECT * FROM articles WHERE url = ?", (owner,))
         if row is None:
             return None
+        row["aliases"] = aliases_of(self.conn, row["url"])
         row["links"] = self.rows(
             "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
             (row["url"],),
@@ -408,8 +495,8 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     write has no -shm file to share with writers: nobody can be writing it, so it is read as immutable."""
     if not path.is_file():
         raise FileNotFoundError(f"no database at {path}")
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -418,9 +505,15 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         conn.close()
         if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
             raise
-    conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     return conn
+
+
+def _base_of_view(url: str) -> str | None:
+    from crawler.extract.urls import base_of_view  # the extractor: slow to import, rarely needed
+
+    return base_of_view(url)
 
 
 def _sql_site_of(url: str | None) -> str | None:

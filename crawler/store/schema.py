@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # slow to import; the read commands never create the schema
     import sqlite_utils
 
+from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
 from crawler.store.search import ensure_fts, fts_is_current
 
 SCHEMA = """
@@ -62,6 +63,7 @@ CREATE TABLE IF NOT EXISTS articles (
     profile_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_capture ON articles(capture_id);
 CREATE TABLE IF NOT EXISTS links (
     source_url TEXT NOT NULL,
     target_url TEXT NOT NULL,
@@ -107,6 +109,7 @@ CREATE TABLE IF NOT EXISTS article_versions (
     capture_id INTEGER REFERENCES captures(id),
     PRIMARY KEY (article_id, version)
 );
+CREATE INDEX IF NOT EXISTS article_versions_capture ON article_versions(capture_id);
 CREATE TABLE IF NOT EXISTS frontier (
     crawl_id INTEGER NOT NULL REFERENCES crawls(id),
     url TEXT NOT NULL,
@@ -116,6 +119,14 @@ CREATE TABLE IF NOT EXISTS frontier (
     done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (crawl_id, url)
 ) WITHOUT ROWID;
+-- Articles whose title or body a new site profile changed when their captures were re-extracted.
+CREATE TABLE IF NOT EXISTS reextractions (
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    profile_version INTEGER NOT NULL,
+    old_hash TEXT,
+    new_hash TEXT
+);
 CREATE TABLE IF NOT EXISTS sitemap_lastmod (
     url TEXT PRIMARY KEY,
     lastmod TEXT NOT NULL
@@ -136,7 +147,7 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
     transaction, so that two processes opening an old archive at once migrate it once."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in statements(SCHEMA):
+        for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:
@@ -151,12 +162,13 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:
-    """Whether `create_schema` would find nothing to do: every table, added column and the full-text
-    index as it makes them. Read only and cheap: the read commands open the database read-only when
+    """Whether `create_schema` would find nothing to do: every table, index, added column and the
+    full-text index as it makes them. Read only and cheap: the read commands open the database read-only when
     it is current, and let create_schema migrate it first when it is not (a change to create_schema
     must keep this in step)."""
     names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    if not set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)) <= names or not fts_is_current(conn):
+    wanted = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA + ALIASES_SCHEMA))
+    if not wanted <= names or not fts_is_current(conn):
         return False
     return all(
         column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}

@@ -1,0 +1,77 @@
+"""Which responses are pages: HTML or XHTML by Content-Type, sniffed when the type is missing or generic.
+
+Stylesheets, scripts, JSON, images, fonts and robots.txt are archived like any response but never
+extracted as pages, in a crawl (the spider) and when WARC files are read back (`import`, `reparse`).
+"""
+
+from __future__ import annotations
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Types that say nothing about the body: it is sniffed.
+GENERIC_TYPES = frozenset(
+    {
+        "",
+        "text/plain",
+        "application/octet-stream",
+        "binary/octet-stream",
+        "application/unknown",
+        "unknown/unknown",
+        "application/x-unknown-content-type",
+        "*/*",
+    }
+)
+# The tags that open an HTML document in the WHATWG MIME Sniffing standard ("identifying a resource
+# with an unknown MIME type"), each followed by a space or `>`.
+HTML_OPENINGS = tuple(
+    tag.encode()
+    for tag in (
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<script",
+        "<iframe",
+        "<h1",
+        "<div",
+        "<font",
+        "<table",
+        "<a",
+        "<style",
+        "<title",
+        "<b",
+        "<body",
+        "<br",
+        "<p",
+        "<!--",
+    )
+)
+WHITESPACE = b"\t\n\x0c\r "
+BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def mime_type(content_type: str | None) -> str:
+    """The media type of a Content-Type value, lower case, without parameters."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """True for an HTML or XHTML page: by its Content-Type, or by its first bytes when that is generic."""
+    mime = mime_type(content_type)
+    if mime in HTML_TYPES:
+        return True
+    return mime in GENERIC_TYPES and sniffs_html(body)
+
+
+def sniffs_html(body: bytes) -> bool:
+    """True if the body opens as HTML does (WHATWG MIME sniffing, BOM and leading whitespace skipped)."""
+    head = body[:1024]
+    for bom in BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    head = head.lstrip(WHITESPACE).lower()
+    if head.startswith(b"<?xml"):  # XHTML served without its type
+        return b"<html" in head
+    for opening in HTML_OPENINGS:
+        if head.startswith(opening) and head[len(opening) : len(opening) + 1] in (b" ", b">", b"\t", b"\n"):
+            return True
+    return False

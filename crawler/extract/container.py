@@ -1,0 +1,414 @@
+"""Which element holds the article: boilerplate that really is boilerplate, teaser lists, the container.
+
+The container is the element maximising `good - ALPHA * bad` over its subtree, where good is the size
+of prose-like blocks (long enough, few links, not boilerplate) and bad is link lists, boilerplate and
+chrome. A class or id word ("sidebar", "comment", "widget") marks an element as boilerplate only as a
+first guess: the evidence of the page decides (`effective_negatives`):
+
+- share: an element, or all elements of one class together, holding most of the page's prose is the
+  content; so is a class that wraps paragraph after paragraph (page builders wrap each in a
+  "widget", some themes each in a "cta");
+- position: the element where the article's text starts, right under the headline, holding most
+  of the prose after it (a comment-classed one: more than all other elements together), is the
+  article whatever its classes say ("commentary", "article.commented");
+- a comment thread (several dated posts) or a comment form stays boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extract.blocks import Block, Page
+
+ALPHA = 1.0  # weight of bad text against good text when choosing the container
+GOOD_MIN = 40  # non-link size for a block to count as prose
+CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
+AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
+NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
+TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
+WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
+THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
+STRONG_MIN = 300  # prose size for a comment-classed element to be the story (not a form's label)
+# A container away from the headline loses to the one where the text under the headline sits when
+# that one scores at least this share of it (a short story beside a long sidebar feature).
+HEADLINE_SHARE = 0.3
+GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
+GROW_RATIO = 2.0
+
+_PROSE_TAGS = frozenset(
+    ["p", "pre", "blockquote", "li", "dd", "td", "div", "section", "article", "main", "span", "font",
+     "center",
+     "body", "form"]
+)  # fmt: skip
+_TEASERS = ("related", "recent")
+_PAGE_TAGS = frozenset(["body", "html"])
+_WORD = re.compile(r"\w+")
+_END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』")
+_SENTENCE_END = tuple('.!?"”。！？」')
+_DATED = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago\b", re.I
+)
+
+
+@dataclass(slots=True)
+class Headline:
+    """Where the article starts: the headline block and the first substantial prose block after it."""
+
+    block: int = -1  # index in Page.blocks of the headline (-1: none found)
+    text_start: int = -1  # index of the first prose block under it that reads as article text
+
+
+def norm(text: str) -> str:
+    """Words of `text`, lower-cased, joined by single spaces (for comparing headings and titles)."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def says(text: str, normed: str) -> bool:
+    """`text` is `normed` (a `norm`ed string) up to case and punctuation; lengths are compared first."""
+    return bool(normed) and len(normed) <= len(text) <= 2 * len(normed) + 20 and norm(text) == normed
+
+
+def _starts(title_norm: str, heading: str) -> bool:
+    """The title begins with this heading, which makes most of it."""
+    if len(heading) < 0.6 * len(title_norm) or len(heading) > len(title_norm) + 5:
+        return False
+    key = norm(heading)
+    return bool(key) and title_norm.startswith(key) and len(key) >= 0.6 * len(title_norm)
+
+
+def is_prose(b: Block) -> bool:
+    """A block that reads like running text: long enough (or a sentence), few links, a text tag.
+
+    A heading is not, unless it is a long sentence (list articles put each item's text in an <h2>).
+    """
+    n = len(b.text)
+    if b.heading:
+        return b.heading > 1 and b.size >= 80 and not b.link_len and b.text.endswith(_SENTENCE_END)
+    if b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT)):
+        return False
+    return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
+
+
+def excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
+    """Inside a boilerplate element, a related/recent list or a teaser card.
+
+    A list opened by a class word ("related", "latest") is one only while that element still counts
+    as boilerplate (`negs`); one opened by a heading ("More stories") was confirmed by its links.
+    """
+    if b.region in _TEASERS and (b.region_idx in negs or b.region_idx not in b.neg):
+        return True
+    return cards[b.owner] == 1 or (bool(b.neg) and any(i in negs for i in b.neg))
+
+
+def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
+    """The headline (the first heading saying the title, else the first h1) and where the text starts."""
+    blocks = page.blocks
+    at = -1
+    if title_norm:
+        at = next((i for i, b in enumerate(blocks) if b.heading and says(b.text, title_norm)), -1)
+        if at < 0:  # "Headline:Site" titles whose site part was not split off
+            starts = (i for i, b in enumerate(blocks[:400]) if b.heading and _starts(title_norm, b.text))
+            at = next(starts, -1)
+    if at < 0 and page.h1:
+        at = page.h1[0]
+    if at < 0:
+        return Headline()
+    for i in range(at + 1, min(len(blocks), at + 400)):
+        b = blocks[i]
+        if b.region in _TEASERS or cards[b.owner] or b.figure or not is_prose(b):
+            continue
+        if b.link_len > 0.2 * len(b.text) or (b.size < 150 and _DATED.search(b.text)):
+            continue  # a dateline or "Published ..." row is not the text yet
+        if b.size >= 100 or (b.size >= 60 and b.text.endswith(_SENTENCE_END)):
+            return Headline(at, i)  # (a credit or caption line is not either)
+    return Headline(at, -1)
+
+
+def effective_negatives(page: Page, headline: Headline) -> set[int]:
+    """Boilerplate-classed elements that really are boilerplate (see module docstring)."""
+    negative = page.negative
+    if not negative:
+        return set()
+    strong = {i for i, s in negative.items() if s == 2}
+    total = after = 0
+    per_neg: dict[int, int] = {}
+    per_neg_after: dict[int, int] = {}
+    per_class: dict[str, int] = {}
+    start = headline.block
+    for bi, b in enumerate(page.blocks):
+        if not is_prose(b):
+            continue
+        n = b.size
+        in_strong = any(i in strong for i in b.neg)
+        total += 0 if in_strong else n
+        late = start >= 0 and bi > start
+        if late and not in_strong:
+            after += n
+        classes = set()
+        for i in b.neg:
+            per_neg[i] = per_neg.get(i, 0) + n
+            if late:
+                per_neg_after[i] = per_neg_after.get(i, 0) + n
+            classes.add(page.classes[i])
+        for cls in classes:
+            per_class[cls] = per_class.get(cls, 0) + n
+    wrappers: dict[str, int] = {}  # class -> how many elements of it hold a paragraph's worth of prose
+    for i, n in per_neg.items():
+        if n >= WRAPPER_PROSE:
+            wrappers[page.classes[i]] = wrappers.get(page.classes[i], 0) + 1
+    text_owner = page.blocks[headline.text_start].owner if headline.text_start >= 0 else -1
+    out = set()
+    for i, strength in negative.items():
+        mine = per_neg.get(i, 0)
+        if strength == 1:
+            cls = page.classes[i]
+            group = per_class.get(cls, 0)
+            if total and max(mine, group) >= CANCEL_SHARE * total:
+                continue
+            if wrappers.get(cls, 0) >= WRAPPERS and group >= WRAPPER_SHARE * total:
+                continue  # a class wrapping paragraph after paragraph is how this page lays out text
+            if i <= text_owner < page.ends[i] and per_neg_after.get(i, 0) >= AFTER_HEADLINE_SHARE * after:
+                continue
+        elif (  # holds more of the text after the headline than all non-comment-classed elements
+            i <= text_owner < page.ends[i]
+            and mine >= STRONG_MIN
+            and per_neg_after.get(i, 0) >= after
+            and not _is_thread(page, i)
+        ):
+            continue
+        out.add(i)
+    return out
+
+
+def _is_thread(page: Page, idx: int) -> bool:
+    """Several dated posts under `idx`: a comment thread, not an article."""
+    end = page.ends[idx]
+    dated = sum(1 for t in page.times if idx <= t.idx < end)
+    if dated >= THREAD_DATES:
+        return True
+    for b in page.blocks:
+        if idx <= b.owner < end and len(b.text) < 150 and _DATED.search(b.text):
+            dated += 1
+            if dated >= THREAD_DATES:
+                return True
+    return False
+
+
+def teaser_cards(page: Page) -> bytearray:
+    """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
+
+    A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
+    least three such children is a teaser list, however its classes are named. Returns a flag per
+    element idx, set for every element inside a card.
+    """
+    n = len(page.elements)
+    flags = bytearray(n)
+    headlines = [
+        b.owner
+        for b in page.blocks
+        if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
+    ]
+    if len(headlines) < 3:
+        return flags
+    parents = page.parents
+    children: dict[int, set[int]] = {}
+    for owner in headlines:
+        child, p = owner, parents[owner]
+        for _ in range(12):  # cards sit a few levels below their list
+            if p < 0:
+                break
+            children.setdefault(p, set()).add(child)
+            child, p = p, parents[p]
+    sizes: list[int] | None = None
+    h1_owners = {page.blocks[i].owner for i in page.h1}
+    for items in children.values():
+        if len(items) < 3:
+            continue
+        if sizes is None:
+            sizes = _subtree_text(page)
+        cards = [
+            i for i in items if sizes[i] <= TEASER_MAX and not any(i <= h < page.ends[i] for h in h1_owners)
+        ]
+        if len(cards) >= 3:
+            for i in cards:
+                flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
+    return flags
+
+
+def _subtree_text(page: Page) -> list[int]:
+    """Characters of block text under each element."""
+    n = len(page.elements)
+    size = [0] * n
+    for b in page.blocks:
+        size[b.owner] += len(b.text)
+    parents = page.parents
+    for i in range(n - 1, 0, -1):
+        if parents[i] >= 0:
+            size[parents[i]] += size[i]
+    return size
+
+
+def choose_container(
+    page: Page,
+    negs: set[int],
+    cards: bytearray,
+    title: str | None,
+    headline: Headline,
+    article_body: str | None = None,
+) -> tuple[int, int]:
+    """(idx, prose size) of the element whose subtree is most article-like; (-1, 0) if none.
+
+    Paragraphs the page's JSON-LD `article_body` also holds count twice: the publisher says they
+    are the story. It is a check, not a copy: what it lacks still counts once, and the container
+    narrows to the part it declares only when it declares a whole story (see `_narrow_to_declared`).
+    """
+    declared = norm(article_body) if isinstance(article_body, str) and len(article_body) > 200 else ""
+    n = len(page.elements)
+    prose = [0.0] * n
+    marked = [0.0] * n  # prose the articleBody declares
+    bad = [0.0] * n  # everything against: link lists, boilerplate, chrome
+    loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
+    any_good = False
+    declared_blocks, ends_visible = 0, False  # the articleBody ends where a visible paragraph ends
+    for b in page.blocks:
+        size = b.size
+        if not size:
+            continue
+        links = b.link_len > 0.5 * len(b.text)
+        if excluded(b, negs, cards):
+            bad[b.owner] += size
+            if links:
+                loud[b.owner] += size
+        elif is_prose(b) and not b.figure:
+            prose[b.owner] += size
+            any_good = True
+            if declared and _declared(b.text, declared):
+                marked[b.owner] += size
+                declared_blocks += 1
+                ends_visible = ends_visible or declared.endswith(norm(b.text)[-60:])
+        else:
+            weight = size if links else NEUTRAL_WEIGHT * size
+            bad[b.owner] += weight
+            loud[b.owner] += weight
+    if not any_good:
+        return -1, 0
+    parents = page.parents
+    for i in range(n - 1, 0, -1):
+        p = parents[i]
+        if p >= 0:
+            prose[p] += prose[i]
+            marked[p] += marked[i]
+            bad[p] += bad[i]
+            loud[p] += loud[i]
+    good = [a + b for a, b in zip(prose, marked, strict=True)] if declared else prose
+    best = _best_in(good, bad, 0, n)
+    if best < 0:
+        return -1, 0
+    best = _grow(page, good, loud, best)
+    best = _under_headline(page, good, bad, best, headline)
+    inner = _headline_article(page, best, title)
+    if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
+        best = _best_in(good, bad, inner, page.ends[inner])
+    if declared_blocks >= 2 and ends_visible:  # a whole story, not a summary or a truncated copy
+        best = _narrow_to_declared(page, prose, marked, best)
+    return best, int(prose[best])
+
+
+def _declared(text: str, declared: str) -> bool:
+    """The paragraph's opening words are in the (`norm`ed) JSON-LD articleBody."""
+    key = norm(text[:120]).rsplit(" ", 1)[0]  # whole words only
+    return len(key) >= 20 and key in declared
+
+
+def _narrow_to_declared(page: Page, prose: list[float], marked: list[float], best: int) -> int:
+    """The part of `best` holding the paragraphs a whole JSON-LD articleBody declares, when the
+    rest of `best` is a good share of other prose (a feature beside the story in one wrapper)."""
+    parents, ends = page.parents, page.ends
+    cur, most = best, 0.9 * marked[best]
+    while marked[cur]:
+        child = next((c for c in range(cur + 1, ends[cur]) if parents[c] == cur and marked[c] >= most), -1)
+        if child < 0:
+            break
+        cur = child
+    if cur != best and prose[best] - prose[cur] >= GROW_SHARE * prose[best]:
+        return cur
+    return best
+
+
+def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
+    """The container's ancestor that also holds the rest of a story split across sibling blocks.
+
+    Going up a level is worth it when it adds at least GROW_SHARE more prose and the prose added
+    outweighs GROW_RATIO times the link lists and loose lines it brings in. Notices the text leaves
+    out anyway (consent placeholders for embedded media, captions, newsletter boxes) are not held
+    against it: they are what splits the story into blocks.
+    """
+    parents, tags = page.parents, page.tags
+    cur = best
+    while (p := parents[cur]) >= 0 and tags[p] not in _PAGE_TAGS:
+        more = good[p] - good[cur]
+        if more < GROW_SHARE * good[cur] or more < GROW_RATIO * (loud[p] - loud[cur]):
+            break
+        cur = p
+    return cur
+
+
+def _best_in(good: list[float], bad: list[float], lo: int, hi: int) -> int:
+    """Index in [lo, hi) maximising good - ALPHA * bad (ties: the one with more good text)."""
+    best, best_score = -1, 0.0
+    for i in range(lo, hi):
+        score = good[i] - ALPHA * bad[i]
+        if score > best_score or (score == best_score and best >= 0 and good[i] >= good[best]):
+            best, best_score = i, score
+    return best
+
+
+def _under_headline(page: Page, good: list[float], bad: list[float], best: int, headline: Headline) -> int:
+    """`best`, or the container of the text under the headline when `best` lies elsewhere on the page
+    (a sidebar feature longer than a short story), that one scores at least HEADLINE_SHARE of it, and
+    headline and text share an ancestor that does not hold `best`."""
+    if headline.text_start < 0:
+        return best
+    owner = page.blocks[headline.text_start].owner
+    if best <= owner < page.ends[best]:
+        return best
+    parents = page.parents
+    head = page.blocks[headline.block].owner
+    candidate, score, with_headline = -1, 0.0, False
+    i = owner
+    while i >= 0 and not i <= best < page.ends[i]:  # ancestors of the text not holding `best`
+        s = good[i] - ALPHA * bad[i]
+        if s > score:
+            candidate, score = i, s
+        with_headline = with_headline or i <= head < page.ends[i]
+        i = parents[i]
+    # `i` holds both: below the headline, it is the story running from where the text starts to
+    # `best` (lists of links inside it made a lower part score higher), if that part is more than
+    # a summary or a caption
+    if (
+        i >= 0
+        and not i <= head < page.ends[i]
+        and page.tags[i] not in _PAGE_TAGS
+        and good[i] - good[best] >= GROW_SHARE * good[best]
+    ):
+        return i
+    # only when headline and text sit together apart from `best` (not a caption between them and it)
+    if with_headline and candidate >= 0 and score >= HEADLINE_SHARE * (good[best] - ALPHA * bad[best]):
+        return candidate
+    return best
+
+
+def _headline_article(page: Page, start: int, title: str | None) -> int:
+    """Of several <article>s in the container (the story, teaser cards), the one with the headline."""
+    end = page.ends[start]
+    inner = [i for i in page.article_tags if start < i < end]
+    if len(inner) < 2 or not title:
+        return -1
+    key = norm(title)
+    for b in page.blocks:  # the first heading (of any level) saying the title
+        if b.heading and start <= b.owner < end and says(b.text, key):
+            holders = [i for i in inner if i <= b.owner < page.ends[i]]
+            return holders[-1] if holders else -1
+    return -1

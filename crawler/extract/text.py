@@ -1,0 +1,44 @@
+"""Plain-text helpers shared by the body and metadata extractors: invisible characters and text size."""
+
+from __future__ import annotations
+
+import re
+
+# Characters a browser does not draw but that split or glue words in extracted text: the soft hyphen
+# (`&shy;`, a hyphenation hint), the zero-width space and word joiner (line-break hints), the BOM /
+# zero-width no-break space, the Mongolian vowel separator and bidi marks.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width (non-)joiners shape Persian, Arabic, Indic scripts and emoji sequences: kept between two
+# letters of those scripts, dropped next to Latin letters, digits, spaces and at the ends.
+_JOINER_AT_EDGE = re.compile(
+    r"(?:(?<=[\x00-\u024f\s])|^)[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\u024f\s]|$)"
+)
+_HAS_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# Scripts where one character carries about as much as a short word: CJK ideographs and kana
+# (written without spaces) count 3 Latin characters, Hangul syllables (a word is 2-3 of them) count 2.
+_IDEOGRAPHIC = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+
+
+def has_invisible(text: str) -> bool:
+    """True when `text` holds a character `clean_text` removes (a fast check before cleaning)."""
+    return _HAS_INVISIBLE.search(text) is not None
+
+
+def clean_text(text: str) -> str:
+    """`text` without soft hyphens, zero-width spaces and other characters that are never drawn.
+
+    Used on text read from the DOM (body blocks, headings) and on titles.
+    """
+    if not text or _HAS_INVISIBLE.search(text) is None:
+        return text
+    return _JOINER_AT_EDGE.sub("", _INVISIBLE.sub("", text))
+
+
+def text_size(text: str) -> int:
+    """Length of `text` in Latin-character equivalents: a CJK or kana character counts 3, a Hangul
+    syllable 2, so size thresholds mean about the same amount of text in any script."""
+    n = len(text)
+    if text.isascii():
+        return n
+    return n + 2 * len(_IDEOGRAPHIC.findall(text)) + len(_HANGUL.findall(text))

@@ -1,0 +1,136 @@
+"""A download handler that keeps the bytes of each HTTP/1.1 exchange as they crossed the connection.
+
+Scrapy parses a response's status line and headers into a dict-like object (names re-cased, order
+and the reason phrase lost) and rebuilds nothing of the request it wrote. For the WARC archive to
+hold what wget, Heritrix and warcprox hold, this handler is Scrapy's own HTTP/1.1 handler with a tap
+on the client protocol's connection: every byte the protocol writes for a request and every byte it
+receives until the next request are recorded in a `Wire`, which the response's request carries in
+`meta[WIRE]` to the WARC writer (archive/exchange.py makes the records of it). TLS is below the tap,
+so https exchanges are recorded as plain HTTP, as WARC wants them. Everything else (connection
+pooling, timeouts, size limits, proxies) is Scrapy's.
+
+Enabled for http and https by DOWNLOAD_HANDLERS (crawler/settings.py); with another handler the WARC
+writer falls back to records rebuilt from Scrapy's response.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import (
+    HTTP11DownloadHandler,
+    _LenientHTTP11ClientFactory,
+    _LenientHTTP11ClientProtocol,
+    _ScrapyAgent,
+)
+from scrapy.crawler import Crawler
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.http import Response
+from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.web.client import Response as TxResponse
+from twisted.web.iweb import IResponse
+
+# request.meta key: the Wire of the exchange that answered this request.
+WIRE = "jcrawl_wire"
+
+logger = logging.getLogger(__name__)
+
+
+class Wire:
+    """The bytes of one exchange: what was sent, what was received (head, body, maybe more)."""
+
+    __slots__ = ("received", "sent")
+
+    def __init__(self) -> None:
+        self.sent = bytearray()
+        self.received = bytearray()
+
+
+class _TappedTransport:
+    """The connection's transport, recording what the protocol writes into the current Wire."""
+
+    def __init__(self, transport: Any, protocol: TappedProtocol):
+        self._transport = transport
+        self._protocol = protocol
+
+    def write(self, data: bytes) -> None:
+        if self._protocol.wire is not None:
+            self._protocol.wire.sent += data
+        self._transport.write(data)
+
+    def writeSequence(self, data: list[bytes]) -> None:
+        for chunk in data:
+            self.write(chunk)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class TappedProtocol(_LenientHTTP11ClientProtocol):
+    """Scrapy's HTTP/1.1 client protocol, each request's bytes and its response's bytes recorded."""
+
+    wire: Wire | None = None
+
+    def makeConnection(self, transport: Any) -> None:
+        super().makeConnection(_TappedTransport(transport, self))
+
+    def request(self, request: Any) -> Deferred[IResponse]:
+        wire = self.wire = Wire()  # a connection carries one exchange at a time (no pipelining)
+
+        def carry(response: IResponse) -> IResponse:
+            response._jcrawl_wire = wire
+            return response
+
+        return super().request(request).addCallback(carry)
+
+    def dataReceived(self, data: bytes) -> None:
+        if self.wire is not None:
+            self.wire.received += data
+        super().dataReceived(data)
+
+
+class _TappedFactory(_LenientHTTP11ClientFactory):
+    def buildProtocol(self, addr: Any) -> TappedProtocol:
+        return TappedProtocol(self._quiescentCallback)
+
+
+class _TappedAgent(_ScrapyAgent):
+    """Scrapy's agent; hands the response's Wire to its request's meta."""
+
+    def _cb_bodyready(self, txresponse: TxResponse, request: Request) -> Any:
+        request.meta[WIRE] = getattr(txresponse, "_jcrawl_wire", None)
+        return super()._cb_bodyready(txresponse, request)
+
+
+class WiretapDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 download handler whose connections record their bytes (see the module)."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self._pool._factory = _TappedFactory
+
+    async def download_request(self, request: Request) -> Response:
+        request.meta.pop(WIRE, None)  # a retry's meta is a copy of the failed attempt's
+        agent = _TappedAgent(
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        # The rest as in Scrapy's HTTP11DownloadHandler.download_request, which builds its own agent.
+        try:
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                logger.warning(get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise

@@ -1,0 +1,320 @@
+"""Pages built like those the extractor was never tuned on: one small page per failure class.
+
+Each test writes a page with the markup pattern of a failure class (class words used as verdicts,
+stories split across blocks, text kept outside the visible body, invisible characters, the article
+gate, consent placeholders) and checks what a reader would: the story's paragraphs, and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extract import extract_article
+from crawler.extract.text import clean_text
+
+URL = "https://www.example-news.org/2024/05/harbour-dredging/"
+TITLE = "Harbour dredging to begin in June"
+P = [
+    "Dredging of the old harbour will begin in June, the port authority said on Tuesday, after two years "
+    "of delays caused by a dispute over where the silt should be dumped.",
+    "The work will deepen the main channel to twelve metres so that larger container ships can dock, a "
+    "change shipping companies have requested since the new terminal opened.",
+    "Fishermen fear the dredging will drive away the sea bream that spawn near the breakwater each spring, "
+    "and their cooperative has asked for the work to pause from March to May.",
+    "The authority said it would monitor water quality every week and publish the results on its website, "
+    "and that an independent panel would review them before each new phase.",
+    "Local businesses expect a boost once the deeper channel opens, since more ships calling at the port "
+    "would bring more trade to the warehouses and the repair yards along the quay.",
+]
+SIDEBAR = (
+    "<aside class='sidebar'><h3>Most read</h3><ul>"
+    + "".join(
+        f"<li><a href='/2024/05/story-{i}/'>Another story number {i} of the week</a></li>" for i in range(6)
+    )
+    + "</ul></aside>"
+)
+NAV = "<nav class='menu'><a href='/'>Home</a> <a href='/news/'>News</a> <a href='/sport/'>Sport</a></nav>"
+
+
+def page(main: str, head: str = "", body_class: str = "", headline: bool = True) -> bytes:
+    h1 = f"<h1>{TITLE}</h1>" if headline else ""
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{TITLE} | Coast Post</title>"
+        f"{head}</head><body class='{body_class}'>{NAV}<main>{h1}{main}</main>{SIDEBAR}"
+        f"<footer><a href='/about/'>About us</a> <a href='/contact/'>Contact</a></footer></body></html>"
+    ).encode()
+
+
+def paragraphs(html: bytes, url: str = URL) -> list[str]:
+    article = extract_article(html, url)
+    assert article.is_article
+    return article.body.split("\n\n")
+
+
+def ps(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+# -- 1. A class or id word is evidence, never a verdict -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        "<div class='sidebar-grid article__content'>{}</div>",  # a grid layout named after its sidebar
+        "<div class='commentary'>{}</div>",  # opinion pieces
+        "<div class='print:desktop:px-6 mx-auto'>{}</div>",  # Tailwind variant prefixes
+        "<article class='post commented'>{}</article>",  # a state class: "this post has comments"
+        "<div class='story-header-wrap author-ruler'>{}</div>",
+        "<div class='latest-news-body'>{}</div>",  # "latest" opens a teaser list, but this one is prose
+    ],
+)
+def test_a_class_word_does_not_drop_the_article(wrapper: str) -> None:
+    assert paragraphs(page(wrapper.format(ps(P)))) == P
+
+
+def test_a_brief_in_a_sidebar_named_grid_is_kept() -> None:
+    assert paragraphs(page(f"<div class='sidebar-grid article__content'><p>{P[0]}</p></div>")) == P[:1]
+
+
+@pytest.mark.parametrize("cls", ["article-widget-text", "cta"])
+def test_paragraphs_each_wrapped_in_a_boilerplate_class_are_kept(cls: str) -> None:
+    """Page builders wrap every paragraph in a "widget" box; some themes wrap each in a "cta"."""
+    wrapped = "".join(f"<div class='{cls}'><p>{t}</p></div>" for t in P)
+    assert paragraphs(page(f"<div class='body'>{wrapped}</div>")) == P
+
+
+def test_a_class_wrapping_most_paragraphs_is_content() -> None:
+    wrapped = "".join(f"<div class='article-widget-text'><p>{t}</p></div>" for t in P[:3])
+    assert paragraphs(page(f"<div class='body'>{wrapped}{ps(P[3:])}</div>")) == P
+
+
+def test_a_real_comment_thread_stays_out() -> None:
+    """The same evidence keeps a dated comment thread out, even on a page whose article is short."""
+    comments = "".join(
+        f"<li class='comment'><div class='comment-meta'>Reader {i} on May {i + 1}, 2024 at 10:1{i} am</div>"
+        f"<p>I have fished off that breakwater for thirty years and never seen the channel so shallow, "
+        f"so this is overdue in my view, number {i}.</p></li>"
+        for i in range(6)
+    )
+    html = page(f"<div class='commentary'>{ps(P[:2])}</div><ol class='comment-list'>{comments}</ol>")
+    assert paragraphs(html) == P[:2]
+
+
+def test_a_comment_form_label_is_not_the_article() -> None:
+    """An attachment page (a picture, no text) with a comment form: nothing is an article."""
+    form = (
+        "<div id='respond' class='comment-respond'><form><p class='comment-form-cookies-consent'>"
+        "<label>Save my name, email, and website in this browser for the next time I comment.</label></p>"
+        "</form></div>"
+    )
+    html = page(f"<figure><img src='/photo-34.jpg' alt=''></figure>{form}").replace(
+        TITLE.encode(), b"Photo 34"
+    )
+    assert not extract_article(html, URL).is_article
+
+
+# -- 2. A story split across sibling blocks, or in several sections -------------------------------------
+
+
+def test_a_story_split_by_a_newsletter_box_is_kept_whole() -> None:
+    box = (
+        "<div class='newsletter-signup'><h3>The Morning Tide</h3><p>Get the harbour's news every morning in "
+        "your inbox: the catch, the ships, the weather, and what the council decided overnight, free.</p>"
+        "<form><input type='email'><button>Sign up</button></form></div>"
+    )
+    main = f"<div class='story-part'>{ps(P[:1])}</div>{box}<div class='story-part'>{ps(P[1:])}</div>"
+    assert paragraphs(page(main)) == P
+
+
+def test_a_reference_page_in_several_sections_is_kept_whole() -> None:
+    sections = "".join(
+        f"<section class='guide-section'><h2>Step {i + 1}</h2><p>{t}</p></section>" for i, t in enumerate(P)
+    )
+    toc = "<div class='toc'><ul>" + "".join(f"<li><a href='#s{i}'>Step {i + 1}</a></li>" for i in range(5))
+    text = paragraphs(page(toc + "</ul></div>" + sections))
+    assert [t for t in text if not t.startswith("Step ")] == P
+
+
+def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
+    """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
+    blurbs = "".join(
+        f"<div class='feature'><h5><a href='/guides/{i}/'>Guide {i}</a></h5><div>{blurb}.</div></div>"
+        for i, blurb in enumerate(t.split(",")[0] for t in P[1:])
+    )
+    main = f"<div class='entry'><p>{P[0]}</p></div></main><div class='right-col'>{blurbs}</div><main>"
+    assert paragraphs(page(main)) == [P[0]]
+
+
+# -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
+
+
+def test_a_streamed_segment_hidden_until_a_script_moves_it_is_the_article() -> None:
+    html = page(
+        "<template id='B:1'></template><p>Loading…</p>"
+        f"<div hidden id='S:1'><article>{ps(P)}</article></div>"
+        "<script>$RC('B:1','S:1')</script>"
+    )
+    assert paragraphs(html) == P
+
+
+def test_other_hidden_elements_stay_hidden() -> None:
+    hidden = (
+        "<div hidden><p>Draft paragraph that was never published and must not be read by anyone.</p></div>"
+    )
+    assert paragraphs(page(ps(P) + hidden)) == P
+
+
+def test_a_declarative_shadow_root_is_drawn() -> None:
+    html = page(f"<story-body><template shadowrootmode='open'>{ps(P)}</template></story-body>")
+    assert paragraphs(html) == P
+
+
+def test_text_only_in_a_template_script() -> None:
+    script = f"<script type='text/template' id='story'><div class='body'>{ps(P)}</div></script>"
+    html = page(f"<div id='app'></div>{script}")
+    assert paragraphs(html) == P
+
+
+def test_text_only_in_next_data_json() -> None:
+    state = {
+        "props": {
+            "pageProps": {
+                "story": {
+                    "headline": TITLE,
+                    "body": [{"type": "paragraph", "text": t} for t in P],
+                    "related": [
+                        {"title": f"Other story {i}", "url": f"/2024/05/other-{i}/"} for i in range(5)
+                    ],
+                }
+            }
+        }
+    }
+    script = f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
+    assert paragraphs(page("<div id='__next'></div>" + script)) == P
+
+
+def test_text_only_in_json_ld_article_body() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": TITLE,
+        "articleBody": "\n".join(P),
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    assert paragraphs(page("<div class='story-body'><p>Subscribe to read.</p></div>", head=head)) == P
+
+
+def test_json_ld_article_body_chooses_between_two_runs_of_prose() -> None:
+    """No headline to go by: of the story and a longer "from the archive" feature beside it, the one
+    the JSON-LD articleBody declares is the story (its visible text is what is kept)."""
+    lighthouse = [
+        f"The lighthouse keeper's log for the winter of 19{50 + i} records storms on {9 + i} nights, a "
+        f"frozen lantern once, and a supply boat that could not land for {i + 2} weeks in a row."
+        for i in range(5)
+    ]
+    feature = f"<div class='archive-feature'>{ps(lighthouse)}</div>"
+    ld = {"@type": "NewsArticle", "headline": TITLE, "articleBody": " ".join(P[:3])}
+    head = f"<script type='application/ld+json'>{json.dumps(ld)}</script>"
+    html = page(f"<div class='story'>{ps(P[:3])}</div>{feature}", head=head, headline=False)
+    assert paragraphs(html) == P[:3]
+
+
+def test_the_visible_body_is_kept_when_it_is_not_much_shorter() -> None:
+    """Embedded JSON with other long text (a teaser's excerpts, a legal notice) does not replace it."""
+    other = " ".join(P[:3]).replace("harbour", "airport")
+    state = {"legal": other + " " + other}
+    script = f"<script type='application/json'>{json.dumps(state)}</script>"
+    assert paragraphs(page(ps(P) + script)) == P
+
+
+def test_broken_or_huge_scripts_are_skipped() -> None:
+    broken = '<script id=\'__NEXT_DATA__\' type=\'application/json\'>{"props": {"body": ["unclosed</script>'
+    huge = "<script type='text/template'><p>" + "word " * 700_000 + "</p></script>"
+    ld = '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "articleBody": </script>'
+    assert paragraphs(page(ps(P) + broken + huge, head=ld)) == P
+    empty = extract_article(page("<div id='__next'></div>" + broken + huge, head=ld), URL)
+    assert not empty.is_article and empty.body == ""
+
+
+# -- 4. Characters that break text -----------------------------------------------------------------------
+
+
+def test_soft_hyphens_and_zero_width_characters_are_dropped() -> None:
+    broken = P[0].replace("Dredging", "Dredg&shy;ing").replace("authority", "author\u200bity")
+    broken = broken.replace("dispute", "dis\u00adpute\u2060").replace("silt", "\ufeffsilt")
+    headline = TITLE.replace("dredging", "dredg&shy;ing")
+    html = page(f"<h1>{headline}</h1>{ps([broken, *P[1:]])}", headline=False)
+    article = extract_article(html, URL)
+    assert article.body.split("\n\n") == P
+    assert "\u00ad" not in article.body_html and "\u200b" not in article.body_html
+
+
+def test_clean_text_keeps_joiners_inside_words_of_scripts_that_need_them() -> None:
+    assert clean_text("Harbour\u00ad dredg\u00ading") == "Harbour dredging"
+    assert clean_text("\u200bTitle\u200d ") == "Title "
+    assert clean_text("می\u200cخواهم") == "می\u200cخواهم"  # Persian: the non-joiner is spelling
+
+
+# -- 5. The gate keeps articles, and still rejects listings ---------------------------------------------
+
+
+def test_a_short_brief_under_its_headline_is_an_article() -> None:
+    assert paragraphs(page(ps(P[:1]))) == P[:1]
+
+
+def test_a_short_cjk_article_is_an_article() -> None:
+    text = [
+        "港湾局は火曜日、旧港のしゅんせつ工事を六月に始めると発表した。",
+        "工事により主要航路は十二メートルまで深くなる。",
+    ]
+    html = page(ps(text)).replace(b"lang='en'", b"lang='ja'")
+    assert paragraphs(html) == text
+
+
+def test_a_story_on_a_theme_that_marks_every_page_as_home_is_an_article() -> None:
+    """Pelican's notmyidea theme writes <body id="index" class="home"> on every page."""
+    assert paragraphs(page(ps(P), body_class="home")) == P
+
+
+@pytest.mark.parametrize(
+    ("url", "body_class", "h1"),
+    [
+        ("https://www.example-news.org/", "home blog", "Coast Post"),
+        ("https://www.example-news.org/category/harbour/", "archive category", "Category: Harbour"),
+        ("https://www.example-news.org/tag/fishing/", "archive tag", "Tag: fishing"),
+        ("https://www.example-news.org/?s=harbour", "search search-results", "Search results for: harbour"),
+    ],
+)
+def test_listings_are_not_articles(url: str, body_class: str, h1: str) -> None:
+    teasers = "".join(
+        f"<article class='post'><h2><a href='/2024/05/story-{i}/'>Story number {i} about the harbour</a></h2>"
+        f"<div class='entry-summary'><p>{t}</p></div><a href='/2024/05/story-{i}/'>Read more</a></article>"
+        for i, t in enumerate(P)
+    )
+    html = (
+        f"<html><head><title>{h1} | Coast Post</title></head><body class='{body_class}'>{NAV}"
+        f"<main><h1>{h1}</h1>{teasers}</main>{SIDEBAR}</body></html>"
+    )
+    assert not extract_article(html.encode(), url).is_article
+
+
+# -- 6. Consent placeholders for embedded media ---------------------------------------------------------
+
+
+def test_consent_placeholders_do_not_push_the_story_out() -> None:
+    consent = (
+        "<div class='embed-consent'><p>This content is provided by a third party video platform. To show "
+        "it, we need your consent to set cookies and share data with them. You can change your choice at "
+        "any time in the privacy settings at the bottom of every page.</p><button>Accept and show</button>"
+        "</div>"
+    )
+    summary = (
+        "<ul class='key-points'><li>Dredging starts in June.</li><li>Fishermen ask for a pause.</li></ul>"
+    )
+    main = f"<div class='story'>{summary}{ps(P[:2])}{consent}{ps(P[2:4])}{consent}{ps(P[4:])}</div>"
+    text = paragraphs(page(main))
+    assert text[-5:] == P
+    assert not any("consent" in t for t in text)

@@ -1,0 +1,122 @@
+"""Page requisites (stylesheets and their imports, scripts, images, fonts) are archived with the pages:
+once per crawl, as revisits in the next crawl, never as articles; off-site only when allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.faultserver import article_html
+from tests.helpers import jcrawl, query
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+# path -> (body, content type)
+ASSETS = {
+    "/assets/site.css": (b'@import url("/assets/print.css");\n.hero{background:url(hero.png)}', "text/css"),
+    "/assets/print.css": (
+        b"@font-face{font-family:J;src:url('/assets/j.woff2') format('woff2')}",
+        "text/css",
+    ),
+    "/assets/j.woff2": (b"wOF2" + bytes(300), "font/woff2"),
+    "/assets/hero.png": (PNG, "image/png"),
+    "/assets/app.js": (b"document.documentElement.className = 'js';", "application/javascript"),
+    "/img/photo.png": (PNG + b"1", "image/png"),
+    "/img/photo-2x.png": (PNG + b"2", "image/png"),
+    "/img/wide.png": (PNG + b"3", "image/png"),
+    "/img/lazy.png": (PNG + b"4", "image/png"),
+}
+HEAD = (
+    '<link rel="stylesheet" href="/assets/site.css"><script src="/assets/app.js"></script>'
+    '<link rel="stylesheet" href="http://cdn.127.0.0.1.nip.invalid/theme.css">'
+)
+FIGURES = (
+    '<img src="/img/photo.png" srcset="/img/photo.png 1x, /img/photo-2x.png 2x" alt="a">'
+    '<picture><source srcset="/img/wide.png" media="(min-width: 800px)"><img src="/img/photo.png"></picture>'
+    '<img data-src="/img/lazy.png" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" class="lazy">'
+)
+STORIES = ("First Styled Story", "Second Styled Story")
+
+
+def story(title: str) -> str:
+    return article_html(title, head=HEAD).replace("</article>", f"{FIGURES}</article>")
+
+
+def serve_styled_journal(httpserver: HTTPServer) -> str:
+    """Two articles sharing a stylesheet (which imports another, with a font and an image), a script
+    and images in `src`, `srcset`, `<picture>` and `data-src`, and a link to an off-site stylesheet."""
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    links = "".join(f'<a href="/story-{n}/">{title}</a>' for n, title in enumerate(STORIES))
+    httpserver.expect_request("/").respond_with_data(
+        f"<html><head>{HEAD}</head><body>{links}</body></html>", content_type="text/html"
+    )
+    for n, title in enumerate(STORIES):
+        httpserver.expect_request(f"/story-{n}/").respond_with_data(story(title), content_type="text/html")
+    for path, (body, content_type) in ASSETS.items():
+        httpserver.expect_request(path).respond_with_data(body, content_type=content_type)
+    httpserver.no_handler_status_code = 404
+    return httpserver.url_for("/")
+
+
+@pytest.fixture
+def styled(httpserver: HTTPServer, tmp_path: Path) -> Iterator[tuple[HTTPServer, Path, str]]:
+    url = serve_styled_journal(httpserver)
+    archive = tmp_path / "archive"
+    result = jcrawl("crawl", url, archive=archive)
+    assert result.returncode == 0, result.stderr[-3000:]
+    yield httpserver, archive, result.stdout
+
+
+def test_requisites_are_archived_once_and_never_articles(styled: tuple[HTTPServer, Path, str]) -> None:
+    server, archive, summary = styled
+    paths = [request.path for request, _ in server.log]
+    for path in ASSETS:
+        assert paths.count(path) == 1, (path, paths)  # once per crawl, though every page names it
+    captured = {urlsplit(url).path: url for (url,) in query(archive, "SELECT url FROM captures")}
+    assert set(ASSETS) <= set(captured)
+    assert sorted(t for (t,) in query(archive, "SELECT title FROM articles")) == sorted(STORIES)
+    assert f"{len(ASSETS)} requisites" in summary
+    assert not any("nip.invalid" in url for url in captured.values())  # off-site: not by default
+    assert jcrawl("verify", archive=archive).returncode == 0
+
+
+def test_the_next_crawl_archives_unchanged_requisites_as_revisits(
+    styled: tuple[HTTPServer, Path, str],
+) -> None:
+    server, archive, _ = styled
+    again = jcrawl("crawl", server.url_for("/"), archive=archive)
+    assert again.returncode == 0, again.stderr[-2000:]
+    rows = query(
+        archive,
+        "SELECT url, revisit_of IS NOT NULL FROM captures WHERE crawl_id = (SELECT MAX(id) FROM crawls)",
+    )
+    requisites = {urlsplit(url).path: revisit for url, revisit in rows if urlsplit(url).path in ASSETS}
+    assert requisites == dict.fromkeys(ASSETS, 1)
+
+
+def test_requisites_can_be_turned_off(httpserver: HTTPServer, tmp_path: Path) -> None:
+    url = serve_styled_journal(httpserver)
+    result = jcrawl("crawl", url, "-s", "JCRAWL_REQUISITES=false", archive=tmp_path / "archive")
+    assert result.returncode == 0 and " requisites" not in result.stdout
+    paths = {request.path for request, _ in httpserver.log}
+    assert not paths & set(ASSETS)
+
+
+def test_off_site_requisites_only_from_allowed_hosts(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """A CDN on another host of this machine (localhost for 127.0.0.1) is asked only when listed."""
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    start = httpserver.url_for("/")
+    host, other = ("localhost", "127.0.0.1") if "localhost" in start else ("127.0.0.1", "localhost")
+    cdn_css = httpserver.url_for("/cdn/theme.css").replace(host, other)
+    httpserver.expect_request("/cdn/theme.css").respond_with_data("p{color:red}", content_type="text/css")
+    page = article_html("Story With A CDN", head=f'<link rel="stylesheet" href="{cdn_css}">')
+    httpserver.expect_request("/").respond_with_data(page, content_type="text/html")
+    for hosts, asked in (("", 0), (other, 1)):
+        httpserver.clear_log()
+        archive = tmp_path / f"archive-{asked}"
+        result = jcrawl("crawl", start, "-s", f"JCRAWL_REQUISITE_HOSTS={hosts}", archive=archive)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert [r.path for r, _ in httpserver.log].count("/cdn/theme.css") == asked
