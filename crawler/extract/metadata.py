@@ -67,6 +67,8 @@ def read_head(root, base: str, root_url: str) -> Head:
         if tag == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             content = el.get("content")
+            if content is None:  # a few CMSs (and page savers) write the value in `value`
+                content = el.get("value")
             if key and content is not None:
                 head.meta.setdefault(key.strip().lower(), []).append(content)
         elif tag == "link":
