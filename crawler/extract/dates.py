@@ -28,7 +28,7 @@ MONTHS = {
     "settembre": 9, "ottobre": 10, "dicembre": 12,
     "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
 }  # fmt: skip
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternation of the month names
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
 ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
@@ -46,11 +46,11 @@ _TIME = (
 )
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
 _DMY_NAME = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
     re.I,
 )
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
+_MDY_NAME = re.compile(rf"\b({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
@@ -215,7 +215,7 @@ def _day_month_order(
 
 _DIRECTIVES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
-    "B": rf"(?P<B>{_MONTH_ALT})\.?", "b": rf"(?P<b>{_MONTH_ALT})\.?",
+    "B": rf"(?P<B>{MONTH_ALT})\.?", "b": rf"(?P<b>{MONTH_ALT})\.?",
     "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",
     "p": r"(?P<p>[ap]\.?m\.?)", "z": r"(?P<z>Z|[+-]\d{2}:?\d{2})", "Z": rf"(?P<Z>(?-i:{_ZONE_ALT}))\b",
     "A": r"\w+", "a": r"\w+", "j": r"\d{1,3}", "%": "%",

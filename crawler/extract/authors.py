@@ -1,0 +1,263 @@
+"""Who wrote the article: JSON-LD, the visible byline, meta tags; and a wire agency credited instead.
+
+Order of trust: JSON-LD persons; the byline the theme marks up next to the headline (`rel=author`,
+`itemprop=author`, hCard `.vcard .fn`, `byline`/`author` classes), never one in a comment thread, a
+form, a sidebar, a teaser list or the site's header and footer; then meta tags. A name that is the
+site's or the publisher's name is not an author; an agency is the credit, not a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import jsonld
+from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
+from crawler.extract.dates import MONTH_ALT
+from crawler.extract.marks import (
+    ASIDE,
+    AUTHOR_BOX,
+    CHROME,
+    COMMENTS,
+    FORM,
+    TEASER,
+    Mark,
+    Marks,
+    text_of,
+)
+
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:written|posted|reported|words|text|story|edited|compiled|published)\s+by|by|from|par|por|"
+    r"von|di|de|door|av|af|przez|auteur|author|autor|autora|redacción|reporter|texto|text)"
+    r"(?:\s*[:\-–—●]\s*|\s+)|(?:文|作者|记者|記者|著者|筆者|投稿者)\s*[:：●]?\s*)",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
+_NOT_NAME = re.compile(
+    r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
+    r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
+    r"view|all|posts?|articles?|stories|more|profile|subscribe|sign|log|menu|search|home|about|contact|bio|"
+    r"see|full|rss|feed|"
+    r"name|website|required|reply|anonymous|guest|unknown)\b",
+    re.I,
+)
+# A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:\s(?:in|on|at|updated|published|posted|mis à jour|publié)\b|[|•·●(（]|\d|"
+    rf"\s(?:{MONTH_ALT})\.?\s+\d).*$",
+    re.I,
+)
+_ROLE_TAIL = re.compile(
+    r",\s*(?:the\s+)?(?:[\w.-]+\s+){0,3}(?:ceo|editor|correspondent|reporter|writer|columnist|contributor|"
+    r"staff|professor|director|founder|president|analyst|journalist)\b.*$",
+    re.I,
+)
+# `rel=author` links that name the author inside a sentence: "View all of X's posts", "More by X".
+_LINK_SENTENCE = re.compile(
+    r"^(?:view|see|read|more|all)\b.*?\b(?:by|of|from)\s+(.+?)(?:['’]s?\s+(?:posts|articles|stories)\.?)?$|"
+    r"^(?:posts|articles|stories)\s+by\s+(.+)$",
+    re.I,
+)
+_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
+_AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|autor|autores|auteur|auteurs|journalist|journalists|writer|writers|byline|profile|"
+    r"people|staff|signataires|redacteur|redaktion|kontributor)/",
+    re.I,
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Class words of byline markup, and words that make such an element something else (a photo, a bio).
+_BYLINE_WORDS = ("author", "byline", "byl", "writer", "autor", "auteur", "reporter", "journalist", "creator")
+_NOT_BYLINE_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "avatar image img photo pic picture thumb thumbnail bio biography description desc about social "
+        "twitter email mail follow count date time comment comments tooltip icon label title job role "
+        "position more",
+    )
+)
+_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+
+
+def pick_authors(
+    ld: dict,
+    meta_names: list[str],
+    marks: Marks,
+    anchor: int,
+    not_authors: set[str],
+) -> tuple[list[str], str | None]:
+    """(authors, agency credited in a byline).
+
+    `ld` is the JSON-LD article object, `meta_names` the author meta tags in order of trust,
+    `anchor` the position of the headline (or the body start) that a byline sits next to, and
+    `not_authors` the site's and publisher's names (keys from `name_key`).
+    """
+    names, agency = _from_json_ld(ld, not_authors)
+    if not names:
+        visible = _visible(marks, anchor, not_authors)
+        metas = _from_meta(meta_names, not_authors)
+        # a byline beside the headline beats a meta tag naming someone else (often the publisher)
+        names = visible if visible and not _overlap(metas, visible) else metas or visible
+    out: list[str] = []
+    for name in names:
+        credit = canonical_agency(name)
+        if credit:
+            agency = agency or credit
+            continue
+        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|")
+        if name and name not in out:
+            out.append(name)
+    return out[:10], agency
+
+
+def name_key(name: str | None) -> str:
+    """A name reduced for comparison ("The Daily-News" and "thedailynews.com" -> "dailynews")."""
+    if not name:
+        return ""
+    key = re.sub(r"\W+", "", name.casefold())
+    key = re.sub(r"(?:com|org|net|co|uk|de|fr|online)$", "", key) if len(key) > 6 else key
+    return key.removeprefix("the")
+
+
+def _overlap(a: list[str], b: list[str]) -> bool:
+    keys = {name_key(n) for n in a}
+    return any(name_key(n) in keys for n in b)
+
+
+# -- JSON-LD --------------------------------------------------------------------------------------------
+
+
+def _from_json_ld(ld: dict, not_authors: set[str]) -> tuple[list[str], str | None]:
+    agency = None
+    for key in ("author", "creator"):
+        value = ld.get(key)
+        if not value:
+            continue
+        names: list[str] = []
+        for item in value if isinstance(value, list) else [value]:
+            org = isinstance(item, dict) and bool(jsonld.types_of(item) & jsonld.ORGANIZATION_TYPES)
+            for raw in jsonld.names_of(item):
+                credit = canonical_agency(raw) or agency_in_byline(raw)
+                if org or name_key(raw) in not_authors:
+                    agency = agency or credit
+                    continue
+                if _SEVERAL.search(raw):  # "A and B, Associated Press" in one name field
+                    parts = clean_names(raw)
+                    if any(len(p.split()) < 2 for p in parts):  # "Doe, Jane": one name, family name first
+                        parts = [raw]
+                    agency = agency or credit
+                    names.extend(parts)
+                else:
+                    names.append(raw)
+        if names or agency:
+            return names, agency
+    return [], None
+
+
+# -- meta tags ------------------------------------------------------------------------------------------
+
+
+def _from_meta(values: list[str], not_authors: set[str]) -> list[str]:
+    for value in values:
+        value = " ".join(value.split())
+        if not value or value.startswith(("http", "@", "/")):
+            continue
+        names = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
+        if names:
+            return names
+    return []
+
+
+def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
+    """A meta tag's value that is a person: not the site, not a handle ("mikecason", "TodayShow")."""
+    if name_key(name) in not_authors:
+        return False
+    return " " in name or bool(_CJK.search(name))
+
+
+# -- the visible byline ---------------------------------------------------------------------------------
+
+
+def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> list[str]:
+    """Names from the byline markup closest to the headline (bio boxes only when nothing else names one)."""
+    best: tuple[tuple, list[str]] | None = None
+    for mark in marks.items:
+        strength = _byline_strength(mark)
+        if not strength or mark.ctx & _EXCLUDED:
+            continue
+        names = _names_in(mark)
+        if strength < 3:  # class words only: a site's name in a header "byline" is no author
+            names = [n for n in names if name_key(n) not in not_authors]
+        if not names:
+            continue
+        box = bool(mark.ctx & AUTHOR_BOX)
+        specific = "name" in mark.words or "fn" in mark.words or "author" in mark.rel
+        rank = (
+            box,
+            not mark.in_post,
+            abs(mark.pos - anchor) // 50,
+            -strength,
+            not specific,
+            abs(mark.pos - anchor),
+        )
+        if best is None or rank < best[0]:
+            best = (rank, names)
+    return best[1] if best else []
+
+
+def _byline_strength(mark: Mark) -> int:
+    """How surely the element is (part of) a byline: 3 rel/itemprop, 2 class word, 1 author link; else 0."""
+    if mark.tag == "link" or mark.tag == "meta":
+        return 0
+    if "author" in mark.rel.split() or mark.prop in ("author", "creator"):
+        return 3
+    words = mark.words
+    if words & _NOT_BYLINE_WORDS:
+        return 0
+    if "fn" in words or any(w.startswith(_BYLINE_WORDS) for w in words):
+        return 2
+    if mark.tag == "a" and _AUTHOR_HREF.search(mark.el.get("href") or ""):
+        return 1
+    return 0
+
+
+def _names_in(mark: Mark) -> list[str]:
+    el = mark.el
+    if mark.prop in ("author", "creator"):
+        for sub in el.iter():
+            if sub is not el and (sub.get("itemprop") or "").lower() == "name":
+                value = sub.get("content") or text_of(sub)
+                return clean_names(value) if value else []
+        if el.get("content"):
+            return clean_names(el.get("content"))
+    # several people linked inside one byline ("By <a>A</a> and <a>B</a>")
+    if el.tag != "a":
+        linked = [text_of(a, True) for a in el.iter("a") if _AUTHOR_HREF.search(a.get("href") or "")]
+        names = [n for t in linked for n in clean_names(t)]
+        if names:
+            return names
+    text = text_of(el, True)
+    if len(text) > 200:
+        return []
+    if el.tag == "a" and "author" in mark.rel.split():
+        m = _LINK_SENTENCE.match(text)
+        if m:
+            text = m.group(1) or m.group(2)
+    return clean_names(text)
+
+
+def clean_names(raw: str) -> list[str]:
+    """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
+    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw[:300].split()))
+    # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
+    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
+    text = _BYLINE_PREFIX.sub("", text)
+    text = _ROLE_TAIL.sub("", text)
+    text = _BYLINE_TAIL.sub("", text)
+    out = []
+    for part in _NAME_SPLIT.split(text):
+        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]")
+        if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_NAME.search(part):
+            continue
+        if canonical_agency(part) or agency_credit(part):
+            continue
+        out.append(part)
+    return out
