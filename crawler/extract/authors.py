@@ -74,6 +74,8 @@ _NOT_BYLINE_WORDS = frozenset(
         "position more",
     )
 )
+# Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 
 
@@ -102,7 +104,7 @@ def pick_authors(
         if credit:
             agency = agency or credit
             continue
-        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|")
+        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
         if name and name not in out:
             out.append(name)
     return out[:10], agency

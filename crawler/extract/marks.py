@@ -19,11 +19,17 @@ from crawler.extract.classes import BLOCK_TAGS
 
 _CLASS_WORDS = re.compile(
     r"author|byline|byl|writer|autor|auteur|vcard|reporter|journalist|contributor|creator|posted-?by|"
-    r"entry-date|published|post-date|pubdate|publish|taxonomy|tags|categor|cat-links|breadcrumb|"
+    r"entry-date|published|post-date|pubdate|publish|modified|updated|taxonomy|tags|categor|cat-links|"
+    r"breadcrumb|"
     r"site-title|site-name|kicker|rubri|dateline",
     re.I,
 )
-_AUTHOR_HREF = re.compile(r"/(?:author|autor|auteur|journalist|writer|byline|people|staff)", re.I)
+# Links to an author's, a category's or a tag's page (static generators mark them no other way).
+_TERM_HREF = re.compile(
+    r"/(?:author|autor|auteur|journalist|writer|byline|people|staff|category|categories|categorie|categoria|"
+    r"kategorie|rubrique|section|tag|tags|etiqueta|schlagwort|stichwort)",
+    re.I,
+)
 _MARK_TAGS = frozenset(("time",))
 # Subtrees the block walk took whole whose inside never matters here (text-less or site-wide chrome).
 _OPAQUE_TAGS = frozenset(
@@ -120,7 +126,7 @@ def _is_mark(el) -> bool:
     if cls and _marked_class(cls):
         return True
     if tag == "a":
-        return bool(get("rel")) or bool(_AUTHOR_HREF.search(get("href") or ""))
+        return bool(get("rel")) or bool(_TERM_HREF.search(get("href") or ""))
     if get("itemprop") is not None or get("datetime") is not None:
         return True
     if tag == "meta":

@@ -292,7 +292,10 @@ _MODIFIED_META = (
     "article.updated",
     "lastmod",
 )
-_DATE_WORDS = ("published", "entry-date", "post-date", "pubdate", "publish", "date", "time", "datum", "fecha")
+_DATE_WORDS = (
+    "published", "entry-date", "post-date", "pubdate", "publish", "date", "time", "datum", "fecha",
+    "modified", "updated",
+)  # fmt: skip
 
 
 def pick_dates(
@@ -354,8 +357,10 @@ def _marked_dates(
         if kind is None:
             continue
         el = mark.el
-        value = el.get("datetime") or el.get("content")
-        parsed = parse_iso(value) if value else None
+        if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
+            el = next((t for t in el.iter("time") if t.get("datetime")), el)
+        value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
+        parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
         if not parsed:
             text = text_of(el)
             if not text or len(text) > 200:
@@ -364,7 +369,8 @@ def _marked_dates(
         if not parsed:
             continue
         strong = "published" in mark.prop or "published" in mark.words or mark.prop == "datecreated"
-        rank = (not strong, not mark.in_post, abs(mark.pos - anchor))
+        distance = abs(mark.pos - anchor)
+        rank = (not strong, not mark.in_post, distance // 50, "T" not in parsed, distance)
         if kind not in best or rank < best[kind][0]:
             best[kind] = (rank, parsed)
     pub = best.get(False)
@@ -475,6 +481,7 @@ def _clean_tags(tags: list[str | None]) -> list[str]:
 _CATEGORY_HREF = re.compile(
     r"/(?:category|categories|categorie|categoria|kategorie|rubrique|rubriques|section|sections)/", re.I
 )
+_TAG_HREF = re.compile(r"/(?:tag|tags|etiqueta|etiquetas|schlagwort|stichwort|sujet)/", re.I)
 
 
 def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
@@ -490,22 +497,30 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
             continue
         rel = mark.rel.split()
         box = _taxonomy_box(mark)
-        if "category" in rel or box == "category" or _CATEGORY_HREF.search(mark.el.get("href") or ""):
+        href = mark.el.get("href") or ""
+        parent = mark.el.getparent()
+        if "category" in rel or box == "category":
             kind = "category"
         elif "tag" in rel or box == "tag":
-            kind = "tag"
+            kind = "tag" if not _CATEGORY_HREF.search(href) else "category"
+        elif not _in_prose(parent) and (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)):
+            kind = "category" if _CATEGORY_HREF.search(href) else "tag"  # plain links ("In <a>Opinion</a>.")
         else:
             continue
         text = text_of(mark.el)
         if kind != ("category" if category else "tag") or not text or len(text) > 60:
             continue
-        parent = mark.el.getparent()
         group = id(parent.getparent() if parent is not None and parent.tag == "li" else parent)
         dist = abs(mark.pos - anchor) + (0 if mark.in_post else 100_000)
         groups.setdefault(group, (dist, []))[1].append(text)
     if not groups:
         return []
     return min(groups.values(), key=lambda g: g[0])[1]
+
+
+def _in_prose(el) -> bool:
+    """The link sits in a sentence of the article, not in a short list of terms."""
+    return el is not None and len(text_of(el)) > 200
 
 
 def _taxonomy_box(mark: Mark) -> str | None:
