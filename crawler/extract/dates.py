@@ -41,8 +41,8 @@ _ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".
 )
 _ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
 _TIME = (
-    r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?"
-    rf"({_ZONE})?)?"
+    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|-|–|\|)\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
+    rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
 _DMY_NAME = re.compile(
@@ -52,7 +52,7 @@ _DMY_NAME = re.compile(
 # "August 23, 2023", "Aug 23 2023"
 _MDY_NAME = re.compile(rf"\b({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
-_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/.-]){_TIME}")
+_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
 _YMD = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
@@ -173,7 +173,10 @@ def parse_text(
             best = _earliest(best, m.start(), value)
             break
     for m in _NUMERIC.finditer(text):
-        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))
+        if y is None:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
         order = _day_month_order(a, b, y, dayfirst, hint)
         if order is None:
             continue
@@ -181,6 +184,17 @@ def parse_text(
         best = _earliest(best, m.start(), _with_time(y, mo, d, m, 5))
         break
     return best[1] if best else None
+
+
+def _full_year(day: str, sep: str, month: str, year: str) -> int | None:
+    """The year of a numeric date: four digits, or two ("Do 25.04.24", "4/25/24") where the date
+    cannot be a version number or a range: `/`, or `.` between two-digit day and month."""
+    if len(year) == 4:
+        return int(year)
+    if sep == "-" or (sep == "." and (len(day) != 2 or len(month) != 2)):
+        return None
+    yy = int(year)
+    return 2000 + yy if yy < 70 else 1900 + yy
 
 
 def _earliest(best: tuple[int, str] | None, pos: int, value: str) -> tuple[int, str]:

@@ -23,7 +23,11 @@ from crawler.extract.title import heading_text, pick_title
 from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_POSTED_WORDS = re.compile(r"\b(?:posted|published|updated|modified|date|on)\b", re.I)
+_POSTED_WORDS = re.compile(
+    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato)\b",
+    re.I,
+)
+_PUBLISHED = re.compile(r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b", re.I)
 _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b", re.I
 )
@@ -332,7 +336,7 @@ def pick_dates(
         published = published or marked_pub
         modified = modified or marked_mod
     if not published:
-        published = _visible_date(page, body_start, body_end, hint, profile)
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if modified and published and modified < published[: len(modified)]:
@@ -393,11 +397,18 @@ def _date_kind(mark: Mark) -> bool | None:
 
 
 def _visible_date(
-    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, profile: SiteProfile | None
+    page: Page,
+    body_start: int,
+    body_end: int,
+    anchor: int,
+    hint: tuple[int, int] | None,
+    profile: SiteProfile | None,
 ) -> str | None:
-    """A date written near the headline: meta lines before the body, then the body's first blocks
-    (the short ones before its first paragraph of prose, or among its first three)."""
-    candidates = []
+    """A date written near the headline: meta lines before the body, and the body's first blocks
+    (the short ones before its first paragraph of prose, or among its first three). Lines saying
+    "posted"/"published" first, then the nearest to the headline: a teaser's date further away
+    loses to the article's own info box."""
+    candidates: list[tuple[int, int, str]] = []
     after = 0
     prose = False  # a paragraph of the body has been seen
     for b in page.blocks:
@@ -409,21 +420,19 @@ def _visible_date(
             continue
         if inside:
             if (after < 3 or not prose) and b.owner - body_start < 200:
-                candidates.append(b.text)
+                candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
             after += 1
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
-            candidates.append(b.text)
-    candidates.sort(key=lambda t: 0 if _POSTED_WORDS.search(t) else 1)
-    candidates = [
-        t for t in candidates if not _UPDATED.search(t) or re.search(r"\b(?:posted|published)\b", t, re.I)
-    ]
+            candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
+    candidates.sort()
+    texts = [t for _, _, t in candidates if not _UPDATED.search(t) or _PUBLISHED.search(t)]
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
-        for text in candidates:
+        for text in texts:
             if value := parse_with_format(text, pattern):
                 return value
     dayfirst = profile.dayfirst() if profile is not None else None
-    for text in candidates:
+    for text in texts:
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
