@@ -62,6 +62,17 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)"
     r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"  # a slug ending "-20191115/"
 )
+# "2019年04月21日 12時00分" (Japanese, Chinese), "2019년 4월 21일 12:00" (Korean)
+_CJK_YMD = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(\d{1,2})\s*[時시:：]\s*(\d{2}))?"
+)
+# C's and Java's `Date.toString()`: "Mon Aug 03 12:45:00 EDT 2015"
+_CTIME = re.compile(
+    rf"\b[A-Z][a-z]{{2}}\s+({MONTH_ALT})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
+    rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b",
+    re.I,
+)
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -171,6 +182,18 @@ def parse_text(
             hh = int(m.group(5)) if m.group(5) and int(m.group(5)) < 24 else None
             value = _fmt(y, mo, d, hh, m.group(6), m.group(7)) + (_tz(m.group(8)) if hh is not None else "")
             best = _earliest(best, m.start(), value)
+            break
+    for m in _CJK_YMD.finditer(text):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid(y, mo, d):
+            hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
+            best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
+            break
+    for m in _CTIME.finditer(text):
+        mo, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(7))
+        hh = int(m.group(3))
+        if mo and _valid(y, mo, d) and hh < 24:
+            best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
             break
     for m in _NUMERIC.finditer(text):
         y = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))

@@ -27,9 +27,11 @@ _POSTED_WORDS = re.compile(
     r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato)\b",
     re.I,
 )
-_PUBLISHED = re.compile(r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b", re.I)
+_PUBLISHED = re.compile(
+    r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
+)
 _UPDATED = re.compile(
-    r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b", re.I
+    r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 _META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
@@ -425,7 +427,11 @@ def _visible_date(
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
             candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
     candidates.sort()
-    texts = [t for _, _, t in candidates if not _UPDATED.search(t) or _PUBLISHED.search(t)]
+    # lines saying only "updated" last: the publication date is the one wanted, but an update's
+    # date is better than none (it is often the same day)
+    texts = sorted(
+        (t for _, _, t in candidates), key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t))
+    )
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
         for text in texts:
