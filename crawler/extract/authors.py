@@ -95,7 +95,8 @@ def pick_authors(
     names, agency = _from_json_ld(ld, not_authors)
     if not names:
         visible = _visible(marks, anchor, not_authors)
-        metas = _from_meta(meta_names, not_authors)
+        metas, meta_agency = _from_meta(meta_names, not_authors)
+        agency = agency or meta_agency
         # a byline beside the headline beats a meta tag naming someone else (often the publisher)
         names = visible if visible and not _overlap(metas, visible) else metas or visible
     out: list[str] = []
@@ -157,15 +158,18 @@ def _from_json_ld(ld: dict, not_authors: set[str]) -> tuple[list[str], str | Non
 # -- meta tags ------------------------------------------------------------------------------------------
 
 
-def _from_meta(values: list[str], not_authors: set[str]) -> list[str]:
+def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str | None]:
+    """(names, agency) from the first author meta tag that names a person, or only an agency."""
+    agency = None
     for value in values:
         value = " ".join(value.split())
         if not value or value.startswith(("http", "@", "/")):
             continue
         names = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
         if names:
-            return names
-    return []
+            return names, agency
+        agency = agency or canonical_agency(value) or agency_in_byline(value)
+    return [], agency
 
 
 def _meta_name_ok(name: str, not_authors: set[str]) -> bool:

@@ -181,7 +181,7 @@ def keywords_of(value: Any) -> list[str]:
         if isinstance(v, dict):
             v = v.get("name")
         if isinstance(v, str):
-            out.extend(k for k in (clean(k) for k in re.split(r"[,;]", v)) if k)
+            out.extend(k for k in (k.strip() for k in re.split(r"[,;]", clean(v))) if k)
     return out
 
 

@@ -478,6 +478,10 @@ def pick_tags(head: Head, marks: Marks, anchor: int) -> list[str]:
     return []
 
 
+# CMS-internal keywords ("id:4711", "channel:politik", "tag:x"): no reader's tag.
+_INTERNAL_TAG = re.compile(r"^[a-z_-]+:\S")
+
+
 def _split(value: str) -> list[str]:
     return [t for t in re.split(r"\s*[,;]\s*", value) if t.strip()]
 
@@ -487,7 +491,7 @@ def _clean_tags(tags: list[str | None]) -> list[str]:
     seen = set()
     for t in tags:
         t = " ".join((t or "").split())
-        if t and len(t) <= 60 and t.lower() not in seen and ":" not in t[:12].strip(":"):
+        if t and len(t) <= 60 and t.lower() not in seen and not _INTERNAL_TAG.match(t):
             seen.add(t.lower())
             out.append(t)
     return out[:50]
