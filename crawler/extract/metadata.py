@@ -203,7 +203,11 @@ def headline(head: Head, page: Page, marks: Marks) -> str | None:
         if b.region in ("related", "recent") or not b.text:
             continue
         h1s.append(heading_text(page.elements[b.owner], b.text, meta_titles))
-    headings = [b.text for b in page.blocks[:400] if b.heading in (2, 3) and b.text][:6]
+    headings = [
+        heading_text(page.elements[b.owner], b.text, meta_titles)
+        for b in page.blocks[:400]
+        if b.heading in (2, 3) and b.text
+    ][:6]
     return pick_title(meta_titles, head.title, h1s, headings, site_names(head, marks))
 
 
@@ -218,10 +222,12 @@ def _title_position(page: Page, body_start: int) -> int:
 
 
 def site_names(head: Head, marks: Marks) -> list[str]:
-    """Names the site gives itself: og:site_name, JSON-LD WebSite/Organization, its home link, feed titles."""
+    """Names the site gives itself: og:site_name, JSON-LD WebSite/Organization, its home link, feed titles.
+
+    (Not `application-name`: some CMSs put the page's title there.)
+    """
     names: list[str] = []
-    for value in head.meta.get("og:site_name", []) + head.meta.get("application-name", []):
-        names.append(value)
+    names.extend(head.meta.get("og:site_name", []))
     for value in head.meta.get("twitter:site", []):
         names.append(value.lstrip("@"))
     for obj in head.ld_objects:

@@ -15,6 +15,7 @@ from crawler.extract.text import strip_invisible
 
 # Separators between a headline and the site's or section's name in `<title>`.
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
+_EDGE_SEPARATORS = re.compile(r"\s*[|\-–—:·•»/｜_：－〡~]+\s*|\s+::\s+")
 # Words of a kicker (a short label above or before the headline, inside the same heading).
 _KICKER_WORDS = re.compile(
     r"kicker|overline|eyebrow|dachzeile|topline|roofline|supertitle|pretitle|pre-title|surtitle|"
@@ -47,16 +48,31 @@ def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None 
         if kept and len(kept) < len(parts):
             return _rejoin(title, kept)
     # no known site name: drop a short last (or first) segment
-    if len(parts[-1].split()) <= 4 and len(parts[0]) > len(parts[-1]) and not _CJK.search(parts[-1][:1]):
+    if _short(parts[-1], 4) and len(parts[0]) > len(parts[-1]):
         return _rejoin(title, parts[:-1])
-    if len(parts[0].split()) <= 3 and len(parts[-1]) > len(parts[0]) and not _CJK.search(parts[0]):
+    if _short(parts[0], 3) and len(parts[-1]) > len(parts[0]):
         return _rejoin(title, parts[1:])
     return title.strip()
 
 
+def _short(segment: str, words: int) -> bool:
+    """At most `words` words; in CJK (no spaces), at most 4 characters a word."""
+    if _CJK.search(segment):
+        return len(segment.strip()) <= 4 * words
+    return len(segment.split()) <= words
+
+
+def _headline_like(segment: str) -> bool:
+    """Long enough to be a headline: two words, or six CJK characters."""
+    return len(segment.split()) >= 2 or len(_CJK.findall(segment)) >= 6
+
+
 def _cut_edge(title: str, site_key: str) -> str | None:
-    """`title` without the site's name and its separator at its end or start, or None."""
-    for m in TITLE_SEPARATORS.finditer(title):
+    """`title` without the site's name and its separator at its end or start, or None.
+
+    With the name known, any run of separator characters counts ("Headline:Site", "Headline_Site").
+    """
+    for m in _EDGE_SEPARATORS.finditer(title):
         head, tail = title[: m.start()], title[m.end() :]
         if key(tail) == site_key and key(head):
             return head.strip()
@@ -96,7 +112,7 @@ def pick_title(
         if key(text) in wanted:
             return _clean(text)
     if doc_title:  # a heading repeating one segment of `<title>`, unless it is the site's name
-        segments = {key(p) for p in TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2} - site_keys
+        segments = {key(p) for p in TITLE_SEPARATORS.split(doc_title) if _headline_like(p)} - site_keys
         for text in h1s + headings:
             if key(text) in segments:
                 return _clean(text)
