@@ -37,7 +37,7 @@ _NOT_NAME = re.compile(
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
     r"view|all|posts?|articles?|stories|more|profile|subscribe|sign|log|menu|search|home|about|contact|bio|"
     r"see|full|rss|feed|"
-    r"name|website|required|reply|anonymous|guest|unknown)\b",
+    r"name|website|required|reply|anonymous|guest|unknown|inc|ltd|llc|gmbh|corp|corporation|plc)\b|株式会社",
     re.I,
 )
 # A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
@@ -62,6 +62,10 @@ _AUTHOR_HREF = re.compile(
     r"/(?:author|authors|autor|autores|auteur|auteurs|journalist|journalists|writer|writers|byline|profile|"
     r"people|staff|signataires|redacteur|redaktion|kontributor)/",
     re.I,
+)
+# A profile URL whose last segment is the author's name: ".../editors/jon-fingas"
+_PROFILE_URL = re.compile(
+    r"/(?:author|authors|editors?|people|staff|profiles?|writers?|journalists?)/([a-z]+(?:-[a-z]+){1,3})/?$"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Class words of byline markup, and words that make such an element something else (a photo, a bio).
@@ -94,11 +98,15 @@ def pick_authors(
     """
     names, agency = _from_json_ld(ld, not_authors)
     if not names:
-        visible = _visible(marks, anchor, not_authors)
+        visible, strength = _visible(marks, anchor, not_authors)
         metas, meta_agency = _from_meta(meta_names, not_authors)
         agency = agency or meta_agency
-        # a byline beside the headline beats a meta tag naming someone else (often the publisher)
-        names = visible if visible and not _overlap(metas, visible) else metas or visible
+        # a marked-up byline beside the headline beats a meta tag naming someone else (often the
+        # publisher); a bare link to an author page (maybe a teaser's) does not
+        if visible and (not metas or (strength >= 2 and not _overlap(metas, visible))):
+            names = visible
+        else:
+            names = metas
     out: list[str] = []
     for name in names:
         credit = canonical_agency(name)
@@ -161,15 +169,21 @@ def _from_json_ld(ld: dict, not_authors: set[str]) -> tuple[list[str], str | Non
 def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str | None]:
     """(names, agency) from the first author meta tag that names a person, or only an agency."""
     agency = None
+    profiles: list[str] = []
     for value in values:
         value = " ".join(value.split())
-        if not value or value.startswith(("http", "@", "/")):
+        if value.startswith(("http", "/")):  # OGP's article:author is the author's profile URL
+            m = _PROFILE_URL.search(value)
+            if m:
+                profiles.append(m.group(1).replace("-", " ").title())
+            continue
+        if not value or value.startswith("@"):
             continue
         names = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
         if names:
             return names, agency
         agency = agency or canonical_agency(value) or agency_in_byline(value)
-    return [], agency
+    return profiles[:1], agency
 
 
 def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
@@ -182,16 +196,17 @@ def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
 # -- the visible byline ---------------------------------------------------------------------------------
 
 
-def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> list[str]:
-    """Names from the byline markup closest to the headline (bio boxes only when nothing else names one)."""
-    best: tuple[tuple, list[str]] | None = None
+def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> tuple[list[str], int]:
+    """(names, strength) from the byline markup closest to the headline (bio boxes only when nothing
+    else names one)."""
+    best: tuple[tuple, list[str], int] | None = None
     for mark in marks.items:
         strength = _byline_strength(mark)
         if not strength or mark.ctx & _EXCLUDED:
             continue
         names = _names_in(mark)
-        if strength < 3:  # class words only: a site's name in a header "byline" is no author
-            names = [n for n in names if name_key(n) not in not_authors]
+        if strength < 3:  # a site's name in a header "byline", a month in a date line: no author
+            names = [n for n in names if name_key(n) not in not_authors and _name_like(n)]
         if not names:
             continue
         box = bool(mark.ctx & AUTHOR_BOX)
@@ -205,8 +220,13 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> list[str]:
             abs(mark.pos - anchor),
         )
         if best is None or rank < best[0]:
-            best = (rank, names)
-    return best[1] if best else []
+            best = (rank, names, strength)
+    return (best[1], best[2]) if best else ([], 0)
+
+
+def _name_like(name: str) -> bool:
+    """Two words or more, or a CJK name: what a class-marked byline must give ("Dec" is no name)."""
+    return len(name.split()) >= 2 or bool(_CJK.search(name))
 
 
 def _byline_strength(mark: Mark) -> int:
@@ -260,8 +280,10 @@ def clean_names(raw: str) -> list[str]:
     text = _BYLINE_TAIL.sub("", text)
     out = []
     for part in _NAME_SPLIT.split(text):
-        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]")
+        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]/")
         if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_NAME.search(part):
+            continue
+        if _BYLINE_PREFIX.fullmatch(part + " "):  # "By" alone, the name in the next element
             continue
         if canonical_agency(part) or agency_credit(part):
             continue
