@@ -141,6 +141,37 @@ def test_lower_case_words_are_not_agencies() -> None:
     assert a.agency is None
 
 
+@pytest.mark.parametrize(
+    ("head", "before", "authors"),
+    [
+        # the name element of a byline, not its role or its "By" label
+        ("", "<div class='byline'><span>By</span><a class='byline__name' href='/author/gina-trapani/'>"
+         "Gina Trapani</a><span class='byline__role'>CEO</span></div>", ["Gina Trapani"]),
+        ("", "<p class='author vcard'>By <span class='fn'>Drew Dietsch</span></p>", ["Drew Dietsch"]),
+        ("", "<div class='author'>Written by <a href='https://example.net/'>Michael Larabel</a> in "
+         "<a href='/linux/'>Linux</a> on 1 June 2019 at 08:34 PM EDT.</div>", ["Michael Larabel"]),
+        # a meta tag carrying its value in `value`, and OGP's profile URL
+        ("<meta name='author' value='Zach Hanlon'>", "", ["Zach Hanlon"]),
+        ("<meta property='article:author' content='https://news.example.org/editors/jon-fingas'>", "",
+         ["Jon Fingas"]),
+        # a handle or a company in a meta tag is no person
+        ("<meta name='twitter:creator' content='TodayShow'><meta name='author' content='mediagene Inc.'>", "",
+         []),
+    ],
+)  # fmt: skip
+def test_byline_markup_and_meta_tags(head: str, before: str, authors: list[str]) -> None:
+    assert extract_article(page(head, before), URL).authors == authors
+
+
+def test_teasers_author_links_do_not_outvote_the_author_meta_tag() -> None:
+    teasers = "".join(
+        f"<li><a href='/2023/08/story-{i}/'>Another story {i}</a> <a href='/author/sam-roe/'>Sam Roe</a></li>"
+        for i in range(3)
+    )
+    html = page("<meta name='author' content='Leila Haddad'>", after=f"<ul>{teasers}</ul>")
+    assert extract_article(html, URL).authors == ["Leila Haddad"]
+
+
 # -- dates ------------------------------------------------------------------------------------------------
 
 
@@ -206,6 +237,12 @@ def test_updated_line_is_not_the_publication_date() -> None:
         ("2023-08-23 10:30:00 +0200", "2023-08-23T10:30:00+02:00"),
         ("no date here", None),
         ("31/02/2023", None),
+        ("Do 25.04.24 | 14:07 Uhr", "2024-04-25T14:07:00"),
+        ("4/25/24 5:19 PM", "2024-04-25T17:19:00"),
+        ("version 1.2.24", None),
+        ("2019年04月21日 12時00分更新", "2019-04-21T12:00:00"),
+        ("2019년 4월 21일 (월) 12:00", "2019-04-21T12:00:00"),
+        ("Mon Aug 03 12:45:00 EDT 2015", "2015-08-03T12:45:00-04:00"),
     ],
 )
 def test_parse_text(text: str, expected: str | None) -> None:

@@ -13,16 +13,9 @@ import json
 import pytest
 
 from crawler.extract import extract_article
+from tests.test_extract_metadata import TEXT
 
 URL = "https://news.example.org/politik/haushalt-beschlossen/"
-TEXT = (
-    "<p>Officials from both governments met in Tunis on Tuesday to discuss the reopening of the border "
-    "crossing, which has been closed since the spring.</p>"
-    "<p>The talks, the third round this year, ended without a joint statement, but both delegations said "
-    "they would meet again before the end of the month.</p>"
-    "<p>Trade between the two countries has fallen by a third since the closure, according to customs "
-    "figures published last week.</p>"
-)
 
 
 def page(
