@@ -56,6 +56,24 @@ def test_title_drops_the_site_name(title: str, site: str | None, expected: str |
     assert strip_site_name(title, site) == (expected or "Libya and Tunisia resume border talks")
 
 
+@pytest.mark.parametrize(
+    ("doc_title", "h1", "og_title"),
+    [
+        ("Gzip Story - Test Journal", "Gzip Story", None),  # a short headline, shorter than the site
+        ("Kashmir issue: China snubs Pakistan | India News", "China snubs Pakistan, says resolve it bilaterally",
+         None),  # <title> is an SEO variant: the visible headline wins
+        ("Budget: what changes — and what doesn’t – Evening Courier", "Budget: what changes — and what doesn’t",
+         "Budget: what changes"),
+    ],
+)  # fmt: skip
+def test_title_is_the_visible_headline(doc_title: str, h1: str, og_title: str | None) -> None:
+    head = f"<title>{doc_title}</title>" + (
+        f"<meta property='og:title' content='{og_title}'>" if og_title else ""
+    )
+    html = f"<html><head>{head}</head><body><article><h1>{h1}</h1>{TEXT}</article></body></html>"
+    assert extract_article(html.encode(), URL).title == h1
+
+
 def test_title_is_the_headline_not_an_h1_naming_the_site() -> None:
     html = (
         "<html><head><title>Border talks resume | Maghreb Daily</title>"

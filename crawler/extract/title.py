@@ -107,7 +107,7 @@ def pick_title(
     doc_clean = strip_site_name(doc_title, sites) if doc_title else None
     titles = [t for t in [*meta_titles, *cleaned, doc_title, doc_clean] if t]
     wanted = {key(t) for t in titles}
-    h1s = [h for h in h1s if key(h) and key(h) not in site_keys and not _is_site_segment(h, doc_title)]
+    h1s = [h for h in h1s if key(h) and key(h) not in site_keys]
     for text in h1s + headings:
         if key(text) in wanted:
             return _clean(text)
@@ -124,18 +124,6 @@ def pick_title(
         if key(t) and key(t) not in site_keys:
             return _clean(t)
     return _clean(h1s[0]) if h1s else None
-
-
-def _is_site_segment(h1: str, doc_title: str | None) -> bool:
-    """The h1 is the first or last segment of `<title>` and another segment is longer (a logo h1)."""
-    if not doc_title:
-        return False
-    parts = [p for p in TITLE_SEPARATORS.split(doc_title) if p.strip()]
-    if len(parts) < 2:
-        return False
-    k = key(h1)
-    longest = max(len(p) for p in parts)
-    return (key(parts[0]) == k or key(parts[-1]) == k) and len(h1) < longest
 
 
 def shared(text: str, titles: list[str]) -> float:
