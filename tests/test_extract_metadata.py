@@ -60,9 +60,10 @@ def test_title_drops_the_site_name(title: str, site: str | None, expected: str |
     ("doc_title", "h1", "og_title"),
     [
         ("Gzip Story - Test Journal", "Gzip Story", None),  # a short headline, shorter than the site
-        ("Kashmir issue: China snubs Pakistan | India News", "China snubs Pakistan, says resolve it bilaterally",
-         None),  # <title> is an SEO variant: the visible headline wins
-        ("Budget: what changes — and what doesn’t – Evening Courier", "Budget: what changes — and what doesn’t",
+        # <title> is an SEO variant: the visible headline wins
+        ("Kashmir issue: China snubs Pakistan | India News", "China snubs Pakistan, says resolve it", None),
+        # separators inside the headline, and an og:title cut short
+        ("Budget: what changes — and what doesn’t – Courier", "Budget: what changes — and what doesn’t",
          "Budget: what changes"),
     ],
 )  # fmt: skip
