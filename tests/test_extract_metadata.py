@@ -182,6 +182,19 @@ def test_byline_markup_and_meta_tags(head: str, before: str, authors: list[str])
     assert extract_article(page(head, before), URL).authors == authors
 
 
+def test_bylines_without_markup_and_with_several_authors() -> None:
+    before = "<div><span>By</span> <span>Leila Haddad and Karim Mansour</span></div>"
+    assert extract_article(page(before=before), URL).authors == ["Leila Haddad", "Karim Mansour"]
+    # a paragraph opening with "By" is no byline
+    body = "<p>By the end of May, both sides hope to reopen the crossing.</p>" + TEXT
+    assert extract_article(page(body=body), URL).authors == []
+    before = (
+        "<aside class='meta'><address><a rel='author' href='/profile/leila-haddad'>Leila Haddad</a> and "
+        "<a rel='author' href='/profile/karim-mansour'>Karim Mansour</a></address></aside>"
+    )
+    assert extract_article(page(before=before), URL).authors == ["Leila Haddad", "Karim Mansour"]
+
+
 def test_teasers_author_links_do_not_outvote_the_author_meta_tag() -> None:
     teasers = "".join(
         f"<li><a href='/2023/08/story-{i}/'>Another story {i}</a> <a href='/author/sam-roe/'>Sam Roe</a></li>"

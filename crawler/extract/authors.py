@@ -12,6 +12,7 @@ import re
 
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
+from crawler.extract.blocks import Page
 from crawler.extract.dates import MONTH_ALT
 from crawler.extract.marks import (
     ASIDE,
@@ -67,6 +68,10 @@ _AUTHOR_HREF = re.compile(
 _PROFILE_URL = re.compile(
     r"/(?:author|authors|editors?|people|staff|profiles?|writers?|journalists?)/([a-z]+(?:-[a-z]+){1,3})/?$"
 )
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af)\s", re.I)
+_PARTICLES = frozenset(
+    ("de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "ibn", "al", "el")
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Class words of byline markup, and words that make such an element something else (a photo, a bio).
 _BYLINE_WORDS = ("author", "byline", "byl", "writer", "autor", "auteur", "reporter", "journalist", "creator")
@@ -87,6 +92,7 @@ def pick_authors(
     ld: dict,
     meta_names: list[str],
     marks: Marks,
+    page: Page,
     anchor: int,
     not_authors: set[str],
 ) -> tuple[list[str], str | None]:
@@ -94,7 +100,8 @@ def pick_authors(
 
     `ld` is the JSON-LD article object, `meta_names` the author meta tags in order of trust,
     `anchor` the position of the headline (or the body start) that a byline sits next to, and
-    `not_authors` the site's and publisher's names (keys from `name_key`).
+    `not_authors` the site's and publisher's names (keys from `name_key`). Last, a line just
+    below the headline that reads "By First Last" names the author without any markup.
     """
     names, agency = _from_json_ld(ld, not_authors)
     if not names:
@@ -103,10 +110,13 @@ def pick_authors(
         agency = agency or meta_agency
         # a marked-up byline beside the headline beats a meta tag naming someone else (often the
         # publisher); a bare link to an author page (maybe a teaser's) does not
-        if visible and (not metas or (strength >= 2 and not _overlap(metas, visible))):
+        overlap = _overlap(metas, visible)
+        if visible and (
+            not metas or (strength >= 2 and not overlap) or (overlap and len(visible) > len(metas))
+        ):
             names = visible
         else:
-            names = metas
+            names = metas or _text_byline(page, anchor)
     out: list[str] = []
     for name in names:
         credit = canonical_agency(name)
@@ -172,10 +182,11 @@ def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str
     profiles: list[str] = []
     for value in values:
         value = " ".join(value.split())
-        if value.startswith(("http", "/")):  # OGP's article:author is the author's profile URL
-            m = _PROFILE_URL.search(value)
-            if m:
-                profiles.append(m.group(1).replace("-", " ").title())
+        if value.startswith(("http", "/")):  # OGP's article:author: the authors' profile URLs
+            for url in value.split(","):
+                m = _PROFILE_URL.search(url.strip())
+                if m:
+                    profiles.append(m.group(1).replace("-", " ").title())
             continue
         if not value or value.startswith("@"):
             continue
@@ -183,7 +194,7 @@ def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str
         if names:
             return names, agency
         agency = agency or canonical_agency(value) or agency_in_byline(value)
-    return profiles[:1], agency
+    return profiles, agency
 
 
 def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
@@ -220,13 +231,58 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> tuple[list[str
             abs(mark.pos - anchor),
         )
         if best is None or rank < best[0]:
-            best = (rank, names, strength)
-    return (best[1], best[2]) if best else ([], 0)
+            best = (rank, names, strength, mark)
+    if best is None:
+        return [], 0
+    names = best[1]
+    if best[3].tag == "a":  # "By <a>A</a> and <a>B</a>": the other links of that byline
+        names = _co_authors(best[3].el) or names
+    return names, best[2]
+
+
+def _co_authors(link) -> list[str]:
+    """Names of all author links in the short byline around `link` (none if it names one person)."""
+    box = link.getparent()
+    for _ in range(3):
+        if box is None or len(text_of(box)) > 200:
+            return []
+        links = [
+            a
+            for a in box.iter("a")
+            if "author" in (a.get("rel") or "") or _AUTHOR_HREF.search(a.get("href") or "")
+        ]
+        if len(links) > 1:
+            names = [n for a in links for n in clean_names(text_of(a, True))]
+            return list(dict.fromkeys(names))
+        box = box.getparent()
+    return []
 
 
 def _name_like(name: str) -> bool:
     """Two words or more, or a CJK name: what a class-marked byline must give ("Dec" is no name)."""
     return len(name.split()) >= 2 or bool(_CJK.search(name))
+
+
+def _text_byline(page: Page, anchor: int) -> list[str]:
+    """Names from a short "By ..." line among the first blocks after the headline (no markup)."""
+    seen = 0
+    for b in page.blocks:
+        if b.owner <= anchor or not b.text or b.region in ("related", "recent"):
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        if len(b.text) < 120 and _BYLINE_WORD.match(b.text):
+            names = [n for n in clean_names(b.text) if _capitalised(n)]
+            if names:
+                return names
+    return []
+
+
+def _capitalised(name: str) -> bool:
+    """Two to four words, each starting with a capital ("By the end of May" is no byline)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words if w.lower() not in _PARTICLES)
 
 
 def _byline_strength(mark: Mark) -> int:

@@ -57,8 +57,8 @@ for _flag, _words in (
     for _w in _words.split():
         _CTX_WORDS[_w] = _flag
 _CTX_PAIRS = {"site-header": CHROME, "site-footer": CHROME, "global-footer": CHROME, "page-footer": CHROME}
-_CTX_TAGS = {"form": FORM, "aside": ASIDE, "nav": CHROME, "label": FORM, "textarea": FORM}
-# Elements that enclose one post: a <header>/<footer> inside them is the post's own.
+_CTX_TAGS = {"form": FORM, "nav": CHROME, "label": FORM, "textarea": FORM}
+# Elements that enclose one post: a <header>/<footer>/<aside> inside them is the post's own.
 _POST_TAGS = frozenset(("article", "main"))
 # Their classes are page-level feature flags ("has-navigation", "comments-open"), not roles.
 _PAGE_TAGS = frozenset(("html", "body", "main"))
@@ -186,8 +186,10 @@ def _own_flags(el, in_post: bool) -> int:
     if not isinstance(tag, str) or tag in _PAGE_TAGS:
         return 0
     flags = _CTX_TAGS.get(tag, 0)
-    if tag in ("header", "footer") and not in_post:
+    if not in_post and tag in ("header", "footer"):
         flags |= CHROME
+    elif not in_post and tag == "aside":
+        flags |= ASIDE
     cls = el.get("class")
     ident = el.get("id")
     if not cls and not ident:

@@ -152,7 +152,7 @@ def read_metadata(
     ld = head.ld_article or {}
     not_authors = {name_key(s) for s in sites} | {name_key(_publisher(head))} - {""}
     meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])]
-    authors, agency = pick_authors(ld, meta_authors, marks, anchor, not_authors)
+    authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors)
     agency = agency or body.agency or byline_agency(page, start, end)
     if not authors and agency:
         authors = [agency]
