@@ -25,6 +25,7 @@ from crawler.extract.marks import (
     Marks,
     text_of,
 )
+from crawler.extract.text import CJK
 
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:(?:written|posted|reported|words|text|story|edited|compiled|published)\s+by|by|from|par|por|"
@@ -72,7 +73,6 @@ _BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af)\s", re.I)
 _PARTICLES = frozenset(
     ("de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "ibn", "al", "el")
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Class words of byline markup, and words that make such an element something else (a photo, a bio).
 _BYLINE_WORDS = ("author", "byline", "byl", "writer", "autor", "auteur", "reporter", "journalist", "creator")
 _NOT_BYLINE_WORDS = frozenset(
@@ -201,7 +201,7 @@ def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
     """A meta tag's value that is a person: not the site, not a handle ("mikecason", "TodayShow")."""
     if name_key(name) in not_authors:
         return False
-    return " " in name or bool(_CJK.search(name))
+    return " " in name or bool(CJK.search(name))
 
 
 # -- the visible byline ---------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def _co_authors(link) -> list[str]:
 
 def _name_like(name: str) -> bool:
     """Two words or more, or a CJK name: what a class-marked byline must give ("Dec" is no name)."""
-    return len(name.split()) >= 2 or bool(_CJK.search(name))
+    return len(name.split()) >= 2 or bool(CJK.search(name))
 
 
 def _text_byline(page: Page, anchor: int) -> list[str]:

@@ -13,3 +13,8 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060\ufeff]")
 def strip_invisible(text: str) -> str:
     """`text` without soft hyphens and zero-width characters."""
     return _INVISIBLE.sub("", text) if text else text
+
+
+# Letters of scripts written without spaces between words (kana, Han, Hangul): word counts mean
+# nothing there, character counts do.
+CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")

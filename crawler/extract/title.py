@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.text import strip_invisible
+from crawler.extract.text import CJK, strip_invisible
 
 # Separators between a headline and the site's or section's name in `<title>`.
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
@@ -23,7 +23,7 @@ _KICKER_WORDS = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_RUN = re.compile(CJK.pattern + "+")
 MIN_SHARED = 0.2  # share of an h1's words found in a metadata title for it to be the headline
 
 
@@ -57,14 +57,14 @@ def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None 
 
 def _short(segment: str, words: int) -> bool:
     """At most `words` words; in CJK (no spaces), at most 4 characters a word."""
-    if _CJK.search(segment):
+    if CJK.search(segment):
         return len(segment.strip()) <= 4 * words
     return len(segment.split()) <= words
 
 
 def _headline_like(segment: str) -> bool:
     """Long enough to be a headline: two words, or six CJK characters."""
-    return len(segment.split()) >= 2 or len(_CJK.findall(segment)) >= 6
+    return len(segment.split()) >= 2 or len(CJK.findall(segment)) >= 6
 
 
 def _cut_edge(title: str, site_key: str) -> str | None:
@@ -136,7 +136,7 @@ def shared(text: str, titles: list[str]) -> float:
 
 def _grams(text: str) -> set[str]:
     words = {w for w in _TOKEN.findall(text.lower()) if len(w) > 3 or (w.isdigit() and len(w) > 1)}
-    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+", text):
+    for run in _CJK_RUN.findall(text):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
     return words
 
