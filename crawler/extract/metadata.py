@@ -19,7 +19,7 @@ from crawler.extract.language import article_language
 from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import strip_invisible
-from crawler.extract.title import heading_text, pick_title
+from crawler.extract.title import heading_text, key, pick_title
 from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -34,6 +34,8 @@ _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+_SITE_TITLE = re.compile(r"\bsite-(?:title|name)\b")
+_FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
 _META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
 _META_AUTHORS = (
     "citation_author",
@@ -239,18 +241,21 @@ def site_names(head: Head, marks: Marks) -> list[str]:
     if publisher:
         names.append(publisher)
     for mark in marks.items:
-        if (mark.tag == "a" and "home" in mark.rel.split()) or "site-title" in mark.words:
+        if (mark.tag == "a" and "home" in mark.rel.split()) or _SITE_TITLE.search(mark.el.get("class") or ""):
             name = text_of(mark.el)
             if name and len(name) < 80:
                 names.append(name)
-    for title in head.feed_titles:  # "Journal » Feed", "Journal - Comments Feed"
-        part = re.split(r"\s+[»|\-–—:]\s+", title)[0].strip()
-        if part and part.lower() not in ("rss", "feed", "atom"):
+    for title in head.feed_titles:  # "Journal » Feed", "Journal - Comments Feed", "Journal Atom Feed"
+        part = _FEED_WORDS.sub("", re.split(r"\s+[»|\-–—:]\s+", title)[0]).strip()
+        if part:
             names.append(part)
     out: list[str] = []
+    page_title = key(head.title)
     for name in names:
         name = _unescaped(" ".join(name.split()))
-        if name and name not in out:
+        if (
+            name and name not in out and key(name) != page_title
+        ):  # a theme's "site title" box showing the post's
             out.append(name)
     return out
 
