@@ -193,9 +193,9 @@ def headline(head: Head, page: Page, marks: Marks) -> str | None:
     meta_titles = [
         t
         for t in (
-            _unescaped(jsonld.text_of(ld.get("headline"))),
+            strip_invisible(jsonld.text_of(ld.get("headline"))),
             head.first(*_META_TITLES),
-            _unescaped(jsonld.text_of(ld.get("name"))),
+            strip_invisible(jsonld.text_of(ld.get("name"))),
         )
         if t
     ]
@@ -252,7 +252,7 @@ def site_names(head: Head, marks: Marks) -> list[str]:
     out: list[str] = []
     page_title = key(head.title)
     for name in names:
-        name = _unescaped(" ".join(name.split()))
+        name = strip_invisible(" ".join(name.split()))
         if (
             name and name not in out and key(name) != page_title
         ):  # a theme's "site title" box showing the post's
@@ -262,11 +262,7 @@ def site_names(head: Head, marks: Marks) -> list[str]:
 
 def _publisher(head: Head) -> str | None:
     pub = (head.ld_article or {}).get("publisher")
-    return _unescaped(jsonld.text_of(pub)) if pub else None
-
-
-def _unescaped(text: str | None) -> str | None:
-    return strip_invisible(text) if text else text
+    return strip_invisible(jsonld.text_of(pub)) if pub else None
 
 
 # -- dates -------------------------------------------------------------------------------------------
@@ -461,7 +457,7 @@ def _visible_date(
 def pick_section(head: Head, marks: Marks, anchor: int) -> str | None:
     """The primary category: JSON-LD articleSection, article:section, the category link, breadcrumbs."""
     ld = head.ld_article or {}
-    section = _unescaped(jsonld.text_of(ld.get("articleSection"))) or head.first(
+    section = strip_invisible(jsonld.text_of(ld.get("articleSection"))) or head.first(
         "article:section", "og:article:section", "section", "parsely-section", "category"
     )
     if section:
@@ -478,7 +474,7 @@ def pick_tags(head: Head, marks: Marks, anchor: int) -> list[str]:
     meta_tags = head.meta.get("article:tag", []) + head.meta.get("og:article:tag", [])
     sources = (
         lambda: [t for v in meta_tags for t in _split(v)],
-        lambda: [_unescaped(k) for k in jsonld.keywords_of(ld.get("keywords"))],
+        lambda: [strip_invisible(k) for k in jsonld.keywords_of(ld.get("keywords"))],
         lambda: _term_links(marks, anchor, category=False),
         lambda: _split(head.first("news_keywords", "keywords", "parsely-tags") or ""),
     )
@@ -574,7 +570,7 @@ def _breadcrumb_section(head: Head, marks: Marks) -> str | None:
         if "BreadcrumbList" in jsonld.types_of(obj):
             names = jsonld.breadcrumb_names(obj)
             if len(names) >= 3:
-                return _unescaped(names[-2])
+                return strip_invisible(names[-2])
     for mark in marks.items:
         if any(w.startswith("breadcrumb") for w in mark.words) and mark.tag not in ("a", "span", "li"):
             links = [text_of(a) for a in mark.el.iter("a")]
@@ -605,9 +601,9 @@ def _marked_lang(page: Page, body_start: int) -> str | None:
 
 def pick_lead(head: Head) -> str | None:
     ld = head.ld_article or {}
-    lead = head.first("og:description", "description", "twitter:description", "dc.description") or _unescaped(
-        jsonld.text_of(ld.get("description"))
-    )
+    lead = head.first(
+        "og:description", "description", "twitter:description", "dc.description"
+    ) or strip_invisible(jsonld.text_of(ld.get("description")))
     return lead or None
 
 

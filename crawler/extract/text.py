@@ -10,8 +10,8 @@ import re
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060\ufeff]")
 
 
-def strip_invisible(text: str) -> str:
-    """`text` without soft hyphens and zero-width characters."""
+def strip_invisible(text: str | None) -> str | None:
+    """`text` without soft hyphens and zero-width characters (None stays None)."""
     return _INVISIBLE.sub("", text) if text else text
 
 
