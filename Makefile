@@ -1,6 +1,8 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make test   - set up .venv and system packages, lint, run the test suite
-# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site
+# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
+#               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
+#               duplicates, metadata, useful requests
 # make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
 
 PYTHON ?= python3
@@ -25,8 +27,9 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 
 # Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import; WordPress
 # (with MariaDB and PHP-FPM behind nginx) and Hugo are the real publishing systems; redis-server is the
-# cluster frontier; chromium drives the browser tests. Installed only when missing.
-DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql wordpress wordpress-theme-twentytwentyone \
+# cluster frontier; chromium drives the browser tests. Installed only when missing. WordPress needs
+# php-xml for its sitemaps and php-mbstring for its text functions.
+DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql php-xml php-mbstring wordpress wordpress-theme-twentytwentyone \
 	wordpress-theme-twentytwentythree hugo redis-server chromium chromium-driver
 
 system-deps:
@@ -49,6 +52,8 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/front.py
+	$(BIN)/python bench/systems.py
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py

@@ -16,10 +16,12 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.economy import RULES as ECONOMY_RULES
 from crawler.fatal import FATAL_STAT, FatalError
 from crawler.lock import ArchiveLock
 from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
+from crawler.requests import OTHER, USEFUL, request_counts
 from crawler.scope import RULES
 from crawler.store import Store
 from crawler.urls import normalize_url
@@ -69,7 +71,7 @@ def site_settings(options: CrawlOptions) -> dict[str, Any]:
     """The settings a crawl's options set; stored with the site, so that updates crawl it alike."""
     overrides: dict[str, Any] = {}
     if options.max_pages is not None:
-        overrides["CLOSESPIDER_PAGECOUNT"] = options.max_pages
+        overrides["JCRAWL_MAX_REQUESTS"] = options.max_pages
     if options.max_depth is not None:
         overrides["DEPTH_LIMIT"] = options.max_depth
     if options.concurrency is not None:
@@ -190,6 +192,8 @@ def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
         f"{reason}): {stats.get('jcrawl/articles', 0):,} articles stored, "
         f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
         f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
+        f"{_requests(stats)}"
+        f"{_skipped(stats)}"
         f"{_traps(stats)}"
         f"{_learned(stats)}"
         f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
@@ -204,13 +208,40 @@ def _learned(stats: dict[str, Any]) -> str:
     if not version:
         return ""
     count = stats.get("jcrawl/reextracted", 0)
-    return f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it. "
+    changed = stats.get("jcrawl/reextracted_changed", 0)
+    return (
+        f"Learned version {version} of the site's profile and re-extracted {count:,} articles with it "
+        f"({changed:,} changed in title or body; see the reextractions table). "
+    )
+
+
+def _requests(stats: dict[str, Any]) -> str:
+    """ "Requests: 240 articles, 30 listings, 12 feeds, sitemaps and robots.txt, 8 other (96% useful). " """
+    counts = request_counts(stats)
+    total = sum(counts.values())
+    if not total:
+        return ""
+    names = {"article": "articles", "listing": "listings", "feed": "feeds, sitemaps and robots.txt"}
+    kinds = [k for k in (*USEFUL, *sorted(set(counts) - {*USEFUL, OTHER}), OTHER) if counts.get(k)]
+    detail = ", ".join(f"{counts[k]:,} {names.get(k, k)}" for k in kinds)
+    useful = sum(counts.get(k, 0) for k in USEFUL)
+    return f"Requests: {detail} ({useful / total:.0%} useful). "
+
+
+def _by_rule(stats: dict[str, Any], prefix: str, rules: tuple[str, ...]) -> dict[str, int]:
+    """rule (as words) -> count, for the rules whose stat `prefix + rule` is not zero."""
+    return {rule.replace("_", " "): n for rule in rules if (n := stats.get(prefix + rule, 0))}
+
+
+def _skipped(stats: dict[str, Any]) -> str:
+    """ "Links not followed: 1,875 comment pages, 120 comment feeds (the JCRAWL_FOLLOW_* ...). " """
+    cut = _by_rule(stats, "jcrawl/skipped/", ECONOMY_RULES)
+    detail = ", ".join(f"{n:,} {rule}" for rule, n in cut.items())
+    return f"Links not followed: {detail} (the JCRAWL_FOLLOW_* settings restore them). " if cut else ""
 
 
 def _traps(stats: dict[str, Any]) -> str:
     """What the trap rules cut: "12 links not followed as likely crawler traps (calendar 12). "."""
-    cut = {rule: stats.get(f"jcrawl/trap/{rule}", 0) for rule in RULES}
-    if not any(cut.values()):
-        return ""
-    detail = ", ".join(f"{rule.replace('_', ' ')} {n:,}" for rule, n in cut.items() if n)
-    return f"{sum(cut.values()):,} links not followed as likely crawler traps ({detail}). "
+    cut = _by_rule(stats, "jcrawl/trap/", RULES)
+    detail = ", ".join(f"{rule} {n:,}" for rule, n in cut.items())
+    return f"{sum(cut.values()):,} links not followed as likely crawler traps ({detail}). " if cut else ""

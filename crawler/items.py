@@ -16,6 +16,7 @@ class PageItem:
     capture_id: int | None
     fetched_at: str | None
     profile_version: int = 0  # of the site profile it was extracted with
+    redirected_from: tuple[str, ...] = ()  # the URLs that redirected to fetched_url: the article's aliases
 
 
 @dataclass(slots=True)

@@ -12,9 +12,17 @@ from scrapy.crawler import Crawler
 
 from archive.middleware import archive_resource, capture_recorded
 from archive.writer import RecordLocation
+from crawler.extract.learn import ProfileLearner
 from crawler.fatal import stop_crawl
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
-from crawler.site_profiles import reextract_site, save_profile, site_profile_learned
+from crawler.site_profiles import (
+    Evidence,
+    learned_profile,
+    reextract_site,
+    same_profile,
+    save_profile,
+    site_profile_learned,
+)
 from crawler.store import Batch, CaptureIds, Store, utc_now
 
 logger = logging.getLogger(__name__)
@@ -39,6 +47,7 @@ class StorePipeline:
         self.crawl_id: int | None = None
         self.failed = False  # the database could not be written: the crawl is stopping
         self.capture_ids = CaptureIds.of(self.store)
+        self.evidence = Evidence.from_settings(crawler.settings)
         crawler.signals.connect(self.capture_recorded, signal=capture_recorded)
         crawler.signals.connect(self.site_profile_learned, signal=site_profile_learned)
 
@@ -89,7 +98,13 @@ class StorePipeline:
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        self.batch.add_page(item.article, item.capture_id, item.fetched_at or utc_now(), item.profile_version)
+        self.batch.add_page(
+            item.article,
+            item.capture_id,
+            item.fetched_at or utc_now(),
+            item.profile_version,
+            item.redirected_from,
+        )
         if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
 
@@ -114,20 +129,27 @@ class StorePipeline:
             stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")
 
     def site_profile_learned(self, site: str, profile: Any) -> Any:
-        """Save a profile as the site's next version, re-extract its older articles with it, and
-        return it versioned (None if it could not be saved: the crawl is stopping)."""
+        """Save a profile (or what a learner learned that the site's archive supports) as the site's
+        next version, re-extract its older articles with it, and return it versioned (None if there
+        was nothing new to save, or it could not be saved: the crawl is stopping)."""
         self.flush()
         if self.failed:
             return None
         try:
+            if isinstance(profile, ProfileLearner):
+                started_with = profile.profile
+                profile = learned_profile(self.store, site, profile, self.evidence)
+                if same_profile(profile, started_with):  # nothing the archive supports was learned
+                    return None
             saved = save_profile(self.store, site, profile, self._write_resource)
-            count = reextract_site(self.store, site, saved)
+            count, changed = reextract_site(self.store, site, saved)
         except (sqlite3.Error, OSError) as exc:
             self.failed = True
             stop_crawl(self.crawler, f"cannot save the site profile of {site}: {exc}")
             return None
         self.crawler.stats.set_value("jcrawl/profile_version", saved.version)
         self.crawler.stats.inc_value("jcrawl/reextracted", count)
+        self.crawler.stats.inc_value("jcrawl/reextracted_changed", changed)
         return saved
 
     def _write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 
-from crawler.recheck import RecheckPolicy, parse_time
+from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
 from crawler.store import Store
 from crawler.urls import site_of
 
@@ -132,6 +132,11 @@ class CrawlPlan:
             return RECHECK
         return None
 
+    def is_article(self, url: str) -> bool:
+        """True when the archive holds an article at `url`."""
+        known = self.known.get(url)
+        return known is not None and known.born is not None
+
     def _due(self, known: KnownUrl) -> bool:
         assert self.policy is not None
         if known.status is not None and known.status >= 500:
@@ -202,9 +207,14 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
             entry.xml = "xml" in content_type.lower()
         if etag or last_modified:
             entry.etag, entry.last_modified = etag, last_modified
-    for url, born in store.conn.execute("SELECT url, COALESCE(published, first_seen) FROM articles"):
-        if url in known:
-            known[url].born = born
+    articles = [
+        row
+        for row in store.conn.execute("SELECT url, published, first_seen FROM articles")
+        if row[0] in known
+    ]
+    zone = site_zone(published for _, published, _ in articles)
+    for url, published, first_seen in articles:
+        known[url].born = youngest_reading(published, zone) if published else first_seen
     return known
 
 

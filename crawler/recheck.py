@@ -6,7 +6,10 @@ An update fetches every run what can lead to new articles, and known articles on
 - new URLs: in full;
 - a known article: when the time since its last fetch reaches the interval for its age (days since
   publication, JCRAWL_RECHECK_ARTICLES: by default every run in its first 2 days, daily up to 30 days,
-  weekly up to a year, then every 30 days), or when its sitemap `lastmod` changed;
+  weekly up to a year, then every 30 days), or when its sitemap `lastmod` changed. Its age is read
+  as the youngest its publication date allows: a date without a time is the end of that day, in the
+  site's time zone (the UTC offset most of its articles give), so no article is rechecked later
+  than its age calls for;
 - other known pages (deeper listing pages, redirects, error pages): every JCRAWL_RECHECK_PAGES days
   (7), or when their sitemap `lastmod` changed; a page whose last answer was a 5xx: every run.
 
@@ -16,8 +19,11 @@ Last-Modified), so an unchanged one costs a 304.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from scrapy.settings import BaseSettings
 
@@ -71,6 +77,46 @@ class RecheckPolicy:
     def _elapsed(last_fetch: str, now: datetime) -> float:
         """Days since `last_fetch`."""
         return (now - (parse_time(last_fetch) or now)).total_seconds() / DAY
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Where no article of the site says its UTC offset, a date is read in the last time zone to reach its
+# end (UTC-12): an article is never taken for older than it can be.
+_LATEST_ZONE = timezone(timedelta(hours=-12))
+
+
+def site_zone(published: Iterable[str | None]) -> timezone | None:
+    """The site's UTC offset: the most common one among its articles' publication times."""
+    offsets: Counter[timedelta] = Counter()
+    for value in published:
+        parsed = _aware(value)
+        if parsed is not None:
+            offsets[parsed.utcoffset() or timedelta(0)] += 1
+    return timezone(offsets.most_common(1)[0][0]) if offsets else None
+
+
+def youngest_reading(published: str, zone: timezone | None) -> str:
+    """`published` as the latest instant it can mean: a date alone is the end of that day, a time
+    without an offset is in the site's zone (`zone`, see `site_zone`; unknown: UTC-12)."""
+    text = published.strip()
+    zone = zone or _LATEST_ZONE
+    if _DATE_ONLY.match(text):
+        return datetime.fromisoformat(text + "T23:59:59").replace(tzinfo=zone).isoformat()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return published
+    return (value if value.tzinfo else value.replace(tzinfo=zone)).isoformat()
+
+
+def _aware(text: str | None) -> datetime | None:
+    if not text or "T" not in text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else None
 
 
 def parse_time(text: str | None) -> datetime | None:

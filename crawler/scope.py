@@ -14,10 +14,12 @@ the crawl summary). The rules, with their settings (0 turns one off):
 - `calendar`: a date (/2031/05/, 2031-05-01, ?year=2031) after next year: nothing is published
   there, only calendars go there (a calendar that runs into the past meets the pattern budget);
 - `pattern_budget`: the URL's pattern (digits and token-like strings masked: /list?page=17 ->
-  /list?page=N) has already cost JCRAWL_PATTERN_BUDGET fetches that found no new article.
-  Pages that do find one give their fetch back, so a site whose articles all look like /news/12345
-  is crawled whole, while a calendar, an endless pagination or session-id copies of known pages run
-  out of budget.
+  /list?page=N) has already cost JCRAWL_PATTERN_BUDGET (30) fetches that found nothing new. A fetch
+  that finds a new article costs nothing, and gives the page that led to it its fetch back, so a
+  site whose articles all look like /news/12345 and pagination that keeps leading to new articles
+  are crawled whole, while a calendar (whichever way it steps, by a month or a day, in a path
+  segment or a query parameter), an endless pagination or session-id copies of known pages are cut
+  after tens of fetches.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class ScopeLimits:
     max_segment_repeat: int = 2
     max_query_params: int = 12
     max_query_length: int = 512
-    pattern_budget: int = 1000
+    pattern_budget: int = 30
 
     @classmethod
     def from_settings(cls, settings: Any) -> ScopeLimits:
@@ -83,6 +85,12 @@ class TrapRules:
         """Charge a fetch of `url` to its pattern's budget, unless it found a new article."""
         if not found_article:
             self._spent[url_pattern(url)] += 1
+
+    def led_to_article(self, url: str) -> None:
+        """The page `url` led to a new article: its pattern gets a fetch back."""
+        pattern = url_pattern(url)
+        if self._spent[pattern] > 0:
+            self._spent[pattern] -= 1
 
     def _broken_rule(self, url: str) -> str | None:
         limits = self.limits

@@ -64,7 +64,7 @@ JCRAWL_RETRY_BACKOFF = 1.0
 JCRAWL_RETRY_MAX_DELAY = 60
 # Deliver 4xx/5xx responses to the spider so they are recorded, not dropped silently.
 HTTPERROR_ALLOW_ALL = True
-# 0 = unlimited; the CLI's --max-pages and --max-depth set these.
+# 0 = unlimited; the CLI's --max-depth sets DEPTH_LIMIT (--max-pages sets JCRAWL_MAX_REQUESTS, below).
 CLOSESPIDER_PAGECOUNT = 0
 DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 0
@@ -76,8 +76,32 @@ JCRAWL_MAX_PATH_DEPTH = 16
 JCRAWL_MAX_SEGMENT_REPEAT = 2
 JCRAWL_MAX_QUERY_PARAMS = 12
 JCRAWL_MAX_QUERY_LENGTH = 512
-# Fetches per URL pattern (digits masked: /list?page=N) that may find no new article.
-JCRAWL_PATTERN_BUDGET = 1000
+# Fetches per URL pattern (digits masked: /list?page=N) that may find nothing new (no new article, no
+# link to a page not seen yet) before the pattern is cut: a calendar or an endless pagination stops
+# after tens of fetches, whichever way it runs.
+JCRAWL_PATTERN_BUDGET = 30
+
+# --- crawl economy (crawler/economy.py): links not followed by default; True restores each ------------
+# Links marked rel=nofollow, ugc or sponsored.
+JCRAWL_FOLLOW_NOFOLLOW = False
+# Comment views: ?replytocom= reply forms, ?cpage= and /comment-page-N/ (the article, comments paged).
+JCRAWL_FOLLOW_COMMENT_PAGES = False
+# A post's own comment feed (its URL + feed/), /comments/feed/.
+JCRAWL_FOLLOW_COMMENT_FEEDS = False
+# Login, logout, registration, admin and XML-RPC addresses.
+JCRAWL_FOLLOW_ACCOUNT_PAGES = False
+# Search results (?s=, /search/).
+JCRAWL_FOLLOW_SEARCH_PAGES = False
+# A page per attached image or file (?attachment_id=, rel=attachment, an article's URL + one segment).
+JCRAWL_FOLLOW_ATTACHMENT_PAGES = False
+# Regexes (Python `re.search` on the normalised URL) a page must match (--include) or must not
+# (--exclude). --exclude applies to every URL but the start URL; --include not to robots.txt, the
+# sitemaps it names and the feeds pages declare.
+JCRAWL_INCLUDE: list[str] = []
+JCRAWL_EXCLUDE: list[str] = []
+# --max-pages: a hard cap on the requests sent, robots.txt and redirects included (crawler/cap.py).
+# 0 = no cap.
+JCRAWL_MAX_REQUESTS = 0
 
 # --- site profiles (crawler/site_profiles.py) ------------------------------------------------------
 # A TOML profile by name (crawler/profiles/NAME.toml) or path; the CLI's --site sets it. Empty: the
@@ -85,6 +109,11 @@ JCRAWL_PATTERN_BUDGET = 1000
 JCRAWL_SITE_PROFILE = ""
 # Learn the site's boilerplate from its pages; a new profile version re-extracts its articles.
 JCRAWL_LEARN_BOILERPLATE = True
+# A block a crawl would learn becomes boilerplate only when the site's whole archive carries it: in at
+# least JCRAWL_LEARN_MIN_PAGES articles (with as many distinct texts; an article's aliases count once)
+# and JCRAWL_LEARN_MIN_SHARE of the site's articles. A quotation some articles share stays in them.
+JCRAWL_LEARN_MIN_PAGES = 10
+JCRAWL_LEARN_MIN_SHARE = 0.3
 
 # --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
 # An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,
@@ -108,6 +137,8 @@ JCRAWL_SITE: dict = {}
 # --- the pipeline --------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LoopbackMiddleware": 40,
+    # After robots.txt drops what it forbids, before the downloader stats count a request as sent.
+    "crawler.cap.RequestCapMiddleware": 840,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.

@@ -8,7 +8,8 @@ pages (crawler/extract/learn.py). To keep extraction reproducible:
   part of `--site` on top, `with_declared`); the learner only watches; when the declared part makes
   it differ from the saved one, it is saved as the next version before the first page is fetched
   (as below), so that pages are never compared with articles another profile made;
-- when the crawl ends, what it learned becomes the site's next version if it differs: a `resource`
+- when the crawl ends, what it learned, as far as the site's whole archive supports it (`Evidence`),
+  becomes the site's next version if it differs: a `resource`
   record in the WARC (`urn:x-jcrawl:site-profile:SITE`, the profile as JSON), then a `site_profiles`
   row pointing at it (the WARC first, as for captures);
 - the site's articles extracted with an older version are then re-extracted from their own captures
@@ -21,14 +22,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from archive.reader import read_record, response_body
 from archive.writer import RecordLocation
 from crawler.extract import extract_article
+from crawler.extract.learn import ProfileLearner, fingerprint
 from crawler.extract.profile import SiteProfile, available_profiles, load_profile, profile_for_url
 from crawler.store import Store, article_row, link_rows
 from crawler.urls import site_of
@@ -116,13 +120,53 @@ def save_profile(
     return versioned
 
 
-def reextract_site(store: Store, site: str, profile: SiteProfile) -> int:
-    """Re-extract the site's articles made with an older profile from their captures; return how many.
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much of a site's archive must carry a block before it is learned as boilerplate: at least
+    `min_pages` articles with `min_pages` distinct texts, and `min_share` of the site's articles
+    (JCRAWL_LEARN_MIN_PAGES, JCRAWL_LEARN_MIN_SHARE)."""
+
+    min_pages: int = 10
+    min_share: float = 0.3
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Evidence:
+        return cls(settings.getint("JCRAWL_LEARN_MIN_PAGES"), settings.getfloat("JCRAWL_LEARN_MIN_SHARE"))
+
+
+def archive_support(store: Store, site: str, texts: frozenset[str], evidence: Evidence) -> frozenset[str]:
+    """The fingerprints of `texts` that enough of the site's stored articles carry (see Evidence).
+
+    Articles are rows, so an article's aliases (comment pages, shortlinks) count once; "distinct
+    texts" are distinct content hashes, so copies of one article count once too.
+    """
+    articles: Counter[str] = Counter()
+    contents: dict[str, set[str]] = {}
+    total = 0
+    for body, content_hash in store.site_article_bodies(site):
+        total += 1
+        for fp in {fingerprint(p) for p in body.split("\n\n")} & texts:
+            articles[fp] += 1
+            contents.setdefault(fp, set()).add(content_hash)
+    need = max(evidence.min_pages, evidence.min_share * total)
+    return frozenset(fp for fp in texts if articles[fp] >= need and len(contents[fp]) >= evidence.min_pages)
+
+
+def learned_profile(store: Store, site: str, learner: ProfileLearner, evidence: Evidence) -> SiteProfile:
+    """What `learner` learned that the site's whole archive supports, as a profile."""
+    return learner.snapshot(evidence=lambda texts: archive_support(store, site, texts, evidence))
+
+
+def reextract_site(store: Store, site: str, profile: SiteProfile) -> tuple[int, int]:
+    """Re-extract the site's articles made with an older profile from their captures; return how many,
+    and how many of them changed (title or body).
 
     Rewrites each in place (same capture, no new version: the page did not change, our reading of
-    it did). A capture that no longer reads as the same article keeps its old record.
+    it did); each change is logged and recorded (`reextractions`: URL, profile version, old and new
+    content hash). A capture that no longer reads as the same article keeps its old record.
     """
-    done = 0
+    done = changed = 0
+    changes: list[tuple[str, str, str]] = []
     rows: list[dict] = []
     links: dict[str, list[tuple]] = {}
     for old in store.article_captures(below_version=profile.version):
@@ -140,9 +184,13 @@ def reextract_site(store: Store, site: str, profile: SiteProfile) -> int:
             continue
         rows.append(article_row(article, None, "", profile.version))
         links[article.url] = link_rows(article)
+        if article.content_hash != old["content_hash"]:
+            logger.info("Site profile version %d changed the text of %s", profile.version, article.url)
+            changes.append((article.url, old["content_hash"], article.content_hash))
         if len(rows) >= REEXTRACT_BATCH:
-            store.replace_extractions(rows, links)
-            done, rows, links = done + len(rows), [], {}
+            store.replace_extractions(rows, links, changes, profile.version)
+            done, rows, links, changed = done + len(rows), [], {}, changed + len(changes)
+            changes = []
     if rows:
-        store.replace_extractions(rows, links)
-    return done + len(rows)
+        store.replace_extractions(rows, links, changes, profile.version)
+    return done + len(rows), changed + len(changes)

@@ -23,7 +23,9 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler import __version__
+from crawler.cap import MAX_PAGES_MESSAGE
 from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
+from crawler.economy import LinkPolicy
 from crawler.extract import NAV, extract_page
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
@@ -33,6 +35,7 @@ from crawler.frontier import FRONTIER_KEY, RECHECK_KEY
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
 from crawler.plan import RECHECK, CrawlPlan, FrontierEntry
+from crawler.requests import count_request, settle_request_counts
 from crawler.scope import ScopeLimits, TrapRules
 from crawler.site_profiles import (
     declared_profile,
@@ -82,12 +85,14 @@ class JournalSpider(scrapy.Spider):
         # The profile every page of this crawl is extracted with, and what the archive had saved.
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
         self.learner: ProfileLearner | None = None
+        self.skipped: set[str] = set()  # links left alone by a rel-based economy rule (counted once)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.traps = TrapRules(ScopeLimits.from_settings(settings))
+        spider.links = LinkPolicy.from_settings(settings)
         if settings.get("JCRAWL_ARCHIVE"):
             spider.saved_profile = stored_profile(settings.get("JCRAWL_ARCHIVE"), spider.site)
         declared = declared_profile(settings.get("JCRAWL_SITE_PROFILE") or None, spider.start_url)
@@ -126,6 +131,8 @@ class JournalSpider(scrapy.Spider):
             self._fetched(response.meta, found_article=False)
             return
         if response.status == 304:  # unchanged since the last capture: a revisit, nothing to parse
+            if self.plan.is_article(response.url):
+                count_request(self.crawler.stats, "article")
             return
         truncated = truncation(response.flags, response.meta)
         if truncated is not None:
@@ -146,6 +153,7 @@ class JournalSpider(scrapy.Spider):
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         root = sitemap_or_feed(body, content_type)
         if root is not None:
+            count_request(self.crawler.stats, "feed")
             yield from self.parse_xml(root)
             return
         if isinstance(response, TextResponse) or "html" in content_type:
@@ -158,22 +166,37 @@ class JournalSpider(scrapy.Spider):
             self.learner.observe(extraction)
         article = extraction.article
         self.seen.add(article.url)
+        self.seen.update(article.aliases)
         new = article.is_article and article.content_hash[:16] not in self.contents
         if new:
             self.contents.add(article.content_hash[:16])
-        self._fetched(response.meta, found_article=new)
         capture = response.meta.get("capture") or {}
         # An identical payload is archived as a revisit record, which holds no body: the article stays
         # with the capture whose record has it.
         capture_id = capture.get("revisit_of") or capture.get("id")
-        yield PageItem(article, response.url, capture_id, capture.get("fetched_at"), self.profile.version)
+        redirected_from = tuple(response.meta.get("redirect_urls", ()))
+        yield PageItem(
+            article,
+            response.url,
+            capture_id,
+            capture.get("fetched_at"),
+            self.profile.version,
+            redirected_from,
+        )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
+        on_article = article.url if article.is_article else None
         for link in article.links:
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
-            request = self._follow(link.url, response.url, priority, hub=hub)
+            request = self._follow(
+                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article
+            )
             if request is not None:
                 yield request
-        yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY)
+        yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY, article=on_article)
+        kind = "article" if article.is_article else "listing" if _lists_articles(article) else "other"
+        if kind != "other":
+            count_request(self.crawler.stats, kind)
+        self._fetched(response.meta, found_article=new)
 
     def parse_xml(self, root: etree._Element) -> Iterator[scrapy.Request]:
         """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: follow every page they list."""
@@ -188,7 +211,12 @@ class JournalSpider(scrapy.Spider):
                 }
                 if fields.get("loc"):
                     request = self._follow(
-                        fields["loc"], None, priority, hub=True, lastmod=fields.get("lastmod") or None
+                        fields["loc"],
+                        None,
+                        priority,
+                        hub=True,
+                        lastmod=fields.get("lastmod") or None,
+                        discovery=kind == "sitemapindex",
                     )
                     if request is not None:
                         yield request
@@ -205,6 +233,7 @@ class JournalSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the sitemaps robots.txt names, or the conventional /sitemap.xml."""
+        count_request(self.crawler.stats, "feed")
         sitemaps = []
         if response.status == 200:
             for line in response.body.decode("utf-8", "replace").splitlines():
@@ -212,11 +241,11 @@ class JournalSpider(scrapy.Spider):
                 if name.strip().lower() == "sitemap" and value.strip():
                     sitemaps.append(value.strip())
         yield from self._follow_all(
-            sitemaps or [response.urljoin("/sitemap.xml")], response.url, SITEMAP_PRIORITY
+            sitemaps or [response.urljoin("/sitemap.xml")], response.url, SITEMAP_PRIORITY, discovery=True
         )
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        yield from self._follow_all(["/sitemap.xml"], self.start_url, SITEMAP_PRIORITY)
+        yield from self._follow_all(["/sitemap.xml"], self.start_url, SITEMAP_PRIORITY, discovery=True)
 
     def failed(self, failure: Failure) -> Iterator[ErrorItem]:
         """A request that got no usable response: network errors, redirect loops, size limits."""
@@ -228,23 +257,29 @@ class JournalSpider(scrapy.Spider):
             return
         if failure.check(CrawlStopping):  # the crawl stops on a fatal error, which says it all
             return
+        if message.startswith(MAX_PAGES_MESSAGE):  # past --max-pages: never sent
+            return
         if request is not None:
             self._fetched(request.meta, found_article=False)
         yield ErrorItem(url, *describe(failure))
 
     def closed(self, reason: str) -> None:
         """Hand the profile this crawl ends with (declared, plus what the learner found) to the store
-        pipeline, which saves it as the site's next version if it differs from the saved one.
+        pipeline, which saves it as the site's next version if it differs from the saved one (what
+        was learned only as far as the site's whole archive supports it).
 
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
-        profile = self.learner.snapshot() if self.learner is not None else self.profile
-        if not same_profile(profile, self.saved_profile):
-            self._save_profile(profile)
+        settle_request_counts(self.crawler.stats)
+        if self.learner is not None:  # the pipeline keeps what the site's archive supports
+            self._save_profile(self.learner)
+        elif not same_profile(self.profile, self.saved_profile):
+            self._save_profile(self.profile)
 
-    def _save_profile(self, profile: SiteProfile) -> None:
-        """Have the store pipeline save `profile` as the site's next version (and re-extract the site's
-        older articles with it); from then on it is the profile this crawl extracts with."""
+    def _save_profile(self, profile: SiteProfile | ProfileLearner) -> None:
+        """Have the store pipeline save `profile` (or what a learner learned) as the site's next
+        version (and re-extract the site's older articles with it); from then on it is the profile
+        this crawl extracts with."""
         results = self.crawler.signals.send_catch_log(site_profile_learned, site=self.site, profile=profile)
         saved = next((r for _, r in results if isinstance(r, SiteProfile)), None)
         if saved is not None:
@@ -254,19 +289,36 @@ class JournalSpider(scrapy.Spider):
 
     # --- following links -------------------------------------------------------------------------
     def _follow_all(
-        self, urls: Iterable[str], base: str | None, priority: int, hub: bool = False
+        self,
+        urls: Iterable[str],
+        base: str | None,
+        priority: int,
+        hub: bool = False,
+        discovery: bool = False,
+        article: str | None = None,
     ) -> Iterator[scrapy.Request]:
         for url in urls:
-            request = self._follow(url, base, priority, hub=hub)
+            request = self._follow(url, base, priority, hub=hub, discovery=discovery, article=article)
             if request is not None:
                 yield request
 
     def _follow(
-        self, href: str, base: str | None, priority: int, hub: bool = False, lastmod: str | None = None
+        self,
+        href: str,
+        base: str | None,
+        priority: int,
+        hub: bool = False,
+        lastmod: str | None = None,
+        rel: str = "",
+        article: str | None = None,
+        discovery: bool = False,
     ) -> scrapy.Request | None:
-        """A request for `href` if it is on this site, not yet requested and due (crawler/plan.py).
+        """A request for `href` if it is on this site, in scope (crawler/economy.py), not yet requested
+        and due (crawler/plan.py).
 
-        `hub`: the link is on a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it.
+        `hub`: the link is on a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it;
+        `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
+        sitemaps, a sitemap index's sitemaps and the feeds a page declares.
         """
         key = href if base is None or "://" in href else base + "\0" + href
         url = self._normalised.get(key, "")
@@ -283,6 +335,16 @@ class JournalSpider(scrapy.Spider):
             self.plan.saw_lastmod(url, lastmod)
         if url in self.seen:
             return None
+        skip = self.links.skip(url, rel, article, discovery=discovery or priority == SITEMAP_PRIORITY)
+        if skip is not None:
+            if skip == "nofollow":  # another link to it may be followed: counted once, not marked seen
+                if url not in self.skipped:
+                    self.skipped.add(url)
+                    self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
+                return None
+            self.seen.add(url)
+            self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
+            return None
         decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
         if decision is None:  # known and not due; not marked seen, as a sitemap lastmod may make it due
             return None
@@ -292,12 +354,15 @@ class JournalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"jcrawl/trap/{rule}")
             self.logger.debug("Not following %s: crawler trap rule %s", url, rule)
             return None
-        return self._planned(url, priority, decision == RECHECK)
+        return self._planned(url, priority, decision == RECHECK, found_on=base)
 
-    def _planned(self, url: str, priority: int, recheck: bool) -> scrapy.Request:
-        """A request for a followed link; a recheck of a known page is conditional."""
+    def _planned(self, url: str, priority: int, recheck: bool, found_on: str | None = None) -> scrapy.Request:
+        """A request for a followed link (found on the page `found_on`); a recheck of a known page is
+        conditional."""
         request = self._request(url, priority)
         request.meta["jcrawl_pattern_url"] = url  # kept through redirects and retries
+        if found_on is not None:
+            request.meta["jcrawl_found_on"] = found_on
         if recheck:
             request.headers.update(self.plan.conditional_headers(url))
             request.meta[RECHECK_KEY] = True
@@ -311,9 +376,17 @@ class JournalSpider(scrapy.Spider):
         return request
 
     def _fetched(self, meta: dict[str, Any], found_article: bool) -> None:
-        """Tell the trap rules what a followed link gave (the start URL and robots.txt are not charged)."""
+        """Tell the trap rules what a followed link gave (the start URL and robots.txt are not charged):
+        a new article gives the page that led to it its fetch back."""
         if "jcrawl_pattern_url" in meta:
             self.traps.fetched(meta["jcrawl_pattern_url"], found_article)
+        if found_article and "jcrawl_found_on" in meta:
+            self.traps.led_to_article(meta["jcrawl_found_on"])
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
+
+
+def _lists_articles(page: Any) -> bool:
+    """A page that is not an article but links to articles: a home, section, archive or pagination page."""
+    return any(link.kind == "listing" for link in page.links)

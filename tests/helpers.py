@@ -61,6 +61,18 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
 
 
+@contextmanager
+def listening(process: subprocess.Popen, port: int, timeout: float = 60) -> Iterator[str]:
+    """The base URL of a server `process` started on 127.0.0.1:`port`, once it listens; the process
+    is terminated afterwards."""
+    try:
+        wait_for_port(port, timeout=timeout)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def jcrawl(
     *args: str | Path, archive: Path | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess:

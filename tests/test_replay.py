@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 
-from tests.helpers import ROOT, BenchSite, free_port, jcrawl, query, wait_for_port
+from tests.helpers import ROOT, BenchSite, free_port, jcrawl, listening, query
 
 PYWB_VENV = ROOT / ".venv-pywb"  # kept between runs (ignored by git); `make clean` removes it
 
@@ -60,12 +60,8 @@ def wayback(pywb_bin: Path, small_archive: Path, tmp_path_factory: pytest.TempPa
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
-    try:
-        wait_for_port(port, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with listening(server, port) as url:
+        yield url
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:

@@ -52,14 +52,13 @@ def search(archive: Path, text: str, capsys: pytest.CaptureFixture[str]) -> tupl
         ("(port OR", "the query ends too early"),
         ("port AND", "the query ends too early"),
         ("writer:smith", "there is no field 'writer' to search"),
-        ("-port", "there is no field 'port' to search"),
+        ("-port", "a -word only leaves articles out; add a word to search for"),
         ("*", "a lone '*' is not a query"),
         (")", "it cannot be read at ')'"),
         ("AND", "it cannot be read at 'AND'"),
         ("NEAR(port algiers, x)", 'expected integer, got "x"'),
         ("", "the query is empty"),
         ("   ", "the query is empty"),
-        ("'; DROP TABLE articles; --", "it cannot be read at"),
     ],
 )
 def test_a_bad_query_gets_a_clear_message(
@@ -80,6 +79,7 @@ def test_a_bad_query_gets_a_clear_message(
         ("title:phosphate", 1),
         ("ميناء", 1),
         ('"\'; DROP TABLE articles; --"', 0),  # quoted, hostile text is only words to look for
+        ("'; DROP TABLE articles; --", 0),  # and unquoted too
         ("x" * 100_000, 0),
         ("port OR phosphate", 2),
     ],

@@ -65,6 +65,16 @@ def test_the_profile_is_versioned_in_the_store_and_the_warc(learned_archive: tup
     assert uris == [f"urn:x-jcrawl:site-profile:{site}"]
 
 
+def test_each_article_the_new_profile_changed_is_recorded_with_its_version(
+    learned_archive: tuple[Path, str],
+) -> None:
+    archive, _site = learned_archive
+    changes = query(archive, "SELECT url, profile_version, old_hash, new_hash FROM reextractions")
+    articles = dict(query(archive, "SELECT url, content_hash FROM articles"))
+    assert len(changes) == len(articles) == 24
+    assert all(version == 1 and old != new == articles[url] for url, version, old, new in changes)
+
+
 def test_reextracting_a_capture_with_the_saved_profile_gives_the_stored_record(
     learned_archive: tuple[Path, str],
 ) -> None:

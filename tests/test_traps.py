@@ -11,7 +11,7 @@ import re
 import secrets
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -67,7 +67,7 @@ def story(request: Request) -> Response:
 
 
 def search(request: Request) -> Response:
-    """/search?q=..: each result page links to itself with one more parameter."""
+    """/filter?q=..: each result page links to itself with one more parameter."""
     return page(f"{request.full_path.rstrip('?')}&q=more")
 
 
@@ -101,7 +101,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
             f"/events/{NEXT_YEAR}/10/",
             "/(S(0123456789abcdef01234567))/story/1/",
             "/story/0/",
-            "/search?q=x",
+            "/filter?q=x",
             "/list/?page=1",
             "/loop/",
             "/private/secret/",
@@ -122,7 +122,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
         server.expect_request(re.compile(r"^/events/\d+/\d+/$")).respond_with_handler(calendar)
         server.expect_request(re.compile(r"^/\(S\(\w+\)\)/story/\d+/$")).respond_with_handler(session_copy)
         server.expect_request(re.compile(r"^/story/\d+/$")).respond_with_handler(story)
-        server.expect_request("/search").respond_with_handler(search)
+        server.expect_request("/filter").respond_with_handler(search)
         server.expect_request("/list/").respond_with_handler(pages)
         server.expect_request(re.compile(r"^/loop/")).respond_with_handler(nested)
         for path in ("/café/", "/~user/", "/private/secret/"):
@@ -170,7 +170,7 @@ def test_endless_pagination_is_bounded_by_its_pattern_budget(crawled: Crawled) -
 
 
 def test_a_growing_query_string_is_cut(crawled: Crawled) -> None:
-    searches = crawled.asked(r"/search")
+    searches = crawled.asked(r"/filter")
     assert (
         searches
         and max(len(parse_qsl(urlsplit(p).query)) for p in searches) <= ScopeLimits().max_query_params
@@ -255,3 +255,53 @@ def test_unchanged_pages_do_not_spend_their_patterns_budget() -> None:
         request = ScrapyRequest(url, meta={"jcrawl_pattern_url": url})
         assert list(spider.parse(HtmlResponse(url, status=304, request=request))) == []
     assert spider._follow("http://journal.example/news/99", None, 0) is not None
+
+
+# --- calendars with the default settings: cut after tens of fetches, whichever way they step ---------
+def agenda(request: Request) -> Response:
+    """/agenda/?year=Y&month=M: a month, linking the month before and the month after."""
+    year, month = int(request.args["year"]), int(request.args["month"])
+    before = (year, month - 1) if month > 1 else (year - 1, 12)
+    after = (year, month + 1) if month < 12 else (year + 1, 1)
+    return page(*(f"/agenda/?year={y}&month={m}" for y, m in (before, after)), title="Agenda")
+
+
+def day(request: Request) -> Response:
+    """/day/YYYY-MM-DD/: a day, linking the day before and the day after."""
+    today = datetime.strptime(request.path.split("/")[2], "%Y-%m-%d").replace(tzinfo=UTC)
+    return page(*(f"/day/{d:%Y-%m-%d}/" for d in (today - timedelta(days=1), today + timedelta(days=1))))
+
+
+def _date_of(path: str) -> str:
+    """2020-06 for /agenda/?year=2020&month=6, 2020-06-15 for /day/2020-06-15/."""
+    if path.startswith("/day/"):
+        return path.split("/")[2]
+    args = dict(parse_qsl(urlsplit(path).query))
+    return f"{int(args['year']):04d}-{int(args['month']):02d}"
+
+
+def test_calendars_are_cut_after_tens_of_fetches_in_both_directions(tmp_path: Path) -> None:
+    server = HTTPServer(host="127.0.0.1")
+    server.start()
+    try:
+        server.no_handler_status_code = 404
+        server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+        home = ["/agenda/?year=2020&month=6", "/day/2020-06-15/", "/story/0/"]
+        server.expect_request("/").respond_with_response(page(*home, title="Home"))
+        server.expect_request("/agenda/").respond_with_handler(agenda)
+        server.expect_request(re.compile(r"^/day/[\d-]+/$")).respond_with_handler(day)
+        server.expect_request(re.compile(r"^/story/\d+/$")).respond_with_handler(story)
+        result = jcrawl("crawl", server.url_for("/"), archive=tmp_path, timeout=120)
+        paths = [req.environ["REQUEST_URI"] for req, _ in server.log]
+    finally:
+        server.clear()
+        server.stop()
+    assert result.returncode == 0, result.stderr[-3000:]
+    budget = ScopeLimits().pattern_budget
+    for calendar_path, start in (("/agenda/", "2020-06"), ("/day/", "2020-06-15")):
+        asked = [p for p in paths if p.startswith(calendar_path)]
+        assert budget <= len(asked) <= budget + 20, (calendar_path, len(asked))  # tens, not a thousand
+        dates = {_date_of(p) for p in asked}
+        assert min(dates) < start < max(dates)  # it went both ways before it was cut
+    assert re.search(r"links not followed as likely crawler traps \(.*pattern budget \d+", result.stdout)
+    assert len([p for p in paths if p.startswith("/story/")]) == 5  # the articles are all there

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from crawler import __version__
-from crawler.cli import archive, crawl, extract, query, update
+from crawler.cli import archive, crawl, extract, query, report, serve, update
 from crawler.cli.common import EXIT_FATAL, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, UsageError, archive_option
 from crawler.fatal import FatalError
 from crawler.lock import ArchiveLocked
 
-COMMAND_MODULES = (crawl, update, query, extract, archive)
+COMMAND_MODULES = (crawl, update, query, extract, archive, serve, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from pathlib import Path
 
@@ -32,7 +33,14 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         metavar="NAME|FILE",
         help="site profile: a name in crawler/profiles/ (e.g. north-africa) or a TOML file of yours",
     )
-    crawl.add_argument("--max-pages", type=_positive, metavar="N", help="stop after N responses")
+    crawl.add_argument(
+        "--max-pages", type=_positive, metavar="N", help="send at most N requests (robots.txt included)"
+    )
+    for flag, explained in (
+        ("--include", "follow only pages whose URL matches (repeatable; sitemaps and feeds are still read)"),
+        ("--exclude", "never request a URL that matches (repeatable)"),
+    ):
+        crawl.add_argument(flag, action="append", type=_regex, default=[], metavar="REGEX", help=explained)
     crawl.add_argument(
         "--max-depth", type=_positive, metavar="N", help="follow links at most N hops from the start"
     )
@@ -70,6 +78,10 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         raise UsageError("give a start URL (or a --site profile that has start_urls)")
     if normalize_url(args.url) is None:
         raise UsageError(f"not an http(s) URL: {args.url!r}")
+    if args.include:
+        settings["JCRAWL_INCLUDE"] = args.include
+    if args.exclude:
+        settings["JCRAWL_EXCLUDE"] = args.exclude
     settings.update(parse_set_options(args.set))
     options = CrawlOptions(
         args.url,
@@ -121,3 +133,11 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from None
+    return text

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from crawler.cli.common import EXIT_OK, UsageError, open_store
 from crawler.history import version_diff
-from crawler.store import ARTICLE_COLUMNS, QueryError
+from crawler.store import ARTICLE_COLUMNS, SEARCH_SYNTAX, QueryError
 
 # Every article column but the HTML body (plain text is what an export is for).
 EXPORT_COLUMNS = ("id", *(c for c in ARTICLE_COLUMNS if c != "body_html"))
@@ -18,7 +18,8 @@ EXPORT_COLUMNS = ("id", *(c for c in ARTICLE_COLUMNS if c != "body_html"))
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     search = commands.add_parser("search", parents=[common], help="full-text search over titles and bodies")
-    search.add_argument("query", help='FTS5 query: words, "a phrase", title:word, word*, a OR b, NEAR(a b)')
+    search.__class__ = _QueryParser  # `jcrawl search -algiers port`: a -word is part of the query
+    search.add_argument("query", nargs="+", help=f"what to look for: {SEARCH_SYNTAX}")
     search.add_argument("--limit", type=int, default=10, metavar="N")
     search.add_argument("--json", action="store_true", help="one JSON object per hit")
     search.set_defaults(run=run_search)
@@ -52,10 +53,21 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     history.set_defaults(run=run_history)
 
 
+class _QueryParser(argparse.ArgumentParser):
+    """The `search` parser: an argument with one leading '-' that is not exactly one of its options is
+    a word of the query (`-word` leaves articles out), not an unknown option."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string[:1] == "-" and arg_string[:2] != "--" and arg_string not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def run_search(args: argparse.Namespace) -> int:
+    text = " ".join(args.query)
     store = open_store(args.archive)
     try:
-        hits = store.search(args.query, limit=args.limit)
+        hits = store.search(text, limit=args.limit)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -67,7 +79,7 @@ def run_search(args: argparse.Namespace) -> int:
             print(f"[{hit['id']}] {hit['title']}  ({(hit['published'] or '')[:10]})\n    {hit['url']}")
             print(f"    {hit['snippet']}")
     if not args.json:
-        print(f"{len(hits)} hit{'s' * (len(hits) != 1)} for {args.query!r}", file=sys.stderr)
+        print(f"{len(hits)} hit{'s' * (len(hits) != 1)} for {text!r}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ from crawler.extract.marks import collect
 from crawler.extract.metadata import Head, headline, pick_image, pick_lead, read_head, read_metadata
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
-from crawler.extract.urls import absolutize, host_of, site_root
+from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
 # WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
@@ -99,7 +99,9 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     meta = read_metadata(head, page, marks, url, result, profile)
 
     canonical = head.canonical
-    final_url = canonical if canonical and host_of(canonical) == host_of(url) else url
+    permalink = choose_permalink(
+        url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
+    )
     is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)
     lead = pick_lead(head)
@@ -108,7 +110,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         lead = first[:500] or None
 
     article = Article(
-        url=final_url,
+        url=permalink.url,
+        aliases=list(permalink.aliases),
         is_article=is_article,
         title=title,
         authors=meta.authors,
@@ -176,7 +179,15 @@ def _is_article(
     )
     if tokens & _ARTICLE_BODY_TOKENS or any(t.startswith(("postid-", "post-template")) for t in tokens):
         score += 2
-    if tokens & _LISTING_BODY_TOKENS:
+    # A listing's body classes, unless the page's one <article> holds an h1 and the text (Pelican's
+    # default theme gives every page class="home"); a listing's last page may hold one teaser, but
+    # under an h1 of the listing's own.
+    one_article = (
+        len(page.article_tags) == 1
+        and page.tags[page.parents[page.article_tags[0]]] != "li"
+        and any(page.article_tags[0] < page.blocks[i].owner <= body.start for i in page.h1)
+    )
+    if tokens & _LISTING_BODY_TOKENS and not one_article:
         score -= 3
     if len(page.article_tags) >= 3 and sum(body.start <= i < body.end for i in page.article_tags) >= 3:
         score -= 2  # the text is a run of <article> teasers

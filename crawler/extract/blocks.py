@@ -493,7 +493,8 @@ class _Walker:
                     text = " ".join(
                         etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
                     )
-                    page.skipped_anchors.append(Anchor(idx, url, text, "", "", "nav", idx, None, (idx,), -1))
+                    rel = (a.get("rel") or "").lower()
+                    page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
 
 
 def _hidden_style(style: str | None) -> bool:

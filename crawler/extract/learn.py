@@ -5,8 +5,10 @@ site repeats on every article (a promo, a read counter, a newsletter blurb) in t
 `ProfileLearner` counts, over a site's article pages, the text blocks the extractor kept:
 
 - a *text fingerprint* (words lower-cased, numbers as `#`, hashed) seen on at least `min_pages`
-  pages and `min_share` of all observed pages is boilerplate: "Number of times this article was
-  read : 1293" and "... : 87" share one fingerprint;
+  articles and `min_share` of all observed articles (each article once, whatever URL it was seen
+  at) is a candidate: "Number of times this article was read : 1293" and "... : 87" share one
+  fingerprint; it becomes boilerplate when the site's whole archive supports it too (`snapshot`'s
+  `evidence`, see crawler/site_profiles.py);
 - a *DOM path signature* (the block's tag and classes and those of 3 ancestors, numbers as `#`)
   is boilerplate when it occurs on `min_pages` pages and nearly all (`path_purity`) of the texts
   seen at it are themselves repeated fingerprints: it catches the next variant of the same line.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from crawler.extract.profile import SiteProfile
@@ -88,6 +91,8 @@ class ProfileLearner:
         self.min_share = min_share
         self.path_purity = path_purity
         self.pages = 0
+        self.articles: set[str] = set()  # the articles observed (an article seen again, or under an
+        # alias such as its comment page, counts once)
         self.text_pages: Counter[str] = Counter()  # fingerprint -> pages it was kept on
         self.path_pages: Counter[str] = Counter()  # path -> pages
         self.path_texts: dict[str, Counter[str]] = {}  # path -> fingerprints seen there (capped)
@@ -95,8 +100,10 @@ class ProfileLearner:
     def observe(self, extraction: Extraction) -> None:
         """Count the kept body blocks of one extracted article page (non-articles are ignored)."""
         page, body = extraction.page, extraction.body
-        if page is None or not extraction.article.is_article or not body.blocks:
+        article = extraction.article
+        if page is None or not article.is_article or not body.blocks or article.url in self.articles:
             return
+        self.articles.add(article.url)
         self.pages += 1
         texts: set[str] = set()
         paths: dict[str, str] = {}
@@ -130,9 +137,17 @@ class ProfileLearner:
                 out.add(path)
         return frozenset(out)
 
-    def snapshot(self) -> SiteProfile:
-        """The profile with what has been learned so far (previous learning is kept)."""
-        texts = self.learned_texts() | self.profile.boilerplate_texts
+    def snapshot(self, evidence: Callable[[frozenset[str]], frozenset[str]] | None = None) -> SiteProfile:
+        """The profile with what has been learned so far (previous learning is kept).
+
+        `evidence`, given the fingerprints this learner would add, returns those the site's whole
+        archive supports (crawler/site_profiles.py `archive_support`): one run's pages are a sample,
+        and a quotation many of them happen to share is no boilerplate.
+        """
+        new = self.learned_texts() - self.profile.boilerplate_texts
+        if evidence is not None and new:
+            new = evidence(new)
+        texts = new | self.profile.boilerplate_texts
         paths = self.learned_paths(texts) | self.profile.boilerplate_paths
         self.profile = self.profile.with_learned(texts, paths, self.pages)
         return self.profile

@@ -32,12 +32,12 @@ def type_links(page: Page, body: BodyResult, is_article: bool, page_url: str) ->
         key = (a.url, kind)
         if key not in seen:
             seen.add(key)
-            out.append(Link(a.url, kind, a.text))
+            out.append(Link(a.url, kind, a.text, a.rel))
     for a in page.skipped_anchors:
         key = (a.url, NAV)
         if key not in seen:
             seen.add(key)
-            out.append(Link(a.url, NAV, a.text))
+            out.append(Link(a.url, NAV, a.text, a.rel))
     return out
 
 

@@ -13,11 +13,13 @@ NAV = "nav"
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One `<a href>` of a page, resolved against the page's base URL, fragment dropped."""
+    """One `<a href>` of a page, resolved against the page's base URL, fragment dropped; `rel` its
+    lower-cased rel tokens (nofollow, ugc, tag, author...)."""
 
     url: str
     kind: str
     text: str = ""
+    rel: str = ""
 
 
 @dataclass(slots=True)
@@ -42,6 +44,7 @@ class Article:
     body_html: str = ""
     top_image: str | None = None
     canonical_url: str | None = None
+    aliases: list[str] = field(default_factory=list)  # the page's other addresses for `url`
     links: list[Link] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
 

@@ -1,8 +1,13 @@
-"""URL helpers used on every anchor of a page, so the common cases avoid `urljoin`."""
+"""URL helpers used on every anchor of a page (so the common cases avoid `urljoin`), and the choice of
+an article's own address among the ones its page gives."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from crawler.urls import normalize_url
 
 _DROP_SCHEMES = ("javascript:", "mailto:", "data:", "tel:", "sms:", "ftp:", "file:", "about:", "blob:")
 
@@ -61,3 +66,91 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     if len(url) > 8 and url[8:].startswith("/"):
         return None  # "https:///path": no host
     return url
+
+
+# --- which URL is the article's own ----------------------------------------------------------------
+# Views of one article under another address: its comments paged (/comment-page-2/, ?cpage=2), a reply
+# form (?replytocom=N), AMP (/amp/, ?amp), print and embed views, its comment feed. Publishing systems
+# often give such a view a rel=canonical of its own (WordPress: the comment page itself, and with a
+# block theme even the article's own page points at its last comment page).
+_VIEW_SEGMENT = re.compile(r"/(?:comment-page-\d+|amp|print|embed|feed(?:/(?:rss2?|atom|rdf))?)/?$", re.I)
+_VIEW_PARAMS = frozenset(
+    ("replytocom", "cpage", "amp", "print", "output", "embed", "feed", "unapproved", "moderation-hash")
+)
+
+
+def is_view_url(url: str) -> bool:
+    """True for an address that shows another page's article as a variant view (see above)."""
+    return base_of_view(url) != url
+
+
+def base_of_view(url: str) -> str:
+    """The address without the variant-view part: /story/comment-page-2/ -> /story/, ?amp -> ''."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    path = parts.path
+    while True:  # /story/amp/comment-page-2/ sheds both
+        match = _VIEW_SEGMENT.search(path)
+        if match is None or match.start() == 0:
+            break
+        path = path[: match.start()] + "/"
+    query = parts.query
+    if query:
+        kept = [p for p in query.split("&") if p.split("=", 1)[0].lower() not in _VIEW_PARAMS]
+        query = "&".join(kept)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Permalink:
+    """The address chosen for an article, and the page's other names for it (its aliases)."""
+
+    url: str
+    aliases: tuple[str, ...] = ()
+
+
+def choose_permalink(
+    fetched: str,
+    canonical: str | None,
+    og_url: str | None = None,
+    ld_url: str | None = None,
+    shortlink: str | None = None,
+) -> Permalink:
+    """The article's own address, from the page's evidence.
+
+    rel=canonical wins when it names a page of the site that is not a variant view. When it names a
+    view (a comment page, its own or another), or is missing, the page's other declarations of its
+    address (og:url, the JSON-LD `url`) are asked, then the canonical or fetched address without the
+    view's part. The fetched URL, the canonical, og:url, JSON-LD url and the shortlink (?p=ID), when
+    they differ from the choice, are its aliases.
+    """
+    host = host_of(fetched)
+    candidates = [u for u in (canonical, og_url, ld_url) if u and host_of(u) == host]
+    url = next((u for u in candidates if not is_view_url(u)), None)
+    if url is None:
+        url = base_of_view(candidates[0] if candidates else fetched)
+    # One spelling per address (crawler/urls.py), as the crawl requests them.
+    url = normalize_url(url) or url.split("#", 1)[0]
+    others = (fetched, canonical, og_url, ld_url, shortlink)
+    aliases = dict.fromkeys(normalize_url(u) for u in others if u and host_of(u) == host)
+    return Permalink(url, tuple(a for a in aliases if a and a != url))
+
+
+def declared_addresses(root, head_meta_og_url: str | None, ld_article: dict | None, base: str) -> tuple:
+    """(og:url, JSON-LD url, shortlink) of a parsed page, each absolute or None."""
+    root_url = site_root(base)
+    og_url = absolutize(head_meta_og_url, base, root_url)
+    ld_url = None
+    if ld_article:
+        value = ld_article.get("url") or ld_article.get("mainEntityOfPage")
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        ld_url = absolutize(value, base, root_url) if isinstance(value, str) else None
+    shortlink = None
+    for el in root.iter("link"):
+        if "shortlink" in (el.get("rel") or "").lower().split():
+            shortlink = absolutize(el.get("href"), base, root_url)
+            break
+    return og_url, ld_url, shortlink

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +18,8 @@ import sqlite_utils
 from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from archive.reader import warc_files
+from crawler.extract.urls import base_of_view
+from crawler.store.aliases import aliases_of, resolve_alias
 from crawler.store.rows import Batch, utc_now
 from crawler.store.schema import create_schema
 from crawler.store.search import search
@@ -211,14 +213,22 @@ class Store:
         with self.transaction():
             write_batch(self.conn, batch)
 
-    def replace_extractions(self, rows: list[dict[str, Any]], links: dict[str, list[tuple]]) -> None:
+    def replace_extractions(
+        self,
+        rows: list[dict[str, Any]],
+        links: dict[str, list[tuple]],
+        changes: Sequence[tuple[str, str, str]] = (),
+        profile_version: int = 0,
+    ) -> None:
         """Rewrite articles re-extracted from their own captures (a new site profile): no new version.
 
         `rows` are `article_row` dicts (only EXTRACTED_COLUMNS are written, matched on `url`); `links`
-        maps each source URL to its new (source, target, kind, text) rows.
+        maps each source URL to its new (source, target, kind, text) rows; `changes` (url, old hash,
+        new hash) are the articles whose text changed, recorded in `reextractions` with the version
+        of the profile that changed them.
         """
         with self.transaction():
-            replace_extractions(self.conn, rows, links)
+            replace_extractions(self.conn, rows, links, changes, profile_version)
 
     # --- site profiles ---------------------------------------------------------------------------
     def latest_profile(self, site: str) -> tuple[int, str] | None:
@@ -249,10 +259,16 @@ class Store:
         """Articles extracted with a profile version below `below_version` (any site), with the location
         of the capture each was extracted from."""
         return self.rows(
-            "SELECT a.url, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
+            "SELECT a.url, a.content_hash, c.url AS fetched_url, c.warc_file, c.warc_offset, c.warc_length "
             "FROM articles a JOIN captures c ON c.id = a.capture_id "
             "WHERE a.profile_version < ? ORDER BY a.id",
             (below_version,),
+        )
+
+    def site_article_bodies(self, site: str) -> Iterator[tuple[str, str]]:
+        """(body, content_hash) of each of the site's articles (site as `site_of` names it)."""
+        yield from self.conn.execute(
+            "SELECT COALESCE(body, ''), content_hash FROM articles WHERE site_of(url) = ?", (site,)
         )
 
     # --- queries ---------------------------------------------------------------------------------
@@ -261,13 +277,20 @@ class Store:
         return [_decode(hit) for hit in search(self.conn, query, limit)]
 
     def article(self, key: str) -> dict[str, Any] | None:
-        """An article by id or URL."""
+        """An article by id, URL or any of its aliases (a shortlink, a URL that redirected to it, a
+        view of it such as a comment page)."""
         column = "id" if key.isdigit() else "url"
         row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
         if row is None and column == "url":
-            row = self._one("SELECT * FROM articles WHERE url = ?", (normalize_url(key) or key,))
+            url = normalize_url(key) or key
+            row = self._one("SELECT * FROM articles WHERE url = ?", (url,))
+            # An alias the crawl met, else a view of the article (its comment page, ?replytocom=, /amp/).
+            owner = None if row is not None else resolve_alias(self.conn, url) or base_of_view(url)
+            if owner is not None:
+                row = self._one("SELECT * FROM articles WHERE url = ?", (owner,))
         if row is None:
             return None
+        row["aliases"] = aliases_of(self.conn, row["url"])
         row["links"] = self.rows(
             "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
             (row["url"],),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawler.extract import STORED_LINK_KINDS, Article
+from crawler.store.aliases import alias_rows
 
 ARTICLE_COLUMNS = (
     "url",
@@ -112,11 +113,14 @@ class Batch:
     frontier: list[tuple[int, str, int, int, bool]] = field(default_factory=list)
     done: list[tuple[int, str]] = field(default_factory=list)
     lastmods: list[tuple[str, str]] = field(default_factory=list)
+    # Other addresses of the articles (crawler/store/aliases.py): (alias, article URL).
+    aliases: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return (
             len(self.captures)
             + len(self.articles)
+            + len(self.aliases)
             + len(self.errors)
             + len(self.seen)
             + len(self.frontier)
@@ -125,11 +129,18 @@ class Batch:
         )
 
     def add_page(
-        self, article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+        self,
+        article: Article,
+        capture_id: int | None,
+        seen_at: str,
+        profile_version: int = 0,
+        redirected_from: tuple[str, ...] = (),
     ) -> None:
-        """Add what extraction made of a page: its article row (if it is one) and its stored links."""
+        """Add what extraction made of a page: its article row (if it is one), its aliases (with the
+        URLs that redirected to it) and its stored links."""
         if article.is_article:
             self.articles.append(article_row(article, capture_id, seen_at, profile_version))
+            self.aliases.extend(alias_rows(article, redirected_from))
         links = link_rows(article)
         if links or article.is_article:
             self.link_sources.add(article.url)

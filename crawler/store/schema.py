@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
+from crawler.store.search import ensure_fts
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
     id INTEGER PRIMARY KEY,
@@ -111,6 +114,14 @@ CREATE TABLE IF NOT EXISTS frontier (
     done INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (crawl_id, url)
 ) WITHOUT ROWID;
+-- Articles whose title or body a new site profile changed when their captures were re-extracted.
+CREATE TABLE IF NOT EXISTS reextractions (
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    profile_version INTEGER NOT NULL,
+    old_hash TEXT,
+    new_hash TEXT
+);
 CREATE TABLE IF NOT EXISTS sitemap_lastmod (
     url TEXT PRIMARY KEY,
     lastmod TEXT NOT NULL
@@ -124,35 +135,25 @@ ADDED_COLUMNS = (
     ("articles", "profile_version", "INTEGER NOT NULL DEFAULT 0"),
     ("frontier", "done", "INTEGER NOT NULL DEFAULT 0"),
 )
-# The full-text index follows title and body only: moving last_seen must not re-index an article.
-FTS_UPDATE_TRIGGER = """
-DROP TRIGGER IF EXISTS articles_au;
-CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
-  INSERT INTO articles_fts (articles_fts, rowid, title, body)
-    VALUES('delete', old.rowid, old.title, old.body);
-  INSERT INTO articles_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
-END;
-"""
 
 
 def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
-    """Create what is missing: tables, indexes, columns added since, and the full-text index."""
+    """Create what is missing: tables, indexes, columns added since, and the full-text index; in one
+    transaction, so that two processes opening an old archive at once migrate it once."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in statements(SCHEMA):
+        for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        # The full-text index (search.py): created, or rebuilt when an older archive made it otherwise.
+        ensure_fts(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    # sqlite-utils runs its own script (and commits), so this stays outside the transaction.
-    if not db["articles"].detect_fts():
-        db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter unicode61")
-        conn.executescript(FTS_UPDATE_TRIGGER)
 
 
 def statements(script: str) -> Iterator[str]:

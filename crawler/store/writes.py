@@ -4,9 +4,11 @@ the frontier; and rewriting re-extracted articles in place."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
-from crawler.store.rows import ARTICLE_COLUMNS, CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch
+from crawler.store.aliases import write_aliases
+from crawler.store.rows import ARTICLE_COLUMNS, CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch, utc_now
 
 # How an article row is written (Store.write), for a page extracted from capture C:
 # - the row already came from C (a re-extraction: new extractor, new site profile): rewritten in place;
@@ -62,6 +64,8 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
             "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
             batch.links,
         )
+    if batch.aliases:
+        write_aliases(conn, batch.aliases)
     if batch.errors:
         conn.executemany(
             "INSERT INTO errors (url, crawl_id, at, kind, message) VALUES (?, ?, ?, ?, ?)",
@@ -87,9 +91,19 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
 
 
 def replace_extractions(
-    conn: sqlite3.Connection, rows: list[dict[str, Any]], links: dict[str, list[tuple]]
+    conn: sqlite3.Connection,
+    rows: list[dict[str, Any]],
+    links: dict[str, list[tuple]],
+    changes: Sequence[tuple[str, str, str]] = (),
+    profile_version: int = 0,
 ) -> None:
-    """Rewrite articles re-extracted from their own captures, inside the caller's transaction."""
+    """Rewrite articles re-extracted from their own captures, inside the caller's transaction; record
+    `changes` (url, old content hash, new content hash) as made by profile `profile_version`."""
+    at = utc_now()
+    conn.executemany(
+        "INSERT INTO reextractions (url, at, profile_version, old_hash, new_hash) VALUES (?, ?, ?, ?, ?)",
+        [(url, at, profile_version, old, new) for url, old, new in changes],
+    )
     conn.executemany(
         f"UPDATE articles SET {EXTRACTION_SET} WHERE url = ?",
         [(*(row[c] for c in EXTRACTED_COLUMNS), row["url"]) for row in rows],

@@ -1,0 +1,36 @@
+"""`jcrawl report`: one HTML file with pictures of the archive and of its crawls."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from crawler.cli.common import EXIT_OK, UsageError, require_archive
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="write one self-contained HTML file with charts of the archive and its crawls",
+        description="Charts (articles per day and month, by section, agency and site; responses by "
+        "status, errors by kind; new/changed/unchanged articles per run; the last run's crawl rate; "
+        "most-linked articles), each with its numbers, in one HTML file that opens offline. "
+        "Example: jcrawl report --output report.html",
+    )
+    report.add_argument(
+        "--output", "-o", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html"
+    )
+    report.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    require_archive(args.archive)
+    if args.output.is_dir() or not args.output.resolve().parent.is_dir():
+        raise UsageError(f"cannot write {args.output}: give a file in an existing folder")
+    from crawler.report.page import write_report  # matplotlib loads only for this command
+
+    numbers = write_report(args.archive, args.output)
+    sites = f"{numbers['sites']} site{'s' * (numbers['sites'] != 1)}"
+    print(f"Wrote {args.output}: {numbers['articles']:,} articles from {sites}, {numbers['runs']} runs.")
+    return EXIT_OK

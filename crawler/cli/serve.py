@@ -1,0 +1,32 @@
+"""`jcrawl serve`: browse, facet and search the archive in a web page (Datasette)."""
+
+from __future__ import annotations
+
+import argparse
+
+from crawler.cli.common import EXIT_OK, UsageError, require_archive
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="browse, facet and search the archive in a web page (Datasette, read-only)",
+        description="Serve the archive read-only with Datasette: a catalogue of articles with facets, "
+        "ranked search with snippets, article pages with versions and links, canned queries, CSV/JSON. "
+        "It keeps serving while a crawl or update writes. Example: jcrawl serve --port 8001",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8001, metavar="N", help="port (default: 8001)")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    require_archive(args.archive)
+    from crawler.serve.app import port_is_free, serve  # Datasette loads only for this command
+
+    if not port_is_free(args.host, args.port):
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: the port is in use (try --port N)")
+    print(f"Serving {args.archive} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    serve(args.archive, args.host, args.port)
+    return EXIT_OK
