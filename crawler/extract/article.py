@@ -13,18 +13,8 @@ from crawler.extract.body import BodyResult, extract_body
 from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
-from crawler.extract.metadata import (
-    Head,
-    byline_agency,
-    pick_authors,
-    pick_dates,
-    pick_image,
-    pick_lead,
-    pick_section,
-    pick_tags,
-    pick_title,
-    read_head,
-)
+from crawler.extract.marks import collect
+from crawler.extract.metadata import Head, headline, pick_image, pick_lead, read_head, read_metadata
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
@@ -104,10 +94,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     base_root = site_root(base) or root_url
     head = read_head(root, base, base_root)
     page = walk_page(root, base, base_root)
-
-    headings = [page.blocks[i].text for i in page.h1[:3]]
-    headings += [b.text for b in page.blocks[:400] if b.heading in (2, 3) and b.text][:6]
-    title = pick_title(head, page, headings)
+    marks = collect(root, page)
+    title = headline(head, page, marks)
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
@@ -115,15 +103,13 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    published, modified = pick_dates(head, page, url, result.start, result.end, profile)
-    authors, byline_credit = pick_authors(head, page, result.start, result.end)
-    agency = result.agency or byline_credit or byline_agency(page, result.start, result.end)
+    meta = read_metadata(head, page, marks, url, result, profile)
 
     canonical = head.canonical
     permalink = choose_permalink(
         url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
     )
-    is_article = _is_article(head, page, result, published, url, profile)
+    is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)
     lead = pick_lead(head)
     if not lead and result.blocks:
@@ -135,13 +121,13 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         aliases=list(permalink.aliases),
         is_article=is_article,
         title=title,
-        authors=authors,
-        published=published,
-        modified=modified,
-        section=pick_section(head, page),
-        tags=pick_tags(head, page),
-        language=head.lang,
-        agency=agency,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        tags=meta.tags,
+        language=meta.language,
+        agency=meta.agency,
         lead=lead,
         body=result.text if is_article else "",
         body_html=result.html if is_article else "",
