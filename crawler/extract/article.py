@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -26,6 +27,7 @@ _LISTING_BODY_TOKENS = frozenset(
 ) | {"error404"}
 # Prose size (text.text_size) below which a body is scraps, or a one-line notice under a headline.
 _SCRAP, _BRIEF = 150, 100
+_HOME_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 
 
@@ -217,6 +219,8 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if urlsplit(url).path in _HOME_PATHS:
+        score -= 2  # the site's front page (a one-story home page of a demo domain, a splash page)
     if body.under_headline:  # a headline with its text under it, a run of paragraphs: a story's shape
         score += 2 if body.paragraphs >= 3 else 1
     if body.good_chars >= 1500:
