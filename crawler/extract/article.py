@@ -219,6 +219,8 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if _headline_links_away(page, body, {url, head.canonical}):
+        score -= 3  # the text sits under a headline linking to another page: an excerpt on a listing
     if urlsplit(url).path in _HOME_PATHS:
         score -= 2  # the site's front page (a one-story home page of a demo domain, a splash page)
     if body.under_headline:  # a headline with its text under it, a run of paragraphs: a story's shape
@@ -230,3 +232,20 @@ def _is_article(
     elif body.good_chars < (_BRIEF if body.under_headline else _SCRAP):
         score -= 2  # a few lines (a brief under its headline is a story; one notice line is not)
     return score >= 1
+
+
+def _headline_links_away(page: Page, body: BodyResult, own: set[str | None]) -> bool:
+    """True when the heading nearest above the text is a link to another page: a tag, author or
+    category page showing one post's excerpt (or the whole post) under the post's linked title."""
+    first = next((i for i in body.blocks if page.blocks[i].text), -1)
+    if first < 0:
+        return False
+    for i in range(first, max(-1, first - 12), -1):
+        block = page.blocks[i]
+        if not block.heading or block.heading > 3 or not block.text:
+            continue
+        if block.link_len < 0.6 * len(block.text):
+            return False
+        targets = {a.url.split("#")[0] for a in page.anchors if a.block == i}
+        return bool(targets) and not targets & own
+    return False
