@@ -7,8 +7,9 @@ import json
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.authors import clean_names
 from crawler.extract.dates import parse_iso, parse_text
-from crawler.extract.metadata import clean_names, strip_site_name
+from crawler.extract.title import strip_site_name
 
 URL = "https://news.example.org/2023/08/libya-talks/"
 TEXT = (
@@ -55,6 +56,25 @@ def test_title_drops_the_site_name(title: str, site: str | None, expected: str |
     assert strip_site_name(title, site) == (expected or "Libya and Tunisia resume border talks")
 
 
+@pytest.mark.parametrize(
+    ("doc_title", "h1", "og_title"),
+    [
+        ("Gzip Story - Test Journal", "Gzip Story", None),  # a short headline, shorter than the site
+        # <title> is an SEO variant: the visible headline wins
+        ("Kashmir issue: China snubs Pakistan | India News", "China snubs Pakistan, says resolve it", None),
+        # separators inside the headline, and an og:title cut short
+        ("Budget: what changes — and what doesn’t – Courier", "Budget: what changes — and what doesn’t",
+         "Budget: what changes"),
+    ],
+)  # fmt: skip
+def test_title_is_the_visible_headline(doc_title: str, h1: str, og_title: str | None) -> None:
+    head = f"<title>{doc_title}</title>" + (
+        f"<meta property='og:title' content='{og_title}'>" if og_title else ""
+    )
+    html = f"<html><head>{head}</head><body><article><h1>{h1}</h1>{TEXT}</article></body></html>"
+    assert extract_article(html.encode(), URL).title == h1
+
+
 def test_title_is_the_headline_not_an_h1_naming_the_site() -> None:
     html = (
         "<html><head><title>Border talks resume | Maghreb Daily</title>"
@@ -86,8 +106,8 @@ def test_byline_names(byline: str, names: list[str]) -> None:
     [
         ("By Leila Haddad and Karim Mansour | AFP", ["Leila Haddad", "Karim Mansour"], "AFP"),
         ("By Leila Haddad, Agence France-Presse", ["Leila Haddad"], "AFP"),
-        ("By AFP", [], "AFP"),
-        ("By Reuters staff", [], "Reuters"),
+        ("By AFP", ["AFP"], "AFP"),  # no person named: the wire agency is the credit
+        ("By Reuters staff", ["Reuters"], "Reuters"),
         ("Posted On 23/08/2023 | By Leila Haddad | APS", ["Leila Haddad"], "APS"),
     ],
 )
@@ -138,6 +158,50 @@ def test_agency_in_a_dateline() -> None:
 def test_lower_case_words_are_not_agencies() -> None:
     a = extract_article(page(body=TEXT + "<p>map</p>"), URL)
     assert a.agency is None
+
+
+@pytest.mark.parametrize(
+    ("head", "before", "authors"),
+    [
+        # the name element of a byline, not its role or its "By" label
+        ("", "<div class='byline'><span>By</span><a class='byline__name' href='/author/gina-trapani/'>"
+         "Gina Trapani</a><span class='byline__role'>CEO</span></div>", ["Gina Trapani"]),
+        ("", "<p class='author vcard'>By <span class='fn'>Drew Dietsch</span></p>", ["Drew Dietsch"]),
+        ("", "<div class='author'>Written by <a href='https://example.net/'>Michael Larabel</a> in "
+         "<a href='/linux/'>Linux</a> on 1 June 2019 at 08:34 PM EDT.</div>", ["Michael Larabel"]),
+        # a meta tag carrying its value in `value`, and OGP's profile URL
+        ("<meta name='author' value='Zach Hanlon'>", "", ["Zach Hanlon"]),
+        ("<meta property='article:author' content='https://news.example.org/editors/jon-fingas'>", "",
+         ["Jon Fingas"]),
+        # a handle or a company in a meta tag is no person
+        ("<meta name='twitter:creator' content='TodayShow'><meta name='author' content='mediagene Inc.'>", "",
+         []),
+    ],
+)  # fmt: skip
+def test_byline_markup_and_meta_tags(head: str, before: str, authors: list[str]) -> None:
+    assert extract_article(page(head, before), URL).authors == authors
+
+
+def test_bylines_without_markup_and_with_several_authors() -> None:
+    before = "<div><span>By</span> <span>Leila Haddad and Karim Mansour</span></div>"
+    assert extract_article(page(before=before), URL).authors == ["Leila Haddad", "Karim Mansour"]
+    # a paragraph opening with "By" is no byline
+    body = "<p>By the end of May, both sides hope to reopen the crossing.</p>" + TEXT
+    assert extract_article(page(body=body), URL).authors == []
+    before = (
+        "<aside class='meta'><address><a rel='author' href='/profile/leila-haddad'>Leila Haddad</a> and "
+        "<a rel='author' href='/profile/karim-mansour'>Karim Mansour</a></address></aside>"
+    )
+    assert extract_article(page(before=before), URL).authors == ["Leila Haddad", "Karim Mansour"]
+
+
+def test_teasers_author_links_do_not_outvote_the_author_meta_tag() -> None:
+    teasers = "".join(
+        f"<li><a href='/2023/08/story-{i}/'>Another story {i}</a> <a href='/author/sam-roe/'>Sam Roe</a></li>"
+        for i in range(3)
+    )
+    html = page("<meta name='author' content='Leila Haddad'>", after=f"<ul>{teasers}</ul>")
+    assert extract_article(html, URL).authors == ["Leila Haddad"]
 
 
 # -- dates ------------------------------------------------------------------------------------------------
@@ -205,6 +269,12 @@ def test_updated_line_is_not_the_publication_date() -> None:
         ("2023-08-23 10:30:00 +0200", "2023-08-23T10:30:00+02:00"),
         ("no date here", None),
         ("31/02/2023", None),
+        ("Do 25.04.24 | 14:07 Uhr", "2024-04-25T14:07:00"),
+        ("4/25/24 5:19 PM", "2024-04-25T17:19:00"),
+        ("version 1.2.24", None),
+        ("2019年04月21日 12時00分更新", "2019-04-21T12:00:00"),
+        ("2019년 4월 21일 (월) 12:00", "2019-04-21T12:00:00"),
+        ("Mon Aug 03 12:45:00 EDT 2015", "2015-08-03T12:45:00-04:00"),
     ],
 )
 def test_parse_text(text: str, expected: str | None) -> None:
@@ -247,9 +317,9 @@ def test_visible_section_tags_and_first_image() -> None:
         "<a rel='tag' href='/tag/tunisia/'>Tunisia</a></div>"
     )
     body = "<p><img src='pic.jpg' alt='The border post'></p>" + TEXT
-    a = extract_article(page(before=before, after=after, body=body, html_attrs=' lang="fr"'), URL)
+    a = extract_article(page(before=before, after=after, body=body, html_attrs=' lang="en"'), URL)
     assert a.section == "Politics"
     assert a.tags == ["Libya", "Tunisia"]
-    assert a.language == "fr"
+    assert a.language == "en"
     assert a.top_image == "https://news.example.org/2023/08/libya-talks/pic.jpg"
     assert a.lead.startswith("Officials from both governments")

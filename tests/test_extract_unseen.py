@@ -301,6 +301,26 @@ def test_listings_are_not_articles(url: str, body_class: str, h1: str) -> None:
     assert not extract_article(html.encode(), url).is_article
 
 
+@pytest.mark.parametrize("body_class", ["archive tag", ""])
+def test_a_tag_page_showing_one_post_whole_is_not_an_article(body_class: str) -> None:
+    """A tag or author page of a theme that shows full posts: one post, all of it, under its title
+    linked to its own page. The page is a listing; the post is stored at its permalink."""
+    post = (
+        "<article class='post'><h2 class='entry-title'><a href='/2024/05/harbour-dredging/'>Harbour "
+        f"dredging to start in June</a></h2><div class='entry-content'>{ps(P)}</div></article>"
+    )
+    html = (
+        f"<html><head><title>Tag: dredging | Coast Post</title></head><body class='{body_class}'>{NAV}"
+        f"<main><h1>Tag: dredging</h1>{post}</main>{SIDEBAR}</body></html>"
+    )
+    assert not extract_article(html.encode(), "https://www.example-news.org/tag/dredging/").is_article
+    # The same post on its own page, its title linking to itself, is one.
+    own = (
+        html.replace("<h1>Tag: dredging</h1>", "").replace("<h2 class", "<h1 class").replace("</h2>", "</h1>")
+    )
+    assert extract_article(own.encode(), "https://www.example-news.org/2024/05/harbour-dredging/").is_article
+
+
 # -- 6. Consent placeholders for embedded media ---------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -13,18 +14,8 @@ from crawler.extract.body import BodyResult, extract_body
 from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
-from crawler.extract.metadata import (
-    Head,
-    byline_agency,
-    pick_authors,
-    pick_dates,
-    pick_image,
-    pick_lead,
-    pick_section,
-    pick_tags,
-    pick_title,
-    read_head,
-)
+from crawler.extract.marks import collect
+from crawler.extract.metadata import Head, headline, pick_image, pick_lead, read_head, read_metadata
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
@@ -36,6 +27,7 @@ _LISTING_BODY_TOKENS = frozenset(
 ) | {"error404"}
 # Prose size (text.text_size) below which a body is scraps, or a one-line notice under a headline.
 _SCRAP, _BRIEF = 150, 100
+_HOME_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 
 
@@ -104,10 +96,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     base_root = site_root(base) or root_url
     head = read_head(root, base, base_root)
     page = walk_page(root, base, base_root)
-
-    headings = [page.blocks[i].text for i in page.h1[:3]]
-    headings += [b.text for b in page.blocks[:400] if b.heading in (2, 3) and b.text][:6]
-    title = pick_title(head, page, headings)
+    marks = collect(root, page)
+    title = headline(head, page, marks)
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
@@ -115,15 +105,13 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    published, modified = pick_dates(head, page, url, result.start, result.end, profile)
-    authors, byline_credit = pick_authors(head, page, result.start, result.end)
-    agency = result.agency or byline_credit or byline_agency(page, result.start, result.end)
+    meta = read_metadata(head, page, marks, url, result, profile)
 
     canonical = head.canonical
     permalink = choose_permalink(
         url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
     )
-    is_article = _is_article(head, page, result, published, url, profile)
+    is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)
     lead = pick_lead(head)
     if not lead and result.blocks:
@@ -135,13 +123,13 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         aliases=list(permalink.aliases),
         is_article=is_article,
         title=title,
-        authors=authors,
-        published=published,
-        modified=modified,
-        section=pick_section(head, page),
-        tags=pick_tags(head, page),
-        language=head.lang,
-        agency=agency,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        section=meta.section,
+        tags=meta.tags,
+        language=meta.language,
+        agency=meta.agency,
         lead=lead,
         body=result.text if is_article else "",
         body_html=result.html if is_article else "",
@@ -231,6 +219,10 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if _headline_links_away(page, body, {url, head.canonical}):
+        score -= 3  # the text sits under a headline linking to another page: an excerpt on a listing
+    if urlsplit(url).path in _HOME_PATHS:
+        score -= 2  # the site's front page (a one-story home page of a demo domain, a splash page)
     if body.under_headline:  # a headline with its text under it, a run of paragraphs: a story's shape
         score += 2 if body.paragraphs >= 3 else 1
     if body.good_chars >= 1500:
@@ -240,3 +232,20 @@ def _is_article(
     elif body.good_chars < (_BRIEF if body.under_headline else _SCRAP):
         score -= 2  # a few lines (a brief under its headline is a story; one notice line is not)
     return score >= 1
+
+
+def _headline_links_away(page: Page, body: BodyResult, own: set[str | None]) -> bool:
+    """True when the heading nearest above the text is a link to another page: a tag, author or
+    category page showing one post's excerpt (or the whole post) under the post's linked title."""
+    first = next((i for i in body.blocks if page.blocks[i].text), -1)
+    if first < 0:
+        return False
+    for i in range(first, max(-1, first - 12), -1):
+        block = page.blocks[i]
+        if not block.heading or block.heading > 3 or not block.text:
+            continue
+        if block.link_len < 0.6 * len(block.text):
+            return False
+        targets = {a.url.split("#")[0] for a in page.anchors if a.block == i}
+        return bool(targets) and not targets & own
+    return False

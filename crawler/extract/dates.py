@@ -28,7 +28,7 @@ MONTHS = {
     "settembre": 9, "ottobre": 10, "dicembre": 12,
     "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
 }  # fmt: skip
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternation of the month names
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
 ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
@@ -41,18 +41,18 @@ _ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".
 )
 _ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
 _TIME = (
-    r"(?:[,\s]+(?:at\s+|à\s+|-\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?"
-    rf"({_ZONE})?)?"
+    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|-|–|\|)\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
+    rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
 _DMY_NAME = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
     re.I,
 )
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
+_MDY_NAME = re.compile(rf"\b({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
-_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}})(?![\d/.-]){_TIME}")
+_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
 _YMD = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
@@ -61,6 +61,17 @@ _YMD = re.compile(
 _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)"
     r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"  # a slug ending "-20191115/"
+)
+# "2019年04月21日 12時00分" (Japanese, Chinese), "2019년 4월 21일 12:00" (Korean)
+_CJK_YMD = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(\d{1,2})\s*[時시:：]\s*(\d{2}))?"
+)
+# C's and Java's `Date.toString()`: "Mon Aug 03 12:45:00 EDT 2015"
+_CTIME = re.compile(
+    rf"\b[A-Z][a-z]{{2}}\s+({MONTH_ALT})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
+    rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b",
+    re.I,
 )
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
@@ -172,8 +183,23 @@ def parse_text(
             value = _fmt(y, mo, d, hh, m.group(6), m.group(7)) + (_tz(m.group(8)) if hh is not None else "")
             best = _earliest(best, m.start(), value)
             break
+    for m in _CJK_YMD.finditer(text):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid(y, mo, d):
+            hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
+            best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
+            break
+    for m in _CTIME.finditer(text):
+        mo, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(7))
+        hh = int(m.group(3))
+        if mo and _valid(y, mo, d) and hh < 24:
+            best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
+            break
     for m in _NUMERIC.finditer(text):
-        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))
+        if y is None:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
         order = _day_month_order(a, b, y, dayfirst, hint)
         if order is None:
             continue
@@ -181,6 +207,17 @@ def parse_text(
         best = _earliest(best, m.start(), _with_time(y, mo, d, m, 5))
         break
     return best[1] if best else None
+
+
+def _full_year(day: str, sep: str, month: str, year: str) -> int | None:
+    """The year of a numeric date: four digits, or two ("Do 25.04.24", "4/25/24") where the date
+    cannot be a version number or a range: `/`, or `.` between two-digit day and month."""
+    if len(year) == 4:
+        return int(year)
+    if sep == "-" or (sep == "." and (len(day) != 2 or len(month) != 2)):
+        return None
+    yy = int(year)
+    return 2000 + yy if yy < 70 else 1900 + yy
 
 
 def _earliest(best: tuple[int, str] | None, pos: int, value: str) -> tuple[int, str]:
@@ -215,7 +252,7 @@ def _day_month_order(
 
 _DIRECTIVES = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
-    "B": rf"(?P<B>{_MONTH_ALT})\.?", "b": rf"(?P<b>{_MONTH_ALT})\.?",
+    "B": rf"(?P<B>{MONTH_ALT})\.?", "b": rf"(?P<b>{MONTH_ALT})\.?",
     "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",
     "p": r"(?P<p>[ap]\.?m\.?)", "z": r"(?P<z>Z|[+-]\d{2}:?\d{2})", "Z": rf"(?P<Z>(?-i:{_ZONE_ALT}))\b",
     "A": r"\w+", "a": r"\w+", "j": r"\d{1,3}", "%": "%",

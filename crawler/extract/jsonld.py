@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -26,7 +27,13 @@ ARTICLE_TYPES = frozenset(
         "MedicalScholarlyArticle",
         "DiscussionForumPosting",
         "Review",
+        "ClaimReview",
     ]
+)
+# Page types that describe an article when they carry its fields (an author, a headline, a date).
+PAGE_TYPES = frozenset(["WebPage", "ItemPage", "AboutPage", "QAPage", "MedicalWebPage"])
+ORGANIZATION_TYPES = frozenset(
+    ["Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "Brand"]
 )
 LISTING_TYPES = frozenset(["CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"])
 _CTRL = re.compile(r"[\x00-\x1f]")  # raw newlines and tabs inside strings are invalid JSON too
@@ -65,8 +72,9 @@ def _flatten(data: Any, out: list[dict], depth: int) -> None:
         if isinstance(graph, list | dict):
             _flatten(graph, out, depth + 1)
         main = data.get("mainEntity")
-        if isinstance(main, dict) and types_of(main) & ARTICLE_TYPES:
-            _flatten(main, out, depth + 1)
+        for entity in main if isinstance(main, list) else [main]:
+            if isinstance(entity, dict) and types_of(entity) & ARTICLE_TYPES:
+                _flatten(entity, out, depth + 1)
 
 
 def types_of(obj: dict) -> set[str]:
@@ -79,13 +87,19 @@ def types_of(obj: dict) -> set[str]:
 
 
 def find_article(objects: list[dict]) -> dict | None:
-    """The article object: an Article-type object (the one with most fields if several)."""
+    """The article object: an Article-type object (the one with most fields if several), else a
+    WebPage that names an author or a headline (some CMSs describe the article only so)."""
     best, best_n = None, -1
     for obj in objects:
-        if types_of(obj) & ARTICLE_TYPES:
-            n = len(obj) + (5 if obj.get("articleBody") else 0)
-            if n > best_n:
-                best, best_n = obj, n
+        types = types_of(obj)
+        if types & ARTICLE_TYPES:
+            n = len(obj) + (5 if obj.get("articleBody") else 0) + (10 if obj.get("headline") else 0)
+        elif types & PAGE_TYPES and (obj.get("author") or obj.get("headline")):
+            n = 0
+        else:
+            continue
+        if n > best_n:
+            best, best_n = obj, n
     return best
 
 
@@ -93,10 +107,17 @@ def has_type(objects: list[dict], types: frozenset[str]) -> bool:
     return any(types_of(o) & types for o in objects)
 
 
+def clean(value: str) -> str:
+    """A JSON-LD string as text: HTML entities decoded ("&amp;", "&#8217;"), whitespace collapsed."""
+    if "&" in value:
+        value = html.unescape(value)
+    return " ".join(value.split())
+
+
 def text_of(value: Any) -> str | None:
     """A plain string from a JSON-LD value that may be a string, a list or an object with a name."""
     if isinstance(value, str):
-        return " ".join(value.split()) or None
+        return clean(value) or None
     if isinstance(value, list):
         for v in value:
             t = text_of(v)
@@ -107,7 +128,7 @@ def text_of(value: Any) -> str | None:
         for key in ("name", "@value", "headline", "text"):
             t = value.get(key)
             if isinstance(t, str) and t.strip():
-                return " ".join(t.split())
+                return clean(t)
     return None
 
 
@@ -128,7 +149,7 @@ def names_of(value: Any) -> list[str]:
                 name = f"{item.get('givenName')} {item.get('familyName') or ''}"
         else:
             continue
-        name = " ".join(name.split())
+        name = clean(name)
         if name and not name.startswith(("http://", "https://")):
             out.append(name)
     return out
@@ -153,12 +174,29 @@ def image_of(value: Any) -> str | None:
 
 
 def keywords_of(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [k.strip() for k in value.split(",") if k.strip()]
-    if isinstance(value, list):
-        out = []
-        for v in value:
-            if isinstance(v, str) and v.strip():
-                out.append(v.strip())
-        return out
-    return []
+    """Keywords from a string ("a, b; c") or a list of strings that may each hold several."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for v in items[:100]:
+        if isinstance(v, dict):
+            v = v.get("name")
+        if isinstance(v, str):
+            out.extend(k for k in (k.strip() for k in re.split(r"[,;]", clean(v))) if k)
+    return out
+
+
+def breadcrumb_names(obj: dict) -> list[str]:
+    """Names of a BreadcrumbList's items in `position` order."""
+    items = obj.get("itemListElement")
+    if not isinstance(items, list):
+        return []
+    named = []
+    for n, item in enumerate(items[:20]):
+        if not isinstance(item, dict):
+            continue
+        name = text_of(item.get("name")) or text_of(item.get("item"))
+        position = item.get("position")
+        order = position if isinstance(position, int | float) else n
+        if name:
+            named.append((order, name))
+    return [name for _, name in sorted(named, key=lambda x: x[0])]

@@ -1,4 +1,8 @@
-"""Article metadata from `<head>` (meta tags, JSON-LD, links) and from the visible page around the body."""
+"""Article metadata from `<head>` (meta tags, JSON-LD, links) and from the page's semantic markup.
+
+`read_head` reads what `<head>` declares; `read_metadata` combines it with the marks around the
+article (see `marks.py`) into the record's fields. Title and authors have modules of their own.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +10,44 @@ import re
 from dataclasses import dataclass, field
 
 from crawler.extract import jsonld
-from crawler.extract.agency import agency_in_byline, canonical_agency
+from crawler.extract.agency import agency_in_byline
+from crawler.extract.authors import name_key, pick_authors
 from crawler.extract.blocks import Page
+from crawler.extract.body import BodyResult
 from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
+from crawler.extract.language import article_language
+from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
 from crawler.extract.profile import SiteProfile
+from crawler.extract.text import clean_text
+from crawler.extract.title import heading_text, key, pick_title
 from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+")
-_BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|reported|words|text|story|edited|compiled)\s+by|by|from|par|por|von|di|"
-    r"de|auteur|author|autor|redacción|reporter)\s*[:\-–—]?\s+",
+_POSTED_WORDS = re.compile(
+    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato)\b",
     re.I,
 )
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\|)\s*")
-_NOT_NAME = re.compile(
-    r"\d|@|https?:|www\.|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|staff|editor|team|"
-    r"desk|correspondent|contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|"
-    r"twitter)\b",
-    re.I,
+_PUBLISHED = re.compile(
+    r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
 )
-_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
-_AUTHOR_HREF = re.compile(
-    r"/(?:author|authors|autor|auteur|journalist|journalists|writer|writers|byline|profile|people|staff)/",
-    re.I,
+_UPDATED = re.compile(
+    r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
-_POSTED_WORDS = re.compile(r"\b(?:posted|published|updated|modified|date|on)\b", re.I)
-_UPDATED = re.compile(r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado)\b", re.I)
+_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+_SITE_TITLE = re.compile(r"\bsite-(?:title|name)\b")
+_FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
+_META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
+_META_AUTHORS = (
+    "citation_author",
+    "dc.creator",
+    "author",
+    "article:author",
+    "og:article:author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "dcterms.creator",
+)
 
 
 @dataclass(slots=True)
@@ -43,6 +58,7 @@ class Head:
     meta: dict[str, list[str]] = field(default_factory=dict)  # lower-cased name/property -> contents
     canonical: str | None = None
     feeds: list[str] = field(default_factory=list)
+    feed_titles: list[str] = field(default_factory=list)
     lang: str | None = None
     ld_objects: list[dict] = field(default_factory=list)
     ld_article: dict | None = None
@@ -58,6 +74,19 @@ class Head:
         return None
 
 
+@dataclass(slots=True)
+class Metadata:
+    """The record's metadata fields besides the title, as `read_metadata` finds them."""
+
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+
+
 def read_head(root, base: str, root_url: str) -> Head:
     """Meta tags, JSON-LD, canonical and feed links, `<title>`, language: one C-level iteration."""
     head = Head()
@@ -67,6 +96,8 @@ def read_head(root, base: str, root_url: str) -> Head:
         if tag == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             content = el.get("content")
+            if content is None:  # a few CMSs (and page savers) write the value in `value`
+                content = el.get("value")
             if key and content is not None:
                 head.meta.setdefault(key.strip().lower(), []).append(content)
         elif tag == "link":
@@ -80,6 +111,8 @@ def read_head(root, base: str, root_url: str) -> Head:
                 url = absolutize(href, base, root_url)
                 if url and url not in head.feeds:
                     head.feeds.append(url)
+                    if el.get("title"):
+                        head.feed_titles.append(el.get("title"))
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 ld_texts.append(el.text)
@@ -106,197 +139,40 @@ def normalise_lang(value: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-# -- title -----------------------------------------------------------------------------------------
+def read_metadata(
+    head: Head, page: Page, marks: Marks, url: str, body: BodyResult, profile: SiteProfile | None = None
+) -> Metadata:
+    """Authors, agency credit, dates, section, tags and language of the page whose article body the
+    body extractor found as `body`.
 
-
-def site_name(head: Head) -> str | None:
-    name = head.first("og:site_name", "application-name", "twitter:site")
-    if not name and head.ld_objects:
-        for obj in head.ld_objects:
-            if jsonld.types_of(obj) & {"WebSite", "Organization", "NewsMediaOrganization"}:
-                name = jsonld.text_of(obj.get("name"))
-                if name:
-                    break
-        if not name and head.ld_article:
-            pub = head.ld_article.get("publisher")
-            name = jsonld.text_of(pub) if pub else None
-    return name.lstrip("@") if name else None
-
-
-def strip_site_name(title: str, site: str | None) -> str:
-    """`<title>` without the site's name ("Headline - Journal" -> "Headline")."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    site_l = (site or "").lower()
-    if site_l:
-        kept = [p for p in parts if p.strip().lower() != site_l and site_l not in p.strip().lower()]
-        if kept and len(kept) < len(parts):
-            return _rejoin(title, kept)
-    # no known site name: drop a short last (or first) segment
-    if len(parts[-1].split()) <= 4 and len(parts[0]) > len(parts[-1]):
-        return _rejoin(title, parts[:-1])
-    if len(parts[0].split()) <= 3 and len(parts[-1]) > len(parts[0]):
-        return _rejoin(title, parts[1:])
-    return title
-
-
-def _rejoin(title: str, parts: list[str]) -> str:
-    """Join kept segments with the separators the original title used between them."""
-    if len(parts) == 1:
-        return parts[0].strip()
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1])
-    if start >= 0 and end >= start:
-        return title[start : end + len(parts[-1])].strip()
-    return " - ".join(p.strip() for p in parts)
-
-
-def pick_title(head: Head, page: Page, headings: list[str]) -> str | None:
-    """The headline: a visible heading that the metadata confirms, else the cleanest metadata title."""
-    site = site_name(head)
+    An agency is the credit, in `authors` too, when no person is named (a wire story).
+    """
+    start, end = body.start, body.end
+    sites = site_names(head, marks)
+    title_pos = _title_position(page, start)
+    anchor = title_pos if title_pos >= 0 else max(start, 0)
     ld = head.ld_article or {}
-    meta_titles = [
-        t
-        for t in (
-            jsonld.text_of(ld.get("headline")),
-            head.first(
-                "og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title"
-            ),
-            jsonld.text_of(ld.get("name")),
-        )
-        if t
-    ]
-    doc_title = head.title
-    cleaned = [strip_site_name(t, site) for t in meta_titles]
-    if doc_title:
-        cleaned.append(strip_site_name(doc_title, site))
-    wanted = {_key(t) for t in cleaned + meta_titles + ([doc_title] if doc_title else []) if t}
-    for text in headings:
-        if _key(text) in wanted:
-            return text
-    if doc_title:  # a heading repeating one segment of `<title>`, unless it is the site's name
-        site_key = _key(site) if site else ""
-        segments = {_key(p) for p in _TITLE_SEPARATORS.split(doc_title) if len(p.split()) >= 2}
-        segments.discard(site_key)
-        for text in headings:
-            if _key(text) in segments:
-                return text
-    if cleaned:
-        return cleaned[0]
-    return headings[0] if headings else None
-
-
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
-# -- authors & agency --------------------------------------------------------------------------------
-
-
-def clean_names(raw: str) -> list[str]:
-    """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw.split()))
-    # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
-    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
-    text = _BYLINE_PREFIX.sub("", text)
-    out = []
-    for part in _NAME_SPLIT.split(text):
-        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]")
-        if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_NAME.search(part):
-            continue
-        if canonical_agency(part):
-            continue
-        out.append(part)
-    return out
-
-
-def pick_authors(head: Head, page: Page, body_start: int, body_end: int) -> tuple[list[str], str | None]:
-    """(authors, agency named in the byline). JSON-LD, then meta tags, then the visible byline."""
-    agency = None
-    ld = head.ld_article or {}
-    names: list[str] = []
-    for key in ("author", "creator"):
-        if ld.get(key):
-            names = jsonld.names_of(ld.get(key))
-            if names:
-                break
-    if any(_SEVERAL.search(n) for n in names):  # "A and B, Associated Press" in one name field
-        split: list[str] = []
-        for raw in names:
-            parts = clean_names(raw) if _SEVERAL.search(raw) else [raw]
-            if any(len(p.split()) < 2 for p in parts):  # "Doe, Jane": one name, family name first
-                parts = [raw]
-            split.extend(parts)
-            agency = agency or agency_in_byline(raw)
-        names = split
-    if not names:
-        metas = head.meta.get("citation_author") or head.meta.get("dc.creator") or []
-        names = [" ".join(m.split()) for m in metas if m.strip()]
-    if not names:
-        for key in (
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "byl",
-            "twitter:creator",
-        ):
-            value = head.first(key)
-            if value and not value.startswith(("http", "@")):
-                names = clean_names(value)
-                if names:
-                    break
-    if not names:
-        names = _visible_authors(page, body_start, body_end)
-    out: list[str] = []
-    for name in names:
-        credit = canonical_agency(name)
-        if credit:
-            agency = agency or credit
-            continue
-        name = _BYLINE_PREFIX.sub("", name).strip()
-        if name and name not in out:
-            out.append(name)
-    return out[:10], agency
-
-
-def _visible_authors(page: Page, body_start: int, body_end: int) -> list[str]:
-    # 1. links to author pages (rel=author or /author/ paths), outside sidebars and teaser lists
-    for a in page.anchors:
-        if not a.text or len(a.text) > 60:
-            continue
-        if "author" in a.rel or _AUTHOR_HREF.search(a.url):
-            if a.region in ("related", "recent") or _in_sidebar(page, a.idx):
-                continue
-            names = clean_names(a.text)
-            if names:
-                return names
-    # 2. byline-classed blocks
-    for b in page.blocks:
-        cls = page.classes[b.owner]
-        if ("byline" in cls or "author" in cls) and b.text and len(b.text) < 120:
-            names = clean_names(b.text)
-            if names:
-                return names
-    return []
-
-
-def _in_sidebar(page: Page, idx: int) -> bool:
-    """Inside an aside, sidebar or widget (`<body class="right-sidebar">` is a layout, not one)."""
-    p = page.parents[idx]
-    while p > page.body_idx:
-        cls = page.classes[p]
-        if page.tags[p] == "aside" or "sidebar" in cls or "widget" in cls:
-            return True
-        p = page.parents[p]
-    return False
+    not_authors = {name_key(s) for s in sites} | {name_key(_publisher(head))} - {""}
+    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])]
+    authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors)
+    agency = agency or body.agency or byline_agency(page, start, end)
+    if not authors and agency:
+        authors = [agency]
+    published, modified = pick_dates(head, page, marks, url, start, end, anchor, profile)
+    return Metadata(
+        authors=authors,
+        agency=agency,
+        published=published,
+        modified=modified,
+        section=pick_section(head, marks, anchor),
+        tags=pick_tags(head, marks, anchor),
+        language=article_language(head.lang, _marked_lang(page, start), body.text),
+    )
 
 
 def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
     """An agency credited in a short meta line near the article (before it, or right after it)."""
-    blocks = page.blocks
-    for b in blocks:
+    for b in page.blocks:
         if b.owner >= body_start and (b.owner < body_end or body_start < 0):
             continue
         if b.region in ("related", "recent") or not b.text or len(b.text) > 200:
@@ -306,6 +182,87 @@ def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
             if credit:
                 return credit
     return None
+
+
+# -- title -----------------------------------------------------------------------------------------
+
+
+def headline(head: Head, page: Page, marks: Marks) -> str | None:
+    """The article's title (see `title.py`): needed before the body, which starts after it."""
+    ld = head.ld_article or {}
+    meta_titles = [
+        t
+        for t in (
+            clean_text(jsonld.text_of(ld.get("headline"))),
+            head.first(*_META_TITLES),
+            clean_text(jsonld.text_of(ld.get("name"))),
+        )
+        if t
+    ]
+    h1s = []
+    for i in page.h1[:4]:
+        b = page.blocks[i]
+        if b.region in ("related", "recent") or not b.text:
+            continue
+        h1s.append(heading_text(page.elements[b.owner], b.text, meta_titles))
+    headings = [
+        heading_text(page.elements[b.owner], b.text, meta_titles)
+        for b in page.blocks[:400]
+        if b.heading in (2, 3) and b.text
+    ][:6]
+    return pick_title(meta_titles, head.title, h1s, headings, site_names(head, marks))
+
+
+def _title_position(page: Page, body_start: int) -> int:
+    """idx of the h1 closest before the body (or the first h1), -1 if the page has none."""
+    best = -1
+    for i in page.h1:
+        owner = page.blocks[i].owner
+        if best < 0 or (body_start >= 0 and owner <= body_start):
+            best = owner
+    return best
+
+
+def site_names(head: Head, marks: Marks) -> list[str]:
+    """Names the site gives itself: og:site_name, JSON-LD WebSite/Organization, its home link, feed titles.
+
+    (Not `application-name`: some CMSs put the page's title there.)
+    """
+    names: list[str] = []
+    names.extend(head.meta.get("og:site_name", []))
+    for value in head.meta.get("twitter:site", []):
+        names.append(value.lstrip("@"))
+    for obj in head.ld_objects:
+        if jsonld.types_of(obj) & {"WebSite", *jsonld.ORGANIZATION_TYPES}:
+            name = jsonld.text_of(obj.get("name"))
+            if name:
+                names.append(name)
+    publisher = _publisher(head)
+    if publisher:
+        names.append(publisher)
+    for mark in marks.items:
+        if (mark.tag == "a" and "home" in mark.rel.split()) or _SITE_TITLE.search(mark.el.get("class") or ""):
+            name = text_of(mark.el)
+            if name and len(name) < 80:
+                names.append(name)
+    for title in head.feed_titles:  # "Journal » Feed", "Journal - Comments Feed", "Journal Atom Feed"
+        part = _FEED_WORDS.sub("", re.split(r"\s+[»|\-–—:]\s+", title)[0]).strip()
+        if part:
+            names.append(part)
+    out: list[str] = []
+    page_title = key(head.title)
+    for name in names:
+        name = clean_text(" ".join(name.split()))
+        if (
+            name and name not in out and key(name) != page_title
+        ):  # a theme's "site title" box showing the post's
+            out.append(name)
+    return out
+
+
+def _publisher(head: Head) -> str | None:
+    pub = (head.ld_article or {}).get("publisher")
+    return clean_text(jsonld.text_of(pub)) if pub else None
 
 
 # -- dates -------------------------------------------------------------------------------------------
@@ -328,6 +285,7 @@ _PUBLISHED_META = (
     "publishdate",
     "publish-date",
     "publish_date",
+    "pub_date",
     "article.published",
     "parsely-pub-date",
     "sailthru.date",
@@ -338,6 +296,7 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = (
     "article:modified_time",
+    "og:article:modified_time",
     "og:updated_time",
     "datemodified",
     "article:modified",
@@ -346,12 +305,23 @@ _MODIFIED_META = (
     "article.updated",
     "lastmod",
 )
+_DATE_WORDS = (
+    "published", "entry-date", "post-date", "pubdate", "publish", "date", "time", "datum", "fecha",
+    "modified", "updated",
+)  # fmt: skip
 
 
 def pick_dates(
-    head: Head, page: Page, url: str, body_start: int, body_end: int, profile: SiteProfile | None = None
+    head: Head,
+    page: Page,
+    marks: Marks,
+    url: str,
+    body_start: int,
+    body_end: int,
+    anchor: int,
+    profile: SiteProfile | None = None,
 ) -> tuple[str | None, str | None]:
-    """(published, modified) as ISO strings: JSON-LD, meta, `<time>`, visible text, then the URL.
+    """(published, modified) as ISO strings: JSON-LD, meta, marked-up dates, visible text, then the URL.
 
     A site profile's `date_format` is how the site writes visible dates (tried before the generic
     parser), and settles numeric ones like 05/08/2023.
@@ -365,23 +335,17 @@ def pick_dates(
     )
     modified = parse_iso(jsonld.text_of(ld.get("dateModified")))
     if not published:
-        for key in _PUBLISHED_META:
-            published = parse_iso(head.first(key))
-            if published:
-                break
+        published = next(filter(None, (parse_iso(head.first(k)) for k in _PUBLISHED_META)), None)
     if not modified:
-        for key in _MODIFIED_META:
-            modified = parse_iso(head.first(key))
-            if modified:
-                break
+        modified = next(filter(None, (parse_iso(head.first(k)) for k in _MODIFIED_META)), None)
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
+    if not published or not modified:
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile)
+        published = published or marked_pub
+        modified = modified or marked_mod
     if not published:
-        published = _time_tags(page, body_start, body_end, modified=False)
-    if not modified:
-        modified = _time_tags(page, body_start, body_end, modified=True)
-    if not published:
-        published = _visible_date(page, body_start, body_end, hint, profile)
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if modified and published and modified < published[: len(modified)]:
@@ -389,32 +353,71 @@ def pick_dates(
     return published, modified
 
 
-def _time_tags(page: Page, body_start: int, body_end: int, modified: bool) -> str | None:
-    best = None
-    for t in page.times:
-        is_mod = "modif" in t.prop or "updat" in t.prop
-        if is_mod != modified:
+def _marked_dates(
+    marks: Marks, anchor: int, hint: tuple[int, int] | None, profile: SiteProfile | None
+) -> tuple[str | None, str | None]:
+    """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
+    the closest to the headline, outside comments, teasers and sidebars."""
+    pattern = profile.date_pattern if profile is not None else None
+    dayfirst = profile.dayfirst() if profile is not None else None
+    best: dict[bool, tuple[tuple, str]] = {}
+    for mark in marks.items:
+        if mark.ctx & _EXCLUDED or (
+            mark.tag in ("meta", "link", "script") and not mark.prop.startswith("date")
+        ):
             continue
-        value = parse_iso(t.value) if t.value else None
-        if value is None:
-            value = parse_text(t.text)
-        if not value:
+        kind = _date_kind(mark)
+        if kind is None:
             continue
-        if "datepublished" in t.prop or "published" in t.prop or "pubdate" in t.prop:
-            return value
-        if best is None and not _in_sidebar(page, t.idx):
-            inside = body_start <= t.idx < body_end
-            if not inside or t.idx - body_start < 50:
-                best = value
-    return best
+        el = mark.el
+        if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
+            el = next((t for t in el.iter("time") if t.get("datetime")), el)
+        value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
+        parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
+        if not parsed:
+            text = text_of(el)
+            if not text or len(text) > 200:
+                continue
+            parsed = (pattern and parse_with_format(text, pattern)) or parse_text(text, dayfirst, hint)
+        if not parsed:
+            continue
+        strong = "published" in mark.prop or "published" in mark.words or mark.prop == "datecreated"
+        distance = abs(mark.pos - anchor)
+        rank = (not strong, not mark.in_post, distance // 50, "T" not in parsed, distance)
+        if kind not in best or rank < best[kind][0]:
+            best[kind] = (rank, parsed)
+    pub = best.get(False)
+    mod = best.get(True)
+    return (pub[1] if pub else None), (mod[1] if mod else None)
+
+
+def _date_kind(mark: Mark) -> bool | None:
+    """True for a modification date, False for a publication date, None if the mark is no date."""
+    prop, words = mark.prop, mark.words
+    if prop.startswith("date") or prop in ("article:published_time", "article:modified_time"):
+        return "modif" in prop
+    is_time = mark.tag == "time" or mark.el.get("datetime") is not None
+    worded = any(w.startswith(_DATE_WORDS) for w in words) or "published" in words
+    if not (is_time or worded):
+        return None
+    if "published" in words or "pubdate" in words or mark.el.get("pubdate") is not None:
+        return False
+    return any(w.startswith(("updated", "modified", "update")) for w in words)
 
 
 def _visible_date(
-    page: Page, body_start: int, body_end: int, hint: tuple[int, int] | None, profile: SiteProfile | None
+    page: Page,
+    body_start: int,
+    body_end: int,
+    anchor: int,
+    hint: tuple[int, int] | None,
+    profile: SiteProfile | None,
 ) -> str | None:
-    """A date written near the headline: meta lines before the body, then the body's first blocks
-    (the short ones before its first paragraph of prose, or among its first three)."""
-    candidates = []
+    """A date written near the headline: meta lines before the body, and the body's first blocks
+    (the short ones before its first paragraph of prose, or among its first three). Lines saying
+    "posted"/"published" first, then the nearest to the headline: a teaser's date further away
+    loses to the article's own info box."""
+    candidates: list[tuple[int, int, str]] = []
     after = 0
     prose = False  # a paragraph of the body has been seen
     for b in page.blocks:
@@ -426,72 +429,181 @@ def _visible_date(
             continue
         if inside:
             if (after < 3 or not prose) and b.owner - body_start < 200:
-                candidates.append(b.text)
+                candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
             after += 1
         elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
-            candidates.append(b.text)
-    candidates.sort(key=lambda t: 0 if _POSTED_WORDS.search(t) else 1)
-    candidates = [
-        t for t in candidates if not _UPDATED.search(t) or re.search(r"\b(?:posted|published)\b", t, re.I)
-    ]
+            candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
+    candidates.sort()
+    # lines saying only "updated" last: the publication date is the one wanted, but an update's
+    # date is better than none (it is often the same day)
+    texts = sorted(
+        (t for _, _, t in candidates), key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t))
+    )
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
-        for text in candidates:
+        for text in texts:
             if value := parse_with_format(text, pattern):
                 return value
     dayfirst = profile.dayfirst() if profile is not None else None
-    for text in candidates:
+    for text in texts:
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
 
 
-# -- the rest ------------------------------------------------------------------------------------------
+# -- section and tags ----------------------------------------------------------------------------------
 
 
-def pick_section(head: Head, page: Page) -> str | None:
+def pick_section(head: Head, marks: Marks, anchor: int) -> str | None:
+    """The primary category: JSON-LD articleSection, article:section, the category link, breadcrumbs."""
     ld = head.ld_article or {}
-    section = jsonld.text_of(ld.get("articleSection")) or head.first(
-        "article:section", "section", "parsely-section"
+    section = clean_text(jsonld.text_of(ld.get("articleSection"))) or head.first(
+        "article:section", "og:article:section", "section", "parsely-section", "category"
     )
     if section:
         return section
-    for a in page.anchors:
-        if "category" in a.rel and a.text:
-            return a.text
-    return None
+    categories = _term_links(marks, anchor, category=True)
+    if categories:
+        return categories[0]
+    return _breadcrumb_section(head, marks)
 
 
-def pick_tags(head: Head, page: Page) -> list[str]:
-    tags: list[str] = []
-    for value in head.meta.get("article:tag", []):
-        tags.extend(t.strip() for t in value.split(",") if t.strip())
+def pick_tags(head: Head, marks: Marks, anchor: int) -> list[str]:
+    """The post's tags: article:tag, JSON-LD keywords, `rel=tag` links but categories, meta keywords."""
     ld = head.ld_article or {}
-    if not tags and ld.get("keywords"):
-        tags = jsonld.keywords_of(ld.get("keywords"))
-    if not tags:
-        for a in page.anchors:
-            if a.rel == "tag" and a.text:
-                tags.append(a.text)
-    if not tags:
-        kw = head.first("news_keywords", "keywords", "parsely-tags")
-        if kw:
-            tags = [t.strip() for t in kw.split(",") if t.strip()]
+    meta_tags = head.meta.get("article:tag", []) + head.meta.get("og:article:tag", [])
+    sources = (
+        lambda: [t for v in meta_tags for t in _split(v)],
+        lambda: [clean_text(k) for k in jsonld.keywords_of(ld.get("keywords"))],
+        lambda: _term_links(marks, anchor, category=False),
+        lambda: _split(head.first("news_keywords", "keywords", "parsely-tags") or ""),
+    )
+    for source in sources:  # in order; a source whose values are all unusable gives way to the next
+        tags = _clean_tags(source())
+        if tags:
+            return tags
+    return []
+
+
+# CMS-internal keywords ("id:4711", "channel:politik", "tag:x"): no reader's tag.
+_INTERNAL_TAG = re.compile(r"^[a-z_-]+:\S")
+
+
+def _split(value: str) -> list[str]:
+    return [t for t in re.split(r"\s*[,;]\s*", value) if t.strip()]
+
+
+def _clean_tags(tags: list[str | None]) -> list[str]:
     out: list[str] = []
     seen = set()
     for t in tags:
-        t = " ".join(t.split())
-        if t and len(t) <= 100 and t.lower() not in seen:
+        t = " ".join((t or "").split())
+        if t and len(t) <= 60 and t.lower() not in seen and not _INTERNAL_TAG.match(t):
             seen.add(t.lower())
             out.append(t)
     return out[:50]
 
 
+_CATEGORY_HREF = re.compile(
+    r"/(?:category|categories|categorie|categoria|kategorie|rubrique|rubriques|section|sections)/", re.I
+)
+_TAG_HREF = re.compile(r"/(?:tag|tags|etiqueta|etiquetas|schlagwort|stichwort|sujet)/", re.I)
+
+
+def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
+    """Texts of the post's category (or tag) links, from the list nearest the headline.
+
+    Classic themes mark them `rel="category tag"` and `rel="tag"`; block themes give both
+    `rel="tag"` in lists classed `taxonomy-category` / `taxonomy-post_tag`, and category URLs
+    say `/category/`.
+    """
+    groups: dict[int, tuple[int, list[str]]] = {}
+    for mark in marks.items:
+        if mark.tag != "a" or mark.ctx & (COMMENTS | ASIDE | TEASER | CHROME):
+            continue
+        rel = mark.rel.split()
+        box = _taxonomy_box(mark)
+        href = mark.el.get("href") or ""
+        parent = mark.el.getparent()
+        if "category" in rel or box == "category":
+            kind = "category"
+        elif "tag" in rel or box == "tag":
+            kind = "tag" if not _CATEGORY_HREF.search(href) else "category"
+        elif not _in_prose(parent) and (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)):
+            kind = "category" if _CATEGORY_HREF.search(href) else "tag"  # plain links ("In <a>Opinion</a>.")
+        else:
+            continue
+        text = text_of(mark.el)
+        if kind != ("category" if category else "tag") or not text or len(text) > 60:
+            continue
+        group = id(parent.getparent() if parent is not None and parent.tag == "li" else parent)
+        dist = abs(mark.pos - anchor) + (0 if mark.in_post else 100_000)
+        groups.setdefault(group, (dist, []))[1].append(text)
+    if not groups:
+        return []
+    return min(groups.values(), key=lambda g: g[0])[1]
+
+
+def _in_prose(el) -> bool:
+    """The link sits in a sentence of the article, not in a short list of terms."""
+    return el is not None and len(text_of(el)) > 200
+
+
+def _taxonomy_box(mark: Mark) -> str | None:
+    """'category' or 'tag' when the link sits in a list the theme labels so (block themes' post-terms)."""
+    p = mark.el.getparent()
+    for _ in range(3):
+        if p is None:
+            return None
+        cls = (p.get("class") or "").lower()
+        if "taxonomy-category" in cls or "cat-links" in cls or "categories" in cls:
+            return "category"
+        if "taxonomy-post_tag" in cls or "tags-links" in cls or "tag-links" in cls or "post-tags" in cls:
+            return "tag"
+        p = p.getparent()
+    return None
+
+
+def _breadcrumb_section(head: Head, marks: Marks) -> str | None:
+    """The last breadcrumb before the article itself (JSON-LD BreadcrumbList, or a breadcrumb trail)."""
+    for obj in head.ld_objects:
+        if "BreadcrumbList" in jsonld.types_of(obj):
+            names = jsonld.breadcrumb_names(obj)
+            if len(names) >= 3:
+                return clean_text(names[-2])
+    for mark in marks.items:
+        if any(w.startswith("breadcrumb") for w in mark.words) and mark.tag not in ("a", "span", "li"):
+            links = [text_of(a) for a in mark.el.iter("a")]
+            links = [t for t in links if t and len(t) < 60]
+            if len(links) >= 2:
+                return links[-1] if links[-1] != links[0] else None
+    return None
+
+
+# -- language ------------------------------------------------------------------------------------------
+
+
+def _marked_lang(page: Page, body_start: int) -> str | None:
+    """A `lang` attribute on the article's container or one of its ancestors below `<html>`."""
+    if body_start < 0 or body_start >= len(page.elements):
+        return None
+    i = body_start
+    while i > 0:
+        value = page.elements[i].get("lang")
+        if value:
+            return normalise_lang(value)
+        i = page.parents[i]
+    return None
+
+
+# -- lead and image ------------------------------------------------------------------------------------
+
+
 def pick_lead(head: Head) -> str | None:
     ld = head.ld_article or {}
-    lead = head.first(
-        "og:description", "description", "twitter:description", "dc.description"
-    ) or jsonld.text_of(ld.get("description"))
+    lead = head.first("og:description", "description", "twitter:description", "dc.description") or clean_text(
+        jsonld.text_of(ld.get("description"))
+    )
     return lead or None
 
 

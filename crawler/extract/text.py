@@ -18,6 +18,9 @@ _HAS_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e
 # (written without spaces) count 3 Latin characters, Hangul syllables (a word is 2-3 of them) count 2.
 _IDEOGRAPHIC = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
+# Letters of scripts written without spaces between words (kana, Han, Hangul): word counts mean
+# nothing there, character counts do.
+CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def has_invisible(text: str) -> bool:
@@ -25,10 +28,11 @@ def has_invisible(text: str) -> bool:
     return _HAS_INVISIBLE.search(text) is not None
 
 
-def clean_text(text: str) -> str:
-    """`text` without soft hyphens, zero-width spaces and other characters that are never drawn.
+def clean_text(text: str | None) -> str | None:
+    """`text` without soft hyphens, zero-width spaces and other characters that are never drawn
+    (None stays None).
 
-    Used on text read from the DOM (body blocks, headings) and on titles.
+    Used on text read from the DOM (body blocks, headings) and on titles, names and JSON-LD strings.
     """
     if not text or _HAS_INVISIBLE.search(text) is None:
         return text

@@ -1,10 +1,5 @@
 """Metadata exact on real markup: on each system and theme, title, authors, published instant,
 section and tags as the system itself shows them, on at least 99% of the posts (issue 9, point 4).
-
-They depend on the metadata extraction of branch `meta`: until it is merged, the rates are those of
-the extractor before it (title cut at the wrong separator, the comment form's "Name *" as author,
-dates without time, no section, categories among the tags), so they are expected to fail here.
-Remove the xfail marker once `meta` is merged.
 """
 
 from __future__ import annotations
@@ -14,9 +9,6 @@ import pytest
 from tests.systems.conftest import SITES, SystemCrawl
 from tests.systems.scoring import FIELDS
 
-pytestmark = pytest.mark.xfail(
-    reason="needs branch meta's metadata extraction (issue 9, point 4)", strict=False
-)
 GOAL = 0.99
 
 

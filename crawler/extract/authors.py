@@ -1,0 +1,347 @@
+"""Who wrote the article: JSON-LD, the visible byline, meta tags; and a wire agency credited instead.
+
+Order of trust: JSON-LD persons; the byline the theme marks up next to the headline (`rel=author`,
+`itemprop=author`, hCard `.vcard .fn`, `byline`/`author` classes), never one in a comment thread, a
+form, a sidebar, a teaser list or the site's header and footer; then meta tags. A name that is the
+site's or the publisher's name is not an author; an agency is the credit, not a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import jsonld
+from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
+from crawler.extract.blocks import Page
+from crawler.extract.dates import MONTH_ALT
+from crawler.extract.marks import (
+    ASIDE,
+    AUTHOR_BOX,
+    CHROME,
+    COMMENTS,
+    FORM,
+    TEASER,
+    Mark,
+    Marks,
+    text_of,
+)
+from crawler.extract.text import CJK
+
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:(?:written|posted|reported|words|text|story|edited|compiled|published)\s+by|by|from|par|por|"
+    r"von|di|de|door|av|af|przez|auteur|author|autor|autora|redacción|reporter|texto|text)"
+    r"(?:\s*[:\-–—●]\s*|\s+)|(?:文|作者|记者|記者|著者|筆者|投稿者)\s*[:：●]?\s*)",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
+_NOT_NAME = re.compile(
+    r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
+    r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
+    r"view|all|posts?|articles?|stories|more|profile|subscribe|sign|log|menu|search|home|about|contact|bio|"
+    r"see|full|rss|feed|"
+    r"name|website|required|reply|anonymous|guest|unknown|inc|ltd|llc|gmbh|corp|corporation|plc)\b|株式会社",
+    re.I,
+)
+# A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
+_BYLINE_TAIL = re.compile(
+    r"\s*(?:\s(?:in|on|at|updated|published|posted|mis à jour|publié)\b|[|•·●(（]|\d|"
+    rf"\s(?:{MONTH_ALT})\.?\s+\d).*$",
+    re.I,
+)
+_ROLE_TAIL = re.compile(
+    r",\s*(?:the\s+)?(?:[\w.-]+\s+){0,3}(?:ceo|editor|correspondent|reporter|writer|columnist|contributor|"
+    r"staff|professor|director|founder|president|analyst|journalist)\b.*$",
+    re.I,
+)
+# `rel=author` links that name the author inside a sentence: "View all of X's posts", "More by X".
+_LINK_SENTENCE = re.compile(
+    r"^(?:view|see|read|more|all)\b.*?\b(?:by|of|from)\s+(.+?)(?:['’]s?\s+(?:posts|articles|stories)\.?)?$|"
+    r"^(?:posts|articles|stories)\s+by\s+(.+)$",
+    re.I,
+)
+_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
+_AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|autor|autores|auteur|auteurs|journalist|journalists|writer|writers|byline|profile|"
+    r"people|staff|signataires|redacteur|redaktion|kontributor)/",
+    re.I,
+)
+# A profile URL whose last segment is the author's name: ".../editors/jon-fingas"
+_PROFILE_URL = re.compile(
+    r"/(?:author|authors|editors?|people|staff|profiles?|writers?|journalists?)/([a-z]+(?:-[a-z]+){1,3})/?$"
+)
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af)\s", re.I)
+_PARTICLES = frozenset(
+    ("de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "ibn", "al", "el")
+)
+# Class words of byline markup, and words that make such an element something else (a photo, a bio).
+_BYLINE_WORDS = ("author", "byline", "byl", "writer", "autor", "auteur", "reporter", "journalist", "creator")
+_NOT_BYLINE_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "avatar image img photo pic picture thumb thumbnail bio biography description desc about social "
+        "twitter email mail follow count date time comment comments tooltip icon label title job role "
+        "position more",
+    )
+)
+# Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+
+
+def pick_authors(
+    ld: dict,
+    meta_names: list[str],
+    marks: Marks,
+    page: Page,
+    anchor: int,
+    not_authors: set[str],
+) -> tuple[list[str], str | None]:
+    """(authors, agency credited in a byline).
+
+    `ld` is the JSON-LD article object, `meta_names` the author meta tags in order of trust,
+    `anchor` the position of the headline (or the body start) that a byline sits next to, and
+    `not_authors` the site's and publisher's names (keys from `name_key`). Last, a line just
+    below the headline that reads "By First Last" names the author without any markup.
+    """
+    names, agency = _from_json_ld(ld, not_authors)
+    if not names:
+        visible, strength = _visible(marks, anchor, not_authors)
+        metas, meta_agency = _from_meta(meta_names, not_authors)
+        agency = agency or meta_agency
+        # a marked-up byline beside the headline beats a meta tag naming someone else (often the
+        # publisher); a bare link to an author page (maybe a teaser's) does not
+        overlap = _overlap(metas, visible)
+        if visible and (
+            not metas or (strength >= 2 and not overlap) or (overlap and len(visible) > len(metas))
+        ):
+            names = visible
+        else:
+            names = metas or _text_byline(page, anchor)
+    out: list[str] = []
+    for name in names:
+        credit = canonical_agency(name)
+        if credit:
+            agency = agency or credit
+            continue
+        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
+        if name and name not in out:
+            out.append(name)
+    return out[:10], agency
+
+
+def name_key(name: str | None) -> str:
+    """A name reduced for comparison ("The Daily-News" and "thedailynews.com" -> "dailynews")."""
+    if not name:
+        return ""
+    key = re.sub(r"\W+", "", name.casefold())
+    key = re.sub(r"(?:com|org|net|co|uk|de|fr|online)$", "", key) if len(key) > 6 else key
+    return key.removeprefix("the")
+
+
+def _overlap(a: list[str], b: list[str]) -> bool:
+    keys = {name_key(n) for n in a}
+    return any(name_key(n) in keys for n in b)
+
+
+# -- JSON-LD --------------------------------------------------------------------------------------------
+
+
+def _from_json_ld(ld: dict, not_authors: set[str]) -> tuple[list[str], str | None]:
+    agency = None
+    for key in ("author", "creator"):
+        value = ld.get(key)
+        if not value:
+            continue
+        names: list[str] = []
+        for item in value if isinstance(value, list) else [value]:
+            org = isinstance(item, dict) and bool(jsonld.types_of(item) & jsonld.ORGANIZATION_TYPES)
+            for raw in jsonld.names_of(item):
+                credit = canonical_agency(raw) or agency_in_byline(raw)
+                if org or name_key(raw) in not_authors:
+                    agency = agency or credit
+                    continue
+                if _SEVERAL.search(raw):  # "A and B, Associated Press" in one name field
+                    parts = clean_names(raw)
+                    if any(len(p.split()) < 2 for p in parts):  # "Doe, Jane": one name, family name first
+                        parts = [raw]
+                    agency = agency or credit
+                    names.extend(parts)
+                else:
+                    names.append(raw)
+        if names or agency:
+            return names, agency
+    return [], None
+
+
+# -- meta tags ------------------------------------------------------------------------------------------
+
+
+def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str | None]:
+    """(names, agency) from the first author meta tag that names a person, or only an agency."""
+    agency = None
+    profiles: list[str] = []
+    for value in values:
+        value = " ".join(value.split())
+        if value.startswith(("http", "/")):  # OGP's article:author: the authors' profile URLs
+            for url in value.split(","):
+                m = _PROFILE_URL.search(url.strip())
+                if m:
+                    profiles.append(m.group(1).replace("-", " ").title())
+            continue
+        if not value or value.startswith("@"):
+            continue
+        names = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
+        if names:
+            return names, agency
+        agency = agency or canonical_agency(value) or agency_in_byline(value)
+    return profiles, agency
+
+
+def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
+    """A meta tag's value that is a person: not the site, not a handle ("mikecason", "TodayShow")."""
+    if name_key(name) in not_authors:
+        return False
+    return " " in name or bool(CJK.search(name))
+
+
+# -- the visible byline ---------------------------------------------------------------------------------
+
+
+def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> tuple[list[str], int]:
+    """(names, strength) from the byline markup closest to the headline (bio boxes only when nothing
+    else names one)."""
+    best: tuple[tuple, list[str], int] | None = None
+    for mark in marks.items:
+        strength = _byline_strength(mark)
+        if not strength or mark.ctx & _EXCLUDED:
+            continue
+        names = _names_in(mark)
+        if strength < 3:  # a site's name in a header "byline", a month in a date line: no author
+            names = [n for n in names if name_key(n) not in not_authors and _name_like(n)]
+        if not names:
+            continue
+        box = bool(mark.ctx & AUTHOR_BOX)
+        specific = "name" in mark.words or "fn" in mark.words or "author" in mark.rel
+        rank = (
+            box,
+            not mark.in_post,
+            abs(mark.pos - anchor) // 50,
+            -strength,
+            not specific,
+            abs(mark.pos - anchor),
+        )
+        if best is None or rank < best[0]:
+            best = (rank, names, strength, mark)
+    if best is None:
+        return [], 0
+    names = best[1]
+    if best[3].tag == "a":  # "By <a>A</a> and <a>B</a>": the other links of that byline
+        names = _co_authors(best[3].el) or names
+    return names, best[2]
+
+
+def _co_authors(link) -> list[str]:
+    """Names of all author links in the short byline around `link` (none if it names one person)."""
+    box = link.getparent()
+    for _ in range(3):
+        if box is None or len(text_of(box)) > 200:
+            return []
+        links = [
+            a
+            for a in box.iter("a")
+            if "author" in (a.get("rel") or "") or _AUTHOR_HREF.search(a.get("href") or "")
+        ]
+        if len(links) > 1:
+            names = [n for a in links for n in clean_names(text_of(a, True))]
+            return list(dict.fromkeys(names))
+        box = box.getparent()
+    return []
+
+
+def _name_like(name: str) -> bool:
+    """Two words or more, or a CJK name: what a class-marked byline must give ("Dec" is no name)."""
+    return len(name.split()) >= 2 or bool(CJK.search(name))
+
+
+def _text_byline(page: Page, anchor: int) -> list[str]:
+    """Names from a short "By ..." line among the first blocks after the headline (no markup)."""
+    seen = 0
+    for b in page.blocks:
+        if b.owner <= anchor or not b.text or b.region in ("related", "recent"):
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        if len(b.text) < 120 and _BYLINE_WORD.match(b.text):
+            names = [n for n in clean_names(b.text) if _capitalised(n)]
+            if names:
+                return names
+    return []
+
+
+def _capitalised(name: str) -> bool:
+    """Two to four words, each starting with a capital ("By the end of May" is no byline)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words if w.lower() not in _PARTICLES)
+
+
+def _byline_strength(mark: Mark) -> int:
+    """How surely the element is (part of) a byline: 3 rel/itemprop, 2 class word, 1 author link; else 0."""
+    if mark.tag == "link" or mark.tag == "meta":
+        return 0
+    if "author" in mark.rel.split() or mark.prop in ("author", "creator"):
+        return 3
+    words = mark.words
+    if words & _NOT_BYLINE_WORDS:
+        return 0
+    if "fn" in words or any(w.startswith(_BYLINE_WORDS) for w in words):
+        return 2
+    if mark.tag == "a" and _AUTHOR_HREF.search(mark.el.get("href") or ""):
+        return 1
+    return 0
+
+
+def _names_in(mark: Mark) -> list[str]:
+    el = mark.el
+    if mark.prop in ("author", "creator"):
+        for sub in el.iter():
+            if sub is not el and (sub.get("itemprop") or "").lower() == "name":
+                value = sub.get("content") or text_of(sub)
+                return clean_names(value) if value else []
+        if el.get("content"):
+            return clean_names(el.get("content"))
+    # several people linked inside one byline ("By <a>A</a> and <a>B</a>")
+    if el.tag != "a":
+        linked = [text_of(a, True) for a in el.iter("a") if _AUTHOR_HREF.search(a.get("href") or "")]
+        names = [n for t in linked for n in clean_names(t)]
+        if names:
+            return names
+    text = text_of(el, True)
+    if len(text) > 200:
+        return []
+    if el.tag == "a" and "author" in mark.rel.split():
+        m = _LINK_SENTENCE.match(text)
+        if m:
+            text = m.group(1) or m.group(2)
+    return clean_names(text)
+
+
+def clean_names(raw: str) -> list[str]:
+    """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
+    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw[:300].split()))
+    # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
+    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
+    text = _BYLINE_PREFIX.sub("", text)
+    text = _ROLE_TAIL.sub("", text)
+    text = _BYLINE_TAIL.sub("", text)
+    out = []
+    for part in _NAME_SPLIT.split(text):
+        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]/")
+        if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_NAME.search(part):
+            continue
+        if _BYLINE_PREFIX.fullmatch(part + " "):  # "By" alone, the name in the next element
+            continue
+        if canonical_agency(part) or agency_credit(part):
+            continue
+        out.append(part)
+    return out
