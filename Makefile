@@ -1,10 +1,12 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
+# make install - set up .venv and put `jcrawl` on your PATH: a link in ~/.local/bin (PREFIX=~/.local)
 # make test   - set up .venv and system packages, lint, run the test suite
 # make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
 #               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
 #               duplicates, metadata, useful requests
 # make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
 #                      development set in ../shared/benchmarks/ and on the bench site, in one run
+# make bench-startup - start-up benchmark: jcrawl's read commands on a generated 50,000-article archive
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +14,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint bench bench-extract system-deps clean
+PREFIX ?= $(HOME)/.local
+
+.PHONY: demo install test lint bench bench-extract bench-startup system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +48,15 @@ system-deps:
 demo: $(STAMP)
 	$(BIN)/jcrawl demo --archive ./data
 
+# jcrawl for the user, as pipx would: the project's venv and a link to its `jcrawl` in $(PREFIX)/bin.
+# The link follows this checkout: keep it where it is (`git pull` updates the command).
+install: $(STAMP)
+	mkdir -p $(PREFIX)/bin
+	ln -sfn $(abspath $(BIN))/jcrawl $(PREFIX)/bin/jcrawl
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "jcrawl is installed: $(PREFIX)/bin/jcrawl" ;; \
+	*) echo "jcrawl is installed as $(PREFIX)/bin/jcrawl; add $(PREFIX)/bin to your PATH" \
+		"(e.g. in ~/.profile: PATH=\"\$$HOME/.local/bin:\$$PATH\")" ;; esac
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -56,9 +69,13 @@ bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py
+	$(BIN)/python bench/startup.py
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
+
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) .venv-pywb build *.egg-info .pytest_cache .ruff_cache

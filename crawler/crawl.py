@@ -7,7 +7,7 @@ one per site through it too.
 from __future__ import annotations
 
 import logging
-import sys
+import signal
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,19 +15,22 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from crawler.economy import RULES as ECONOMY_RULES
-from crawler.fatal import FATAL_STAT, FatalError
+from crawler.errors import CrawlFailed, FatalError
+from crawler.fatal import FATAL_STAT
 from crawler.lock import ArchiveLock
+from crawler.logs import FILE_ONLY
 from crawler.recheck import RecheckPolicy
 from crawler.recovery import crawl_to_resume, recover_warc_files
 from crawler.requests import OTHER, USEFUL, request_counts, useful_share
 from crawler.scope import RULES
-from crawler.store import Store
+from crawler.store import Store, utc_now
 from crawler.urls import normalize_url
+from crawler.words import besides_http_errors, plural
 
-LOG_FILE = "jcrawl.log"
-LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,11 +48,26 @@ class CrawlOptions:
 
 @dataclass
 class CrawlResult:
+    """What one crawl of a run did. Counts are of this run alone: a resumed crawl's earlier part is
+    not counted again."""
+
     stats: dict[str, Any]
     elapsed: float
     summary: str
-    fetch_errors: int
+    fetch_errors: int  # network failures, server errors after retries, cut bodies: exit code 1
     changes: dict[str, int] = field(default_factory=dict)  # articles new, changed, unchanged
+    http_errors: int = 0  # pages answering 404 and the like: recorded, not counted as errors
+    interrupted: int = 0  # the signal (SIGINT, SIGTERM) that stopped the run cleanly, 0 if none
+
+
+class _Process(CrawlerProcess):
+    """Scrapy's process, remembering the signal that asked it to stop (it stops the same way)."""
+
+    stopped_by = 0
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stopped_by = self.stopped_by or signum
+        super()._signal_shutdown(signum, frame)
 
 
 def crawl_settings(options: CrawlOptions) -> Settings:
@@ -81,34 +99,6 @@ def site_settings(options: CrawlOptions) -> dict[str, Any]:
     return overrides
 
 
-def configure_logging(archive: Path, console_level: int) -> None:
-    """Log everything at INFO to DIR/jcrawl.log, and to stderr at `console_level`."""
-    archive.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    file_handler = _LogFile(archive / LOG_FILE, encoding="utf-8")
-    file_handler.setLevel(logging.INFO)
-    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(console_level)
-    console.setFormatter(logging.Formatter(LOG_FORMAT))
-    root.addHandler(file_handler)
-    root.addHandler(console)
-
-
-class _LogFile(logging.FileHandler):
-    """The log file in the archive; if it cannot be written (a full disk), say so once and go on."""
-
-    failed = False
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        if not self.failed:
-            self.failed = True
-            print(f"jcrawl: cannot write {self.baseFilename}; logging to stderr only", file=sys.stderr)
-
-
 def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl `options.start_url` into `options.archive` and return its stats and summary.
 
@@ -135,71 +125,114 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
 def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     """Run the crawls `jobs` at once in one Scrapy process; their results, in order.
 
-    The caller holds the archive lock. Raises PolicyError for unreadable recheck settings, FatalError
-    when a crawl stopped because the archive or the database could not be written.
+    The caller holds the archive lock. SIGINT and SIGTERM stop the crawls cleanly (left to be resumed)
+    and are told in each result's `interrupted`. Raises PolicyError for unreadable recheck settings,
+    FatalError when a crawl stopped because the archive or the database could not be written,
+    CrawlFailed when a crawl could not start or broke off with an unexpected error.
     """
     settings = [crawl_settings(options) for options in jobs]
     for job_settings in settings:  # a PolicyError now, rather than a traceback from inside Scrapy
         RecheckPolicy.from_settings(job_settings)
-    process = CrawlerProcess(settings[0])
+    store = Store(jobs[0].archive)
+    try:  # what this run adds: captures from this id on, rows from this time on
+        first_capture, run_started = store.next_capture_id(), utc_now()
+    finally:
+        store.close()
+    process = _Process(settings[0])
     spider = process.spider_loader.load("journal")
     # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.
     crawlers = [Crawler(spider, s, init_reactor=i == 0) for i, s in enumerate(settings)]
+    failures: list[Failure] = []
     started = time.monotonic()
     for crawler, options in zip(crawlers, jobs, strict=True):
-        process.crawl(crawler, start_url=options.start_url)
-    process.start()
+        process.crawl(crawler, start_url=options.start_url).addErrback(failures.append)
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        process.start()
+    finally:  # Scrapy's handlers would now hand a signal to a stopped reactor, which ignores it
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
     elapsed = time.monotonic() - started
     all_stats = [dict(crawler.stats.get_stats()) if crawler.stats else {} for crawler in crawlers]
     for stats in all_stats:
         if stats.get(FATAL_STAT):
             raise FatalError(f"{stats[FATAL_STAT]}. The crawl stopped; what it archived before is intact.")
+    for failure in failures:
+        logger.error(
+            "The crawl failed",
+            exc_info=(failure.type, failure.value, failure.getTracebackObject()),
+            extra={FILE_ONLY: True},  # the command says it in its one line
+        )
+        raise CrawlFailed(f"the crawl failed: {failure.type.__name__}: {failure.getErrorMessage()}")
     store = Store(jobs[0].archive)
     try:
         results = []
         for stats in all_stats:
             crawl_id = stats.get("jcrawl/crawl_id")
-            fetch_errors = store.conn.execute(
-                "SELECT COUNT(*) FROM errors WHERE crawl_id = ? AND kind != 'http'", (crawl_id,)
-            ).fetchone()[0]
-            summary = summarize(stats, elapsed, store)
-            results.append(
-                CrawlResult(stats, elapsed, summary, fetch_errors, store.article_changes(crawl_id))
+            if crawl_id is None or "finish_reason" not in stats:
+                raise CrawlFailed("the crawl ended before it started (see the log)")
+            errors = dict(
+                store.conn.execute(
+                    "SELECT kind = 'http', COUNT(*) FROM errors WHERE crawl_id = ? AND at >= ? GROUP BY 1",
+                    (crawl_id, run_started),
+                ).fetchall()
             )
+            result = CrawlResult(
+                stats,
+                elapsed,
+                "",
+                errors.get(0, 0),
+                store.article_changes(crawl_id, first_capture, run_started),
+                errors.get(1, 0),
+                process.stopped_by,
+            )
+            result.summary = summarize(result, store)
+            results.append(result)
         return results
     finally:
         store.close()
 
 
 def one_line_summary(results: list[CrawlResult]) -> str:
-    """What `--quiet` prints: articles new, changed and unchanged, fetch errors, duration."""
+    """What `--quiet` prints: articles new, changed and unchanged, fetch errors, duration; and
+    whether a signal interrupted the run."""
     total = {k: sum(r.changes.get(k, 0) for r in results) for k in ("new", "changed", "unchanged")}
     errors = sum(r.fetch_errors for r in results)
     elapsed = max((r.elapsed for r in results), default=0.0)
     return (
         f"{total['new']:,} new, {total['changed']:,} changed, {total['unchanged']:,} unchanged, "
         f"{errors:,} errors, {elapsed:,.1f} s"
+        + (f"; {interruption(results[0].interrupted)}" if results and results[0].interrupted else "")
     )
 
 
-def summarize(stats: dict[str, Any], elapsed: float, store: Store) -> str:
-    """One paragraph a person reads at the end of a crawl."""
+def summarize(result: CrawlResult, store: Store) -> str:
+    """One paragraph a person reads at the end of a crawl; its counts are those of `--quiet`."""
+    stats, elapsed, changes = result.stats, result.elapsed, result.changes
     pages = stats.get("response_received_count", 0)
     archive = store.stats()
-    reason = stats.get("finish_reason", "finished")
+    reason = "interrupted" if result.interrupted else stats.get("finish_reason", "finished")
     return (
-        f"Crawled {pages:,} pages in {elapsed:,.1f} s ({pages / elapsed if elapsed else 0:,.0f} pages/s, "
-        f"{reason}): {stats.get('jcrawl/articles', 0):,} articles stored, "
-        f"{stats.get('jcrawl/errors', 0):,} errors recorded, "
-        f"{stats.get('jcrawl/robots_disallowed', 0):,} URLs disallowed by robots.txt. "
+        f"Crawled {plural(pages, 'page')} in {elapsed:,.1f} s "
+        f"({pages / elapsed if elapsed else 0:,.0f} pages/s, {reason}): "
+        f"{plural(sum(changes.values()), 'article')} stored ({changes.get('new', 0):,} new, "
+        f"{changes.get('changed', 0):,} changed, {changes.get('unchanged', 0):,} unchanged), "
+        f"{plural(result.fetch_errors, 'error')} recorded{besides_http_errors(result.http_errors)}, "
+        f"{plural(stats.get('jcrawl/robots_disallowed', 0), 'URL')} disallowed by robots.txt. "
         f"{_requests(stats)}"
         f"{_skipped(stats)}"
         f"{_traps(stats)}"
         f"{_learned(stats)}"
-        f"The archive {archive['archive']} now holds {archive['articles']:,} articles from "
-        f"{archive['captures']:,} captures in {archive['warc_files']} WARC files "
+        f"The archive {archive['archive']} now holds {plural(archive['articles'], 'article')} from "
+        f"{plural(archive['captures'], 'capture')} in {plural(archive['warc_files'], 'WARC file')} "
         f"({archive['warc_bytes'] / 1e6:,.1f} MB)."
+        + (f" I{interruption(result.interrupted)[1:]}." if result.interrupted else "")
     )
+
+
+def interruption(signum: int) -> str:
+    """ "interrupted by SIGINT: the next crawl or update resumes it"."""
+    return f"interrupted by {signal.Signals(signum).name}: the next crawl or update resumes it"
 
 
 def _learned(stats: dict[str, Any]) -> str:

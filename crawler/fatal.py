@@ -1,4 +1,5 @@
-"""Errors no retry can fix (the archive or the database cannot be written): the crawl stops, exit code 4."""
+"""Errors no retry can fix (the archive or the database cannot be written): the crawl stops, exit code 4
+(crawler.errors.FatalError once the reactor has stopped)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,6 @@ logger = logging.getLogger(__name__)
 # Crawl stat holding the message of the fatal error that stopped the crawl.
 FATAL_STAT = "jcrawl/fatal"
 FATAL_REASON = "fatal_error"
-
-
-class FatalError(Exception):
-    """The crawl stopped because it cannot go on safely; the message says why and what to do."""
 
 
 class CrawlStopping(IgnoreRequest):

@@ -85,7 +85,8 @@ class StorePipeline:
                     "message": item.message,
                 }
             )
-            self.crawler.stats.inc_value("jcrawl/errors")
+            # as the summary counts them: pages lost, apart from pages that answered 404 and the like
+            self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
         elif isinstance(item, PageDone):
             assert self.crawl_id is not None
             self.batch.frontier.extend((self.crawl_id, *found) for found in item.found)

@@ -12,6 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.words import plural
+
 REFRESH_SECONDS = 0.5
 
 
@@ -45,8 +47,8 @@ class LiveProgress:
         line = Text.assemble(
             ("crawling ", "bold"),
             f"{pages:,} pages  ",
-            (f"{stats.get_value('jcrawl/articles', 0):,} articles  ", "green"),
-            (f"{stats.get_value('jcrawl/errors', 0):,} errors  ", "red"),
+            (f"{plural(stats.get_value('jcrawl/articles', 0), 'article')}  ", "green"),
+            (f"{plural(stats.get_value('jcrawl/errors', 0), 'error')}  ", "red"),
             f"{pages / elapsed if elapsed else 0:,.0f} pages/s  ",
             f"{int(elapsed) // 60}:{int(elapsed) % 60:02d} elapsed",
         )

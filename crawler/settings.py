@@ -185,6 +185,12 @@ CONCURRENT_ITEMS = 1
 JCRAWL_BATCH_SIZE = 200
 JCRAWL_BATCH_SECONDS = 1.0
 
+# --- the log (crawler/logs.py) ----------------------------------------------------------------------
+# DIR/jcrawl.log is rotated when a line would take it past JCRAWL_LOG_MAX_BYTES (0: never), keeping
+# JCRAWL_LOG_BACKUPS old logs (jcrawl.log.1 the newest, then .2 ...).
+JCRAWL_LOG_MAX_BYTES = 10_000_000
+JCRAWL_LOG_BACKUPS = 5
+
 # --- housekeeping --------------------------------------------------------------------------------
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

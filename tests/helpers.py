@@ -25,6 +25,17 @@ SHARED = ROOT.parent / "shared"
 BENCH = SHARED / "bench" / "site"
 
 
+def shared(relative: str) -> Path:
+    """`../shared/<relative>`, or skip the test (or, called at import, its module) saying it is not there:
+    a fresh clone has no ../shared beside it, and its tests must pass without it."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(
+            f"../shared/{relative} is not beside the project (a fresh clone)", allow_module_level=True
+        )
+    return path
+
+
 def serve_stories(httpserver: Any, pages: Sequence[str | Callable[[Any], Any]]) -> str:
     """A tiny journal on a pytest-httpserver: robots.txt allowing all, a home page linking
     /story-N/ for each of `pages` (HTML, or a handler making each response), 404 elsewhere.
@@ -152,8 +163,7 @@ class BenchSite:
 
 def make_bench_site(directory: Path, port: int, pages: int, seed: int = 7, *extra: str) -> None:
     """Generate (an edition of) the bench site with the shared generator."""
-    if not BENCH.exists():
-        pytest.skip("../shared/bench is not beside the project")
+    shared("bench/site")
     options = ["--pages", str(pages), "--seed", str(seed), "--base-url", f"http://127.0.0.1:{port}", *extra]
     subprocess.run(
         [sys.executable, BENCH / "make_site.py", "--out", directory, *options],

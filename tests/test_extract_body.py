@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from crawler.extract import extract_article
-from tests.helpers import SHARED
+from tests.helpers import shared
 
 URL = "https://news.example.org/2023/08/port-expansion/"
 P1 = (
@@ -107,9 +107,7 @@ def test_body_html_is_clean_and_keeps_structure() -> None:
 
 def test_body_html_of_real_pages_is_clean() -> None:
     """Every Zyte benchmark page (126 real sites) gives a body_html that keeps the contract."""
-    bench = SHARED / "benchmarks" / "zyte-article-extraction"
-    if not bench.exists():
-        pytest.skip("../shared/benchmarks is not beside the project")
+    bench = shared("benchmarks/zyte-article-extraction")
     truth = json.loads((bench / "ground-truth.json").read_text("utf-8"))
     bad = {}
     for pid, item in truth.items():

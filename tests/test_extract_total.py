@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from crawler.extract import Article
 from crawler.extract.article import _extract
 from crawler.extract.profile import SiteProfile, load_profile
-from tests.helpers import ROOT, SHARED
+from tests.helpers import ROOT, shared
 from tests.test_fuzz import CONTENT_TYPES, mutated_html
 
 PROFILES = [None, load_profile("north-africa"), SiteProfile(drop_selectors=("p:nth-child(2)",))]
@@ -62,7 +62,7 @@ print(digest.hexdigest())
 
 def test_records_do_not_depend_on_the_process() -> None:
     """The same pages give the same records under different string-hash seeds (set and dict orders)."""
-    html = SHARED / "benchmarks" / "zyte-article-extraction" / "html"
+    html = shared("benchmarks/zyte-article-extraction/html")
     digests = {
         subprocess.run(
             [sys.executable, "-c", DETERMINISM, str(html)],

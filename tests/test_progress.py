@@ -1,4 +1,5 @@
-"""What a crawl prints: a live status line on a terminal, plain log lines under cron, a summary in both."""
+"""What a crawl prints: a live status line on a terminal, nothing but the summary under cron (the log
+lines go to DIR/jcrawl.log), a summary in both."""
 
 from __future__ import annotations
 
@@ -53,10 +54,13 @@ def test_a_terminal_gets_a_live_status_line_and_the_summary(small_site: str, tmp
     assert "5 articles stored" in output
 
 
-def test_cron_gets_plain_log_lines_and_the_summary(small_site: str, tmp_path: Path) -> None:
+def test_cron_gets_the_summary_and_the_log_file_gets_scrapys_lines(small_site: str, tmp_path: Path) -> None:
     result = jcrawl("crawl", small_site, archive=tmp_path / "archive")  # pipes, as under cron
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "[scrapy.core.engine] INFO: Spider closed (finished)" in result.stderr
-    assert "\x1b[" not in result.stderr + result.stdout  # no terminal control sequences
-    assert "5 articles stored" in result.stdout
-    assert "Spider closed" in (tmp_path / "archive" / "jcrawl.log").read_text()
+    assert " INFO: " not in result.stderr  # Scrapy's INFO lines go to the log, not to the cron mail
+    assert "\x1b[" not in result.stdout  # no terminal control sequences
+    assert result.stdout.startswith("Crawled ") and "5 articles stored" in result.stdout
+    assert (
+        "[scrapy.core.engine] INFO: Spider closed (finished)"
+        in (tmp_path / "archive" / "jcrawl.log").read_text()
+    )

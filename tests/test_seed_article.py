@@ -16,9 +16,9 @@ import pytest
 
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile, available_profiles, load_profile
-from tests.helpers import SHARED
+from tests.helpers import shared
 
-SEED = SHARED / "seed" / "north-africa-article.txt"
+SEED = shared("seed/north-africa-article.txt")
 SITE = "https://north-africa.com"
 URL = f"{SITE}/2023/08/libyan-warlord-haftar-invites-the-russian-military/"
 

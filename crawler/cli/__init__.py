@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
+from crawler.cli.common import EXIT_BROKEN_PIPE, Terminated, interrupted_exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `jcrawl`. Ctrl-C ends it with no traceback, even while it loads its libraries (Scrapy, lxml,
-    warcio: about half a second), which is why they are imported here rather than at the top."""
+    """Run `jcrawl`. Ctrl-C and SIGTERM end it with 130 and 143 and no traceback, even while it loads
+    its libraries, which is why the commands are imported here rather than at the top. A closed output
+    pipe (`jcrawl export | head`) ends it quietly."""
+    signal.signal(signal.SIGTERM, _terminate)  # Scrapy puts its own in place while a crawl runs
     try:
         from crawler.cli.commands import run
 
         return run(argv)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("jcrawl: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return interrupted_exit_code(exc)
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point stdout at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
 
 
 if __name__ == "__main__":

@@ -3,54 +3,117 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archive.importer import import_warcs
-from archive.index import write_index
-from archive.ingest import IngestResult, WarcReadError
-from archive.reparse import reparse
-from archive.verify import verify_archive
-from archive.wacz import WaczError, write_wacz
-from crawler.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, open_store
-from crawler.lock import ArchiveLock
-from crawler.recovery import recover_warc_files
-from crawler.store import DB_NAME, WARC_DIR, Store
+from crawler.cli.common import (
+    EXIT_FATAL,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_MEANINGS,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    UsageError,
+    add_command,
+    describe_os_error,
+    open_store,
+    start_logging,
+    unwritable,
+)
+from crawler.errors import FatalError
+from crawler.words import plural
+
+if TYPE_CHECKING:
+    from archive.ingest import IngestResult
+
+WRITE_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    imp = commands.add_parser(
+def register(commands: argparse._SubParsersAction) -> None:
+    imp = add_command(
+        commands,
         "import",
-        parents=[common],
-        help="copy WARC files from other crawlers into the archive, index them and extract their articles",
+        "copy WARC files from other crawlers into the archive, index them and extract their articles",
+        "Bring in WARC files made by other crawlers (wget --warc-file, Heritrix, browsertrix; gzipped "
+        "or not): each is read through first (if one is not a WARC file, nothing is imported), copied "
+        "into DIR/warc/, its records indexed and its pages extracted as a crawl would.",
+        [
+            "jcrawl import crawl.warc.gz",
+            "jcrawl import heritrix/*.warc.gz --archive ~/journals",
+            "wget --warc-file=site -r https://journal.example/ && jcrawl import site.warc.gz",
+        ],
+        WRITE_EXITS,
+        run_import,
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="WARC")
-    imp.set_defaults(run=run_import)
 
-    verify = commands.add_parser(
+    add_command(
+        commands,
         "verify",
-        parents=[common],
-        help="read every WARC record, check digests and that every database row points at a sound record",
+        "read every WARC record, check digests and that every database row points at a sound record",
+        "Read every record of every WARC file in full (gzip CRCs, block and payload digests) and check "
+        "that every captures and articles row points at a whole, matching record. One line per problem "
+        "(damaged, dangling, missing-file, orphan). Works on a read-only copy of an archive.",
+        [
+            "jcrawl verify",
+            "jcrawl verify --archive /mnt/backup/journals",
+            "jcrawl verify || mail -s jcrawl me",
+        ],
+        {
+            **{code: EXIT_MEANINGS[code] for code in (EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL)},
+            EXIT_OK: "no problem found",
+            EXIT_PROBLEMS: "problems found (listed on stdout)",
+        },
+        run_verify,
     )
-    verify.set_defaults(run=run_verify)
 
-    index = commands.add_parser(
-        "index", parents=[common], help="write a CDXJ index of the WARC files (default DIR/index.cdxj)"
+    index = add_command(
+        commands,
+        "index",
+        "write a CDXJ index of the WARC files (default DIR/index.cdxj)",
+        "Write a sorted CDXJ index of the finished WARC files (cdxj-indexer), which pywb serves a "
+        "collection from. With --output it works on a read-only archive.",
+        ["jcrawl index", "jcrawl index --output /tmp/journal.cdxj", "jcrawl index && wb-manager ..."],
+        (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
+        run_index,
     )
     index.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write the index")
-    index.set_defaults(run=run_index)
 
-    wacz = commands.add_parser(
-        "wacz", parents=[common], help="package the archive as a WACZ file (for ReplayWeb.page)"
+    wacz = add_command(
+        commands,
+        "wacz",
+        "package the archive as a WACZ file (for ReplayWeb.page)",
+        "Package the finished WARC files, their index, a page list (one entry per article) and "
+        "datapackage.json into one WACZ file, which ReplayWeb.page opens.",
+        [
+            "jcrawl wacz --output journal.wacz",
+            "jcrawl wacz --output journal.wacz --title 'The Sahel Business Review, 2024'",
+        ],
+        (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
+        run_wacz,
     )
     wacz.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.wacz")
     wacz.add_argument("--title", help="the collection's title (default: the archive directory's name)")
-    wacz.set_defaults(run=run_wacz)
 
-    reparse = commands.add_parser(
+    reparse = add_command(
+        commands,
         "reparse",
-        parents=[common],
-        help="rebuild captures, articles and links from the WARC files alone, with the current extractor",
+        "rebuild captures, articles and links from the WARC files alone, with the current extractor",
+        "Rebuild the database from the WARC files: index the records no row points at, and extract "
+        "every capture again with the current extractor and the site's newest archived profile. "
+        "Run it after upgrading journal-crawler. --rebuild moves journal.db aside (a damaged one, "
+        "say) and builds a new one whole; only the errors, the frontier and crawl stats are not in "
+        "the WARC files.",
+        [
+            "jcrawl reparse",
+            "jcrawl reparse --since 2024-05-01 --site journal.example",
+            "jcrawl reparse --rebuild",
+        ],
+        WRITE_EXITS,
+        run_reparse,
     )
     reparse.add_argument(
         "--since", metavar="DATE", help="only captures fetched on or after DATE (ISO 8601, e.g. 2024-05-01)"
@@ -58,25 +121,36 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     reparse.add_argument(
         "--site", metavar="SITE", help="only this site's captures (host[:port], without www.)"
     )
-    reparse.set_defaults(run=run_reparse)
+    reparse.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="move journal.db aside (to journal.db.old-TIME) and build a new one from the WARC files",
+    )
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from archive.importer import import_warcs
+    from archive.ingest import WarcReadError
+    from crawler.lock import ArchiveLock
+    from crawler.recovery import recover_warc_files
+    from crawler.store import Store
+
+    start_logging(args.archive, quiet=False)
     with ArchiveLock(args.archive, "jcrawl import"):
         store = Store(args.archive)
         try:
             recover_warc_files(store)
             result = import_warcs(store, args.files)
-        except WarcReadError as exc:
-            raise UsageError(str(exc)) from None
+        except WarcReadError as exc:  # a file given is not what it should be: nothing was imported
+            raise UsageError(_without_record_bytes(exc)) from None
         finally:
             store.close()
     done = result.ingest
     again = f" ({len(result.already_there)} already in the archive)" if result.already_there else ""
     print(
-        f"Imported {done.files} WARC file{'s' * (done.files != 1)}{again} into {args.archive}: "
+        f"Imported {plural(done.files, 'WARC file')}{again} into {args.archive}: "
         f"{done.records:,} captures ({done.captures_added:,} new), {done.pages:,} pages extracted, "
-        f"{done.articles:,} articles{_read_back(done)}."
+        f"{plural(done.articles, 'article')}{_read_back(done)}."
     )
     if result.pages:
         print(
@@ -110,6 +184,10 @@ def _damage(done: IngestResult) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from archive.verify import verify_archive
+    from crawler.lock import ArchiveLock
+    from crawler.store import DB_NAME, WARC_DIR, Store
+
     has_db = (args.archive / DB_NAME).exists()
     if not has_db and not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no journal.db and no warc/ directory)")
@@ -128,30 +206,38 @@ def run_verify(args: argparse.Namespace) -> int:
         if has_db
         else " (no journal.db: the WARC files only)"
     )
-    verdict = (
-        "no problems"
-        if report.clean
-        else f"{len(report.problems):,} problem{'s' * (len(report.problems) != 1)}"
-    )
+    verdict = "no problems" if report.clean else plural(len(report.problems), "problem")
     notes = f" ({_bodies(len(report.notes))}, kept as the servers sent them)" if report.notes else ""
     print(
-        f"Checked {report.records:,} records in {report.files:,} WARC files "
+        f"Checked {report.records:,} records in {plural(report.files, 'WARC file')} "
         f"({report.bytes / 1e6:,.1f} MB){rows}: {verdict}{notes}."
     )
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
 
 def run_index(args: argparse.Namespace) -> int:
+    from archive.index import write_index
+    from crawler.store import WARC_DIR
+
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
-    path, lines, unfinished, damaged = write_index(args.archive, args.output)
+    try:
+        path, lines, unfinished, damaged = write_index(args.archive, args.output)
+    except OSError as exc:
+        if not unwritable(exc) or args.output:
+            raise
+        raise FatalError(
+            f"cannot write {describe_os_error(exc)} (--output FILE writes the index elsewhere)"
+        ) from None
     for line in damaged:
         print(f"damaged: {line} (left out)")
-    print(f"Wrote {path}: {lines:,} lines.{_left_out(unfinished)}")
+    print(f"Wrote {path}: {plural(lines, 'line')}.{_left_out(unfinished)}")
     return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
 def run_wacz(args: argparse.Namespace) -> int:
+    from archive.wacz import WaczError, write_wacz
+
     if args.output.suffix != ".wacz":
         raise UsageError(f"--output must name a .wacz file, got {str(args.output)!r}")
     store = open_store(args.archive)
@@ -163,7 +249,9 @@ def run_wacz(args: argparse.Namespace) -> int:
         store.close()
     for line in damaged:
         print(f"damaged: {line} (left out)")
-    print(f"Wrote {args.output}: {files} WARC files, {pages:,} pages.{_left_out(unfinished)}")
+    print(
+        f"Wrote {args.output}: {plural(files, 'WARC file')}, {plural(pages, 'page')}.{_left_out(unfinished)}"
+    )
     return EXIT_PROBLEMS if damaged else EXIT_OK
 
 
@@ -171,28 +259,60 @@ def _left_out(unfinished: list[Path]) -> str:
     if not unfinished:
         return ""
     names = ", ".join(path.name for path in unfinished)
-    return f" Left out {len(unfinished)} unfinished file(s) a crawl is writing or left: {names}."
+    return f" Left out {plural(len(unfinished), 'unfinished file')} a crawl is writing or left: {names}."
 
 
 def run_reparse(args: argparse.Namespace) -> int:
+    from archive.ingest import WarcReadError
+    from archive.reparse import reparse
+    from crawler.lock import ArchiveLock
+    from crawler.recovery import recover_warc_files
+    from crawler.store import WARC_DIR, Store
+
     if not (args.archive / WARC_DIR).is_dir():
         raise UsageError(f"no archive at {args.archive} (no warc/ directory)")
+    if args.rebuild and (args.since or args.site):
+        raise UsageError("--rebuild builds the whole database: it takes no --since or --site")
     since = _since(args.since) if args.since else None
+    start_logging(args.archive, quiet=False)
     with ArchiveLock(args.archive, "jcrawl reparse"):
+        moved = _move_database_aside(args.archive) if args.rebuild else None
         store = Store(args.archive)
         try:
             recover_warc_files(store)  # what a killed run left open is closed at its last whole record
             result = reparse(store, since=since, site=args.site.removeprefix("www.") if args.site else None)
-        except WarcReadError as exc:
-            raise UsageError(str(exc)) from None
+        except WarcReadError as exc:  # the archive's own file is damaged
+            raise FatalError(f"{_without_record_bytes(exc)} (`jcrawl verify` lists the damage)") from None
         finally:
             store.close()
     print(
-        f"Reparsed {result.files} WARC file{'s' * (result.files != 1)} of {args.archive}: "
+        f"Reparsed {plural(result.files, 'WARC file')} of {args.archive}: "
         f"{result.records:,} captures ({result.captures_added:,} indexed anew), "
-        f"{result.pages:,} pages extracted, {result.articles:,} articles{_read_back(result)}."
+        f"{result.pages:,} pages extracted, {plural(result.articles, 'article')}{_read_back(result)}."
+        + (f" The old database is {moved}." if moved else "")
     )
     return _damage(result)
+
+
+def _without_record_bytes(exc: Exception) -> str:
+    """The error without the bytes warcio quotes from a record that cannot be read ("first line: ...")."""
+    return re.sub(r"first line: .*", "first line: (not shown: not text)", str(exc), flags=re.DOTALL)
+
+
+def _move_database_aside(archive: Path) -> Path | None:
+    """Rename journal.db (and its -wal and -shm files) to journal.db.old-TIME; the new name, or None
+    when there was no database."""
+    from crawler.store import DB_NAME
+
+    database = archive / DB_NAME
+    if not database.exists():
+        return None
+    aside = database.with_name(f"{DB_NAME}.old-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+    for suffix in ("-wal", "-shm", ""):  # the database last: a crash leaves it with its journal
+        part = database.with_name(DB_NAME + suffix)
+        if part.exists():
+            part.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def _since(text: str) -> str:

@@ -1,31 +1,56 @@
-"""`jcrawl crawl URL` and `jcrawl demo`."""
+"""`jcrawl crawl URL`."""
 
 from __future__ import annotations
 
 import argparse
 import re
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.cli.common import (
+    EXIT_FATAL,
     EXIT_FETCH_ERRORS,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_MEANINGS,
     EXIT_OK,
+    EXIT_USAGE,
     UsageError,
-    open_store,
-    parse_set_options,
+    add_command,
+    quiet_option,
+    set_option,
     start_logging,
 )
-from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawl
-from crawler.extract.profile import load_profile
-from crawler.recheck import PolicyError
-from crawler.urls import normalize_url
+from crawler.cli.set_options import check_url, parse_set_options
 
-DEMO_QUERY = "phosphate"
+if TYPE_CHECKING:
+    from crawler.crawl import CrawlOptions, CrawlResult
+
+RUN_EXITS = {
+    **{
+        code: EXIT_MEANINGS[code] for code in (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
+    },
+    EXIT_FETCH_ERRORS: "done, but some pages could not be fetched (network failures, server errors after "
+    "retries; 404s are recorded but do not count)",
+}
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    crawl = commands.add_parser(
-        "crawl", parents=[common], help="crawl a journal from a home page, section page, feed or sitemap"
+def register(commands: argparse._SubParsersAction) -> None:
+    crawl = add_command(
+        commands,
+        "crawl",
+        "crawl a journal from a home page, section page, feed or sitemap",
+        "Crawl one site into the archive: every response into the WARC files, every article into "
+        "journal.db. It follows sitemaps, feeds, section pages and each article's links, on the start "
+        "URL's site only, politely (robots.txt, AutoThrottle). A crawl that was interrupted or killed "
+        "is resumed by the next crawl of its site. The site is remembered for `jcrawl update`.",
+        [
+            "jcrawl crawl https://journal.example/",
+            "jcrawl crawl https://journal.example/ --max-pages 500 --archive ~/journals",
+            "jcrawl crawl --site north-africa -s DOWNLOAD_DELAY=2",
+        ],
+        RUN_EXITS,
+        run_crawl_command,
     )
     crawl.add_argument("url", nargs="?", help="start URL (http or https; default: the --site profile's)")
     crawl.add_argument(
@@ -34,7 +59,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="site profile: a name in crawler/profiles/ (e.g. north-africa) or a TOML file of yours",
     )
     crawl.add_argument(
-        "--max-pages", type=_positive, metavar="N", help="send at most N requests (robots.txt included)"
+        "--max-pages", type=positive, metavar="N", help="send at most N requests (robots.txt included)"
     )
     for flag, explained in (
         ("--include", "follow only pages whose URL matches (repeatable; sitemaps and feeds are still read)"),
@@ -42,29 +67,22 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     ):
         crawl.add_argument(flag, action="append", type=_regex, default=[], metavar="REGEX", help=explained)
     crawl.add_argument(
-        "--max-depth", type=_positive, metavar="N", help="follow links at most N hops from the start"
+        "--max-depth", type=positive, metavar="N", help="follow links at most N hops from the start"
     )
     crawl.add_argument(
-        "--concurrency", type=_positive, metavar="N", help="requests in flight at once (default 16)"
+        "--concurrency", type=positive, metavar="N", help="requests in flight at once (default 16)"
     )
-    crawl.add_argument("--quiet", action="store_true", help="print only a one-line summary (for cron)")
-    crawl.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="override a Scrapy setting"
-    )
-    crawl.set_defaults(run=run_crawl_command)
-
-    demo = commands.add_parser(
-        "demo", parents=[common], help="serve the bundled sample journal on 127.0.0.1 and crawl it"
-    )
-    demo.add_argument(
-        "--articles", type=_positive, default=60, metavar="N", help="articles in the sample site"
-    )
-    demo.set_defaults(run=run_demo)
+    quiet_option(crawl)
+    set_option(crawl)
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
+    from crawler.crawl import CrawlOptions
+
     settings = {}
     if args.site:
+        from crawler.extract.profile import load_profile
+
         try:
             profile = load_profile(args.site)
         except (OSError, ValueError) as exc:
@@ -76,8 +94,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         )
     if not args.url:
         raise UsageError("give a start URL (or a --site profile that has start_urls)")
-    if normalize_url(args.url) is None:
-        raise UsageError(f"not an http(s) URL: {args.url!r}")
+    check_url(args.url)
     if args.include:
         settings["JCRAWL_INCLUDE"] = args.include
     if args.exclude:
@@ -91,41 +108,33 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         settings=settings,
     )
+    return exit_code([crawl(options, quiet=args.quiet)])
+
+
+def crawl(options: CrawlOptions, quiet: bool) -> CrawlResult:
+    """Run one crawl as `jcrawl crawl` does and print its summary (`quiet`: the one line)."""
+    from crawler.crawl import one_line_summary, run_crawl
+    from crawler.recheck import PolicyError
+
+    options.progress = start_logging(options.archive, quiet, options.settings)
     try:
-        result = _crawl(options, quiet=args.quiet)
+        result = run_crawl(options)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
-    return EXIT_FETCH_ERRORS if result.fetch_errors else EXIT_OK
-
-
-def run_demo(args: argparse.Namespace) -> int:
-    from crawler.demo.server import start_demo_site
-
-    with (
-        tempfile.TemporaryDirectory(prefix="jcrawl-demo-") as tmp,
-        start_demo_site(Path(tmp), articles=args.articles) as server,
-    ):
-        print(f"Serving the sample journal at {server.url}", flush=True)
-        _crawl(CrawlOptions(server.url, args.archive), quiet=False)
-    store = open_store(args.archive)
-    try:
-        hits = store.search(DEMO_QUERY, limit=3)
-    finally:
-        store.close()
-    print(f"\nSample search: jcrawl search {DEMO_QUERY} --archive {args.archive}")
-    for hit in hits:
-        print(f"  [{hit['id']}] {hit['title']}\n      {hit['snippet']}")
-    return EXIT_OK if hits else EXIT_FETCH_ERRORS
-
-
-def _crawl(options: CrawlOptions, quiet: bool) -> CrawlResult:
-    options.progress = start_logging(options.archive, quiet)
-    result = run_crawl(options)
     print(one_line_summary([result]) if quiet else result.summary, flush=True)
     return result
 
 
-def _positive(text: str) -> int:
+def exit_code(results: list[CrawlResult]) -> int:
+    """128 + the signal that interrupted the run, else 1 when pages could not be fetched, else 0."""
+    interrupted = max((r.interrupted for r in results), default=0)
+    if interrupted:
+        return 128 + interrupted
+    return EXIT_FETCH_ERRORS if any(r.fetch_errors for r in results) else EXIT_OK
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:

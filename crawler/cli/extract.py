@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 from pathlib import Path
 
-from crawler.cli.common import EXIT_OK, UsageError
-from crawler.extract import extract_article
+from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_command
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    extract = commands.add_parser("extract", parents=[common], help="extract article records from HTML files")
+def register(commands: argparse._SubParsersAction) -> None:
+    extract = add_command(
+        commands,
+        "extract",
+        "extract article records from HTML files",
+        "Run the extractor on saved HTML pages, as a crawl would on the responses: one JSON record per "
+        "file (title, authors, dates, agency, body, links...). Needs no archive.",
+        [
+            "jcrawl extract page.html",
+            "jcrawl extract saved/*.html --url https://journal.example/2024/05/story/",
+            "jcrawl extract page.html | jq .body",
+        ],
+        (EXIT_OK, EXIT_USAGE),
+        run_extract,
+    )
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("--url", help="the URL the page was fetched from (default: its file:// URL)")
-    extract.set_defaults(run=run_extract)
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from crawler.extract import extract_article
+
     for path in args.files:
         try:
             body = path.read_bytes()

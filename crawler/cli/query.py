@@ -8,38 +8,97 @@ import json
 import sys
 from typing import Any, TextIO
 
-from crawler.cli.common import EXIT_OK, UsageError, open_store
-from crawler.history import version_diff
+from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_command, open_store
 from crawler.store import ARTICLE_COLUMNS, SEARCH_SYNTAX, QueryError
+from crawler.words import besides_http_errors
 
+READ_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_FATAL)
 # Every article column but the HTML body (plain text is what an export is for).
 EXPORT_COLUMNS = ("id", *(c for c in ARTICLE_COLUMNS if c != "body_html"))
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    search = commands.add_parser("search", parents=[common], help="full-text search over titles and bodies")
+def register(commands: argparse._SubParsersAction) -> None:
+    search = add_command(
+        commands,
+        "search",
+        "full-text search over titles and bodies",
+        "Search the archive's articles (SQLite FTS5; the words as written, diacritics folded): the best "
+        "matches first, each with its id, title, date, URL and a snippet. Reads journal.db only, so it "
+        "works on a read-only copy of an archive and while a crawl runs.",
+        [
+            "jcrawl search phosphate",
+            "jcrawl search port -algiers 'title:solar' --limit 20",
+            "jcrawl search '\"world bank\" loan*' --json | jq .url",
+        ],
+        READ_EXITS,
+        run_search,
+    )
     search.__class__ = _QueryParser  # `jcrawl search -algiers port`: a -word is part of the query
     search.add_argument("query", nargs="+", help=f"what to look for: {SEARCH_SYNTAX}")
-    search.add_argument("--limit", type=int, default=10, metavar="N")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per hit")
-    search.set_defaults(run=run_search)
 
-    show = commands.add_parser("show", parents=[common], help="print one article by URL or id")
+    show = add_command(
+        commands,
+        "show",
+        "print one article by URL or id",
+        "Print an article's clean record: title, URL, authors, date, section, agency, the text, and "
+        "its typed links (previous, next, related, in the text).",
+        [
+            "jcrawl show 42",
+            "jcrawl show https://journal.example/2024/05/some-story/",
+            "jcrawl show 42 --json",
+        ],
+        READ_EXITS,
+        run_show,
+    )
     show.add_argument("key", metavar="URL|ID")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(run=run_show)
+    show.add_argument("--json", action="store_true", help="the whole record as JSON")
 
-    export = commands.add_parser("export", parents=[common], help="write every article as JSON lines or CSV")
+    export = add_command(
+        commands,
+        "export",
+        "write every article as JSON lines or CSV",
+        "Write every article (oldest publication first), every column but the HTML body, as JSON "
+        "lines (lists kept) or CSV (lists joined with '; ').",
+        [
+            "jcrawl export > articles.jsonl",
+            "jcrawl export --format csv --output articles.csv",
+            "jcrawl export | head -3",
+        ],
+        READ_EXITS,
+        run_export,
+    )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
-    export.add_argument("--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default=sys.stdout)
-    export.set_defaults(run=run_export)
+    export.add_argument(
+        "--output", "-o", type=argparse.FileType("w", encoding="utf-8"), default=sys.stdout, metavar="FILE"
+    )
 
-    stats = commands.add_parser("stats", parents=[common], help="counts and sizes of the archive")
+    stats = add_command(
+        commands,
+        "stats",
+        "counts and sizes of the archive",
+        "Count the archive's runs, captures, articles, links and recorded errors, the size of its WARC "
+        "files and database, its last run, and its biggest sections.",
+        ["jcrawl stats", "jcrawl stats --json", "jcrawl --archive ~/journals stats"],
+        READ_EXITS,
+        run_stats,
+    )
     stats.add_argument("--json", action="store_true")
-    stats.set_defaults(run=run_stats)
 
-    history = commands.add_parser(
-        "history", parents=[common], help="the versions of an article and what changed between them"
+    history = add_command(
+        commands,
+        "history",
+        "the versions of an article and what changed between them",
+        "List an article's versions (an update files the old text as a version when an article is "
+        "edited) and show a word diff between the last two, or between versions A and B.",
+        [
+            "jcrawl history https://journal.example/2024/05/some-story/",
+            "jcrawl history 42 --diff 1 3",
+            "jcrawl history 42 --json",
+        ],
+        READ_EXITS,
+        run_history,
     )
     history.add_argument("key", metavar="URL|ID")
     history.add_argument(
@@ -50,10 +109,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="compare versions A and B (default: the last two)",
     )
     history.add_argument("--json", action="store_true", help="the versions as JSON")
-    history.set_defaults(run=run_history)
 
 
-class _QueryParser(argparse.ArgumentParser):
+class _QueryParser(Parser):
     """The `search` parser: an argument with one leading '-' that is not exactly one of its options is
     a word of the query (`-word` leaves articles out), not an unknown option."""
 
@@ -145,16 +203,20 @@ def run_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, indent=1))
         return EXIT_OK
-    for name in ("archive", "crawls", "captures", "articles", "links", "errors", "warc_files"):
-        print(f"{name:<11} {stats[name]:,}" if isinstance(stats[name], int) else f"{name:<11} {stats[name]}")
-    print(f"{'warc size':<11} {stats['warc_bytes'] / 1e6:,.1f} MB")
-    print(f"{'db size':<11} {stats['db_bytes'] / 1e6:,.1f} MB")
-    if stats["last_crawl"]:
-        last = stats["last_crawl"]
-        print(
-            f"{'last crawl':<11} #{last['id']} {last['start_url']} "
-            f"({last['started_at']} - {last['finished_at']})"
+    print(f"{'archive':<11} {stats['archive']}")
+    for name in ("crawls", "captures", "articles", "links"):
+        print(f"{name:<11} {stats[name]:,}")
+    print(f"{'errors':<11} {stats['errors']:,}{besides_http_errors(stats['http_errors'])}")
+    print(f"{'warc files':<11} {stats['warc_files']:,} ({stats['warc_bytes'] / 1e6:,.1f} MB)")
+    print(f"{'database':<11} {stats['db_bytes'] / 1e6:,.1f} MB")
+    last = stats["last_crawl"]
+    if last:
+        resumable = last["kind"] in ("crawl", "update")
+        end = last["finished_at"] or (
+            "unfinished: the next crawl or update resumes it" if resumable else "unfinished"
         )
+        source = last["start_url"] or "WARC files"
+        print(f"{'last run':<11} #{last['id']} {last['kind']} of {source} ({last['started_at']} - {end})")
     for section, count in stats["sections"].items():
         print(f"  {section:<20} {count:,}")
     return EXIT_OK
@@ -172,6 +234,8 @@ def run_history(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(versions, ensure_ascii=False, indent=1))
         return EXIT_OK
+    from crawler.history import version_diff  # difflib: only for the diff
+
     numbers = [v["version"] for v in versions]
     if args.diff:
         old, new = args.diff

@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crawler.cli.common import EXIT_OK, UsageError, require_archive
+from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, add_command, require_archive
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    report = commands.add_parser(
+def register(commands: argparse._SubParsersAction) -> None:
+    report = add_command(
+        commands,
         "report",
-        parents=[common],
-        help="write one self-contained HTML file with charts of the archive and its crawls",
-        description="Charts (articles per day and month, by section, agency and site; responses by "
-        "status, errors by kind; new/changed/unchanged articles per run; the last run's crawl rate; "
-        "most-linked articles), each with its numbers, in one HTML file that opens offline. "
-        "Example: jcrawl report --output report.html",
+        "write one self-contained HTML file with charts of the archive and its crawls",
+        "Charts (articles per day and month, by section, agency and site; responses by status, errors "
+        "by kind; new/changed/unchanged articles per run; the last run's crawl rate; most-linked "
+        "articles), each with its numbers, in one HTML file that opens offline.",
+        [
+            "jcrawl report",
+            "jcrawl report --archive ~/journals --output ~/journals-report.html",
+        ],
+        (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
+        run_report,
     )
     report.add_argument(
         "--output", "-o", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html"
     )
-    report.set_defaults(run=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:

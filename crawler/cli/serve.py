@@ -4,21 +4,39 @@ from __future__ import annotations
 
 import argparse
 
-from crawler.cli.common import EXIT_OK, UsageError, require_archive
+from crawler.cli.common import (
+    EXIT_FATAL,
+    EXIT_INTERRUPTED,
+    EXIT_MEANINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_command,
+    require_archive,
+)
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    serve = commands.add_parser(
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = add_command(
+        commands,
         "serve",
-        parents=[common],
-        help="browse, facet and search the archive in a web page (Datasette, read-only)",
-        description="Serve the archive read-only with Datasette: a catalogue of articles with facets, "
-        "ranked search with snippets, article pages with versions and links, canned queries, CSV/JSON. "
-        "It keeps serving while a crawl or update writes. Example: jcrawl serve --port 8001",
+        "browse, facet and search the archive in a web page (Datasette, read-only)",
+        "Serve the archive read-only with Datasette: a catalogue of articles with facets, ranked search "
+        "with snippets, article pages with versions and links, canned queries, CSV/JSON. It keeps "
+        "serving while a crawl or update writes; Ctrl-C stops it.",
+        [
+            "jcrawl serve",
+            "jcrawl serve --archive ~/journals --port 8080",
+            "jcrawl serve --host 0.0.0.0    # for the others on your network too",
+        ],
+        {
+            **{code: EXIT_MEANINGS[code] for code in (EXIT_OK, EXIT_USAGE, EXIT_FATAL)},
+            EXIT_INTERRUPTED: "stopped with Ctrl-C (143: by SIGTERM), the way it ends",
+        },
+        run_serve,
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8001, metavar="N", help="port (default: 8001)")
-    serve.set_defaults(run=run_serve)
 
 
 def run_serve(args: argparse.Namespace) -> int:

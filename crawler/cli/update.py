@@ -5,22 +5,34 @@ from __future__ import annotations
 import argparse
 
 from crawler.cli.common import (
-    EXIT_FETCH_ERRORS,
-    EXIT_OK,
     UsageError,
-    parse_set_options,
+    add_command,
+    quiet_option,
     require_archive,
+    set_option,
     start_logging,
 )
-from crawler.recheck import PolicyError
-from crawler.update import UnknownSite, UpdateOptions, run_update
+from crawler.cli.crawl import RUN_EXITS, exit_code
+from crawler.cli.set_options import parse_set_options
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    update = commands.add_parser(
+def register(commands: argparse._SubParsersAction) -> None:
+    update = add_command(
+        commands,
         "update",
-        parents=[common],
-        help="crawl the archive's sites again: new pages in full, known ones when due and conditionally",
+        "crawl the archive's sites again: new pages in full, known ones when due and conditionally",
+        "Crawl every site of the archive again (or one) with the start URLs and settings of its "
+        "crawls, fetching only what can be new: start pages, sitemaps and feeds, new URLs, and known "
+        "articles when they are due by their age, asked for conditionally (a 304 costs a revisit "
+        "record). Edited articles get a new version (`jcrawl history`). Made for cron: --quiet prints "
+        "one line, everything else goes to DIR/jcrawl.log.",
+        [
+            "jcrawl update --quiet",
+            "jcrawl update --site journal.example --all",
+            "0 * * * *  $HOME/.local/bin/jcrawl update --archive $HOME/journals --quiet   # crontab",
+        ],
+        RUN_EXITS,
+        run_update_command,
     )
     update.add_argument(
         "--site", metavar="NAME", help="only this site: its host[:port], any URL of it, or its profile's name"
@@ -28,21 +40,18 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     update.add_argument(
         "--all", action="store_true", help="check every known page now (still with conditional requests)"
     )
-    update.add_argument(
-        "--quiet", action="store_true", help="print only a one-line summary (new, changed, unchanged, errors)"
-    )
-    update.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="override a Scrapy setting"
-    )
-    update.set_defaults(run=run_update_command)
+    quiet_option(update)
+    set_option(update)
 
 
 def run_update_command(args: argparse.Namespace) -> int:
+    from crawler.recheck import PolicyError
+    from crawler.update import UnknownSite, UpdateOptions, run_update
+
     require_archive(args.archive)  # before logging, which would create the directory
-    options = UpdateOptions(
-        args.archive, site=args.site, recheck_all=args.all, settings=parse_set_options(args.set)
-    )
-    options.progress = start_logging(args.archive, args.quiet)
+    settings = parse_set_options(args.set)
+    options = UpdateOptions(args.archive, site=args.site, recheck_all=args.all, settings=settings)
+    options.progress = start_logging(args.archive, args.quiet, settings)
     try:
         result = run_update(options)
     except (UnknownSite, PolicyError) as exc:
@@ -53,4 +62,4 @@ def run_update_command(args: argparse.Namespace) -> int:
         for crawl in result.results:
             print(crawl.summary)
         print(f"Update: {result.summary}.", flush=True)
-    return EXIT_FETCH_ERRORS if result.fetch_errors else EXIT_OK
+    return exit_code(result.results)

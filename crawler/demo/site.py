@@ -27,6 +27,8 @@ SEARCH_WORDS = ("phosphate", "solar", "desalination")  # each is the topic of a 
 TZ = dt.timezone(dt.timedelta(hours=1))
 PER_PAGE = 5  # teasers per category page
 FEED_SIZE = 20
+NEW_PER_EDITION = 5  # stories each edition after the first adds
+EDITS_PER_EDITION = 3  # older stories each edition after the first corrects
 
 
 def _cells(row: str) -> list[str]:
@@ -174,8 +176,14 @@ def _slots(r: random.Random, topic: Topic, country: list[str], when: dt.datetime
     }  # fmt: skip
 
 
-def _make_articles(count: int, seed: int) -> list[dict]:
-    """Pass 1: the stories' data, oldest first, each from a random stream of its own."""
+def _make_articles(count: int, seed: int, edition: int = 1) -> list[dict]:
+    """Pass 1: the stories' data, oldest first, each from a random stream of its own.
+
+    Edition N (N > 1) is the site some days later: NEW_PER_EDITION more stories for each edition
+    after the first, and EDITS_PER_EDITION older stories corrected by each. The first `count` stories
+    are those of edition 1 but for these corrections.
+    """
+    first, count = count, count + NEW_PER_EDITION * (edition - 1)
     start = dt.datetime(2023, 9, 4, 7, 0, tzinfo=TZ) + dt.timedelta(days=seed % 28)
     topic_order = random.Random(f"sbr:{seed}:topics").sample(TOPICS, len(TOPICS))  # every topic early on
     articles: list[dict] = []
@@ -213,8 +221,8 @@ def _make_articles(count: int, seed: int) -> list[dict]:
     # The traps: two older stories were renamed (a later story links to each by its old slug) and
     # one story links to a deleted one.
     r = random.Random(f"sbr:{seed}:traps")
-    linkers = r.sample(range(count // 2, count), 3)
-    for t, j in zip(r.sample(range(count // 2), 2), linkers, strict=False):
+    linkers = r.sample(range(first // 2, first), 3)
+    for t, j in zip(r.sample(range(first // 2), 2), linkers, strict=False):
         a = articles[t]
         old = f"/{a['published']:%Y/%m}/{'-'.join(a['slug'].split('-')[:4])}-draft/"
         a["old_path"] = old if all(b["old_path"] != old for b in articles) else old[:-1] + "-2/"
@@ -222,14 +230,33 @@ def _make_articles(count: int, seed: int) -> list[dict]:
     a = articles[linkers[2]]
     a["link"] = None
     a["dead_link"] = f"/{a['published']:%Y/%m}/{slugify(a['topic'].short)}-figures-withdrawn/"
+    for later in range(2, edition + 1):
+        _correct(articles[: first + NEW_PER_EDITION * (later - 1)], seed, later)
     return articles
+
+
+def _correct(articles: list[dict], seed: int, edition: int) -> None:
+    """Edition `edition`'s corrections: a paragraph added to EDITS_PER_EDITION of the stories published
+    before its new ones, with their modified date moved to the edition's."""
+    r = random.Random(f"sbr:{seed}:edition:{edition}")
+    when = articles[-1]["published"] + dt.timedelta(hours=1)
+    for i in sorted(r.sample(range(len(articles) - NEW_PER_EDITION), EDITS_PER_EDITION)):
+        a = articles[i]
+        a["paragraphs"] = [
+            *a["paragraphs"],
+            f"Correction, {_date(when)}: an earlier version of this story gave a wrong figure for "
+            f"{a['topic'].subject}. The figures above have been checked with the ministry.",
+        ]
+        a["modified"] = when
+        a["corrected"] = edition
 
 
 class _Site:
     """Pass 2: render and write every page of the site."""
 
-    def __init__(self, out: Path, base: str, articles: list[dict], seed: int) -> None:
+    def __init__(self, out: Path, base: str, articles: list[dict], seed: int, edition: int = 1) -> None:
         self.out, self.base, self.articles, self.seed = out, base.rstrip("/"), articles, seed
+        self.edition = edition
         self.now = max(a["modified"] or a["published"] for a in articles)  # mtime of the other files
         self.months = sorted({(a["published"].year, a["published"].month) for a in articles})
         self.files, self.tracking = 0, []
@@ -500,13 +527,19 @@ class _Site:
             "broken_links": [self.u(a["dead_link"]) for a in self.articles if a["dead_link"]],
             "tracking_urls": self.tracking, "disallowed": [self.u("/wp-admin/")],
             "search_words": {w: sum(w in str(a["paragraphs"]) for a in self.articles) for w in SEARCH_WORDS},
+            "edition": self.edition,
+            "corrected": [self.u(a["path"]) for a in self.articles if a.get("corrected") == self.edition],
         }  # fmt: skip
         self.write("/" + MANIFEST_FILE, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
         return manifest
 
 
-def build_site(out_dir: Path, base_url: str, articles: int = 60, seed: int = 1) -> dict:
+def build_site(out_dir: Path, base_url: str, articles: int = 60, seed: int = 1, edition: int = 1) -> dict:
     """Write the demo journal, `articles` stories deterministic for `seed`, under `out_dir` for `base_url`.
+
+    `edition` 2, 3... is the site as it is later: NEW_PER_EDITION new stories per edition and
+    EDITS_PER_EDITION older ones corrected (the manifest's `corrected`: those of this edition). An
+    edition can be written over the directory of an earlier one, which it only adds to.
 
     Returns the manifest: counts, every article's URL and title, the 301 redirects (old -> new URL), the
     broken link, the tracking URLs, the robots-disallowed URLs and how many stories mention SEARCH_WORDS.
@@ -516,4 +549,4 @@ def build_site(out_dir: Path, base_url: str, articles: int = 60, seed: int = 1) 
         raise ValueError("the demo site needs at least 5 articles")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _Site(out_dir, base_url, _make_articles(articles, seed), seed).build()
+    return _Site(out_dir, base_url, _make_articles(articles, seed, edition), seed, edition).build()

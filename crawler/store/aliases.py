@@ -9,9 +9,10 @@ the URLs that redirected to an article are known only to the crawl that followed
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
-from crawler.extract import Article
-from crawler.urls import normalize_url
+if TYPE_CHECKING:  # the extractor is slow to import; the read commands need only the lookups
+    from crawler.extract import Article
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS aliases (
@@ -29,6 +30,8 @@ UPSERT = (
 def alias_rows(article: Article, also: list[str] | tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(alias, article URL) rows of an article: the page's aliases and `also` (say, the URLs that
     redirected to it), normalised, without the article's own URL."""
+    from crawler.urls import normalize_url  # w3lib: slow to import, and only writes need it
+
     rows = []
     for url in (*article.aliases, *also):
         alias = normalize_url(url)

@@ -7,26 +7,20 @@ The store is an index over the WARC files: every `captures` row locates a respon
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-import sqlite_utils
-from tenacity import before_sleep_log, retry, retry_if_exception, stop_after_attempt, wait_random_exponential
-
-from archive.reader import warc_files
-from crawler.extract.urls import base_of_view
+from crawler.errors import DatabaseDamaged, is_damage
 from crawler.store import checks
-from crawler.store.aliases import aliases_of, resolve_alias
 from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
-from crawler.store.schema import create_schema
 from crawler.store.search import search
 from crawler.store.writes import replace_extractions, write_batch
-from crawler.urls import normalize_url, site_of
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
@@ -39,14 +33,30 @@ def _locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
 
 
-# Another process (an update, `jcrawl reparse`) may hold the write lock longer than busy_timeout.
-_retry_when_locked = retry(
-    retry=retry_if_exception(_locked),
-    wait=wait_random_exponential(multiplier=0.5, max=10),
-    stop=stop_after_attempt(6),
-    before_sleep=before_sleep_log(logger, logging.WARNING),
-    reraise=True,
-)
+def _retry_when_locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`, retried (tenacity) while another process (an update, `jcrawl reparse`) holds the write
+    lock longer than busy_timeout. Tenacity is imported at the first call: reads never pay for it."""
+
+    @functools.wraps(method)
+    def retried(*args: Any, **kwargs: Any) -> Any:
+        from tenacity import (
+            Retrying,
+            before_sleep_log,
+            retry_if_exception,
+            stop_after_attempt,
+            wait_random_exponential,
+        )
+
+        retrying = Retrying(
+            retry=retry_if_exception(_locked),
+            wait=wait_random_exponential(multiplier=0.5, max=10),
+            stop=stop_after_attempt(6),
+            before_sleep=before_sleep_log(logger, logging.WARNING),
+            reraise=True,
+        )
+        return retrying(method, *args, **kwargs)
+
+    return retried
 
 
 class CaptureIds:
@@ -80,24 +90,55 @@ class Store:
     """One archive's SQLite database (`DIR/journal.db`), opened in WAL mode."""
 
     def __init__(self, archive: str | Path, read_only: bool = False):
-        """Open (and create, or bring up to date) the archive's database; with `read_only`, open it
-        for reading only, creating no file, so that a read-only copy of an archive can be read."""
+        """Open (or create) the archive's database. `read_only` (the read commands): open an existing
+        one read-only, so that reads start fast, take no write lock and work on an archive that
+        cannot be written; a database an older jcrawl made is brought up to date first, if it can be.
+
+        Raises DatabaseDamaged when journal.db is not a database or its pages are damaged.
+        """
         self.archive = Path(archive)
         self.path = self.archive / DB_NAME
-        if read_only:
-            self.conn = _connect_read_only(self.path)
-        else:
-            self.archive.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA busy_timeout = 10000")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self.conn = self._open_read_only() if read_only else self._open_for_writing()
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise DatabaseDamaged(self.path, str(exc)) from None
+            raise
         # site_of(url) in queries: the site (host[:port] without www.) of a URL, NULL for NULL.
         self.conn.create_function("site_of", 1, _sql_site_of, deterministic=True)
-        self.db = sqlite_utils.Database(self.conn)
-        if not read_only:
-            create_schema(self.conn, self.db)
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        from crawler.store.schema import schema_is_current
+
+        conn = _connect_read_only(self.path)
+        if schema_is_current(conn):
+            return conn
+        conn.close()
+        try:
+            self._open_for_writing().close()  # migrated
+        except sqlite3.OperationalError as exc:  # a read-only archive: read what there is
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+                raise
+        return _connect_read_only(self.path)
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        # sqlite-utils is slow to import: the read commands never create the schema.
+        import sqlite_utils
+
+        from crawler.store.schema import create_schema
+
+        self.archive.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = OFF")
+            create_schema(conn, sqlite_utils.Database(conn))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def transaction(self) -> sqlite3.Connection:
         """A context manager: BEGIN ... COMMIT, or ROLLBACK on error."""
@@ -158,20 +199,27 @@ class Store:
             "WHERE finished_at IS NULL AND kind IN ('crawl', 'update') ORDER BY id"
         )
 
-    def article_changes(self, crawl_id: int | None) -> dict[str, int]:
+    def article_changes(
+        self, crawl_id: int | None, first_capture: int = 0, since: str = ""
+    ) -> dict[str, int]:
         """Articles a crawl added (new), gave a new version (changed), and saw again unchanged.
 
-        Unchanged: articles of the crawl's own site seen since it started (the crawls of other sites
-        an update runs at the same time see theirs).
+        Only those of one run of it, when `first_capture` (the id of the run's first capture) and
+        `since` (when the run started, UTC ISO 8601) are given: a resumed crawl's run does not count
+        what the crawl stored before it was interrupted.
+        Unchanged: articles of the crawl's own site seen in the run (the crawls of other sites an
+        update runs at the same time see theirs).
         """
         row = self.conn.execute(
-            "SELECT SUM(c.crawl_id = :id AND v.article_id IS NULL), "
-            "SUM(c.crawl_id = :id AND v.article_id IS NOT NULL), "
-            "SUM(c.crawl_id IS NOT :id AND substr(a.last_seen, 1, 19) >= substr(k.started_at, 1, 19) "
+            "SELECT SUM(c.id >= :first AND v.article_id IS NULL), "
+            "SUM(c.id >= :first AND v.article_id IS NOT NULL), "
+            "SUM((c.id IS NULL OR c.id < :first) "
+            "AND substr(a.last_seen, 1, 19) >= substr(MAX(:since, k.started_at), 1, 19) "
             "AND site_of(a.url) = site_of(k.start_url)) "
-            "FROM articles a JOIN crawls k ON k.id = :id LEFT JOIN captures c ON c.id = a.capture_id "
+            "FROM articles a JOIN crawls k ON k.id = :id "
+            "LEFT JOIN captures c ON c.id = a.capture_id AND c.crawl_id = :id "
             "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
-            {"id": crawl_id},
+            {"id": crawl_id, "first": first_capture, "since": since},
         ).fetchone()
         return {"new": row[0] or 0, "changed": row[1] or 0, "unchanged": row[2] or 0}
 
@@ -181,6 +229,8 @@ class Store:
 
         `jcrawl update` crawls each site again from these. Returns the site's name (host[:port]).
         """
+        from crawler.urls import site_of
+
         name = site_of(start_url)
         with self.transaction():
             row = self.conn.execute("SELECT start_urls FROM sites WHERE name = ?", (name,)).fetchone()
@@ -351,13 +401,16 @@ class Store:
     def article(self, key: str) -> dict[str, Any] | None:
         """An article by id, URL or any of its aliases (a shortlink, a URL that redirected to it, a
         view of it such as a comment page)."""
+        from crawler.store.aliases import aliases_of, resolve_alias  # w3lib: slow to import
+        from crawler.urls import normalize_url
+
         column = "id" if key.isdigit() else "url"
         row = self._one(f"SELECT * FROM articles WHERE {column} = ?", (key,))
         if row is None and column == "url":
             url = normalize_url(key) or key
             row = self._one("SELECT * FROM articles WHERE url = ?", (url,))
             # An alias the crawl met, else a view of the article (its comment page, ?replytocom=, /amp/).
-            owner = None if row is not None else resolve_alias(self.conn, url) or base_of_view(url)
+            owner = None if row is not None else resolve_alias(self.conn, url) or _base_of_view(url)
             if owner is not None:
                 row = self._one("SELECT * FROM articles WHERE url = ?", (owner,))
         if row is None:
@@ -399,10 +452,12 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """Counts and sizes describing the archive."""
+        from archive.reader import warc_files  # warcio: slow to import, only stats needs it
+
         count = self.conn.execute
         files = warc_files(self.warc_dir)
         last = self._one(
-            "SELECT id, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
+            "SELECT id, kind, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
         )
         return {
             "archive": str(self.archive),
@@ -410,7 +465,9 @@ class Store:
             "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
             "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
             "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
-            "errors": count("SELECT COUNT(*) FROM errors").fetchone()[0],
+            # as a crawl's summary and --quiet count them: pages lost, not pages that answered 404
+            "errors": count("SELECT COUNT(*) FROM errors WHERE kind != 'http'").fetchone()[0],
+            "http_errors": count("SELECT COUNT(*) FROM errors WHERE kind = 'http'").fetchone()[0],
             "warc_files": len(files),
             "warc_bytes": sum(f.stat().st_size for f in files),
             "db_bytes": self.path.stat().st_size,
@@ -434,21 +491,34 @@ class Store:
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection. A WAL database whose `-shm` file is gone (closed cleanly) cannot be
-    opened read-only where that file cannot be created: it is then opened as immutable, which is
-    sound because nothing can write in such a directory either."""
+    """`path` opened read-only, without creating it. A WAL database in a directory this process cannot
+    write has no -shm file to share with writers: nobody can be writing it, so it is read as immutable."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no database at {path}")
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+        return conn
+    except sqlite3.OperationalError as exc:
         conn.close()
-        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+            raise
+    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     return conn
 
 
+def _base_of_view(url: str) -> str | None:
+    from crawler.extract.urls import base_of_view  # the extractor: slow to import, rarely needed
+
+    return base_of_view(url)
+
+
 def _sql_site_of(url: str | None) -> str | None:
+    from crawler.urls import site_of  # w3lib: slow to import, and most queries never call this
+
     return site_of(url) if url is not None else None
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.extract import STORED_LINK_KINDS, Article
 from crawler.store.aliases import alias_rows
+
+if TYPE_CHECKING:  # the extractor (lxml) is slow to import, and the read commands never need it
+    from crawler.extract import Article
 
 ARTICLE_COLUMNS = (
     "url",
@@ -88,6 +90,8 @@ def article_row(
 
 def link_rows(article: Article) -> list[tuple[str, str, str, str]]:
     """The `links` rows of a page: (source, target, kind, anchor text) of its stored kinds, each once."""
+    from crawler.extract import STORED_LINK_KINDS
+
     return sorted(
         {
             (article.url, link.url, link.kind, link.text)

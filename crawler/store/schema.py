@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # slow to import; the read commands never create the schema
+    import sqlite_utils
 
 from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
-from crawler.store.search import ensure_fts
+from crawler.store.search import ensure_fts, fts_is_current
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
@@ -156,6 +159,21 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def schema_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether `create_schema` would find nothing to do: every table, index, added column and the
+    full-text index as it makes them. Read only and cheap: the read commands open the database read-only when
+    it is current, and let create_schema migrate it first when it is not (a change to create_schema
+    must keep this in step)."""
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    wanted = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA + ALIASES_SCHEMA))
+    if not wanted <= names or not fts_is_current(conn):
+        return False
+    return all(
+        column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for table, column, _ in ADDED_COLUMNS
+    )
 
 
 def statements(script: str) -> Iterator[str]:

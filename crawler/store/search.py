@@ -60,9 +60,8 @@ def _fts_schema() -> list[str]:
 FTS_SCHEMA = _fts_schema()
 
 
-def ensure_fts(conn: sqlite3.Connection) -> bool:
-    """Create the full-text index, or rebuild it when it was made with another configuration (an
-    archive from before: porter stemming). Run inside the caller's write transaction. True if built."""
+def fts_is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the full-text index, its source view and its triggers are as FTS_SCHEMA makes them."""
     stored = dict(
         conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE name IN "
@@ -70,7 +69,13 @@ def ensure_fts(conn: sqlite3.Connection) -> bool:
         ).fetchall()
     )
     wanted = {re.match(r"CREATE \w+(?: TABLE)? (\w+)", s).group(1): s for s in FTS_SCHEMA}
-    if stored == wanted:
+    return stored == wanted
+
+
+def ensure_fts(conn: sqlite3.Connection) -> bool:
+    """Create the full-text index, or rebuild it when it was made with another configuration (an
+    archive from before: porter stemming). Run inside the caller's write transaction. True if built."""
+    if fts_is_current(conn):
         return False
     for name in ("articles_ai", "articles_ad", "articles_au"):
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
