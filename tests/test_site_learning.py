@@ -99,7 +99,7 @@ def test_an_article_found_again_in_an_identical_page_keeps_the_capture_that_hold
     with serve_house_lines_site() as server:
         assert jcrawl("crawl", server.url_for("/"), archive=archive).returncode == 0
         with sqlite3.connect(archive / "journal.db") as db:
-            db.execute("DELETE FROM articles")
+            db.execute("DELETE FROM article_data")
         again = jcrawl("crawl", server.url_for("/"), archive=archive)
         assert again.returncode == 0, again.stderr[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM captures WHERE revisit_of IS NOT NULL")[0][0] >= ARTICLES
