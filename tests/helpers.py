@@ -109,11 +109,18 @@ def start_jcrawl(*args: str | Path) -> subprocess.Popen:
     )
 
 
-def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    """Rows of a SQL query on an archive's journal.db, as a researcher would run it (with the
-    functions the `articles` view reads its compressed text with, as the `sqlite3` shell has them)."""
+@contextmanager
+def database(archive: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to an archive's journal.db with the functions its `articles` view and search
+    index read the compressed text with (as the `sqlite3` shell has them); committed, then closed."""
     with closing(sqlite3.connect(archive / "journal.db")) as conn, conn:
         register_functions(conn)
+        yield conn
+
+
+def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a SQL query on an archive's journal.db, as a researcher would run it."""
+    with database(archive) as conn:
         return conn.execute(sql, params).fetchall()
 
 

@@ -203,21 +203,7 @@ def run_jcrawl(args: list[str], unprivileged: bool) -> subprocess.CompletedProce
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
-# report makes its views (crawler/serve/views.py) in journal.db, which a read-only archive refuses.
-MAKES_VIEWS = {("report", "read-only"), ("report", "read-only-wal")}
-
-
-def _marks(command: str, name: str) -> list[pytest.MarkDecorator]:
-    if (command, name) in MAKES_VIEWS:
-        return [pytest.mark.xfail(strict=True, reason="report writes its views into journal.db")]
-    return []
-
-
-CASES = [
-    pytest.param(command, name, marks=_marks(command, name), id=f"{command}-{name}")
-    for command in COMMANDS
-    for name in INPUTS
-]
+CASES = [pytest.param(command, name, id=f"{command}-{name}") for command in COMMANDS for name in INPUTS]
 
 
 @pytest.mark.parametrize(("command", "name"), CASES)

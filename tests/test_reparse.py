@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import BenchSite, jcrawl, query
+from tests.helpers import BenchSite, database, jcrawl, query
 
 ARTICLES = (
     "SELECT a.url, a.title, a.body, a.content_hash, a.authors, a.published, a.profile_version, "
@@ -96,7 +95,7 @@ def test_reparse_extracts_with_the_archived_site_profile(
 
 def test_reparse_rewrites_what_an_older_parser_made(archive: Path) -> None:
     before = snapshot(archive)
-    with sqlite3.connect(archive / "journal.db") as db:
+    with database(archive) as db:
         db.execute(f"{SET_BODY}, content_hash = 'old'", {"body": "what an old parser kept"})
         db.execute("DELETE FROM link_data")
         db.execute(
@@ -112,7 +111,7 @@ def test_reparse_rewrites_what_an_older_parser_made(archive: Path) -> None:
 
 
 def test_reparse_since_and_site_limit_what_is_extracted(archive: Path, small_site: BenchSite) -> None:
-    with sqlite3.connect(archive / "journal.db") as db:
+    with database(archive) as db:
         db.execute(SET_BODY, {"body": "old"})
     later = jcrawl("reparse", "--since", "2999-01-01", archive=archive)
     assert later.returncode == 0 and "0 pages extracted" in later.stdout

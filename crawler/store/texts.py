@@ -70,4 +70,6 @@ def text_sql(part: str, row: str = "") -> str:
     size = f"{row}{SIZE_COLUMNS[index]}"
     start = " + ".join(["1", *(f"COALESCE({row}{c}, 0)" for c in SIZE_COLUMNS[:index])])
     whole = f"sqlar_uncompress({row}text, {row}text_size)"
-    return f"CASE WHEN {size} IS NOT NULL THEN CAST(substr({whole}, {start}, {size}) AS TEXT) END"
+    # substr() of an empty BLOB is NULL: an empty part is ''
+    part = f"CAST(substr({whole}, {start}, {size}) AS TEXT)"
+    return f"CASE WHEN {size} > 0 THEN {part} WHEN {size} = 0 THEN '' END"
