@@ -67,6 +67,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py
