@@ -16,6 +16,7 @@ from crawler.extract import Article, Link
 from crawler.store import Batch, Store
 from tests.helpers import database, jcrawl, query
 from tests.schema_v0 import downgrade
+from tests.test_bad_input import read_only, run_jcrawl
 
 ARTICLES = "SELECT * FROM articles ORDER BY id"
 SNAPSHOT = {
@@ -151,3 +152,24 @@ def test_a_database_from_a_newer_jcrawl_is_refused_in_one_line(archive: Path) ->
         assert "version 99, made by a newer jcrawl" in result.stderr
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert schema_version(archive) == 99  # left as it was
+
+
+def test_a_read_only_old_archive_is_read_as_it_is(archive: Path, tmp_path: Path) -> None:
+    """An old archive on a read-only copy (a backup, a DVD) cannot be migrated: the read commands read
+    its old tables."""
+    found = searches(archive)
+    shown = jcrawl("show", "1", "--json", archive=archive).stdout
+    downgrade(archive / "journal.db")
+    copy = read_only(archive, tmp_path)
+    for words, hits in zip(WORDS, found, strict=True):
+        result = run_jcrawl(
+            ["search", words, "--json", "--limit", "20", "--archive", str(copy)], unprivileged=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert [json.loads(line) for line in result.stdout.splitlines()] == hits
+    result = run_jcrawl(["show", "1", "--json", "--archive", str(copy)], unprivileged=True)
+    assert result.returncode == 0 and result.stdout == shown
+    for command in (["stats"], ["export"], ["history", "1"], ["verify"]):
+        result = run_jcrawl([*command, "--archive", str(copy)], unprivileged=True)
+        assert result.returncode == 0, (command, result.stderr)
+    assert schema_version(copy) == 0
