@@ -32,10 +32,11 @@ $(BENCH_STAMP): pyproject.toml $(STAMP)
 
 # Debian packages the tests use: nginx serves the bench site, wget writes a WARC to import; WordPress
 # (with MariaDB and PHP-FPM behind nginx) is a real publishing system (Pelican, the other, comes from
-# PyPI); redis-server is the cluster frontier; chromium drives the browser tests. Installed only when
-# missing. WordPress needs php-xml for its sitemaps and php-mbstring for its text functions.
+# PyPI); redis-server is the cluster frontier; chromium drives the browser tests; the sqlite3 shell
+# reads an archive as a researcher does. Installed only when missing. WordPress needs php-xml for its
+# sitemaps and php-mbstring for its text functions.
 DEB_PACKAGES := nginx-light wget mariadb-server php-fpm php-mysql php-xml php-mbstring wordpress wordpress-theme-twentytwentyone \
-	wordpress-theme-twentytwentythree redis-server chromium
+	wordpress-theme-twentytwentythree redis-server chromium sqlite3
 
 system-deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -66,6 +67,7 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py

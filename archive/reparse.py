@@ -27,14 +27,6 @@ from crawler.site_profiles import PROFILE_URI
 from crawler.store import Store
 from crawler.urls import site_of
 
-# The tables extraction fills, rebuilt from the captures, and which of their rows are a site's
-# (a site's versions before its articles, which they name).
-DERIVED_ROWS = (
-    ("article_versions", "article_id IN (SELECT id FROM articles WHERE site_of(url) = :site)"),
-    ("articles", "site_of(url) = :site"),
-    ("links", "site_of(source_url) = :site"),
-)
-
 
 def archived_profiles(paths: list[Path]) -> dict[str, list[tuple[SiteProfile, RecordLocation]]]:
     """Every site profile archived in `paths`, by site, in archive order, with its record's location."""
@@ -86,7 +78,7 @@ def reparse(store: Store, since: str | None = None, site: str | None = None) -> 
     restore_profile_rows(store, profiles)
     newest = {name: max(versions, key=lambda v: v[0].version)[0] for name, versions in profiles.items()}
     if since is None:
-        _delete_derived(store, site)
+        store.delete_extracted(site)
     with CrawlsFromWarcinfo(store, source="reparse") as crawls:
         result = ingest(
             store,
@@ -105,11 +97,3 @@ def _scope(since: str | None, site: str | None) -> Callable[[dict[str, Any]], bo
     return lambda row: (
         (since is None or row["fetched_at"] >= since) and (site is None or site_of(row["url"]) == site)
     )
-
-
-def _delete_derived(store: Store, site: str | None) -> None:
-    """Delete the rows extraction made (all, or one site's), so that they are rebuilt whole."""
-    with store.transaction():
-        for table, of_site in DERIVED_ROWS:
-            where = f" WHERE {of_site}" if site is not None else ""
-            store.conn.execute(f"DELETE FROM {table}{where}", {"site": site})

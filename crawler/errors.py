@@ -25,6 +25,16 @@ class DatabaseDamaged(FatalError):
         self.path = path
 
 
+class DatabaseTooNew(FatalError):
+    """`journal.db` was made by a newer jcrawl, whose schema this one does not know."""
+
+    def __init__(self, version: int, known: int):
+        super().__init__(
+            f"the database's schema is version {version}, made by a newer jcrawl (this one knows up to "
+            f"version {known}); update jcrawl to read or write it"
+        )
+
+
 class CrawlFailed(Exception):
     """A crawl could not start or broke off with an unexpected error (a bug): the message names it, and
     its traceback is in DIR/jcrawl.log (`jcrawl` exits 70)."""

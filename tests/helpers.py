@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from archive.reader import read_record
+from crawler.store.texts import register_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -108,9 +109,18 @@ def start_jcrawl(*args: str | Path) -> subprocess.Popen:
     )
 
 
+@contextmanager
+def database(archive: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to an archive's journal.db with the functions its `articles` view and search
+    index read the compressed text with (as the `sqlite3` shell has them); committed, then closed."""
+    with closing(sqlite3.connect(archive / "journal.db")) as conn, conn:
+        register_functions(conn)
+        yield conn
+
+
 def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
     """Rows of a SQL query on an archive's journal.db, as a researcher would run it."""
-    with sqlite3.connect(archive / "journal.db") as conn:
+    with database(archive) as conn:
         return conn.execute(sql, params).fetchall()
 
 

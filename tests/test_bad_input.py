@@ -15,7 +15,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import closing, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ def read_only_with_wal(good: Path, tmp: Path) -> Path:
     archive = shutil.copytree(good, tmp / "read-only-wal")
     conn = sqlite3.connect(archive / "journal.db")
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("UPDATE articles SET last_seen = last_seen")  # a page in the WAL
+    conn.execute("UPDATE article_data SET last_seen = last_seen")  # a page in the WAL
     shutil.copytree(archive, tmp / "copy")  # what a backup of the running archive holds
     conn.close()
     shutil.rmtree(archive)
@@ -115,11 +115,11 @@ def not_a_db(good: Path, tmp: Path) -> Path:
 def damaged_warc(good: Path, tmp: Path) -> Path:
     """One byte flipped in the middle of the compressed data of article 1's response record."""
     archive = shutil.copytree(good, tmp / "damaged-warc")
-    with closing(sqlite3.connect(archive / "journal.db")) as conn:
-        ((name, offset, length),) = conn.execute(
-            "SELECT warc_file, warc_offset, warc_length FROM captures WHERE id = "
-            "(SELECT capture_id FROM articles WHERE id = 1)"
-        ).fetchall()
+    ((name, offset, length),) = query(
+        archive,
+        "SELECT warc_file, warc_offset, warc_length FROM captures WHERE id = "
+        "(SELECT capture_id FROM articles WHERE id = 1)",
+    )
     with open(archive / "warc" / name, "r+b") as f:
         f.seek(offset + length // 2)
         byte = f.read(1)[0]
@@ -203,21 +203,7 @@ def run_jcrawl(args: list[str], unprivileged: bool) -> subprocess.CompletedProce
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
-# report makes its views (crawler/serve/views.py) in journal.db, which a read-only archive refuses.
-MAKES_VIEWS = {("report", "read-only"), ("report", "read-only-wal")}
-
-
-def _marks(command: str, name: str) -> list[pytest.MarkDecorator]:
-    if (command, name) in MAKES_VIEWS:
-        return [pytest.mark.xfail(strict=True, reason="report writes its views into journal.db")]
-    return []
-
-
-CASES = [
-    pytest.param(command, name, marks=_marks(command, name), id=f"{command}-{name}")
-    for command in COMMANDS
-    for name in INPUTS
-]
+CASES = [pytest.param(command, name, id=f"{command}-{name}") for command in COMMANDS for name in INPUTS]
 
 
 @pytest.mark.parametrize(("command", "name"), CASES)

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from crawler.demo.server import DemoServer, start_demo_site
-from tests.helpers import free_port, jcrawl, listening, start_jcrawl
+from tests.helpers import free_port, jcrawl, listening, query, start_jcrawl
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium as root, offline, with nothing of its own to fetch or sync.
@@ -110,8 +109,7 @@ def screenshot(page: object, path: Path, height: int = 1600) -> None:
 
 def articles_containing(archive: Path, word: str) -> set[int]:
     """Ids of the articles whose title or body holds `word` (as Python reads the text)."""
-    with sqlite3.connect(archive / "journal.db") as conn:
-        rows = conn.execute("SELECT id, title, body FROM articles").fetchall()
+    rows = query(archive, "SELECT id, title, body FROM articles")
     return {i for i, title, body in rows if re.search(rf"\b{word}\b", f"{title}\n{body}", re.I)}
 
 
@@ -139,8 +137,8 @@ def test_search_shows_ranked_hits_with_snippets_and_finds_thies_only_where_it_is
     # best match first: the order of the index's ranking (bm25, the title weighing 10 times the body)
     ranks = [
         row[0]
-        for row in sqlite3.connect(archive / "journal.db").execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'thiès' ORDER BY rank"
+        for row in query(
+            archive, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'thiès' ORDER BY rank"
         )
     ]
     assert found == ranks
@@ -163,8 +161,7 @@ def test_an_article_page_shows_its_text_rendered(
     body = page.locator(".jcrawl-body")
     assert body.locator("p").count() >= 2
     text = body.inner_text()
-    with sqlite3.connect(archive / "journal.db") as conn:
-        (stored,) = conn.execute("SELECT body FROM articles WHERE title = ?", (heading,)).fetchone()
+    ((stored,),) = query(archive, "SELECT body FROM articles WHERE title = ?", (heading,))
     assert stored.split("\n\n")[0] in text
     assert not re.search(r"</?(p|div|span|a|h\d)\b", text)  # no raw tags
     assert body.locator("script").count() == 0
@@ -232,8 +229,7 @@ def test_the_report_draws_every_chart_offline(archive: Path, page: object, tmp_p
 def test_csv_and_json_of_the_catalogue_and_of_a_search(server: str, archive: Path) -> None:
     with urllib.request.urlopen(f"{server}/journal/catalogue.csv?_size=max") as response:
         rows = list(csv.DictReader(io.TextIOWrapper(response, encoding="utf-8")))
-    with sqlite3.connect(archive / "journal.db") as conn:
-        (articles,) = conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+    ((articles,),) = query(archive, "SELECT COUNT(*) FROM articles")
     assert len(rows) == articles and {"title", "published", "authors", "section", "site"} <= set(rows[0])
     with urllib.request.urlopen(
         f"{server}/journal/search.json?q=COVID-19+OR+Thi%C3%A8s&_shape=array"

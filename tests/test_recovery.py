@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.writer import OPEN_SUFFIX, WarcFileWriter
 from crawler.recovery import recover_warc_files
-from crawler.store import Store
+from crawler.store import Batch, Store
 
 
 def torn_archive(archive: Path, tail: bytes) -> tuple[Path, int]:
@@ -83,12 +83,8 @@ def test_rows_locating_bytes_past_the_end_never_make_the_file_grow(tmp_path: Pat
     store = Store(archive)
     try:
         name = path.name.removesuffix(OPEN_SUFFIX)
-        with store.transaction():
-            store.conn.execute(
-                "INSERT INTO captures (url, fetched_at, warc_file, warc_offset, warc_length) "
-                "VALUES ('http://x.example/', '2026-01-01T00:00:00Z', ?, ?, 5000)",
-                (name, end + 10_000),
-            )
+        row = {"url": "http://x.example/", "fetched_at": "2026-01-01T00:00:00Z", "warc_file": name}
+        store.write(Batch(captures=[{**row, "warc_offset": end + 10_000, "warc_length": 5000}]))
         recover_warc_files(store)
     finally:
         store.close()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import BenchSite, jcrawl, query
+from tests.helpers import BenchSite, database, jcrawl, query
 
 ARTICLES = (
     "SELECT a.url, a.title, a.body, a.content_hash, a.authors, a.published, a.profile_version, "
@@ -22,6 +21,11 @@ CAPTURES = (
 )
 LINKS = "SELECT source_url, target_url, kind, anchor_text FROM links ORDER BY 1, 2, 3, 4"
 SITES = "SELECT name, start_urls, settings, added_at FROM sites ORDER BY name"
+# What an older parser left: `body` stored as it is (uncompressed: its size is the blob's), no HTML.
+SET_BODY = (
+    "UPDATE article_data SET text = CAST(:body AS BLOB), text_size = length(CAST(:body AS BLOB)), "
+    "body_size = length(CAST(:body AS BLOB)), html_size = 0, lead_size = NULL"
+)
 PROFILES = (
     "SELECT site, version, pages_seen, profile, warc_file, warc_offset FROM site_profiles ORDER BY 1, 2"
 )
@@ -91,10 +95,12 @@ def test_reparse_extracts_with_the_archived_site_profile(
 
 def test_reparse_rewrites_what_an_older_parser_made(archive: Path) -> None:
     before = snapshot(archive)
-    with sqlite3.connect(archive / "journal.db") as db:
-        db.execute("UPDATE articles SET body = 'what an old parser kept', content_hash = 'old'")
-        db.execute("DELETE FROM links")
-        db.execute("DELETE FROM captures WHERE id IN (SELECT MAX(id) FROM captures)")  # an orphan record
+    with database(archive) as db:
+        db.execute(f"{SET_BODY}, content_hash = 'old'", {"body": "what an old parser kept"})
+        db.execute("DELETE FROM link_data")
+        db.execute(
+            "DELETE FROM capture_data WHERE id IN (SELECT MAX(id) FROM capture_data)"
+        )  # an orphan record
 
     result = jcrawl("reparse", archive=archive)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -105,8 +111,8 @@ def test_reparse_rewrites_what_an_older_parser_made(archive: Path) -> None:
 
 
 def test_reparse_since_and_site_limit_what_is_extracted(archive: Path, small_site: BenchSite) -> None:
-    with sqlite3.connect(archive / "journal.db") as db:
-        db.execute("UPDATE articles SET body = 'old'")
+    with database(archive) as db:
+        db.execute(SET_BODY, {"body": "old"})
     later = jcrawl("reparse", "--since", "2999-01-01", archive=archive)
     assert later.returncode == 0 and "0 pages extracted" in later.stdout
     other = jcrawl("reparse", "--site", "elsewhere.example", archive=archive)

@@ -13,6 +13,7 @@ import sqlite_utils
 from crawler.extract import Article
 from crawler.store import Batch, Store, article_row
 from tests.helpers import jcrawl
+from tests.schema_v0 import downgrade
 
 ARTICLES = [
     ("Cotton growers in Thiès", "Growers in Thiès say the scheme has not paid. Prices fell."),
@@ -99,7 +100,8 @@ def test_an_archive_indexed_with_the_old_stemmer_is_rebuilt_on_first_use(tmp_pat
         batch.articles.append(article_row(article, None, "2026-01-01T00:00:00Z"))
     store.write(batch)
     store.close()
-    conn = sqlite3.connect(tmp_path / "journal.db")  # the index as the archive's first version made it
+    downgrade(tmp_path / "journal.db")  # the archive as jcrawl made it before its schema had versions,
+    conn = sqlite3.connect(tmp_path / "journal.db")  # with the index as its first version made it
     conn.executescript(
         "DROP TRIGGER articles_ai; DROP TRIGGER articles_ad; DROP TRIGGER articles_au; "
         "DROP TABLE articles_fts; DROP VIEW articles_fts_text;"
@@ -114,7 +116,7 @@ def test_an_archive_indexed_with_the_old_stemmer_is_rebuilt_on_first_use(tmp_pat
     assert sorted(titles(tmp_path, "thiès")) == ["Cotton growers in Thiès"]
     # the index stays in step with the articles after the migration
     store = Store(tmp_path)
-    with store.transaction() as c:
-        c.execute("UPDATE articles SET body = 'Thiès again' WHERE id = 2")
+    again = Article(url="http://j.example/1/", is_article=True, title=ARTICLES[1][0], body="Thiès again")
+    store.replace_extractions([article_row(again, None, "")], {})
     store.close()
     assert sorted(titles(tmp_path, "thies")) == ["A report on this year", "Cotton growers in Thiès"]

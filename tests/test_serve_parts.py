@@ -84,7 +84,7 @@ def test_the_catalogue_names_sites_as_the_crawler_does() -> None:
     ]
     with sqlite3.connect(":memory:") as conn:
         got = [
-            conn.execute(f"SELECT {SITE_SQL} FROM (SELECT ? AS url)", (url,)).fetchone()[0] for url in urls
+            conn.execute(f"SELECT {SITE_SQL} FROM (SELECT ? AS url) u", (url,)).fetchone()[0] for url in urls
         ]
     assert got == [site_of(url) for url in urls]
 

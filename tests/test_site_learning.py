@@ -9,7 +9,6 @@ re-extracting each capture with the saved profile must give the stored record ba
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -17,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.reader import read_record, response_body
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
-from tests.helpers import assert_archive_honest, jcrawl, query
+from tests.helpers import assert_archive_honest, database, jcrawl, query
 from tests.house_lines_site import ARTICLES, HOUSE_LINES, article_page, serve_house_lines_site, story
 
 
@@ -98,8 +97,8 @@ def test_an_article_found_again_in_an_identical_page_keeps_the_capture_that_hold
     archive = tmp_path / "archive"
     with serve_house_lines_site() as server:
         assert jcrawl("crawl", server.url_for("/"), archive=archive).returncode == 0
-        with sqlite3.connect(archive / "journal.db") as db:
-            db.execute("DELETE FROM articles")
+        with database(archive) as db:
+            db.execute("DELETE FROM article_data")
         again = jcrawl("crawl", server.url_for("/"), archive=archive)
         assert again.returncode == 0, again.stderr[-3000:]
     assert query(archive, "SELECT COUNT(*) FROM captures WHERE revisit_of IS NOT NULL")[0][0] >= ARTICLES

@@ -88,15 +88,17 @@ def test_a_flipped_byte_in_an_uncompressed_warc_header_is_caught(tmp_path: Path)
 def test_missing_files_orphans_and_rows_pointing_nowhere_are_listed(archive: Path) -> None:
     capture_id, warc_file, offset, _, _ = an_article_capture(archive)
     with sqlite3.connect(archive / "journal.db") as db:
-        db.execute("UPDATE captures SET warc_offset = warc_offset + 1 WHERE id = ?", (capture_id,))
+        db.execute("UPDATE capture_data SET warc_offset = warc_offset + 1 WHERE id = ?", (capture_id,))
+        db.execute("INSERT INTO urls (url) VALUES ('http://127.0.0.1/gone/')")
         db.execute(
-            "INSERT INTO captures (url, fetched_at, warc_file, warc_offset, warc_length) "
-            "VALUES ('http://127.0.0.1/gone/', '2024-01-01T00:00:00Z', 'gone.warc.gz', 0, 100)"
+            "INSERT INTO capture_data (url_id, fetched_at, warc_file, warc_offset, warc_length) "
+            "VALUES (last_insert_rowid(), '2024-01-01T00:00:00Z', 'gone.warc.gz', 0, 100)"
         )
         db.execute(
-            "DELETE FROM captures WHERE id = (SELECT MAX(id) FROM captures WHERE warc_file = ?)", (warc_file,)
+            "DELETE FROM capture_data WHERE id = (SELECT MAX(id) FROM capture_data WHERE warc_file = ?)",
+            (warc_file,),
         )
-        db.execute("UPDATE articles SET capture_id = 999999 WHERE id = 1")
+        db.execute("UPDATE article_data SET capture_id = 999999 WHERE id = 1")
 
     result = jcrawl("verify", archive=archive)
     assert result.returncode == 1

@@ -84,6 +84,8 @@ def article_language(declared: str | None, marked: str | None, text: str) -> str
 
 def _dominant_script(text: str) -> tuple[str | None, str | None]:
     """(script, its usual language) when most letters of `text` are of one non-Latin script."""
+    if text.isascii():  # no letter of another script (the common case: no need to count them)
+        return None, None
     letters = len(_LETTER.findall(text))
     if not letters or len(_NON_ASCII.findall(text)) < 0.2 * letters:
         return None, None

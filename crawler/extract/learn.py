@@ -4,7 +4,7 @@ The extractor removes what looks like boilerplate on any site; what it misses is
 site repeats on every article (a promo, a read counter, a newsletter blurb) in the article container.
 `ProfileLearner` counts, over a site's article pages, the text blocks the extractor kept:
 
-- a *text fingerprint* (words lower-cased, numbers as `#`, hashed) seen on at least `min_pages`
+- a *text fingerprint* (words lower-cased, numbers left out, hashed) seen on at least `min_pages`
   articles and `min_share` of all observed articles (each article once, whatever URL it was seen
   at) is a candidate: "Number of times this article was read : 1293" and "... : 87" share one
   fingerprint; it becomes boilerplate when the site's whole archive supports it too (`snapshot`'s
@@ -40,14 +40,16 @@ if TYPE_CHECKING:
     from crawler.extract.article import Extraction
     from crawler.extract.blocks import Block, Page
 
-_WORD = re.compile(r"\w+")
+# Words without digits: a digit run splits a word and is left out ("read : 1293" and "read : 87" are
+# one text).
+_WORD = re.compile(r"[^\W\d]+")
 _DIGITS = re.compile(r"\d+")
 _MAX_TEXTS_PER_PATH = 256
 
 
 def fingerprint(text: str) -> str | None:
-    """Stable id of a text block: words lower-cased, digit runs as `#`; None for trivial text."""
-    words = _WORD.findall(_DIGITS.sub("#", text.lower()))
+    """Stable id of a text block: its words lower-cased, digits left out; None for trivial text."""
+    words = _WORD.findall(text.lower())
     if len(words) < 2:
         return None
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()

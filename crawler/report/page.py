@@ -10,7 +10,6 @@ from typing import Any
 
 from crawler.report.charts import draw
 from crawler.report.data import Figure, figures, summary
-from crawler.serve.views import ensure_views
 from crawler.store import Store
 
 TABLE_ROWS = 12  # rows of numbers under a picture; a long series shows its first and last ones
@@ -30,9 +29,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 
 def write_report(archive: Path, output: Path) -> dict[str, Any]:
     """Write the report of `archive` to `output`; returns its headline numbers."""
-    store = Store(archive)
+    store = Store(archive, read_only=True)
     try:
-        ensure_views(store.conn)
         numbers = summary(store)
         pictures = figures(store)
     finally:

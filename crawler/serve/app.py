@@ -11,7 +11,6 @@ from datasette.plugins import pm
 
 from crawler.serve import plugin
 from crawler.serve.metadata import build_metadata
-from crawler.serve.views import ensure_views
 from crawler.store import DB_NAME, Store
 
 HERE = Path(__file__).parent
@@ -26,12 +25,11 @@ SETTINGS = {
 def make_datasette(archive: Path) -> Datasette:
     """Datasette over `archive`'s database, read-only, with our metadata, plugin and templates.
 
-    The store is opened first, as every command does: an older archive is migrated (its search index
-    rebuilt) and the researcher views are made, before Datasette opens the file read-only.
+    The store is opened first, as every read command does: an older archive is migrated (its views,
+    the researchers' among them, made) if it can be written, before Datasette opens the file read-only.
     """
-    store = Store(archive)
+    store = Store(archive, read_only=True)
     try:
-        ensure_views(store.conn)
         metadata = build_metadata(store.conn, archive)
     finally:
         store.close()

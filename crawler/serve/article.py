@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from crawler.history import text_lines
 from crawler.serve.sanitise import clean_html
+from crawler.store import links as store_links
 from crawler.urls import normalize_url, site_of
 
 
@@ -35,18 +36,8 @@ def article_page(conn: sqlite3.Connection, article_id: int, page_path: str) -> d
     for column in ("authors", "tags"):
         article[column] = json.loads(article[column] or "[]")
     article["site"] = site_of(article["url"])
-    links_out = _rows(
-        conn,
-        "SELECT l.kind, l.target_url AS url, l.anchor_text, a.id, a.title FROM links l "
-        "LEFT JOIN articles a ON a.url = l.target_url WHERE l.source_url = ? ORDER BY l.rowid",
-        (article["url"],),
-    )
-    links_in = _rows(
-        conn,
-        "SELECT l.kind, l.source_url AS url, l.anchor_text, a.id, a.title FROM links l "
-        "LEFT JOIN articles a ON a.url = l.source_url WHERE l.target_url = ? ORDER BY a.published DESC",
-        (article["url"],),
-    )
+    links_out = store_links.links_out(conn, article["url"])
+    links_in = store_links.links_in(conn, article["url"])
     archived = {link["url"]: page_path.format(id=link["id"]) for link in links_out if link["id"]}
 
     def local_link(url: str) -> str | None:

@@ -16,8 +16,18 @@ DATABASE = "journal"
 ARTICLE_PAGE = "/-/article/{id}"
 CAPTURE_RECORD = "/-/capture/{id}"
 
-# Tables only the crawler needs: hidden from the lists (still reachable by URL and SQL).
-INTERNAL = ("frontier", "sitemap_lastmod", "site_profiles", "sites")
+# Tables only the crawler needs: hidden from the lists (still reachable by URL and SQL). Among them the
+# stored rows (URL ids, compressed text) that the captures, articles and links views show.
+INTERNAL = (
+    "frontier",
+    "sitemap_lastmod",
+    "site_profiles",
+    "sites",
+    "urls",
+    "capture_data",
+    "article_data",
+    "link_data",
+)
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "catalogue": (

@@ -19,6 +19,7 @@ from crawler.serve.article import article_page
 from crawler.serve.metadata import ARTICLE_PAGE, CAPTURE_RECORD
 from crawler.serve.sanitise import clean_html
 from crawler.store.search import QueryError, fts_query
+from crawler.store.texts import register_functions
 
 
 def _inline_script_hashes() -> str:
@@ -43,8 +44,10 @@ LIST_COLUMNS = ("authors", "tags")
 @hookimpl
 def prepare_connection(conn: Any) -> None:
     """fts_query(text): what a person typed as an FTS5 query, as `jcrawl search` reads it (an empty
-    form asks for nothing: '""' matches no article, where '' would be an error)."""
+    form asks for nothing: '""' matches no article, where '' would be an error); and the functions
+    the `articles` view reads the compressed text with."""
     conn.create_function("fts_query", 1, _query_or_nothing, deterministic=True)
+    register_functions(conn)
 
 
 def _query_or_nothing(text: str | None) -> str:

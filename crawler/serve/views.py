@@ -3,25 +3,25 @@ lists and facets, and what `jcrawl report` counts) and the canned queries of `jc
 
 Everything here reads only the columns a researcher sees (`articles`: id, url, title, authors,
 published, section, tags, language, agency, word_count; `links`, `article_versions`, `crawls`,
-`captures`, `errors`), so a change in how the store keeps them is repointed here. The view is plain
-SQL (no function of ours), so `sqlite3 journal.db` reads it too.
+`captures`, `errors`), so a change in how the store keeps them is repointed here. The catalogue
+reads the stored rows (crawler/store/schema.py) without their compressed text, so it is plain SQL
+(no function of ours): `sqlite3 journal.db`, or any program, reads it. The schema makes the view.
 """
 
 from __future__ import annotations
 
-import sqlite3
-
 # host[:port] of a URL without a leading www., as crawler.urls.site_of says it
 _HOST = (
-    "substr(substr(url, instr(url, '://') + 3), 1, instr(substr(url, instr(url, '://') + 3) || '/', '/') - 1)"
+    "substr(substr(u.url, instr(u.url, '://') + 3), 1, "
+    "instr(substr(u.url, instr(u.url, '://') + 3) || '/', '/') - 1)"
 )
 SITE_SQL = f"lower(CASE WHEN {_HOST} LIKE 'www.%' THEN substr({_HOST}, 5) ELSE {_HOST} END)"
 
 VIEWS = {
     "catalogue": f"""CREATE VIEW catalogue AS SELECT
-  id, title, published, authors, section, agency, {SITE_SQL} AS site, word_count, language, tags,
-  substr(published, 1, 7) AS month, url
-FROM articles""",
+  a.id, a.title, a.published, a.authors, a.section, a.agency, {SITE_SQL} AS site, a.word_count, a.language,
+  a.tags, substr(a.published, 1, 7) AS month, u.url
+FROM article_data a JOIN urls u ON u.id = a.url_id""",
 }
 
 # Links that say something about an article (a link in another's text, a "related" teaser), not the
@@ -88,21 +88,3 @@ FROM catalogue GROUP BY month, agency ORDER BY month DESC, articles DESC""",
 FROM crawls k ORDER BY k.id DESC""",
     },
 }
-
-
-def ensure_views(conn: sqlite3.Connection) -> None:
-    """Create the views, or replace one whose definition changed (a newer journal-crawler)."""
-    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
-    changed = {name: sql for name, sql in VIEWS.items() if stored.get(name) != sql}
-    if not changed:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for name, sql in changed.items():
-            conn.execute(f"DROP VIEW IF EXISTS {name}")
-            conn.execute(sql)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise

@@ -20,7 +20,8 @@ from crawler.store import checks
 from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.search import search
-from crawler.store.writes import replace_extractions, write_batch
+from crawler.store.texts import register_functions
+from crawler.store.writes import delete_extracted, replace_extractions, write_batch
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
@@ -111,8 +112,12 @@ class Store:
         from crawler.store.schema import schema_is_current
 
         conn = _connect_read_only(self.path)
-        if schema_is_current(conn):
-            return conn
+        try:
+            if schema_is_current(conn):
+                return conn
+        except BaseException:
+            conn.close()
+            raise
         conn.close()
         try:
             self._open_for_writing().close()  # migrated
@@ -125,16 +130,19 @@ class Store:
         # sqlite-utils is slow to import: the read commands never create the schema.
         import sqlite_utils
 
+        from crawler.store.migrate import compact
         from crawler.store.schema import create_schema
 
         self.archive.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
+            register_functions(conn)
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
-            create_schema(conn, sqlite_utils.Database(conn))
+            if create_schema(conn, sqlite_utils.Database(conn)):
+                compact(conn)  # the old tables' pages back to the file system
         except BaseException:
             conn.close()
             raise
@@ -325,7 +333,7 @@ class Store:
         return found
 
     def next_capture_id(self) -> int:
-        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM captures").fetchone()[0])
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM capture_data").fetchone()[0])
 
     # --- writes ----------------------------------------------------------------------------------
     @_retry_when_locked
@@ -387,6 +395,12 @@ class Store:
             (below_version,),
         )
 
+    def delete_extracted(self, site: str | None = None) -> None:
+        """Delete the rows extraction made (articles, their versions, links): all, or those of one
+        site (host[:port] as `site_of` names it), so that `jcrawl reparse` rebuilds them whole."""
+        with self.transaction():
+            delete_extracted(self.conn, site)
+
     def site_article_bodies(self, site: str) -> Iterator[tuple[str, str]]:
         """(body, content_hash) of each of the site's articles (site as `site_of` names it)."""
         yield from self.conn.execute(
@@ -417,7 +431,7 @@ class Store:
             return None
         row["aliases"] = aliases_of(self.conn, row["url"])
         row["links"] = self.rows(
-            "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY rowid",
+            "SELECT target_url, kind, anchor_text FROM links WHERE source_url = ? ORDER BY 1, 2, 3",
             (row["url"],),
         )
         return _decode(row)
@@ -497,6 +511,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         raise FileNotFoundError(f"no database at {path}")
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    register_functions(conn)
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -506,6 +521,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
             raise
     conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    register_functions(conn)
     conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     return conn
 

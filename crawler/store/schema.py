@@ -1,4 +1,13 @@
-"""The SQLite schema of `journal.db`: tables, columns added since the first archives, the FTS index."""
+"""The SQLite schema of `journal.db`: tables, the views researchers read, the FTS index, the version.
+
+Every URL is stored once (`urls`); captures, articles and links hold its integer id. An article's
+body, body_html and lead are one compressed blob (texts.py). The `captures`, `articles` and `links`
+views give the columns those tables had before (version 0), so queries, Datasette and `sqlite3
+journal.db` read them as they always did; the store writes the `*_data` tables.
+
+`PRAGMA user_version` is the schema's version: 0 for archives made before it existed (migrate.py
+brings them up to date in place), STORE_VERSION for those made now.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +19,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # slow to import; the read commands never create the schema
     import sqlite_utils
 
+from crawler.errors import DatabaseTooNew
+from crawler.serve.views import VIEWS
 from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
 from crawler.store.search import ensure_fts, fts_is_current
+from crawler.store.texts import text_sql
+
+STORE_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crawls (
@@ -22,9 +36,14 @@ CREATE TABLE IF NOT EXISTS crawls (
     stats TEXT,
     kind TEXT NOT NULL DEFAULT 'crawl'
 );
-CREATE TABLE IF NOT EXISTS captures (
+-- Every URL a capture, article or link names, once.
+CREATE TABLE IF NOT EXISTS urls (
     id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL,
+    url TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS capture_data (
+    id INTEGER PRIMARY KEY,
+    url_id INTEGER NOT NULL REFERENCES urls(id),
     fetched_at TEXT NOT NULL,
     status INTEGER,
     content_type TEXT,
@@ -36,13 +55,14 @@ CREATE TABLE IF NOT EXISTS captures (
     last_modified TEXT,
     crawl_id INTEGER REFERENCES crawls(id),
     record_id TEXT,
-    revisit_of INTEGER REFERENCES captures(id)
+    revisit_of INTEGER REFERENCES capture_data(id)
 );
-CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
-CREATE INDEX IF NOT EXISTS captures_crawl ON captures(crawl_id);
-CREATE TABLE IF NOT EXISTS articles (
+CREATE INDEX IF NOT EXISTS capture_data_url ON capture_data(url_id);
+CREATE INDEX IF NOT EXISTS capture_data_crawl ON capture_data(crawl_id);
+-- text: body, body_html and lead compressed together (texts.py); the *_size columns locate each.
+CREATE TABLE IF NOT EXISTS article_data (
     id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
+    url_id INTEGER NOT NULL UNIQUE REFERENCES urls(id),
     title TEXT,
     authors TEXT,
     published TEXT,
@@ -51,27 +71,29 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT,
     language TEXT,
     agency TEXT,
-    lead TEXT,
-    body TEXT,
-    body_html TEXT,
+    text BLOB,
+    text_size INTEGER NOT NULL DEFAULT 0,
+    body_size INTEGER,
+    html_size INTEGER,
+    lead_size INTEGER,
     word_count INTEGER,
     content_hash TEXT,
     top_image TEXT,
-    capture_id INTEGER REFERENCES captures(id),
+    capture_id INTEGER REFERENCES capture_data(id),
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     profile_version INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
-CREATE INDEX IF NOT EXISTS articles_capture ON articles(capture_id);
-CREATE TABLE IF NOT EXISTS links (
-    source_url TEXT NOT NULL,
-    target_url TEXT NOT NULL,
+CREATE INDEX IF NOT EXISTS article_data_published ON article_data(published);
+CREATE INDEX IF NOT EXISTS article_data_capture ON article_data(capture_id);
+CREATE TABLE IF NOT EXISTS link_data (
+    source_id INTEGER NOT NULL REFERENCES urls(id),
+    target_id INTEGER NOT NULL REFERENCES urls(id),
     kind TEXT NOT NULL,
     anchor_text TEXT
 );
-CREATE INDEX IF NOT EXISTS links_source ON links(source_url);
-CREATE INDEX IF NOT EXISTS links_target ON links(target_url);
+CREATE INDEX IF NOT EXISTS link_data_source ON link_data(source_id);
+CREATE INDEX IF NOT EXISTS link_data_target ON link_data(target_id);
 CREATE TABLE IF NOT EXISTS errors (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL,
@@ -100,13 +122,13 @@ CREATE TABLE IF NOT EXISTS sites (
     added_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS article_versions (
-    article_id INTEGER NOT NULL REFERENCES articles(id),
+    article_id INTEGER NOT NULL REFERENCES article_data(id),
     version INTEGER NOT NULL,
     seen_at TEXT NOT NULL,
     title TEXT,
     body TEXT,
     content_hash TEXT,
-    capture_id INTEGER REFERENCES captures(id),
+    capture_id INTEGER REFERENCES capture_data(id),
     PRIMARY KEY (article_id, version)
 );
 CREATE INDEX IF NOT EXISTS article_versions_capture ON article_versions(capture_id);
@@ -132,43 +154,94 @@ CREATE TABLE IF NOT EXISTS sitemap_lastmod (
     lastmod TEXT NOT NULL
 ) WITHOUT ROWID;
 """
+# The tables as researchers (and version 0) know them, over the tables above.
+STORE_VIEWS = {
+    "captures": """CREATE VIEW captures AS SELECT c.id, u.url, c.fetched_at, c.status, c.content_type,
+  c.warc_file, c.warc_offset, c.warc_length, c.payload_digest, c.etag, c.last_modified, c.crawl_id,
+  c.record_id, c.revisit_of
+FROM capture_data c JOIN urls u ON u.id = c.url_id""",
+    "articles": f"""CREATE VIEW articles AS SELECT a.id, u.url, a.title, a.authors, a.published, a.modified,
+  a.section, a.tags, a.language, a.agency, {text_sql("lead", "a.")} AS lead,
+  {text_sql("body", "a.")} AS body,
+  {text_sql("body_html", "a.")} AS body_html,
+  a.word_count, a.content_hash, a.top_image, a.capture_id, a.first_seen, a.last_seen, a.profile_version
+FROM article_data a JOIN urls u ON u.id = a.url_id""",
+    "links": """CREATE VIEW links AS SELECT s.url AS source_url, t.url AS target_url, l.kind, l.anchor_text
+FROM link_data l JOIN urls s ON s.id = l.source_id JOIN urls t ON t.id = l.target_id""",
+}
 # Columns added after the first archives were made: an older journal.db gets them when opened.
 ADDED_COLUMNS = (
     ("crawls", "kind", "TEXT NOT NULL DEFAULT 'crawl'"),
-    ("captures", "record_id", "TEXT"),
-    ("captures", "revisit_of", "INTEGER REFERENCES captures(id)"),
-    ("articles", "profile_version", "INTEGER NOT NULL DEFAULT 0"),
     ("frontier", "done", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 
-def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> None:
-    """Create what is missing: tables, indexes, columns added since, and the full-text index; in one
-    transaction, so that two processes opening an old archive at once migrate it once."""
+def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> bool:
+    """Create what is missing: tables, indexes, columns added since, the views and the full-text
+    index, migrating a version 0 archive first (migrate.py); in one transaction, so that two
+    processes opening an old archive at once migrate it once. True if it migrated one.
+
+    Raises DatabaseTooNew for a database of a newer schema than this jcrawl knows.
+    """
+    from crawler.store.migrate import migrate_v0, needs_migration
+
     conn.execute("BEGIN IMMEDIATE")
     try:
+        check_version(conn)
+        migrated = needs_migration(conn)
+        if migrated:
+            migrate_v0(conn)
         for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
             if column not in db[table].columns_dict:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        _ensure_views(conn)
         # The full-text index (search.py): created, or rebuilt when an older archive made it otherwise.
         ensure_fts(conn)
+        conn.execute(f"PRAGMA user_version = {STORE_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return migrated
+
+
+def all_views() -> dict[str, str]:
+    """Every view the schema makes, by name: the tables' views, then the researchers' (which read them)."""
+    return {**STORE_VIEWS, **VIEWS}
+
+
+def _ensure_views(conn: sqlite3.Connection) -> None:
+    """Create the views, or replace one whose definition changed (a newer journal-crawler)."""
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'").fetchall())
+    for name, sql in all_views().items():
+        if stored.get(name) != sql:
+            conn.execute(f"DROP VIEW IF EXISTS {name}")
+            conn.execute(sql)
+
+
+def check_version(conn: sqlite3.Connection) -> int:
+    """The database's schema version; raises DatabaseTooNew when a newer jcrawl made it."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > STORE_VERSION:
+        raise DatabaseTooNew(version, STORE_VERSION)
+    return int(version)
 
 
 def schema_is_current(conn: sqlite3.Connection) -> bool:
-    """Whether `create_schema` would find nothing to do: every table, index, added column and the
-    full-text index as it makes them. Read only and cheap: the read commands open the database read-only when
-    it is current, and let create_schema migrate it first when it is not (a change to create_schema
-    must keep this in step)."""
-    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    """Whether `create_schema` would find nothing to do: the version, every table, index, view, added
+    column and the full-text index as it makes them. Read only and cheap: the read commands open the
+    database read-only when it is current, and let create_schema migrate it first when it is not (a
+    change to create_schema must keep this in step)."""
+    if check_version(conn) != STORE_VERSION:
+        return False
+    stored = dict(conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
     wanted = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA + ALIASES_SCHEMA))
-    if not wanted <= names or not fts_is_current(conn):
+    if not wanted <= stored.keys() or not fts_is_current(conn):
+        return False
+    if any(stored.get(name) != sql for name, sql in all_views().items()):
         return False
     return all(
         column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}

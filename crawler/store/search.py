@@ -5,8 +5,8 @@ The index is the same for `jcrawl search`, `jcrawl serve` (Datasette) and anyone
 - `unicode61 remove_diacritics 2`, no stemmer: "Thiès" and "Thies" are one word, "this" another
   (an English stemmer made them one); French and Arabic words are matched as written.
 - Arabic short vowels (harakat) and the tatweel are left out of the indexed text (`articles_fts_text`,
-  a view over `articles`), so a vocalised word is found by its unvocalised spelling instead of falling
-  apart into letters (unicode61 reads combining marks as separators).
+  a view over the stored articles), so a vocalised word is found by its unvocalised spelling instead
+  of falling apart into letters (unicode61 reads combining marks as separators).
 - Ranking: bm25 with the title weighing 10 times the body, stored as the index's `rank`, so
   `ORDER BY rank` is the same ranking everywhere.
 """
@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from typing import Any
+
+from crawler.store.texts import text_sql
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
@@ -36,59 +38,73 @@ def _without_marks(column: str) -> str:
 
 
 def _fts_schema() -> list[str]:
-    """The statements creating the index, its source view, its triggers and its ranking."""
+    """The statements creating the index, its source view, its triggers and its ranking.
 
-    def values(row: str) -> str:
-        return f"{row}.id, {_without_marks(row + '.title')}, {_without_marks(row + '.body')}"
-
+    The triggers read the indexed text from the view: an article's row is still there before it is
+    deleted or updated (its old text leaves the index) and already there after it is inserted or
+    updated (its new text enters it)."""
     delete = (
-        f"INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', {values('old')});"
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+        "SELECT 'delete', id, title, body FROM articles_fts_text WHERE id = old.id;"
     )
-    insert = f"INSERT INTO articles_fts (rowid, title, body) VALUES ({values('new')});"
+    insert = (
+        "INSERT INTO articles_fts (rowid, title, body) "
+        "SELECT id, title, body FROM articles_fts_text WHERE id = new.id;"
+    )
     return [
-        f"CREATE VIEW articles_fts_text AS SELECT id, {_without_marks('title')} AS title, "
-        f"{_without_marks('body')} AS body FROM articles",
         "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles_fts_text', "
         f"content_rowid='id', tokenize='{TOKENIZE}')",
-        f"CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN {insert} END",
-        f"CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN {delete} END",
-        # Title and body only: moving last_seen must not re-index an article.
-        f"CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN {delete} {insert} END",
+        f"CREATE VIEW articles_fts_text AS SELECT id, {_without_marks('title')} AS title, "
+        f"{_without_marks(text_sql('body'))} AS body FROM article_data",
+        f"CREATE TRIGGER articles_ai AFTER INSERT ON article_data BEGIN {insert} END",
+        f"CREATE TRIGGER articles_bd BEFORE DELETE ON article_data BEGIN {delete} END",
+        # Title and text only: moving last_seen must not re-index an article.
+        f"CREATE TRIGGER articles_bu BEFORE UPDATE OF title, text ON article_data BEGIN {delete} END",
+        f"CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON article_data BEGIN {insert} END",
     ]
 
 
 FTS_SCHEMA = _fts_schema()
+FTS_NAMES = ("articles_fts", "articles_fts_text", "articles_ai", "articles_bd", "articles_bu", "articles_au")
+# Triggers an archive of schema version 0 has (on its `articles` table).
+_OLD_TRIGGERS = ("articles_ad",)
+
+
+def _stored_fts(conn: sqlite3.Connection) -> dict[str, str]:
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join('?' * len(FTS_NAMES))})", FTS_NAMES
+    )
+    return dict(rows.fetchall())
 
 
 def fts_is_current(conn: sqlite3.Connection) -> bool:
     """Whether the full-text index, its source view and its triggers are as FTS_SCHEMA makes them."""
-    stored = dict(
-        conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE name IN "
-            "('articles_fts', 'articles_fts_text', 'articles_ai', 'articles_ad', 'articles_au')"
-        ).fetchall()
-    )
-    wanted = {re.match(r"CREATE \w+(?: TABLE)? (\w+)", s).group(1): s for s in FTS_SCHEMA}
-    return stored == wanted
+    return _stored_fts(conn) == dict(zip(FTS_NAMES, FTS_SCHEMA, strict=True))
 
 
 def ensure_fts(conn: sqlite3.Connection) -> bool:
     """Create the full-text index, or rebuild it when it was made with another configuration (an
-    archive from before: porter stemming). Run inside the caller's write transaction. True if built."""
-    if fts_is_current(conn):
+    archive from before: porter stemming); when only its source view or triggers changed (the text
+    moved to other tables, the same text under the same ids), they are made again over the index as
+    it is. Run inside the caller's write transaction. True if the index was built."""
+    stored = _stored_fts(conn)
+    if stored == dict(zip(FTS_NAMES, FTS_SCHEMA, strict=True)):
         return False
-    for name in ("articles_ai", "articles_ad", "articles_au"):
+    for name in (*FTS_NAMES[2:], *_OLD_TRIGGERS):
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")
-    conn.execute("DROP TABLE IF EXISTS articles_fts")
     conn.execute("DROP VIEW IF EXISTS articles_fts_text")
-    for statement in FTS_SCHEMA:
+    build = stored.get("articles_fts") != FTS_SCHEMA[0]
+    if build:
+        conn.execute("DROP TABLE IF EXISTS articles_fts")
+    for statement in FTS_SCHEMA[not build :]:
         conn.execute(statement)
-    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
-    conn.execute(
-        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', ?)",
-        (f"bm25({TITLE_WEIGHT}, {BODY_WEIGHT})",),
-    )
-    return True
+    if build:
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+        conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', ?)",
+            (f"bm25({TITLE_WEIGHT}, {BODY_WEIGHT})",),
+        )
+    return build
 
 
 class QueryError(ValueError):

@@ -1,14 +1,30 @@
-"""Writing a Batch in one transaction: captures, articles (with their versions), links, errors and
-the frontier; and rewriting re-extracted articles in place."""
+"""Writing a Batch in one transaction: URLs, captures, articles (with their versions), links, errors
+and the frontier; rewriting re-extracted articles in place; deleting what extraction made.
+
+Rows name URLs by their id in `urls` (schema.py): each URL of a batch is added once, and the
+statements look the ids up by URL. An article's text is packed (texts.py) before it is written.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from crawler.store.aliases import write_aliases
-from crawler.store.rows import ARTICLE_COLUMNS, CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch, utc_now
+from crawler.store.rows import CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch, utc_now
+from crawler.store.texts import PARTS, STORED_COLUMNS, pack, text_sql
+
+URL_ID = "(SELECT id FROM urls WHERE url = ?)"
+ADD_URL = "INSERT OR IGNORE INTO urls (url) VALUES (?)"
+# What extraction makes of a capture, as stored: the text packed into STORED_COLUMNS.
+STORED_EXTRACTED = (*(c for c in EXTRACTED_COLUMNS if c not in PARTS), *STORED_COLUMNS)
+STORED_ARTICLE = (*STORED_EXTRACTED, "capture_id", "first_seen", "last_seen")
+CAPTURE_VALUES = ", ".join(URL_ID if c == "url" else "?" for c in CAPTURE_COLUMNS)
+ADD_CAPTURE = (
+    f"INSERT INTO capture_data ({', '.join('url_id' if c == 'url' else c for c in CAPTURE_COLUMNS)}) "
+    f"VALUES ({CAPTURE_VALUES})"
+)
 
 # How an article row is written (Store.write), for a page extracted from capture C:
 # - the row already came from C (a re-extraction: new extractor, new site profile): rewritten in place;
@@ -16,23 +32,45 @@ from crawler.store.rows import ARTICLE_COLUMNS, CAPTURE_COLUMNS, EXTRACTED_COLUM
 #   differs: the stored content becomes a version (KEEP_VERSION), then the row is C's (UPSERT_ARTICLE);
 # - the same content, or C older than the row (a replay of earlier captures): only last_seen moves,
 #   and the row keeps its capture_id, the capture in which its current version was first seen.
-EXTRACTION_SET = ", ".join(f"{c} = ?" for c in EXTRACTED_COLUMNS)
-REEXTRACT_ARTICLE = f"UPDATE articles SET {EXTRACTION_SET} WHERE url = ? AND capture_id = ?"
+# The three statements run in this order for every article of a batch (each URL once per round):
+# after a rewrite in place the row has the page's content_hash, so the other two leave it alone.
+EXTRACTION_SET = ", ".join(f"{c} = ?" for c in STORED_EXTRACTED)
+REEXTRACT_ARTICLE = f"UPDATE article_data SET {EXTRACTION_SET} WHERE url_id = {URL_ID} AND capture_id = ?"
 UPSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))}) "
-    "ON CONFLICT(url) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in ARTICLE_COLUMNS if c not in ("url", "first_seen"))
-    + " WHERE excluded.content_hash IS NOT articles.content_hash AND excluded.last_seen >= articles.last_seen"
+    f"INSERT INTO article_data (url_id, {', '.join(STORED_ARTICLE)}) "
+    f"VALUES ({URL_ID}, {', '.join('?' * len(STORED_ARTICLE))}) "
+    "ON CONFLICT(url_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in STORED_ARTICLE if c != "first_seen")
+    + " WHERE excluded.content_hash IS NOT article_data.content_hash "
+    "AND excluded.last_seen >= article_data.last_seen"
 )
 KEEP_VERSION = (
     "INSERT INTO article_versions (article_id, version, seen_at, title, body, content_hash, capture_id) "
     "SELECT a.id, (SELECT COUNT(*) + 1 FROM article_versions v WHERE v.article_id = a.id), "
-    "COALESCE((SELECT c.fetched_at FROM captures c WHERE c.id = a.capture_id), a.first_seen), "
-    "a.title, a.body, a.content_hash, a.capture_id FROM articles a "
-    "WHERE a.url = ? AND a.content_hash IS NOT ? AND a.last_seen <= ?"
+    "COALESCE((SELECT c.fetched_at FROM capture_data c WHERE c.id = a.capture_id), a.first_seen), "
+    f"a.title, {text_sql('body', 'a.')}, a.content_hash, a.capture_id FROM article_data a "
+    f"WHERE a.url_id = {URL_ID} AND a.content_hash IS NOT ? AND a.last_seen <= ?"
 )
 # An article seen again with the same content: only last_seen moves.
-SEE_ARTICLE = "UPDATE articles SET last_seen = ? WHERE url = ? AND last_seen < ?"
+SEE_ARTICLE = f"UPDATE article_data SET last_seen = ? WHERE url_id = {URL_ID} AND last_seen < ?"
+DELETE_LINKS = f"DELETE FROM link_data WHERE source_id = {URL_ID}"
+ADD_LINK = (
+    f"INSERT INTO link_data (source_id, target_id, kind, anchor_text) VALUES ({URL_ID}, {URL_ID}, ?, ?)"
+)
+# The rows extraction made, deleted before `jcrawl reparse` makes them again: all, or a site's
+# (a site's versions before its articles, which they name).
+SITE_ARTICLES = "SELECT a.id FROM article_data a JOIN urls u ON u.id = a.url_id WHERE site_of(u.url) = :site"
+DERIVED_ROWS = (
+    ("article_versions", f"article_id IN ({SITE_ARTICLES})"),
+    ("article_data", f"id IN ({SITE_ARTICLES})"),
+    ("link_data", "source_id IN (SELECT id FROM urls WHERE site_of(url) = :site)"),
+)
+
+
+def stored_values(row: dict[str, Any], columns: Sequence[str]) -> list[Any]:
+    """The values of `columns` (stored names) for an `article_row` dict: its text packed."""
+    packed = dict(zip(STORED_COLUMNS, pack(*(row[part] for part in PARTS)), strict=True))
+    return [packed[c] if c in packed else row[c] for c in columns]
 
 
 def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
@@ -41,29 +79,26 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
     An article from a newer capture with other content (another content_hash) files its stored
     content in `article_versions` first; see REEXTRACT_ARTICLE above for the other cases.
     """
+    add_urls(conn, batch)
     if batch.captures:
+        conn.executemany(ADD_CAPTURE, [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures])
+    for articles in _rounds(batch.articles):
+        rows = [(row, stored_values(row, STORED_ARTICLE)) for row in articles]
+        extracted = len(STORED_EXTRACTED)
         conn.executemany(
-            f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})",
-            [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures],
+            REEXTRACT_ARTICLE, [(*values[:extracted], row["url"], row["capture_id"]) for row, values in rows]
         )
-    # Row by row: an article may come twice in one batch (two captures, as a rebuild of the
-    # store from the WARC files replays them), each version kept in turn.
-    for row in batch.articles:
-        extracted = (*(row[c] for c in EXTRACTED_COLUMNS), row["url"], row["capture_id"])
-        if not conn.execute(REEXTRACT_ARTICLE, extracted).rowcount:
-            conn.execute(KEEP_VERSION, (row["url"], row["content_hash"], row["last_seen"]))
-            conn.execute(UPSERT_ARTICLE, tuple(row[k] for k in ARTICLE_COLUMNS))
+        conn.executemany(
+            KEEP_VERSION, [(row["url"], row["content_hash"], row["last_seen"]) for row, _ in rows]
+        )
+        conn.executemany(UPSERT_ARTICLE, [(row["url"], *values) for row, values in rows])
     seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
     if seen:
         conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
     if batch.link_sources:
-        conn.executemany("DELETE FROM links WHERE source_url = ?", [(s,) for s in batch.link_sources])
+        conn.executemany(DELETE_LINKS, [(s,) for s in batch.link_sources])
     if batch.links:
-        conn.executemany(
-            "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
-            batch.links,
-        )
+        conn.executemany(ADD_LINK, batch.links)
     if batch.aliases:
         write_aliases(conn, batch.aliases)
     if batch.errors:
@@ -90,6 +125,29 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
         )
 
 
+def add_urls(conn: sqlite3.Connection, batch: Batch) -> None:
+    """Give every URL the batch's captures, articles and links name an id in `urls`."""
+    urls = {c["url"] for c in batch.captures} | {a["url"] for a in batch.articles} | batch.link_sources
+    urls.update(url for source, target, _, _ in batch.links for url in (source, target))
+    conn.executemany(ADD_URL, [(url,) for url in sorted(urls)])
+
+
+def _rounds(articles: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """The articles in rounds with each URL at most once, in order: an article may come twice in one
+    batch (two captures, as a rebuild of the store from the WARC files replays them), each version
+    kept in turn."""
+    round_: list[dict[str, Any]] = []
+    urls: set[str] = set()
+    for row in articles:
+        if row["url"] in urls:
+            yield round_
+            round_, urls = [], set()
+        round_.append(row)
+        urls.add(row["url"])
+    if round_:
+        yield round_
+
+
 def replace_extractions(
     conn: sqlite3.Connection,
     rows: list[dict[str, Any]],
@@ -105,11 +163,17 @@ def replace_extractions(
         [(url, at, profile_version, old, new) for url, old, new in changes],
     )
     conn.executemany(
-        f"UPDATE articles SET {EXTRACTION_SET} WHERE url = ?",
-        [(*(row[c] for c in EXTRACTED_COLUMNS), row["url"]) for row in rows],
+        f"UPDATE article_data SET {EXTRACTION_SET} WHERE url_id = {URL_ID}",
+        [(*stored_values(row, STORED_EXTRACTED), row["url"]) for row in rows],
     )
-    conn.executemany("DELETE FROM links WHERE source_url = ?", [(url,) for url in links])
-    conn.executemany(
-        "INSERT INTO links (source_url, target_url, kind, anchor_text) VALUES (?, ?, ?, ?)",
-        [link for rows_ in links.values() for link in rows_],
-    )
+    new_links = [link for rows_ in links.values() for link in rows_]
+    conn.executemany(ADD_URL, [(url,) for url in sorted({u for link in new_links for u in link[:2]})])
+    conn.executemany(DELETE_LINKS, [(url,) for url in links])
+    conn.executemany(ADD_LINK, new_links)
+
+
+def delete_extracted(conn: sqlite3.Connection, site: str | None) -> None:
+    """Delete the rows extraction made, all or one site's, inside the caller's transaction."""
+    for table, of_site in DERIVED_ROWS:
+        where = f" WHERE {of_site}" if site is not None else ""
+        conn.execute(f"DELETE FROM {table}{where}", {"site": site})

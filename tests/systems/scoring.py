@@ -14,12 +14,14 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.requests import useful_share
+from crawler.store.texts import register_functions
 from crawler.urls import normalize_url
 from tests.systems.corpus import body_text
 
@@ -93,7 +95,8 @@ class Score:
 
 
 def _rows(archive: Path, site_url: str) -> list[dict]:
-    with sqlite3.connect(archive / "journal.db") as conn:
+    with closing(sqlite3.connect(archive / "journal.db")) as conn:
+        register_functions(conn)  # the text is compressed (crawler/store/texts.py)
         conn.row_factory = sqlite3.Row
         rows = [dict(r) for r in conn.execute("SELECT * FROM articles")]
     return [r for r in rows if r["url"].startswith(site_url)]
