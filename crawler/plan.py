@@ -46,16 +46,6 @@ class KnownUrl:
     born: str | None = None  # an article's publication date (or first_seen); None for other pages
 
 
-@dataclass(frozen=True, slots=True)
-class FrontierEntry:
-    """A URL an interrupted crawl had requested but not finished: requested again when it resumes."""
-
-    url: str
-    priority: int
-    depth: int
-    recheck: bool
-
-
 class CrawlPlan:
     """Decides, for one site and one run, which URLs to request and how."""
 
@@ -67,7 +57,6 @@ class CrawlPlan:
         crawl_id: int | None = None,
         policy: RecheckPolicy | None = None,
         lastmods: dict[str, str] | None = None,
-        frontier: list[FrontierEntry] | None = None,
         finished: set[str] | None = None,
         now: datetime | None = None,
     ):
@@ -76,7 +65,6 @@ class CrawlPlan:
         self.crawl_id = crawl_id  # the crawl being resumed, if any
         self.policy = policy
         self.lastmods = lastmods or {}  # sitemap lastmod of each URL as of its last fetch
-        self.frontier = frontier or []
         # Pages the resumed crawl finished, their links stored: its other captures are fetched again,
         # as a kill may have come after a capture's row was committed and before its page's links were.
         self.finished = finished or set()
@@ -99,8 +87,7 @@ class CrawlPlan:
                 incremental=settings.getbool("JCRAWL_UPDATE"),
                 crawl_id=crawl_id,
                 policy=RecheckPolicy.from_settings(settings),
-                lastmods=dict(store.conn.execute("SELECT url, lastmod FROM sitemap_lastmod")),
-                frontier=load_frontier(store, crawl_id) if crawl_id else [],
+                lastmods=load_lastmods(store, site),
                 finished=load_finished(store, crawl_id) if crawl_id else set(),
             )
         finally:
@@ -110,7 +97,7 @@ class CrawlPlan:
             "Update" if plan.incremental else "Crawl",
             site,
             len(plan.known),
-            f"; resuming crawl #{crawl_id} with {len(plan.frontier)} URLs left" if crawl_id else "",
+            f"; resuming crawl #{crawl_id}" if crawl_id else "",
         )
         return plan
 
@@ -189,12 +176,29 @@ class CrawlPlan:
             self.pending_lastmods.append((url, lastmod))
 
 
+# An SQL condition that holds for every `url` of a site (http and https, with and without www.: the
+# parameters `site_params` gives), so an index on `url` reads only the site's rows; a few others
+# may match (a longer host), which site_of tells apart.
+SITE_URLS = "(" + " OR ".join(["(url >= ? AND url < ?)"] * 4) + ")"
+
+
+def site_params(site: str) -> list[str]:
+    """The parameters of SITE_URLS for `site`: each prefix its URLs start with, and that prefix's end."""
+    params = []
+    for scheme in ("http", "https"):
+        for www in ("", "www."):
+            prefix = f"{scheme}://{www}{site}"
+            params += [prefix, prefix + "\U0010ffff"]
+    return params
+
+
 def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
     """The last capture of each URL of `site` in the archive, with its article's date if any."""
     known: dict[str, KnownUrl] = {}
     rows = store.conn.execute(
         "SELECT url, fetched_at, status, crawl_id, content_type, etag, last_modified "
-        "FROM captures ORDER BY id"
+        f"FROM captures WHERE {SITE_URLS} ORDER BY id",
+        site_params(site),
     )
     for url, fetched_at, status, crawl_id, content_type, etag, last_modified in rows:
         entry = known.get(url)
@@ -209,7 +213,9 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
             entry.etag, entry.last_modified = etag, last_modified
     articles = [
         row
-        for row in store.conn.execute("SELECT url, published, first_seen FROM articles")
+        for row in store.conn.execute(
+            f"SELECT url, published, first_seen FROM articles WHERE {SITE_URLS}", site_params(site)
+        )
         if row[0] in known
     ]
     zone = site_zone(published for _, published, _ in articles)
@@ -218,17 +224,15 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
     return known
 
 
-def load_frontier(store: Store, crawl_id: int) -> list[FrontierEntry]:
-    """The frontier an interrupted crawl left: URLs it requested and did not finish."""
+def load_lastmods(store: Store, site: str) -> dict[str, str]:
+    """The sitemap lastmod of each URL of `site`, as of its last fetch."""
     rows = store.conn.execute(
-        "SELECT url, priority, depth, recheck FROM frontier WHERE crawl_id = ? AND NOT done "
-        "ORDER BY priority DESC",
-        (crawl_id,),
+        f"SELECT url, lastmod FROM sitemap_lastmod WHERE {SITE_URLS}", site_params(site)
     )
-    return [FrontierEntry(url, priority, depth, bool(recheck)) for url, priority, depth, recheck in rows]
+    return {url: lastmod for url, lastmod in rows if site_of(url) == site}
 
 
 def load_finished(store: Store, crawl_id: int) -> set[str]:
     """The pages an interrupted crawl finished: their outcome and the links they led to are stored."""
-    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done", (crawl_id,))
+    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done = 1", (crawl_id,))
     return {url for (url,) in rows}

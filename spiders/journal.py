@@ -11,7 +11,9 @@ Each URL is normalised (tracking parameters and fragments dropped) and requested
 
 from __future__ import annotations
 
+import functools
 import gzip
+import os
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,18 +25,20 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler import __version__
+from crawler import settings as defaults
 from crawler.cap import MAX_PAGES_MESSAGE
 from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
 from crawler.economy import LinkPolicy
-from crawler.extract import NAV, extract_page
+from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
+from crawler.extraction_pool import ExtractionPool, PageExtraction, workers_setting
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
-from crawler.frontier import FRONTIER_KEY, RECHECK_KEY
+from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, SeenSet, frontier_of
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
-from crawler.plan import RECHECK, CrawlPlan, FrontierEntry
+from crawler.plan import RECHECK, CrawlPlan
 from crawler.requests import count_request, settle_request_counts
 from crawler.scope import ScopeLimits, TrapRules
 from crawler.site_profiles import (
@@ -48,7 +52,6 @@ from crawler.urls import normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
-MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
 # Pages that lead to articles go before the site's chrome, so --max-pages spends its budget well.
 ARTICLE_PRIORITY = 1
 # Sitemaps and feeds go first: their lastmods say which known articles an update must check again.
@@ -77,20 +80,35 @@ class JournalSpider(scrapy.Spider):
         self.site = site_of(url)
         host = urlsplit(url).hostname or ""
         self.allowed_domains = [host.removeprefix("www.")]
-        self.seen: set[str] = {url}
-        # Prefixes of the content hashes of the articles found, to tell a new article from a copy.
-        self.contents: set[str] = set()
-        # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
-        self._normalised: dict[str, str | None] = {}
+        self._bound_memory(defaults.JCRAWL_SEEN_MEMORY, defaults.JCRAWL_HREF_CACHE)
         # The profile every page of this crawl is extracted with, and what the archive had saved.
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
         self.learner: ProfileLearner | None = None
-        self.skipped: set[str] = set()  # links left alone by a rel-based economy rule (counted once)
+        self.extraction = ExtractionPool(0)  # in this process; from_crawler sets the crawl's pool
+
+    def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
+        """The spider's memories of URLs, bounded by JCRAWL_SEEN_MEMORY keys and JCRAWL_HREF_CACHE
+        links (crawler/frontier/seen.py); `backend`: a getter of the crawl's frontier backend."""
+        # URLs requested or set aside; beyond memory, the crawl's frontier answers.
+        self.seen = SeenSet(seen, backend)
+        self.seen.add(self.start_url)
+        # The content hashes of the articles found, to tell a new article from a copy.
+        self.contents = SeenSet(seen)
+        # Links left alone by a rel-based economy rule (counted once); known links not due this run.
+        self.skipped = SeenSet(seen)
+        self.not_due = SeenSet(seen)
+        # href as written (and its base) -> normalised URL: most links repeat on every page.
+        self._normalised = functools.lru_cache(maxsize=hrefs)(self._normalise)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider._bound_memory(
+            settings.getint("JCRAWL_SEEN_MEMORY", defaults.JCRAWL_SEEN_MEMORY),
+            settings.getint("JCRAWL_HREF_CACHE", defaults.JCRAWL_HREF_CACHE),
+            lambda: frontier_of(crawler),
+        )
         spider.traps = TrapRules(ScopeLimits.from_settings(settings))
         spider.links = LinkPolicy.from_settings(settings)
         if settings.get("JCRAWL_ARCHIVE"):
@@ -100,6 +118,9 @@ class JournalSpider(scrapy.Spider):
         if settings.getbool("JCRAWL_LEARN_BOILERPLATE"):
             spider.learner = ProfileLearner(spider.profile)
         spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
+        spider.extraction = ExtractionPool.acquire(
+            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0))
+        )
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -116,14 +137,11 @@ class JournalSpider(scrapy.Spider):
             if url is not None and url not in self.seen:
                 self.seen.add(url)
                 yield self._request(url, ARTICLE_PRIORITY)
-        for entry in self.plan.frontier:
-            if entry.url not in self.seen:
-                self.seen.add(entry.url)
-                yield self._resumed(entry)
 
     # --- callbacks -------------------------------------------------------------------------------
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages."""
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages (in the
+        extraction pool: the reactor goes on meanwhile)."""
         if response.status >= 400:
             retries = response.meta.get("retry_times")
             message = f"HTTP {response.status}" + (f" after {retries} retries" if retries else "")
@@ -154,22 +172,28 @@ class JournalSpider(scrapy.Spider):
         root = sitemap_or_feed(body, content_type)
         if root is not None:
             count_request(self.crawler.stats, "feed")
-            yield from self.parse_xml(root)
+            for request in self.parse_xml(root):
+                yield request
             return
         if isinstance(response, TextResponse) or "html" in content_type:
-            yield from self.parse_html(response)
+            headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+            learn = self.learner is not None
+            page = await self.extraction.extract(response.body, response.url, headers, self.profile, learn)
+            if page.pid != os.getpid():
+                self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
+            for output in self.parse_html(response, page):
+                yield output
 
-    def parse_html(self, response: Response) -> Iterator[Any]:
-        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-        extraction = extract_page(response.body, response.url, headers, self.profile)
+    def parse_html(self, response: Response, page: PageExtraction) -> Iterator[Any]:
+        """What an extracted HTML page gives: its PageItem, then requests for the links to follow."""
         if self.learner is not None:
-            self.learner.observe(extraction)
-        article = extraction.article
-        self.seen.add(article.url)
-        self.seen.update(article.aliases)
-        new = article.is_article and article.content_hash[:16] not in self.contents
+            self.learner.add(page.observation)
+        article = page.article
+        for url in (article.url, *article.aliases):
+            self.seen.mark(url)
+        new = article.is_article and article.content_hash not in self.contents
         if new:
-            self.contents.add(article.content_hash[:16])
+            self.contents.add(article.content_hash)
         capture = response.meta.get("capture") or {}
         # An identical payload is archived as a revisit record, which holds no body: the article stays
         # with the capture whose record has it.
@@ -271,6 +295,7 @@ class JournalSpider(scrapy.Spider):
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
         settle_request_counts(self.crawler.stats)
+        self.extraction.release()
         if self.learner is not None:  # the pipeline keeps what the site's archive supports
             self._save_profile(self.learner)
         elif not same_profile(self.profile, self.saved_profile):
@@ -320,15 +345,8 @@ class JournalSpider(scrapy.Spider):
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
         sitemaps, a sitemap index's sitemaps and the feeds a page declares.
         """
-        key = href if base is None or "://" in href else base + "\0" + href
-        url = self._normalised.get(key, "")
-        if url == "":
-            url = normalize_url(href, base)
-            if url is not None and site_of(url) != self.site:
-                url = None
-            if len(self._normalised) >= MAX_CACHED_HREFS:
-                self._normalised.clear()
-            self._normalised[key] = url
+        absolute = base is None or href.startswith(("http://", "https://"))
+        url = self._normalised(href, None if absolute else base)
         if url is None:
             return None
         if lastmod is not None:
@@ -342,19 +360,31 @@ class JournalSpider(scrapy.Spider):
                     self.skipped.add(url)
                     self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
                 return None
-            self.seen.add(url)
+            self.seen.mark(url)
             self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
             return None
-        decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
-        if decision is None:  # known and not due; not marked seen, as a sitemap lastmod may make it due
+        # Known and not due: not marked seen, as a sitemap lastmod may make it due; nor decided again
+        # for each page that links to it.
+        if lastmod is None and (url, hub) in self.not_due:
             return None
-        self.seen.add(url)
+        decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
+        if decision is None:
+            if lastmod is None:
+                self.not_due.add((url, hub))
+            return None
         rule = self.traps.check(url)
         if rule is not None:
+            self.seen.mark(url)
             self.crawler.stats.inc_value(f"jcrawl/trap/{rule}")
             self.logger.debug("Not following %s: crawler trap rule %s", url, rule)
             return None
+        self.seen.add(url)
         return self._planned(url, priority, decision == RECHECK, found_on=base)
+
+    def _normalise(self, href: str, base: str | None) -> str | None:
+        """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
+        url = normalize_url(href, base)
+        return url if url is not None and site_of(url) == self.site else None
 
     def _planned(self, url: str, priority: int, recheck: bool, found_on: str | None = None) -> scrapy.Request:
         """A request for a followed link (found on the page `found_on`); a recheck of a known page is
@@ -368,8 +398,8 @@ class JournalSpider(scrapy.Spider):
             request.meta[RECHECK_KEY] = True
         return request
 
-    def _resumed(self, entry: FrontierEntry) -> scrapy.Request:
-        """A request an interrupted crawl had made, made again as it was."""
+    def frontier_request(self, entry: FrontierEntry) -> scrapy.Request:
+        """A request an interrupted crawl had made, made again as it was (crawler/frontier/scheduler.py)."""
         request = self._planned(entry.url, entry.priority, entry.recheck)
         request.meta["depth"] = entry.depth
         request.meta[FRONTIER_KEY] = entry.url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -178,3 +179,14 @@ def serve_bench_site(directory: Path, port: int, run_dir: Path) -> Iterator[Benc
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def callback_output(output: Any) -> list[Any]:
+    """Everything a spider callback gave, whether it is a generator or an async generator."""
+    if not hasattr(output, "__aiter__"):
+        return list(output)
+
+    async def collect() -> list[Any]:
+        return [item async for item in output]
+
+    return asyncio.run(collect())

@@ -1,5 +1,5 @@
 """Writing a Batch in one transaction: captures, articles (with their versions), links, errors and
-the frontier; and rewriting re-extracted articles in place."""
+the frontier entries done; and rewriting re-extracted articles in place."""
 
 from __future__ import annotations
 
@@ -70,11 +70,6 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
         conn.executemany(
             "INSERT INTO errors (url, crawl_id, at, kind, message) VALUES (?, ?, ?, ?, ?)",
             [(e["url"], e.get("crawl_id"), e["at"], e["kind"], e.get("message")) for e in batch.errors],
-        )
-    if batch.frontier:
-        conn.executemany(
-            "INSERT OR IGNORE INTO frontier (crawl_id, url, priority, depth, recheck) VALUES (?, ?, ?, ?, ?)",
-            batch.frontier,
         )
     if batch.done:  # kept, marked: a resumed crawl skips only what was finished
         conn.executemany(

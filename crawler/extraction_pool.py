@@ -1,0 +1,95 @@
+"""Extraction in worker processes beside the reactor, so that one crawl uses the machine's cores.
+
+Extraction is a pure function of (url, headers, body, site profile): the spider hands each HTML page
+to `ExtractionPool.extract` and awaits the result, while the reactor goes on downloading, archiving and
+storing. A worker returns the Article and what the site-profile learner counts of the page
+(`learn.observation`), never the parsed tree. The records are the same as extraction in the reactor's
+own process gives (JCRAWL_EXTRACT_WORKERS = 0): same function, same arguments.
+
+The workers are started by a forkserver (a clean process that imported the extractor once), not
+forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
+several sites) share one pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import ClassVar
+
+from crawler.extract.article import extract_page
+from crawler.extract.learn import Observation, observation
+from crawler.extract.model import Article
+from crawler.extract.profile import SiteProfile
+
+
+@dataclass(slots=True)
+class PageExtraction:
+    """What the crawl needs of one extracted page."""
+
+    article: Article
+    observation: Observation | None  # for the site-profile learner (None when it does not learn)
+    pid: int  # of the process that extracted it
+
+
+def extract_for_crawl(
+    body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
+) -> PageExtraction:
+    """Extract one page (crawler/extract/), and what the learner counts of it if `learn`. Pure."""
+    extraction = extract_page(body, url, headers, profile)
+    return PageExtraction(extraction.article, observation(extraction) if learn else None, os.getpid())
+
+
+def workers_setting(value: int | None) -> int:
+    """The pool size JCRAWL_EXTRACT_WORKERS asks for: None or a negative number is one per core."""
+    return (os.cpu_count() or 1) if value is None or value < 0 else value
+
+
+class ExtractionPool:
+    """`extract_for_crawl` in `workers` processes (0: in this process, at once)."""
+
+    _shared: ClassVar[dict[int, tuple[ExtractionPool, int]]] = {}  # workers -> (pool, users)
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def acquire(cls, workers: int) -> ExtractionPool:
+        """The process's pool of `workers` workers, shared with the other crawls that use one."""
+        pool, users = cls._shared.get(workers, (None, 0))
+        if pool is None:
+            pool = cls(workers)
+        cls._shared[workers] = (pool, users + 1)
+        return pool
+
+    def release(self) -> None:
+        """One crawl is done with the pool; the last one stops its workers."""
+        pool, users = self._shared.get(self.workers, (self, 1))
+        if users > 1:
+            self._shared[self.workers] = (pool, users - 1)
+            return
+        self._shared.pop(self.workers, None)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    async def extract(
+        self, body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
+    ) -> PageExtraction:
+        """The page's extraction, from a worker (or from this process when the pool has none)."""
+        if self.workers <= 0:
+            return extract_for_crawl(body, url, headers, profile, learn)
+        future = self._executor().submit(extract_for_crawl, body, url, dict(headers), profile, learn)
+        return await asyncio.wrap_future(future)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.extraction_pool"])
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self.executor
