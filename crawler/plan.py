@@ -17,12 +17,14 @@ the crawl being resumed. It also keeps the `sitemap_lastmod` table current (see 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 
 from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
+from crawler.seen import SeenSet
 from crawler.store import Store
 from crawler.urls import site_of
 
@@ -59,6 +61,7 @@ class CrawlPlan:
         lastmods: dict[str, str] | None = None,
         finished: set[str] | None = None,
         now: datetime | None = None,
+        memory: int = 200_000,
     ):
         self.known = known
         self.incremental = incremental
@@ -69,8 +72,12 @@ class CrawlPlan:
         # as a kill may have come after a capture's row was committed and before its page's links were.
         self.finished = finished or set()
         self.now = now or datetime.now(UTC)
-        self.run_lastmods: dict[str, str] = {}  # lastmods the sitemaps give in this run
-        self.done: set[str] = set()  # URLs whose page this run has finished
+        # Lastmods the sitemaps give in this run for pages not done yet, and the URLs whose page this
+        # run has finished: the last `memory` of each. One forgotten costs its page a conditional
+        # request in the next update.
+        self.memory = memory
+        self.run_lastmods: OrderedDict[str, str] = OrderedDict()
+        self.done = SeenSet(memory)
         self.pending_lastmods: list[tuple[str, str]] = []
 
     @classmethod
@@ -89,6 +96,7 @@ class CrawlPlan:
                 policy=RecheckPolicy.from_settings(settings),
                 lastmods=load_lastmods(store, site),
                 finished=load_finished(store, crawl_id) if crawl_id else set(),
+                memory=settings.getint("JCRAWL_SEEN_MEMORY"),
             )
         finally:
             store.close()
@@ -152,25 +160,29 @@ class CrawlPlan:
     # --- sitemap lastmods ------------------------------------------------------------------------
     def saw_lastmod(self, url: str, lastmod: str) -> None:
         """A sitemap gives `url` this lastmod: recorded once the URL's page is done in this run."""
-        self.run_lastmods[url] = lastmod
         known = self.known.get(url)
         if url in self.done or (known and self.crawl_id is not None and known.crawl_id == self.crawl_id):
-            self._record_lastmod(url)
+            self._record_lastmod(url, lastmod)
+            return
+        self.run_lastmods[url] = lastmod
+        self.run_lastmods.move_to_end(url)
+        if len(self.run_lastmods) > self.memory:
+            self.run_lastmods.popitem(last=False)
 
     def page_done(self, urls: list[str]) -> None:
         """The page requested as / fetched from `urls` is done (its outcome is about to be stored)."""
         for url in urls:
             self.done.add(url)
-            if url in self.run_lastmods:
-                self._record_lastmod(url)
+            lastmod = self.run_lastmods.pop(url, None)
+            if lastmod is not None:
+                self._record_lastmod(url, lastmod)
 
     def take_lastmods(self) -> list[tuple[str, str]]:
         """(url, lastmod) rows for `sitemap_lastmod` gathered since the last call."""
         rows, self.pending_lastmods = self.pending_lastmods, []
         return rows
 
-    def _record_lastmod(self, url: str) -> None:
-        lastmod = self.run_lastmods[url]
+    def _record_lastmod(self, url: str, lastmod: str) -> None:
         if self.lastmods.get(url) != lastmod:
             self.lastmods[url] = lastmod
             self.pending_lastmods.append((url, lastmod))

@@ -35,12 +35,13 @@ from crawler.extract.profile import SiteProfile
 from crawler.extraction_pool import ExtractionPool, PageExtraction, workers_setting
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
-from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, SeenSet, frontier_of
+from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
 from crawler.plan import RECHECK, CrawlPlan
 from crawler.requests import count_request, settle_request_counts
 from crawler.scope import ScopeLimits, TrapRules
+from crawler.seen import SeenSet
 from crawler.site_profiles import (
     declared_profile,
     same_profile,

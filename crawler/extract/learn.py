@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crawler.extract.profile import SiteProfile
+from crawler.seen import SeenSet
 
 if TYPE_CHECKING:
     from crawler.extract.article import Extraction
@@ -117,15 +118,20 @@ class ProfileLearner:
         min_pages: int = 5,
         min_share: float = 0.1,
         path_purity: float = 0.9,
+        max_texts: int = 100_000,
     ) -> None:
         self.profile = profile or SiteProfile()
         self.min_pages = min_pages
         self.min_share = min_share
         self.path_purity = path_purity
         self.pages = 0
-        self.articles: set[str] = set()  # the articles observed (an article seen again, or under an
-        # alias such as its comment page, counts once)
-        self.text_pages: Counter[str] = Counter()  # fingerprint -> pages it was kept on
+        # The articles observed (an article seen again, or under an alias such as its comment page,
+        # counts once): hashes of their URLs, the most recent `max_texts` of them.
+        self.articles = SeenSet(max_texts)
+        # fingerprint -> pages it was kept on. Bounded: past `max_texts` fingerprints, those seen on one
+        # page only (most: an article's own paragraphs) are dropped; boilerplate is on many pages.
+        self.text_pages: Counter[str] = Counter()
+        self.max_texts = max_texts
         self.path_pages: Counter[str] = Counter()  # path -> pages
         self.path_texts: dict[str, Counter[str]] = {}  # path -> fingerprints seen there (capped)
 
@@ -140,6 +146,8 @@ class ProfileLearner:
         self.articles.add(seen.url)
         self.pages += 1
         self.text_pages.update(seen.texts)
+        if len(self.text_pages) > self.max_texts:
+            self.text_pages = Counter({fp: n for fp, n in self.text_pages.items() if n > 1})
         for path, fp in seen.paths:
             self.path_pages[path] += 1
             seen = self.path_texts.setdefault(path, Counter())

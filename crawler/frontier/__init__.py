@@ -5,14 +5,14 @@ and persisted, so that memory stays flat however large the site and a killed cra
   `MemoryFrontier`, its reference implementation;
 - `sqlite`: the embedded backend, the archive's `frontier` table;
 - `scheduler`: the Scrapy scheduler over a backend (SCHEDULER), also the duplicate filter;
-- `middleware`: which requests are frontier entries, and when a page is done;
-- `seen`: the spider's bounded memory of the URLs it has seen.
+- `middleware`: which requests are frontier entries, and when a page is done.
+
+The spider's bounded memory of the URLs it has seen (crawler/seen.py) asks the backend what it forgot.
 """
 
 from crawler.frontier.backend import FRONTIER_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, frontier_of
 from crawler.frontier.middleware import FrontierMiddleware
 from crawler.frontier.scheduler import FrontierScheduler
-from crawler.frontier.seen import SeenSet
 
 __all__ = [
     "FRONTIER_KEY",
@@ -21,6 +21,5 @@ __all__ = [
     "FrontierEntry",
     "FrontierMiddleware",
     "FrontierScheduler",
-    "SeenSet",
     "frontier_of",
 ]

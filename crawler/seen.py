@@ -11,8 +11,10 @@ means a URL never seen, and the backend is not asked at all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from crawler.frontier.backend import FrontierBackend
+if TYPE_CHECKING:
+    from crawler.frontier.backend import FrontierBackend
 
 
 class SeenSet:
