@@ -187,6 +187,12 @@ JCRAWL_SEEN_MEMORY = 200_000
 # Links (as written on the page) whose normalised URL is cached: menus and sidebars repeat on every page.
 JCRAWL_HREF_CACHE = 20_000
 
+# --- CPU (crawler/gc_tuning.py) --------------------------------------------------------------------
+# Allocations between two collections of the youngest generation (Python's default: 700); the objects
+# of start-up are frozen out of every collection. 0 leaves the garbage collector as Python set it.
+JCRAWL_GC_THRESHOLD = 20_000
+EXTENSIONS = {"crawler.gc_tuning.GcTuning": 0}
+
 # --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
 # 0, in the crawler's own process. The records are the same either way.
