@@ -1,8 +1,10 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make test   - set up .venv and system packages, lint, run the test suite
-# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
-#               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
-#               duplicates, metadata, useful requests
+# make bench  - crawl benchmark: jcrawl beside bare Scrapy, Scrapy + warcio and wget on the shared bench
+#               site (pages/s, CPU ms per page, cores, peak memory at 5k and 20k articles); search
+#               latency and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts
+#               found, duplicates, metadata, useful requests
+# make bench-scale - the crawl benchmark at 100,000 articles (jcrawl and bare Scrapy; ~2.5 GB of disk)
 # make bench-extract - extraction benchmark: extract_article vs trafilatura on the Zyte pages
 
 PYTHON ?= python3
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint bench bench-extract system-deps clean
+.PHONY: demo test lint bench bench-scale bench-extract system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,8 +54,12 @@ test: $(STAMP) system-deps lint
 
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/crawl.py --pages 20000 --repeats 1 --variants scrapy,jcrawl --no-update
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
+
+bench-scale: $(BENCH_STAMP) system-deps
+	$(BIN)/python bench/crawl.py --pages 100000 --repeats 1 --variants scrapy,jcrawl --no-update
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py

@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 from crawler import __version__
 from crawler import settings as defaults
 from crawler.cap import MAX_PAGES_MESSAGE
-from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
+from crawler.discovery import SITEMAP_ROOTS, entry_fields, first_element, sitemap_entries, sitemap_or_feed
 from crawler.economy import LinkPolicy
 from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
@@ -170,10 +170,15 @@ class JournalSpider(scrapy.Spider):
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        root = sitemap_or_feed(body, content_type)
-        if root is not None:
+        first = first_element(body, content_type)
+        root = None if first in SITEMAP_ROOTS else sitemap_or_feed(body, content_type)
+        if first in SITEMAP_ROOTS or root is not None:
             count_request(self.crawler.stats, "feed")
-            for request in self.parse_xml(root):
+            if root is None:  # a sitemap, read as a stream
+                requests = self.parse_sitemap(first == "sitemapindex", sitemap_entries(body))
+            else:
+                requests = self.parse_xml(root)
+            for request in requests:
                 yield request
             return
         if isinstance(response, TextResponse) or "html" in content_type:
@@ -226,25 +231,8 @@ class JournalSpider(scrapy.Spider):
     def parse_xml(self, root: etree._Element) -> Iterator[scrapy.Request]:
         """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: follow every page they list."""
         kind = etree.QName(root).localname
-        if kind in SITEMAP_ROOTS:  # <url> or <sitemap> entries: <loc>, and <lastmod> if known
-            priority = SITEMAP_PRIORITY if kind == "sitemapindex" else ARTICLE_PRIORITY
-            for entry in root:
-                fields = {
-                    etree.QName(el).localname: (el.text or "").strip()
-                    for el in entry
-                    if isinstance(el.tag, str)
-                }
-                if fields.get("loc"):
-                    request = self._follow(
-                        fields["loc"],
-                        None,
-                        priority,
-                        hub=True,
-                        lastmod=fields.get("lastmod") or None,
-                        discovery=kind == "sitemapindex",
-                    )
-                    if request is not None:
-                        yield request
+        if kind in SITEMAP_ROOTS:
+            yield from self.parse_sitemap(kind == "sitemapindex", (entry_fields(entry) for entry in root))
             return
         if kind == "feed":
             urls = [
@@ -255,6 +243,19 @@ class JournalSpider(scrapy.Spider):
         else:  # RSS 2.0 and RSS 1.0 (RDF)
             urls = [el.text or "" for el in root.iter() if etree.QName(el).localname == "link" and el.text]
         yield from self._follow_all(urls, None, ARTICLE_PRIORITY, hub=True)
+
+    def parse_sitemap(self, index: bool, entries: Iterable[dict[str, str]]) -> Iterator[scrapy.Request]:
+        """A sitemap's `<url>` entries (or a sitemap index's `<sitemap>` entries, if `index`): `<loc>`,
+        and `<lastmod>` if known."""
+        priority = SITEMAP_PRIORITY if index else ARTICLE_PRIORITY
+        for fields in entries:
+            if fields.get("loc"):
+                lastmod = fields.get("lastmod") or None
+                request = self._follow(
+                    fields["loc"], None, priority, hub=True, lastmod=lastmod, discovery=index
+                )
+                if request is not None:
+                    yield request
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the sitemaps robots.txt names, or the conventional /sitemap.xml."""
