@@ -8,7 +8,9 @@ own process gives (JCRAWL_EXTRACT_WORKERS = 0): same function, same arguments.
 
 The workers are started by a forkserver (a clean process that imported the extractor once), not
 forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
-several sites) share one pool.
+several sites) share one pool. A worker ignores Ctrl-C (the crawler stops it) and ends with the
+crawler's process, so a crawl killed with SIGKILL leaves no process behind (the forkserver ends when
+the last of them has).
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
+import signal
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +48,34 @@ def extract_for_crawl(
     """Extract one page (crawler/extract/), and what the learner counts of it if `learn`. Pure."""
     extraction = extract_page(body, url, headers, profile)
     return PageExtraction(extraction.article, observation(extraction) if learn else None, os.getpid())
+
+
+def _worker_started(crawler: int) -> None:
+    """In each worker: Ctrl-C is the crawler's to handle; the worker ends when the crawler process
+    `crawler` does, however it ends (nothing else tells it: its parent is the forkserver)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(crawler,), daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Wait until process `pid` ends, then end this process."""
+    try:
+        with os.fdopen(os.pidfd_open(pid)) as process:  # readable once the process has ended
+            select.select([process], [], [])
+    except (AttributeError, OSError):  # no pidfd (not Linux 5.3+), or the process is gone already
+        while _alive(pid):
+            time.sleep(1)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def workers_setting(value: int | None) -> int:
@@ -91,5 +125,7 @@ class ExtractionPool:
         if self.executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.extraction_pool"])
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+            )
         return self.executor

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import DemoServer, start_demo_site
-from tests.helpers import jcrawl, query
+from tests.helpers import jcrawl, query, start_jcrawl
 
 ARTICLE_COLUMNS = (
     "url, title, authors, published, modified, section, tags, language, agency, lead, body, body_html, "
@@ -86,3 +88,40 @@ def test_pooled_and_one_process_crawls_archive_the_same_payloads(archives: dict[
     pooled, alone = warc_payloads(archives[2]), warc_payloads(archives[0])
     assert pooled == alone
     assert len(pooled) > 60
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from /proc."""
+    children: dict[int, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, set()).add(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(site: DemoServer, tmp_path: Path) -> None:
+    slow = [
+        "--set=CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        "--set=JCRAWL_LOOPBACK_EXEMPT=0",
+        "--set=DOWNLOAD_DELAY=0.2",
+    ]
+    run = start_jcrawl("crawl", site.url, "--archive", tmp_path, "--set=JCRAWL_EXTRACT_WORKERS=2", *slow)
+    deadline = time.monotonic() + 60
+    while len(workers := descendants(run.pid)) < 3 and time.monotonic() < deadline:  # forkserver + 2
+        time.sleep(0.2)
+    assert len(workers) >= 3 and run.poll() is None
+    run.send_signal(signal.SIGKILL)
+    run.communicate(timeout=30)  # the workers held its stdout and stderr: they let go of them
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
