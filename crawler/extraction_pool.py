@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -91,6 +91,7 @@ class ExtractionPool:
     def __init__(self, workers: int):
         self.workers = workers
         self.executor: ProcessPoolExecutor | None = None
+        self.started: list[Future[int]] = []  # one no-op per worker: all done once they run
 
     @classmethod
     def acquire(cls, workers: int) -> ExtractionPool:
@@ -115,17 +116,23 @@ class ExtractionPool:
     async def extract(
         self, body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
     ) -> PageExtraction:
-        """The page's extraction, from a worker (or from this process when the pool has none)."""
-        if self.workers <= 0:
+        """The page's extraction, from a worker; from this process when the pool has none, or while its
+        workers are starting (so the first pages, whose links lead the crawl, are not kept waiting)."""
+        if not self.ready():
             return extract_for_crawl(body, url, headers, profile, learn)
-        future = self._executor().submit(extract_for_crawl, body, url, dict(headers), profile, learn)
+        assert self.executor is not None
+        future = self.executor.submit(extract_for_crawl, body, url, dict(headers), profile, learn)
         return await asyncio.wrap_future(future)
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def ready(self) -> bool:
+        """True once the workers run; the first call starts them (a pool of none is never ready)."""
+        if self.workers <= 0:
+            return False
         if self.executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["crawler.extraction_pool"])
             self.executor = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
             )
-        return self.executor
+            self.started = [self.executor.submit(os.getpid) for _ in range(self.workers)]
+        return all(future.done() for future in self.started)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import gzip
 import os
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,12 +27,19 @@ from twisted.python.failure import Failure
 from crawler import __version__
 from crawler import settings as defaults
 from crawler.cap import MAX_PAGES_MESSAGE
-from crawler.discovery import SITEMAP_ROOTS, entry_fields, first_element, sitemap_entries, sitemap_or_feed
+from crawler.discovery import (
+    FEED_ROOTS,
+    SITEMAP_ROOTS,
+    entry_fields,
+    first_element,
+    sitemap_entries,
+    sitemap_or_feed,
+)
 from crawler.economy import LinkPolicy
 from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
-from crawler.extraction_pool import ExtractionPool, PageExtraction, workers_setting
+from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
 from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
@@ -122,6 +129,7 @@ class JournalSpider(scrapy.Spider):
         spider.extraction = ExtractionPool.acquire(
             workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0))
         )
+        spider.extraction.ready()  # the workers start while the crawl does
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -140,9 +148,25 @@ class JournalSpider(scrapy.Spider):
                 yield self._request(url, ARTICLE_PRIORITY)
 
     # --- callbacks -------------------------------------------------------------------------------
-    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
-        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages (in the
-        extraction pool: the reactor goes on meanwhile)."""
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any] | Coroutine[Any, Any, list[Any]]:
+        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages. An HTML page
+        goes to the extraction pool once its workers run: then this returns a coroutine (Scrapy awaits
+        it; the reactor goes on meanwhile) giving what the page gives. A start page is extracted at
+        once: its links lead the crawl."""
+        if response.meta.get("depth") and self.extraction.ready() and _html_page(response):
+            return self._parse_pooled(response)
+        return self._parse(response)
+
+    async def _parse_pooled(self, response: Response) -> list[Any]:
+        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+        learn = self.learner is not None
+        page = await self.extraction.extract(response.body, response.url, headers, self.profile, learn)
+        if page.pid != os.getpid():
+            self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
+        return list(self._parse(response, page))
+
+    def _parse(self, response: Response, page: PageExtraction | None = None) -> Iterator[Any]:
+        """What a response gives; `page`: its extraction, if made already."""
         if response.status >= 400:
             retries = response.meta.get("retry_times")
             message = f"HTTP {response.status}" + (f" after {retries} retries" if retries else "")
@@ -178,17 +202,15 @@ class JournalSpider(scrapy.Spider):
                 requests = self.parse_sitemap(first == "sitemapindex", sitemap_entries(body))
             else:
                 requests = self.parse_xml(root)
-            for request in requests:
-                yield request
+            yield from requests
             return
         if isinstance(response, TextResponse) or "html" in content_type:
-            headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-            learn = self.learner is not None
-            page = await self.extraction.extract(response.body, response.url, headers, self.profile, learn)
-            if page.pid != os.getpid():
-                self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
-            for output in self.parse_html(response, page):
-                yield output
+            if page is None:
+                headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+                page = extract_for_crawl(
+                    response.body, response.url, headers, self.profile, self.learner is not None
+                )
+            yield from self.parse_html(response, page)
 
     def parse_html(self, response: Response, page: PageExtraction) -> Iterator[Any]:
         """What an extracted HTML page gives: its PageItem, then requests for the links to follow."""
@@ -417,6 +439,22 @@ class JournalSpider(scrapy.Spider):
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
+
+
+def _html_page(response: Response) -> bool:
+    """True for a response `_parse` extracts as an HTML page (the same tests, cheaply: a page this
+    misses is extracted at once, in the crawler's process)."""
+    if (
+        response.status >= 400
+        or response.status == 304
+        or not response.body
+        or response.body[:2] == b"\x1f\x8b"
+    ):
+        return False
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if first_element(response.body, content_type) in SITEMAP_ROOTS | FEED_ROOTS:
+        return False
+    return isinstance(response, TextResponse) or "html" in content_type
 
 
 def _lists_articles(page: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import signal
@@ -182,7 +183,9 @@ def serve_bench_site(directory: Path, port: int, run_dir: Path) -> Iterator[Benc
 
 
 def callback_output(output: Any) -> list[Any]:
-    """Everything a spider callback gave, whether it is a generator or an async generator."""
+    """Everything a spider callback gave: a generator, an async generator or a coroutine's list."""
+    if inspect.iscoroutine(output):
+        return asyncio.run(output)
     if not hasattr(output, "__aiter__"):
         return list(output)
 

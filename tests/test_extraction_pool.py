@@ -16,6 +16,11 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.demo.server import DemoServer, start_demo_site
 from tests.helpers import jcrawl, query, start_jcrawl
 
+SLOW = [
+    "--set=CONCURRENT_REQUESTS_PER_DOMAIN=2",
+    "--set=JCRAWL_LOOPBACK_EXEMPT=0",
+    "--set=DOWNLOAD_DELAY=0.02",
+]
 ARTICLE_COLUMNS = (
     "url, title, authors, published, modified, section, tags, language, agency, lead, body, body_html, "
     "word_count, content_hash, top_image, profile_version"
@@ -30,13 +35,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 @pytest.fixture(scope="module")
 def archives(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    """The demo journal crawled with extraction in 2 worker processes, and in the crawler's own."""
+    """The demo journal crawled with extraction in 2 worker processes (the first pages are extracted in
+    the crawler's process while they start: the crawl is slowed so that most are not), and in the
+    crawler's own."""
     runs = {}
-    for workers in (2, 0):
+    for workers, slow in ((2, SLOW), (0, [])):
         archive = tmp_path_factory.mktemp(f"workers-{workers}")
-        result = jcrawl(
-            "crawl", site.url, "--quiet", f"--set=JCRAWL_EXTRACT_WORKERS={workers}", archive=archive
-        )
+        options = [f"--set=JCRAWL_EXTRACT_WORKERS={workers}", *slow]
+        result = jcrawl("crawl", site.url, "--quiet", *options, archive=archive)
         assert result.returncode == 0, result.stderr[-3000:]
         runs[workers] = archive
     return runs
@@ -66,7 +72,8 @@ def test_the_pooled_crawl_extracted_in_other_processes(archives: dict[int, Path]
     (pages,) = query(
         archives[2], "SELECT COUNT(*) FROM captures WHERE content_type LIKE 'text/html%' AND status = 200"
     )[0]
-    assert stats(archives[2])["jcrawl/extracted_in_workers"] == pages > 60
+    assert pages > 60
+    assert pages >= stats(archives[2])["jcrawl/extracted_in_workers"] > pages / 2
     assert "jcrawl/extracted_in_workers" not in stats(archives[0])
 
 

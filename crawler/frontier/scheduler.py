@@ -47,7 +47,7 @@ class FrontierScheduler:
         self.stats = crawler.stats
         self.spider: Spider | None = None
         self.backend: FrontierBackend | None = None
-        self.heap: list[tuple[int, int, Request]] = []  # (-priority, -seq, request)
+        self.heap: list[tuple[int, int, bool, Request]] = []  # (-priority, -seq, frontier?, request)
         self.counter = itertools.count()
         self.held = 0  # frontier requests among the heap's (the others are few)
         self.others: set[int] = set()  # hash of the URLs of non-frontier requests scheduled
@@ -88,7 +88,7 @@ class FrontierScheduler:
 
     def enqueue_request(self, request: Request) -> bool:
         backend = self._backend()
-        if request.meta.get(FRONTIER_KEY) == request.url:
+        if request.meta.get(FRONTIER_KEY) == request.url and not request.dont_filter:
             if hash(request.url) in self.others:  # a redirect already went there
                 return self._dropped()
             keep = self.held < self.memory
@@ -99,7 +99,7 @@ class FrontierScheduler:
                 self._hold(request, frontier=True)
             else:
                 self.stats.inc_value("scheduler/enqueued/disk")
-        else:  # a start request, a redirect or a retry
+        else:  # a start request, a redirect or a retry (dont_filter)
             if not request.dont_filter and not self._first(request.url):
                 return self._dropped()
             self._hold(request, frontier=False)
@@ -112,15 +112,14 @@ class FrontierScheduler:
             self._refill()
         if not self.heap:
             return None
-        _, _, request = heapq.heappop(self.heap)
-        if request.meta.get(FRONTIER_KEY) == request.url:
-            self.held -= 1
+        _, _, frontier, request = heapq.heappop(self.heap)
+        self.held -= frontier
         self.stats.inc_value("scheduler/dequeued")
         return request
 
     # --- helpers ---------------------------------------------------------------------------------
     def _hold(self, request: Request, frontier: bool) -> None:
-        heapq.heappush(self.heap, (-request.priority, -next(self.counter), request))
+        heapq.heappush(self.heap, (-request.priority, -next(self.counter), frontier, request))
         self.held += frontier
         self.stats.inc_value("scheduler/enqueued/memory")
 
