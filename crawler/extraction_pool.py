@@ -16,6 +16,7 @@ the last of them has).
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import select
@@ -31,6 +32,8 @@ from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -121,8 +124,14 @@ class ExtractionPool:
         if not self.ready():
             return extract_for_crawl(body, url, headers, profile, learn)
         assert self.executor is not None
-        future = self.executor.submit(extract_for_crawl, body, url, dict(headers), profile, learn)
-        return await asyncio.wrap_future(future)
+        try:
+            future = self.executor.submit(extract_for_crawl, body, url, dict(headers), profile, learn)
+            return await asyncio.wrap_future(future)
+        except Exception as exc:  # the pool's, not the extraction's (which never raises): done here
+            logger.warning(
+                "Extraction worker failed on %s (%s); extracted in the crawler's process", url, exc
+            )
+            return extract_for_crawl(body, url, headers, profile, learn)
 
     def ready(self) -> bool:
         """True once the workers run; the first call starts them (a pool of none is never ready)."""
