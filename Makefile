@@ -1,9 +1,12 @@
 # make demo   - set up .venv, serve the bundled sample journal on 127.0.0.1, crawl it into ./data
 # make install - set up .venv and put `jcrawl` on your PATH: a link in ~/.local/bin (PREFIX=~/.local)
 # make test   - set up .venv and system packages, lint, run the test suite
-# make bench  - crawl benchmark: full pipeline vs bare Scrapy on the shared bench site; search latency
-#               and `jcrawl report` time on it; the real systems (WordPress, Pelican): posts found,
-#               duplicates, metadata, useful requests
+# make bench  - crawl benchmark: jcrawl beside bare Scrapy, Scrapy + warcio and wget on the shared bench
+#               site (pages/s, CPU ms per page, cores, peak memory at 5k and 20k articles); the
+#               database's size against its WARC files; search latency and `jcrawl report` time on it;
+#               the real systems (WordPress, Pelican): posts found, duplicates, metadata, useful
+#               requests; verify against warcio check, reparse against the crawl; start-up times
+# make bench-scale - the crawl benchmark at 100,000 articles (jcrawl and bare Scrapy; ~2.5 GB of disk)
 # make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
 #                      development set in ../shared/benchmarks/ and on the bench site, in one run
 # make bench-startup - start-up benchmark: jcrawl's read commands on a generated 50,000-article archive
@@ -16,7 +19,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test lint bench bench-extract bench-startup system-deps clean
+.PHONY: demo install test lint bench bench-scale bench-extract bench-startup system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,10 +71,14 @@ test: $(STAMP) system-deps lint
 bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/crawl.py --pages 20000 --repeats 1 --variants scrapy,jcrawl --no-update
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/startup.py
+
+bench-scale: $(BENCH_STAMP) system-deps
+	$(BIN)/python bench/crawl.py --pages 100000 --repeats 1 --variants scrapy,jcrawl --no-update
 
 bench-extract: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py

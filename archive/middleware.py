@@ -116,11 +116,8 @@ class WarcArchiveMiddleware:
         settings = crawler.settings
         self.directory = Path(settings.get("JCRAWL_ARCHIVE")) / "warc"
         self.writer: WarcFileWriter | None = None
-        store = Store(settings.get("JCRAWL_ARCHIVE"))
-        try:
-            self.revisits = RevisitIndex.load(store)
-        finally:
-            store.close()
+        self.store = Store(settings.get("JCRAWL_ARCHIVE"))  # read: the last capture of each URL
+        self.revisits = RevisitIndex(self.store)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.write_resource, signal=archive_resource)
         if settings.getbool("WARC_METADATA_RECORDS"):
@@ -266,6 +263,7 @@ class WarcArchiveMiddleware:
     def spider_closed(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        self.store.close()
 
 
 def _rebuilt_response(response: Response) -> StatusAndHeaders:

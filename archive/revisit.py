@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,23 +51,30 @@ def entity_digest(http_headers: StatusAndHeaders, payload: bytes) -> str:
 
 
 class RevisitIndex:
-    """The last full capture of each URL in the archive, loaded once when a crawl starts."""
+    """The last full capture of each URL: asked of the store (`captures`, by URL) when a response
+    arrives, and of a bounded memory for the captures of this run whose rows are not committed yet
+    (the `recent` last ones), so that memory does not grow with the archive nor with the crawl."""
 
-    def __init__(self, originals: dict[str, Original]):
-        self.originals = originals
+    def __init__(self, store: Store, recent: int = 10_000):
+        self.store = store
+        self.recent = recent
+        self.originals: OrderedDict[str, Original] = OrderedDict()
 
-    @classmethod
-    def load(cls, store: Store) -> RevisitIndex:
-        # SQLite takes the other columns from the row with MAX(id): the latest full capture.
-        rows = store.conn.execute(
-            "SELECT url, MAX(id), fetched_at, payload_digest, record_id FROM captures "
-            "WHERE status = 200 AND revisit_of IS NULL AND payload_digest IS NOT NULL GROUP BY url"
-        )
-        return cls({url: Original(id_, url, date, digest, record) for url, id_, date, digest, record in rows})
+    def original(self, url: str) -> Original | None:
+        """The last full response capture (status 200) of `url`, None if the archive has none."""
+        original = self.originals.get(url)
+        if original is not None:
+            return original
+        row = self.store.conn.execute(
+            "SELECT id, fetched_at, payload_digest, record_id FROM captures WHERE url = ? AND status = 200 "
+            "AND revisit_of IS NULL AND payload_digest IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return Original(row[0], url, row[1], row[2], row[3]) if row else None
 
     def match(self, url: str, status: int, body: bytes) -> tuple[str, Original] | None:
         """The revisit profile and the original capture a response stands for, or None if it is new."""
-        original = self.originals.get(url)
+        original = self.original(url)
         if original is None:
             return None
         if status == 304:
@@ -82,6 +90,9 @@ class RevisitIndex:
             self.originals[url] = Original(
                 capture.get("id"), url, capture["fetched_at"], capture["payload_digest"], capture["record_id"]
             )
+            self.originals.move_to_end(url)
+            if len(self.originals) > self.recent:
+                self.originals.popitem(last=False)
 
 
 def revisit_record(

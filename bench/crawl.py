@@ -1,71 +1,146 @@
-"""Crawl benchmark: the full pipeline (WARC + extraction + SQLite) against a bare Scrapy crawl.
+"""Crawl benchmark: jcrawl beside bare Scrapy, Scrapy + warcio and wget, on one bench site, in one run.
 
-    .venv/bin/python bench/crawl.py [--pages 5000] [--repeats 2]
+    .venv/bin/python bench/crawl.py [--pages 5000] [--repeats 2] [--variants ...] [--no-update]
+    make bench          # 5,000 articles, every variant; then peak memory at 20,000
+    make bench-scale    # 100,000 articles: jcrawl and bare Scrapy once each
 
-Generates the shared bench site, serves it with nginx on 127.0.0.1, and runs, interleaved, the bare
-Scrapy baseline spider (`../shared/bench/baseline/journal_spider.py`: follow every link, keep nothing)
-and `jcrawl crawl URL` with no options. Prints pages/second of each (responses / wall time of the whole
-process) and their ratio: this machine is noisy, so only ratios from the same run mean anything.
+Generates the shared bench site, serves it with nginx on 127.0.0.1 and runs, interleaved:
 
-Then it serves edition 1 of the site (a week later: 50 new articles, 20 edited) at the same URL, runs
-`jcrawl update` on each crawl's archive and prints the update's wall time as a fraction of the crawl's.
+- `scrapy`: the shared baseline spider (`../shared/bench/baseline/journal_spider.py`): follow every
+  link, keep nothing;
+- `scrapy+warc`: the same writing every request and response to a gzipped WARC with warcio;
+- `wget+warc`: `wget --recursive --warc-file` (one connection);
+- `jcrawl`: `jcrawl crawl URL` with no options (WARC + extraction in worker processes + SQLite);
+- `jcrawl-1p`: the same with extraction in the crawler's own process (JCRAWL_EXTRACT_WORKERS=0).
+
+For each: responses, pages/s (responses / wall time of the whole command), CPU ms per page (user +
+system of every process of the command, the extraction workers included), cores used (CPU / wall)
+and peak resident memory (the command's process; and its whole tree). Medians over the repeats.
+This machine is shared and noisy: only ratios from one run mean anything.
+
+Unless --no-update, it then serves edition 1 of the site (a week later: 50 new articles, 20 edited)
+at the same URL, runs `jcrawl update` on each jcrawl archive and prints the update's wall time as a
+fraction of the crawl's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.measure import Measurement, measure  # noqa: E402
 from tests.helpers import SHARED, free_port, make_bench_site, serve_bench_site  # noqa: E402
 
 BASELINE = SHARED / "bench" / "baseline" / "journal_spider.py"
 BIN = Path(sys.executable).parent
+VARIANTS = ("scrapy", "scrapy+warc", "wget+warc", "jcrawl", "jcrawl-1p")
+# Responses of a WARC file by status, read with warcio (for wget).
+COUNT_WARC = """
+import json, sys
+from warcio.archiveiterator import ArchiveIterator
+with open(sys.argv[1], "rb") as f:
+    print(sum(1 for r in ArchiveIterator(f) if r.rec_type == "response"))
+"""
 
 
-def run_baseline(url: str, work: Path) -> tuple[int, float]:
-    """Responses and wall seconds of the bare Scrapy spider."""
-    started = time.monotonic()
-    result = subprocess.run(
-        [BIN / "scrapy", "runspider", BASELINE, "-a", f"start_url={url}"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    elapsed = time.monotonic() - started
-    match = re.search(r"'downloader/response_count': (\d+)", result.stderr)
-    return int(match.group(1)) if match else 0, elapsed
+@dataclass
+class Run:
+    variant: str
+    responses: int
+    cost: Measurement
+    archive: Path | None = None  # a jcrawl run's archive
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.responses / self.cost.wall
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cost.cpu / max(1, self.responses)
 
 
-def run_pipeline(url: str, archive: Path) -> tuple[int, float]:
-    """Responses and wall seconds of `jcrawl crawl URL` into a fresh archive."""
-    started = time.monotonic()
-    subprocess.run(
-        [BIN / "jcrawl", "crawl", url, "--archive", archive, "--quiet"], check=True, capture_output=True
-    )
-    elapsed = time.monotonic() - started
+def run_variant(variant: str, url: str, out: Path) -> Run:
+    """Crawl `url` with one variant, into the fresh directory `out`."""
+    out.mkdir(parents=True)
+    spider = ["runspider", BASELINE, "-a", f"start_url={url}"]
+    if variant.startswith("scrapy"):
+        extra = ["-s", f"WARC_FILE={out / 'crawl.warc.gz'}"] if variant == "scrapy+warc" else []
+        cost = measure([BIN / "scrapy", *spider, *extra], cwd=out)
+        match = re.search(r"'downloader/response_count': (\d+)", cost.stderr)
+        return Run(variant, int(match.group(1)) if match else 0, cost)
+    if variant == "wget+warc":
+        command = ["wget", "--recursive", "--level=inf", "--no-verbose", "--directory-prefix", out / "files"]
+        command += [f"--warc-file={out / 'crawl'}", "--output-file", out / "wget.log", url]
+        cost = measure(command, cwd=out, ok=(0, 8))  # 8: the server answered some 404s
+        count = subprocess.run(
+            [sys.executable, "-c", COUNT_WARC, out / "crawl.warc.gz"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return Run(variant, int(count.stdout), cost)
+    archive = out / "archive"
+    options = ["--set=JCRAWL_EXTRACT_WORKERS=0"] if variant == "jcrawl-1p" else []
+    cost = measure([BIN / "jcrawl", "crawl", url, "--archive", archive, "--quiet", *options])
     with sqlite3.connect(archive / "journal.db") as conn:
         (responses,) = conn.execute("SELECT COUNT(*) FROM captures").fetchone()
-    return responses, elapsed
+    return Run(variant, responses, cost, archive)
 
 
-def run_update(archive: Path) -> float:
-    """Wall seconds of `jcrawl update` on an archive."""
-    started = time.monotonic()
-    subprocess.run(
-        [BIN / "jcrawl", "update", "--archive", archive, "--quiet"], check=True, capture_output=True
-    )
-    return time.monotonic() - started
+def report(runs: list[Run], pages: int, repeats: int) -> list[dict]:
+    """Print the table of medians (and ratios to bare Scrapy); return its rows."""
+    rows = []
+    for variant in dict.fromkeys(r.variant for r in runs):
+        mine = [r for r in runs if r.variant == variant]
+
+        def med(value: object, mine: list[Run] = mine) -> float:
+            return statistics.median(value(r) for r in mine)  # type: ignore[operator]
+
+        rows.append(
+            {
+                "variant": variant,
+                "responses": med(lambda r: r.responses),
+                "pages_per_s": med(lambda r: r.pages_per_s),
+                "cpu_ms_per_page": med(lambda r: r.cpu_ms_per_page),
+                "cores": med(lambda r: r.cost.cores),
+                "peak_rss_mb": med(lambda r: r.cost.peak_rss),
+                "peak_tree_rss_mb": med(lambda r: r.cost.peak_tree_rss),
+            }
+        )
+    bare = next((row for row in rows if row["variant"] == "scrapy"), None)
+    print(f"\nbench site: {pages:,} articles, medians of {repeats} interleaved run(s), one machine, one run")
+    print(f"{'variant':<12} {'responses':>9} {'pages/s':>8} {'CPU ms/page':>12} {'cores':>6} "
+          f"{'RSS MB':>7} {'tree MB':>8} {'pages/s / bare':>15} {'CPU / bare':>11}")  # fmt: skip
+    for row in rows:
+        speed = row["pages_per_s"] / bare["pages_per_s"] if bare else float("nan")
+        cpu = row["cpu_ms_per_page"] / bare["cpu_ms_per_page"] if bare else float("nan")
+        print(
+            f"{row['variant']:<12} {row['responses']:>9,.0f} {row['pages_per_s']:>8.1f} "
+            f"{row['cpu_ms_per_page']:>12.2f} {row['cores']:>6.2f} {row['peak_rss_mb']:>7.0f} "
+            f"{row['peak_tree_rss_mb']:>8.0f} {speed:>15.2f} {cpu:>11.2f}"
+        )
+    return rows
+
+
+def database_ratio(runs: list[Run]) -> None:
+    """journal.db bytes per WARC byte, for the first jcrawl archive."""
+    archive = next((r.archive for r in runs if r.archive is not None), None)
+    if archive is None:
+        return
+    warc = sum(p.stat().st_size for p in (archive / "warc").glob("*.warc.gz"))
+    db = sum(p.stat().st_size for p in archive.glob("journal.db*"))
+    print(f"journal.db / WARC bytes: {db / 1e6:.1f} MB / {warc / 1e6:.1f} MB = {db / warc:.2f}")
 
 
 def main() -> None:
@@ -74,36 +149,51 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=5000, help="articles in the bench site")
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument(
+        "--variants", default=",".join(VARIANTS), help="comma-separated, of: " + ", ".join(VARIANTS)
+    )
+    parser.add_argument("--no-update", action="store_true", help="skip the update of edition 1")
+    parser.add_argument("--json", type=Path, help="also write the table here")
     args = parser.parse_args()
+    variants = [v for v in args.variants.split(",") if v]
+    if unknown := set(variants) - set(VARIANTS):
+        parser.error(f"unknown variants: {', '.join(sorted(unknown))}")
 
     with tempfile.TemporaryDirectory(prefix="jcrawl-bench-") as tmp:
         work = Path(tmp)
         port = free_port()
         make_bench_site(work / "site", port, args.pages, 1)
+        runs: list[Run] = []
         with serve_bench_site(work / "site", port, work / "nginx") as site:
-            rates: dict[str, list[float]] = {"scrapy": [], "jcrawl": []}
-            crawl_seconds = []
             for i in range(args.repeats):
-                responses, seconds = run_baseline(site.url, work)
-                rates["scrapy"].append(responses / seconds)
-                print(f"run {i + 1}: bare scrapy  {responses:>6} responses in {seconds:6.1f} s", flush=True)
-                responses, seconds = run_pipeline(site.url, work / f"archive-{i}")
-                rates["jcrawl"].append(responses / seconds)
-                crawl_seconds.append(seconds)
-                print(f"run {i + 1}: jcrawl crawl {responses:>6} responses in {seconds:6.1f} s", flush=True)
-        make_bench_site(work / "site-e1", port, args.pages, 1, "--edition", "1")
-        with serve_bench_site(work / "site-e1", port, work / "nginx-e1"):
-            fractions = []
-            for i, crawled in enumerate(crawl_seconds):
-                seconds = run_update(work / f"archive-{i}")
-                fractions.append(seconds / crawled)
-                print(f"run {i + 1}: jcrawl update (edition 1) in {seconds:6.1f} s", flush=True)
-    scrapy, jcrawl = statistics.median(rates["scrapy"]), statistics.median(rates["jcrawl"])
-    print(f"\nbench site: {args.pages} articles, medians of {args.repeats} interleaved runs")
-    print(f"  bare Scrapy (links only)               {scrapy:7.1f} pages/s")
-    print(f"  jcrawl (WARC + extraction + SQLite)    {jcrawl:7.1f} pages/s")
-    print(f"  ratio jcrawl / bare Scrapy             {jcrawl / scrapy:7.2f}  (goal >= 1.0)")
-    print(f"  update time / first crawl time         {statistics.median(fractions):7.2f}  (goal <= 0.15)")
+                for variant in variants:
+                    run = run_variant(variant, site.url, work / f"{variant}-{i}")
+                    runs.append(run)
+                    print(
+                        f"run {i + 1}: {variant:<12} {run.responses:>7,} responses in "
+                        f"{run.cost.wall:7.1f} s, {run.cost.cpu:6.1f} s CPU, {run.cost.peak_rss:5.0f} MB",
+                        flush=True,
+                    )
+        rows = report(runs, args.pages, args.repeats)
+        database_ratio(runs)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
+        crawled = [r for r in runs if r.archive is not None]
+        if crawled and not args.no_update:
+            update_fraction(work, port, args.pages, crawled)
+
+
+def update_fraction(work: Path, port: int, pages: int, crawled: list[Run]) -> None:
+    """Serve edition 1 and print `jcrawl update`'s wall time as a fraction of each crawl's."""
+    make_bench_site(work / "site-e1", port, pages, 1, "--edition", "1")
+    fractions = []
+    with serve_bench_site(work / "site-e1", port, work / "nginx-e1"):
+        for run in crawled:
+            assert run.archive is not None
+            cost = measure([BIN / "jcrawl", "update", "--archive", run.archive, "--quiet"])
+            fractions.append(cost.wall / run.cost.wall)
+            print(f"{run.variant}: jcrawl update (edition 1) in {cost.wall:6.1f} s", flush=True)
+    print(f"update time / first crawl time: {statistics.median(fractions):.2f}  (goal <= 0.15)")
 
 
 if __name__ == "__main__":

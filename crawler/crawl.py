@@ -78,7 +78,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "JCRAWL_ARCHIVE": str(options.archive),
         "JCRAWL_PROGRESS": options.progress,
         "LOG_INSTALL_ROOT_HANDLER": False,
-        "EXTENSIONS": {"crawler.progress.LiveProgress": 0},
+        "EXTENSIONS": {**settings.getdict("EXTENSIONS"), "crawler.progress.LiveProgress": 0},
         **site_settings(options),
     }
     settings.setdict(overrides, priority="cmdline")

@@ -30,13 +30,12 @@ class ErrorItem:
 
 @dataclass(slots=True)
 class PageDone:
-    """The end of what one response led to (crawler/frontier.py): the frontier's changes, stored at once.
+    """The end of what one response led to (crawler/frontier/middleware.py), stored at once.
 
-    `found`: the requests made from the page, as (url, priority, depth, recheck); `done`: the frontier
-    entry the response finished, if any; `lastmods`: sitemap lastmods of pages done in this run.
+    `done`: the frontier entry the response finished, if any; `lastmods`: sitemap lastmods of pages
+    done in this run.
     """
 
-    found: list[tuple[str, int, int, bool]]
     done: str | None
     lastmods: list[tuple[str, str]]
 

@@ -14,6 +14,7 @@ from archive.middleware import archive_resource, capture_recorded
 from archive.writer import RecordLocation
 from crawler.extract.learn import ProfileLearner
 from crawler.fatal import stop_crawl
+from crawler.frontier.backend import frontier_of
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
 from crawler.site_profiles import (
     Evidence,
@@ -89,7 +90,6 @@ class StorePipeline:
             self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
         elif isinstance(item, PageDone):
             assert self.crawl_id is not None
-            self.batch.frontier.extend((self.crawl_id, *found) for found in item.found)
             if item.done:
                 self.batch.done.append((self.crawl_id, item.done))
             self.batch.lastmods.extend(item.lastmods)
@@ -123,8 +123,13 @@ class StorePipeline:
             return
         batch, self.batch = self.batch, Batch()
         self.flushed_at = time.monotonic()
+        frontier = frontier_of(self.crawler)
         try:
+            if frontier is not None:  # the links these pages led to are durable before they are done
+                frontier.flush()
             self.store.write(batch)
+            if frontier is not None and batch.done:
+                frontier.ack(url for _, url in batch.done)
         except sqlite3.Error as exc:
             self.failed = True
             stop_crawl(self.crawler, f"cannot write the database {self.store.path}: {exc}")

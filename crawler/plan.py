@@ -17,12 +17,14 @@ the crawl being resumed. It also keeps the `sitemap_lastmod` table current (see 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scrapy.crawler import Crawler
 
 from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
+from crawler.seen import SeenSet
 from crawler.store import Store
 from crawler.urls import site_of
 
@@ -46,16 +48,6 @@ class KnownUrl:
     born: str | None = None  # an article's publication date (or first_seen); None for other pages
 
 
-@dataclass(frozen=True, slots=True)
-class FrontierEntry:
-    """A URL an interrupted crawl had requested but not finished: requested again when it resumes."""
-
-    url: str
-    priority: int
-    depth: int
-    recheck: bool
-
-
 class CrawlPlan:
     """Decides, for one site and one run, which URLs to request and how."""
 
@@ -67,22 +59,25 @@ class CrawlPlan:
         crawl_id: int | None = None,
         policy: RecheckPolicy | None = None,
         lastmods: dict[str, str] | None = None,
-        frontier: list[FrontierEntry] | None = None,
         finished: set[str] | None = None,
         now: datetime | None = None,
+        memory: int = 200_000,
     ):
         self.known = known
         self.incremental = incremental
         self.crawl_id = crawl_id  # the crawl being resumed, if any
         self.policy = policy
         self.lastmods = lastmods or {}  # sitemap lastmod of each URL as of its last fetch
-        self.frontier = frontier or []
         # Pages the resumed crawl finished, their links stored: its other captures are fetched again,
         # as a kill may have come after a capture's row was committed and before its page's links were.
         self.finished = finished or set()
         self.now = now or datetime.now(UTC)
-        self.run_lastmods: dict[str, str] = {}  # lastmods the sitemaps give in this run
-        self.done: set[str] = set()  # URLs whose page this run has finished
+        # Lastmods the sitemaps give in this run for pages not done yet, and the URLs whose page this
+        # run has finished: the last `memory` of each. One forgotten costs its page a conditional
+        # request in the next update.
+        self.memory = memory
+        self.run_lastmods: OrderedDict[str, str] = OrderedDict()
+        self.done = SeenSet(memory)
         self.pending_lastmods: list[tuple[str, str]] = []
 
     @classmethod
@@ -99,9 +94,9 @@ class CrawlPlan:
                 incremental=settings.getbool("JCRAWL_UPDATE"),
                 crawl_id=crawl_id,
                 policy=RecheckPolicy.from_settings(settings),
-                lastmods=dict(store.conn.execute("SELECT url, lastmod FROM sitemap_lastmod")),
-                frontier=load_frontier(store, crawl_id) if crawl_id else [],
+                lastmods=load_lastmods(store, site),
                 finished=load_finished(store, crawl_id) if crawl_id else set(),
+                memory=settings.getint("JCRAWL_SEEN_MEMORY"),
             )
         finally:
             store.close()
@@ -110,7 +105,7 @@ class CrawlPlan:
             "Update" if plan.incremental else "Crawl",
             site,
             len(plan.known),
-            f"; resuming crawl #{crawl_id} with {len(plan.frontier)} URLs left" if crawl_id else "",
+            f"; resuming crawl #{crawl_id}" if crawl_id else "",
         )
         return plan
 
@@ -165,28 +160,48 @@ class CrawlPlan:
     # --- sitemap lastmods ------------------------------------------------------------------------
     def saw_lastmod(self, url: str, lastmod: str) -> None:
         """A sitemap gives `url` this lastmod: recorded once the URL's page is done in this run."""
-        self.run_lastmods[url] = lastmod
         known = self.known.get(url)
         if url in self.done or (known and self.crawl_id is not None and known.crawl_id == self.crawl_id):
-            self._record_lastmod(url)
+            self._record_lastmod(url, lastmod)
+            return
+        self.run_lastmods[url] = lastmod
+        self.run_lastmods.move_to_end(url)
+        if len(self.run_lastmods) > self.memory:
+            self.run_lastmods.popitem(last=False)
 
     def page_done(self, urls: list[str]) -> None:
         """The page requested as / fetched from `urls` is done (its outcome is about to be stored)."""
         for url in urls:
             self.done.add(url)
-            if url in self.run_lastmods:
-                self._record_lastmod(url)
+            lastmod = self.run_lastmods.pop(url, None)
+            if lastmod is not None:
+                self._record_lastmod(url, lastmod)
 
     def take_lastmods(self) -> list[tuple[str, str]]:
         """(url, lastmod) rows for `sitemap_lastmod` gathered since the last call."""
         rows, self.pending_lastmods = self.pending_lastmods, []
         return rows
 
-    def _record_lastmod(self, url: str) -> None:
-        lastmod = self.run_lastmods[url]
+    def _record_lastmod(self, url: str, lastmod: str) -> None:
         if self.lastmods.get(url) != lastmod:
             self.lastmods[url] = lastmod
             self.pending_lastmods.append((url, lastmod))
+
+
+# An SQL condition that holds for every `url` of a site (http and https, with and without www.: the
+# parameters `site_params` gives), so an index on `url` reads only the site's rows; a few others
+# may match (a longer host), which site_of tells apart.
+SITE_URLS = "(" + " OR ".join(["(url >= ? AND url < ?)"] * 4) + ")"
+
+
+def site_params(site: str) -> list[str]:
+    """The parameters of SITE_URLS for `site`: each prefix its URLs start with, and that prefix's end."""
+    params = []
+    for scheme in ("http", "https"):
+        for www in ("", "www."):
+            prefix = f"{scheme}://{www}{site}"
+            params += [prefix, prefix + "\U0010ffff"]
+    return params
 
 
 def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
@@ -194,7 +209,8 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
     known: dict[str, KnownUrl] = {}
     rows = store.conn.execute(
         "SELECT url, fetched_at, status, crawl_id, content_type, etag, last_modified "
-        "FROM captures ORDER BY id"
+        f"FROM captures WHERE {SITE_URLS} ORDER BY id",
+        site_params(site),
     )
     for url, fetched_at, status, crawl_id, content_type, etag, last_modified in rows:
         entry = known.get(url)
@@ -209,7 +225,9 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
             entry.etag, entry.last_modified = etag, last_modified
     articles = [
         row
-        for row in store.conn.execute("SELECT url, published, first_seen FROM articles")
+        for row in store.conn.execute(
+            f"SELECT url, published, first_seen FROM articles WHERE {SITE_URLS}", site_params(site)
+        )
         if row[0] in known
     ]
     zone = site_zone(published for _, published, _ in articles)
@@ -218,17 +236,15 @@ def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
     return known
 
 
-def load_frontier(store: Store, crawl_id: int) -> list[FrontierEntry]:
-    """The frontier an interrupted crawl left: URLs it requested and did not finish."""
+def load_lastmods(store: Store, site: str) -> dict[str, str]:
+    """The sitemap lastmod of each URL of `site`, as of its last fetch."""
     rows = store.conn.execute(
-        "SELECT url, priority, depth, recheck FROM frontier WHERE crawl_id = ? AND NOT done "
-        "ORDER BY priority DESC",
-        (crawl_id,),
+        f"SELECT url, lastmod FROM sitemap_lastmod WHERE {SITE_URLS}", site_params(site)
     )
-    return [FrontierEntry(url, priority, depth, bool(recheck)) for url, priority, depth, recheck in rows]
+    return {url: lastmod for url, lastmod in rows if site_of(url) == site}
 
 
 def load_finished(store: Store, crawl_id: int) -> set[str]:
     """The pages an interrupted crawl finished: their outcome and the links they led to are stored."""
-    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done", (crawl_id,))
+    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done = 1", (crawl_id,))
     return {url for (url,) in rows}

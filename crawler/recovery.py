@@ -9,7 +9,7 @@ A run killed at any moment (SIGKILL, a power cut) leaves at worst:
   orphan records. They stay: valid WARC the store does not index, the page is fetched again, and a
   rebuild of the store from the WARC files finds them;
 - a `crawls` row without `finished_at`: the next `jcrawl crawl` of that site, or `jcrawl update`,
-  resumes it from its persisted frontier (crawler/frontier.py).
+  resumes it from its persisted frontier (crawler/frontier/).
 
 The store never points at bytes that are not on disk: a record is written to the file (unbuffered)
 before the row that locates it is committed, so cutting a file back never cuts a located record.

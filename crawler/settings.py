@@ -179,6 +179,9 @@ ITEM_PIPELINES = {
 # Scrapy starts this many asyncio workers for the output of every response; our pipeline is synchronous,
 # so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU).
 CONCURRENT_ITEMS = 1
+# Scrapy re-reads each callback's source (inspect + ast) for every response to warn of a generator with
+# a return value: 2% of a crawl's CPU, as the check's cache misses bound methods. Our callbacks have none.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Rows are written to SQLite in batches of this many items, or JCRAWL_BATCH_SECONDS after the last
 # write (so a killed crawl, which resumes from what the store holds, loses at most that much), and
 # when the crawl ends.
@@ -197,3 +200,28 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- memory (crawler/frontier/): what a crawl holds does not grow with the site -----------------------
+# The scheduler keeps the crawl's frontier in the archive's database (the `frontier` table) and at most
+# this many of its requests in memory; the others wait in the database and come back, best first, as
+# the crawl drains them. It is also the duplicate filter: a URL already in the frontier is dropped.
+SCHEDULER = "crawler.frontier.FrontierScheduler"
+JCRAWL_SCHEDULER_MEMORY = 2000
+# Frontier entries and marks buffered in memory before they are written (and at every batch of rows).
+JCRAWL_FRONTIER_BUFFER = 1000
+# Fingerprints of the URLs the spider has requested or set aside kept in memory (8 bytes each, plus
+# the set's overhead); beyond them the frontier in the database answers.
+JCRAWL_SEEN_MEMORY = 200_000
+# Links (as written on the page) whose normalised URL is cached: menus and sidebars repeat on every page.
+JCRAWL_HREF_CACHE = 20_000
+
+# --- CPU (crawler/gc_tuning.py) --------------------------------------------------------------------
+# Allocations between two collections of the youngest generation (Python's default: 700); the objects
+# of start-up are frozen out of every collection. 0 leaves the garbage collector as Python set it.
+JCRAWL_GC_THRESHOLD = 20_000
+EXTENSIONS = {"crawler.gc_tuning.GcTuning": 0}
+
+# --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
+# Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
+# 0, in the crawler's own process. The records are the same either way.
+JCRAWL_EXTRACT_WORKERS = -1

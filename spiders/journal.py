@@ -11,8 +11,10 @@ Each URL is normalised (tracking parameters and fragments dropped) and requested
 
 from __future__ import annotations
 
+import functools
 import gzip
-from collections.abc import AsyncIterator, Iterable, Iterator
+import os
+from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,20 +26,30 @@ from twisted.python.failure import Failure
 
 from archive.pages import is_html
 from crawler import __version__
+from crawler import settings as defaults
 from crawler.cap import MAX_PAGES_MESSAGE
-from crawler.discovery import SITEMAP_ROOTS, sitemap_or_feed
+from crawler.discovery import (
+    FEED_ROOTS,
+    SITEMAP_ROOTS,
+    entry_fields,
+    first_element,
+    sitemap_entries,
+    sitemap_or_feed,
+)
 from crawler.economy import LinkPolicy
-from crawler.extract import NAV, extract_page
+from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
+from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
-from crawler.frontier import FRONTIER_KEY, RECHECK_KEY
+from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
-from crawler.plan import RECHECK, CrawlPlan, FrontierEntry
+from crawler.plan import RECHECK, CrawlPlan
 from crawler.requests import count_request, settle_request_counts
 from crawler.scope import ScopeLimits, TrapRules
+from crawler.seen import SeenSet
 from crawler.site_profiles import (
     declared_profile,
     same_profile,
@@ -49,7 +61,6 @@ from crawler.urls import normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
-MAX_CACHED_HREFS = 500_000  # bounds the href cache's memory on very large crawls
 # Pages that lead to articles go before the site's chrome, so --max-pages spends its budget well.
 ARTICLE_PRIORITY = 1
 # Sitemaps and feeds go first: their lastmods say which known articles an update must check again.
@@ -78,20 +89,35 @@ class JournalSpider(scrapy.Spider):
         self.site = site_of(url)
         host = urlsplit(url).hostname or ""
         self.allowed_domains = [host.removeprefix("www.")]
-        self.seen: set[str] = {url}
-        # Prefixes of the content hashes of the articles found, to tell a new article from a copy.
-        self.contents: set[str] = set()
-        # href as written -> normalised URL: most links repeat on every page (menus, sidebars).
-        self._normalised: dict[str, str | None] = {}
+        self._bound_memory(defaults.JCRAWL_SEEN_MEMORY, defaults.JCRAWL_HREF_CACHE)
         # The profile every page of this crawl is extracted with, and what the archive had saved.
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
         self.learner: ProfileLearner | None = None
-        self.skipped: set[str] = set()  # links left alone by a rel-based economy rule (counted once)
+        self.extraction = ExtractionPool(0)  # in this process; from_crawler sets the crawl's pool
+
+    def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
+        """The spider's memories of URLs, bounded by JCRAWL_SEEN_MEMORY keys and JCRAWL_HREF_CACHE
+        links (crawler/frontier/seen.py); `backend`: a getter of the crawl's frontier backend."""
+        # URLs requested or set aside; beyond memory, the crawl's frontier answers.
+        self.seen = SeenSet(seen, backend)
+        self.seen.add(self.start_url)
+        # The content hashes of the articles found, to tell a new article from a copy.
+        self.contents = SeenSet(seen)
+        # Links left alone by a rel-based economy rule (counted once); known links not due this run.
+        self.skipped = SeenSet(seen)
+        self.not_due = SeenSet(seen)
+        # href as written (and its base) -> normalised URL: most links repeat on every page.
+        self._normalised = functools.lru_cache(maxsize=hrefs)(self._normalise)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> JournalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        spider._bound_memory(
+            settings.getint("JCRAWL_SEEN_MEMORY", defaults.JCRAWL_SEEN_MEMORY),
+            settings.getint("JCRAWL_HREF_CACHE", defaults.JCRAWL_HREF_CACHE),
+            lambda: frontier_of(crawler),
+        )
         spider.traps = TrapRules(ScopeLimits.from_settings(settings))
         spider.links = LinkPolicy.from_settings(settings)
         if settings.get("JCRAWL_ARCHIVE"):
@@ -101,6 +127,10 @@ class JournalSpider(scrapy.Spider):
         if settings.getbool("JCRAWL_LEARN_BOILERPLATE"):
             spider.learner = ProfileLearner(spider.profile)
         spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
+        spider.extraction = ExtractionPool.acquire(
+            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0))
+        )
+        spider.extraction.ready()  # the workers start while the crawl does
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -117,14 +147,27 @@ class JournalSpider(scrapy.Spider):
             if url is not None and url not in self.seen:
                 self.seen.add(url)
                 yield self._request(url, ARTICLE_PRIORITY)
-        for entry in self.plan.frontier:
-            if entry.url not in self.seen:
-                self.seen.add(entry.url)
-                yield self._resumed(entry)
 
     # --- callbacks -------------------------------------------------------------------------------
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages."""
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any] | Coroutine[Any, Any, list[Any]]:
+        """Any fetched page: record errors, read sitemaps and feeds, extract HTML pages. An HTML page
+        goes to the extraction pool once its workers run: then this returns a coroutine (Scrapy awaits
+        it; the reactor goes on meanwhile) giving what the page gives. A start page is extracted at
+        once: its links lead the crawl."""
+        if response.meta.get("depth") and self.extraction.ready() and _html_page(response):
+            return self._parse_pooled(response)
+        return self._parse(response)
+
+    async def _parse_pooled(self, response: Response) -> list[Any]:
+        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+        learn = self.learner is not None
+        page = await self.extraction.extract(response.body, response.url, headers, self.profile, learn)
+        if page.pid != os.getpid():
+            self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
+        return list(self._parse(response, page))
+
+    def _parse(self, response: Response, page: PageExtraction | None = None) -> Iterator[Any]:
+        """What a response gives; `page`: its extraction, if made already."""
         if response.status >= 400:
             retries = response.meta.get("retry_times")
             message = f"HTTP {response.status}" + (f" after {retries} retries" if retries else "")
@@ -152,25 +195,34 @@ class JournalSpider(scrapy.Spider):
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        root = sitemap_or_feed(body, content_type)
-        if root is not None:
+        first = first_element(body, content_type)
+        root = None if first in SITEMAP_ROOTS else sitemap_or_feed(body, content_type)
+        if first in SITEMAP_ROOTS or root is not None:
             count_request(self.crawler.stats, "feed")
-            yield from self.parse_xml(root)
+            if root is None:  # a sitemap, read as a stream
+                requests = self.parse_sitemap(first == "sitemapindex", sitemap_entries(body))
+            else:
+                requests = self.parse_xml(root)
+            yield from requests
             return
         if is_html(content_type, body):  # not stylesheets, scripts, JSON, robots.txt (archive/pages.py)
-            yield from self.parse_html(response)
+            if page is None:
+                headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+                page = extract_for_crawl(
+                    response.body, response.url, headers, self.profile, self.learner is not None
+                )
+            yield from self.parse_html(response, page)
 
-    def parse_html(self, response: Response) -> Iterator[Any]:
-        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-        extraction = extract_page(response.body, response.url, headers, self.profile)
+    def parse_html(self, response: Response, page: PageExtraction) -> Iterator[Any]:
+        """What an extracted HTML page gives: its PageItem, then requests for the links to follow."""
         if self.learner is not None:
-            self.learner.observe(extraction)
-        article = extraction.article
-        self.seen.add(article.url)
-        self.seen.update(article.aliases)
-        new = article.is_article and article.content_hash[:16] not in self.contents
+            self.learner.add(page.observation)
+        article = page.article
+        for url in (article.url, *article.aliases):
+            self.seen.mark(url)
+        new = article.is_article and article.content_hash not in self.contents
         if new:
-            self.contents.add(article.content_hash[:16])
+            self.contents.add(article.content_hash)
         capture = response.meta.get("capture") or {}
         # An identical payload is archived as a revisit record, which holds no body: the article stays
         # with the capture whose record has it.
@@ -202,25 +254,8 @@ class JournalSpider(scrapy.Spider):
     def parse_xml(self, root: etree._Element) -> Iterator[scrapy.Request]:
         """Sitemaps (urlset, sitemapindex) and RSS/Atom feeds: follow every page they list."""
         kind = etree.QName(root).localname
-        if kind in SITEMAP_ROOTS:  # <url> or <sitemap> entries: <loc>, and <lastmod> if known
-            priority = SITEMAP_PRIORITY if kind == "sitemapindex" else ARTICLE_PRIORITY
-            for entry in root:
-                fields = {
-                    etree.QName(el).localname: (el.text or "").strip()
-                    for el in entry
-                    if isinstance(el.tag, str)
-                }
-                if fields.get("loc"):
-                    request = self._follow(
-                        fields["loc"],
-                        None,
-                        priority,
-                        hub=True,
-                        lastmod=fields.get("lastmod") or None,
-                        discovery=kind == "sitemapindex",
-                    )
-                    if request is not None:
-                        yield request
+        if kind in SITEMAP_ROOTS:
+            yield from self.parse_sitemap(kind == "sitemapindex", (entry_fields(entry) for entry in root))
             return
         if kind == "feed":
             urls = [
@@ -231,6 +266,19 @@ class JournalSpider(scrapy.Spider):
         else:  # RSS 2.0 and RSS 1.0 (RDF)
             urls = [el.text or "" for el in root.iter() if etree.QName(el).localname == "link" and el.text]
         yield from self._follow_all(urls, None, ARTICLE_PRIORITY, hub=True)
+
+    def parse_sitemap(self, index: bool, entries: Iterable[dict[str, str]]) -> Iterator[scrapy.Request]:
+        """A sitemap's `<url>` entries (or a sitemap index's `<sitemap>` entries, if `index`): `<loc>`,
+        and `<lastmod>` if known."""
+        priority = SITEMAP_PRIORITY if index else ARTICLE_PRIORITY
+        for fields in entries:
+            if fields.get("loc"):
+                lastmod = fields.get("lastmod") or None
+                request = self._follow(
+                    fields["loc"], None, priority, hub=True, lastmod=lastmod, discovery=index
+                )
+                if request is not None:
+                    yield request
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the sitemaps robots.txt names, or the conventional /sitemap.xml."""
@@ -272,6 +320,7 @@ class JournalSpider(scrapy.Spider):
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
         settle_request_counts(self.crawler.stats)
+        self.extraction.release()
         if self.learner is not None:  # the pipeline keeps what the site's archive supports
             self._save_profile(self.learner)
         elif not same_profile(self.profile, self.saved_profile):
@@ -321,15 +370,8 @@ class JournalSpider(scrapy.Spider):
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
         sitemaps, a sitemap index's sitemaps and the feeds a page declares.
         """
-        key = href if base is None or "://" in href else base + "\0" + href
-        url = self._normalised.get(key, "")
-        if url == "":
-            url = normalize_url(href, base)
-            if url is not None and site_of(url) != self.site:
-                url = None
-            if len(self._normalised) >= MAX_CACHED_HREFS:
-                self._normalised.clear()
-            self._normalised[key] = url
+        absolute = base is None or href.startswith(("http://", "https://"))
+        url = self._normalised(href, None if absolute else base)
         if url is None:
             return None
         if lastmod is not None:
@@ -343,19 +385,31 @@ class JournalSpider(scrapy.Spider):
                     self.skipped.add(url)
                     self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
                 return None
-            self.seen.add(url)
+            self.seen.mark(url)
             self.crawler.stats.inc_value(f"jcrawl/skipped/{skip}")
             return None
-        decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
-        if decision is None:  # known and not due; not marked seen, as a sitemap lastmod may make it due
+        # Known and not due: not marked seen, as a sitemap lastmod may make it due; nor decided again
+        # for each page that links to it.
+        if lastmod is None and (url, hub) in self.not_due:
             return None
-        self.seen.add(url)
+        decision = self.plan.decide(url, hub=hub, lastmod=lastmod)
+        if decision is None:
+            if lastmod is None:
+                self.not_due.add((url, hub))
+            return None
         rule = self.traps.check(url)
         if rule is not None:
+            self.seen.mark(url)
             self.crawler.stats.inc_value(f"jcrawl/trap/{rule}")
             self.logger.debug("Not following %s: crawler trap rule %s", url, rule)
             return None
+        self.seen.add(url)
         return self._planned(url, priority, decision == RECHECK, found_on=base)
+
+    def _normalise(self, href: str, base: str | None) -> str | None:
+        """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
+        url = normalize_url(href, base)
+        return url if url is not None and site_of(url) == self.site else None
 
     def _planned(self, url: str, priority: int, recheck: bool, found_on: str | None = None) -> scrapy.Request:
         """A request for a followed link (found on the page `found_on`); a recheck of a known page is
@@ -369,8 +423,8 @@ class JournalSpider(scrapy.Spider):
             request.meta[RECHECK_KEY] = True
         return request
 
-    def _resumed(self, entry: FrontierEntry) -> scrapy.Request:
-        """A request an interrupted crawl had made, made again as it was."""
+    def frontier_request(self, entry: FrontierEntry) -> scrapy.Request:
+        """A request an interrupted crawl had made, made again as it was (crawler/frontier/scheduler.py)."""
         request = self._planned(entry.url, entry.priority, entry.recheck)
         request.meta["depth"] = entry.depth
         request.meta[FRONTIER_KEY] = entry.url
@@ -386,6 +440,22 @@ class JournalSpider(scrapy.Spider):
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
+
+
+def _html_page(response: Response) -> bool:
+    """True for a response `_parse` extracts as an HTML page (the same tests, cheaply: a page this
+    misses is extracted at once, in the crawler's process)."""
+    if (
+        response.status >= 400
+        or response.status == 304
+        or not response.body
+        or response.body[:2] == b"\x1f\x8b"
+    ):
+        return False
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if first_element(response.body, content_type) in SITEMAP_ROOTS | FEED_ROOTS:
+        return False
+    return is_html(content_type, response.body)
 
 
 def _lists_articles(page: Any) -> bool:

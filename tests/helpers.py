@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import os
 import signal
@@ -198,3 +200,16 @@ def serve_bench_site(directory: Path, port: int, run_dir: Path) -> Iterator[Benc
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def callback_output(output: Any) -> list[Any]:
+    """Everything a spider callback gave: a generator, an async generator or a coroutine's list."""
+    if inspect.iscoroutine(output):
+        return asyncio.run(output)
+    if not hasattr(output, "__aiter__"):
+        return list(output)
+
+    async def collect() -> list[Any]:
+        return [item async for item in output]
+
+    return asyncio.run(collect())

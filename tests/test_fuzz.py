@@ -23,7 +23,7 @@ from crawler.scope import ScopeLimits, TrapRules, url_pattern
 from crawler.urls import normalize_url, site_of
 from spiders.journal import JournalSpider
 from tests.faultserver import article_html
-from tests.helpers import SHARED
+from tests.helpers import SHARED, callback_output
 
 BASE = "http://journal.example/section/page/"
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -200,7 +200,7 @@ def test_the_page_callback_never_raises(spider: JournalSpider, body: bytes, cont
     url = "http://journal.example/story/"
     headers = {"Content-Type": content_type} if content_type else {}
     response = HtmlResponse(url, body=body, headers=headers, request=Request(url))
-    for output in spider.parse(response):
+    for output in callback_output(spider.parse(response)):
         assert isinstance(output, PageItem | ErrorItem | Request)
         if isinstance(output, PageItem):
             assert isinstance(output.article.body, str) and isinstance(output.article.links, list)
@@ -215,5 +215,5 @@ def test_xml_and_gzip_bodies_never_raise(spider: JournalSpider, body: bytes, con
     url = "http://journal.example/sitemap.xml"
     for data in (body, gzip.compress(body), b"<?xml version='1.0'?><urlset>" + body):
         response = TextResponse(url, body=data, headers={"Content-Type": content_type}, request=Request(url))
-        for output in spider.parse(response):
+        for output in callback_output(spider.parse(response)):
             assert isinstance(output, PageItem | ErrorItem | Request)

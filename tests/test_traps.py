@@ -25,7 +25,7 @@ from werkzeug import Request, Response
 from crawler.scope import ScopeLimits, TrapRules, url_pattern
 from spiders.journal import JournalSpider
 from tests.faultserver import article_html
-from tests.helpers import jcrawl, query
+from tests.helpers import callback_output, jcrawl, query
 
 BUDGET = 15  # JCRAWL_PATTERN_BUDGET for this crawl
 NEXT_YEAR = datetime.now(UTC).year + 1
@@ -253,7 +253,7 @@ def test_unchanged_pages_do_not_spend_their_patterns_budget() -> None:
     for n in range(10):
         url = f"http://journal.example/news/{n}"
         request = ScrapyRequest(url, meta={"jcrawl_pattern_url": url})
-        assert list(spider.parse(HtmlResponse(url, status=304, request=request))) == []
+        assert callback_output(spider.parse(HtmlResponse(url, status=304, request=request))) == []
     assert spider._follow("http://journal.example/news/99", None, 0) is not None
 
 

@@ -21,7 +21,9 @@ Usage, per site::
         learner.observe(ex)
     new_profile = learner.snapshot()             # same object when nothing new was learned
 
-`observe` is O(blocks in the article) with small dicts; `snapshot` is O(distinct fingerprints).
+`observe` is `add(observation(ex))`: `observation`, pure, is what one page contributes (computed in the
+worker process that extracted it, crawler/extraction_pool.py), `add` counts it. Both are O(blocks in
+the article) with small dicts; `snapshot` is O(distinct fingerprints).
 The learned profile is data: store it (`SiteProfile.to_json`) and pass it to `extract_article`,
 so re-extraction from the WARC reproduces the records.
 """
@@ -32,9 +34,11 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from crawler.extract.profile import SiteProfile
+from crawler.seen import SeenSet
 
 if TYPE_CHECKING:
     from crawler.extract.article import Extraction
@@ -69,6 +73,35 @@ def path_signature(page: Page, block: Block, depth: int = 4) -> str:
     return _DIGITS.sub("#", ">".join(reversed(parts)))
 
 
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one article page contributes to the learner: the fingerprints of its kept body blocks,
+    and the DOM path of each (with the first fingerprint seen at it)."""
+
+    url: str
+    texts: frozenset[str]
+    paths: tuple[tuple[str, str], ...]
+
+
+def observation(extraction: Extraction) -> Observation | None:
+    """What `ProfileLearner.add` counts of an extracted page; None for a page it ignores (not an
+    article, no body). Pure."""
+    page, body = extraction.page, extraction.body
+    article = extraction.article
+    if page is None or not article.is_article or not body.blocks:
+        return None
+    texts: set[str] = set()
+    paths: dict[str, str] = {}
+    for i in body.blocks:
+        block = page.blocks[i]
+        fp = fingerprint(block.text) if block.text else None
+        if fp is None:
+            continue
+        texts.add(fp)
+        paths.setdefault(path_signature(page, block), fp)
+    return Observation(article.url, frozenset(texts), tuple(paths.items()))
+
+
 def is_learned_boilerplate(page: Page, block: Block, profile: SiteProfile) -> bool:
     """True when the profile learned this block's text or DOM path as the site's boilerplate."""
     if profile.boilerplate_texts:
@@ -87,37 +120,37 @@ class ProfileLearner:
         min_pages: int = 5,
         min_share: float = 0.1,
         path_purity: float = 0.9,
+        max_texts: int = 100_000,
     ) -> None:
         self.profile = profile or SiteProfile()
         self.min_pages = min_pages
         self.min_share = min_share
         self.path_purity = path_purity
         self.pages = 0
-        self.articles: set[str] = set()  # the articles observed (an article seen again, or under an
-        # alias such as its comment page, counts once)
-        self.text_pages: Counter[str] = Counter()  # fingerprint -> pages it was kept on
+        # The articles observed (an article seen again, or under an alias such as its comment page,
+        # counts once): hashes of their URLs, the most recent `max_texts` of them.
+        self.articles = SeenSet(max_texts)
+        # fingerprint -> pages it was kept on. Bounded: past `max_texts` fingerprints, those seen on one
+        # page only (most: an article's own paragraphs) are dropped; boilerplate is on many pages.
+        self.text_pages: Counter[str] = Counter()
+        self.max_texts = max_texts
         self.path_pages: Counter[str] = Counter()  # path -> pages
         self.path_texts: dict[str, Counter[str]] = {}  # path -> fingerprints seen there (capped)
 
     def observe(self, extraction: Extraction) -> None:
         """Count the kept body blocks of one extracted article page (non-articles are ignored)."""
-        page, body = extraction.page, extraction.body
-        article = extraction.article
-        if page is None or not article.is_article or not body.blocks or article.url in self.articles:
+        self.add(observation(extraction))
+
+    def add(self, seen: Observation | None) -> None:
+        """Count what one page contributed (`observation`); an article seen before counts once."""
+        if seen is None or seen.url in self.articles:
             return
-        self.articles.add(article.url)
+        self.articles.add(seen.url)
         self.pages += 1
-        texts: set[str] = set()
-        paths: dict[str, str] = {}
-        for i in body.blocks:
-            block = page.blocks[i]
-            fp = fingerprint(block.text) if block.text else None
-            if fp is None:
-                continue
-            texts.add(fp)
-            paths.setdefault(path_signature(page, block), fp)
-        self.text_pages.update(texts)
-        for path, fp in paths.items():
+        self.text_pages.update(seen.texts)
+        if len(self.text_pages) > self.max_texts:
+            self.text_pages = Counter({fp: n for fp, n in self.text_pages.items() if n > 1})
+        for path, fp in seen.paths:
             self.path_pages[path] += 1
             seen = self.path_texts.setdefault(path, Counter())
             if fp in seen or len(seen) < _MAX_TEXTS_PER_PATH:

@@ -57,6 +57,11 @@ class SiteProfile:
     pages_seen: int = 0  # pages the learner had seen when this version was made
 
     # -- derived, compiled once per profile object ---------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        # The fields only: the compiled selectors and patterns (cached properties) are rebuilt where the
+        # profile goes (an extraction worker), and lxml's XPath objects cannot be pickled.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     @cached_property
     def keep_xpaths(self) -> tuple:
         return _compile_css(self.keep_selectors)

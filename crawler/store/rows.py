@@ -112,9 +112,8 @@ class Batch:
     errors: list[dict[str, Any]] = field(default_factory=list)
     # Articles seen again unchanged without being parsed (a 304): (url, seen_at).
     seen: list[tuple[str, str]] = field(default_factory=list)
-    # The persisted frontier (crawler/frontier.py): URLs requested (crawl_id, url, priority, depth,
-    # recheck) and URLs whose page is done (crawl_id, url); sitemap lastmods as of a page's fetch.
-    frontier: list[tuple[int, str, int, int, bool]] = field(default_factory=list)
+    # The persisted frontier (crawler/frontier/): URLs whose page is done (crawl_id, url); sitemap
+    # lastmods as of a page's fetch.
     done: list[tuple[int, str]] = field(default_factory=list)
     lastmods: list[tuple[str, str]] = field(default_factory=list)
     # Other addresses of the articles (crawler/store/aliases.py): (alias, article URL).
@@ -127,7 +126,6 @@ class Batch:
             + len(self.aliases)
             + len(self.errors)
             + len(self.seen)
-            + len(self.frontier)
             + len(self.done)
             + len(self.lastmods)
         )

@@ -173,6 +173,14 @@ FROM link_data l JOIN urls s ON s.id = l.source_id JOIN urls t ON t.id = l.targe
 ADDED_COLUMNS = (
     ("crawls", "kind", "TEXT NOT NULL DEFAULT 'crawl'"),
     ("frontier", "done", "INTEGER NOT NULL DEFAULT 0"),
+    # crawler/frontier/sqlite.py: the order entries came in, and a request not kept in memory.
+    ("frontier", "seq", "INTEGER NOT NULL DEFAULT 0"),
+    ("frontier", "request", "BLOB"),
+)
+# Indexes on columns of ADDED_COLUMNS: made once those exist. The waiting entries of the frontier, best
+# first (done = 0: crawler/frontier/sqlite.py).
+LATER_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS frontier_waiting ON frontier(crawl_id, priority, seq) WHERE done = 0",
 )
 
 
@@ -197,6 +205,8 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> bool:
             if column not in db[table].columns_dict:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         _ensure_views(conn)
+        for statement in LATER_INDEXES:
+            conn.execute(statement)
         # The full-text index (search.py): created, or rebuilt when an older archive made it otherwise.
         ensure_fts(conn)
         conn.execute(f"PRAGMA user_version = {STORE_VERSION}")

@@ -1,5 +1,5 @@
 """Writing a Batch in one transaction: URLs, captures, articles (with their versions), links, errors
-and the frontier; rewriting re-extracted articles in place; deleting what extraction made.
+and the frontier entries done; rewriting re-extracted articles in place; deleting what extraction made.
 
 Rows name URLs by their id in `urls` (schema.py): each URL of a batch is added once, and the
 statements look the ids up by URL. An article's text is packed (texts.py) before it is written.
@@ -105,11 +105,6 @@ def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
         conn.executemany(
             "INSERT INTO errors (url, crawl_id, at, kind, message) VALUES (?, ?, ?, ?, ?)",
             [(e["url"], e.get("crawl_id"), e["at"], e["kind"], e.get("message")) for e in batch.errors],
-        )
-    if batch.frontier:
-        conn.executemany(
-            "INSERT OR IGNORE INTO frontier (crawl_id, url, priority, depth, recheck) VALUES (?, ?, ?, ?, ?)",
-            batch.frontier,
         )
     if batch.done:  # kept, marked: a resumed crawl skips only what was finished
         conn.executemany(

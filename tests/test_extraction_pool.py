@@ -1,0 +1,134 @@
+"""Both cores: a crawl whose pages are extracted in worker processes stores what a one-process crawl
+stores, row for row and payload for payload."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.demo.server import DemoServer, start_demo_site
+from tests.helpers import jcrawl, query, start_jcrawl
+
+SLOW = [
+    "--set=CONCURRENT_REQUESTS_PER_DOMAIN=2",
+    "--set=JCRAWL_LOOPBACK_EXEMPT=0",
+    "--set=DOWNLOAD_DELAY=0.02",
+]
+ARTICLE_COLUMNS = (
+    "url, title, authors, published, modified, section, tags, language, agency, lead, body, body_html, "
+    "word_count, content_hash, top_image, profile_version"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with start_demo_site(tmp_path_factory.mktemp("demo-site")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def archives(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """The demo journal crawled with extraction in 2 worker processes (the first pages are extracted in
+    the crawler's process while they start: the crawl is slowed so that most are not), and in the
+    crawler's own."""
+    runs = {}
+    for workers, slow in ((2, SLOW), (0, [])):
+        archive = tmp_path_factory.mktemp(f"workers-{workers}")
+        options = [f"--set=JCRAWL_EXTRACT_WORKERS={workers}", *slow]
+        result = jcrawl("crawl", site.url, "--quiet", *options, archive=archive)
+        assert result.returncode == 0, result.stderr[-3000:]
+        runs[workers] = archive
+    return runs
+
+
+def stats(archive: Path) -> dict:
+    (row,) = query(archive, "SELECT stats FROM crawls WHERE kind = 'crawl'")
+    return json.loads(row[0])
+
+
+def warc_payloads(archive: Path) -> dict[tuple[str, str], int]:
+    """(URI, SHA-256 of the payload) of every response and resource record, with how many times."""
+    payloads: dict[tuple[str, str], int] = {}
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with path.open("rb") as f:
+            for record in ArchiveIterator(f):
+                if record.rec_type in ("response", "resource"):
+                    key = (
+                        record.rec_headers.get_header("WARC-Target-URI"),
+                        hashlib.sha256(record.content_stream().read()).hexdigest(),
+                    )
+                    payloads[key] = payloads.get(key, 0) + 1
+    return payloads
+
+
+def test_the_pooled_crawl_extracted_in_other_processes(archives: dict[int, Path]) -> None:
+    (pages,) = query(
+        archives[2], "SELECT COUNT(*) FROM captures WHERE content_type LIKE 'text/html%' AND status = 200"
+    )[0]
+    assert pages > 60
+    assert pages >= stats(archives[2])["jcrawl/extracted_in_workers"] > pages / 2
+    assert "jcrawl/extracted_in_workers" not in stats(archives[0])
+
+
+def test_pooled_and_one_process_crawls_store_the_same_rows(archives: dict[int, Path]) -> None:
+    for sql in (
+        f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY url",
+        "SELECT source_url, target_url, kind, anchor_text FROM links ORDER BY 1, 2, 3, 4",
+        "SELECT url, article_url FROM aliases ORDER BY 1, 2",
+        "SELECT url, status, content_type, payload_digest FROM captures ORDER BY 1, 2, 4",
+        "SELECT site, version, pages_seen, profile FROM site_profiles ORDER BY 1, 2",
+        "SELECT url, kind, message FROM errors ORDER BY 1, 2, 3",
+    ):
+        pooled, alone = query(archives[2], sql), query(archives[0], sql)
+        assert pooled == alone, sql
+    assert len(query(archives[2], "SELECT 1 FROM articles")) >= 60
+
+
+def test_pooled_and_one_process_crawls_archive_the_same_payloads(archives: dict[int, Path]) -> None:
+    pooled, alone = warc_payloads(archives[2]), warc_payloads(archives[0])
+    assert pooled == alone
+    assert len(pooled) > 60
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from /proc."""
+    children: dict[int, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(parent, set()).add(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(site: DemoServer, tmp_path: Path) -> None:
+    slow = [
+        "--set=CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        "--set=JCRAWL_LOOPBACK_EXEMPT=0",
+        "--set=DOWNLOAD_DELAY=0.2",
+    ]
+    run = start_jcrawl("crawl", site.url, "--archive", tmp_path, "--set=JCRAWL_EXTRACT_WORKERS=2", *slow)
+    deadline = time.monotonic() + 60
+    while len(workers := descendants(run.pid)) < 3 and time.monotonic() < deadline:  # forkserver + 2
+        time.sleep(0.2)
+    assert len(workers) >= 3 and run.poll() is None
+    run.send_signal(signal.SIGKILL)
+    run.communicate(timeout=30)  # the workers held its stdout and stderr: they let go of them
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
