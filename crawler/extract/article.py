@@ -101,7 +101,10 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
-    result = extract_body(page, title, drop=drop, keep=keep, profile=profile, article_body=article_body)
+    lead = pick_lead(head)
+    result = extract_body(
+        page, title, drop=drop, keep=keep, profile=profile, article_body=article_body, summary=lead
+    )
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
@@ -113,7 +116,6 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     )
     is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)
-    lead = pick_lead(head)
     if not lead and result.blocks:
         first = next((page.blocks[i].text for i in result.blocks if page.blocks[i].text), "")
         lead = first[:500] or None

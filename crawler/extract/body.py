@@ -18,6 +18,8 @@ from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
+    DATED,
+    SENTENCE_END,
     choose_container,
     effective_negatives,
     excluded,
@@ -30,6 +32,7 @@ from crawler.extract.container import (
 from crawler.extract.dates import parse_text
 from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
+from crawler.extract.text import text_size
 from crawler.extract.urls import host_of, site_of
 
 # Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
@@ -41,7 +44,7 @@ _BOILER_TEXT = re.compile(
     r"(?:click|tap) here.{0,60}|read more.{0,80}|continue reading.{0,60}|related(?: articles?| stories)?|"
     r"see also.{0,80}|also read.{0,80}|recommended.{0,40}|pin it on pinterest|follow us.{0,60}|"
     r"subscribe.{0,80}|sign up.{0,80}|listen to this (?:article|story).{0,40}|skip (?:to|ad).{0,40}|"
-    r"loading.{0,10}|image \d+ (?:of|/) \d+|photo:.{0,80}|image:.{0,80}|credit:.{0,80}|"
+    r"loading.{0,10}|image \d+ (?:of|/) \d+|(?:photo|image|credit|bild|foto|fotos):.{0,80}|"
     r"(?:story|article) continues (?:below|after).{0,40}|scroll (?:down|to continue).{0,40}|"
     r"getty images|shutterstock|istock)\W*$",
     re.I,
@@ -77,7 +80,9 @@ _PROMO = re.compile(
 _SIGN_OFF = re.compile(
     r"^\W*(?:(?:additional )?reporting by|writing by|editing by|compiled by|write to .{1,60} at \S+@|"
     r"you (?:may|might) also like)|contributed (?:to )?(?:this|the) report\W*$|"
-    r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b",
+    r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b|"
+    r"^\W*(?:©|\(c\)|copyright\b).{0,200}\b(?:all rights reserved|alle rechte vorbehalten|"
+    r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
 _NEWSLETTER = re.compile(
@@ -126,6 +131,68 @@ def _standfirst(page: Page, start: int, first: int, negs: set[int], cards: bytea
     return -1
 
 
+def _headline_standfirst(
+    page: Page, head: int, first: int, start: int, end: int, negs: set[int], cards: bytearray, title_norm: str
+) -> list[int]:
+    """Blocks of the paragraph right under the headline `head`, in the headline's own header, when
+    the kept text starts further down at block `first` (a dek or an intro paragraph set apart from
+    the text, which a `<header>` left out: theirs is the headline's header, holding none of the text).
+
+    Lines a `<br>` splits count as one paragraph; a kicker, byline or date line above it is passed
+    over. Nothing is taken when other prose outside the container sits between it and the text.
+    """
+    blocks = page.blocks
+    head_owner, text_owner = blocks[head].owner, blocks[first].owner
+    runs: list[list[int]] = []  # blocks between headline and text, grouped by owning element
+    for bi in range(head + 1, first):
+        b = blocks[bi]
+        if b.text and not b.figure and not b.heading:
+            if runs and blocks[runs[-1][0]].owner == b.owner and runs[-1][-1] == bi - 1:
+                runs[-1].append(bi)
+            else:
+                runs.append([bi])
+    found: list[int] = []
+    for run in runs:
+        b = blocks[run[0]]
+        if found or not _by_headline(page, b, head_owner, text_owner, negs, cards):
+            if not start <= b.owner < end and any(is_prose(blocks[i]) for i in run):
+                return []  # other text before the container: this is no lone standfirst
+            continue
+        text = " ".join(blocks[i].text for i in run)
+        size = text_size(text)
+        if sum(blocks[i].link_len for i in run) > 0.2 * len(text) or (size < 150 and DATED.search(text)):
+            continue  # a kicker, byline or dateline over the standfirst
+        if size < 60 or (size < 100 and not text.endswith(SENTENCE_END)):
+            continue
+        if says(text, title_norm) or _is_boilerplate_line(text):
+            continue
+        found = run
+    return found
+
+
+def _repeats(text: str, summary: str | None) -> bool:
+    """`text` says what the page's `summary` says (the same opening words: a description may be cut)."""
+    if not summary:
+        return False
+    a, b = norm(text), norm(summary)
+    n = min(len(a), len(b), 80)
+    return n >= 20 and a[:n] == b[:n]
+
+
+def _by_headline(
+    page: Page, b: Block, head_owner: int, text_owner: int, negs: set[int], cards: bytearray
+) -> bool:
+    """`b` shares with the headline an element not holding the text, and is left out by no
+    boilerplate element but one holding the headline too (a `<header>`)."""
+    parents, ends = page.parents, page.ends
+    shared = parents[b.owner]
+    while shared >= 0 and not shared <= head_owner < ends[shared]:
+        shared = parents[shared]
+    if shared < 0 or shared <= text_owner < ends[shared] or cards[b.owner]:
+        return False
+    return all(i <= head_owner < ends[i] for i in b.neg if i in negs)
+
+
 def extract_body(
     page: Page,
     title: str | None = None,
@@ -133,12 +200,14 @@ def extract_body(
     keep: int = -1,
     profile: SiteProfile | None = None,
     article_body: str | None = None,
+    summary: str | None = None,
 ) -> BodyResult:
     """Choose the container and render its clean blocks (see module docstring).
 
     `drop` holds idx of elements a site profile's selectors mark as boilerplate, `keep` the idx of
-    the container its keep-selectors name (-1: choose), `profile` brings learned boilerplate and
-    `article_body` is the page's JSON-LD articleBody (its paragraphs weigh more in the choice).
+    the container its keep-selectors name (-1: choose), `profile` brings learned boilerplate,
+    `article_body` is the page's JSON-LD articleBody (its paragraphs weigh more in the choice) and
+    `summary` the page's description (a paragraph under the headline repeating it is a dek, not text).
     """
     title_norm = norm(title) if title else ""
     cards = teaser_cards(page)
@@ -183,13 +252,14 @@ def extract_body(
         n = len(text)
         if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
-        if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n):
+        line = _line_of_prose(blocks, bi)  # a line of a paragraph that `<br>`s split: its words
+        if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n) and not line:
             if _links_out(b, site):
                 outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if not kept and says(text, title_norm):
+        if not kept and not line and says(text, title_norm):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
@@ -204,6 +274,10 @@ def extract_body(
         standfirst = _standfirst(page, start, first_inside, negs, cards, title_norm)
         if standfirst >= 0:
             kept.insert(0, standfirst)
+    if headline.block >= 0 and (first := next((i for i in kept if blocks[i].text), -1)) > headline.block:
+        intro = _headline_standfirst(page, headline.block, first, start, end, negs, cards, title_norm)
+        if intro and not _repeats(" ".join(blocks[i].text for i in intro), summary):
+            kept[:0] = intro
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
@@ -232,6 +306,18 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _line_of_prose(blocks: list[Block], bi: int) -> bool:
+    """Block `bi` is a line of a paragraph split by `<br>`s (runs of one element) whose next lines
+    read as prose: part of that paragraph, not a link list or a heading of its own."""
+    owner = blocks[bi].owner
+    for b in blocks[bi + 1 : bi + 4]:
+        if b.owner != owner:
+            return False
+        if is_prose(b) and not b.link_len:
+            return True
+    return False
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:

@@ -46,8 +46,8 @@ _TEASERS = ("related", "recent")
 _PAGE_TAGS = frozenset(["body", "html"])
 _WORD = re.compile(r"\w+")
 _END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』")
-_SENTENCE_END = tuple('.!?"”。！？」')
-_DATED = re.compile(
+SENTENCE_END = tuple('.!?"”。！？」')
+DATED = re.compile(
     r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago\b", re.I
 )
 
@@ -85,7 +85,7 @@ def is_prose(b: Block) -> bool:
     """
     n = len(b.text)
     if b.heading:
-        return b.heading > 1 and b.size >= 80 and not b.link_len and b.text.endswith(_SENTENCE_END)
+        return b.heading > 1 and b.size >= 80 and not b.link_len and b.text.endswith(SENTENCE_END)
     if b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT)):
         return False
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
@@ -119,9 +119,9 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
         b = blocks[i]
         if b.region in _TEASERS or cards[b.owner] or b.figure or not is_prose(b):
             continue
-        if b.link_len > 0.2 * len(b.text) or (b.size < 150 and _DATED.search(b.text)):
+        if b.link_len > 0.2 * len(b.text) or (b.size < 150 and DATED.search(b.text)):
             continue  # a dateline or "Published ..." row is not the text yet
-        if b.size >= 100 or (b.size >= 60 and b.text.endswith(_SENTENCE_END)):
+        if b.size >= 100 or (b.size >= 60 and b.text.endswith(SENTENCE_END)):
             return Headline(at, i)  # (a credit or caption line is not either)
     return Headline(at, -1)
 
@@ -189,7 +189,7 @@ def _is_thread(page: Page, idx: int) -> bool:
     if dated >= THREAD_DATES:
         return True
     for b in page.blocks:
-        if idx <= b.owner < end and len(b.text) < 150 and _DATED.search(b.text):
+        if idx <= b.owner < end and len(b.text) < 150 and DATED.search(b.text):
             dated += 1
             if dated >= THREAD_DATES:
                 return True

@@ -35,6 +35,8 @@ _UPDATED = re.compile(
 )
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 _SITE_TITLE = re.compile(r"\bsite-(?:title|name)\b")
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")  # tags written into a description
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
 _META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
 _META_AUTHORS = (
@@ -600,10 +602,13 @@ def _marked_lang(page: Page, body_start: int) -> str | None:
 
 
 def pick_lead(head: Head) -> str | None:
+    """The page's own summary: its description (a CMS may leave the dek's links in it: dropped)."""
     ld = head.ld_article or {}
     lead = head.first("og:description", "description", "twitter:description", "dc.description") or clean_text(
         jsonld.text_of(ld.get("description"))
     )
+    if lead and "<" in lead:
+        lead = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(_MARKUP.sub(" ", lead).split()))
     return lead or None
 
 
