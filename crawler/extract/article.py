@@ -29,6 +29,11 @@ _LISTING_BODY_TOKENS = frozenset(
 _SCRAP, _BRIEF = 150, 100
 _HOME_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
+# How CMSs mark a static page (About, Contact, a charter), not a post: WordPress' `page-id-N` and
+# `page-template-default` body classes and `type-page` post class, Ghost's `page-template` body class,
+# Drupal's `page-node-type-page`; schema.org's AboutPage and ContactPage.
+_STATIC_PREFIXES = ("page-id-", "page-template", "page-node-type-page")
+_STATIC_TYPES = frozenset(("AboutPage", "ContactPage"))
 
 
 @dataclass(slots=True)
@@ -221,6 +226,8 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
+    if _static_page(head, page, tokens):  # a post of the site's own pages; more so when undated
+        score -= 3 if published else 6
     if _headline_links_away(page, body, {url, head.canonical}):
         score -= 3  # the text sits under a headline linking to another page: an excerpt on a listing
     if urlsplit(url).path in _HOME_PATHS:
@@ -234,6 +241,15 @@ def _is_article(
     elif body.good_chars < (_BRIEF if body.under_headline else _SCRAP):
         score -= 2  # a few lines (a brief under its headline is a story; one notice line is not)
     return score >= 1
+
+
+def _static_page(head: Head, page: Page, body_tokens: set[str]) -> bool:
+    """The CMS marks the page as one of the site's static pages rather than a post."""
+    if any(t.startswith(_STATIC_PREFIXES) for t in body_tokens):
+        return True
+    if any("type-page" in (page.elements[i].get("class") or "").split() for i in page.article_tags):
+        return True
+    return head.ld_article is None and jsonld.has_type(head.ld_objects, _STATIC_TYPES)
 
 
 def _headline_links_away(page: Page, body: BodyResult, own: set[str | None]) -> bool:

@@ -158,6 +158,7 @@ class PelicanSite:
     port: int
     posts: list[dict]
     access_log: Path
+    pages: list[dict]  # the static pages: permalink, title
     system = "pelican"
     theme = "notmyidea"
 
@@ -192,7 +193,7 @@ class PelicanSite:
                     "comment_texts": [],
                 }
             )
-        return {"posts": posts, "pages": [], "attachments": [], "timezone": TIMEZONE}
+        return {"posts": posts, "pages": self.pages, "attachments": [], "timezone": TIMEZONE}
 
 
 @contextmanager
@@ -201,7 +202,11 @@ def serve_pelican(run: Path) -> Iterator[PelicanSite]:
     require_pelican()
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    posts = build(run, url, datetime.now(UTC).replace(microsecond=0))
+    data = corpus(CORPUS_SEED)
+    posts = build(run, url, datetime.now(UTC).replace(microsecond=0), data)
+    pages = [
+        {"permalink": f"{url}pages/page-{n}.html", "title": p["title"]} for n, p in enumerate(data["pages"])
+    ]
     server = f"""
     server {{
         listen 127.0.0.1:{port};
@@ -209,7 +214,7 @@ def serve_pelican(run: Path) -> Iterator[PelicanSite]:
         location / {{ try_files $uri $uri/ =404; }}
     }}"""
     with services.nginx(run / "nginx", server, [port]) as access_log:
-        yield PelicanSite(url, port, posts, access_log)
+        yield PelicanSite(url, port, posts, access_log, pages)
 
 
 if __name__ == "__main__":  # build one into a directory, to look at: python -m tests.systems.pelican DIR

@@ -52,6 +52,19 @@ def test_each_post_is_found_once_at_its_permalink(crawl: SystemCrawl) -> None:
     assert not others & set(urls)
 
 
+def test_only_posts_are_articles_static_pages_and_listings_are_crawled(crawl: SystemCrawl) -> None:
+    """About, Contact, the charter, home, category, tag, author and date archives: fetched (so in the
+    archive, and their links followed) but not stored as articles, whose rows a researcher expects
+    to be the site's posts."""
+    pages = {normalize_url(p["permalink"]) for p in crawl.truth["pages"]}
+    assert len(pages) == 3
+    stored = {url for (url,) in query(crawl.archive, "SELECT url FROM articles")}
+    assert stored == {normalize_url(p["permalink"]) for p in crawl.truth["posts"]}
+    fetched = {urlsplit(target).path for target, status in crawl.requests if status == 200}
+    assert {urlsplit(url).path for url in pages} <= fetched
+    assert crawl.score.requests["listing"] > 0
+
+
 def test_bodies_hold_the_story_and_no_comment_form_or_widget_text(crawl: SystemCrawl) -> None:
     bodies = dict(query(crawl.archive, "SELECT url, body FROM articles"))
     for post in crawl.truth["posts"]:
