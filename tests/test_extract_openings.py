@@ -73,6 +73,13 @@ def test_a_dek_repeating_the_description_is_the_lead_not_the_text() -> None:
     assert article.lead == DEK
 
 
+def test_a_one_sentence_dek_is_not_the_text() -> None:
+    """A single sentence under the headline sums the story up (a dek), even when it words it
+    differently from the description; an intro runs on for sentences."""
+    html = page(f"<p class='blurb'>{DEK}</p>", ps(P), description="Ferry crossings resume in April.")
+    assert paragraphs(html) == P
+
+
 def test_a_kicker_and_a_dateline_over_the_intro_are_passed_over() -> None:
     header = f"<a class='kicker' href='/news/local/'>Local news</a><p>12 March 2024, 09:40</p><p>{INTRO}</p>"
     assert paragraphs(page(header, ps(P), description=DEK)) == [INTRO, *P]

@@ -69,6 +69,8 @@ _META_WORDS = re.compile(
     r"mis à jour|quelle|source|fonte|fuente)\b",
     re.I,
 )
+# Where one sentence ends and another starts ("... gut. Viel ...", "...だ。次に").
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+\S|[。！？]\s*\S")
 # Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
 _PROMO = re.compile(
     r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
@@ -166,7 +168,8 @@ def _headline_standfirst(
             continue
         if says(text, title_norm) or _is_boilerplate_line(text):
             continue
-        found = run
+        # one sentence is a dek (a summary, the article's lead material); the intro runs on
+        found = run if _SENTENCE_BREAK.search(text) else []
     return found
 
 
