@@ -255,14 +255,15 @@ def extract_body(
         n = len(text)
         if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
             continue
-        line = _line_of_prose(blocks, bi)  # a line of a paragraph that `<br>`s split: its words
-        if b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n) and not line:
+        # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again)
+        links = b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n)
+        if links and not _line_of_prose(blocks, bi):
             if _links_out(b, site):
                 outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
             continue
-        if not kept and not line and says(text, title_norm):
+        if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
             continue
