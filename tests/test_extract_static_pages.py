@@ -75,6 +75,7 @@ def test_a_static_page_showing_its_date_and_byline_is_still_an_article() -> None
     [
         ("page-template page-about", ""),  # Ghost
         ("path-node page-node-type-page", ""),  # Drupal
+        ("not-front page-node page-node-7 node-type-page", ""),  # Drupal 7
         ("", '<script type="application/ld+json">{"@type": "AboutPage", "name": "About us"}</script>'),
         ("", '<script type="application/ld+json">{"@type": "ContactPage", "name": "Contact"}</script>'),
     ],

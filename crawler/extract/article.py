@@ -31,8 +31,9 @@ _HOME_PATHS = frozenset(("", "/", "/index.html", "/index.htm", "/index.php"))
 _ARTICLE_BODY_TOKENS = frozenset(("single", "single-post", "article", "story", "single-article"))
 # How CMSs mark a static page (About, Contact, a charter), not a post: WordPress' `page-id-N` and
 # `page-template-default` body classes and `type-page` post class, Ghost's `page-template` body class,
-# Drupal's `page-node-type-page`; schema.org's AboutPage and ContactPage.
-_STATIC_PREFIXES = ("page-id-", "page-template", "page-node-type-page")
+# Drupal's `page-node-type-page` (7: `node-type-page`); schema.org's AboutPage and ContactPage.
+_STATIC_PREFIXES = ("page-id-", "page-template")
+_STATIC_TOKENS = frozenset(("page-node-type-page", "node-type-page"))
 _STATIC_TYPES = frozenset(("AboutPage", "ContactPage"))
 
 
@@ -245,7 +246,7 @@ def _is_article(
 
 def _static_page(head: Head, page: Page, body_tokens: set[str]) -> bool:
     """The CMS marks the page as one of the site's static pages rather than a post."""
-    if any(t.startswith(_STATIC_PREFIXES) for t in body_tokens):
+    if body_tokens & _STATIC_TOKENS or any(t.startswith(_STATIC_PREFIXES) for t in body_tokens):
         return True
     if any("type-page" in (page.elements[i].get("class") or "").split() for i in page.article_tags):
         return True
