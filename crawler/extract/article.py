@@ -227,7 +227,7 @@ def _is_article(
         score -= 2  # the text is a run of <article> teasers
     if published:
         score += 1
-    if _static_page(head, page, tokens):  # a post of the site's own pages; more so when undated
+    if _static_page(head, page, tokens):  # About, Contact: not a post, all the more when undated
         score -= 3 if published else 6
     if _headline_links_away(page, body, {url, head.canonical}):
         score -= 3  # the text sits under a headline linking to another page: an excerpt on a listing
