@@ -4,10 +4,10 @@
 
 Serves the test suite's real publishing systems (tests/systems: Debian's WordPress behind nginx,
 PHP-FPM and MariaDB; Pelican from PyPI behind nginx), crawls each site with no options and prints,
-per system and theme: posts found at their permalink, duplicate rows, the exact-metadata rates
-(title, authors, published instant, section, tags), the body's token F1, the share of useful
-requests (articles, listings, feeds, sitemaps, robots.txt, from the server's own log) and the crawl
-time. Only ratios from one run compare: this machine is shared.
+per system and theme: posts found at their permalink, duplicate rows, other rows (static pages or
+listings stored as articles), the exact-metadata rates (title, authors, published instant, section,
+tags), the body's token F1, the share of useful requests (articles, listings, feeds, sitemaps,
+robots.txt, from the server's own log) and the crawl time. Only ratios from one run compare: this machine is shared.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def main() -> None:
                 "posts": scored.posts,
                 "found": scored.found,
                 "duplicates": scored.duplicates,
+                "other_rows": scored.other_rows,
                 "exact": scored.exact,
                 "body_f1": round(scored.body_f1, 4),
                 "requests": dict(scored.requests),

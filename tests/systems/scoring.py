@@ -1,7 +1,8 @@
 """How well a crawl of a real system did, measured against the system's own truth: the numbers the
 tests assert and `make bench` prints.
 
-- posts found once at their permalink, duplicate rows (another row with a post's text);
+- posts found once at their permalink, duplicate rows (another row with a post's text), other rows
+  (static pages or listings stored as articles);
 - the exact-metadata rates over the posts found: title, authors, published instant, section, tags;
 - the requests the server answered, by kind (from its access log): articles, listings, feeds /
   sitemaps / robots.txt, requisites (stylesheets, scripts, images, fonts), and the rest; the useful
@@ -80,6 +81,11 @@ class Score:
     other_paths: list[str] = field(default_factory=list)
 
     @property
+    def other_rows(self) -> int:
+        """Article rows that are neither a post nor a copy of one: static pages, listings."""
+        return self.rows - self.found - self.duplicates
+
+    @property
     def useful_share(self) -> float:
         return useful_share(self.requests)
 
@@ -88,7 +94,8 @@ class Score:
         rates = " ".join(f"{f} {self.exact.get(f, 0):6.1%}" for f in FIELDS)
         took = f"  {seconds:6.1f} s" if seconds is not None else ""
         return (
-            f"{name:30} posts {self.found:3}/{self.posts:3}  duplicates {self.duplicates:3}  {rates}  "
+            f"{name:30} posts {self.found:3}/{self.posts:3}  duplicates {self.duplicates:3}  "
+            f"other rows {self.other_rows:3}  {rates}  "
             f"body F1 {self.body_f1:.3f}  useful {self.useful_share:6.1%} of {sum(self.requests.values()):4}"
             f"{took}"
         )
