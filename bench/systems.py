@@ -7,7 +7,8 @@ PHP-FPM and MariaDB; Pelican from PyPI behind nginx), crawls each site with no o
 per system and theme: posts found at their permalink, duplicate rows, other rows (static pages or
 listings stored as articles), the exact-metadata rates (title, authors, published instant, section,
 tags), the body's token F1, the share of useful requests (articles, listings, feeds, sitemaps,
-robots.txt, from the server's own log) and the crawl time. Only ratios from one run compare: this machine is shared.
+robots.txt, from the server's own log) and the crawl time. Only ratios from one run compare: this
+machine is shared.
 """
 
 from __future__ import annotations

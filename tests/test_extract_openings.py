@@ -73,6 +73,10 @@ def test_a_dek_repeating_the_description_is_the_lead_not_the_text() -> None:
     assert article.lead == DEK
 
 
+def test_an_intro_the_text_repeats_is_kept_once() -> None:
+    assert paragraphs(page(f"<p>{INTRO}</p>", ps([INTRO, *P]), description=DEK)) == [INTRO, *P]
+
+
 def test_a_one_sentence_dek_is_not_the_text() -> None:
     """A single sentence under the headline sums the story up (a dek), even when it words it
     differently from the description; an intro runs on for sentences."""

@@ -280,7 +280,9 @@ def extract_body(
             kept.insert(0, standfirst)
     if headline.block >= 0 and (first := next((i for i in kept if blocks[i].text), -1)) > headline.block:
         intro = _headline_standfirst(page, headline.block, first, start, end, negs, cards, title_norm)
-        if intro and not _repeats(" ".join(blocks[i].text for i in intro), summary):
+        intro_text = " ".join(blocks[i].text for i in intro)
+        # not a summary (the description again), nor a paragraph the text holds anyway
+        if intro and not _repeats(intro_text, summary) and not any(blocks[i].text in seen for i in intro):
             kept[:0] = intro
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
