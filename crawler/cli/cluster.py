@@ -7,6 +7,7 @@ import argparse
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.cli.common import (
     EXIT_FATAL,
@@ -34,15 +35,28 @@ URL_HELP = "the cluster's Redis, redis://HOST:PORT/DB (docs/cluster.md)"
 
 def cluster_option(parser: argparse.ArgumentParser, required: bool = False, worker: bool = True) -> None:
     """--cluster redis://HOST:PORT/DB, and the --worker-id of a command that works as a worker."""
-    parser.add_argument("--cluster", metavar="REDIS_URL", required=required, help=URL_HELP)
+    parser.add_argument("--cluster", metavar="REDIS_URL", type=redis_url, required=required, help=URL_HELP)
     if not worker:
         return
+    if not required:  # crawl, update: they seed, then work unless told not to
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="with --cluster: queue the crawl and return; the cluster's workers do it",
+        )
     parser.add_argument(
         "--worker-id",
         metavar="ID",
         help="this worker's name, in its WARC files' names and DIR/workers/ID (default: HOST-PID; "
         "give the same one to a restarted worker so it closes what its killed run left open)",
     )
+
+
+def redis_url(text: str) -> str:
+    """An argparse type: a redis://, rediss:// or unix:// URL."""
+    if urlsplit(text).scheme not in ("redis", "rediss", "unix"):
+        raise argparse.ArgumentTypeError(f"not a Redis URL: {text!r} (redis://HOST:PORT/DB)")
+    return text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -139,6 +153,8 @@ def seed_and_work(
         if not args.quiet:
             said = "queued" if new else "already queued, left as it is"
             print(f"{queued.site}: {said} ({kind})", flush=True)
+    if args.seed_only:
+        return EXIT_OK
     return work(args.cluster, args.archive, getattr(args, "worker_id", None), settings, args.quiet)
 
 
