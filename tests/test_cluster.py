@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from tests.cluster_helpers import RedisServer, Site, demo_sites, redis_server
 from tests.helpers import jcrawl, query, start_jcrawl
@@ -29,7 +30,7 @@ SITE_SETTINGS = (
 )
 # A worker's own: quick leases so that a killed worker's sites move on within seconds; one process.
 WORKER_SETTINGS = (
-    *("-s", "JCRAWL_CLUSTER_LEASE_SECONDS=3", "-s", "JCRAWL_CLUSTER_TICK=0.5"),
+    *("-s", "JCRAWL_CLUSTER_LEASE_SECONDS=6", "-s", "JCRAWL_CLUSTER_TICK=0.5"),
     *("-s", "JCRAWL_CLUSTER_SITES=1", "-s", "JCRAWL_EXTRACT_WORKERS=0"),
 )
 
@@ -85,8 +86,8 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=4, articles=40, delay=0.05) as sites:
         seed(redis, archive, sites)
         workers = {wid: start_worker(redis, archive, wid) for wid in ("w1", "w2", "w3")}
-        # w1 is killed while it holds a site, once the cluster stored a few pages
-        wait_until(lambda: pages_stored(redis) >= 10 and "w1" in redis.cli("MGET", *leases(sites)))
+        # w1 is killed while it has entries of a site in flight
+        wait_until(lambda: in_flight(redis, "w1") >= 5)
         workers["w1"].send_signal(signal.SIGKILL)
         workers["w1"].wait()
         assert list((archive / "warc").glob("jcrawl-w1-*"))  # it had begun writing
@@ -97,6 +98,8 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
         assert {"w2", "w3"} <= set(state["workers"])
         workers["w4"] = start_worker(redis, archive, "w4")  # one more joins later
         outputs = [finished(workers[wid]) for wid in ("w2", "w3", "w4")]
+        logs = "".join(log.read_text() for log in archive.glob("workers/w[234]/jcrawl.log"))
+        assert "entries a worker left in flight" in logs  # w1's, claimed by the next holder of its site
         assert sum(int(out.split(": ")[1].split()[0]) for out in outputs) >= 1
         status = jcrawl("cluster", "status", "--cluster", redis.url)
         assert status.returncode == 0 and "0 workers alive" in status.stdout
@@ -112,8 +115,16 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
         assert query(again, columns) == query(archive, columns)
 
 
-def leases(sites: list[Site]) -> list[str]:
-    return [f"jcrawl:lease:{site.url.split('/')[2]}" for site in sites]
+def in_flight(redis: RedisServer, worker: str) -> int:
+    """Frontier entries pending for `worker` (read, not stored yet)."""
+    client = Redis.from_url(redis.url)
+    try:
+        return sum(
+            len(client.xpending_range(stream, "workers", "-", "+", 1000, consumername=worker))
+            for stream in client.scan_iter(match="jcrawl:site:*:q:*")
+        )
+    finally:
+        client.close()
 
 
 def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ spider from its URL, priority, depth and recheck flag (`JournalSpider.frontier_r
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -29,6 +30,8 @@ from crawler.cluster.connection import key
 from crawler.frontier.backend import FrontierEntry
 
 GROUP = "workers"
+
+logger = logging.getLogger(__name__)
 
 # KEYS: seen, waiting, prios, stream prefix. ARGV: hashes, then per entry its bit positions, priority,
 # url, depth, recheck. Adds the entries whose bits were not all set; returns 1/0 per entry.
@@ -121,10 +124,15 @@ class RedisFrontier:
         self._resumed = bool(self.client.exists(site_key(self.site, "seen")))
         counts = self.client.hgetall(site_key(self.site, "waiting"))
         self.waiting_counts = +Counter({int(p): int(n) for p, n in counts.items()})
-        for prio in sorted(
-            (int(p) for p in self.client.smembers(site_key(self.site, "prios"))), reverse=True
-        ):
+        prios = (int(p) for p in self.client.smembers(site_key(self.site, "prios")))
+        for prio in sorted(prios, reverse=True):
             self._reclaim(prio)
+        if self.reclaimed:
+            logger.warning(
+                "%s: claimed %d entries a worker left in flight; they are crawled again",
+                self.site,
+                len(self.reclaimed),
+            )
 
     def _reclaim(self, prio: int) -> None:
         """Claim every pending entry of the priority's stream: the site's lease says no one else works it."""
