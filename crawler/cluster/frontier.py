@@ -33,20 +33,25 @@ GROUP = "workers"
 
 logger = logging.getLogger(__name__)
 
-# KEYS: seen, waiting, prios, stream prefix. ARGV: hashes, then per entry its bit positions, priority,
-# url, depth, recheck. Adds the entries whose bits were not all set; returns 1/0 per entry.
+# KEYS: seen, waiting, prios, stream prefix. ARGV: hashes, then per entry its bit positions, priority
+# ("-" for a mark: a URL seen, not to request), url, depth, recheck. Sets each entry's bits (one
+# BITFIELD) and adds the entries whose bits were not all set; returns 1/0 per entry.
 _PUSH = """
 local k = tonumber(ARGV[1])
 local added = {}
 local i = 2
 while i <= #ARGV do
-  local new = 0
+  local set = {}
   for j = 0, k - 1 do
-    if redis.call('SETBIT', KEYS[1], ARGV[i + j], 1) == 0 then new = 1 end
+    set[#set + 1] = 'SET'; set[#set + 1] = 'u1'; set[#set + 1] = ARGV[i + j]; set[#set + 1] = 1
+  end
+  local new = 0
+  for _, old in ipairs(redis.call('BITFIELD', KEYS[1], unpack(set))) do
+    if old == 0 then new = 1 end
   end
   i = i + k
   local p = ARGV[i]
-  if new == 1 then
+  if new == 1 and p ~= '-' then
     local stream = KEYS[4] .. p
     if redis.call('SADD', KEYS[3], p) == 1 then
       redis.pcall('XGROUP', 'CREATE', stream, 'workers', '0', 'MKSTREAM')
@@ -102,7 +107,8 @@ def site_keys(client: redis.Redis, site: str) -> list[str]:
 class RedisFrontier:
     """The frontier of `site` in the cluster's Redis, worked by `consumer` (see the module docstring).
 
-    Pushes are buffered (up to `buffer`) and sent in one script call at `flush` and before `pop`."""
+    Pushes and marks are buffered (up to `buffer` of each) and sent in one script call at `flush`,
+    before `pop` and before `waiting` answers."""
 
     def __init__(self, client: redis.Redis, site: str, consumer: str, shape: BloomShape, buffer: int = 200):
         self.client = client
@@ -114,6 +120,7 @@ class RedisFrontier:
         self.pop_script = client.register_script(_POP)
         self.waiting_counts: Counter[int] = Counter()
         self.pending: dict[str, FrontierEntry] = {}  # pushed, not sent yet
+        self.marks: set[str] = set()  # marked, not sent yet
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
@@ -185,46 +192,50 @@ class RedisFrontier:
         return counts
 
     def ack(self, urls: Iterable[str]) -> None:
-        done = [self.delivered.pop(url) for url in urls if url in self.delivered]
+        done: dict[str, list[bytes]] = {}
+        for url in urls:
+            if url in self.delivered:
+                stream, entry_id = self.delivered.pop(url)
+                done.setdefault(stream, []).append(entry_id)
         if not done:
             return
         pipe = self.client.pipeline(transaction=False)
-        for stream, entry_id in done:
-            pipe.xack(stream, GROUP, entry_id)
-            pipe.xdel(stream, entry_id)
-        pipe.incrby(key("pages"), len(done))
+        for stream, ids in done.items():
+            pipe.xack(stream, GROUP, *ids)
+            pipe.xdel(stream, *ids)
+        count = sum(len(ids) for ids in done.values())
+        pipe.incrby(key("pages"), count)
         pipe.execute()
-        self.acked += len(done)
+        self.acked += count
 
     def mark(self, urls: Iterable[str]) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        for url in urls:
-            for bit in self.shape.positions(url):
-                pipe.setbit(site_key(self.site, "seen"), bit, 1)
-        pipe.execute()
+        self.marks.update(urls)
+        if len(self.marks) >= self.buffer:
+            self.flush()
 
     def seen(self, url: str) -> bool:
-        if url in self.pending:
+        if url in self.pending or url in self.marks:
             return True
-        pipe = self.client.pipeline(transaction=False)
-        for bit in self.shape.positions(url):
-            pipe.getbit(site_key(self.site, "seen"), bit)
-        return all(pipe.execute())
+        gets = [arg for bit in self.shape.positions(url) for arg in ("GET", "u1", bit)]
+        return all(self.client.execute_command("BITFIELD_RO", site_key(self.site, "seen"), *gets))
 
     def flush(self) -> None:
-        if not self.pending:
+        if not (self.pending or self.marks):
             return
         entries = list(self.pending.values())
         args: list[object] = [self.shape.hashes]
         for entry in entries:
             args += self.shape.positions(entry.url)
             args += [entry.priority, entry.url, entry.depth, int(entry.recheck)]
+        for url in self.marks:
+            args += [*self.shape.positions(url), "-", url, 0, 0]
         keys = [site_key(self.site, name) for name in ("seen", "waiting", "prios")]
         added = self.push_script(keys=[*keys, site_key(self.site, "q", "")], args=args)
-        for entry, new in zip(entries, added, strict=True):
+        for entry, new in zip(entries, added, strict=False):
             if new:
                 self.waiting_counts[entry.priority] += 1
         self.pending.clear()
+        self.marks.clear()
 
     def close(self) -> None:
         self.flush()
