@@ -87,7 +87,8 @@ class CrawlPlan:
         if not settings.get("JCRAWL_ARCHIVE"):  # the spider on its own (tests): every URL is new
             return cls({})
         crawl_id = settings.getint("JCRAWL_RESUME") or None
-        store = Store(settings.get("JCRAWL_ARCHIVE"))
+        # A cluster worker plans from the archive's database, not from its own (crawler/cluster/).
+        store = Store(settings.get("JCRAWL_PLAN_ARCHIVE") or settings.get("JCRAWL_ARCHIVE"))
         try:
             plan = cls(
                 load_known(store, site),

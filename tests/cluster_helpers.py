@@ -93,10 +93,19 @@ class Site:
     url: str
     articles: list[str]
     delay: float
+    directory: Path
+    seed: int
     lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: int = 0
     peak: int = 0  # most requests in flight at once
     requests: int = 0
+
+
+def next_edition(site: Site, edition: int) -> dict:
+    """Publish the site's `edition` (new stories, corrected ones) at the same URL; its manifest."""
+    manifest = build_site(site.directory, site.url, len(site.articles), site.seed, edition)
+    site.articles = [a["url"] for a in manifest["articles"]]
+    return manifest
 
 
 @contextmanager
@@ -109,7 +118,7 @@ def demo_sites(directory: Path, count: int, articles: int, delay: float = 0.0) -
             server = DemoServer(directory / f"site-{n}", f"127.0.0.{n + 2}", port)
             stack.callback(server.stop)
             manifest = build_site(server.directory, server.url, articles=articles, seed=n + 1)
-            site = Site(server.url, [a["url"] for a in manifest["articles"]], delay)
+            site = Site(server.url, [a["url"] for a in manifest["articles"]], delay, server.directory, n + 1)
             server._httpd.RequestHandlerClass = _CountingHandler
             server._httpd.site = site  # type: ignore[attr-defined]
             server.start()

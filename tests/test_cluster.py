@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from tests.cluster_helpers import RedisServer, Site, demo_sites, redis_server
+from tests.cluster_helpers import RedisServer, Site, demo_sites, next_edition, redis_server
 from tests.helpers import jcrawl, query, start_jcrawl
 
 # Each site is crawled with one host's limits: 2 requests at once, 10 ms apart (with no delay at all,
@@ -139,6 +139,31 @@ def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
         out = finished(worker)
         assert "2 sites finished" in out
         ingest_and_check(redis, archive, sites)
+
+
+def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
+        (site,) = sites
+        crawl = jcrawl(
+            "crawl", site.url, "--cluster", redis.url, "--worker-id", "c1", *WORKER_SETTINGS, archive=archive
+        )
+        assert crawl.returncode == 0, crawl.stderr
+        ingest_and_check(redis, archive, sites)
+        crawled = site.requests
+        manifest = next_edition(site, 2)  # 5 new stories, 3 corrected
+        update = jcrawl(
+            "update", "--cluster", redis.url, "--worker-id", "u1", *WORKER_SETTINGS, archive=archive
+        )
+        assert update.returncode == 0, update.stderr
+        assert "queued (update)" in update.stdout and "1 sites finished" in update.stdout
+        assert site.requests - crawled < crawled / 2  # conditional, and only what is due
+        ingest_and_check(redis, archive, sites)
+        sql = (
+            "SELECT a.url, COUNT(*) FROM article_versions v JOIN articles a ON a.id = v.article_id GROUP BY 1"
+        )
+        versions = query(archive, sql)
+        assert {url for url, _ in versions} == set(manifest["corrected"])  # their earlier text kept
 
 
 def test_an_unreachable_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:

@@ -6,11 +6,17 @@ reparse` would (the same ingest, the site profiles archived in the files, the si
 warcinfo records), so the archive's database is what one process would have built from the same
 captures. Files still being written by a live worker (`.open`) wait for the next ingest; those a dead
 worker left open are first cut back to their last whole record and closed, as after any kill.
+
+The sitemap `lastmod` of each page as of its last fetch, which tells the next `jcrawl update` which
+known articles changed, is not in the WARC files: it is read from the workers' own databases
+(DIR/workers/*/journal.db), the latest date of each URL kept.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 
 import redis
 
@@ -20,7 +26,7 @@ from archive.reparse import archived_profiles, restore_profile_rows, restore_sit
 from archive.writer import OPEN_SUFFIX
 from crawler.cluster.sites import workers
 from crawler.recovery import recover_warc_files
-from crawler.store import Store
+from crawler.store import DB_NAME, Store
 
 # jcrawl-WORKER-YYYYmmddHHMMSS-NNNNN.warc.gz.open
 _OPEN_FILE = re.compile(r"^jcrawl-(?P<worker>.+)-\d{14}-\d{5}\.warc\.gz" + re.escape(OPEN_SUFFIX) + "$")
@@ -49,6 +55,7 @@ def ingest_cluster(store: Store, client: redis.Redis) -> tuple[IngestResult, lis
 
     Returns the ingest's result, the files recovered from dead workers, the files left for later."""
     recovered, waiting = dead_workers_files(store, client)
+    gather_lastmods(store)
     paths = warc_files(store.warc_dir, unfinished=False)
     restore_sites(store, paths)
     profiles = archived_profiles(paths)
@@ -59,3 +66,21 @@ def ingest_cluster(store: Store, client: redis.Redis) -> tuple[IngestResult, lis
             store, paths, crawls, known=store.capture_offsets, profile_for=ProfilesBySite(newest.get)
         )
     return result, recovered, waiting
+
+
+def gather_lastmods(store: Store) -> int:
+    """Copy the workers' sitemap lastmods into the store (the latest of each URL); how many rows read."""
+    rows: list[tuple[str, str]] = []
+    for db in sorted(store.archive.glob("workers/*/" + DB_NAME)):
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            try:
+                rows += conn.execute("SELECT url, lastmod FROM sitemap_lastmod").fetchall()
+            except sqlite3.OperationalError:  # a worker that never got as far as its schema
+                continue
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO sitemap_lastmod (url, lastmod) VALUES (?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET lastmod = max(lastmod, excluded.lastmod)",
+            rows,
+        )
+    return len(rows)

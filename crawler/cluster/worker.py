@@ -39,7 +39,7 @@ from crawler.fatal import FATAL_STAT
 from crawler.frontier.backend import frontier_of
 from crawler.lock import ArchiveLock
 from crawler.recovery import recover_warc_files
-from crawler.store import Store
+from crawler.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)
 
@@ -210,6 +210,7 @@ class Worker:
                 "added_at": seed.seeded_at,
             },
             "JCRAWL_RESUME": 0,
+            "JCRAWL_PLAN_ARCHIVE": str(self.archive) if (self.archive / DB_NAME).exists() else "",
         }
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)
         spider = self.process.spider_loader.load("journal")
