@@ -96,6 +96,8 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
         state = json.loads(status.stdout)
         assert set(state["sites"]) == {site.url.split("/")[2] for site in sites}
         assert {"w2", "w3"} <= set(state["workers"])
+        reparse = jcrawl("reparse", archive=archive)  # the workers hold the archive: nothing is done
+        assert reparse.returncode == 3, reparse.stderr
         workers["w4"] = start_worker(redis, archive, "w4")  # one more joins later
         outputs = [finished(workers[wid]) for wid in ("w2", "w3", "w4")]
         logs = "".join(log.read_text() for log in archive.glob("workers/w[234]/jcrawl.log"))
@@ -164,6 +166,23 @@ def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> No
         )
         versions = query(archive, sql)
         assert {url for url, _ in versions} == set(manifest["corrected"])  # their earlier text kept
+
+
+def test_max_pages_counts_a_sites_requests_across_workers(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
+        (site,) = sites
+        first = jcrawl(
+            "crawl", site.url, "--cluster", redis.url, "--max-pages", "12", "--seed-only", archive=archive
+        )
+        assert first.returncode == 0, first.stderr
+        redis.cli("SET", f"jcrawl:site:{site.url.split('/')[2]}:sent", "7")  # 7 sent by a worker now gone
+        worker = jcrawl(
+            "worker", "--cluster", redis.url, "--worker-id", "w1", *WORKER_SETTINGS, archive=archive
+        )
+        assert worker.returncode == 0, worker.stderr
+        assert "1 sites finished" in worker.stdout
+        assert site.requests == 5
 
 
 def test_an_unreachable_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:

@@ -181,12 +181,14 @@ def run_status_command(args: argparse.Namespace) -> int:
 def run_ingest_command(args: argparse.Namespace) -> int:
     from crawler.cluster.connection import connect
     from crawler.cluster.ingest import ingest_cluster
+    from crawler.cluster.worker import share_archive
     from crawler.lock import ArchiveLock
     from crawler.store import Store
 
     client = connect(args.cluster)
     start_logging(args.archive, args.quiet)
-    with ArchiveLock(args.archive, "jcrawl ingest"):
+    # Beside the workers (a shared lock on the archive), one ingest at a time (DIR/workers/jcrawl.lock).
+    with share_archive(args.archive), ArchiveLock(args.archive / "workers", "jcrawl ingest"):
         store = Store(args.archive)
         try:
             result, recovered, waiting = ingest_cluster(store, client)

@@ -37,13 +37,15 @@ from crawler.crawl import CrawlOptions, _Process, crawl_settings
 from crawler.errors import FatalError
 from crawler.fatal import FATAL_STAT
 from crawler.frontier.backend import frontier_of
-from crawler.lock import ArchiveLock
+from crawler.lock import LOCK_FILE, ArchiveLock
 from crawler.recovery import recover_warc_files
 from crawler.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)
 
 SCHEDULER = "crawler.cluster.scheduler.ClusterScheduler"
+# --max-pages counted per site in Redis, in place of the crawl's own count.
+CLUSTER_MIDDLEWARES = {"crawler.cap.RequestCapMiddleware": None, "crawler.cluster.cap.ClusterRequestCap": 840}
 _ATTRIBUTE = "jcrawl_cluster"
 # Finish reasons after which a site has no work left (the others leave it to another worker).
 FINISHED = ("finished", "max_pages")
@@ -62,6 +64,15 @@ def default_worker_id() -> str:
 def warc_prefix(worker_id: str) -> str:
     """The name every WARC file of a worker starts with."""
     return f"jcrawl-{worker_id}"
+
+
+def share_archive(archive: Path) -> ArchiveLock:
+    """The archive's lock, shared by the cluster's workers and ingest: a `jcrawl crawl`, `reparse` or
+    `import` of the archive itself (which would close the workers' open WARC files as a killed
+    run's) waits until they are all gone."""
+    archive.mkdir(parents=True, exist_ok=True)
+    (archive / LOCK_FILE).touch(exist_ok=True)
+    return ArchiveLock(archive, "a cluster worker", shared=True)
 
 
 @dataclass
@@ -86,6 +97,7 @@ class Worker:
         self.tick_seconds = base.getfloat("JCRAWL_CLUSTER_TICK")
         self.lease_seconds = base.getfloat("JCRAWL_CLUSTER_LEASE_SECONDS")
         self.max_sites = max(1, base.getint("JCRAWL_CLUSTER_SITES"))
+        self.middlewares = base.getdict("DOWNLOADER_MIDDLEWARES")
         self.client = connect(url, base.getfloat("JCRAWL_CLUSTER_RETRY_SECONDS"))
         self.leases = sites.Leases(self.client, worker_id, self.lease_seconds)
         self.state_dir = self.archive / "workers" / worker_id
@@ -117,7 +129,7 @@ class Worker:
         """Work until the cluster has nothing left to do (or a signal); raises ClusterUnavailable when
         Redis stays away longer than JCRAWL_CLUSTER_RETRY_SECONDS, FatalError when the archive
         cannot be written."""
-        with ArchiveLock(self.state_dir if self.state_dir.exists() else self._made(), "jcrawl worker"):
+        with share_archive(self.archive), ArchiveLock(self._made(), "jcrawl worker"):
             self.prepare()
             first = crawl_settings(CrawlOptions("http://127.0.0.1/", self.state_dir, settings=self.overrides))
             install_reactor(first["TWISTED_REACTOR"], first["ASYNCIO_EVENT_LOOP"])
@@ -137,6 +149,7 @@ class Worker:
         return self.result
 
     def _made(self) -> Path:
+        """The state directory, made if need be."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         return self.state_dir
 
@@ -210,6 +223,7 @@ class Worker:
                 "added_at": seed.seeded_at,
             },
             "JCRAWL_RESUME": 0,
+            "DOWNLOADER_MIDDLEWARES": {**self.middlewares, **CLUSTER_MIDDLEWARES},
             "JCRAWL_PLAN_ARCHIVE": str(self.archive) if (self.archive / DB_NAME).exists() else "",
         }
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)

@@ -1,0 +1,34 @@
+"""`--max-pages N` across a cluster: the requests sent to a site are counted in Redis.
+
+The embedded cap (crawler/cap.py) counts in the crawl's process; a site taken over by another
+worker would start counting again. This one counts with INCR on the site's `sent` key, so a site's
+crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
+"""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.cap import RequestCapMiddleware
+from crawler.cluster.frontier import site_key
+
+
+class ClusterRequestCap(RequestCapMiddleware):
+    """Downloader middleware: at most JCRAWL_MAX_REQUESTS requests per site, cluster-wide."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterRequestCap:
+        cap = crawler.settings.getint("JCRAWL_MAX_REQUESTS")
+        if cap <= 0:
+            raise NotConfigured
+        return cls(crawler, cap)
+
+    def process_request(self, request: Request) -> None:
+        from crawler.cluster.worker import cluster_of
+
+        client = cluster_of(self.crawler).client
+        number = int(client.incr(site_key(self.crawler.settings.get("JCRAWL_CLUSTER_SITE"), "sent")))
+        self.sent = number - 1  # the requests sent before this one, by any worker
+        super().process_request(request)
