@@ -8,7 +8,10 @@ nginx on its own loopback host (127.0.0.2, 127.0.0.3...), starts a private redis
 for 1 and then 2 workers: seeds every site (`jcrawl crawl URL --cluster R --seed-only`), runs the
 workers (`jcrawl worker`) until the frontier is empty, and reads Redis's INFO commandstats. Prints
 pages stored per second (pages / wall time from the first worker's start to the last one's end),
-the scaling ratio of two workers over one, Redis commands per page, and per-worker throughput.
+the scaling ratio of two workers over one, the workers' CPU ms per page and cores used (a ratio
+below 2 with fewer than 2 cores used means the machine, not the cluster, held them back), Redis
+commands per page (INFO commandstats: those the
+scripts run included), per-worker throughput, and the pages per second of `jcrawl ingest` after.
 Each worker extracts in its own process (JCRAWL_EXTRACT_WORKERS=0): two workers use two cores.
 This machine is shared and noisy: only ratios from one run mean anything.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -81,6 +85,12 @@ def commands_run(redis: RedisServer) -> int:
     return sum(int(line.split("calls=")[1].split(",")[0]) for line in stats.splitlines() if "calls=" in line)
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(redis: RedisServer, urls: list[str], archive: Path, workers: int) -> dict:
     redis.cli("FLUSHALL")
     for url in urls:
@@ -88,6 +98,7 @@ def run(redis: RedisServer, urls: list[str], archive: Path, workers: int) -> dic
             jcrawl("crawl", url, "--cluster", redis.url, "--seed-only", "--archive", archive), check=True
         )
     redis.cli("CONFIG", "RESETSTAT")
+    cpu = _children_cpu()
     started = time.monotonic()
     settings = ["-s", "JCRAWL_EXTRACT_WORKERS=0", "-s", "JCRAWL_CLUSTER_SITES=4"]
     processes = [
@@ -100,15 +111,23 @@ def run(redis: RedisServer, urls: list[str], archive: Path, workers: int) -> dic
     ]
     lines = [p.communicate()[0].strip() for p in processes]
     wall = time.monotonic() - started
+    cpu = _children_cpu() - cpu
     if any(p.returncode for p in processes):
         raise RuntimeError(f"a worker failed: {lines}")
     pages = int(redis.cli("GET", "jcrawl:pages"))
+    commands = commands_run(redis)
+    started = time.monotonic()
+    subprocess.run(jcrawl("ingest", "--cluster", redis.url, "--archive", archive), check=True)
+    ingest = time.monotonic() - started
     return {
         "workers": workers,
         "pages": pages,
         "wall": round(wall, 1),
         "pages_per_second": round(pages / wall, 1),
-        "redis_commands_per_page": round(commands_run(redis) / pages, 2),
+        "redis_commands_per_page": round(commands / pages, 2),
+        "cpu_ms_per_page": round(cpu * 1000 / pages, 1),
+        "cores": round(cpu / wall, 2),
+        "ingest_pages_per_second": round(pages / ingest, 1),
         "per_worker": lines,
     }
 
@@ -135,10 +154,13 @@ def main() -> None:
         print(
             f"  {result['workers']} worker(s): {result['pages']:,} pages in {result['wall']:,.1f} s = "
             f"{result['pages_per_second']:,.1f} pages/s; "
-            f"{result['redis_commands_per_page']} Redis commands per page"
+            f"{result['redis_commands_per_page']} Redis commands per page; "
+            f"{result['cpu_ms_per_page']} CPU ms per page, {result['cores']} cores used"
         )
         for line in result["per_worker"]:
             print(f"    {line}")
+        ingest = result["ingest_pages_per_second"]
+        print(f"    then `jcrawl ingest`, the one database writer: {ingest:,.1f} pages/s")
     print(
         f"  scaling, 2 workers / 1: {two['pages_per_second'] / one['pages_per_second']:.2f}x (goal >= 1.7x)"
     )

@@ -103,7 +103,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         "reparse` does, so the database is what one process would have built from the same captures. "
         "Files a live worker is writing wait for the next run; those a dead worker left open are "
         "closed at their last whole record first. Run it while the workers work, or after.",
-        ["jcrawl ingest --cluster redis://127.0.0.1:6379/0 --archive /mnt/journals"],
+        [
+            "jcrawl ingest --cluster redis://127.0.0.1:6379/0 --archive /mnt/journals",
+            "*/10 * * * *  jcrawl ingest --cluster redis://10.0.0.5:6379/0 --archive /mnt/journals --quiet",
+        ],
         {code: text for code, text in CLUSTER_EXITS.items() if code != EXIT_INTERRUPTED},
         run_ingest_command,
     )
