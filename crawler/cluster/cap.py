@@ -8,8 +8,6 @@ crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
 from __future__ import annotations
 
 from scrapy import Request
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
 from crawler.cap import RequestCapMiddleware
 from crawler.cluster.frontier import site_key
@@ -17,13 +15,6 @@ from crawler.cluster.frontier import site_key
 
 class ClusterRequestCap(RequestCapMiddleware):
     """Downloader middleware: at most JCRAWL_MAX_REQUESTS requests per site, cluster-wide."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ClusterRequestCap:
-        cap = crawler.settings.getint("JCRAWL_MAX_REQUESTS")
-        if cap <= 0:
-            raise NotConfigured
-        return cls(crawler, cap)
 
     def process_request(self, request: Request) -> None:
         from crawler.cluster.worker import cluster_of

@@ -107,7 +107,7 @@ def site_keys(client: redis.Redis, site: str) -> list[str]:
 class RedisFrontier:
     """The frontier of `site` in the cluster's Redis, worked by `consumer` (see the module docstring).
 
-    Pushes and marks are buffered (up to `buffer` of each) and sent in one script call at `flush`,
+    Pushes and marks are buffered (up to `buffer` of them) and sent in one script call at `flush`,
     before `pop` and before `waiting` answers."""
 
     def __init__(self, client: redis.Redis, site: str, consumer: str, shape: BloomShape, buffer: int = 200):
@@ -119,8 +119,7 @@ class RedisFrontier:
         self.push_script = client.register_script(_PUSH)
         self.pop_script = client.register_script(_POP)
         self.waiting_counts: Counter[int] = Counter()
-        self.pending: dict[str, FrontierEntry] = {}  # pushed, not sent yet
-        self.marks: set[str] = set()  # marked, not sent yet
+        self.pending: dict[str, FrontierEntry | None] = {}  # pushed (None: marked), not sent yet
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
@@ -209,33 +208,32 @@ class RedisFrontier:
         self.acked += count
 
     def mark(self, urls: Iterable[str]) -> None:
-        self.marks.update(urls)
-        if len(self.marks) >= self.buffer:
+        for url in urls:
+            self.pending.setdefault(url, None)
+        if len(self.pending) >= self.buffer:
             self.flush()
 
     def seen(self, url: str) -> bool:
-        if url in self.pending or url in self.marks:
+        if url in self.pending:
             return True
         gets = [arg for bit in self.shape.positions(url) for arg in ("GET", "u1", bit)]
         return all(self.client.execute_command("BITFIELD_RO", site_key(self.site, "seen"), *gets))
 
     def flush(self) -> None:
-        if not (self.pending or self.marks):
+        if not self.pending:
             return
-        entries = list(self.pending.values())
         args: list[object] = [self.shape.hashes]
-        for entry in entries:
-            args += self.shape.positions(entry.url)
-            args += [entry.priority, entry.url, entry.depth, int(entry.recheck)]
-        for url in self.marks:
-            args += [*self.shape.positions(url), "-", url, 0, 0]
+        for url, entry in self.pending.items():
+            args += self.shape.positions(url)
+            args += (
+                ["-", url, 0, 0] if entry is None else [entry.priority, url, entry.depth, int(entry.recheck)]
+            )
         keys = [site_key(self.site, name) for name in ("seen", "waiting", "prios")]
         added = self.push_script(keys=[*keys, site_key(self.site, "q", "")], args=args)
-        for entry, new in zip(entries, added, strict=False):
-            if new:
+        for entry, new in zip(self.pending.values(), added, strict=True):
+            if new and entry is not None:
                 self.waiting_counts[entry.priority] += 1
         self.pending.clear()
-        self.marks.clear()
 
     def close(self) -> None:
         self.flush()
