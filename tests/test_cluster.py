@@ -83,7 +83,7 @@ def ingest_and_check(redis: RedisServer, archive: Path, sites: list[Site]) -> No
 
 def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=4, articles=40, delay=0.05) as sites:
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=8, articles=25, delay=0.05) as sites:
         seed(redis, archive, sites)
         workers = {wid: start_worker(redis, archive, wid) for wid in ("w1", "w2", "w3")}
         # w1 is killed while it has entries of a site in flight
@@ -105,7 +105,7 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
         assert sum(int(out.split(": ")[1].split()[0]) for out in outputs) >= 1
         status = jcrawl("cluster", "status", "--cluster", redis.url)
         assert status.returncode == 0 and "0 workers alive" in status.stdout
-        assert all(line.split()[1] == "done" for line in status.stdout.splitlines()[1:5])
+        assert all(line.split()[1] == "done" for line in status.stdout.splitlines()[1:9])
         ingest_and_check(redis, archive, sites)
         for site in sites:  # one worker at a time per host: its limit held across workers
             assert site.peak <= PER_HOST, (site.url, site.peak)

@@ -258,6 +258,9 @@ class Worker:
             self.leases.release(site)
         except redis.RedisError as exc:
             self._fail(f"lost the cluster's Redis at {self.url}: {exc}")
+        from twisted.internet import reactor
+
+        reactor.callLater(0, self.tick)  # the next site, or the end, without waiting for the tick
         return None
 
     def _close(self, crawler: Crawler, reason: str) -> None:
