@@ -31,6 +31,7 @@ SITE_SETTINGS = (
 # A worker's own: quick leases so that a killed worker's sites move on within seconds; one process.
 WORKER_SETTINGS = (
     *("-s", "JCRAWL_CLUSTER_LEASE_SECONDS=6", "-s", "JCRAWL_CLUSTER_TICK=0.5"),
+    *("-s", "JCRAWL_CLUSTER_RETRY_SECONDS=15"),
     *("-s", "JCRAWL_CLUSTER_SITES=1", "-s", "JCRAWL_EXTRACT_WORKERS=0"),
 )
 
@@ -183,6 +184,21 @@ def test_max_pages_counts_a_sites_requests_across_workers(tmp_path: Path) -> Non
         assert worker.returncode == 0, worker.stderr
         assert "1 sites finished" in worker.stdout
         assert site.requests == 5
+
+
+def test_redis_gone_for_good_stops_a_worker_with_one_line(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:
+        seed(redis, archive, sites)
+        worker = start_worker(redis, archive, "w1")
+        wait_until(lambda: pages_stored(redis) >= 5)
+        redis.stop()
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 4, out + err
+        assert "Traceback" not in err and err.splitlines()[-1].startswith(
+            "jcrawl worker: fatal: lost the cluster's Redis"
+        )
+        assert not list((archive / "warc").glob("*.open"))  # its WARC files closed
 
 
 def test_an_unreachable_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
 
 from __future__ import annotations
 
+import redis
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 
 from crawler.cap import RequestCapMiddleware
 from crawler.cluster.frontier import site_key
@@ -19,7 +21,14 @@ class ClusterRequestCap(RequestCapMiddleware):
     def process_request(self, request: Request) -> None:
         from crawler.cluster.worker import cluster_of
 
-        client = cluster_of(self.crawler).client
-        number = int(client.incr(site_key(self.crawler.settings.get("JCRAWL_CLUSTER_SITE"), "sent")))
+        worker = cluster_of(self.crawler)
+        try:
+            if worker.failure:
+                raise redis.ConnectionError(worker.failure)
+            key = site_key(self.crawler.settings.get("JCRAWL_CLUSTER_SITE"), "sent")
+            number = int(worker.client.incr(key))
+        except redis.RedisError as exc:  # the worker is stopping: no more requests
+            worker.lost(exc)
+            raise IgnoreRequest(f"the cluster's Redis is lost: {exc}") from None
         self.sent = number - 1  # the requests sent before this one, by any worker
         super().process_request(request)

@@ -19,9 +19,11 @@ spider from its URL, priority, depth and recheck flag (`JournalSpider.frontier_r
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import redis
 
@@ -92,6 +94,27 @@ return out
 """
 
 
+def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A method that, once Redis is lost (its retries spent), does nothing and returns `default()`:
+    the worker is stopping, and what it did not acknowledge waits in Redis for another."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def guarded(self: RedisFrontier, *args: Any) -> Any:
+            if self.broken:
+                return default()
+            try:
+                return method(self, *args)
+            except redis.RedisError as exc:
+                self.broken = True
+                self.lost(exc)
+                return default()
+
+        return guarded
+
+    return wrap
+
+
 def site_key(site: str, *parts: object) -> str:
     """A key of a site's crawl: `jcrawl:site:SITE:PARTS`."""
     return key("site", site, *parts)
@@ -110,7 +133,15 @@ class RedisFrontier:
     Pushes and marks are buffered (up to `buffer` of them) and sent in one script call at `flush`,
     before `pop` and before `waiting` answers."""
 
-    def __init__(self, client: redis.Redis, site: str, consumer: str, shape: BloomShape, buffer: int = 200):
+    def __init__(
+        self,
+        client: redis.Redis,
+        site: str,
+        consumer: str,
+        shape: BloomShape,
+        buffer: int = 200,
+        lost: Callable[[Exception], None] = lambda exc: None,
+    ):
         self.client = client
         self.site = site
         self.consumer = consumer
@@ -124,8 +155,11 @@ class RedisFrontier:
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
         self.acked = 0
+        self.lost = lost  # told once when Redis is lost for good
+        self.broken = False
 
     # --- FrontierBackend -------------------------------------------------------------------------
+    @_guarded(lambda: None)
     def open(self) -> None:
         self._resumed = bool(self.client.exists(site_key(self.site, "seen")))
         counts = self.client.hgetall(site_key(self.site, "waiting"))
@@ -170,6 +204,7 @@ class RedisFrontier:
             self.flush()
         return added
 
+    @_guarded(list)
     def pop(self, count: int) -> list[FrontierEntry]:
         self.flush()
         entries, self.reclaimed = self.reclaimed[:count], self.reclaimed[count:]
@@ -185,11 +220,14 @@ class RedisFrontier:
 
     def waiting(self) -> Counter[int]:
         self.flush()  # what the seen-set lets through is waiting
+        if self.broken:  # nothing more to do: the crawl closes
+            return Counter()
         counts = +self.waiting_counts
         for entry in self.reclaimed:
             counts[entry.priority] += 1
         return counts
 
+    @_guarded(lambda: None)
     def ack(self, urls: Iterable[str]) -> None:
         done: dict[str, list[bytes]] = {}
         for url in urls:
@@ -213,12 +251,14 @@ class RedisFrontier:
         if len(self.pending) >= self.buffer:
             self.flush()
 
+    @_guarded(lambda: True)
     def seen(self, url: str) -> bool:
         if url in self.pending:
             return True
         gets = [arg for bit in self.shape.positions(url) for arg in ("GET", "u1", bit)]
         return all(self.client.execute_command("BITFIELD_RO", site_key(self.site, "seen"), *gets))
 
+    @_guarded(lambda: None)
     def flush(self) -> None:
         if not self.pending:
             return
@@ -237,6 +277,17 @@ class RedisFrontier:
 
     def close(self) -> None:
         self.flush()
+
+    # --- the site's trap counters (crawler/cluster/scheduler.py) ----------------------------------
+    @_guarded(dict)
+    def load_counters(self) -> dict[str, int]:
+        """The site's trap counters: URL pattern -> fetches charged."""
+        stored = self.client.hgetall(site_key(self.site, "traps"))
+        return {pattern.decode(): int(n) for pattern, n in stored.items()}
+
+    @_guarded(lambda: None)
+    def save_counters(self, changed: dict[str, int]) -> None:
+        self.client.hset(site_key(self.site, "traps"), mapping=changed)
 
     # --- helpers ---------------------------------------------------------------------------------
     def _entry(self, prio: int, stream: str, entry_id: bytes, fields: dict | list) -> FrontierEntry:

@@ -14,7 +14,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 
 from crawler.cluster.bloom import BloomShape
-from crawler.cluster.frontier import RedisFrontier, site_key
+from crawler.cluster.frontier import RedisFrontier
 from crawler.frontier.backend import RECHECK_KEY, FrontierBackend, FrontierEntry, publish
 from crawler.frontier.scheduler import FrontierScheduler
 
@@ -43,7 +43,7 @@ class ClusterScheduler(FrontierScheduler):
             site = settings.get("JCRAWL_CLUSTER_SITE")
             worker = cluster_of(self.crawler)
             shape = BloomShape(*settings.getlist("JCRAWL_CLUSTER_BLOOM"))
-            backend = RedisFrontier(worker.client, site, worker.worker_id, shape, self.buffer)
+            backend = RedisFrontier(worker.client, site, worker.worker_id, shape, self.buffer, worker.lost)
             backend.open()
             self.backend = backend
             publish(self.crawler, backend)
@@ -74,8 +74,7 @@ class ClusterScheduler(FrontierScheduler):
     def _load_traps(self, backend: RedisFrontier) -> None:
         spent = self._traps()
         if spent is not None:
-            stored = backend.client.hgetall(site_key(backend.site, "traps"))
-            spent.update({pattern.decode(): int(n) for pattern, n in stored.items()})
+            spent.update(backend.load_counters())
             self.saved_traps = dict(spent)
 
     def save_traps(self) -> None:
@@ -85,5 +84,5 @@ class ClusterScheduler(FrontierScheduler):
             return
         changed = {p: n for p, n in spent.items() if self.saved_traps.get(p) != n}
         if changed:
-            self.backend.client.hset(site_key(self.backend.site, "traps"), mapping=changed)
+            self.backend.save_counters(changed)
             self.saved_traps.update(changed)

@@ -38,6 +38,7 @@ from crawler.errors import FatalError
 from crawler.fatal import FATAL_STAT
 from crawler.frontier.backend import frontier_of
 from crawler.lock import LOCK_FILE, ArchiveLock
+from crawler.logs import FILE_ONLY
 from crawler.recovery import recover_warc_files
 from crawler.store import DB_NAME, Store
 
@@ -157,10 +158,19 @@ class Worker:
         """Say this worker is alive, keep its leases, take more sites, or end."""
         if self.process is None:
             return
+        if self.failure:  # Redis is lost: no more calls to it; end once the crawls have closed
+            if not self.active:
+                self._stop()
+            return
         try:
             self._tick()
         except redis.RedisError as exc:  # retried for JCRAWL_CLUSTER_RETRY_SECONDS already
-            self._fail(f"lost the cluster's Redis at {self.url}: {exc}")
+            self.lost(exc)
+
+    def lost(self, exc: Exception) -> None:
+        """Redis stayed away longer than JCRAWL_CLUSTER_RETRY_SECONDS: stop (exit 4). What was not
+        acknowledged waits in Redis for the next worker."""
+        self._fail(f"lost the cluster's Redis at {self.url}: {exc}")
 
     def _tick(self) -> None:
         assert self.process is not None
@@ -243,6 +253,9 @@ class Worker:
             self.result.pages += frontier.acked
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
+        if self.failure:
+            self.tick()
+            return None
         try:
             if stats.get(FATAL_STAT):
                 self._fail(f"{stats[FATAL_STAT]}. The worker stopped; what it archived before is intact.")
@@ -257,7 +270,7 @@ class Worker:
                 logger.error("The crawl of %s failed: %s", site, outcome.getErrorMessage())
             self.leases.release(site)
         except redis.RedisError as exc:
-            self._fail(f"lost the cluster's Redis at {self.url}: {exc}")
+            self.lost(exc)
         from twisted.internet import reactor
 
         reactor.callLater(0, self.tick)  # the next site, or the end, without waiting for the tick
@@ -272,7 +285,7 @@ class Worker:
     def _fail(self, message: str) -> None:
         if self.failure is None:
             self.failure = message
-            logger.error("%s", message)
+            logger.error("%s", message, extra={FILE_ONLY: True})  # the command says it in its one line
         self.stopping = True
         for crawler in list(self.active.values()):
             self._close(crawler, "shutdown")
