@@ -130,6 +130,21 @@ def in_flight(redis: RedisServer, worker: str) -> int:
         client.close()
 
 
+def test_a_worker_stopped_with_sigterm_lets_its_site_go_at_once(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:
+        seed(redis, archive, sites)
+        first = start_worker(redis, archive, "w1")
+        wait_until(lambda: in_flight(redis, "w1") >= 5)
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 143, out + err
+        assert "(interrupted)" in out and "Traceback" not in err
+        assert redis.cli("KEYS", "jcrawl:lease:*") == ""  # let go, not left to expire
+        assert "1 sites finished" in finished(start_worker(redis, archive, "w2"))
+        ingest_and_check(redis, archive, sites)
+
+
 def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=2, articles=25, delay=0.03) as sites:

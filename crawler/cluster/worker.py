@@ -103,6 +103,7 @@ class Worker:
         self.leases = sites.Leases(self.client, worker_id, self.lease_seconds)
         self.state_dir = self.archive / "workers" / worker_id
         self.active: dict[str, Crawler] = {}
+        self.closing: set[Crawler] = set()  # crawls asked to close (a lease lost, Redis lost)
         self.result = WorkerResult()
         self.process: _Process | None = None
         self.stopping = False
@@ -248,6 +249,7 @@ class Worker:
     def _ended(self, site: str, crawler: Crawler, outcome: Any) -> None:
         """A crawl ended: its site done if it finished, its lease let go either way."""
         self.active.pop(site, None)
+        self.closing.discard(crawler)
         frontier = frontier_of(crawler)
         if isinstance(frontier, RedisFrontier):
             self.result.pages += frontier.acked
@@ -277,6 +279,10 @@ class Worker:
         return None
 
     def _close(self, crawler: Crawler, reason: str) -> None:
+        """Have a crawl close (once) with `reason`."""
+        if crawler in self.closing:
+            return
+        self.closing.add(crawler)
         if crawler.engine is not None and crawler.crawling:
             from scrapy.utils.defer import deferred_from_coro
 
