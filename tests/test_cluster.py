@@ -223,6 +223,8 @@ def test_an_unreachable_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1 and "cannot reach the cluster's Redis" in result.stderr
     result = jcrawl("worker", "--cluster", "http://127.0.0.1/", archive=tmp_path)
     assert result.returncode == 2 and "not a Redis URL" in result.stderr
+    result = jcrawl("crawl", "http://127.0.0.2:1/", "--seed-only", archive=tmp_path)
+    assert result.returncode == 2 and "give --cluster" in result.stderr
 
 
 @pytest.mark.parametrize("capacity", [1_000, 20_000])

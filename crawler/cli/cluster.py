@@ -15,6 +15,7 @@ from crawler.cli.common import (
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
+    UsageError,
     add_command,
     quiet_option,
     set_option,
@@ -50,6 +51,13 @@ def cluster_option(parser: argparse.ArgumentParser, required: bool = False, work
         help="this worker's name, in its WARC files' names and DIR/workers/ID (default: HOST-PID; "
         "give the same one to a restarted worker so it closes what its killed run left open)",
     )
+
+
+def cluster_requested(args: argparse.Namespace) -> bool:
+    """True when `crawl` or `update` was given --cluster; a usage error for --seed-only without it."""
+    if args.seed_only and not args.cluster:
+        raise UsageError("--seed-only queues a crawl in a cluster: give --cluster redis://HOST:PORT/DB too")
+    return bool(args.cluster)
 
 
 def redis_url(text: str) -> str:
@@ -211,7 +219,7 @@ def run_ingest_command(args: argparse.Namespace) -> int:
 
 def seed_update(args: argparse.Namespace, settings: dict[str, Any]) -> int:
     """`update --cluster`: queue an update of each site of the archive (or the --site one), then work."""
-    from crawler.cli.common import UsageError, open_store
+    from crawler.cli.common import open_store
     from crawler.update import RECHECK_ALL, UnknownSite, _sites
 
     store = open_store(args.archive)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.cli.cluster import cluster_option
+from crawler.cli.cluster import cluster_option, cluster_requested
 from crawler.cli.common import (
     EXIT_FATAL,
     EXIT_FETCH_ERRORS,
@@ -110,7 +110,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         settings=settings,
     )
-    if args.cluster:  # seed the cluster's frontier, then work as one of its workers
+    if cluster_requested(args):  # seed the cluster's frontier, then work as one of its workers
         from crawler.cli.cluster import seed_and_work
         from crawler.crawl import site_settings
 

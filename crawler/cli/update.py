@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crawler.cli.cluster import cluster_option
+from crawler.cli.cluster import cluster_option, cluster_requested
 from crawler.cli.common import (
     UsageError,
     add_command,
@@ -52,7 +52,7 @@ def run_update_command(args: argparse.Namespace) -> int:
 
     require_archive(args.archive)  # before logging, which would create the directory
     settings = parse_set_options(args.set)
-    if args.cluster:
+    if cluster_requested(args):
         from crawler.cli.cluster import seed_update
 
         return seed_update(args, settings)
