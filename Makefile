@@ -10,6 +10,8 @@
 # make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
 #                      development set in ../shared/benchmarks/ and on the bench site, in one run
 # make bench-startup - start-up benchmark: jcrawl's read commands on a generated 50,000-article archive
+# make bench-cluster - cluster benchmark: one worker, then two, on eight demo journals through one Redis
+#                      (pages/s, scaling ratio, Redis commands per page)
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +21,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test lint bench bench-scale bench-extract bench-startup system-deps clean
+.PHONY: demo install test lint bench bench-scale bench-extract bench-startup bench-cluster system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +78,7 @@ bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/cluster.py
 
 bench-scale: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py --pages 100000 --repeats 1 --variants scrapy,jcrawl --no-update
@@ -85,6 +88,9 @@ bench-extract: $(BENCH_STAMP)
 
 bench-startup: $(STAMP)
 	$(BIN)/python bench/startup.py
+
+bench-cluster: $(STAMP) system-deps
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) .venv-pywb build *.egg-info .pytest_cache .ruff_cache

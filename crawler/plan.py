@@ -87,7 +87,9 @@ class CrawlPlan:
         if not settings.get("JCRAWL_ARCHIVE"):  # the spider on its own (tests): every URL is new
             return cls({})
         crawl_id = settings.getint("JCRAWL_RESUME") or None
-        store = Store(settings.get("JCRAWL_ARCHIVE"))
+        # A cluster worker plans from the archive's database (read-only), not its own (crawler/cluster/).
+        shared = settings.get("JCRAWL_PLAN_ARCHIVE")
+        store = Store(shared, read_only=True) if shared else Store(settings.get("JCRAWL_ARCHIVE"))
         try:
             plan = cls(
                 load_known(store, site),

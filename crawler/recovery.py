@@ -29,11 +29,13 @@ from crawler.urls import site_of
 logger = logging.getLogger(__name__)
 
 
-def recover_warc_files(store: Store) -> list[str]:
-    """Close every `.open` WARC file of the archive at its last whole record; say what was done."""
+def recover_warc_files(store: Store, pattern: str = "*") -> list[str]:
+    """Close every `.open` WARC file of the archive at its last whole record; say what was done.
+
+    `pattern`: only the files whose name matches it (a cluster worker's own: crawler/cluster/)."""
     done = []
     directory = store.warc_dir
-    for path in sorted(directory.glob("*" + OPEN_SUFFIX)) if directory.exists() else []:
+    for path in sorted(directory.glob(pattern + OPEN_SUFFIX)) if directory.exists() else []:
         name = path.name.removesuffix(OPEN_SUFFIX)
         # Records the store locates are whole; only what follows the last of them needs checking.
         (known_end,) = store.conn.execute(

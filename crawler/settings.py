@@ -225,3 +225,25 @@ EXTENSIONS = {"crawler.gc_tuning.GcTuning": 0}
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
 # 0, in the crawler's own process. The records are the same either way.
 JCRAWL_EXTRACT_WORKERS = -1
+
+# --- the cluster (crawler/cluster/, docs/cluster.md): only with --cluster redis://HOST:PORT/DB ----------
+# Sites one worker crawls at once (each leased: one worker per host, so per-host limits hold cluster-wide).
+JCRAWL_CLUSTER_SITES = 4
+# A worker's lease on a site, and its heartbeat, expire this many seconds after it last renewed them
+# (it renews every JCRAWL_CLUSTER_TICK seconds): how long a killed worker's sites wait for another.
+JCRAWL_CLUSTER_LEASE_SECONDS = 30.0
+JCRAWL_CLUSTER_TICK = 2.0
+# Frontier entries a worker takes from Redis at once (each pending for it until its page is stored).
+JCRAWL_CLUSTER_BATCH = 32
+# Each Redis command is retried this long (exponential backoff up to 1 s) before the worker gives up:
+# a Redis restarted with its append-only file costs the crawl a pause, not a page.
+JCRAWL_CLUSTER_RETRY_SECONDS = 60.0
+# The seen-set of each site's crawl is a Bloom filter sized for this many URLs at this false-drop rate
+# (a new URL taken as seen): 1.8 MB per site by default (crawler/cluster/bloom.py).
+JCRAWL_CLUSTER_SEEN_CAPACITY = 1_000_000
+JCRAWL_CLUSTER_SEEN_ERROR = 0.001
+# Set by the worker for each crawl: the site, its Bloom filter's [bits, hashes] (from its seed), and
+# the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/plan.py).
+JCRAWL_CLUSTER_SITE = ""
+JCRAWL_CLUSTER_BLOOM: list[int] = []
+JCRAWL_PLAN_ARCHIVE = ""

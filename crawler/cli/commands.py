@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crawler import __version__
-from crawler.cli import archive, crawl, demo, extract, query, report, serve, update
+from crawler.cli import archive, cluster, crawl, demo, extract, query, report, serve, update
 from crawler.cli.common import (
     EXIT_BUG,
     EXIT_FATAL,
@@ -37,7 +37,7 @@ from crawler.logs import LOG_FILE
 from crawler.store import DB_NAME
 
 MAX_LINE = 2000  # characters of an error line (a quoted query can be long)
-COMMAND_MODULES = (crawl, update, demo, query, extract, archive, serve, report)
+COMMAND_MODULES = (crawl, update, demo, query, extract, archive, serve, report, cluster)
 EXAMPLES = (
     "jcrawl demo                                   # a sample journal on 127.0.0.1, crawled into ./data",
     "jcrawl crawl https://journal.example/ --archive ~/journals",

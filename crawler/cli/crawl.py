@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawler.cli.cluster import cluster_option, cluster_requested
 from crawler.cli.common import (
     EXIT_FATAL,
     EXIT_FETCH_ERRORS,
@@ -74,6 +75,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     quiet_option(crawl)
     set_option(crawl)
+    cluster_option(crawl)
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
@@ -108,6 +110,11 @@ def run_crawl_command(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         settings=settings,
     )
+    if cluster_requested(args):  # seed the cluster's frontier, then work as one of its workers
+        from crawler.cli.cluster import seed_and_work
+        from crawler.crawl import site_settings
+
+        return seed_and_work(args, [([args.url], site_settings(options))], "crawl", settings)
     return exit_code([crawl(options, quiet=args.quiet)])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from crawler.cli.cluster import cluster_option, cluster_requested
 from crawler.cli.common import (
     UsageError,
     add_command,
@@ -42,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     quiet_option(update)
     set_option(update)
+    cluster_option(update)
 
 
 def run_update_command(args: argparse.Namespace) -> int:
@@ -50,6 +52,10 @@ def run_update_command(args: argparse.Namespace) -> int:
 
     require_archive(args.archive)  # before logging, which would create the directory
     settings = parse_set_options(args.set)
+    if cluster_requested(args):
+        from crawler.cli.cluster import seed_update
+
+        return seed_update(args, settings)
     options = UpdateOptions(args.archive, site=args.site, recheck_all=args.all, settings=settings)
     options.progress = start_logging(args.archive, args.quiet, settings)
     try:

@@ -1,0 +1,46 @@
+"""The cluster's Redis: one connection per process, retried through a Redis restart, and its key names.
+
+A Redis that cannot be reached when a command starts is a `ClusterUnavailable` (exit 4, one line). Once
+running, every command is retried with exponential backoff for JCRAWL_CLUSTER_RETRY_SECONDS, so that a
+Redis restarted with its append-only file (AOF) loses the workers nothing: they wait, then go on.
+"""
+
+from __future__ import annotations
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from crawler.errors import FatalError
+
+PREFIX = "jcrawl:"
+# Longest wait between two attempts of a command while Redis is away (seconds).
+BACKOFF_CAP = 1.0
+
+
+class ClusterUnavailable(FatalError):
+    """The cluster's Redis cannot be reached (exit 4)."""
+
+
+def connect(url: str, retry_seconds: float = 60.0) -> redis.Redis:
+    """A client of the Redis at `url`, checked now (ClusterUnavailable if it does not answer).
+
+    Commands are then retried on connection errors for about `retry_seconds`."""
+    attempts = max(1, int(retry_seconds / BACKOFF_CAP))
+    try:
+        client = redis.Redis.from_url(
+            url,
+            retry=Retry(ExponentialBackoff(cap=BACKOFF_CAP, base=0.05), attempts),
+            retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        )
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()  # once, without retries
+    except (redis.RedisError, ValueError, OSError) as exc:
+        raise ClusterUnavailable(f"cannot reach the cluster's Redis at {url}: {exc}") from None
+    return client
+
+
+def key(*parts: object) -> str:
+    """A key of the cluster: `jcrawl:` and the parts joined with colons."""
+    return PREFIX + ":".join(str(part) for part in parts)

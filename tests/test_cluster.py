@@ -1,0 +1,241 @@
+"""`--cluster`: workers sharing a Redis frontier crawl several sites into one archive; a worker killed
+with SIGKILL loses nothing, a Redis restart costs a pause, and `jcrawl ingest` builds a database
+that `jcrawl verify` passes and that holds every article once.
+
+Real parts: redis-server (Debian's) on a private port and directory, demo journals on 127.0.0.2... each
+counting the requests it has in flight, `jcrawl` processes as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from tests.cluster_helpers import RedisServer, Site, demo_sites, next_edition, redis_server
+from tests.helpers import jcrawl, query, start_jcrawl
+
+# Each site is crawled with one host's limits: 2 requests at once, 10 ms apart (with no delay at all,
+# Scrapy 2.19 sends a burst of queued requests past its per-host limit); each takes the server 50 ms.
+PER_HOST = 2
+SITE_SETTINGS = (
+    *("-s", "JCRAWL_LOOPBACK_EXEMPT=false", "-s", "DOWNLOAD_DELAY=0.01", "-s", "AUTOTHROTTLE_ENABLED=false"),
+    *("-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={PER_HOST}"),
+)
+# A worker's own: quick leases so that a killed worker's sites move on within seconds; one process.
+WORKER_SETTINGS = (
+    *("-s", "JCRAWL_CLUSTER_LEASE_SECONDS=6", "-s", "JCRAWL_CLUSTER_TICK=0.5"),
+    *("-s", "JCRAWL_CLUSTER_RETRY_SECONDS=15"),
+    *("-s", "JCRAWL_CLUSTER_SITES=1", "-s", "JCRAWL_EXTRACT_WORKERS=0"),
+)
+
+
+def seed(redis: RedisServer, archive: Path, sites: list[Site]) -> None:
+    for site in sites:
+        done = jcrawl(
+            "crawl", site.url, "--cluster", redis.url, "--seed-only", *SITE_SETTINGS, archive=archive
+        )
+        assert done.returncode == 0, done.stderr
+        assert "queued (crawl)" in done.stdout
+
+
+def start_worker(redis: RedisServer, archive: Path, worker_id: str) -> subprocess.Popen:
+    return start_jcrawl(
+        "worker", "--cluster", redis.url, "--archive", archive, "--worker-id", worker_id, *WORKER_SETTINGS
+    )
+
+
+def pages_stored(redis: RedisServer) -> int:
+    return int(redis.cli("GET", "jcrawl:pages") or 0)
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def finished(process: subprocess.Popen, timeout: float = 150) -> str:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, out + err
+    assert "Traceback" not in err
+    return out
+
+
+def ingest_and_check(redis: RedisServer, archive: Path, sites: list[Site]) -> None:
+    """`jcrawl ingest` then `jcrawl verify` pass; every article of every site is in `articles` once."""
+    ingest = jcrawl("ingest", "--cluster", redis.url, archive=archive)
+    assert ingest.returncode == 0, ingest.stderr
+    assert not list((archive / "warc").glob("*.open"))
+    verify = jcrawl("verify", archive=archive)
+    assert verify.returncode == 0, verify.stdout + verify.stderr  # no orphan record: no capture lost
+    urls = Counter(url for (url,) in query(archive, "SELECT url FROM articles"))
+    for site in sites:
+        assert {url: urls[url] for url in site.articles} == dict.fromkeys(site.articles, 1)
+    assert max(urls.values()) == 1  # the sites' other pages too
+
+
+def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=8, articles=25, delay=0.05) as sites:
+        seed(redis, archive, sites)
+        workers = {wid: start_worker(redis, archive, wid) for wid in ("w1", "w2", "w3")}
+        # w1 is killed while it has entries of a site in flight
+        wait_until(lambda: in_flight(redis, "w1") >= 5)
+        workers["w1"].send_signal(signal.SIGKILL)
+        workers["w1"].wait()
+        assert list((archive / "warc").glob("jcrawl-w1-*"))  # it had begun writing
+        status = jcrawl("cluster", "status", "--cluster", redis.url, "--json")
+        assert status.returncode == 0, status.stderr
+        state = json.loads(status.stdout)
+        assert set(state["sites"]) == {site.url.split("/")[2] for site in sites}
+        assert {"w2", "w3"} <= set(state["workers"])
+        reparse = jcrawl("reparse", archive=archive)  # the workers hold the archive: nothing is done
+        assert reparse.returncode == 3, reparse.stderr
+        workers["w4"] = start_worker(redis, archive, "w4")  # one more joins later
+        outputs = [finished(workers[wid]) for wid in ("w2", "w3", "w4")]
+        logs = "".join(log.read_text() for log in archive.glob("workers/w[234]/jcrawl.log"))
+        assert "entries a worker left in flight" in logs  # w1's, claimed by the next holder of its site
+        assert sum(int(out.split(": ")[1].split()[0]) for out in outputs) >= 1
+        status = jcrawl("cluster", "status", "--cluster", redis.url)
+        assert status.returncode == 0 and "0 workers alive" in status.stdout
+        assert all(line.split()[1] == "done" for line in status.stdout.splitlines()[1:9])
+        ingest_and_check(redis, archive, sites)
+        for site in sites:  # one worker at a time per host: its limit held across workers
+            assert site.peak <= PER_HOST, (site.url, site.peak)
+        # the database is what `jcrawl reparse` builds from the same WARC files
+        again = tmp_path / "again"
+        shutil.copytree(archive / "warc", again / "warc")
+        assert jcrawl("reparse", archive=again).returncode == 0
+        columns = "SELECT url, title, authors, published, body, content_hash FROM articles ORDER BY url"
+        assert query(again, columns) == query(archive, columns)
+
+
+def in_flight(redis: RedisServer, worker: str) -> int:
+    """Frontier entries pending for `worker` (read, not stored yet)."""
+    client = Redis.from_url(redis.url)
+    try:
+        return sum(
+            len(client.xpending_range(stream, "workers", "-", "+", 1000, consumername=worker))
+            for stream in client.scan_iter(match="jcrawl:site:*:q:*")
+        )
+    finally:
+        client.close()
+
+
+def test_a_worker_stopped_with_sigterm_lets_its_site_go_at_once(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:
+        seed(redis, archive, sites)
+        first = start_worker(redis, archive, "w1")
+        wait_until(lambda: in_flight(redis, "w1") >= 5)
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 143, out + err
+        assert "(interrupted)" in out and "Traceback" not in err
+        assert redis.cli("KEYS", "jcrawl:lease:*") == ""  # let go, not left to expire
+        assert "1 sites finished" in finished(start_worker(redis, archive, "w2"))
+        ingest_and_check(redis, archive, sites)
+
+
+def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=2, articles=25, delay=0.03) as sites:
+        seed(redis, archive, sites)
+        worker = start_worker(redis, archive, "w1")
+        wait_until(lambda: pages_stored(redis) >= 10)
+        redis.stop()  # SIGTERM: the append-only file is written
+        time.sleep(1.5)
+        redis.start()
+        out = finished(worker)
+        assert "2 sites finished" in out
+        ingest_and_check(redis, archive, sites)
+
+
+def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
+        (site,) = sites
+        crawl = jcrawl(
+            "crawl", site.url, "--cluster", redis.url, "--worker-id", "c1", *WORKER_SETTINGS, archive=archive
+        )
+        assert crawl.returncode == 0, crawl.stderr
+        ingest_and_check(redis, archive, sites)
+        crawled = site.requests
+        manifest = next_edition(site, 2)  # 5 new stories, 3 corrected
+        update = jcrawl(
+            "update", "--cluster", redis.url, "--worker-id", "u1", *WORKER_SETTINGS, archive=archive
+        )
+        assert update.returncode == 0, update.stderr
+        assert "queued (update)" in update.stdout and "1 sites finished" in update.stdout
+        assert site.requests - crawled < crawled / 2  # conditional, and only what is due
+        ingest_and_check(redis, archive, sites)
+        sql = (
+            "SELECT a.url, COUNT(*) FROM article_versions v JOIN articles a ON a.id = v.article_id GROUP BY 1"
+        )
+        versions = query(archive, sql)
+        assert {url for url, _ in versions} == set(manifest["corrected"])  # their earlier text kept
+
+
+def test_max_pages_counts_a_sites_requests_across_workers(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
+        (site,) = sites
+        first = jcrawl(
+            "crawl", site.url, "--cluster", redis.url, "--max-pages", "12", "--seed-only", archive=archive
+        )
+        assert first.returncode == 0, first.stderr
+        redis.cli("SET", f"jcrawl:site:{site.url.split('/')[2]}:sent", "7")  # 7 sent by a worker now gone
+        worker = jcrawl(
+            "worker", "--cluster", redis.url, "--worker-id", "w1", *WORKER_SETTINGS, archive=archive
+        )
+        assert worker.returncode == 0, worker.stderr
+        assert "1 sites finished" in worker.stdout
+        assert site.requests == 5
+
+
+def test_redis_gone_for_good_stops_a_worker_with_one_line(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:
+        seed(redis, archive, sites)
+        worker = start_worker(redis, archive, "w1")
+        wait_until(lambda: pages_stored(redis) >= 5)
+        redis.stop()
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 4, out + err
+        assert "Traceback" not in err and err.splitlines()[-1].startswith(
+            "jcrawl worker: fatal: lost the cluster's Redis"
+        )
+        assert not list((archive / "warc").glob("*.open"))  # its WARC files closed
+
+
+def test_an_unreachable_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    for command in (("worker",), ("cluster", "status"), ("crawl", "http://127.0.0.2:1/")):
+        result = jcrawl(*command, "--cluster", "redis://127.0.0.1:1/0", archive=tmp_path)
+        assert result.returncode == 4, result.stderr
+        assert result.stderr.count("\n") == 1 and "cannot reach the cluster's Redis" in result.stderr
+    result = jcrawl("worker", "--cluster", "http://127.0.0.1/", archive=tmp_path)
+    assert result.returncode == 2 and "not a Redis URL" in result.stderr
+    result = jcrawl("crawl", "http://127.0.0.2:1/", "--seed-only", archive=tmp_path)
+    assert result.returncode == 2 and "give --cluster" in result.stderr
+
+
+@pytest.mark.parametrize("capacity", [1_000, 20_000])
+def test_the_seen_set_drops_no_more_than_its_stated_rate(capacity: int) -> None:
+    from crawler.cluster.bloom import BloomShape
+
+    shape = BloomShape.sized(capacity, 0.001)
+    bits = {bit for n in range(capacity) for bit in shape.positions(f"http://127.0.0.2/story-{n}/")}
+    probes = 20_000  # URLs never added: ~20 false drops expected at 0.001
+    dropped = sum(
+        all(bit in bits for bit in shape.positions(f"http://127.0.0.2/other-{n}/")) for n in range(probes)
+    )
+    assert dropped <= 2 * 0.001 * probes
+    assert shape.bits / 8 <= capacity * 1.8  # 1.8 bytes per URL at 0.001
