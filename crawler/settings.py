@@ -163,6 +163,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.ContentDecodingMiddleware": 590,
+    # Scrapy's, looking only at pages that name `refresh` (it decoded every page to look).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
