@@ -107,10 +107,10 @@ class CrawlPlan:
             memory=settings.getint("JCRAWL_SEEN_MEMORY"),
         )
         logger.info(
-            "%s of %s: the archive knows %d of its URLs%s",
+            "%s of %s: the archive holds captures up to #%d%s",
             "Update" if plan.incremental else "Crawl",
             site,
-            len(known),
+            known.before - 1,
             f"; resuming crawl #{crawl_id}" if crawl_id else "",
         )
         return plan
@@ -254,50 +254,35 @@ class StoredUrls:
         self.before = before
         self.recent = _Recent(memory)
         self._zone: list[timezone | None] = []  # the site's UTC offset, once an article needs it
+        # A URL starting with one of these is the site's (site_of tells the others apart, slowly).
+        self.prefixes = tuple(prefix + "/" for prefix in site_params(site)[::2])
 
     def get(self, url: str) -> KnownUrl | None:
         if url in self.recent:
             self.recent.move_to_end(url)
             return self.recent[url]
-        known = self._ask(url) if site_of(url) == self.site else None
+        known = self._ask(url) if self._on_site(url) else None
         self.recent.keep(url, known)
         return known
 
-    def __len__(self) -> int:
-        """The URLs of the site the archive has captured (counted, not loaded)."""
-        (count,) = self.store.conn.execute(
-            "SELECT COUNT(*) FROM urls WHERE EXISTS (SELECT 1 FROM capture_data c WHERE c.url_id = urls.id "
-            f"AND c.id < ?) AND {SITE_URLS} AND site_of(url) = ?",
-            [self.before, *site_params(self.site), self.site],
-        ).fetchone()
-        return int(count)
-
     def _ask(self, url: str) -> KnownUrl | None:
-        conn = self.store.conn
         entry = None
-        rows = conn.execute(
-            "SELECT c.fetched_at, c.status, c.crawl_id, c.content_type, c.etag, c.last_modified "
-            "FROM capture_data c JOIN urls u ON u.id = c.url_id WHERE u.url = ? AND c.id < ? ORDER BY c.id",
+        rows = self.store.conn.execute(
+            "SELECT c.fetched_at, c.status, c.crawl_id, c.content_type, c.etag, c.last_modified, "
+            "a.published, a.first_seen FROM urls u JOIN capture_data c ON c.url_id = u.id "
+            "LEFT JOIN article_data a ON a.url_id = u.id WHERE u.url = ? AND c.id < ? ORDER BY c.id",
             (url, self.before),
         )
-        for fetched_at, status, crawl_id, content_type, etag, last_modified in rows:
+        for fetched_at, status, crawl_id, content_type, etag, last_modified, published, first_seen in rows:
             if entry is None:
                 entry = KnownUrl(fetched_at, status, crawl_id)
+                if first_seen is not None:  # an article
+                    entry.born = youngest_reading(published, self.zone()) if published else first_seen
             entry.last_fetch, entry.status, entry.crawl_id = fetched_at, status, crawl_id
             if content_type:  # a 304 has none: the earlier one still describes the page
                 entry.xml = "xml" in content_type.lower()
             if etag or last_modified:
                 entry.etag, entry.last_modified = etag, last_modified
-        if entry is None:
-            return None
-        article = conn.execute(
-            "SELECT a.published, a.first_seen FROM article_data a JOIN urls u ON u.id = a.url_id "
-            "WHERE u.url = ?",
-            (url,),
-        ).fetchone()
-        if article is not None:
-            published, first_seen = article
-            entry.born = youngest_reading(published, self.zone()) if published else first_seen
         return entry
 
     def zone(self) -> timezone | None:
@@ -306,8 +291,11 @@ class StoredUrls:
             rows = self.store.conn.execute(
                 f"SELECT url, published FROM articles WHERE {SITE_URLS}", site_params(self.site)
             )
-            self._zone.append(site_zone(published for url, published in rows if site_of(url) == self.site))
+            self._zone.append(site_zone(published for url, published in rows if self._on_site(url)))
         return self._zone[0]
+
+    def _on_site(self, url: str) -> bool:
+        return url.startswith(self.prefixes) or site_of(url) == self.site
 
 
 class StoredLastmods:
