@@ -43,6 +43,7 @@ from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
+from crawler.gc_tuning import tune_gc
 
 logger = logging.getLogger(__name__)
 READ_SIZE = 1 << 20  # bytes read from a worker's results at a time
@@ -69,11 +70,13 @@ def extract_for_crawl(
     return PageExtraction(extraction.article, observation(extraction) if learn else None, os.getpid())
 
 
-def _serve(tasks: Connection, results: Connection, crawler: int) -> None:
+def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:
     """A worker: extract each page `tasks` brings, send its PageExtraction back on `results`; end when
     `tasks` ends. A task is (body, url, headers, profile or None, learn): None, the last page's profile.
+    The garbage collector is tuned as the crawler's (`gc_threshold`: JCRAWL_GC_THRESHOLD).
     """
     _worker_started(crawler)
+    tune_gc(gc_threshold)
     profile = None
     while True:
         try:
@@ -178,18 +181,19 @@ class ExtractionPool:
 
     _shared: ClassVar[dict[int, tuple[ExtractionPool, int]]] = {}  # workers -> (pool, users)
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, gc_threshold: int = 0):
         self.workers = workers
+        self.gc_threshold = gc_threshold  # of the workers (crawler/gc_tuning.py)
         self.starter: threading.Thread | None = None
         self.lanes: list[_Lane] = []
         self.waiting: deque[_Waiting] = deque()
 
     @classmethod
-    def acquire(cls, workers: int) -> ExtractionPool:
+    def acquire(cls, workers: int, gc_threshold: int = 0) -> ExtractionPool:
         """The process's pool of `workers` workers, shared with the other crawls that use one."""
         pool, users = cls._shared.get(workers, (None, 0))
         if pool is None:
-            pool = cls(workers)
+            pool = cls(workers, gc_threshold)
         cls._shared[workers] = (pool, users + 1)
         return pool
 
@@ -244,7 +248,9 @@ class ExtractionPool:
         for _ in range(self.workers):
             tasks_out, tasks = context.Pipe(duplex=False)
             results, results_in = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(tasks_out, results_in, os.getpid()), daemon=True)
+            process = context.Process(
+                target=_serve, args=(tasks_out, results_in, os.getpid(), self.gc_threshold), daemon=True
+            )
             try:
                 process.start()
             except OSError as exc:

@@ -128,7 +128,8 @@ class JournalSpider(scrapy.Spider):
             spider.learner = ProfileLearner(spider.profile)
         spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
         spider.extraction = ExtractionPool.acquire(
-            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0))
+            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0)),
+            settings.getint("JCRAWL_GC_THRESHOLD", 0),
         )
         spider.extraction.ready()  # the workers start while the crawl does
         return spider
