@@ -11,6 +11,7 @@ Each URL is normalised (tracking parameters and fragments dropped) and requested
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gzip
 import os
@@ -94,6 +95,7 @@ class JournalSpider(scrapy.Spider):
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
         self.learner: ProfileLearner | None = None
         self.extraction = ExtractionPool(0)  # in this process; from_crawler sets the crawl's pool
+        self._turn: asyncio.Future | None = None  # done when the last page handed out has left
 
     def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
         """The spider's memories of URLs, bounded by JCRAWL_SEEN_MEMORY keys and JCRAWL_HREF_CACHE
@@ -155,17 +157,35 @@ class JournalSpider(scrapy.Spider):
         goes to the extraction pool once its workers run: then this returns a coroutine (Scrapy awaits
         it; the reactor goes on meanwhile) giving what the page gives. A start page is extracted at
         once: its links lead the crawl."""
-        if response.meta.get("depth") and self.extraction.ready() and _html_page(response):
-            return self._parse_pooled(response)
-        return self._parse(response)
+        pooled = bool(response.meta.get("depth")) and self.extraction.ready() and _html_page(response)
+        if not pooled and self._turn is None:  # nothing extracted elsewhere is still owed: at once
+            return self._parse(response)
+        # Pages leave the spider in the order they came (the order of their WARC records), however
+        # fast each is extracted: the store's ids, and which of two copies is the new article, are
+        # the same as a one-process crawl (and a reparse) gives.
+        previous, self._turn = self._turn, asyncio.get_running_loop().create_future()
+        return self._parse_in_turn(response, pooled, previous, self._turn)
 
-    async def _parse_pooled(self, response: Response) -> list[Any]:
-        headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
-        learn = self.learner is not None
-        page = await self.extraction.extract(response.body, response.url, headers, self.profile, learn)
-        if page.pid != os.getpid():
-            self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
-        return list(self._parse(response, page))
+    async def _parse_in_turn(
+        self, response: Response, pooled: bool, previous: asyncio.Future | None, turn: asyncio.Future
+    ) -> list[Any]:
+        try:
+            page = None
+            if pooled:
+                headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+                learn = self.learner is not None
+                page = await self.extraction.extract(
+                    response.body, response.url, headers, self.profile, learn
+                )
+                if page.pid != os.getpid():
+                    self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
+            if previous is not None:
+                await previous
+            return list(self._parse(response, page))
+        finally:
+            turn.set_result(None)
+            if self._turn is turn:
+                self._turn = None
 
     def _parse(self, response: Response, page: PageExtraction | None = None) -> Iterator[Any]:
         """What a response gives; `page`: its extraction, if made already."""

@@ -93,6 +93,17 @@ def test_pooled_and_one_process_crawls_store_the_same_rows(archives: dict[int, P
     assert len(query(archives[2], "SELECT 1 FROM articles")) >= 60
 
 
+def test_a_pooled_crawl_stores_its_articles_in_archive_order(site: DemoServer, tmp_path: Path) -> None:
+    """Pages extracted side by side, at full speed, still reach the store in the order of their WARC
+    records: a reparse of the archive gives every article the same id."""
+    crawl = jcrawl("crawl", site.url, "--quiet", "--set=JCRAWL_EXTRACT_WORKERS=2", archive=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    sql = f"SELECT id, {ARTICLE_COLUMNS} FROM articles ORDER BY id"
+    crawled = query(tmp_path, sql)
+    assert jcrawl("reparse", archive=tmp_path).returncode == 0
+    assert query(tmp_path, sql) == crawled and len(crawled) >= 60
+
+
 def test_pooled_and_one_process_crawls_archive_the_same_payloads(archives: dict[int, Path]) -> None:
     pooled, alone = warc_payloads(archives[2]), warc_payloads(archives[0])
     assert pooled == alone
