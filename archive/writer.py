@@ -17,6 +17,10 @@ OPEN_SUFFIX = ".open"
 WARC_VERSION = "WARC/1.1"
 # zlib level 6 compresses HTML within a few percent of level 9 (warcio's default) at about twice the speed.
 GZIP_LEVEL = 6
+# A response whose payload the server compressed (a Content-Encoding) is stored in its gzip member as it
+# is: deflating compressed bytes again took three times as long as the rest of the member's writing and
+# saved under 2% of its size (on the bench site's gzipped pages).
+STORED_LEVEL = 0
 
 
 class RecordBuilder(WARCWriter):
@@ -98,7 +102,9 @@ class WarcFileWriter:
     def _member(self, record: ArcWarcRecord) -> bytes:
         raw = io.BytesIO()
         self.builder._write_warc_record(raw, record)
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        coded = record.http_headers is not None and record.http_headers.get_header("Content-Encoding")
+        level = STORED_LEVEL if coded and coded.strip().lower() != "identity" else GZIP_LEVEL
+        compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         return compressor.compress(raw.getbuffer()) + compressor.flush()
 
     def _append(self, data: bytes, start: int) -> None:

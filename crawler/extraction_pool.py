@@ -6,6 +6,12 @@ storing. A worker returns the Article and what the site-profile learner counts o
 (`learn.observation`), never the parsed tree. The records are the same as extraction in the reactor's
 own process gives (JCRAWL_EXTRACT_WORKERS = 0): same function, same arguments.
 
+Each worker has two pipes of its own: pages go out on one, results come back on the other, which the
+reactor reads without blocking, as it reads its sockets (no helper threads, no queue shared under a
+lock as in concurrent.futures). A worker is given one page at a time, when it is idle and reading, so
+sending never waits on it; the other pages wait in the crawler's process. The site profile goes to a
+worker when it changes, not with every page.
+
 The workers are started by a forkserver (a clean process that imported the extractor once), not
 forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
 several sites) share one pool. A worker ignores Ctrl-C (the crawler stops it) and ends with the
@@ -16,24 +22,32 @@ the last of them has).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import multiprocessing
 import os
+import pickle
 import select
 import signal
+import struct
 import threading
 import time
-from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import ClassVar
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any, ClassVar
 
 from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
+from crawler.gc_tuning import tune_gc
 
 logger = logging.getLogger(__name__)
+READ_SIZE = 1 << 20  # bytes read from a worker's results at a time
+PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
 
 
 @dataclass(slots=True)
@@ -44,6 +58,9 @@ class PageExtraction:
     observation: Observation | None  # for the site-profile learner (None when it does not learn)
     pid: int  # of the process that extracted it
 
+    def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
+        return PageExtraction, (self.article, self.observation, self.pid)
+
 
 def extract_for_crawl(
     body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
@@ -51,6 +68,24 @@ def extract_for_crawl(
     """Extract one page (crawler/extract/), and what the learner counts of it if `learn`. Pure."""
     extraction = extract_page(body, url, headers, profile)
     return PageExtraction(extraction.article, observation(extraction) if learn else None, os.getpid())
+
+
+def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:
+    """A worker: extract each page `tasks` brings, send its PageExtraction back on `results`; end when
+    `tasks` ends. A task is (body, url, headers, profile or None, learn): None, the last page's profile.
+    The garbage collector is tuned as the crawler's (`gc_threshold`: JCRAWL_GC_THRESHOLD).
+    """
+    _worker_started(crawler)
+    tune_gc(gc_threshold)
+    profile = None
+    while True:
+        try:
+            body, url, headers, new_profile, learn = pickle.loads(tasks.recv_bytes())
+        except (EOFError, OSError):  # the crawler closed the pipe, or is gone
+            return
+        profile = new_profile if new_profile is not None else profile
+        page = extract_for_crawl(body, url, headers, profile, learn)
+        results.send_bytes(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
 
 
 def _worker_started(crawler: int) -> None:
@@ -86,22 +121,79 @@ def workers_setting(value: int | None) -> int:
     return (os.cpu_count() or 1) if value is None or value < 0 else value
 
 
+def _widen(pipe: Connection) -> None:
+    """Let a pipe hold a large page whole (Linux; elsewhere the worker's reading makes room)."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+
+
+class WorkerLost(Exception):
+    """A worker process ended (or its pipe broke) with a page in hand."""
+
+
+@dataclass(eq=False)
+class _Lane:
+    """One worker process, the pipe the crawler sends it pages on and the one its results come back on
+    (read without blocking: a result arrives in pieces, `received` keeps them until it is whole)."""
+
+    process: Any
+    tasks: Connection
+    results: Connection
+    page: asyncio.Future[PageExtraction] | None = None  # the page it is extracting
+    profile: SiteProfile | None = None  # the last profile sent to it
+    loop: asyncio.AbstractEventLoop | None = None  # the loop reading its results, once one does
+    received: bytearray = field(default_factory=bytearray)
+    alive: bool = True
+
+    def messages(self) -> Iterator[bytes]:
+        """Read what the worker wrote; each whole message (multiprocessing's framing) once complete.
+        Raises EOFError when the worker has closed its end."""
+        while True:
+            try:
+                chunk = os.read(self.results.fileno(), READ_SIZE)
+            except BlockingIOError:
+                break
+            if not chunk:
+                raise EOFError("the worker's pipe closed")
+            self.received += chunk
+        while len(self.received) >= 4:
+            (size,) = struct.unpack("!i", self.received[:4])
+            start = 4
+            if size == -1:  # a message of 2 GiB or more: its size follows as 8 bytes
+                if len(self.received) < 12:
+                    return
+                (size,) = struct.unpack("!Q", self.received[4:12])
+                start = 12
+            if len(self.received) < start + size:
+                return
+            yield bytes(self.received[start : start + size])
+            del self.received[: start + size]
+
+
+@dataclass
+class _Waiting:
+    task: tuple[bytes, str, dict[str, str], SiteProfile, bool]
+    future: asyncio.Future[PageExtraction] = field(repr=False)
+
+
 class ExtractionPool:
     """`extract_for_crawl` in `workers` processes (0: in this process, at once)."""
 
     _shared: ClassVar[dict[int, tuple[ExtractionPool, int]]] = {}  # workers -> (pool, users)
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, gc_threshold: int = 0):
         self.workers = workers
-        self.executor: ProcessPoolExecutor | None = None
-        self.started: list[Future[int]] = []  # one no-op per worker: all done once they run
+        self.gc_threshold = gc_threshold  # of the workers (crawler/gc_tuning.py)
+        self.starter: threading.Thread | None = None
+        self.lanes: list[_Lane] = []
+        self.waiting: deque[_Waiting] = deque()
 
     @classmethod
-    def acquire(cls, workers: int) -> ExtractionPool:
+    def acquire(cls, workers: int, gc_threshold: int = 0) -> ExtractionPool:
         """The process's pool of `workers` workers, shared with the other crawls that use one."""
         pool, users = cls._shared.get(workers, (None, 0))
         if pool is None:
-            pool = cls(workers)
+            pool = cls(workers, gc_threshold)
         cls._shared[workers] = (pool, users + 1)
         return pool
 
@@ -112,9 +204,15 @@ class ExtractionPool:
             self._shared[self.workers] = (pool, users - 1)
             return
         self._shared.pop(self.workers, None)
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        if self.starter is not None:
+            self.starter.join()
+        for lane in self.lanes:
+            self._close(lane)
+        for lane in self.lanes:
+            lane.process.join(timeout=10)
+            if lane.process.is_alive():
+                lane.process.kill()
+        self.lanes, self.starter = [], None
 
     async def extract(
         self, body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
@@ -123,11 +221,12 @@ class ExtractionPool:
         workers are starting (so the first pages, whose links lead the crawl, are not kept waiting)."""
         if not self.ready():
             return extract_for_crawl(body, url, headers, profile, learn)
-        assert self.executor is not None
+        future: asyncio.Future[PageExtraction] = asyncio.get_running_loop().create_future()
+        self.waiting.append(_Waiting((body, url, dict(headers), profile, learn), future))
+        self._dispatch()
         try:
-            future = self.executor.submit(extract_for_crawl, body, url, dict(headers), profile, learn)
-            return await asyncio.wrap_future(future)
-        except Exception as exc:  # the pool's, not the extraction's (which never raises): done here
+            return await future
+        except WorkerLost as exc:  # the pool's failure, not the extraction's (which never raises)
             logger.warning(
                 "Extraction worker failed on %s (%s); extracted in the crawler's process", url, exc
             )
@@ -137,11 +236,91 @@ class ExtractionPool:
         """True once the workers run; the first call starts them (a pool of none is never ready)."""
         if self.workers <= 0:
             return False
-        if self.executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.extraction_pool"])
-            self.executor = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+        if self.starter is None:
+            self.starter = threading.Thread(target=self._start, name="extraction-pool-start", daemon=True)
+            self.starter.start()
+        return not self.starter.is_alive() and any(lane.alive for lane in self.lanes)
+
+    def _start(self) -> None:
+        """Start the workers (off the reactor's thread: the forkserver takes a moment to start)."""
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crawler.extraction_pool"])
+        for _ in range(self.workers):
+            tasks_out, tasks = context.Pipe(duplex=False)
+            results, results_in = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_serve, args=(tasks_out, results_in, os.getpid(), self.gc_threshold), daemon=True
             )
-            self.started = [self.executor.submit(os.getpid) for _ in range(self.workers)]
-        return all(future.done() for future in self.started)
+            try:
+                process.start()
+            except OSError as exc:
+                logger.warning("Cannot start an extraction worker (%s); extracting in fewer", exc)
+                tasks.close()
+                results.close()
+                continue
+            finally:
+                tasks_out.close()
+                results_in.close()
+            os.set_blocking(results.fileno(), False)
+            _widen(tasks)
+            self.lanes.append(_Lane(process, tasks, results))
+
+    def _dispatch(self) -> None:
+        """Hand waiting pages to idle workers; with no worker left, fail them (extracted here)."""
+        live = [lane for lane in self.lanes if lane.alive]
+        if not live:
+            while self.waiting:
+                waiting = self.waiting.popleft()
+                if not waiting.future.done():
+                    waiting.future.set_exception(WorkerLost("no extraction worker is running"))
+            return
+        for lane in live:
+            if not self.waiting:
+                return
+            while lane.page is None and lane.alive and self.waiting:
+                waiting = self.waiting.popleft()
+                if not waiting.future.done():  # not cancelled meanwhile (a crawl stopping)
+                    self._send(lane, waiting)
+
+    def _send(self, lane: _Lane, waiting: _Waiting) -> None:
+        body, url, headers, profile, learn = waiting.task
+        message = (body, url, headers, None if profile is lane.profile else profile, learn)
+        if lane.loop is None:
+            lane.loop = asyncio.get_running_loop()
+            lane.loop.add_reader(lane.results.fileno(), self._received, lane)
+        try:
+            # The worker is idle, reading: this returns once the page is in the pipe.
+            lane.tasks.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            self.waiting.appendleft(waiting)
+            self._lost(lane, exc)
+            return
+        lane.profile, lane.page = profile, waiting.future
+
+    def _received(self, lane: _Lane) -> None:
+        """A worker's pipe is readable: its page's extraction (or its end)."""
+        try:
+            for message in lane.messages():
+                page = pickle.loads(message)
+                future, lane.page = lane.page, None
+                if future is not None and not future.done():
+                    future.set_result(page)
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            self._lost(lane, exc)
+            return
+        self._dispatch()
+
+    def _lost(self, lane: _Lane, exc: BaseException) -> None:
+        """A worker is gone: its page (and, with no worker left, the waiting ones) go back to the crawler."""
+        self._close(lane)
+        if lane.page is not None and not lane.page.done():
+            lane.page.set_exception(WorkerLost(f"worker {lane.process.pid}: {exc or type(exc).__name__}"))
+        lane.page = None
+        self._dispatch()
+
+    def _close(self, lane: _Lane) -> None:
+        if lane.loop is not None and not lane.results.closed:
+            lane.loop.remove_reader(lane.results.fileno())
+        lane.alive = False
+        lane.tasks.close()
+        lane.results.close()

@@ -4,16 +4,17 @@ A crawl allocates millions of short-lived objects (parse trees, requests, rows) 
 Python's defaults the collector runs every 700 allocations and keeps re-scanning everything imported
 at start-up (Scrapy, lxml, Twisted): 6% of a crawl's CPU. When the spider opens, this extension
 collects once, moves what is left to the permanent generation (`gc.freeze`), and makes the youngest
-generation JCRAWL_GC_THRESHOLD allocations long. 0 leaves the collector as Python set it.
+generation JCRAWL_GC_THRESHOLD allocations long. 0 leaves the collector as Python set it. The
+extraction workers (crawler/extraction_pool.py) tune theirs alike when they start.
 """
 
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+if TYPE_CHECKING:  # the extraction workers import this module, and no Scrapy
+    from scrapy.crawler import Crawler
 
 
 class GcTuning:
@@ -24,6 +25,9 @@ class GcTuning:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         threshold = crawler.settings.getint("JCRAWL_GC_THRESHOLD")
         if threshold <= 0:
             raise NotConfigured
@@ -32,7 +36,15 @@ class GcTuning:
         return extension
 
     def spider_opened(self) -> None:
-        gc.collect()
-        gc.freeze()
-        _, older, oldest = gc.get_threshold()
-        gc.set_threshold(max(self.threshold, gc.get_threshold()[0]), older, oldest)
+        tune_gc(self.threshold)
+
+
+def tune_gc(threshold: int) -> None:
+    """Freeze what this process holds now and make the youngest generation `threshold` allocations
+    long (never shorter than it is); 0 or less: nothing."""
+    if threshold <= 0:
+        return
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(threshold, gc.get_threshold()[0]), older, oldest)

@@ -9,18 +9,23 @@ The spider asks `CrawlPlan.decide(url)` before requesting a URL it has not reque
   with a conditional request;
 - a crawl resumed after a kill skips what it already captured (it reads sitemaps and feeds again).
 
-The plan is loaded from the store once, when the spider starts: the last capture of each URL of the
-site, the articles' dates, the sitemap `lastmod`s as of each page's last fetch, and the frontier of
-the crawl being resumed. It also keeps the `sitemap_lastmod` table current (see `saw_lastmod`).
+What the archive knows of a URL (its last capture before this run, its article's date, its sitemap
+`lastmod` as of its last fetch, whether the crawl being resumed finished its page) is asked of the
+store when the URL comes up, not loaded when the spider starts: memory holds the last
+JCRAWL_PLAN_MEMORY answers, however large the archive (a fresh crawl asks nothing). The plan also keeps
+the `sitemap_lastmod` table current (see `saw_lastmod`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Container
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
+from typing import Protocol
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
@@ -53,13 +58,13 @@ class CrawlPlan:
 
     def __init__(
         self,
-        known: dict[str, KnownUrl],
+        known: Known,
         *,
         incremental: bool = False,
         crawl_id: int | None = None,
         policy: RecheckPolicy | None = None,
-        lastmods: dict[str, str] | None = None,
-        finished: set[str] | None = None,
+        lastmods: Lastmods | None = None,
+        finished: Container[str] | None = None,
         now: datetime | None = None,
         memory: int = 200_000,
     ):
@@ -67,10 +72,10 @@ class CrawlPlan:
         self.incremental = incremental
         self.crawl_id = crawl_id  # the crawl being resumed, if any
         self.policy = policy
-        self.lastmods = lastmods or {}  # sitemap lastmod of each URL as of its last fetch
+        self.lastmods: Lastmods = {} if lastmods is None else lastmods  # of each URL, as of its last fetch
         # Pages the resumed crawl finished, their links stored: its other captures are fetched again,
         # as a kill may have come after a capture's row was committed and before its page's links were.
-        self.finished = finished or set()
+        self.finished: Container[str] = set() if finished is None else finished
         self.now = now or datetime.now(UTC)
         # Lastmods the sitemaps give in this run for pages not done yet, and the URLs whose page this
         # run has finished: the last `memory` of each. One forgotten costs its page a conditional
@@ -82,31 +87,32 @@ class CrawlPlan:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, site: str) -> CrawlPlan:
-        """The plan for `site`, from the settings JCRAWL_UPDATE, JCRAWL_RESUME and the recheck policy."""
+        """The plan for `site`, from the settings JCRAWL_UPDATE, JCRAWL_RESUME and the recheck policy;
+        it asks the archive's store (open until the spider closes) what it knows."""
         settings = crawler.settings
         if not settings.get("JCRAWL_ARCHIVE"):  # the spider on its own (tests): every URL is new
             return cls({})
         crawl_id = settings.getint("JCRAWL_RESUME") or None
+        memory = settings.getint("JCRAWL_PLAN_MEMORY")
         # A cluster worker plans from the archive's database (read-only), not its own (crawler/cluster/).
         shared = settings.get("JCRAWL_PLAN_ARCHIVE")
         store = Store(shared, read_only=True) if shared else Store(settings.get("JCRAWL_ARCHIVE"))
-        try:
-            plan = cls(
-                load_known(store, site),
-                incremental=settings.getbool("JCRAWL_UPDATE"),
-                crawl_id=crawl_id,
-                policy=RecheckPolicy.from_settings(settings),
-                lastmods=load_lastmods(store, site),
-                finished=load_finished(store, crawl_id) if crawl_id else set(),
-                memory=settings.getint("JCRAWL_SEEN_MEMORY"),
-            )
-        finally:
-            store.close()
+        crawler.signals.connect(store.close, signal=signals.spider_closed, weak=False)
+        known = StoredUrls(store, site, store.next_capture_id(), memory)
+        plan = cls(
+            known,
+            incremental=settings.getbool("JCRAWL_UPDATE"),
+            crawl_id=crawl_id,
+            policy=RecheckPolicy.from_settings(settings),
+            lastmods=StoredLastmods(store, memory),
+            finished=StoredFinished(store, crawl_id) if crawl_id else set(),
+            memory=settings.getint("JCRAWL_SEEN_MEMORY"),
+        )
         logger.info(
-            "%s of %s: the archive knows %d of its URLs%s",
+            "%s of %s: the archive holds captures up to #%d%s",
             "Update" if plan.incremental else "Crawl",
             site,
-            len(plan.known),
+            known.before - 1,
             f"; resuming crawl #{crawl_id}" if crawl_id else "",
         )
         return plan
@@ -117,6 +123,8 @@ class CrawlPlan:
 
         `hub`: the link comes from a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it.
         """
+        if not self.incremental and self.crawl_id is None:  # a crawl, not resumed: every URL
+            return FETCH
         known = self.known.get(url)
         if known is None:
             return FETCH
@@ -162,8 +170,11 @@ class CrawlPlan:
     # --- sitemap lastmods ------------------------------------------------------------------------
     def saw_lastmod(self, url: str, lastmod: str) -> None:
         """A sitemap gives `url` this lastmod: recorded once the URL's page is done in this run."""
-        known = self.known.get(url)
-        if url in self.done or (known and self.crawl_id is not None and known.crawl_id == self.crawl_id):
+        if url in self.done or (
+            self.crawl_id is not None
+            and (known := self.known.get(url)) is not None
+            and known.crawl_id == self.crawl_id
+        ):
             self._record_lastmod(url, lastmod)
             return
         self.run_lastmods[url] = lastmod
@@ -206,47 +217,119 @@ def site_params(site: str) -> list[str]:
     return params
 
 
-def load_known(store: Store, site: str) -> dict[str, KnownUrl]:
-    """The last capture of each URL of `site` in the archive, with its article's date if any."""
-    known: dict[str, KnownUrl] = {}
-    rows = store.conn.execute(
-        "SELECT url, fetched_at, status, crawl_id, content_type, etag, last_modified "
-        f"FROM captures WHERE {SITE_URLS} ORDER BY id",
-        site_params(site),
-    )
-    for url, fetched_at, status, crawl_id, content_type, etag, last_modified in rows:
-        entry = known.get(url)
-        if entry is None:
-            if site_of(url) != site:
-                continue
-            entry = known[url] = KnownUrl(fetched_at, status, crawl_id)
-        entry.last_fetch, entry.status, entry.crawl_id = fetched_at, status, crawl_id
-        if content_type:  # a 304 has none: the earlier one still describes the page
-            entry.xml = "xml" in content_type.lower()
-        if etag or last_modified:
-            entry.etag, entry.last_modified = etag, last_modified
-    articles = [
-        row
-        for row in store.conn.execute(
-            f"SELECT url, published, first_seen FROM articles WHERE {SITE_URLS}", site_params(site)
+class Known(Protocol):
+    """What the plan asks of the archive's URLs (a dict of them, or StoredUrls)."""
+
+    def get(self, url: str) -> KnownUrl | None: ...
+
+
+class Lastmods(Protocol):
+    """Sitemap lastmods as of each URL's last fetch (a dict, or StoredLastmods)."""
+
+    def get(self, url: str) -> str | None: ...
+
+    def __setitem__(self, url: str, lastmod: str) -> None: ...
+
+
+class _Recent(OrderedDict):
+    """A dict of at most `capacity` keys, set through `keep`: the least recently used go first."""
+
+    def __init__(self, capacity: int):
+        super().__init__()
+        self.capacity = max(1, capacity)
+
+    def keep(self, key: str, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.capacity:
+            self.popitem(last=False)
+
+
+class StoredUrls:
+    """The last capture of each URL of `site` made before capture `before` (this run's are not
+    counted), with its article's date if it is one: asked of the store URL by URL, the last `memory`
+    answers kept."""
+
+    def __init__(self, store: Store, site: str, before: int, memory: int):
+        self.store = store
+        self.site = site
+        self.before = before
+        self.recent = _Recent(memory)
+        self._zone: list[timezone | None] = []  # the site's UTC offset, once an article needs it
+        # A URL starting with one of these is the site's (site_of tells the others apart, slowly).
+        self.prefixes = tuple(prefix + "/" for prefix in site_params(site)[::2])
+
+    def get(self, url: str) -> KnownUrl | None:
+        if url in self.recent:
+            self.recent.move_to_end(url)
+            return self.recent[url]
+        known = self._ask(url) if self._on_site(url) else None
+        self.recent.keep(url, known)
+        return known
+
+    def _ask(self, url: str) -> KnownUrl | None:
+        entry = None
+        rows = self.store.conn.execute(
+            "SELECT c.fetched_at, c.status, c.crawl_id, c.content_type, c.etag, c.last_modified, "
+            "a.published, a.first_seen FROM urls u JOIN capture_data c ON c.url_id = u.id "
+            "LEFT JOIN article_data a ON a.url_id = u.id WHERE u.url = ? AND c.id < ? ORDER BY c.id",
+            (url, self.before),
         )
-        if row[0] in known
-    ]
-    zone = site_zone(published for _, published, _ in articles)
-    for url, published, first_seen in articles:
-        known[url].born = youngest_reading(published, zone) if published else first_seen
-    return known
+        for fetched_at, status, crawl_id, content_type, etag, last_modified, published, first_seen in rows:
+            if entry is None:
+                entry = KnownUrl(fetched_at, status, crawl_id)
+                if first_seen is not None:  # an article
+                    entry.born = youngest_reading(published, self.zone()) if published else first_seen
+            entry.last_fetch, entry.status, entry.crawl_id = fetched_at, status, crawl_id
+            if content_type:  # a 304 has none: the earlier one still describes the page
+                entry.xml = "xml" in content_type.lower()
+            if etag or last_modified:
+                entry.etag, entry.last_modified = etag, last_modified
+        return entry
+
+    def zone(self) -> timezone | None:
+        """The site's UTC offset (recheck.site_zone), read from its articles' dates in one pass."""
+        if not self._zone:
+            rows = self.store.conn.execute(
+                f"SELECT url, published FROM articles WHERE {SITE_URLS}", site_params(self.site)
+            )
+            self._zone.append(site_zone(published for url, published in rows if self._on_site(url)))
+        return self._zone[0]
+
+    def _on_site(self, url: str) -> bool:
+        return url.startswith(self.prefixes) or site_of(url) == self.site
 
 
-def load_lastmods(store: Store, site: str) -> dict[str, str]:
-    """The sitemap lastmod of each URL of `site`, as of its last fetch."""
-    rows = store.conn.execute(
-        f"SELECT url, lastmod FROM sitemap_lastmod WHERE {SITE_URLS}", site_params(site)
-    )
-    return {url: lastmod for url, lastmod in rows if site_of(url) == site}
+class StoredLastmods:
+    """The sitemap lastmod of each URL as of its last fetch: the `sitemap_lastmod` table, and the last
+    `memory` lastmods this run recorded (written to the table with the rows of their pages)."""
+
+    def __init__(self, store: Store, memory: int):
+        self.store = store
+        self.recorded = _Recent(memory)
+
+    def get(self, url: str) -> str | None:
+        if url in self.recorded:
+            return self.recorded[url]
+        row = self.store.conn.execute("SELECT lastmod FROM sitemap_lastmod WHERE url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def __setitem__(self, url: str, lastmod: str) -> None:
+        self.recorded.keep(url, lastmod)
 
 
-def load_finished(store: Store, crawl_id: int) -> set[str]:
-    """The pages an interrupted crawl finished: their outcome and the links they led to are stored."""
-    rows = store.conn.execute("SELECT url FROM frontier WHERE crawl_id = ? AND done = 1", (crawl_id,))
-    return {url for (url,) in rows}
+class StoredFinished:
+    """The pages the interrupted crawl `crawl_id` finished: their outcome and the links they led to
+    are stored (its frontier entries marked done)."""
+
+    def __init__(self, store: Store, crawl_id: int):
+        self.store = store
+        self.crawl_id = crawl_id
+
+    def __contains__(self, url: object) -> bool:
+        return (
+            self.store.conn.execute(
+                "SELECT 1 FROM frontier WHERE crawl_id = ? AND url = ? AND done = 1", (self.crawl_id, url)
+            ).fetchone()
+            is not None
+        )

@@ -133,6 +133,10 @@ JCRAWL_RECHECK_ARTICLES = {"2": 0, "30": 1, "365": 7, "older": 30}
 # Other known pages (deeper listing pages, redirects, error pages) are checked every this many days.
 # Any page whose sitemap lastmod changed since its last fetch is checked at once.
 JCRAWL_RECHECK_PAGES = 7
+# What the archive knows of a URL (its last capture, its article's date, its sitemap lastmod) is asked
+# of the database as the URL comes up, not loaded at start: this many answers are kept in memory, so an
+# update's memory does not grow with the archive.
+JCRAWL_PLAN_MEMORY = 10_000
 # Set by jcrawl: this run is an update (JCRAWL_UPDATE), the site's other start URLs, and the id of an
 # interrupted crawl this run resumes (0: none).
 JCRAWL_UPDATE = False
@@ -163,6 +167,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.ContentDecodingMiddleware": 590,
+    # Scrapy's, looking only at pages that name `refresh` (it decoded every page to look).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,

@@ -130,7 +130,8 @@ class JournalSpider(scrapy.Spider):
             spider.learner = ProfileLearner(spider.profile)
         spider.plan = CrawlPlan.from_crawler(crawler, spider.site)
         spider.extraction = ExtractionPool.acquire(
-            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0))
+            workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0)),
+            settings.getint("JCRAWL_GC_THRESHOLD", 0),
         )
         spider.extraction.ready()  # the workers start while the crawl does
         return spider
@@ -240,9 +241,10 @@ class JournalSpider(scrapy.Spider):
         article = page.article
         for url in (article.url, *article.aliases):
             self.seen.mark(url)
-        new = article.is_article and article.content_hash not in self.contents
+        content = article.content_hash if article.is_article else None
+        new = content is not None and content not in self.contents
         if new:
-            self.contents.add(article.content_hash)
+            self.contents.add(content)
         capture = response.meta.get("capture") or {}
         # An identical payload is archived as a revisit record, which holds no body: the article stays
         # with the capture whose record has it.

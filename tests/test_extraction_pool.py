@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,13 +128,15 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def start_pooled_crawl(site: DemoServer, archive: Path) -> subprocess.Popen:
+    """A crawl of the demo site with 2 extraction workers, one page at a time (about 20 s)."""
+    one_by_one = ["--set=JCRAWL_LOOPBACK_EXEMPT=0", "--set=CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    options = ["--set=JCRAWL_EXTRACT_WORKERS=2", *one_by_one, "--set=DOWNLOAD_DELAY=0.2"]
+    return start_jcrawl("crawl", site.url, "--archive", archive, *options)
+
+
 def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(site: DemoServer, tmp_path: Path) -> None:
-    slow = [
-        "--set=CONCURRENT_REQUESTS_PER_DOMAIN=1",
-        "--set=JCRAWL_LOOPBACK_EXEMPT=0",
-        "--set=DOWNLOAD_DELAY=0.2",
-    ]
-    run = start_jcrawl("crawl", site.url, "--archive", tmp_path, "--set=JCRAWL_EXTRACT_WORKERS=2", *slow)
+    run = start_pooled_crawl(site, tmp_path)
     deadline = time.monotonic() + 60
     while len(workers := descendants(run.pid)) < 3 and time.monotonic() < deadline:  # forkserver + 2
         time.sleep(0.2)
@@ -143,3 +147,24 @@ def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(site: DemoServer, t
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_a_worker_killed_mid_crawl_loses_no_page(
+    site: DemoServer, archives: dict[int, Path], tmp_path: Path
+) -> None:
+    """Its page (if it held one) and the next ones are extracted by the other worker or the crawler."""
+    run = start_pooled_crawl(site, tmp_path)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline:  # the forkserver's children
+        forkservers = {pid for pid in descendants(run.pid) if descendants(pid)}
+        workers = {child for pid in forkservers for child in descendants(pid)}
+        time.sleep(0.2)
+    assert len(workers) == 2 and run.poll() is None
+    time.sleep(1)  # pages are being extracted in the workers by now
+    os.kill(min(workers), signal.SIGKILL)
+    assert run.poll() is None  # pages are still to come
+    _, stderr = run.communicate(timeout=300)
+    assert run.returncode == 0, stderr[-3000:]
+    sql = f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY url"
+    assert query(tmp_path, sql) == query(archives[0], sql)

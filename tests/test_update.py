@@ -130,6 +130,25 @@ def bumped(edition0: Path, port: int, tmp_path_factory: pytest.TempPathFactory) 
     return first, second
 
 
+@pytest.fixture(scope="module")
+def tight(edition0: Path, port: int, tmp_path_factory: pytest.TempPathFactory) -> Update:
+    """Edition 1, a plain `jcrawl update` remembering one answer of the archive at a time."""
+    (done,) = update(
+        edition0, port, tmp_path_factory, "tight", ["--edition", "1"], ["--set=JCRAWL_PLAN_MEMORY=1"]
+    )
+    return done
+
+
+def test_an_update_in_bounded_memory_fetches_and_stores_the_same(plain: Update, tight: Update) -> None:
+    """What the update asks of the archive, URL by URL, gives the same plan however little it keeps."""
+    fetched = "SELECT url, status, revisit_of IS NOT NULL FROM captures WHERE crawl_id = ? ORDER BY 1, 2, 3"
+    assert tight.summary() == plain.summary()
+    plain_fetched = query(plain.archive, fetched, (plain.crawl_id,))
+    assert query(tight.archive, fetched, (tight.crawl_id,)) == plain_fetched
+    assert len(plain_fetched) > 50
+    assert tight.versioned() == plain.versioned()
+
+
 def test_an_update_adds_exactly_the_new_articles(plain: Update) -> None:
     stored = {url for (url,) in query(plain.archive, "SELECT url FROM articles")}
     assert stored - set(plain.before) == plain.changes("new")
