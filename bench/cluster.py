@@ -1,6 +1,6 @@
 """Cluster benchmark: one worker, then two, crawling the same eight journals through one Redis.
 
-    .venv/bin/python bench/cluster.py [--articles 300] [--sites 8]
+    .venv/bin/python bench/cluster.py [--articles 1000] [--sites 8]
     make bench-cluster      # also part of `make bench`
 
 Generates the bundled demo journal (crawler/demo/) `--sites` times (distinct seeds), each served by
@@ -134,7 +134,7 @@ def run(redis: RedisServer, urls: list[str], archive: Path, workers: int) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=300, help="stories per journal")
+    parser.add_argument("--articles", type=int, default=1000, help="stories per journal")
     parser.add_argument("--sites", type=int, default=8, help="journals (on 127.0.0.2 and up)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
