@@ -117,7 +117,10 @@ class WarcArchiveMiddleware:
         self.directory = Path(settings.get("JCRAWL_ARCHIVE")) / "warc"
         self.writer: WarcFileWriter | None = None
         self.store = Store(settings.get("JCRAWL_ARCHIVE"))  # read: the last capture of each URL
-        self.revisits = RevisitIndex(self.store)
+        # A cluster worker's store is its own; the archive's database knows what other workers took.
+        shared = settings.get("JCRAWL_PLAN_ARCHIVE")
+        self.shared = Store(shared, read_only=True) if shared else None
+        self.revisits = RevisitIndex(self.store, shared=self.shared)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.write_resource, signal=archive_resource)
         if settings.getbool("WARC_METADATA_RECORDS"):
@@ -264,6 +267,8 @@ class WarcArchiveMiddleware:
         if self.writer is not None:
             self.writer.close()
         self.store.close()
+        if self.shared is not None:
+            self.shared.close()
 
 
 def _rebuilt_response(response: Response) -> StatusAndHeaders:

@@ -53,10 +53,15 @@ def entity_digest(http_headers: StatusAndHeaders, payload: bytes) -> str:
 class RevisitIndex:
     """The last full capture of each URL: asked of the store (`captures`, by URL) when a response
     arrives, and of a bounded memory for the captures of this run whose rows are not committed yet
-    (the `recent` last ones), so that memory does not grow with the archive nor with the crawl."""
+    (the `recent` last ones), so that memory does not grow with the archive nor with the crawl.
 
-    def __init__(self, store: Store, recent: int = 10_000):
+    `shared`: the archive's own database, read-only, for a cluster worker whose `store` is its private
+    working database (crawler/cluster/): a page another worker, or an earlier crawl, captured is then
+    a revisit too. Its capture is named by its WARC record (id, URI, date), not by a row of `store`."""
+
+    def __init__(self, store: Store, recent: int = 10_000, shared: Store | None = None):
         self.store = store
+        self.shared = shared
         self.recent = recent
         self.originals: OrderedDict[str, Original] = OrderedDict()
 
@@ -65,12 +70,11 @@ class RevisitIndex:
         original = self.originals.get(url)
         if original is not None:
             return original
-        row = self.store.conn.execute(
-            "SELECT id, fetched_at, payload_digest, record_id FROM captures WHERE url = ? AND status = 200 "
-            "AND revisit_of IS NULL AND payload_digest IS NOT NULL ORDER BY id DESC LIMIT 1",
-            (url,),
-        ).fetchone()
-        return Original(row[0], url, row[1], row[2], row[3]) if row else None
+        row = _last_full_capture(self.store, url)
+        if row is not None:
+            return Original(row[0], url, row[1], row[2], row[3])
+        row = _last_full_capture(self.shared, url) if self.shared is not None else None
+        return Original(None, url, row[1], row[2], row[3]) if row else None
 
     def match(self, url: str, status: int, body: bytes) -> tuple[str, Original] | None:
         """The revisit profile and the original capture a response stands for, or None if it is new."""
@@ -93,6 +97,15 @@ class RevisitIndex:
             self.originals.move_to_end(url)
             if len(self.originals) > self.recent:
                 self.originals.popitem(last=False)
+
+
+def _last_full_capture(store: Store, url: str) -> tuple | None:
+    """(id, fetched_at, payload_digest, record_id) of the last full 200 capture of `url` in `store`."""
+    return store.conn.execute(
+        "SELECT id, fetched_at, payload_digest, record_id FROM captures WHERE url = ? AND status = 200 "
+        "AND revisit_of IS NULL AND payload_digest IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (url,),
+    ).fetchone()
 
 
 def revisit_record(

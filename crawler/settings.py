@@ -250,7 +250,8 @@ JCRAWL_CLUSTER_RETRY_SECONDS = 60.0
 JCRAWL_CLUSTER_SEEN_CAPACITY = 1_000_000
 JCRAWL_CLUSTER_SEEN_ERROR = 0.001
 # Set by the worker for each crawl: the site, its Bloom filter's [bits, hashes] (from its seed), and
-# the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/plan.py).
+# the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/plan.py)
+# and which payloads the archive holds already (revisit records, archive/revisit.py).
 JCRAWL_CLUSTER_SITE = ""
 JCRAWL_CLUSTER_BLOOM: list[int] = []
 JCRAWL_PLAN_ARCHIVE = ""

@@ -159,6 +159,13 @@ def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
         ingest_and_check(redis, archive, sites)
 
 
+# Full captures whose payload an earlier capture of the URL already holds: there should be none.
+AGAIN_IN_FULL = (
+    "SELECT c.url FROM captures c WHERE c.status = 200 AND c.revisit_of IS NULL AND EXISTS (SELECT 1 FROM "
+    "captures e WHERE e.url = c.url AND e.payload_digest = c.payload_digest AND e.id < c.id)"
+)
+
+
 def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
@@ -182,6 +189,14 @@ def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> No
         )
         versions = query(archive, sql)
         assert {url for url, _ in versions} == set(manifest["corrected"])  # their earlier text kept
+        # What the first worker archived, the updating one (another worker) does not archive again.
+        update_captures = (
+            "SELECT status, revisit_of FROM captures WHERE crawl_id = (SELECT MAX(crawl_id) FROM captures)"
+        )
+        captures = query(archive, update_captures)
+        assert any(revisit_of for _, revisit_of in captures)
+        assert all(revisit_of for status, revisit_of in captures if status == 304)
+        assert not query(archive, AGAIN_IN_FULL)
 
 
 def test_max_pages_counts_a_sites_requests_across_workers(tmp_path: Path) -> None:
