@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.decoding import dechunk
+from crawler.seen import RecentDict
 from crawler.store import Store
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
@@ -62,8 +62,7 @@ class RevisitIndex:
     def __init__(self, store: Store, recent: int = 10_000, shared: Store | None = None):
         self.store = store
         self.shared = shared
-        self.recent = recent
-        self.originals: OrderedDict[str, Original] = OrderedDict()
+        self.originals = RecentDict(recent)
 
     def original(self, url: str) -> Original | None:
         """The last full response capture (status 200) of `url`, None if the archive has none."""
@@ -91,12 +90,10 @@ class RevisitIndex:
         """A whole response was just archived (its `captures` row): later 200s and 304s may refer to it."""
         if capture["status"] == 200:
             url = capture["url"]
-            self.originals[url] = Original(
+            original = Original(
                 capture.get("id"), url, capture["fetched_at"], capture["payload_digest"], capture["record_id"]
             )
-            self.originals.move_to_end(url)
-            if len(self.originals) > self.recent:
-                self.originals.popitem(last=False)
+            self.originals.keep(url, original)
 
 
 def _last_full_capture(store: Store, url: str) -> tuple | None:

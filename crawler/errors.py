@@ -40,6 +40,14 @@ class CrawlFailed(Exception):
     its traceback is in DIR/jcrawl.log (`jcrawl` exits 70)."""
 
 
+def is_read_only(exc: BaseException) -> bool:
+    """True for SQLite's "attempt to write a readonly database" (a read-only file or directory)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (
+        isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+    )
+
+
 def is_damage(exc: BaseException) -> bool:
     """True for SQLite's "file is not a database" and "database disk image is malformed"."""
     code = getattr(exc, "sqlite_errorcode", None)

@@ -46,5 +46,5 @@ def tune_gc(threshold: int) -> None:
         return
     gc.collect()
     gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(max(threshold, gc.get_threshold()[0]), older, oldest)
+    young, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(threshold, young), older, oldest)

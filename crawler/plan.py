@@ -19,7 +19,6 @@ the `sitemap_lastmod` table current (see `saw_lastmod`).
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import UTC, datetime, timezone
@@ -29,7 +28,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
-from crawler.seen import SeenSet
+from crawler.seen import RecentDict, SeenSet
 from crawler.store import Store
 from crawler.urls import site_of
 
@@ -80,8 +79,7 @@ class CrawlPlan:
         # Lastmods the sitemaps give in this run for pages not done yet, and the URLs whose page this
         # run has finished: the last `memory` of each. One forgotten costs its page a conditional
         # request in the next update.
-        self.memory = memory
-        self.run_lastmods: OrderedDict[str, str] = OrderedDict()
+        self.run_lastmods = RecentDict(memory)
         self.done = SeenSet(memory)
         self.pending_lastmods: list[tuple[str, str]] = []
 
@@ -177,10 +175,7 @@ class CrawlPlan:
         ):
             self._record_lastmod(url, lastmod)
             return
-        self.run_lastmods[url] = lastmod
-        self.run_lastmods.move_to_end(url)
-        if len(self.run_lastmods) > self.memory:
-            self.run_lastmods.popitem(last=False)
+        self.run_lastmods.keep(url, lastmod)
 
     def page_done(self, urls: list[str]) -> None:
         """The page requested as / fetched from `urls` is done (its outcome is about to be stored)."""
@@ -231,20 +226,6 @@ class Lastmods(Protocol):
     def __setitem__(self, url: str, lastmod: str) -> None: ...
 
 
-class _Recent(OrderedDict):
-    """A dict of at most `capacity` keys, set through `keep`: the least recently used go first."""
-
-    def __init__(self, capacity: int):
-        super().__init__()
-        self.capacity = max(1, capacity)
-
-    def keep(self, key: str, value: object) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        if len(self) > self.capacity:
-            self.popitem(last=False)
-
-
 class StoredUrls:
     """The last capture of each URL of `site` made before capture `before` (this run's are not
     counted), with its article's date if it is one: asked of the store URL by URL, the last `memory`
@@ -254,7 +235,7 @@ class StoredUrls:
         self.store = store
         self.site = site
         self.before = before
-        self.recent = _Recent(memory)
+        self.recent = RecentDict(memory)
         self._zone: list[timezone | None] = []  # the site's UTC offset, once an article needs it
         # A URL starting with one of these is the site's (site_of tells the others apart, slowly).
         self.prefixes = tuple(prefix + "/" for prefix in site_params(site)[::2])
@@ -306,7 +287,7 @@ class StoredLastmods:
 
     def __init__(self, store: Store, memory: int):
         self.store = store
-        self.recorded = _Recent(memory)
+        self.recorded = RecentDict(memory)
 
     def get(self, url: str) -> str | None:
         if url in self.recorded:

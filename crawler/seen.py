@@ -10,6 +10,7 @@ means a URL never seen, and the backend is not asked at all.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -60,3 +61,17 @@ class SeenSet:
         if len(self.recent) >= self.half:
             self.forgot = self.forgot or bool(self.older)
             self.older, self.recent = self.recent, set()
+
+
+class RecentDict(OrderedDict):
+    """A dict of at most `capacity` keys, set through `keep`: the least recently kept go first."""
+
+    def __init__(self, capacity: int):
+        super().__init__()
+        self.capacity = max(1, capacity)
+
+    def keep(self, key: object, value: object) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.capacity:
+            self.popitem(last=False)

@@ -99,7 +99,7 @@ class JournalSpider(scrapy.Spider):
 
     def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
         """The spider's memories of URLs, bounded by JCRAWL_SEEN_MEMORY keys and JCRAWL_HREF_CACHE
-        links (crawler/frontier/seen.py); `backend`: a getter of the crawl's frontier backend."""
+        links (crawler/seen.py); `backend`: a getter of the crawl's frontier backend."""
         # URLs requested or set aside; beyond memory, the crawl's frontier answers.
         self.seen = SeenSet(seen, backend)
         self.seen.add(self.start_url)
@@ -172,7 +172,7 @@ class JournalSpider(scrapy.Spider):
         try:
             page = None
             if pooled:
-                headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+                headers = {"Content-Type": _content_type(response)}
                 learn = self.learner is not None
                 page = await self.extraction.extract(
                     response.body, response.url, headers, self.profile, learn
@@ -215,7 +215,8 @@ class JournalSpider(scrapy.Spider):
             except (OSError, EOFError) as exc:
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        declared_type = _content_type(response)
+        content_type = declared_type.lower()
         first = first_element(body, content_type)
         root = None if first in SITEMAP_ROOTS else sitemap_or_feed(body, content_type)
         if first in SITEMAP_ROOTS or root is not None:
@@ -228,7 +229,7 @@ class JournalSpider(scrapy.Spider):
             return
         if is_html(content_type, body):  # not stylesheets, scripts, JSON, robots.txt (archive/pages.py)
             if page is None:
-                headers = {"Content-Type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+                headers = {"Content-Type": declared_type}
                 page = extract_for_crawl(
                     response.body, response.url, headers, self.profile, self.learner is not None
                 )
@@ -464,6 +465,9 @@ class JournalSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
 
 
+_XML_ROOTS = SITEMAP_ROOTS | FEED_ROOTS  # sitemaps and feeds: never extracted as pages
+
+
 def _html_page(response: Response) -> bool:
     """True for a response `_parse` extracts as an HTML page (the same tests, cheaply: a page this
     misses is extracted at once, in the crawler's process)."""
@@ -474,10 +478,15 @@ def _html_page(response: Response) -> bool:
         or response.body[:2] == b"\x1f\x8b"
     ):
         return False
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if first_element(response.body, content_type) in SITEMAP_ROOTS | FEED_ROOTS:
+    content_type = _content_type(response).lower()
+    if first_element(response.body, content_type) in _XML_ROOTS:
         return False
     return is_html(content_type, response.body)
+
+
+def _content_type(response: Response) -> str:
+    """The response's Content-Type header as sent ("" if none)."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
 
 
 def _lists_articles(page: Any) -> bool:

@@ -106,7 +106,7 @@ def test_workers_share_sites_and_a_killed_worker_loses_nothing(tmp_path: Path) -
         assert sum(int(out.split(": ")[1].split()[0]) for out in outputs) >= 1
         status = jcrawl("cluster", "status", "--cluster", redis.url)
         assert status.returncode == 0 and "0 workers alive" in status.stdout
-        assert all(line.split()[1] == "done" for line in status.stdout.splitlines()[1:9])
+        assert all(line.split()[1] == "done" for line in status.stdout.splitlines()[1 : 1 + len(sites)])
         ingest_and_check(redis, archive, sites)
         for site in sites:  # one worker at a time per host: its limit held across workers
             assert site.peak <= PER_HOST, (site.url, site.peak)
@@ -254,3 +254,16 @@ def test_the_seen_set_drops_no_more_than_its_stated_rate(capacity: int) -> None:
     )
     assert dropped <= 2 * 0.001 * probes
     assert shape.bits / 8 <= capacity * 1.8  # 1.8 bytes per URL at 0.001
+
+
+def test_the_default_seen_set_is_what_the_docs_say() -> None:
+    """docs/cluster.md: 1.8 MB and 10 bits per URL for a million URLs; 0.1% false drops there, 2e-12 at
+    100,000 URLs and 5.7% at two million."""
+    from crawler import settings
+    from crawler.cluster.bloom import BloomShape
+
+    shape = BloomShape.sized(settings.JCRAWL_CLUSTER_SEEN_CAPACITY, settings.JCRAWL_CLUSTER_SEEN_ERROR)
+    assert shape.hashes == 10 and round(shape.bits / 8 / 1e6, 1) == 1.8
+    assert round(shape.false_drop_rate(1_000_000), 4) == 0.001
+    assert 1e-12 < shape.false_drop_rate(100_000) < 3e-12
+    assert round(shape.false_drop_rate(2_000_000), 3) == 0.057

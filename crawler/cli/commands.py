@@ -31,7 +31,7 @@ from crawler.cli.common import (
     unwritable,
     wrap,
 )
-from crawler.errors import CrawlFailed, DatabaseDamaged, FatalError, is_damage
+from crawler.errors import CrawlFailed, DatabaseDamaged, FatalError, is_damage, is_read_only
 from crawler.lock import ArchiveLocked
 from crawler.logs import LOG_FILE
 from crawler.store import DB_NAME
@@ -93,7 +93,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return fail(args, EXIT_FATAL, f"fatal: {DatabaseDamaged(args.archive / DB_NAME, str(exc))}")
-        if "readonly" in str(exc):
+        if is_read_only(exc):
             return fail(args, EXIT_FATAL, f"fatal: cannot write the database in {args.archive}: {exc}")
         return bug(args, exc)
     except OSError as exc:

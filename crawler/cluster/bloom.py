@@ -5,7 +5,7 @@ added can find all its bits set by others: it is then taken as seen and not craw
 The filter is sized from JCRAWL_CLUSTER_SEEN_CAPACITY URLs and JCRAWL_CLUSTER_SEEN_ERROR, the false-drop
 rate when that many URLs were added: m = -n ln p / (ln 2)^2 bits, k = (m / n) ln 2. With the defaults
 (1,000,000 URLs, 0.001) it takes 1.8 MB per site and sets 10 bits per URL; a site of 100,000 URLs
-then has a false-drop rate of 1e-13, and one of 2,000,000 URLs of 1.8%. The size travels with the
+then has a false-drop rate of 2e-12, and one of 2,000,000 URLs of 5.7%. The size travels with the
 seed, so every worker hashes a site alike.
 """
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from crawler.errors import DatabaseDamaged, is_damage
+from crawler.errors import DatabaseDamaged, is_damage, is_read_only
 from crawler.store import checks
 from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
@@ -122,14 +122,11 @@ class Store:
         try:
             self._open_for_writing().close()  # migrated
         except sqlite3.OperationalError as exc:  # a read-only archive: read what there is
-            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+            if not is_read_only(exc):
                 raise
         return _connect_read_only(self.path)
 
     def _open_for_writing(self) -> sqlite3.Connection:
-        # sqlite-utils is slow to import: the read commands never create the schema.
-        import sqlite_utils
-
         from crawler.store.migrate import compact
         from crawler.store.schema import create_schema
 
@@ -141,7 +138,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
-            if create_schema(conn, sqlite_utils.Database(conn)):
+            if create_schema(conn):
                 compact(conn)  # the old tables' pages back to the file system
         except BaseException:
             conn.close()
@@ -518,7 +515,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
-        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_READONLY:
+        if not is_read_only(exc):
             raise
     conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     register_functions(conn)

@@ -53,11 +53,11 @@ def needs_migration(conn: sqlite3.Connection) -> bool:
 def migrate_v0(conn: sqlite3.Connection) -> None:
     """Move a version 0 archive's captures, articles and links to the current tables (created here
     from the schema), and drop the old tables with their indexes and triggers."""
-    from crawler.store.schema import SCHEMA, statements
+    from crawler.store.schema import SCHEMA, columns, statements
 
     logger.info("Migrating %s to the compact schema (URLs and text stored once)", _path(conn))
     for table, column, declaration in V0_ADDED_COLUMNS:
-        if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+        if column not in columns(conn, table):
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
     for statement in statements(SCHEMA):
         conn.execute(statement)

@@ -14,10 +14,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # slow to import; the read commands never create the schema
-    import sqlite_utils
 
 from crawler.errors import DatabaseTooNew
 from crawler.serve.views import VIEWS
@@ -184,7 +180,7 @@ LATER_INDEXES = (
 )
 
 
-def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> bool:
+def create_schema(conn: sqlite3.Connection) -> bool:
     """Create what is missing: tables, indexes, columns added since, the views and the full-text
     index, migrating a version 0 archive first (migrate.py); in one transaction, so that two
     processes opening an old archive at once migrate it once. True if it migrated one.
@@ -202,7 +198,7 @@ def create_schema(conn: sqlite3.Connection, db: sqlite_utils.Database) -> bool:
         for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
-            if column not in db[table].columns_dict:
+            if column not in columns(conn, table):
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         _ensure_views(conn)
         for statement in LATER_INDEXES:
@@ -253,10 +249,12 @@ def schema_is_current(conn: sqlite3.Connection) -> bool:
         return False
     if any(stored.get(name) != sql for name, sql in all_views().items()):
         return False
-    return all(
-        column in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        for table, column, _ in ADDED_COLUMNS
-    )
+    return all(column in columns(conn, table) for table, column, _ in ADDED_COLUMNS)
+
+
+def columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """The names of `table`'s columns."""
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def statements(script: str) -> Iterator[str]:

@@ -66,6 +66,7 @@ def _fts_schema() -> list[str]:
 
 FTS_SCHEMA = _fts_schema()
 FTS_NAMES = ("articles_fts", "articles_fts_text", "articles_ai", "articles_bd", "articles_bu", "articles_au")
+_FTS_WANTED = dict(zip(FTS_NAMES, FTS_SCHEMA, strict=True))  # name -> the SQL that makes it
 # Triggers an archive of schema version 0 has (on its `articles` table).
 _OLD_TRIGGERS = ("articles_ad",)
 
@@ -79,7 +80,7 @@ def _stored_fts(conn: sqlite3.Connection) -> dict[str, str]:
 
 def fts_is_current(conn: sqlite3.Connection) -> bool:
     """Whether the full-text index, its source view and its triggers are as FTS_SCHEMA makes them."""
-    return _stored_fts(conn) == dict(zip(FTS_NAMES, FTS_SCHEMA, strict=True))
+    return _stored_fts(conn) == _FTS_WANTED
 
 
 def ensure_fts(conn: sqlite3.Connection) -> bool:
@@ -88,7 +89,7 @@ def ensure_fts(conn: sqlite3.Connection) -> bool:
     moved to other tables, the same text under the same ids), they are made again over the index as
     it is. Run inside the caller's write transaction. True if the index was built."""
     stored = _stored_fts(conn)
-    if stored == dict(zip(FTS_NAMES, FTS_SCHEMA, strict=True)):
+    if stored == _FTS_WANTED:
         return False
     for name in (*FTS_NAMES[2:], *_OLD_TRIGGERS):
         conn.execute(f"DROP TRIGGER IF EXISTS {name}")

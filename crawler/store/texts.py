@@ -52,17 +52,6 @@ def pack(body: str | None, body_html: str | None, lead: str | None) -> tuple[Any
     return (sqlar_compress(whole), len(whole), *(None if part is None else len(part) for part in parts))
 
 
-def unpack(text: bytes | None, text_size: int, *sizes: int | None) -> dict[str, str | None]:
-    """body, body_html and lead from their stored columns (as the `articles` view reads them)."""
-    whole = sqlar_uncompress(text, text_size) or b""
-    out: dict[str, str | None] = {}
-    start = 0
-    for name, size in zip(PARTS, sizes, strict=True):
-        out[name] = None if size is None else whole[start : start + size].decode("utf-8")
-        start += size or 0
-    return out
-
-
 def text_sql(part: str, row: str = "") -> str:
     """SQL reading `part` (body, body_html or lead) from the stored columns of `row` (a table alias
     with its dot, e.g. "a.", or "new." in a trigger)."""
