@@ -42,6 +42,11 @@ EXIT_MEANINGS = {
 }
 
 
+def common_exits(*codes: int) -> dict[int, str]:
+    """The usual meanings of `codes`, for a command's `exits` beside meanings of its own."""
+    return {code: EXIT_MEANINGS[code] for code in codes}
+
+
 class UsageError(Exception):
     """A command was called wrongly; `jcrawl` prints the message and exits 2."""
 

@@ -13,11 +13,11 @@ from crawler.cli.common import (
     EXIT_FETCH_ERRORS,
     EXIT_INTERRUPTED,
     EXIT_LOCKED,
-    EXIT_MEANINGS,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
     add_command,
+    common_exits,
     quiet_option,
     set_option,
     start_logging,
@@ -28,9 +28,7 @@ if TYPE_CHECKING:
     from crawler.crawl import CrawlOptions, CrawlResult
 
 RUN_EXITS = {
-    **{
-        code: EXIT_MEANINGS[code] for code in (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
-    },
+    **common_exits(EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED),
     EXIT_FETCH_ERRORS: "done, but some pages could not be fetched (network failures, server errors after "
     "retries; 404s are recorded but do not count)",
 }

@@ -7,11 +7,11 @@ import argparse
 from crawler.cli.common import (
     EXIT_FATAL,
     EXIT_INTERRUPTED,
-    EXIT_MEANINGS,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
     add_command,
+    common_exits,
     require_archive,
 )
 
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "jcrawl serve --host 0.0.0.0    # for the others on your network too",
         ],
         {
-            **{code: EXIT_MEANINGS[code] for code in (EXIT_OK, EXIT_USAGE, EXIT_FATAL)},
+            **common_exits(EXIT_OK, EXIT_USAGE, EXIT_FATAL),
             EXIT_INTERRUPTED: "stopped with Ctrl-C (143: by SIGTERM), the way it ends",
         },
         run_serve,
