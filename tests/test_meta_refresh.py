@@ -15,6 +15,14 @@ REFRESHES = [
     ('<meta http-equiv="refresh" content="0; url=/moved-0/">', "utf-8"),
     ("<META HTTP-EQUIV='Refresh' CONTENT='0;URL=/moved-1/'>", "utf-8"),
     ('<meta http-equiv="refresh" content="0; url=/moved-2/">', "utf-16"),
+    # Scrapy looks in the first 4,096 characters: 2,000 three-byte ones put the tag past 6,000 bytes,
+    # inside the window of bytes the middleware scans before it decodes anything.
+    (
+        '<meta name="description" content="'
+        + "東" * 2000
+        + '"><meta http-equiv=refresh content="0;url=/moved-3/">',
+        "utf-8",
+    ),
 ]
 
 
