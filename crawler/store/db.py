@@ -507,20 +507,24 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise FileNotFoundError(f"no database at {path}")
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-    register_functions(conn)
-    try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+
+    def opened(mode: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None, check_same_thread=False)
+        register_functions(conn)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            conn.close()
+            raise
         return conn
+
+    try:
+        return opened("mode=ro")
     except sqlite3.OperationalError as exc:
-        conn.close()
         if not is_read_only(exc):
             raise
-    conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
-    register_functions(conn)
-    conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    return conn
+    return opened("immutable=1")
 
 
 def _base_of_view(url: str) -> str | None:
