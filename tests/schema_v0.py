@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crawler.store.schema import statements
 from crawler.store.search import ARABIC_MARKS, BODY_WEIGHT, TITLE_WEIGHT, TOKENIZE
+from crawler.store.sql import statements
 from crawler.store.texts import register_functions
 
 V0_TABLES = """

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+from crawler.store.sql import columns, statements
+
 logger = logging.getLogger(__name__)
 
 # Columns version 0 archives got over time: added first, so that the copy finds them all.
@@ -50,16 +52,14 @@ def needs_migration(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] == "table"
 
 
-def migrate_v0(conn: sqlite3.Connection) -> None:
+def migrate_v0(conn: sqlite3.Connection, schema: str) -> None:
     """Move a version 0 archive's captures, articles and links to the current tables (created here
-    from the schema), and drop the old tables with their indexes and triggers."""
-    from crawler.store.schema import SCHEMA, columns, statements
-
+    from `schema`, the current one), and drop the old tables with their indexes and triggers."""
     logger.info("Migrating %s to the compact schema (URLs and text stored once)", _path(conn))
     for table, column, declaration in V0_ADDED_COLUMNS:
         if column not in columns(conn, table):
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-    for statement in statements(SCHEMA):
+    for statement in statements(schema):
         conn.execute(statement)
     for statement in COPY:
         conn.execute(statement)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 
 from crawler.errors import DatabaseTooNew
 from crawler.serve.views import VIEWS
 from crawler.store.aliases import SCHEMA as ALIASES_SCHEMA
+from crawler.store.migrate import migrate_v0, needs_migration
 from crawler.store.search import ensure_fts, fts_is_current
+from crawler.store.sql import columns, statements
 from crawler.store.texts import text_sql
 
 STORE_VERSION = 1
@@ -187,14 +188,12 @@ def create_schema(conn: sqlite3.Connection) -> bool:
 
     Raises DatabaseTooNew for a database of a newer schema than this jcrawl knows.
     """
-    from crawler.store.migrate import migrate_v0, needs_migration
-
     conn.execute("BEGIN IMMEDIATE")
     try:
         check_version(conn)
         migrated = needs_migration(conn)
         if migrated:
-            migrate_v0(conn)
+            migrate_v0(conn, SCHEMA)
         for statement in statements(SCHEMA + ALIASES_SCHEMA):
             conn.execute(statement)
         for table, column, declaration in ADDED_COLUMNS:
@@ -250,18 +249,3 @@ def schema_is_current(conn: sqlite3.Connection) -> bool:
     if any(stored.get(name) != sql for name, sql in all_views().items()):
         return False
     return all(column in columns(conn, table) for table, column, _ in ADDED_COLUMNS)
-
-
-def columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    """The names of `table`'s columns."""
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-
-
-def statements(script: str) -> Iterator[str]:
-    """The SQL statements of `script`, one by one (a trigger's body keeps its semicolons)."""
-    statement = ""
-    for line in script.splitlines(keepends=True):
-        statement += line
-        if sqlite3.complete_statement(statement):
-            yield statement
-            statement = ""
