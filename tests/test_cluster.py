@@ -280,3 +280,40 @@ def test_the_default_seen_set_is_what_the_docs_say() -> None:
     assert round(shape.false_drop_rate(1_000_000), 4) == 0.001
     assert 1e-12 < shape.false_drop_rate(100_000) < 3e-12
     assert round(shape.false_drop_rate(2_000_000), 3) == 0.057
+
+
+def test_a_site_handed_over_mid_crawl_learns_its_profile_from_both_workers_pages(tmp_path: Path) -> None:
+    """The house-lines journal is crawled by w1 until it is stopped, then by w2: the profile the site
+    ends with counts every article, whichever worker fetched it, and is the one a one-process crawl
+    learns; w1, stopped before the end, saved none."""
+    from tests.house_lines_site import ARTICLES, HOUSE_LINES, serve_house_lines_site
+
+    archive, alone = tmp_path / "archive", tmp_path / "alone"
+    with redis_server(tmp_path) as redis, serve_house_lines_site() as server:
+        url = server.url_for("/")
+        slow = ("-s", "JCRAWL_LOOPBACK_EXEMPT=false", "-s", "DOWNLOAD_DELAY=0.25")
+        queued = jcrawl("crawl", url, "--cluster", redis.url, "--seed-only", *slow, archive=archive)
+        assert queued.returncode == 0, queued.stderr
+        first = start_worker(redis, archive, "w1")
+        wait_until(lambda: pages_stored(redis) >= 6)
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=60)
+        assert first.returncode == 143, out + err
+        assert "1 sites finished" in finished(start_worker(redis, archive, "w2"))
+        ingest = jcrawl("ingest", "--cluster", redis.url, archive=archive)
+        assert ingest.returncode == 0, ingest.stderr
+        crawl = jcrawl("crawl", url, archive=alone)  # one process, the whole site
+        assert crawl.returncode == 0, crawl.stderr
+
+    fetched_by = {name.split("-")[1] for (name,) in query(archive, "SELECT DISTINCT warc_file FROM captures")}
+    assert fetched_by == {"w1", "w2"}  # both workers fetched pages of the site
+    profile_sql = "SELECT version, pages_seen, profile FROM site_profiles"
+    ((version, pages_seen, profile),) = query(archive, profile_sql)  # w1 saved none
+    assert version == 1 and pages_seen == ARTICLES  # learned from every article, both workers'
+    ((_, _, one_process),) = query(alone, profile_sql)
+    learned, expected = json.loads(profile), json.loads(one_process)
+    for field in ("boilerplate_texts", "boilerplate_paths", "pages_seen"):
+        assert learned[field] == expected[field], field
+    bodies = query(archive, "SELECT body FROM articles")
+    assert len(bodies) == ARTICLES
+    assert not any(line in body for (body,) in bodies for line in HOUSE_LINES)

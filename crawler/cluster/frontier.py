@@ -10,7 +10,9 @@ Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
   them again. Within a priority entries come first in, first out;
 - `waiting`: entries not handed out yet, by priority (kept by the same scripts that add and read);
 - `prios`: the priorities the site has streams for;
-- `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked.
+- `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked;
+- `learned`: what the site-profile learner counted of each page, in batches (crawler/cluster/learning.py),
+  sent with the pushes, so before the pages are acknowledged.
 
 One worker at a time holds a site (crawler/cluster/sites.py), so the counts this backend keeps in
 memory after `open` are the site's. Requests are not pickled into Redis: an entry is rebuilt by the
@@ -29,6 +31,8 @@ import redis
 
 from crawler.cluster.bloom import BloomShape
 from crawler.cluster.connection import key
+from crawler.cluster.learning import decode_observations, encode_observations
+from crawler.extract.learn import Observation
 from crawler.frontier.backend import FrontierEntry
 
 GROUP = "workers"
@@ -123,7 +127,7 @@ def site_key(site: str, *parts: object) -> str:
 def site_keys(client: redis.Redis, site: str) -> list[str]:
     """Every key of a site's crawl (its streams, counts, seen-set and counters)."""
     prios = [p.decode() for p in client.smembers(site_key(site, "prios"))]
-    names = ("waiting", "prios", "seen", "traps", "sent")
+    names = ("waiting", "prios", "seen", "traps", "sent", "learned")
     return [site_key(site, name) for name in names] + [site_key(site, "q", p) for p in prios]
 
 
@@ -151,6 +155,7 @@ class RedisFrontier:
         self.pop_script = client.register_script(_POP)
         self.waiting_counts: Counter[int] = Counter()
         self.pending: dict[str, FrontierEntry | None] = {}  # pushed (None: marked), not sent yet
+        self.observed: list[Observation] = []  # counted by the site's learner, not sent yet
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
@@ -260,6 +265,9 @@ class RedisFrontier:
 
     @_guarded(lambda: None)
     def flush(self) -> None:
+        if self.observed:
+            self.client.rpush(site_key(self.site, "learned"), encode_observations(self.observed))
+            self.observed = []
         if not self.pending:
             return
         args: list[object] = [self.shape.hashes]
@@ -288,6 +296,17 @@ class RedisFrontier:
     @_guarded(lambda: None)
     def save_counters(self, changed: dict[str, int]) -> None:
         self.client.hset(site_key(self.site, "traps"), mapping=changed)
+
+    # --- the site's learning (crawler/cluster/learning.py) ---------------------------------------
+    def share_observation(self, seen: Observation) -> None:
+        """Send what the learner counted of a page with the next flush."""
+        self.observed.append(seen)
+
+    @_guarded(list)
+    def observations(self) -> list[Observation]:
+        """What the learner counted of the site's pages, whichever worker crawled them."""
+        blobs = self.client.lrange(site_key(self.site, "learned"), 0, -1)
+        return [seen for blob in blobs for seen in decode_observations(blob)]
 
     # --- helpers ---------------------------------------------------------------------------------
     def _entry(self, prio: int, stream: str, entry_id: bytes, fields: dict | list) -> FrontierEntry:

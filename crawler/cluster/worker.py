@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from scrapy.utils.reactor import install_reactor
 from crawler.cluster import sites
 from crawler.cluster.connection import ClusterUnavailable, connect
 from crawler.cluster.frontier import RedisFrontier, site_keys
+from crawler.cluster.learning import adopt_newest_profile
+from crawler.cluster.scheduler import FINISHED
 from crawler.crawl import CrawlOptions, _Process, crawl_settings
 from crawler.errors import FatalError
 from crawler.fatal import FATAL_STAT
@@ -47,9 +50,12 @@ logger = logging.getLogger(__name__)
 SCHEDULER = "crawler.cluster.scheduler.ClusterScheduler"
 # --max-pages counted per site in Redis, in place of the crawl's own count.
 CLUSTER_MIDDLEWARES = {"crawler.cap.RequestCapMiddleware": None, "crawler.cluster.cap.ClusterRequestCap": 840}
+# A learned profile supported by every worker's articles (crawler/cluster/learning.py).
+CLUSTER_PIPELINES = {
+    "crawler.pipelines.StorePipeline": None,
+    "crawler.cluster.learning.ClusterStorePipeline": 300,
+}
 _ATTRIBUTE = "jcrawl_cluster"
-# Finish reasons after which a site has no work left (the others leave it to another worker).
-FINISHED = ("finished", "max_pages")
 
 
 def cluster_of(crawler: Any) -> Worker:
@@ -99,6 +105,7 @@ class Worker:
         self.lease_seconds = base.getfloat("JCRAWL_CLUSTER_LEASE_SECONDS")
         self.max_sites = max(1, base.getint("JCRAWL_CLUSTER_SITES"))
         self.middlewares = base.getdict("DOWNLOADER_MIDDLEWARES")
+        self.pipelines = base.getdict("ITEM_PIPELINES")
         self.client = connect(url, base.getfloat("JCRAWL_CLUSTER_RETRY_SECONDS"))
         self.leases = sites.Leases(self.client, worker_id, self.lease_seconds)
         self.state_dir = self.archive / "workers" / worker_id
@@ -235,8 +242,12 @@ class Worker:
             },
             "JCRAWL_RESUME": 0,
             "DOWNLOADER_MIDDLEWARES": {**self.middlewares, **CLUSTER_MIDDLEWARES},
+            "ITEM_PIPELINES": {**self.pipelines, **CLUSTER_PIPELINES},
+            "JCRAWL_CLUSTER_ARCHIVE": str(self.archive),
             "JCRAWL_PLAN_ARCHIVE": str(self.archive) if (self.archive / DB_NAME).exists() else "",
         }
+        with closing(Store(self.state_dir)) as store:  # extract with, and learn on, the site's newest profile
+            adopt_newest_profile(store, self.archive, site)
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)
         spider = self.process.spider_loader.load("journal")
         crawler = Crawler(spider, crawl_settings(options), init_reactor=False)
