@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from redis import Redis
 
 from tests.cluster_helpers import RedisServer, Site, demo_sites, next_edition, nginx_sites, redis_server
@@ -317,3 +318,56 @@ def test_a_site_handed_over_mid_crawl_learns_its_profile_from_both_workers_pages
     bodies = query(archive, "SELECT body FROM articles")
     assert len(bodies) == ARTICLES
     assert not any(line in body for (body,) in bodies for line in HOUSE_LINES)
+
+
+LISTING_PAGES = 20
+
+
+def listings_site(server: HTTPServer) -> str:
+    """A journal whose stories are reached only through a paginated listing: /list?page=N links the
+    next page and story N. Each listing page fetched costs its pattern a fetch; the story it leads to
+    gives it back (the request's `jcrawl_found_on`)."""
+    from werkzeug import Response
+
+    from tests.faultserver import article_html
+    from tests.house_lines_site import story as house_story
+
+    def listing(request) -> Response:
+        n = int(request.args["page"])
+        links = [f"/story/{n}/"] + ([f"/list?page={n + 1}"] if n < LISTING_PAGES else [])
+        anchors = "".join(f'<a href="{href}">{href}</a>' for href in links)
+        return Response(
+            f"<html><head><title>Page {n}</title></head><body>{anchors}</body></html>", mimetype="text/html"
+        )
+
+    def story(request) -> Response:
+        title, paragraphs = house_story(int(request.path.split("/")[2]))  # each its own text
+        return Response(article_html(title, paragraphs), mimetype="text/html")
+
+    server.no_handler_status_code = 404
+    server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    server.expect_request("/").respond_with_data('<a href="/list?page=1">News</a>', content_type="text/html")
+    server.expect_request("/list").respond_with_handler(listing)
+    for n in range(1, LISTING_PAGES + 1):
+        server.expect_request(f"/story/{n}/").respond_with_handler(story)
+    return server.url_for("/")
+
+
+def test_the_page_a_link_was_found_on_travels_through_redis(tmp_path: Path, httpserver: HTTPServer) -> None:
+    """With a pattern budget of 3 fetches, the listing is followed to its end only if each story gives
+    its listing page its fetch back: a cluster's crawl, whose every request goes through Redis, finds
+    the same articles and links as one process."""
+    url = listings_site(httpserver)
+    budget = ("-s", "JCRAWL_PATTERN_BUDGET=3")
+    alone, archive = tmp_path / "alone", tmp_path / "archive"
+    crawl = jcrawl("crawl", url, *budget, archive=alone)
+    assert crawl.returncode == 0, crawl.stderr
+    with redis_server(tmp_path) as redis:
+        clustered = jcrawl("crawl", url, "--cluster", redis.url, *budget, *WORKER_SETTINGS, archive=archive)
+        assert clustered.returncode == 0, clustered.stderr
+        assert jcrawl("ingest", "--cluster", redis.url, archive=archive).returncode == 0
+    articles = "SELECT url FROM articles ORDER BY url"
+    assert len(query(alone, articles)) == LISTING_PAGES  # the budget never cut the listing
+    assert query(archive, articles) == query(alone, articles)
+    links = "SELECT source_url, target_url, kind FROM links ORDER BY 1, 2, 3"
+    assert query(archive, links) == query(alone, links)

@@ -2,7 +2,8 @@
 
 Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 
-- `q:P`: a Redis Stream per priority P of the site's entries (url, depth, recheck), read through the
+- `q:P`: a Redis Stream per priority P of the site's entries (url, depth, recheck, the page it was
+  found on), read through the
   consumer group `workers`. An entry `pop` hands out is pending for the worker that read it until
   `ack`, which the store pipeline calls once the page's capture is in its WARC file and its rows and
   links are committed; then it is deleted. A worker that dies leaves its entries pending: the next
@@ -16,7 +17,9 @@ Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 
 One worker at a time holds a site (crawler/cluster/sites.py), so the counts this backend keeps in
 memory after `open` are the site's. Requests are not pickled into Redis: an entry is rebuilt by the
-spider from its URL, priority, depth and recheck flag (`JournalSpider.frontier_request`).
+spider from its URL, priority, depth, recheck flag and the page it was found on
+(`JournalSpider.frontier_request`: a page that led to a new article gets its fetch back in the trap
+counters, as in one process).
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ GROUP = "workers"
 logger = logging.getLogger(__name__)
 
 # KEYS: seen, waiting, prios, stream prefix. ARGV: hashes, then per entry its bit positions, priority
-# ("-" for a mark: a URL seen, not to request), url, depth, recheck. Sets each entry's bits (one
-# BITFIELD) and adds the entries whose bits were not all set; returns 1/0 per entry.
+# ("-" for a mark: a URL seen, not to request), url, depth, recheck, found-on URL. Sets each entry's
+# bits (one BITFIELD) and adds the entries whose bits were not all set; returns 1/0 per entry.
 _PUSH = """
 local k = tonumber(ARGV[1])
 local added = {}
@@ -62,10 +65,11 @@ while i <= #ARGV do
     if redis.call('SADD', KEYS[3], p) == 1 then
       redis.pcall('XGROUP', 'CREATE', stream, 'workers', '0', 'MKSTREAM')
     end
-    redis.call('XADD', stream, '*', 'url', ARGV[i + 1], 'depth', ARGV[i + 2], 'recheck', ARGV[i + 3])
+    redis.call('XADD', stream, '*', 'url', ARGV[i + 1], 'depth', ARGV[i + 2], 'recheck', ARGV[i + 3],
+               'found', ARGV[i + 4])
     redis.call('HINCRBY', KEYS[2], p, 1)
   end
-  i = i + 4
+  i = i + 5
   added[#added + 1] = new
 end
 return added
@@ -273,9 +277,10 @@ class RedisFrontier:
         args: list[object] = [self.shape.hashes]
         for url, entry in self.pending.items():
             args += self.shape.positions(url)
-            args += (
-                ["-", url, 0, 0] if entry is None else [entry.priority, url, entry.depth, int(entry.recheck)]
-            )
+            if entry is None:
+                args += ["-", url, 0, 0, ""]
+            else:
+                args += [entry.priority, url, entry.depth, int(entry.recheck), entry.found_on or ""]
         keys = [site_key(self.site, name) for name in ("seen", "waiting", "prios")]
         added = self.push_script(keys=[*keys, site_key(self.site, "q", "")], args=args)
         for entry, new in zip(self.pending.values(), added, strict=True):
@@ -314,4 +319,5 @@ class RedisFrontier:
             fields = dict(zip(fields[::2], fields[1::2], strict=True))
         url = fields[b"url"].decode("utf-8", "replace")
         self.delivered[url] = (stream, entry_id)
-        return FrontierEntry(url, prio, int(fields[b"depth"]), fields[b"recheck"] == b"1")
+        found_on = fields.get(b"found", b"").decode("utf-8", "replace") or None
+        return FrontierEntry(url, prio, int(fields[b"depth"]), fields[b"recheck"] == b"1", found_on=found_on)

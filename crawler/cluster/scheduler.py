@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from crawler.cluster.bloom import BloomShape
 from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import SharedLearner
-from crawler.frontier.backend import RECHECK_KEY, FrontierBackend, FrontierEntry, publish
+from crawler.frontier.backend import FOUND_ON_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, publish
 from crawler.frontier.scheduler import FrontierScheduler
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,13 @@ class ClusterScheduler(FrontierScheduler):
 
     def _entry(self, request: Request, keep: bool) -> FrontierEntry:
         meta = request.meta
-        return FrontierEntry(request.url, request.priority, meta.get("depth", 0), bool(meta.get(RECHECK_KEY)))
+        return FrontierEntry(
+            request.url,
+            request.priority,
+            meta.get("depth", 0),
+            bool(meta.get(RECHECK_KEY)),
+            found_on=meta.get(FOUND_ON_KEY),
+        )
 
     def close(self, reason: str) -> None:
         if isinstance(self.backend, RedisFrontier):
