@@ -371,3 +371,35 @@ def test_the_page_a_link_was_found_on_travels_through_redis(tmp_path: Path, http
     assert query(archive, articles) == query(alone, articles)
     links = "SELECT source_url, target_url, kind FROM links ORDER BY 1, 2, 3"
     assert query(archive, links) == query(alone, links)
+
+
+def test_a_resumed_sites_seen_set_is_answered_from_its_copy_as_redis_answers(tmp_path: Path) -> None:
+    """The worker that takes a site over asks its seen-set of every link it meets: the copy it takes
+    at `open` answers as Redis itself does, pushes included, without a round trip per link."""
+    from crawler.cluster.bloom import BloomShape
+    from crawler.cluster.frontier import RedisFrontier
+    from crawler.frontier.backend import FrontierEntry
+
+    shape = BloomShape.sized(1_000, 0.01)  # small: false drops happen among 3,000 probes
+    with redis_server(tmp_path) as redis:
+        client = Redis.from_url(redis.url)
+        first = RedisFrontier(client, "127.0.0.2", "w1", shape)
+        first.open()
+        assert not first.resumed
+        first.push([FrontierEntry(f"http://127.0.0.2/story-{n}/") for n in range(800)], claim=False)
+        first.flush()
+        second = RedisFrontier(client, "127.0.0.2", "w2", shape)
+        second.open()
+        assert second.resumed and second.bitmap is not None
+        second.push([FrontierEntry("http://127.0.0.2/late/")], claim=False)
+        second.flush()
+        urls = [f"http://127.0.0.2/story-{n}/" for n in range(0, 3_000)] + ["http://127.0.0.2/late/"]
+
+        def in_redis(url: str) -> bool:
+            gets = [arg for bit in shape.positions(url) for arg in ("GET", "u1", bit)]
+            return all(client.execute_command("BITFIELD_RO", "jcrawl:site:127.0.0.2:seen", *gets))
+
+        answers = [second.seen(url) for url in urls]
+        assert answers == [in_redis(url) for url in urls]
+        assert all(answers[:800]) and answers[-1] and not all(answers[800:-1])
+        client.close()

@@ -32,7 +32,7 @@ from typing import Any
 
 import redis
 
-from crawler.cluster.bloom import BloomShape
+from crawler.cluster.bloom import BitmapCopy, BloomShape
 from crawler.cluster.connection import key
 from crawler.cluster.learning import decode_observations, encode_observations
 from crawler.extract.learn import Observation
@@ -163,6 +163,7 @@ class RedisFrontier:
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
+        self.bitmap: BitmapCopy | None = None  # a resumed site's seen-set, copied at `open`
         self.acked = 0
         self.lost = lost  # told once when Redis is lost for good
         self.broken = False
@@ -170,7 +171,10 @@ class RedisFrontier:
     # --- FrontierBackend -------------------------------------------------------------------------
     @_guarded(lambda: None)
     def open(self) -> None:
-        self._resumed = bool(self.client.exists(site_key(self.site, "seen")))
+        seen = self.client.get(site_key(self.site, "seen"))
+        self._resumed = seen is not None
+        if self._resumed:  # the spider asks of every link it does not remember: answered here
+            self.bitmap = BitmapCopy(seen)
         counts = self.client.hgetall(site_key(self.site, "waiting"))
         self.waiting_counts = +Counter({int(p): int(n) for p, n in counts.items()})
         prios = (int(p) for p in self.client.smembers(site_key(self.site, "prios")))
@@ -262,8 +266,12 @@ class RedisFrontier:
 
     @_guarded(lambda: True)
     def seen(self, url: str) -> bool:
+        """From the copy of a resumed site's seen-set (one worker holds the site: what others add
+        meanwhile, the push script drops), else from Redis."""
         if url in self.pending:
             return True
+        if self.bitmap is not None:
+            return self.bitmap.has(self.shape.positions(url))
         gets = [arg for bit in self.shape.positions(url) for arg in ("GET", "u1", bit)]
         return all(self.client.execute_command("BITFIELD_RO", site_key(self.site, "seen"), *gets))
 
@@ -276,7 +284,10 @@ class RedisFrontier:
             return
         args: list[object] = [self.shape.hashes]
         for url, entry in self.pending.items():
-            args += self.shape.positions(url)
+            positions = self.shape.positions(url)
+            args += positions
+            if self.bitmap is not None:
+                self.bitmap.set(positions)
             if entry is None:
                 args += ["-", url, 0, 0, ""]
             else:
