@@ -33,7 +33,7 @@ from typing import Any
 import redis
 
 from crawler.cluster.bloom import BitmapCopy, BloomShape
-from crawler.cluster.connection import key
+from crawler.cluster.connection import key, site_key
 from crawler.cluster.learning import decode_observations, encode_observations
 from crawler.extract.learn import Observation
 from crawler.frontier.backend import FrontierEntry
@@ -121,18 +121,6 @@ def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Calla
         return guarded
 
     return wrap
-
-
-def site_key(site: str, *parts: object) -> str:
-    """A key of a site's crawl: `jcrawl:site:SITE:PARTS`."""
-    return key("site", site, *parts)
-
-
-def site_keys(client: redis.Redis, site: str) -> list[str]:
-    """Every key of a site's crawl (its streams, counts, seen-set and counters)."""
-    prios = [p.decode() for p in client.smembers(site_key(site, "prios"))]
-    names = ("waiting", "prios", "seen", "traps", "sent", "learned")
-    return [site_key(site, name) for name in names] + [site_key(site, "q", p) for p in prios]
 
 
 class RedisFrontier:

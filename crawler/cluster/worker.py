@@ -29,11 +29,12 @@ from typing import Any
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
 from crawler.cluster import sites
-from crawler.cluster.connection import ClusterUnavailable, connect
-from crawler.cluster.frontier import RedisFrontier, site_keys
+from crawler.cluster.connection import ClusterUnavailable, connect, site_keys
+from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import adopt_newest_profile
 from crawler.cluster.scheduler import FINISHED
 from crawler.crawl import CrawlOptions, _Process, crawl_settings
@@ -56,6 +57,7 @@ CLUSTER_PIPELINES = {
     "crawler.cluster.learning.ClusterStorePipeline": 300,
 }
 _ATTRIBUTE = "jcrawl_cluster"
+WARC_PREFIX = "jcrawl-"  # and the worker's id
 
 
 def cluster_of(crawler: Any) -> Worker:
@@ -69,8 +71,20 @@ def default_worker_id() -> str:
 
 
 def warc_prefix(worker_id: str) -> str:
-    """The name every WARC file of a worker starts with."""
-    return f"jcrawl-{worker_id}"
+    """The name every WARC file of a worker starts with (its WARC_PREFIX)."""
+    return WARC_PREFIX + worker_id
+
+
+def worker_of(prefix: str) -> str | None:
+    """The worker whose WARC files have `prefix`, None for a prefix no worker gives."""
+    return (
+        prefix.removeprefix(WARC_PREFIX) if prefix.startswith(WARC_PREFIX) and prefix != WARC_PREFIX else None
+    )
+
+
+def command_settings(archive: Path, overrides: dict[str, Any]) -> Settings:
+    """The Scrapy settings a cluster command runs with: the defaults, with its `-s` options on top."""
+    return crawl_settings(CrawlOptions("http://127.0.0.1/", archive, settings=overrides))
 
 
 def share_archive(archive: Path) -> ArchiveLock:
@@ -100,7 +114,7 @@ class Worker:
         self.archive = Path(archive)
         self.worker_id = worker_id
         self.overrides = settings or {}
-        base = crawl_settings(CrawlOptions("http://127.0.0.1/", self.archive, settings=self.overrides))
+        base = command_settings(self.archive, self.overrides)
         self.tick_seconds = base.getfloat("JCRAWL_CLUSTER_TICK")
         self.lease_seconds = base.getfloat("JCRAWL_CLUSTER_LEASE_SECONDS")
         self.max_sites = max(1, base.getint("JCRAWL_CLUSTER_SITES"))
@@ -140,7 +154,7 @@ class Worker:
         cannot be written."""
         with share_archive(self.archive), ArchiveLock(self._made(), "jcrawl worker"):
             self.prepare()
-            first = crawl_settings(CrawlOptions("http://127.0.0.1/", self.state_dir, settings=self.overrides))
+            first = command_settings(self.state_dir, self.overrides)
             install_reactor(first["TWISTED_REACTOR"], first["ASYNCIO_EVENT_LOOP"])
             from twisted.internet import reactor, task
 
