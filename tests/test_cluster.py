@@ -144,6 +144,15 @@ def in_flight(redis: RedisServer, worker: str) -> int:
         client.close()
 
 
+# Full captures whose payload an earlier capture of the URL already holds: there should be none.
+AGAIN_IN_FULL = (
+    "SELECT c.url FROM captures c WHERE c.status = 200 AND c.revisit_of IS NULL AND EXISTS (SELECT 1 FROM "
+    "captures e WHERE e.url = c.url AND e.payload_digest = c.payload_digest AND e.id < c.id)"
+)
+# URLs captured more than once with the same payload.
+REFETCHED = "SELECT url FROM captures WHERE status = 200 GROUP BY url, payload_digest HAVING COUNT(*) > 1"
+
+
 def test_a_worker_stopped_with_sigterm_lets_its_site_go_at_once(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:
@@ -157,6 +166,9 @@ def test_a_worker_stopped_with_sigterm_lets_its_site_go_at_once(tmp_path: Path) 
         assert redis.cli("KEYS", "jcrawl:lease:*") == ""  # let go, not left to expire
         assert "1 sites finished" in finished(start_worker(redis, archive, "w2"))
         ingest_and_check(redis, archive, sites)
+        # what w1 archived and w2 fetched again (the start page, robots.txt, what w1 had in flight)
+        # w2 archived as revisits: no payload twice in full
+        assert query(archive, REFETCHED) and not query(archive, AGAIN_IN_FULL)
 
 
 def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
@@ -173,11 +185,6 @@ def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
         ingest_and_check(redis, archive, sites)
 
 
-# Full captures whose payload an earlier capture of the URL already holds: there should be none.
-AGAIN_IN_FULL = (
-    "SELECT c.url FROM captures c WHERE c.status = 200 AND c.revisit_of IS NULL AND EXISTS (SELECT 1 FROM "
-    "captures e WHERE e.url = c.url AND e.payload_digest = c.payload_digest AND e.id < c.id)"
-)
 
 
 def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> None:

@@ -57,5 +57,5 @@ def site_key(site: str, *parts: object) -> str:
 def site_keys(client: redis.Redis, site: str) -> list[str]:
     """Every key of a site's crawl (its streams, counts, seen-set and counters)."""
     prios = [p.decode() for p in client.smembers(site_key(site, "prios"))]
-    names = ("waiting", "prios", "seen", "traps", "sent", "learned")
+    names = ("waiting", "prios", "seen", "traps", "sent", "learned", "captures")
     return [site_key(site, name) for name in names] + [site_key(site, "q", p) for p in prios]

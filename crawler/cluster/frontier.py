@@ -13,7 +13,10 @@ Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 - `prios`: the priorities the site has streams for;
 - `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked;
 - `learned`: what the site-profile learner counted of each page, in batches (crawler/cluster/learning.py),
-  sent with the pushes, so before the pages are acknowledged.
+  sent with the pushes, so before the pages are acknowledged;
+- `captures`: URL -> its last full capture in this crawl (WARC date, payload digest, record id), sent
+  likewise, so that a worker taking the site over archives what it fetches again as revisits
+  (crawler/cluster/revisits.py).
 
 One worker at a time holds a site (crawler/cluster/sites.py), so the counts this backend keeps in
 memory after `open` are the site's. Requests are not pickled into Redis: an entry is rebuilt by the
@@ -25,6 +28,7 @@ counters, as in one process).
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +36,7 @@ from typing import Any
 
 import redis
 
+from archive.revisit import Original
 from crawler.cluster.bloom import BitmapCopy, BloomShape
 from crawler.cluster.connection import key, site_key
 from crawler.cluster.learning import decode_observations, encode_observations
@@ -148,6 +153,7 @@ class RedisFrontier:
         self.waiting_counts: Counter[int] = Counter()
         self.pending: dict[str, FrontierEntry | None] = {}  # pushed (None: marked), not sent yet
         self.observed: list[Observation] = []  # counted by the site's learner, not sent yet
+        self.captured: dict[str, Original] = {}  # archived in full, not sent yet
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
@@ -268,6 +274,10 @@ class RedisFrontier:
         if self.observed:
             self.client.rpush(site_key(self.site, "learned"), encode_observations(self.observed))
             self.observed = []
+        if self.captured:
+            mapping = {url: json.dumps([o.date, o.digest, o.record_id]) for url, o in self.captured.items()}
+            self.client.hset(site_key(self.site, "captures"), mapping=mapping)
+            self.captured = {}
         if not self.pending:
             return
         args: list[object] = [self.shape.hashes]
@@ -311,6 +321,22 @@ class RedisFrontier:
         """What the learner counted of the site's pages, whichever worker crawled them."""
         blobs = self.client.lrange(site_key(self.site, "learned"), 0, -1)
         return [seen for blob in blobs for seen in decode_observations(blob)]
+
+    # --- the site's full captures of this crawl (crawler/cluster/revisits.py) ----------------------
+    def capture_kept(self, original: Original) -> None:
+        """Send a full capture with the next flush."""
+        self.captured[original.url] = original
+
+    @_guarded(lambda: None)
+    def last_capture(self, url: str) -> Original | None:
+        """The last full capture of `url` a worker made in this crawl of the site, None if none."""
+        if url in self.captured:
+            return self.captured[url]
+        stored = self.client.hget(site_key(self.site, "captures"), url)
+        if stored is None:
+            return None
+        date, digest, record_id = json.loads(stored)
+        return Original(None, url, date, digest, record_id)
 
     # --- helpers ---------------------------------------------------------------------------------
     def _entry(self, prio: int, stream: str, entry_id: bytes, fields: dict | list) -> FrontierEntry:

@@ -49,8 +49,14 @@ from crawler.store import DB_NAME, Store
 logger = logging.getLogger(__name__)
 
 SCHEDULER = "crawler.cluster.scheduler.ClusterScheduler"
-# --max-pages counted per site in Redis, in place of the crawl's own count.
-CLUSTER_MIDDLEWARES = {"crawler.cap.RequestCapMiddleware": None, "crawler.cluster.cap.ClusterRequestCap": 840}
+# --max-pages counted per site in Redis, in place of the crawl's own count; revisit records of what
+# other workers archived in this crawl.
+CLUSTER_MIDDLEWARES = {
+    "crawler.cap.RequestCapMiddleware": None,
+    "crawler.cluster.cap.ClusterRequestCap": 840,
+    "archive.middleware.WarcArchiveMiddleware": None,
+    "crawler.cluster.revisits.ClusterWarcArchiveMiddleware": 950,
+}
 # A learned profile supported by every worker's articles (crawler/cluster/learning.py).
 CLUSTER_PIPELINES = {
     "crawler.pipelines.StorePipeline": None,
