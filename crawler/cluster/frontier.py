@@ -13,10 +13,10 @@ Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 - `prios`: the priorities the site has streams for;
 - `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked;
 - `learned`: what the site-profile learner counted of each page, in batches (crawler/cluster/learning.py),
-  sent with the pushes, so before the pages are acknowledged;
+  sent with the acknowledgements, just before them;
 - `captures`: URL -> its last full capture in this crawl (WARC date, payload digest, record id), sent
-  likewise, so that a worker taking the site over archives what it fetches again as revisits
-  (crawler/cluster/revisits.py).
+  likewise (and when the crawl closes), so that a worker taking the site over archives what it
+  fetches again as revisits (crawler/cluster/revisits.py).
 
 One worker at a time holds a site (crawler/cluster/sites.py), so the counts this backend keeps in
 memory after `open` are the site's. Requests are not pickled into Redis: an entry is rebuilt by the
@@ -244,6 +244,7 @@ class RedisFrontier:
         if not done:
             return
         pipe = self.client.pipeline(transaction=False)
+        self._share(pipe)  # first: what the pages gave is in Redis before they are acknowledged
         for stream, ids in done.items():
             pipe.xack(stream, GROUP, *ids)
             pipe.xdel(stream, *ids)
@@ -271,13 +272,6 @@ class RedisFrontier:
 
     @_guarded(lambda: None)
     def flush(self) -> None:
-        if self.observed:
-            self.client.rpush(site_key(self.site, "learned"), encode_observations(self.observed))
-            self.observed = []
-        if self.captured:
-            mapping = {url: json.dumps([o.date, o.digest, o.record_id]) for url, o in self.captured.items()}
-            self.client.hset(site_key(self.site, "captures"), mapping=mapping)
-            self.captured = {}
         if not self.pending:
             return
         args: list[object] = [self.shape.hashes]
@@ -299,6 +293,28 @@ class RedisFrontier:
 
     def close(self) -> None:
         self.flush()
+        self._share_rest()
+
+    @_guarded(lambda: None)
+    def _share_rest(self) -> None:
+        """Send what `_share` has not sent yet (of pages not acknowledged: harmless, and the next
+        holder of the site, which fetches them again, then knows their captures)."""
+        pipe = self.client.pipeline(transaction=False)
+        if self._share(pipe):
+            pipe.execute()
+
+    def _share(self, pipe: redis.client.Pipeline) -> bool:
+        """Add to `pipe` what the learner counted and the full captures made since the last time
+        (crawler/cluster/learning.py, revisits.py); False if there was nothing."""
+        shared = bool(self.observed or self.captured)
+        if self.observed:
+            pipe.rpush(site_key(self.site, "learned"), encode_observations(self.observed))
+            self.observed = []
+        if self.captured:
+            mapping = {url: json.dumps([o.date, o.digest, o.record_id]) for url, o in self.captured.items()}
+            pipe.hset(site_key(self.site, "captures"), mapping=mapping)
+            self.captured = {}
+        return shared
 
     # --- the site's trap counters (crawler/cluster/scheduler.py) ----------------------------------
     @_guarded(dict)

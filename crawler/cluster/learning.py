@@ -4,7 +4,7 @@ A site may move between workers (a worker killed, stopped, or its lease lost). S
 site's crawl ends with is what one process crawling the whole site would have learned:
 
 - what the learner counts of each page (`learn.Observation`) goes to Redis (`site:SITE:learned`, a
-  list of zlib-compressed batches), sent with the frontier's links before the page is acknowledged;
+  list of zlib-compressed batches), sent with the page's acknowledgement, just before it;
   the worker that takes the site over counts them all before its first page (`SharedLearner`), and an
   article counted by one worker is not counted again by the next, which re-fetched it;
 - only the worker that finishes the site saves what was learned (`ClusterScheduler.close`): a crawl
