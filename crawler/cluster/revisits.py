@@ -4,8 +4,9 @@ archives as a revisit record.
 
 Each full capture a worker makes of a site goes to the site's `captures` hash in Redis (URL -> WARC
 date, payload digest, record id; deleted with the site's other keys when its crawl is done), sent
-with the page's acknowledgement, just before it (the rest when the crawl closes). A worker asks it only for a site it did
-not start (`RedisFrontier.resumed`): another worker can have captured nothing of a site it started.
+with the page's acknowledgement, just before it (the rest when the crawl closes). A worker asks it
+only for a site it did not start (`RedisFrontier.resumed`): another worker can have captured
+nothing of a site it started.
 Earlier crawls' captures come from the archive's database, as before (archive/revisit.py).
 """
 
