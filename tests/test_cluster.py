@@ -185,8 +185,6 @@ def test_a_redis_restart_mid_crawl_costs_a_pause(tmp_path: Path) -> None:
         ingest_and_check(redis, archive, sites)
 
 
-
-
 def test_an_update_through_the_cluster_fetches_what_is_new(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=30) as sites:
