@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -37,6 +37,17 @@ class Original:
     record_id: str | None  # its WARC-Record-ID, when the store has it
 
 
+class PeerCaptures(Protocol):
+    """Where the processes crawling one site together tell each other their full captures of this run
+    (crawler/cluster/revisits.py): what they archived, the others archive as revisits."""
+
+    def original(self, url: str) -> Original | None:
+        """The last full capture of `url` another process made in this run, None if none is known."""
+
+    def remember(self, original: Original) -> None:
+        """This process archived `original` in full."""
+
+
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of a payload, written as warcio writes it (SHA-1, base32)."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
@@ -57,16 +68,27 @@ class RevisitIndex:
 
     `shared`: the archive's own database, read-only, for a cluster worker whose `store` is its private
     working database (crawler/cluster/): a page another worker, or an earlier crawl, captured is then
-    a revisit too. Its capture is named by its WARC record (id, URI, date), not by a row of `store`."""
+    a revisit too. Its capture is named by its WARC record (id, URI, date), not by a row of `store`.
+    `peers`: the captures other workers made of the site in this run (not in any database yet), asked
+    before the databases, which hold only earlier ones."""
 
-    def __init__(self, store: Store, recent: int = 10_000, shared: Store | None = None):
+    def __init__(
+        self,
+        store: Store,
+        recent: int = 10_000,
+        shared: Store | None = None,
+        peers: PeerCaptures | None = None,
+    ):
         self.store = store
         self.shared = shared
+        self.peers = peers
         self.originals = RecentDict(recent)
 
     def original(self, url: str) -> Original | None:
         """The last full response capture (status 200) of `url`, None if the archive has none."""
         original = self.originals.get(url)
+        if original is None and self.peers is not None:
+            original = self.peers.original(url)
         if original is not None:
             return original
         row = _last_full_capture(self.store, url)
@@ -94,6 +116,8 @@ class RevisitIndex:
                 capture.get("id"), url, capture["fetched_at"], capture["payload_digest"], capture["record_id"]
             )
             self.originals.keep(url, original)
+            if self.peers is not None:
+                self.peers.remember(original)
 
 
 def _last_full_capture(store: Store, url: str) -> tuple | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
 OPEN_SUFFIX = ".open"
+# PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz (`.open` while it is written): the names of the files this writes.
+_FILE_NAME = re.compile(r"^(?P<prefix>.+)-\d{14}-\d{5}\.warc\.gz(?:" + re.escape(OPEN_SUFFIX) + ")?$")
 WARC_VERSION = "WARC/1.1"
 # zlib level 6 compresses HTML within a few percent of level 9 (warcio's default) at about twice the speed.
 GZIP_LEVEL = 6
@@ -41,6 +44,12 @@ class RecordBuilder(WARCWriter):
 
 class WarcWriteError(Exception):
     """A record could not be written (disk full, I/O error); the file still ends with a whole record."""
+
+
+def file_prefix(name: str) -> str | None:
+    """The prefix a WARC file of ours was named with (WARC_PREFIX), None for another name."""
+    match = _FILE_NAME.match(name)
+    return match["prefix"] if match else None
 
 
 @dataclass(frozen=True, slots=True)

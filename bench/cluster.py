@@ -21,58 +21,17 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.demo.site import build_site  # noqa: E402
-from tests.cluster_helpers import RedisServer  # noqa: E402
+from tests.cluster_helpers import RedisServer, nginx_sites  # noqa: E402
 from tests.helpers import free_port  # noqa: E402
-
-NGINX = """daemon off; worker_processes 1; pid {run}/nginx.pid; error_log {run}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off; client_body_temp_path {run}/body; proxy_temp_path {run}/proxy;
-  fastcgi_temp_path {run}/fastcgi; uwsgi_temp_path {run}/uwsgi; scgi_temp_path {run}/scgi;
-  types {{ text/html html; application/rss+xml rss; application/xml xml; text/plain txt; text/css css; }}
-  keepalive_requests 100000;
-{servers}
-}}
-"""
-SERVER = "  server {{ listen {host}:{port}; root {root}; index index.html index.rss; }}"
-
-
-@contextmanager
-def journals(directory: Path, count: int, articles: int):
-    """`count` demo journals served by one nginx on 127.0.0.2...; their start URLs."""
-    port = free_port()
-    run = directory / "nginx"
-    run.mkdir()
-    servers, urls = [], []
-    for n in range(count):
-        host = f"127.0.0.{n + 2}"
-        root = directory / f"site-{n}"
-        build_site(root, f"http://{host}:{port}/", articles=articles, seed=n + 1)
-        servers.append(SERVER.format(host=host, port=port, root=root))
-        urls.append(f"http://{host}:{port}/")
-    (run / "nginx.conf").write_text(NGINX.format(run=run, servers="\n".join(servers)))
-    nginx = subprocess.Popen(
-        [shutil.which("nginx") or "/usr/sbin/nginx", "-c", run / "nginx.conf", "-p", run],
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.5)  # nginx listens on 127.0.0.2 and up, not where wait_for_port looks
-        yield urls
-    finally:
-        nginx.terminate()
-        nginx.wait(timeout=30)
 
 
 def jcrawl(*args: str | Path) -> list[str]:
@@ -139,11 +98,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         tmp_dir = Path(tmp)
-        tmp_dir.chmod(0o755)  # nginx's worker (nobody, when started as root) reads the sites
         redis = RedisServer(free_port(), tmp_dir)
         redis.start()
         try:
-            with journals(tmp_dir, args.sites, args.articles) as urls:
+            with nginx_sites(tmp_dir, args.sites, args.articles, log=False) as sites:
+                urls = [site.url for site in sites]
                 results = [run(redis, urls, tmp_dir / f"archive-{n}", n) for n in (1, 2)]
         finally:
             redis.stop()

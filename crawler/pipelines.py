@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy import signals
@@ -144,7 +145,7 @@ class StorePipeline:
         try:
             if isinstance(profile, ProfileLearner):
                 started_with = profile.profile
-                profile = learned_profile(self.store, site, profile, self.evidence)
+                profile = learned_profile(lambda: self.site_bodies(site), profile, self.evidence)
                 if same_profile(profile, started_with):  # nothing the archive supports was learned
                     return None
             saved = save_profile(self.store, site, profile, self._write_resource)
@@ -157,6 +158,10 @@ class StorePipeline:
         self.crawler.stats.inc_value("jcrawl/reextracted", count)
         self.crawler.stats.inc_value("jcrawl/reextracted_changed", changed)
         return saved
+
+    def site_bodies(self, site: str) -> Iterator[tuple[str, str]]:
+        """(body, content_hash) of each of the site's articles: the evidence a learned profile needs."""
+        return ((body, content_hash) for _url, body, content_hash in self.store.site_article_bodies(site))
 
     def _write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
         """Have the WARC middleware archive a resource record; its location, once on disk."""

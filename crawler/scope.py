@@ -86,6 +86,11 @@ class TrapRules:
         if not found_article:
             self._spent[url_pattern(url)] += 1
 
+    @property
+    def spent(self) -> Counter[str]:
+        """Fetches charged per URL pattern (a cluster keeps them in Redis, crawler/cluster/scheduler.py)."""
+        return self._spent
+
     def led_to_article(self, url: str) -> None:
         """The page `url` led to a new article: its pattern gets a fetch back."""
         pattern = url_pattern(url)

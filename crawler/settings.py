@@ -251,7 +251,10 @@ JCRAWL_CLUSTER_SEEN_CAPACITY = 1_000_000
 JCRAWL_CLUSTER_SEEN_ERROR = 0.001
 # Set by the worker for each crawl: the site, its Bloom filter's [bits, hashes] (from its seed), and
 # the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/plan.py)
-# and which payloads the archive holds already (revisit records, archive/revisit.py).
+# and which payloads the archive holds already (revisit records, archive/revisit.py); and the archive
+# directory, whose databases (its own, each worker's) support what a site's crawl learned
+# (crawler/cluster/learning.py).
 JCRAWL_CLUSTER_SITE = ""
 JCRAWL_CLUSTER_BLOOM: list[int] = []
+JCRAWL_CLUSTER_ARCHIVE = ""
 JCRAWL_PLAN_ARCHIVE = ""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -134,8 +134,11 @@ class Evidence:
         return cls(settings.getint("JCRAWL_LEARN_MIN_PAGES"), settings.getfloat("JCRAWL_LEARN_MIN_SHARE"))
 
 
-def archive_support(store: Store, site: str, texts: frozenset[str], evidence: Evidence) -> frozenset[str]:
-    """The fingerprints of `texts` that enough of the site's stored articles carry (see Evidence).
+def archive_support(
+    bodies: Iterable[tuple[str, str]], texts: frozenset[str], evidence: Evidence
+) -> frozenset[str]:
+    """The fingerprints of `texts` that enough of the site's stored articles carry (see Evidence);
+    `bodies`: (body, content_hash) of each of them.
 
     Articles are rows, so an article's aliases (comment pages, shortlinks) count once; "distinct
     texts" are distinct content hashes, so copies of one article count once too.
@@ -143,7 +146,7 @@ def archive_support(store: Store, site: str, texts: frozenset[str], evidence: Ev
     articles: Counter[str] = Counter()
     contents: dict[str, set[str]] = {}
     total = 0
-    for body, content_hash in store.site_article_bodies(site):
+    for body, content_hash in bodies:
         total += 1
         for fp in {fingerprint(p) for p in body.split("\n\n")} & texts:
             articles[fp] += 1
@@ -152,9 +155,12 @@ def archive_support(store: Store, site: str, texts: frozenset[str], evidence: Ev
     return frozenset(fp for fp in texts if articles[fp] >= need and len(contents[fp]) >= evidence.min_pages)
 
 
-def learned_profile(store: Store, site: str, learner: ProfileLearner, evidence: Evidence) -> SiteProfile:
-    """What `learner` learned that the site's whole archive supports, as a profile."""
-    return learner.snapshot(evidence=lambda texts: archive_support(store, site, texts, evidence))
+def learned_profile(
+    bodies: Callable[[], Iterable[tuple[str, str]]], learner: ProfileLearner, evidence: Evidence
+) -> SiteProfile:
+    """What `learner` learned that the site's whole archive (`bodies()`: (body, content_hash) of each
+    of its articles) supports, as a profile."""
+    return learner.snapshot(evidence=lambda texts: archive_support(bodies(), texts, evidence))
 
 
 def reextract_site(store: Store, site: str, profile: SiteProfile) -> tuple[int, int]:

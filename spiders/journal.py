@@ -44,7 +44,7 @@ from crawler.extract.profile import SiteProfile
 from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
 from crawler.failures import describe
 from crawler.fatal import CrawlStopping
-from crawler.frontier import FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
+from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
 from crawler.items import ErrorItem, PageItem
 from crawler.limits import truncation
 from crawler.plan import RECHECK, CrawlPlan
@@ -440,7 +440,7 @@ class JournalSpider(scrapy.Spider):
         request = self._request(url, priority)
         request.meta["jcrawl_pattern_url"] = url  # kept through redirects and retries
         if found_on is not None:
-            request.meta["jcrawl_found_on"] = found_on
+            request.meta[FOUND_ON_KEY] = found_on
         if recheck:
             request.headers.update(self.plan.conditional_headers(url))
             request.meta[RECHECK_KEY] = True
@@ -448,7 +448,7 @@ class JournalSpider(scrapy.Spider):
 
     def frontier_request(self, entry: FrontierEntry) -> scrapy.Request:
         """A request an interrupted crawl had made, made again as it was (crawler/frontier/scheduler.py)."""
-        request = self._planned(entry.url, entry.priority, entry.recheck)
+        request = self._planned(entry.url, entry.priority, entry.recheck, entry.found_on)
         request.meta["depth"] = entry.depth
         request.meta[FRONTIER_KEY] = entry.url
         return request
@@ -458,8 +458,8 @@ class JournalSpider(scrapy.Spider):
         a new article gives the page that led to it its fetch back."""
         if "jcrawl_pattern_url" in meta:
             self.traps.fetched(meta["jcrawl_pattern_url"], found_article)
-        if found_article and "jcrawl_found_on" in meta:
-            self.traps.led_to_article(meta["jcrawl_found_on"])
+        if found_article and FOUND_ON_KEY in meta:
+            self.traps.led_to_article(meta[FOUND_ON_KEY])
 
     def _request(self, url: str, priority: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)

@@ -150,15 +150,17 @@ def seed_and_work(
     settings: dict[str, Any],
 ) -> int:
     """`crawl --cluster` and `update --cluster`: queue each (start URLs, settings) job, then work."""
-    from crawler import settings as defaults
     from crawler.cluster.bloom import BloomShape
     from crawler.cluster.connection import connect
     from crawler.cluster.sites import seed
+    from crawler.cluster.worker import command_settings
 
-    client = connect(args.cluster)
-    capacity = int(settings.get("JCRAWL_CLUSTER_SEEN_CAPACITY", defaults.JCRAWL_CLUSTER_SEEN_CAPACITY))
-    error = float(settings.get("JCRAWL_CLUSTER_SEEN_ERROR", defaults.JCRAWL_CLUSTER_SEEN_ERROR))
-    shape = BloomShape.sized(capacity, error)
+    scrapy_settings = command_settings(args.archive, settings)
+    client = connect(args.cluster, scrapy_settings.getfloat("JCRAWL_CLUSTER_RETRY_SECONDS"))
+    shape = BloomShape.sized(
+        scrapy_settings.getint("JCRAWL_CLUSTER_SEEN_CAPACITY"),
+        scrapy_settings.getfloat("JCRAWL_CLUSTER_SEEN_ERROR"),
+    )
     for start_urls, site_settings in jobs:
         queued, new = seed(client, start_urls, site_settings, kind, shape)
         if not args.quiet:

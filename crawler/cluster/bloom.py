@@ -44,3 +44,23 @@ class BloomShape:
     def false_drop_rate(self, urls: int) -> float:
         """The chance that a new URL is taken as seen once `urls` URLs were added."""
         return (1 - math.exp(-self.hashes * urls / self.bits)) ** self.hashes
+
+
+class BitmapCopy:
+    """A copy of a filter's Redis bitmap (GET of its string: bit 0 is the first byte's highest bit),
+    answering for positions without a round trip; bits set after the copy was made are missed."""
+
+    def __init__(self, data: bytes | None):
+        self.data = bytearray(data or b"")
+
+    def has(self, positions: list[int]) -> bool:
+        """True when every position is set."""
+        data = self.data
+        return all(p >> 3 < len(data) and data[p >> 3] & (0x80 >> (p & 7)) for p in positions)
+
+    def set(self, positions: list[int]) -> None:
+        """Set the positions (as the push script sets them in Redis)."""
+        for p in positions:
+            if p >> 3 >= len(self.data):
+                self.data.extend(bytes((p >> 3) + 1 - len(self.data)))
+            self.data[p >> 3] |= 0x80 >> (p & 7)

@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.cap import RequestCapMiddleware
-from crawler.cluster.frontier import site_key
+from crawler.cluster.connection import site_key
 
 
 class ClusterRequestCap(RequestCapMiddleware):

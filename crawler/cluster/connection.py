@@ -1,4 +1,5 @@
-"""The cluster's Redis: one connection per process, retried through a Redis restart, and its key names.
+"""The cluster's Redis: one connection per process, retried through a Redis restart, and its key names
+(`jcrawl:...`; a site's crawl's under `jcrawl:site:SITE:...`, listed in crawler/cluster/frontier.py).
 
 A Redis that cannot be reached when a command starts is a `ClusterUnavailable` (exit 4, one line). Once
 running, every command is retried with exponential backoff for JCRAWL_CLUSTER_RETRY_SECONDS, so that a
@@ -11,6 +12,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from crawler import settings as defaults
 from crawler.errors import FatalError
 
 PREFIX = "jcrawl:"
@@ -22,10 +24,11 @@ class ClusterUnavailable(FatalError):
     """The cluster's Redis cannot be reached (exit 4)."""
 
 
-def connect(url: str, retry_seconds: float = 60.0) -> redis.Redis:
+def connect(url: str, retry_seconds: float = defaults.JCRAWL_CLUSTER_RETRY_SECONDS) -> redis.Redis:
     """A client of the Redis at `url`, checked now (ClusterUnavailable if it does not answer).
 
-    Commands are then retried on connection errors for about `retry_seconds`."""
+    Commands are then retried on connection errors for about `retry_seconds`
+    (JCRAWL_CLUSTER_RETRY_SECONDS)."""
     attempts = max(1, int(retry_seconds / BACKOFF_CAP))
     try:
         client = redis.Redis.from_url(
@@ -44,3 +47,15 @@ def connect(url: str, retry_seconds: float = 60.0) -> redis.Redis:
 def key(*parts: object) -> str:
     """A key of the cluster: `jcrawl:` and the parts joined with colons."""
     return PREFIX + ":".join(str(part) for part in parts)
+
+
+def site_key(site: str, *parts: object) -> str:
+    """A key of a site's crawl: `jcrawl:site:SITE:PARTS`."""
+    return key("site", site, *parts)
+
+
+def site_keys(client: redis.Redis, site: str) -> list[str]:
+    """Every key of a site's crawl (its streams, counts, seen-set and counters)."""
+    prios = [p.decode() for p in client.smembers(site_key(site, "prios"))]
+    names = ("waiting", "prios", "seen", "traps", "sent", "learned", "captures")
+    return [site_key(site, name) for name in names] + [site_key(site, "q", p) for p in prios]

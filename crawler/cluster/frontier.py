@@ -2,7 +2,8 @@
 
 Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 
-- `q:P`: a Redis Stream per priority P of the site's entries (url, depth, recheck), read through the
+- `q:P`: a Redis Stream per priority P of the site's entries (url, depth, recheck, the page it was
+  found on), read through the
   consumer group `workers`. An entry `pop` hands out is pending for the worker that read it until
   `ack`, which the store pipeline calls once the page's capture is in its WARC file and its rows and
   links are committed; then it is deleted. A worker that dies leaves its entries pending: the next
@@ -10,16 +11,24 @@ Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
   them again. Within a priority entries come first in, first out;
 - `waiting`: entries not handed out yet, by priority (kept by the same scripts that add and read);
 - `prios`: the priorities the site has streams for;
-- `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked.
+- `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked;
+- `learned`: what the site-profile learner counted of each page, in batches (crawler/cluster/learning.py),
+  sent with the acknowledgements, just before them;
+- `captures`: URL -> its last full capture in this crawl (WARC date, payload digest, record id), sent
+  likewise (and when the crawl closes), so that a worker taking the site over archives what it
+  fetches again as revisits (crawler/cluster/revisits.py).
 
 One worker at a time holds a site (crawler/cluster/sites.py), so the counts this backend keeps in
 memory after `open` are the site's. Requests are not pickled into Redis: an entry is rebuilt by the
-spider from its URL, priority, depth and recheck flag (`JournalSpider.frontier_request`).
+spider from its URL, priority, depth, recheck flag and the page it was found on
+(`JournalSpider.frontier_request`: a page that led to a new article gets its fetch back in the trap
+counters, as in one process).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -27,8 +36,11 @@ from typing import Any
 
 import redis
 
-from crawler.cluster.bloom import BloomShape
-from crawler.cluster.connection import key
+from archive.revisit import Original
+from crawler.cluster.bloom import BitmapCopy, BloomShape
+from crawler.cluster.connection import key, site_key
+from crawler.cluster.learning import decode_observations, encode_observations
+from crawler.extract.learn import Observation
 from crawler.frontier.backend import FrontierEntry
 
 GROUP = "workers"
@@ -36,8 +48,8 @@ GROUP = "workers"
 logger = logging.getLogger(__name__)
 
 # KEYS: seen, waiting, prios, stream prefix. ARGV: hashes, then per entry its bit positions, priority
-# ("-" for a mark: a URL seen, not to request), url, depth, recheck. Sets each entry's bits (one
-# BITFIELD) and adds the entries whose bits were not all set; returns 1/0 per entry.
+# ("-" for a mark: a URL seen, not to request), url, depth, recheck, found-on URL. Sets each entry's
+# bits (one BITFIELD) and adds the entries whose bits were not all set; returns 1/0 per entry.
 _PUSH = """
 local k = tonumber(ARGV[1])
 local added = {}
@@ -58,10 +70,11 @@ while i <= #ARGV do
     if redis.call('SADD', KEYS[3], p) == 1 then
       redis.pcall('XGROUP', 'CREATE', stream, 'workers', '0', 'MKSTREAM')
     end
-    redis.call('XADD', stream, '*', 'url', ARGV[i + 1], 'depth', ARGV[i + 2], 'recheck', ARGV[i + 3])
+    redis.call('XADD', stream, '*', 'url', ARGV[i + 1], 'depth', ARGV[i + 2], 'recheck', ARGV[i + 3],
+               'found', ARGV[i + 4])
     redis.call('HINCRBY', KEYS[2], p, 1)
   end
-  i = i + 4
+  i = i + 5
   added[#added + 1] = new
 end
 return added
@@ -115,18 +128,6 @@ def _guarded(default: Callable[[], Any]) -> Callable[[Callable[..., Any]], Calla
     return wrap
 
 
-def site_key(site: str, *parts: object) -> str:
-    """A key of a site's crawl: `jcrawl:site:SITE:PARTS`."""
-    return key("site", site, *parts)
-
-
-def site_keys(client: redis.Redis, site: str) -> list[str]:
-    """Every key of a site's crawl (its streams, counts, seen-set and counters)."""
-    prios = [p.decode() for p in client.smembers(site_key(site, "prios"))]
-    names = ("waiting", "prios", "seen", "traps", "sent")
-    return [site_key(site, name) for name in names] + [site_key(site, "q", p) for p in prios]
-
-
 class RedisFrontier:
     """The frontier of `site` in the cluster's Redis, worked by `consumer` (see the module docstring).
 
@@ -151,9 +152,12 @@ class RedisFrontier:
         self.pop_script = client.register_script(_POP)
         self.waiting_counts: Counter[int] = Counter()
         self.pending: dict[str, FrontierEntry | None] = {}  # pushed (None: marked), not sent yet
+        self.observed: list[Observation] = []  # counted by the site's learner, not sent yet
+        self.captured: dict[str, Original] = {}  # archived in full, not sent yet
         self.reclaimed: list[FrontierEntry] = []  # claimed from a worker that died, not handed out yet
         self.delivered: dict[str, tuple[str, bytes]] = {}  # url -> (stream, entry id) until acked
         self._resumed = False
+        self.bitmap: BitmapCopy | None = None  # a resumed site's seen-set, copied at `open`
         self.acked = 0
         self.lost = lost  # told once when Redis is lost for good
         self.broken = False
@@ -161,7 +165,10 @@ class RedisFrontier:
     # --- FrontierBackend -------------------------------------------------------------------------
     @_guarded(lambda: None)
     def open(self) -> None:
-        self._resumed = bool(self.client.exists(site_key(self.site, "seen")))
+        seen = self.client.get(site_key(self.site, "seen"))
+        self._resumed = seen is not None
+        if self._resumed:  # the spider asks of every link it does not remember: answered here
+            self.bitmap = BitmapCopy(seen)
         counts = self.client.hgetall(site_key(self.site, "waiting"))
         self.waiting_counts = +Counter({int(p): int(n) for p, n in counts.items()})
         prios = (int(p) for p in self.client.smembers(site_key(self.site, "prios")))
@@ -237,6 +244,7 @@ class RedisFrontier:
         if not done:
             return
         pipe = self.client.pipeline(transaction=False)
+        self._share(pipe)  # first: what the pages gave is in Redis before they are acknowledged
         for stream, ids in done.items():
             pipe.xack(stream, GROUP, *ids)
             pipe.xdel(stream, *ids)
@@ -253,8 +261,12 @@ class RedisFrontier:
 
     @_guarded(lambda: True)
     def seen(self, url: str) -> bool:
+        """From the copy of a resumed site's seen-set (one worker holds the site: what others add
+        meanwhile, the push script drops), else from Redis."""
         if url in self.pending:
             return True
+        if self.bitmap is not None:
+            return self.bitmap.has(self.shape.positions(url))
         gets = [arg for bit in self.shape.positions(url) for arg in ("GET", "u1", bit)]
         return all(self.client.execute_command("BITFIELD_RO", site_key(self.site, "seen"), *gets))
 
@@ -264,10 +276,14 @@ class RedisFrontier:
             return
         args: list[object] = [self.shape.hashes]
         for url, entry in self.pending.items():
-            args += self.shape.positions(url)
-            args += (
-                ["-", url, 0, 0] if entry is None else [entry.priority, url, entry.depth, int(entry.recheck)]
-            )
+            positions = self.shape.positions(url)
+            args += positions
+            if self.bitmap is not None:
+                self.bitmap.set(positions)
+            if entry is None:
+                args += ["-", url, 0, 0, ""]
+            else:
+                args += [entry.priority, url, entry.depth, int(entry.recheck), entry.found_on or ""]
         keys = [site_key(self.site, name) for name in ("seen", "waiting", "prios")]
         added = self.push_script(keys=[*keys, site_key(self.site, "q", "")], args=args)
         for entry, new in zip(self.pending.values(), added, strict=True):
@@ -277,6 +293,28 @@ class RedisFrontier:
 
     def close(self) -> None:
         self.flush()
+        self._share_rest()
+
+    @_guarded(lambda: None)
+    def _share_rest(self) -> None:
+        """Send what `_share` has not sent yet (of pages not acknowledged: harmless, and the next
+        holder of the site, which fetches them again, then knows their captures)."""
+        pipe = self.client.pipeline(transaction=False)
+        if self._share(pipe):
+            pipe.execute()
+
+    def _share(self, pipe: redis.client.Pipeline) -> bool:
+        """Add to `pipe` what the learner counted and the full captures made since the last time
+        (crawler/cluster/learning.py, revisits.py); False if there was nothing."""
+        shared = bool(self.observed or self.captured)
+        if self.observed:
+            pipe.rpush(site_key(self.site, "learned"), encode_observations(self.observed))
+            self.observed = []
+        if self.captured:
+            mapping = {url: json.dumps([o.date, o.digest, o.record_id]) for url, o in self.captured.items()}
+            pipe.hset(site_key(self.site, "captures"), mapping=mapping)
+            self.captured = {}
+        return shared
 
     # --- the site's trap counters (crawler/cluster/scheduler.py) ----------------------------------
     @_guarded(dict)
@@ -289,10 +327,38 @@ class RedisFrontier:
     def save_counters(self, changed: dict[str, int]) -> None:
         self.client.hset(site_key(self.site, "traps"), mapping=changed)
 
+    # --- the site's learning (crawler/cluster/learning.py) ---------------------------------------
+    def share_observation(self, seen: Observation) -> None:
+        """Send what the learner counted of a page with the next flush."""
+        self.observed.append(seen)
+
+    @_guarded(list)
+    def observations(self) -> list[Observation]:
+        """What the learner counted of the site's pages, whichever worker crawled them."""
+        blobs = self.client.lrange(site_key(self.site, "learned"), 0, -1)
+        return [seen for blob in blobs for seen in decode_observations(blob)]
+
+    # --- the site's full captures of this crawl (crawler/cluster/revisits.py) ----------------------
+    def capture_kept(self, original: Original) -> None:
+        """Send a full capture with the next flush."""
+        self.captured[original.url] = original
+
+    @_guarded(lambda: None)
+    def last_capture(self, url: str) -> Original | None:
+        """The last full capture of `url` a worker made in this crawl of the site, None if none."""
+        if url in self.captured:
+            return self.captured[url]
+        stored = self.client.hget(site_key(self.site, "captures"), url)
+        if stored is None:
+            return None
+        date, digest, record_id = json.loads(stored)
+        return Original(None, url, date, digest, record_id)
+
     # --- helpers ---------------------------------------------------------------------------------
     def _entry(self, prio: int, stream: str, entry_id: bytes, fields: dict | list) -> FrontierEntry:
         if isinstance(fields, list):  # as a script returns them: name, value, name, value...
             fields = dict(zip(fields[::2], fields[1::2], strict=True))
         url = fields[b"url"].decode("utf-8", "replace")
         self.delivered[url] = (stream, entry_id)
-        return FrontierEntry(url, prio, int(fields[b"depth"]), fields[b"recheck"] == b"1")
+        found_on = fields.get(b"found", b"").decode("utf-8", "replace") or None
+        return FrontierEntry(url, prio, int(fields[b"depth"]), fields[b"recheck"] == b"1", found_on=found_on)

@@ -14,7 +14,6 @@ known articles changed, is not in the WARC files: it is read from the workers' o
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from contextlib import closing
 
@@ -23,13 +22,11 @@ import redis
 from archive.ingest import CrawlsFromWarcinfo, IngestResult, ProfilesBySite, ingest
 from archive.reader import warc_files
 from archive.reparse import archived_profiles, restore_profile_rows, restore_sites
-from archive.writer import OPEN_SUFFIX
+from archive.writer import OPEN_SUFFIX, file_prefix
 from crawler.cluster.sites import workers
+from crawler.cluster.worker import worker_of
 from crawler.recovery import recover_warc_files
 from crawler.store import DB_NAME, Store
-
-# jcrawl-WORKER-YYYYmmddHHMMSS-NNNNN.warc.gz.open
-_OPEN_FILE = re.compile(r"^jcrawl-(?P<worker>.+)-\d{14}-\d{5}\.warc\.gz" + re.escape(OPEN_SUFFIX) + "$")
 
 
 def dead_workers_files(store: Store, client: redis.Redis) -> tuple[list[str], list[str]]:
@@ -39,10 +36,9 @@ def dead_workers_files(store: Store, client: redis.Redis) -> tuple[list[str], li
     done, waiting = [], []
     directory = store.warc_dir
     for path in sorted(directory.glob("*" + OPEN_SUFFIX)) if directory.exists() else []:
-        match = _OPEN_FILE.match(path.name)
-        if match is None:
+        worker = worker_of(file_prefix(path.name) or "")
+        if worker is None:
             continue
-        worker = match["worker"]
         if worker in alive:
             waiting.append(path.name)
         else:

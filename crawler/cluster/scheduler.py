@@ -5,26 +5,34 @@ once (buffered until the next pipeline flush, as the embedded backend is), and c
 of JCRAWL_CLUSTER_BATCH, each pending for this worker until its page is stored. So a worker killed at
 any moment holds nothing the cluster cannot give to another. It also keeps the site's trap counters
 (crawler/scope.py) in Redis, loaded when it opens and saved with every batch taken, so that the worker that
-takes a site over goes on with them.
+takes a site over goes on with them; and it shares the site's learning (crawler/cluster/learning.py):
+the spider's learner counts what other workers observed of the site first, and sends what it observes
+to Redis; a crawl that stops before the site is finished saves no profile, the one that finishes does.
 """
 
 from __future__ import annotations
+
+import logging
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 
 from crawler.cluster.bloom import BloomShape
 from crawler.cluster.frontier import RedisFrontier
-from crawler.frontier.backend import RECHECK_KEY, FrontierBackend, FrontierEntry, publish
+from crawler.cluster.learning import SharedLearner
+from crawler.frontier.backend import FOUND_ON_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, publish
 from crawler.frontier.scheduler import FrontierScheduler
+
+logger = logging.getLogger(__name__)
+# Finish reasons after which a site has no work left (the others leave it to another worker).
+FINISHED = ("finished", "max_pages")
 
 
 class ClusterScheduler(FrontierScheduler):
     """Scrapy scheduler of a cluster worker's crawl of one site (see the module docstring)."""
 
     def __init__(self, crawler: Crawler, batch: int, buffer: int):
-        super().__init__(crawler, 0, buffer)
-        self.memory = 0  # every frontier request goes to Redis
+        super().__init__(crawler, 0, buffer)  # no frontier request in memory: every one goes to Redis
         self.batch = max(1, batch)
         self.saved_traps: dict[str, int] = {}
 
@@ -48,6 +56,7 @@ class ClusterScheduler(FrontierScheduler):
             self.backend = backend
             publish(self.crawler, backend)
             self._load_traps(backend)
+            self._share_learning(backend)
         return self.backend
 
     def _refill(self) -> None:
@@ -59,17 +68,41 @@ class ClusterScheduler(FrontierScheduler):
 
     def _entry(self, request: Request, keep: bool) -> FrontierEntry:
         meta = request.meta
-        return FrontierEntry(request.url, request.priority, meta.get("depth", 0), bool(meta.get(RECHECK_KEY)))
+        return FrontierEntry(
+            request.url,
+            request.priority,
+            meta.get("depth", 0),
+            bool(meta.get(RECHECK_KEY)),
+            found_on=meta.get(FOUND_ON_KEY),
+        )
 
     def close(self, reason: str) -> None:
         if isinstance(self.backend, RedisFrontier):
             self.save_traps()
+        spider = self.crawler.spider
+        if reason not in FINISHED and getattr(spider, "learner", None) is not None:
+            # The site is not done: what was learned of it waits in Redis for the worker that finishes
+            # it, which saves the profile from every worker's pages (the spider saves none when closed).
+            spider.learner = None
         super().close(reason)
+
+    # --- the site's learning ---------------------------------------------------------------------
+    def _share_learning(self, backend: RedisFrontier) -> None:
+        """Have the spider's learner count what the site's other workers observed, and share its own."""
+        spider = self.crawler.spider
+        learner = getattr(spider, "learner", None)
+        if learner is None:
+            return
+        shared = SharedLearner(learner.profile, backend.share_observation)
+        counted = shared.load(backend.observations())
+        spider.learner = shared
+        if counted:
+            logger.info("%s: the learner counted %d pages other workers observed", backend.site, counted)
 
     # --- trap counters ---------------------------------------------------------------------------
     def _traps(self) -> dict[str, int] | None:
         traps = getattr(self.crawler.spider, "traps", None)
-        return getattr(traps, "_spent", None)
+        return traps.spent if traps is not None else None
 
     def _load_traps(self, backend: RedisFrontier) -> None:
         spent = self._traps()

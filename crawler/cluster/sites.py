@@ -21,8 +21,8 @@ from typing import Any
 import redis
 
 from crawler.cluster.bloom import BloomShape
-from crawler.cluster.connection import key
-from crawler.cluster.frontier import GROUP, site_key, site_keys
+from crawler.cluster.connection import key, site_key, site_keys
+from crawler.cluster.frontier import GROUP
 from crawler.store import utc_now
 from crawler.urls import normalize_url, site_of
 

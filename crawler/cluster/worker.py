@@ -22,17 +22,21 @@ import os
 import platform
 import random
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import redis
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
 from crawler.cluster import sites
-from crawler.cluster.connection import ClusterUnavailable, connect
-from crawler.cluster.frontier import RedisFrontier, site_keys
+from crawler.cluster.connection import ClusterUnavailable, connect, site_keys
+from crawler.cluster.frontier import RedisFrontier
+from crawler.cluster.learning import adopt_newest_profile
+from crawler.cluster.scheduler import FINISHED
 from crawler.crawl import CrawlOptions, _Process, crawl_settings
 from crawler.errors import FatalError
 from crawler.fatal import FATAL_STAT
@@ -45,11 +49,21 @@ from crawler.store import DB_NAME, Store
 logger = logging.getLogger(__name__)
 
 SCHEDULER = "crawler.cluster.scheduler.ClusterScheduler"
-# --max-pages counted per site in Redis, in place of the crawl's own count.
-CLUSTER_MIDDLEWARES = {"crawler.cap.RequestCapMiddleware": None, "crawler.cluster.cap.ClusterRequestCap": 840}
+# --max-pages counted per site in Redis, in place of the crawl's own count; revisit records of what
+# other workers archived in this crawl.
+CLUSTER_MIDDLEWARES = {
+    "crawler.cap.RequestCapMiddleware": None,
+    "crawler.cluster.cap.ClusterRequestCap": 840,
+    "archive.middleware.WarcArchiveMiddleware": None,
+    "crawler.cluster.revisits.ClusterWarcArchiveMiddleware": 950,
+}
+# A learned profile supported by every worker's articles (crawler/cluster/learning.py).
+CLUSTER_PIPELINES = {
+    "crawler.pipelines.StorePipeline": None,
+    "crawler.cluster.learning.ClusterStorePipeline": 300,
+}
 _ATTRIBUTE = "jcrawl_cluster"
-# Finish reasons after which a site has no work left (the others leave it to another worker).
-FINISHED = ("finished", "max_pages")
+WARC_PREFIX = "jcrawl-"  # and the worker's id
 
 
 def cluster_of(crawler: Any) -> Worker:
@@ -63,8 +77,20 @@ def default_worker_id() -> str:
 
 
 def warc_prefix(worker_id: str) -> str:
-    """The name every WARC file of a worker starts with."""
-    return f"jcrawl-{worker_id}"
+    """The name every WARC file of a worker starts with (its WARC_PREFIX)."""
+    return WARC_PREFIX + worker_id
+
+
+def worker_of(prefix: str) -> str | None:
+    """The worker whose WARC files have `prefix`, None for a prefix no worker gives."""
+    return (
+        prefix.removeprefix(WARC_PREFIX) if prefix.startswith(WARC_PREFIX) and prefix != WARC_PREFIX else None
+    )
+
+
+def command_settings(archive: Path, overrides: dict[str, Any]) -> Settings:
+    """The Scrapy settings a cluster command runs with: the defaults, with its `-s` options on top."""
+    return crawl_settings(CrawlOptions("http://127.0.0.1/", archive, settings=overrides))
 
 
 def share_archive(archive: Path) -> ArchiveLock:
@@ -94,11 +120,12 @@ class Worker:
         self.archive = Path(archive)
         self.worker_id = worker_id
         self.overrides = settings or {}
-        base = crawl_settings(CrawlOptions("http://127.0.0.1/", self.archive, settings=self.overrides))
+        base = command_settings(self.archive, self.overrides)
         self.tick_seconds = base.getfloat("JCRAWL_CLUSTER_TICK")
         self.lease_seconds = base.getfloat("JCRAWL_CLUSTER_LEASE_SECONDS")
         self.max_sites = max(1, base.getint("JCRAWL_CLUSTER_SITES"))
         self.middlewares = base.getdict("DOWNLOADER_MIDDLEWARES")
+        self.pipelines = base.getdict("ITEM_PIPELINES")
         self.client = connect(url, base.getfloat("JCRAWL_CLUSTER_RETRY_SECONDS"))
         self.leases = sites.Leases(self.client, worker_id, self.lease_seconds)
         self.state_dir = self.archive / "workers" / worker_id
@@ -133,7 +160,7 @@ class Worker:
         cannot be written."""
         with share_archive(self.archive), ArchiveLock(self._made(), "jcrawl worker"):
             self.prepare()
-            first = crawl_settings(CrawlOptions("http://127.0.0.1/", self.state_dir, settings=self.overrides))
+            first = command_settings(self.state_dir, self.overrides)
             install_reactor(first["TWISTED_REACTOR"], first["ASYNCIO_EVENT_LOOP"])
             from twisted.internet import reactor, task
 
@@ -235,8 +262,12 @@ class Worker:
             },
             "JCRAWL_RESUME": 0,
             "DOWNLOADER_MIDDLEWARES": {**self.middlewares, **CLUSTER_MIDDLEWARES},
+            "ITEM_PIPELINES": {**self.pipelines, **CLUSTER_PIPELINES},
+            "JCRAWL_CLUSTER_ARCHIVE": str(self.archive),
             "JCRAWL_PLAN_ARCHIVE": str(self.archive) if (self.archive / DB_NAME).exists() else "",
         }
+        with closing(Store(self.state_dir)) as store:  # extract with, and learn on, the site's newest profile
+            adopt_newest_profile(store, self.archive, site)
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)
         spider = self.process.spider_loader.load("journal")
         crawler = Crawler(spider, crawl_settings(options), init_reactor=False)

@@ -10,11 +10,19 @@ and persisted, so that memory stays flat however large the site and a killed cra
 The spider's bounded memory of the URLs it has seen (crawler/seen.py) asks the backend what it forgot.
 """
 
-from crawler.frontier.backend import FRONTIER_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, frontier_of
+from crawler.frontier.backend import (
+    FOUND_ON_KEY,
+    FRONTIER_KEY,
+    RECHECK_KEY,
+    FrontierBackend,
+    FrontierEntry,
+    frontier_of,
+)
 from crawler.frontier.middleware import FrontierMiddleware
 from crawler.frontier.scheduler import FrontierScheduler
 
 __all__ = [
+    "FOUND_ON_KEY",
     "FRONTIER_KEY",
     "RECHECK_KEY",
     "FrontierBackend",

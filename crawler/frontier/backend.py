@@ -31,10 +31,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-# request.meta keys: the frontier entry a request serves (kept through redirects and retries), and
-# whether it is a conditional recheck of a known page.
+# request.meta keys: the frontier entry a request serves (kept through redirects and retries),
+# whether it is a conditional recheck of a known page, and the page whose link it followed.
 FRONTIER_KEY = "jcrawl_frontier"
 RECHECK_KEY = "jcrawl_recheck"
+FOUND_ON_KEY = "jcrawl_found_on"
 # The crawler attribute under which a crawl's backend is published (see `frontier_of`).
 _ATTRIBUTE = "jcrawl_frontier"
 
@@ -45,6 +46,7 @@ class FrontierEntry:
 
     `request`: the whole request, serialised by the scheduler when it does not keep it in memory;
     None for an entry the scheduler held (rebuilt from the other fields when a crawl resumes).
+    `found_on`: the page whose link it is, for a backend that keeps no whole request (the cluster's).
     """
 
     url: str
@@ -52,6 +54,7 @@ class FrontierEntry:
     depth: int = 0
     recheck: bool = False
     request: bytes | None = None
+    found_on: str | None = None
 
 
 class FrontierBackend(Protocol):

@@ -42,7 +42,7 @@ class FrontierScheduler:
 
     def __init__(self, crawler: Crawler, memory: int, buffer: int):
         self.crawler = crawler
-        self.memory = max(1, memory)
+        self.memory = memory  # 0: every frontier request goes to the backend
         self.buffer = buffer
         self.stats = crawler.stats
         self.spider: Spider | None = None
@@ -55,9 +55,8 @@ class FrontierScheduler:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         settings = crawler.settings
-        return cls(
-            crawler, settings.getint("JCRAWL_SCHEDULER_MEMORY"), settings.getint("JCRAWL_FRONTIER_BUFFER")
-        )
+        memory = max(1, settings.getint("JCRAWL_SCHEDULER_MEMORY"))
+        return cls(crawler, memory, settings.getint("JCRAWL_FRONTIER_BUFFER"))
 
     def open(self, spider: Spider) -> None:
         self.spider = spider

@@ -398,10 +398,10 @@ class Store:
         with self.transaction():
             delete_extracted(self.conn, site)
 
-    def site_article_bodies(self, site: str) -> Iterator[tuple[str, str]]:
-        """(body, content_hash) of each of the site's articles (site as `site_of` names it)."""
+    def site_article_bodies(self, site: str) -> Iterator[tuple[str, str, str]]:
+        """(url, body, content_hash) of each of the site's articles (site as `site_of` names it)."""
         yield from self.conn.execute(
-            "SELECT COALESCE(body, ''), content_hash FROM articles WHERE site_of(url) = ?", (site,)
+            "SELECT url, COALESCE(body, ''), content_hash FROM articles WHERE site_of(url) = ?", (site,)
         )
 
     # --- queries ---------------------------------------------------------------------------------
