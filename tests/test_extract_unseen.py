@@ -148,6 +148,25 @@ def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     assert paragraphs(page(main)) == [P[0]]
 
 
+def test_a_question_put_to_each_interviewee_is_kept_every_time() -> None:
+    """An interview series asks everyone the same long question: each copy sits between other answers."""
+    question = "What do you cook when friends come over on a weekday evening and there is no time to shop?"
+    answers = P[1:4]
+    cooks = "".join(
+        f"<h2>Cook {i + 1}</h2><p><strong>{question}</strong></p><p>{a}</p>" for i, a in enumerate(answers)
+    )
+    text = [t for t in paragraphs(page(f"<p>{P[0]}</p>{cooks}")) if not t.startswith("Cook ")]
+    assert text == [P[0]] + [x for a in answers for x in (question, a)]
+
+
+def test_a_rendering_copy_of_the_story_is_dropped() -> None:
+    """A second (mobile) copy of a run of paragraphs, and a highlight box repeating one, are copies."""
+    highlight = f"<div class='highlights'><h3>Highlights</h3><div>{P[3]}</div></div>"
+    main = f"{highlight}<div class='desktop'>{ps(P)}</div><div class='mobile'>{ps(P[:3])}</div>"
+    text = paragraphs(page(main))
+    assert sorted(t for t in text if t != "Highlights") == sorted(P)
+
+
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
 
 

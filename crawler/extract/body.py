@@ -230,7 +230,7 @@ def extract_body(
     kept: list[int] = []
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
     site = site_of(page.host) if page.host else ""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # text of a kept block -> its block index
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
     headline_seen = False
@@ -265,11 +265,11 @@ def extract_body(
             continue
         if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
-        if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
+        if n >= 80 and not b.heading and text in seen and _copied(blocks, kept, seen[text], bi):
             continue
         if learned and is_learned_boilerplate(page, b, profile):
             continue
-        seen.add(text)
+        seen.setdefault(text, bi)
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
     if headline_at > 0:
@@ -312,6 +312,28 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
+    """Block `bi` repeats block `first` as a copy: a rendering copy repeats a run of blocks (so a
+    neighbour repeats too) or follows its original directly; a block repeating one of the opening
+    blocks once is a lead boxed again or a highlight over the text. A line a story repeats between
+    other neighbours is its own: the same question put to each interviewee, a dish in each menu."""
+    before, text = _text_near(blocks, bi, -1), blocks[bi].text
+    if before == text or before == _text_near(blocks, first, -1):
+        return True
+    if _text_near(blocks, bi, 1) == _text_near(blocks, first, 1):
+        return True
+    opening = [i for i in kept if is_prose(blocks[i])][:2]
+    return first <= opening[-1] and sum(b.text == text for b in blocks) < 3 if opening else True
+
+
+def _text_near(blocks: list[Block], bi: int, step: int) -> str:
+    """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
+    i = bi + step
+    while 0 <= i < len(blocks) and not blocks[i].text:
+        i += step
+    return blocks[i].text if 0 <= i < len(blocks) else ""
 
 
 def _line_of_prose(blocks: list[Block], bi: int) -> bool:
