@@ -91,6 +91,24 @@ def test_a_class_wrapping_most_paragraphs_is_content() -> None:
     assert paragraphs(page(f"<div class='body'>{wrapped}{ps(P[3:])}</div>")) == P
 
 
+@pytest.mark.parametrize("cls", ["subheader", "meta-heading"])
+def test_a_section_heading_classed_as_chrome_is_kept_between_paragraphs(cls: str) -> None:
+    """A CMS marks its in-text section headings `h2.subheader`: between two paragraphs it is text."""
+    main = (
+        f"<div class='article-body'>{ps(P[:2])}<h2 class='{cls}'>What the fishermen say</h2>{ps(P[2:])}</div>"
+    )
+    assert paragraphs(page(main)) == P[:2] + ["What the fishermen say"] + P[2:]
+
+
+def test_a_chrome_classed_heading_over_a_link_list_stays_out() -> None:
+    """The same word on a heading over links closing the text is chrome: no paragraph follows it."""
+    links = "".join(
+        f"<li><a href='/2024/05/other-{i}/'>Another harbour story number {i}</a></li>" for i in range(4)
+    )
+    main = f"<div class='article-body'>{ps(P)}<h2 class='subheader'>More from the coast</h2><ul>{links}</ul></div>"
+    assert paragraphs(page(main)) == P
+
+
 def test_a_real_comment_thread_stays_out() -> None:
     """The same evidence keeps a dated comment thread out, even on a page whose article is short."""
     comments = "".join(

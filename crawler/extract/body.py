@@ -245,7 +245,7 @@ def extract_body(
             continue
         if first_inside < 0:
             first_inside = bi
-        if excluded(b, negs, cards):
+        if excluded(b, negs, cards) and not _section_heading(blocks, bi, negs, cards):
             continue
         text = b.text
         if not text:
@@ -314,6 +314,20 @@ def extract_body(
     return result
 
 
+def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
+    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, `h3.meta-title`)
+    that stands between two paragraphs of the text: the heading of a section, not chrome."""
+    b = blocks[bi]
+    if b.heading < 2 or b.link_len or cards[b.owner] or len(b.text) > 200:
+        return False
+    if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
+        return False
+    if any(i in negs for i in b.neg if i != b.owner):
+        return False
+    around = (_block_near(blocks, bi, -1), _block_near(blocks, bi, 1))
+    return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
+
+
 def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
     """Block `bi` repeats block `first` as a copy: a rendering copy repeats a run of blocks (so a
     neighbour repeats too) or follows its original directly; a block repeating one of the opening
@@ -328,12 +342,18 @@ def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
     return first <= opening[-1] and sum(b.text == text for b in blocks) < 3 if opening else True
 
 
-def _text_near(blocks: list[Block], bi: int, step: int) -> str:
-    """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
+def _block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
+    """The nearest block with text before (`step` -1) or after (+1) block `bi`."""
     i = bi + step
     while 0 <= i < len(blocks) and not blocks[i].text:
         i += step
-    return blocks[i].text if 0 <= i < len(blocks) else ""
+    return blocks[i] if 0 <= i < len(blocks) else None
+
+
+def _text_near(blocks: list[Block], bi: int, step: int) -> str:
+    """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
+    b = _block_near(blocks, bi, step)
+    return b.text if b is not None else ""
 
 
 def _line_of_prose(blocks: list[Block], bi: int) -> bool:
