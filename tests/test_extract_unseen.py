@@ -97,7 +97,7 @@ def test_a_section_heading_classed_as_chrome_is_kept_between_paragraphs(cls: str
     main = (
         f"<div class='article-body'>{ps(P[:2])}<h2 class='{cls}'>What the fishermen say</h2>{ps(P[2:])}</div>"
     )
-    assert paragraphs(page(main)) == P[:2] + ["What the fishermen say"] + P[2:]
+    assert paragraphs(page(main)) == [*P[:2], "What the fishermen say", *P[2:]]
 
 
 def test_a_chrome_classed_heading_over_a_link_list_stays_out() -> None:
@@ -105,7 +105,8 @@ def test_a_chrome_classed_heading_over_a_link_list_stays_out() -> None:
     links = "".join(
         f"<li><a href='/2024/05/other-{i}/'>Another harbour story number {i}</a></li>" for i in range(4)
     )
-    main = f"<div class='article-body'>{ps(P)}<h2 class='subheader'>More from the coast</h2><ul>{links}</ul></div>"
+    more = f"<h2 class='subheader'>More from the coast</h2><ul>{links}</ul>"
+    main = f"<div class='article-body'>{ps(P)}{more}</div>"
     assert paragraphs(page(main)) == P
 
 
