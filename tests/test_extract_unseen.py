@@ -157,6 +157,20 @@ def test_a_reference_page_in_several_sections_is_kept_whole() -> None:
     assert [t for t in text if not t.startswith("Step ")] == P
 
 
+def test_sections_headed_by_h1_are_kept_with_their_headings() -> None:
+    """Old sites and HTML5 sectioning head each section with an <h1>: between paragraphs it is a
+    section heading, not a second headline."""
+    last = f"<section><h1>What comes next</h1>{ps(P[4:])}</section>"
+    main = f"{ps(P[:2])}<h1>What the fishermen say</h1>{ps(P[2:4])}{last}"
+    assert paragraphs(page(f"<article>{main}</article>")) == [
+        *P[:2],
+        "What the fishermen say",
+        *P[2:4],
+        "What comes next",
+        *P[4:],
+    ]
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(

@@ -253,8 +253,10 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
+        if b.figure:  # captions and credits of pictures
             continue
+        if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
+            continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)
         # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again)
         links = b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n)
         if links and not _line_of_prose(blocks, bi):
@@ -324,6 +326,11 @@ def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytear
         return False
     if any(i in negs for i in b.neg if i != b.owner):
         return False
+    return _between_paragraphs(blocks, bi, negs, cards)
+
+
+def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
+    """The nearest blocks with text before and after block `bi` are paragraphs of text."""
     around = (_block_near(blocks, bi, -1), _block_near(blocks, bi, 1))
     return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
 
