@@ -173,6 +173,13 @@ def test_lower_case_words_are_not_agencies() -> None:
         ("<meta name='author' value='Zach Hanlon'>", "", ["Zach Hanlon"]),
         ("<meta property='article:author' content='https://news.example.org/editors/jon-fingas'>", "",
          ["Jon Fingas"]),
+        # Yoast's label/value pairs (in the site's language), not the reading time; cXense's author tag
+        ("<meta name='twitter:label1' content='Est. reading time'>"
+         "<meta name='twitter:data1' content='3 minutes'><meta name='twitter:label2' content='Written by'>"
+         "<meta name='twitter:data2' content='Rania Saleh'>", "", ["Rania Saleh"]),
+        ("<meta name='twitter:label1' content='Napisane przez'>"
+         "<meta name='twitter:data1' content='Ewa Nowak'>", "", ["Ewa Nowak"]),
+        ("<meta name='cXenseParse:author' content='Omar Benali'>", "", ["Omar Benali"]),
         # a handle or a company in a meta tag is no person
         ("<meta name='twitter:creator' content='TodayShow'><meta name='author' content='mediagene Inc.'>", "",
          []),

@@ -49,6 +49,14 @@ _META_AUTHORS = (
     "sailthru.author",
     "byl",
     "dcterms.creator",
+    "cxenseparse:author",  # Piano/cXense's content tags
+)
+# Yoast SEO's and Slack's label/value pairs ("twitter:label1" "Written by", "twitter:data1" the name),
+# in the languages Yoast ships.
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written by|author|by|geschrieben von|verfasst von|escrito por|écrit par|scritto da|"
+    r"geschreven door|napisane przez|skrevet av|skrevet af|skrivet av|autor|auteur)\s*:?\s*$",
+    re.I,
 )
 
 
@@ -155,7 +163,7 @@ def read_metadata(
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     ld = head.ld_article or {}
     not_authors = {name_key(s) for s in sites} | {name_key(_publisher(head))} - {""}
-    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])]
+    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])] + _labelled_authors(head)
     authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors)
     agency = agency or body.agency or byline_agency(page, start, end)
     if not authors and agency:
@@ -170,6 +178,16 @@ def read_metadata(
         tags=pick_tags(head, marks, anchor),
         language=article_language(head.lang, _marked_lang(page, start), body.text),
     )
+
+
+def _labelled_authors(head: Head) -> list[str]:
+    """The values of `twitter:dataN` tags whose `twitter:labelN` reads "Written by"."""
+    out = []
+    for n in range(1, 5):
+        label, value = head.first(f"twitter:label{n}"), head.first(f"twitter:data{n}")
+        if label and value and _WRITTEN_BY.match(label):
+            out.append(value)
+    return out
 
 
 def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
