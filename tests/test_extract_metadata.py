@@ -250,6 +250,20 @@ def test_more_date_sources() -> None:
     assert extract_article(page(body=before + TEXT), URL).published == "2019-11-15"
 
 
+def test_a_date_in_an_info_box_row_of_label_and_value() -> None:
+    """A review's header sets "Reviewed:" and its date in elements of their own; a labelled date
+    further down (a teaser's) loses to it, and a label that says no publication gives no date."""
+    facts = (
+        "<header class='content-header'><ul><li><p>Genre:</p><p>Rock</p></li><li><p>Label:</p>"
+        "<p>Harbour Records</p></li><li><p>Reviewed:</p><p>June 7, 2019</p></li></ul></header>"
+    )
+    teaser = (
+        "<div class='card'><p>Published:</p><p>May 2, 2018</p><p><a href='/r/'>An older review</a></p></div>"
+    )
+    assert extract_article(page(before=facts, after=teaser), URL).published == "2019-06-07"
+    assert extract_article(page(before=facts.replace("Reviewed:", "Rated:")), URL).published is None
+
+
 def test_modified_date_and_timezone() -> None:
     head = ld(datePublished="2023-08-23T10:15:00+01:00", dateModified="2023-08-24T07:00:00+01:00")
     a = extract_article(page(head), URL)

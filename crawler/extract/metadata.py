@@ -24,9 +24,12 @@ from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _POSTED_WORDS = re.compile(
-    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato)\b",
+    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato|"
+    r"reviewed)\b",
     re.I,
 )
+# A label set apart from its value in an info box ("Published:" then "June 7, 2019").
+_DATE_LABEL = re.compile(r"^[^\d]{0,30}:$")
 _PUBLISHED = re.compile(
     r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
 )
@@ -440,9 +443,13 @@ def _visible_date(
     candidates: list[tuple[int, int, str]] = []
     after = 0
     prose = False  # a paragraph of the body has been seen
+    label = ""  # the previous block, when it is a posted/published label waiting for its value
     for b in page.blocks:
         if not b.text or b.region in ("related", "recent"):
             continue
+        if label:  # a labelled value is the date it says, in a row of nav-like info links too
+            candidates.append((0, abs(b.owner - anchor), f"{label} {b.text}"))
+        label = b.text if _DATE_LABEL.match(b.text) and _POSTED_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
         if len(b.text) > 250:
             prose = prose or inside
