@@ -326,6 +326,52 @@ def test_a_short_cjk_article_is_an_article() -> None:
     assert paragraphs(html) == text
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            [
+                "Dredging of the old harbour starts in June.",
+                "The main channel will be twelve metres deep.",
+                "Fishermen have asked for a pause in spring.",
+            ],
+        ),
+        ("zh", ["港务局周二宣布六月开始疏浚旧港。", "主航道将加深到十二米。", "渔民要求暂停施工。"]),
+        (
+            "hi",
+            [
+                "बंदरगाह प्राधिकरण ने कहा कि पुराने बंदरगाह की खुदाई जून में शुरू होगी।",
+                "मुख्य नहर को बारह मीटर तक गहरा किया जाएगा।",
+                "मछुआरे चाहते हैं कि वसंत में काम रोका जाए।",
+            ],
+        ),
+        (
+            "th",
+            [
+                "การท่าเรือประกาศว่าการขุดลอกท่าเรือเก่าจะเริ่มในเดือนมิถุนายนนี้",
+                "ร่องน้ำหลักจะถูกขุดให้ลึกถึงสิบสองเมตรเพื่อให้เรือขนาดใหญ่เข้าเทียบท่าได้",
+                "ชาวประมงขอให้หยุดงานชั่วคราวในฤดูใบไม้ผลิ",
+            ],
+        ),
+    ],
+)
+def test_a_brief_of_three_one_sentence_paragraphs_is_an_article(lang: str, text: list[str]) -> None:
+    """Briefs and CJK news set a story as a run of one-sentence paragraphs, each shorter than a
+    paragraph of English prose (Hindi ends them with a danda, Thai with no mark at all)."""
+    html = page(f"<div class='story'>{ps(text)}</div>").replace(b"lang='en'", f"lang='{lang}'".encode())
+    assert paragraphs(html, URL.replace("/2024/05/", "/news/")) == text
+
+
+def test_search_results_with_one_sentence_excerpts_are_no_article() -> None:
+    results = "".join(
+        f"<p><a href='/2024/05/story-{i}/'>Harbour story {i}</a></p><p>{t.split(',')[0]}.</p>"
+        for i, t in enumerate(P)
+    )
+    html = page(f"<div class='results'>{results}</div>").replace(TITLE.encode(), b"Search: harbour")
+    assert not extract_article(html, "https://www.example-news.org/?s=harbour").is_article
+
+
 def test_a_story_on_a_theme_that_marks_every_page_as_home_is_an_article() -> None:
     """Pelican's notmyidea theme writes <body id="index" class="home"> on every page."""
     assert paragraphs(page(ps(P), body_class="home")) == P

@@ -70,7 +70,7 @@ _META_WORDS = re.compile(
     re.I,
 )
 # Where one sentence ends and another starts ("... gut. Viel ...", "...だ。次に").
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+\S|[。！？]\s*\S")
+_SENTENCE_BREAK = re.compile(r"[.!?।؟][\"'”’»)]*\s+\S|[。！？]\s*\S")
 # Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
 _PROMO = re.compile(
     r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
