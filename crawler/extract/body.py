@@ -173,6 +173,24 @@ def _headline_standfirst(
     return found
 
 
+def _without_header_dek(
+    page: Page, kept: list[int], at: int, head: int, negs: set[int], cards: bytearray, summary: str
+) -> list[int]:
+    """`kept` without the paragraph under the headline (at position `at`) when it sits in the
+    headline's own header and says what the page's description says: a dek, the record's lead, as
+    when the header is outside the container (see `_headline_standfirst`)."""
+    blocks = page.blocks
+    texts = [k for k in range(at, len(kept)) if blocks[kept[k]].text][:2]
+    if len(texts) < 2:
+        return kept
+    b = blocks[kept[texts[0]]]
+    if b.heading or not _repeats(b.text, summary):
+        return kept
+    if not _by_headline(page, b, blocks[head].owner, blocks[kept[texts[1]]].owner, negs, cards):
+        return kept
+    return kept[: texts[0]] + kept[texts[0] + 1 :]
+
+
 def _repeats(text: str, summary: str | None) -> bool:
     """`text` says what the page's `summary` says (the same opening words: a description may be cut)."""
     if not summary:
@@ -274,6 +292,8 @@ def extract_body(
         seen.setdefault(text, bi)
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
+    if headline_at >= 0 and summary:
+        kept = _without_header_dek(page, kept, headline_at, headline.block, negs, cards, summary)
     if headline_at > 0:
         kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
     elif headline_at < 0 and first_inside > 0:
