@@ -100,6 +100,20 @@ def test_a_section_heading_classed_as_chrome_is_kept_between_paragraphs(cls: str
     assert paragraphs(page(main)) == [*P[:2], "What the fishermen say", *P[2:]]
 
 
+def test_a_recipe_cards_headings_over_its_lists_are_kept() -> None:
+    """A recipe plugin classes its section headings `recipe-header`: over the ingredients and the
+    steps they are the recipe's text; a date row styled the same way is not."""
+    items = ["500 g cod fillets", "2 onions", "1 tin chopped tomatoes"]
+    steps = ["Fry the onions gently in olive oil until soft.", "Add the tomatoes and the fish, simmer."]
+    card = (
+        f"<div class='recipe-card'><h3 class='recipe-header'>May 14, 2024</h3>"
+        f"<h3 class='recipe-header'>Ingredients</h3><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>"
+        f"<h3 class='recipe-header'>Instructions</h3><ol>{''.join(f'<li>{t}</li>' for t in steps)}</ol></div>"
+    )
+    text = paragraphs(page(f"<div class='entry-content'>{ps(P[:3])}{card}</div>"))
+    assert text == [*P[:3], "Ingredients", *items, "Instructions", *steps]
+
+
 def test_a_chrome_classed_heading_over_a_link_list_stays_out() -> None:
     """The same word on a heading over links closing the text is chrome: no paragraph follows it."""
     links = "".join(

@@ -337,16 +337,22 @@ def extract_body(
 
 
 def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
-    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, `h3.meta-title`)
-    that stands between two paragraphs of the text: the heading of a section, not chrome."""
+    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
+    `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
+    follows it. It heads a section, not chrome."""
     b = blocks[bi]
     if b.heading < 2 or b.link_len or cards[b.owner] or len(b.text) > 200:
+        return False
+    if b.size < 60 and DATED.search(b.text):  # a date line styled as a heading: the date's row
         return False
     if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
         return False
     if any(i in negs for i in b.neg if i != b.owner):
         return False
-    return _between_paragraphs(blocks, bi, negs, cards)
+    x = _block_near(blocks, bi, 1)
+    if x is None or excluded(x, negs, cards) or x.heading:
+        return False
+    return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
 
 
 def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
