@@ -237,3 +237,18 @@ def test_lines_linking_to_another_site_inside_the_text_are_kept() -> None:
     after = "<p><a href='https://partner.example.net/offer'>Partner offer of the week</a></p>"
     texts = paragraphs(f"<p>{P1}</p>{shop}{own}<p>{P2}</p>{social}<p>{P3}</p>{after}")
     assert texts == [P1, "https://shop.example.com/item/42", P2, P3]
+
+
+def test_script_and_in_page_controls_weigh_as_links() -> None:
+    """Links that go nowhere (`javascript:` buttons, `#top` jumps) are controls: lines of them between
+    and after the paragraphs are not text, and they render as plain words where prose holds one."""
+    tools = (
+        "<p><a href='javascript:void(window.open(\"/share\"))'>Add to my reading list</a></p>"
+        "<p><a href='#top'>Back to the top of the page</a></p>"
+    )
+    fix = "<p><a href='javascript:openForm()'>Suggest a correction to this story</a></p>"
+    inline = f"{P2[:-1]}, as <a href='#note-1'>the note below</a> explains."
+    texts = paragraphs(f"<p>{P1}</p>{tools}<p>{inline}</p><p>{P3}</p>{fix}")
+    assert texts == [P1, inline.replace("<a href='#note-1'>", "").replace("</a>", ""), P3]
+    html = extract_article(page(f"<p>{P1}</p><p>{inline}</p>"), URL).body_html
+    assert "javascript:" not in html and "#note-1" not in html

@@ -173,6 +173,13 @@ def test_lower_case_words_are_not_agencies() -> None:
         ("<meta name='author' value='Zach Hanlon'>", "", ["Zach Hanlon"]),
         ("<meta property='article:author' content='https://news.example.org/editors/jon-fingas'>", "",
          ["Jon Fingas"]),
+        # Yoast's label/value pairs (in the site's language), not the reading time; cXense's author tag
+        ("<meta name='twitter:label1' content='Est. reading time'>"
+         "<meta name='twitter:data1' content='3 minutes'><meta name='twitter:label2' content='Written by'>"
+         "<meta name='twitter:data2' content='Rania Saleh'>", "", ["Rania Saleh"]),
+        ("<meta name='twitter:label1' content='Napisane przez'>"
+         "<meta name='twitter:data1' content='Ewa Nowak'>", "", ["Ewa Nowak"]),
+        ("<meta name='cXenseParse:author' content='Omar Benali'>", "", ["Omar Benali"]),
         # a handle or a company in a meta tag is no person
         ("<meta name='twitter:creator' content='TodayShow'><meta name='author' content='mediagene Inc.'>", "",
          []),
@@ -241,6 +248,20 @@ def test_more_date_sources() -> None:
         "<div>November 15, 2019</div>"
     )
     assert extract_article(page(body=before + TEXT), URL).published == "2019-11-15"
+
+
+def test_a_date_in_an_info_box_row_of_label_and_value() -> None:
+    """A review's header sets "Reviewed:" and its date in elements of their own; a labelled date
+    further down (a teaser's) loses to it, and a label that says no publication gives no date."""
+    facts = (
+        "<header class='content-header'><ul><li><p>Genre:</p><p>Rock</p></li><li><p>Label:</p>"
+        "<p>Harbour Records</p></li><li><p>Reviewed:</p><p>June 7, 2019</p></li></ul></header>"
+    )
+    teaser = (
+        "<div class='card'><p>Published:</p><p>May 2, 2018</p><p><a href='/r/'>An older review</a></p></div>"
+    )
+    assert extract_article(page(before=facts, after=teaser), URL).published == "2019-06-07"
+    assert extract_article(page(before=facts.replace("Reviewed:", "Rated:")), URL).published is None
 
 
 def test_modified_date_and_timezone() -> None:

@@ -73,6 +73,26 @@ def test_a_dek_repeating_the_description_is_the_lead_not_the_text() -> None:
     assert article.lead == DEK
 
 
+def test_a_dek_in_a_header_inside_the_story_element_is_the_lead_too() -> None:
+    """The headline's header sits inside the element holding the whole story (its text split by a
+    newsletter box): a paragraph there saying what the description says is still the lead; one
+    saying something else opens the text."""
+    dek = f"{DEK} Its members will run the crossing themselves."
+    box = "<div class='newsletter'><p>Get the valley's news every morning in your inbox, free.</p></div>"
+
+    def story(description: str) -> bytes:
+        return (
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{TITLE}</title>"
+            f"<meta name='description' content='{description}'></head><body><main><div class='story'>"
+            f"<div class='story-head'><h1>{TITLE}</h1><p>{dek}</p></div><div class='story-text'>{ps(P[:2])}"
+            f"</div>{box}<div class='story-text'>{ps(P[2:])}</div></div></main></body></html>"
+        ).encode()
+
+    article = extract_article(story(dek), URL)
+    assert (article.body.split("\n\n"), article.lead) == (P, dek)
+    assert paragraphs(story("The ferry is back on the river at Millbrook.")) == [dek, *P]
+
+
 def test_an_intro_the_text_repeats_is_kept_once() -> None:
     assert paragraphs(page(f"<p>{INTRO}</p>", ps([INTRO, *P]), description=DEK)) == [INTRO, *P]
 

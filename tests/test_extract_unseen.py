@@ -91,6 +91,39 @@ def test_a_class_wrapping_most_paragraphs_is_content() -> None:
     assert paragraphs(page(f"<div class='body'>{wrapped}{ps(P[3:])}</div>")) == P
 
 
+@pytest.mark.parametrize("cls", ["subheader", "meta-heading"])
+def test_a_section_heading_classed_as_chrome_is_kept_between_paragraphs(cls: str) -> None:
+    """A CMS marks its in-text section headings `h2.subheader`: between two paragraphs it is text."""
+    main = (
+        f"<div class='article-body'>{ps(P[:2])}<h2 class='{cls}'>What the fishermen say</h2>{ps(P[2:])}</div>"
+    )
+    assert paragraphs(page(main)) == [*P[:2], "What the fishermen say", *P[2:]]
+
+
+def test_a_recipe_cards_headings_over_its_lists_are_kept() -> None:
+    """A recipe plugin classes its section headings `recipe-header`: over the ingredients and the
+    steps they are the recipe's text; a date row styled the same way is not."""
+    items = ["500 g cod fillets", "2 onions", "1 tin chopped tomatoes"]
+    steps = ["Fry the onions gently in olive oil until soft.", "Add the tomatoes and the fish, simmer."]
+    card = (
+        f"<div class='recipe-card'><h3 class='recipe-header'>May 14, 2024</h3>"
+        f"<h3 class='recipe-header'>Ingredients</h3><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>"
+        f"<h3 class='recipe-header'>Instructions</h3><ol>{''.join(f'<li>{t}</li>' for t in steps)}</ol></div>"
+    )
+    text = paragraphs(page(f"<div class='entry-content'>{ps(P[:3])}{card}</div>"))
+    assert text == [*P[:3], "Ingredients", *items, "Instructions", *steps]
+
+
+def test_a_chrome_classed_heading_over_a_link_list_stays_out() -> None:
+    """The same word on a heading over links closing the text is chrome: no paragraph follows it."""
+    links = "".join(
+        f"<li><a href='/2024/05/other-{i}/'>Another harbour story number {i}</a></li>" for i in range(4)
+    )
+    more = f"<h2 class='subheader'>More from the coast</h2><ul>{links}</ul>"
+    main = f"<div class='article-body'>{ps(P)}{more}</div>"
+    assert paragraphs(page(main)) == P
+
+
 def test_a_real_comment_thread_stays_out() -> None:
     """The same evidence keeps a dated comment thread out, even on a page whose article is short."""
     comments = "".join(
@@ -138,6 +171,20 @@ def test_a_reference_page_in_several_sections_is_kept_whole() -> None:
     assert [t for t in text if not t.startswith("Step ")] == P
 
 
+def test_sections_headed_by_h1_are_kept_with_their_headings() -> None:
+    """Old sites and HTML5 sectioning head each section with an <h1>: between paragraphs it is a
+    section heading, not a second headline."""
+    last = f"<section><h1>What comes next</h1>{ps(P[4:])}</section>"
+    main = f"{ps(P[:2])}<h1>What the fishermen say</h1>{ps(P[2:4])}{last}"
+    assert paragraphs(page(f"<article>{main}</article>")) == [
+        *P[:2],
+        "What the fishermen say",
+        *P[2:4],
+        "What comes next",
+        *P[4:],
+    ]
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(
@@ -146,6 +193,25 @@ def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     )
     main = f"<div class='entry'><p>{P[0]}</p></div></main><div class='right-col'>{blurbs}</div><main>"
     assert paragraphs(page(main)) == [P[0]]
+
+
+def test_a_question_put_to_each_interviewee_is_kept_every_time() -> None:
+    """An interview series asks everyone the same long question: each copy sits between other answers."""
+    question = "What do you cook when friends come over on a weekday evening and there is no time to shop?"
+    answers = P[1:4]
+    cooks = "".join(
+        f"<h2>Cook {i + 1}</h2><p><strong>{question}</strong></p><p>{a}</p>" for i, a in enumerate(answers)
+    )
+    text = [t for t in paragraphs(page(f"<p>{P[0]}</p>{cooks}")) if not t.startswith("Cook ")]
+    assert text == [P[0]] + [x for a in answers for x in (question, a)]
+
+
+def test_a_rendering_copy_of_the_story_is_dropped() -> None:
+    """A second (mobile) copy of a run of paragraphs, and a highlight box repeating one, are copies."""
+    highlight = f"<div class='highlights'><h3>Highlights</h3><div>{P[3]}</div></div>"
+    main = f"{highlight}<div class='desktop'>{ps(P)}</div><div class='mobile'>{ps(P[:3])}</div>"
+    text = paragraphs(page(main))
+    assert sorted(t for t in text if t != "Highlights") == sorted(P)
 
 
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
@@ -272,6 +338,52 @@ def test_a_short_cjk_article_is_an_article() -> None:
     ]
     html = page(ps(text)).replace(b"lang='en'", b"lang='ja'")
     assert paragraphs(html) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            [
+                "Dredging of the old harbour starts in June.",
+                "The main channel will be twelve metres deep.",
+                "Fishermen have asked for a pause in spring.",
+            ],
+        ),
+        ("zh", ["港务局周二宣布六月开始疏浚旧港。", "主航道将加深到十二米。", "渔民要求暂停施工。"]),
+        (
+            "hi",
+            [
+                "बंदरगाह प्राधिकरण ने कहा कि पुराने बंदरगाह की खुदाई जून में शुरू होगी।",
+                "मुख्य नहर को बारह मीटर तक गहरा किया जाएगा।",
+                "मछुआरे चाहते हैं कि वसंत में काम रोका जाए।",
+            ],
+        ),
+        (
+            "th",
+            [
+                "การท่าเรือประกาศว่าการขุดลอกท่าเรือเก่าจะเริ่มในเดือนมิถุนายนนี้",
+                "ร่องน้ำหลักจะถูกขุดให้ลึกถึงสิบสองเมตรเพื่อให้เรือขนาดใหญ่เข้าเทียบท่าได้",
+                "ชาวประมงขอให้หยุดงานชั่วคราวในฤดูใบไม้ผลิ",
+            ],
+        ),
+    ],
+)
+def test_a_brief_of_three_one_sentence_paragraphs_is_an_article(lang: str, text: list[str]) -> None:
+    """Briefs and CJK news set a story as a run of one-sentence paragraphs, each shorter than a
+    paragraph of English prose (Hindi ends them with a danda, Thai with no mark at all)."""
+    html = page(f"<div class='story'>{ps(text)}</div>").replace(b"lang='en'", f"lang='{lang}'".encode())
+    assert paragraphs(html, URL.replace("/2024/05/", "/news/")) == text
+
+
+def test_search_results_with_one_sentence_excerpts_are_no_article() -> None:
+    results = "".join(
+        f"<p><a href='/2024/05/story-{i}/'>Harbour story {i}</a></p><p>{t.split(',')[0]}.</p>"
+        for i, t in enumerate(P)
+    )
+    html = page(f"<div class='results'>{results}</div>").replace(TITLE.encode(), b"Search: harbour")
+    assert not extract_article(html, "https://www.example-news.org/?s=harbour").is_article
 
 
 def test_a_story_on_a_theme_that_marks_every_page_as_home_is_an_article() -> None:

@@ -161,6 +161,7 @@ class _Walker:
         self.quote_stack: list[int] = []
         self.figure_depth = 0
         self.link_depth = 0
+        self.control_depth = 0  # inside an <a> whose href is no page (javascript:, #): a button
         self.link_text: list[list[str]] = []
         # the current run of inline content
         self.owner = 0
@@ -249,6 +250,8 @@ class _Walker:
         if self.link_depth:
             self.link_len += len(s.strip())
             self.link_text[-1].append(s)
+        elif self.control_depth:  # a control's words weigh as link text, though it links nowhere
+            self.link_len += len(s.strip())
 
     def add_markup(self, s: str) -> None:
         self.parts.append((s,))
@@ -355,12 +358,17 @@ class _Walker:
             self._time(el, idx, bool(self.neg_stack))
 
         url = None
-        if tag == "a":
-            url = absolutize(attrib.get("href"), self.base, self.root_url) if attrib else None
+        control = False
+        if tag == "a" and attrib:
+            href = attrib.get("href")
+            url = absolutize(href, self.base, self.root_url)
             if url:
                 self.link_depth += 1
                 self.link_text.append([])
                 self.add_markup(f'<a href="{_escape(url)}">')
+            elif href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
+                control = True
+                self.control_depth += 1
         elif tag == "img":
             if attrib:
                 self._img(el, idx, attrib)
@@ -372,6 +380,8 @@ class _Walker:
         for child in el:
             self.walk(child)
 
+        if control:
+            self.control_depth -= 1
         if url:
             self.link_depth -= 1
             text = clean_text(" ".join("".join(self.link_text.pop()).split()))

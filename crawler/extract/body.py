@@ -70,7 +70,7 @@ _META_WORDS = re.compile(
     re.I,
 )
 # Where one sentence ends and another starts ("... gut. Viel ...", "...だ。次に").
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+\S|[。！？]\s*\S")
+_SENTENCE_BREAK = re.compile(r"[.!?।؟][\"'”’»)]*\s+\S|[。！？]\s*\S")
 # Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
 _PROMO = re.compile(
     r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
@@ -173,6 +173,24 @@ def _headline_standfirst(
     return found
 
 
+def _without_header_dek(
+    page: Page, kept: list[int], at: int, head: int, negs: set[int], cards: bytearray, summary: str
+) -> list[int]:
+    """`kept` without the paragraph under the headline (at position `at`) when it sits in the
+    headline's own header and says what the page's description says: a dek, the record's lead, as
+    when the header is outside the container (see `_headline_standfirst`)."""
+    blocks = page.blocks
+    texts = [k for k in range(at, len(kept)) if blocks[kept[k]].text][:2]
+    if len(texts) < 2:
+        return kept
+    b = blocks[kept[texts[0]]]
+    if b.heading or not _repeats(b.text, summary):
+        return kept
+    if not _by_headline(page, b, blocks[head].owner, blocks[kept[texts[1]]].owner, negs, cards):
+        return kept
+    return kept[: texts[0]] + kept[texts[0] + 1 :]
+
+
 def _repeats(text: str, summary: str | None) -> bool:
     """`text` says what the page's `summary` says (the same opening words: a description may be cut)."""
     if not summary:
@@ -230,7 +248,7 @@ def extract_body(
     kept: list[int] = []
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
     site = site_of(page.host) if page.host else ""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # text of a kept block -> its block index
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
     headline_seen = False
@@ -245,7 +263,7 @@ def extract_body(
             continue
         if first_inside < 0:
             first_inside = bi
-        if excluded(b, negs, cards):
+        if excluded(b, negs, cards) and not _section_heading(blocks, bi, negs, cards):
             continue
         text = b.text
         if not text:
@@ -253,8 +271,10 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.heading == 1 or b.figure:  # the headline; captions and credits of pictures
+        if b.figure:  # captions and credits of pictures
             continue
+        if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
+            continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)
         # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again)
         links = b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n)
         if links and not _line_of_prose(blocks, bi):
@@ -265,13 +285,15 @@ def extract_body(
             continue
         if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
-        if n >= 80 and not b.heading and text in seen:  # the same long paragraph twice: a rendering copy
+        if n >= 80 and not b.heading and text in seen and _copied(blocks, kept, seen[text], bi):
             continue
         if learned and is_learned_boilerplate(page, b, profile):
             continue
-        seen.add(text)
+        seen.setdefault(text, bi)
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
+    if headline_at >= 0 and summary:
+        kept = _without_header_dek(page, kept, headline_at, headline.block, negs, cards, summary)
     if headline_at > 0:
         kept = [i for i in kept[:headline_at] if not blocks[i].text] + kept[headline_at:]
     elif headline_at < 0 and first_inside > 0:
@@ -312,6 +334,59 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
+
+
+def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
+    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
+    `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
+    follows it. It heads a section, not chrome."""
+    b = blocks[bi]
+    if b.heading < 2 or b.link_len or cards[b.owner] or len(b.text) > 200:
+        return False
+    if b.size < 60 and DATED.search(b.text):  # a date line styled as a heading: the date's row
+        return False
+    if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
+        return False
+    if any(i in negs for i in b.neg if i != b.owner):
+        return False
+    x = _block_near(blocks, bi, 1)
+    if x is None or excluded(x, negs, cards) or x.heading:
+        return False
+    return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
+
+
+def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
+    """The nearest blocks with text before and after block `bi` are paragraphs of text."""
+    around = (_block_near(blocks, bi, -1), _block_near(blocks, bi, 1))
+    return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
+
+
+def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
+    """Block `bi` repeats block `first` as a copy: a rendering copy repeats a run of blocks (so a
+    neighbour repeats too) or follows its original directly; a block repeating one of the opening
+    blocks once is a lead boxed again or a highlight over the text. A line a story repeats between
+    other neighbours is its own: the same question put to each interviewee, a dish in each menu."""
+    before, text = _text_near(blocks, bi, -1), blocks[bi].text
+    if before == text or before == _text_near(blocks, first, -1):
+        return True
+    if _text_near(blocks, bi, 1) == _text_near(blocks, first, 1):
+        return True
+    opening = [i for i in kept if is_prose(blocks[i])][:2]
+    return first <= opening[-1] and sum(b.text == text for b in blocks) < 3 if opening else True
+
+
+def _block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
+    """The nearest block with text before (`step` -1) or after (+1) block `bi`."""
+    i = bi + step
+    while 0 <= i < len(blocks) and not blocks[i].text:
+        i += step
+    return blocks[i] if 0 <= i < len(blocks) else None
+
+
+def _text_near(blocks: list[Block], bi: int, step: int) -> str:
+    """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
+    b = _block_near(blocks, bi, step)
+    return b.text if b is not None else ""
 
 
 def _line_of_prose(blocks: list[Block], bi: int) -> bool:

@@ -45,8 +45,11 @@ _PROSE_TAGS = frozenset(
 _TEASERS = ("related", "recent")
 _PAGE_TAGS = frozenset(["body", "html"])
 _WORD = re.compile(r"\w+")
-_END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』")
-SENTENCE_END = tuple('.!?"”。！？」')
+# (with the Devanagari danda, the Arabic question mark and the Urdu full stop)
+_END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』।॥؟۔။")
+SENTENCE_END = tuple('.!?"”。！？」।॥؟۔။')
+# Thai, Lao and Khmer end a sentence with a space, not a mark: a paragraph ends in a letter.
+_UNPUNCTUATED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]$")
 DATED = re.compile(
     r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago\b", re.I
 )
@@ -121,9 +124,24 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
             continue
         if b.link_len > 0.2 * len(b.text) or (b.size < 150 and DATED.search(b.text)):
             continue  # a dateline or "Published ..." row is not the text yet
-        if b.size >= 100 or (b.size >= 60 and b.text.endswith(SENTENCE_END)):
+        if b.size >= 100 or (b.size >= 60 and b.text.endswith(SENTENCE_END)) or _run_of_sentences(page, i):
             return Headline(at, i)  # (a credit or caption line is not either)
     return Headline(at, -1)
+
+
+def _run_of_sentences(page: Page, bi: int) -> bool:
+    """Block `bi` opens a run of three short paragraphs of one element, each a sentence: a brief's
+    text (and CJK news, whose paragraphs are a sentence or two), not a caption or a credit line."""
+    blocks, parents = page.blocks, page.parents
+    parent = parents[blocks[bi].owner]
+    run = [b for b in blocks[bi : bi + 3] if b.text]
+    return len(run) == 3 and all(
+        parents[b.owner] == parent
+        and is_prose(b)
+        and not b.link_len
+        and (b.text.endswith(SENTENCE_END) or _UNPUNCTUATED.search(b.text))
+        for b in run
+    )
 
 
 def effective_negatives(page: Page, headline: Headline) -> set[int]:

@@ -24,9 +24,12 @@ from crawler.extract.urls import absolutize
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _POSTED_WORDS = re.compile(
-    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato)\b",
+    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato|"
+    r"reviewed)\b",
     re.I,
 )
+# A label set apart from its value in an info box ("Published:" then "June 7, 2019").
+_DATE_LABEL = re.compile(r"^[^\d]{0,30}:$")
 _PUBLISHED = re.compile(
     r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
 )
@@ -49,6 +52,14 @@ _META_AUTHORS = (
     "sailthru.author",
     "byl",
     "dcterms.creator",
+    "cxenseparse:author",  # Piano/cXense's content tags
+)
+# Yoast SEO's and Slack's label/value pairs ("twitter:label1" "Written by", "twitter:data1" the name),
+# in the languages Yoast ships.
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written by|author|by|geschrieben von|verfasst von|escrito por|écrit par|scritto da|"
+    r"geschreven door|napisane przez|skrevet av|skrevet af|skrivet av|autor|auteur)\s*:?\s*$",
+    re.I,
 )
 
 
@@ -155,7 +166,7 @@ def read_metadata(
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     ld = head.ld_article or {}
     not_authors = {name_key(s) for s in sites} | {name_key(_publisher(head))} - {""}
-    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])]
+    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])] + _labelled_authors(head)
     authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors)
     agency = agency or body.agency or byline_agency(page, start, end)
     if not authors and agency:
@@ -170,6 +181,16 @@ def read_metadata(
         tags=pick_tags(head, marks, anchor),
         language=article_language(head.lang, _marked_lang(page, start), body.text),
     )
+
+
+def _labelled_authors(head: Head) -> list[str]:
+    """The values of `twitter:dataN` tags whose `twitter:labelN` reads "Written by"."""
+    out = []
+    for n in range(1, 5):
+        label, value = head.first(f"twitter:label{n}"), head.first(f"twitter:data{n}")
+        if label and value and _WRITTEN_BY.match(label):
+            out.append(value)
+    return out
 
 
 def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
@@ -422,9 +443,13 @@ def _visible_date(
     candidates: list[tuple[int, int, str]] = []
     after = 0
     prose = False  # a paragraph of the body has been seen
+    label = ""  # the previous block, when it is a posted/published label waiting for its value
     for b in page.blocks:
         if not b.text or b.region in ("related", "recent"):
             continue
+        if label:  # a labelled value is the date it says, in a row of nav-like info links too
+            candidates.append((0, abs(b.owner - anchor), f"{label} {b.text}"))
+        label = b.text if _DATE_LABEL.match(b.text) and _POSTED_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
         if len(b.text) > 250:
             prose = prose or inside
