@@ -32,7 +32,8 @@ from typing import Any
 from archive.reader import read_record, response_body
 from archive.writer import RecordLocation
 from crawler.extract import extract_article
-from crawler.extract.learn import ProfileLearner, fingerprint
+from crawler.extract.boilerplate import fingerprint
+from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile, available_profiles, load_profile, profile_for_url
 from crawler.store import Store, article_row, link_rows
 from crawler.urls import site_of

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
+from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
     DATED,
@@ -30,7 +31,6 @@ from crawler.extract.container import (
     teaser_cards,
 )
 from crawler.extract.dates import parse_text
-from crawler.extract.learn import is_learned_boilerplate
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import text_size
 from crawler.extract.urls import host_of, site_of

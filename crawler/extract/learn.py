@@ -30,47 +30,19 @@ so re-extraction from the WARC reproduces the records.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crawler.extract.boilerplate import fingerprint, path_signature
 from crawler.extract.profile import SiteProfile
 from crawler.seen import SeenSet
 
 if TYPE_CHECKING:
     from crawler.extract.article import Extraction
-    from crawler.extract.blocks import Block, Page
 
-# Words without digits: a digit run splits a word and is left out ("read : 1293" and "read : 87" are
-# one text).
-_WORD = re.compile(r"[^\W\d]+")
-_DIGITS = re.compile(r"\d+")
 _MAX_TEXTS_PER_PATH = 256
-
-
-def fingerprint(text: str) -> str | None:
-    """Stable id of a text block: its words lower-cased, digits left out; None for trivial text."""
-    words = _WORD.findall(text.lower())
-    if len(words) < 2:
-        return None
-    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
-
-
-def path_signature(page: Page, block: Block, depth: int = 4) -> str:
-    """`div.entry-content>p.post-views`-style path of a block's owner (classes cleaned, digits `#`)."""
-    parts = []
-    idx = block.owner
-    while idx >= 0 and len(parts) < depth:
-        cls = page.classes[idx]
-        tag = page.tags[idx]
-        parts.append(f"{tag}.{'.'.join(sorted(cls.split()[:3]))}" if cls else tag)
-        if tag in ("body", "article", "main"):
-            break
-        idx = page.parents[idx]
-    return _DIGITS.sub("#", ">".join(reversed(parts)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +72,6 @@ def observation(extraction: Extraction) -> Observation | None:
         texts.add(fp)
         paths.setdefault(path_signature(page, block), fp)
     return Observation(article.url, frozenset(texts), tuple(paths.items()))
-
-
-def is_learned_boilerplate(page: Page, block: Block, profile: SiteProfile) -> bool:
-    """True when the profile learned this block's text or DOM path as the site's boilerplate."""
-    if profile.boilerplate_texts:
-        fp = fingerprint(block.text)
-        if fp and fp in profile.boilerplate_texts:
-            return True
-    return bool(profile.boilerplate_paths) and path_signature(page, block) in profile.boilerplate_paths
 
 
 class ProfileLearner:

@@ -39,8 +39,8 @@ class SiteProfile:
     - `keep_selectors`: CSS selectors of the article body container, first match wins.
     - `drop_selectors`: CSS selectors of boilerplate removed from the body (and its links typed nav).
     - `date_format`: `strptime` format of visible dates, or "dayfirst"/"monthfirst" for numeric ones.
-    - `boilerplate_texts`: fingerprints (see `learn.fingerprint`) of text blocks learned as boilerplate.
-    - `boilerplate_paths`: DOM path signatures (see `learn.path_signature`) learned as boilerplate.
+    - `boilerplate_texts`: fingerprints (see `boilerplate.fingerprint`) of text blocks learned as boilerplate.
+    - `boilerplate_paths`: DOM path signatures (see `boilerplate.path_signature`) learned as boilerplate.
     - `version`: increases each time the learned part changes; stored with every extracted record.
     """
 
