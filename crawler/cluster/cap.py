@@ -12,15 +12,13 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.cap import RequestCapMiddleware
-from crawler.cluster.connection import site_key
+from crawler.cluster.connection import cluster_of, site_key
 
 
 class ClusterRequestCap(RequestCapMiddleware):
     """Downloader middleware: at most JCRAWL_MAX_REQUESTS requests per site, cluster-wide."""
 
     def process_request(self, request: Request) -> None:
-        from crawler.cluster.worker import cluster_of
-
         worker = cluster_of(self.crawler)
         try:
             if worker.failure:

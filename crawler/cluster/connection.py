@@ -8,6 +8,8 @@ Redis restarted with its append-only file (AOF) loses the workers nothing: they 
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -20,8 +22,33 @@ PREFIX = "jcrawl:"
 BACKOFF_CAP = 1.0
 
 
+# The attribute of a worker's Scrapy crawler that names the worker running it.
+_WORKER = "jcrawl_cluster"
+
+
 class ClusterUnavailable(FatalError):
     """The cluster's Redis cannot be reached (exit 4)."""
+
+
+class WorkerLink(Protocol):
+    """What a crawl's components (its scheduler, its request cap) ask of the worker running it."""
+
+    client: redis.Redis
+    worker_id: str
+    failure: str | None
+
+    def lost(self, exc: Exception) -> None:
+        """Redis is lost: the worker stops its crawls."""
+
+
+def attach(crawler: Any, worker: WorkerLink) -> None:
+    """Make `worker` the one running `crawler`'s crawl."""
+    setattr(crawler, _WORKER, worker)
+
+
+def cluster_of(crawler: Any) -> WorkerLink:
+    """The worker running a crawler's crawl."""
+    return getattr(crawler, _WORKER)
 
 
 def connect(url: str, retry_seconds: float = defaults.JCRAWL_CLUSTER_RETRY_SECONDS) -> redis.Redis:

@@ -18,14 +18,14 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 
 from crawler.cluster.bloom import BloomShape
+from crawler.cluster.connection import cluster_of
 from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import SharedLearner
+from crawler.cluster.sites import FINISHED
 from crawler.frontier.backend import FOUND_ON_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, publish
 from crawler.frontier.scheduler import FrontierScheduler
 
 logger = logging.getLogger(__name__)
-# Finish reasons after which a site has no work left (the others leave it to another worker).
-FINISHED = ("finished", "max_pages")
 
 
 class ClusterScheduler(FrontierScheduler):
@@ -45,8 +45,6 @@ class ClusterScheduler(FrontierScheduler):
 
     def _backend(self) -> FrontierBackend:
         if self.backend is None:
-            from crawler.cluster.worker import cluster_of  # the worker that runs this crawl
-
             settings = self.crawler.settings
             site = settings.get("JCRAWL_CLUSTER_SITE")
             worker = cluster_of(self.crawler)

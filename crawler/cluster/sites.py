@@ -39,6 +39,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
+# Finish reasons after which a site has no work left (the others leave it to another worker).
+FINISHED = ("finished", "max_pages")
+
 
 @dataclass
 class Seed:

@@ -33,10 +33,10 @@ from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
 from crawler.cluster import sites
-from crawler.cluster.connection import ClusterUnavailable, connect, site_keys
+from crawler.cluster.connection import ClusterUnavailable, attach, connect, site_keys
 from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import adopt_newest_profile
-from crawler.cluster.scheduler import FINISHED
+from crawler.cluster.sites import FINISHED
 from crawler.crawl import CrawlOptions, _Process, crawl_settings
 from crawler.errors import FatalError
 from crawler.fatal import FATAL_STAT
@@ -62,13 +62,7 @@ CLUSTER_PIPELINES = {
     "crawler.pipelines.StorePipeline": None,
     "crawler.cluster.learning.ClusterStorePipeline": 300,
 }
-_ATTRIBUTE = "jcrawl_cluster"
 WARC_PREFIX = "jcrawl-"  # and the worker's id
-
-
-def cluster_of(crawler: Any) -> Worker:
-    """The worker running a crawler's crawl."""
-    return getattr(crawler, _ATTRIBUTE)
 
 
 def default_worker_id() -> str:
@@ -271,7 +265,7 @@ class Worker:
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)
         spider = self.process.spider_loader.load("journal")
         crawler = Crawler(spider, crawl_settings(options), init_reactor=False)
-        setattr(crawler, _ATTRIBUTE, self)
+        attach(crawler, self)
         self.active[site] = crawler
         logger.info("Worker %s crawls %s", self.worker_id, site)
         deferred = self.process.crawl(crawler, start_url=seed.start_urls[0])
@@ -334,4 +328,4 @@ class Worker:
         self.process._stop_reactor()
 
 
-__all__ = ["ClusterUnavailable", "Worker", "WorkerResult", "cluster_of", "default_worker_id"]
+__all__ = ["ClusterUnavailable", "Worker", "WorkerResult", "default_worker_id"]
