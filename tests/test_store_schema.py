@@ -71,6 +71,8 @@ def test_an_old_archive_migrates_in_place_and_keeps_every_article(archive: Path)
     assert snapshot(archive) == before  # every column of every article, capture, link; the index
     assert searches(archive) == found
     assert (archive / "journal.db").stat().st_size < old_size / 2  # the old tables' space given back
+    # and, as a new archive, it gives back the pages a crawl frees (a finished crawl's frontier)
+    assert query(archive, "PRAGMA auto_vacuum") == [(2,)]  # incremental
     assert jcrawl("verify", archive=archive).returncode == 0
 
     # and the migrated archive rebuilds from its WARC files into the same rows
