@@ -25,6 +25,10 @@ from crawler.store.writes import delete_extracted, replace_extractions, write_ba
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
+# Rows are appended to a page until the next one does not fit: an article row (about 1.5 KB) leaves
+# half a row free at the end of each page on average, a smaller share of a larger page. 8 KiB pages
+# made the bench site's journal.db 4% smaller than 4 KiB pages (SQLite's default), as fast to write.
+PAGE_SIZE = 8192
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +139,7 @@ class Store:
         try:
             register_functions(conn)
             conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database's; an older one keeps its own
             # A new database gives freed pages back to the file system when asked (release_free_pages):
             # a crawl's frontier, dropped when it ends, would otherwise stay in the file. An archive
             # with tables takes this at its next VACUUM only (compact, after a migration).
