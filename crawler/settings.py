@@ -173,12 +173,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
+    # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
 }
 # After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier; then
 # (nearer the engine, so outside the frontier) the requests for each page's requisites.
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 500,
     "crawler.requisites.RequisitesMiddleware": 450,
+    # Each spider middleware wraps every page's output in one more async generator. HttpErrorMiddleware
+    # passes everything here (HTTPERROR_ALLOW_ALL: the spider records error statuses itself), and
+    # MetaCopyDetectionMiddleware only warns of meta keys our requests never copy.
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

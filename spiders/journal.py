@@ -208,6 +208,9 @@ class JournalSpider(scrapy.Spider):
             yield ErrorItem(response.url, "empty", "HTTP 200 with an empty body")
             self._fetched(response.meta, found_article=False)
             return
+        if page is not None:  # extracted in the pool: `_html_page` classified it already
+            yield from self.parse_html(response, page)
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap, served without Content-Encoding
             try:

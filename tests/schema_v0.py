@@ -121,5 +121,6 @@ def downgrade(database: Path) -> None:
     )
     conn.execute("PRAGMA user_version = 0")
     conn.execute("COMMIT")
+    conn.execute("PRAGMA auto_vacuum = NONE")  # taken by the VACUUM: version 0 made no other
     conn.execute("VACUUM")
     conn.close()

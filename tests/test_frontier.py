@@ -112,3 +112,5 @@ def test_a_crawl_holding_few_requests_in_memory_stores_the_same_articles(
     twice = "SELECT url FROM captures WHERE url NOT LIKE '%/robots.txt' GROUP BY url HAVING COUNT(*) > 1"
     assert query(archives["tight"], twice) == []
     assert query(archives["tight"], "SELECT COUNT(*) FROM frontier") == [(0,)]
+    # ... and so are its pages: journal.db holds only what it stores
+    assert query(archives["tight"], "PRAGMA freelist_count") == [(0,)]

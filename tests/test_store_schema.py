@@ -14,6 +14,7 @@ import pytest
 
 from crawler.extract import Article, Link
 from crawler.store import Batch, Store
+from crawler.store.db import PAGE_SIZE
 from tests.helpers import database, jcrawl, query
 from tests.schema_v0 import downgrade
 from tests.test_bad_input import read_only, run_jcrawl
@@ -71,6 +72,8 @@ def test_an_old_archive_migrates_in_place_and_keeps_every_article(archive: Path)
     assert snapshot(archive) == before  # every column of every article, capture, link; the index
     assert searches(archive) == found
     assert (archive / "journal.db").stat().st_size < old_size / 2  # the old tables' space given back
+    # and, as a new archive, it gives back the pages a crawl frees (a finished crawl's frontier)
+    assert query(archive, "PRAGMA auto_vacuum") == [(2,)]  # incremental
     assert jcrawl("verify", archive=archive).returncode == 0
 
     # and the migrated archive rebuilds from its WARC files into the same rows
@@ -173,3 +176,18 @@ def test_a_read_only_old_archive_is_read_as_it_is(archive: Path, tmp_path: Path)
         result = run_jcrawl([*command, "--archive", str(copy)], unprivileged=True)
         assert result.returncode == 0, (command, result.stderr)
     assert schema_version(copy) == 0
+
+
+def test_a_new_archive_keeps_no_room_for_what_a_finished_crawl_dropped(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    crawl = store.begin_crawl("http://journal.example/")
+    with store.transaction() as conn:  # a large site's frontier, waiting
+        rows = [(crawl, f"http://journal.example/2024/01/story-{i}/", i) for i in range(20_000)]
+        conn.executemany("INSERT INTO frontier (crawl_id, url, seq) VALUES (?, ?, ?)", rows)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    holding = (tmp_path / "journal.db").stat().st_size
+    store.finish_crawl(crawl, {"finish_reason": "finished"})  # its frontier dropped
+    store.close()
+    assert (tmp_path / "journal.db").stat().st_size < holding / 4
+    assert query(tmp_path, "PRAGMA freelist_count") == [(0,)]
+    assert query(tmp_path, "PRAGMA page_size") == [(PAGE_SIZE,)]  # rows of ~1.5 KB fill them better

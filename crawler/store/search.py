@@ -30,11 +30,15 @@ SEARCH_SYNTAX = (
 
 
 def _without_marks(column: str) -> str:
-    """SQL: `column` without ARABIC_MARKS (plain replace(), so any SQLite reads the view)."""
+    """SQL: `column` without ARABIC_MARKS (plain replace(), so any SQLite reads the view).
+
+    The replacements run only on text holding the byte 0xD9, with which UTF-8 begins every one of the
+    marks (and the Arabic letters around them): one scan of other text instead of one per mark,
+    which was a fifth of the time an article took to store."""
     expression = column
     for mark in ARABIC_MARKS:
         expression = f"replace({expression}, char({ord(mark)}), '')"
-    return expression
+    return f"CASE WHEN instr(CAST({column} AS BLOB), x'D9') THEN {expression} ELSE {column} END"
 
 
 def _fts_schema() -> list[str]:
@@ -55,7 +59,8 @@ def _fts_schema() -> list[str]:
         "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='articles_fts_text', "
         f"content_rowid='id', tokenize='{TOKENIZE}')",
         f"CREATE VIEW articles_fts_text AS SELECT id, {_without_marks('title')} AS title, "
-        f"{_without_marks(text_sql('body'))} AS body FROM article_data",
+        f"{_without_marks('body')} AS body "
+        f"FROM (SELECT id, title, {text_sql('body')} AS body FROM article_data)",
         f"CREATE TRIGGER articles_ai AFTER INSERT ON article_data BEGIN {insert} END",
         f"CREATE TRIGGER articles_bd BEFORE DELETE ON article_data BEGIN {delete} END",
         # Title and text only: moving last_seen must not re-index an article.
