@@ -1,7 +1,7 @@
 """HTTP bodies as a client reads them: content-codings (gzip, x-gzip, deflate, br, zstd, stacked) and
 chunked transfer-coding undone.
 
-One function, `decode_content`, serves the crawl (crawler/middlewares.py's ContentDecodingMiddleware,
+One function, `decode_content`, serves the crawl (crawler/downloadermiddlewares/decoding.py,
 in place of Scrapy's HttpCompressionMiddleware) and every read-back (`reparse`, `import`, `verify`),
 so a page archived as the server sent it is decoded the same way when the database is rebuilt.
 

@@ -1,4 +1,4 @@
-"""The request and response of one HTTP exchange as they crossed the connection (crawler/wiretap.py),
+"""The request and response of one HTTP exchange as they crossed the connection (crawler/handlers/wiretap.py),
 split into the parts a WARC record holds.
 
 A `response` record's block is the status line and header block exactly as received (names' case,

@@ -29,9 +29,9 @@ from archive.reader import http_body, warc_name
 from archive.records import Damaged, Located, read_archive
 from archive.revisit import entity_digest
 from crawler import settings as defaults
-from crawler.discovery import sitemap_or_feed
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
+from crawler.policy.discovery import sitemap_or_feed
 from crawler.site_profiles import crawl_profile
 from crawler.store import Batch, CaptureIds, Store, utc_now
 from crawler.urls import site_of

@@ -1,5 +1,5 @@
 """The gzip members of a file, one after the other, read in one streaming pass: the one scanner that
-`verify`, `import`/`reparse` (archive/records.py) and the repair after a kill (crawler/recovery.py) use.
+`verify`, `import`/`reparse` (archive/records.py) and the repair after a kill (crawler/run/recovery.py) use.
 
 A WARC file written as it should be (`.warc.gz`, `.arc.gz`) is a series of gzip members, one per
 record, so a member's offset and length locate its record. The file is read in large sequential

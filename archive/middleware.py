@@ -24,13 +24,13 @@ from archive.exchange import split_exchange
 from archive.revisit import Original, RevisitIndex, entity_digest, revisit_record
 from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
+from crawler.downloadermiddlewares.limits import truncation
+from crawler.downloadermiddlewares.robotstxt import ALREADY_ARCHIVED
 from crawler.extract import Article
-from crawler.fatal import CrawlStopping, stop_crawl
+from crawler.handlers.wiretap import WIRE
 from crawler.items import PageItem
-from crawler.limits import truncation
-from crawler.middlewares import ALREADY_ARCHIVED
+from crawler.run.fatal import CrawlStopping, stop_crawl
 from crawler.store import Store
-from crawler.wiretap import WIRE
 
 # Sent with `capture=dict` after each response record is on disk; the store pipeline listens.
 capture_recorded = object()
@@ -142,7 +142,7 @@ class WarcArchiveMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if ALREADY_ARCHIVED in response.flags:  # robots.txt handed out again (crawler/middlewares.py)
+        if ALREADY_ARCHIVED in response.flags:  # robots.txt served again (downloadermiddlewares/robotstxt.py)
             return response
         location, response_record, original, digest = self._written(self.write_exchange, request, response)
         headers = response.headers
@@ -216,7 +216,7 @@ class WarcArchiveMiddleware:
             if wire is not None
             else None
         )
-        if exchange is not None:  # the bytes as they crossed the connection (crawler/wiretap.py)
+        if exchange is not None:  # the bytes as they crossed the connection (crawler/handlers/wiretap.py)
             http_headers, payload = exchange.response_head, exchange.response_body
             request_headers, request_body = exchange.request_head, exchange.request_body
         else:  # another download handler: rebuilt from what Scrapy parsed

@@ -19,7 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.decoding import dechunk
-from crawler.seen import RecentDict
+from crawler.policy.seen import RecentDict
 from crawler.store import Store
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, ClassVar
 
+from crawler.extensions.gc_tuning import tune_gc
 from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
-from crawler.gc_tuning import tune_gc
 
 logger = logging.getLogger(__name__)
 READ_SIZE = 1 << 20  # bytes read from a worker's results at a time
@@ -183,7 +183,7 @@ class ExtractionPool:
 
     def __init__(self, workers: int, gc_threshold: int = 0):
         self.workers = workers
-        self.gc_threshold = gc_threshold  # of the workers (crawler/gc_tuning.py)
+        self.gc_threshold = gc_threshold  # of the workers (crawler/extensions/gc_tuning.py)
         self.starter: threading.Thread | None = None
         self.lanes: list[_Lane] = []
         self.waiting: deque[_Waiting] = deque()

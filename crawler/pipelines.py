@@ -14,9 +14,9 @@ from scrapy.crawler import Crawler
 from archive.middleware import archive_resource, capture_recorded
 from archive.writer import RecordLocation
 from crawler.extract.learn import ProfileLearner
-from crawler.fatal import stop_crawl
 from crawler.frontier.backend import frontier_of
 from crawler.items import ErrorItem, PageDone, PageItem, UnchangedItem
+from crawler.run.fatal import stop_crawl
 from crawler.site_profiles import (
     Evidence,
     learned_profile,
@@ -61,7 +61,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         settings = self.crawler.settings
-        # A resumed crawl (crawler/recovery.py) goes on under its own id.
+        # A resumed crawl (crawler/run/recovery.py) goes on under its own id.
         self.crawl_id = settings.getint("JCRAWL_RESUME") or self.store.begin_crawl(
             getattr(self.crawler.spider, "start_url", None),
             kind="update" if settings.getbool("JCRAWL_UPDATE") else "crawl",

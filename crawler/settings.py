@@ -45,7 +45,8 @@ DOWNLOAD_SLOTS = {"loopback": {"delay": 0, "concurrency": 256}}
 DOWNLOAD_TIMEOUT = 30
 # Bodies are cut at this many bytes, or this many seconds after their headers, and what arrived is
 # kept: archived with WARC-Truncated (length / time) and recorded in `errors` as `truncated`
-# (crawler/limits.py). JCRAWL_MAX_BODY_SECONDS should stay below DOWNLOAD_TIMEOUT. 0 = no limit.
+# (crawler/downloadermiddlewares/limits.py). JCRAWL_MAX_BODY_SECONDS should stay below DOWNLOAD_TIMEOUT. 0 =
+# no limit.
 JCRAWL_MAX_BODY_SIZE = 50 * 1024 * 1024
 JCRAWL_MAX_BODY_SECONDS = 20
 # Bodies cut short of their Content-Length by the server are kept too (WARC-Truncated: disconnect).
@@ -54,11 +55,13 @@ DOWNLOAD_FAIL_ON_DATALOSS = False
 # itself is cut at JCRAWL_MAX_BODY_SIZE instead of being cancelled. 50 MB is the sitemaps.org limit.
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
-# Longer redirect chains, and loops, end with an `errors` row naming the chain (crawler/redirects.py).
+# Longer redirect chains, and loops, end with an `errors` row naming the chain
+# (crawler/downloadermiddlewares/redirect.py).
 REDIRECT_MAX_TIMES = 10
 # Retries of timeouts, connection errors and RETRY_HTTP_CODES (500, 502, 503, 504, 522, 524, 408, 429)
 # wait JCRAWL_RETRY_BACKOFF * 2**(n-1) seconds (±50% jitter) before the n-th retry, or the response's
-# Retry-After; a Retry-After beyond JCRAWL_RETRY_MAX_DELAY seconds is not retried (crawler/retry.py).
+# Retry-After; a Retry-After beyond JCRAWL_RETRY_MAX_DELAY seconds is not retried
+# (crawler/downloadermiddlewares/retry.py).
 RETRY_TIMES = 3
 JCRAWL_RETRY_BACKOFF = 1.0
 JCRAWL_RETRY_MAX_DELAY = 60
@@ -69,7 +72,7 @@ CLOSESPIDER_PAGECOUNT = 0
 DEPTH_LIMIT = 0
 DEPTH_PRIORITY = 0
 
-# --- crawler traps (crawler/scope.py): links breaking these are not followed; 0 turns a rule off ---
+# --- crawler traps (crawler/policy/scope.py): links breaking these are not followed; 0 turns a rule off ---
 JCRAWL_MAX_URL_LENGTH = 2048
 JCRAWL_MAX_PATH_DEPTH = 16
 # Times one path segment may occur in a path (/a/b/a/b/a/b/ has "a" three times).
@@ -81,7 +84,7 @@ JCRAWL_MAX_QUERY_LENGTH = 512
 # after tens of fetches, whichever way it runs.
 JCRAWL_PATTERN_BUDGET = 30
 
-# --- crawl economy (crawler/economy.py): links not followed by default; True restores each ------------
+# --- crawl economy (crawler/policy/economy.py): links not followed by default; True restores each ---
 # Links marked rel=nofollow, ugc or sponsored.
 JCRAWL_FOLLOW_NOFOLLOW = False
 # Comment views: ?replytocom= reply forms, ?cpage= and /comment-page-N/ (the article, comments paged).
@@ -99,11 +102,12 @@ JCRAWL_FOLLOW_ATTACHMENT_PAGES = False
 # sitemaps it names and the feeds pages declare.
 JCRAWL_INCLUDE: list[str] = []
 JCRAWL_EXCLUDE: list[str] = []
-# --max-pages: a hard cap on the requests sent, robots.txt and redirects included (crawler/cap.py).
+# --max-pages: a hard cap on the requests sent, robots.txt and redirects included
+# (crawler/downloadermiddlewares/cap.py).
 # 0 = no cap.
 JCRAWL_MAX_REQUESTS = 0
 
-# --- page requisites (crawler/requisites.py) -------------------------------------------------------
+# --- page requisites (crawler/spidermiddlewares/requisites.py) ------------------------------------
 # Fetch what each page needs to replay as it looked (stylesheets and their imports, scripts, images,
 # fonts), once per crawl; never extracted as pages. False: the pages only (text-only crawls).
 JCRAWL_REQUISITES = True
@@ -123,7 +127,7 @@ JCRAWL_LEARN_BOILERPLATE = True
 JCRAWL_LEARN_MIN_PAGES = 10
 JCRAWL_LEARN_MIN_SHARE = 0.3
 
-# --- updates (jcrawl update; crawler/recheck.py, crawler/plan.py) ------------------------------------
+# --- updates (jcrawl update; crawler/policy/recheck.py, crawler/policy/plan.py) -------------------
 # An update fetches the start pages, the pages they link to, robots.txt, sitemaps and feeds every run,
 # and new URLs; a known article is fetched again (conditionally: If-None-Match / If-Modified-Since)
 # when the days since its last fetch reach the interval for its age: {"age below, days": interval in
@@ -148,29 +152,29 @@ JCRAWL_SITE: dict = {}
 
 # --- the pipeline --------------------------------------------------------------------------------
 # Scrapy's HTTP/1.1 handler with a tap on each connection: the WARC records hold the status line,
-# headers and body exactly as received, and the request as sent (crawler/wiretap.py).
+# headers and body exactly as received, and the request as sent (crawler/handlers/wiretap.py).
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.wiretap.WiretapDownloadHandler",
-    "https": "crawler.wiretap.WiretapDownloadHandler",
+    "http": "crawler.handlers.wiretap.WiretapDownloadHandler",
+    "https": "crawler.handlers.wiretap.WiretapDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.LoopbackMiddleware": 40,
+    "crawler.downloadermiddlewares.loopback.LoopbackMiddleware": 40,
     # After robots.txt drops what it forbids, before the downloader stats count a request as sent.
-    "crawler.cap.RequestCapMiddleware": 840,
+    "crawler.downloadermiddlewares.cap.RequestCapMiddleware": 840,
     # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.RobotsTxtOnceMiddleware": 100,
+    "crawler.downloadermiddlewares.robotstxt.RobotsTxtOnceMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
-    "crawler.redirects.RedirectGuardMiddleware": 610,
+    "crawler.downloadermiddlewares.redirect.RedirectGuardMiddleware": 610,
     # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.middlewares.ContentDecodingMiddleware": 590,
+    "crawler.downloadermiddlewares.decoding.ContentDecodingMiddleware": 590,
     # Scrapy's, looking only at pages that name `refresh` (it decoded every page to look).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.MetaRefreshMiddleware": 580,
-    "crawler.limits.BodyLimitMiddleware": 920,
+    "crawler.downloadermiddlewares.metarefresh.MetaRefreshMiddleware": 580,
+    "crawler.downloadermiddlewares.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
@@ -180,7 +184,7 @@ DOWNLOADER_MIDDLEWARES = {
 # (nearer the engine, so outside the frontier) the requests for each page's requisites.
 SPIDER_MIDDLEWARES = {
     "crawler.frontier.FrontierMiddleware": 500,
-    "crawler.requisites.RequisitesMiddleware": 450,
+    "crawler.spidermiddlewares.requisites.RequisitesMiddleware": 450,
     # Each spider middleware wraps every page's output in one more async generator. HttpErrorMiddleware
     # passes everything here (HTTPERROR_ALLOW_ALL: the spider records error statuses itself), and
     # MetaCopyDetectionMiddleware only warns of meta keys our requests never copy.
@@ -202,7 +206,7 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 JCRAWL_BATCH_SIZE = 200
 JCRAWL_BATCH_SECONDS = 1.0
 
-# --- the log (crawler/logs.py) ----------------------------------------------------------------------
+# --- the log (crawler/run/logs.py) ----------------------------------------------------------------------
 # DIR/jcrawl.log is rotated when a line would take it past JCRAWL_LOG_MAX_BYTES (0: never), keeping
 # JCRAWL_LOG_BACKUPS old logs (jcrawl.log.1 the newest, then .2 ...).
 JCRAWL_LOG_MAX_BYTES = 10_000_000
@@ -229,11 +233,11 @@ JCRAWL_SEEN_MEMORY = 200_000
 # Links (as written on the page) whose normalised URL is cached: menus and sidebars repeat on every page.
 JCRAWL_HREF_CACHE = 20_000
 
-# --- CPU (crawler/gc_tuning.py) --------------------------------------------------------------------
+# --- CPU (crawler/extensions/gc_tuning.py) --------------------------------------------------------
 # Allocations between two collections of the youngest generation (Python's default: 700); the objects
 # of start-up are frozen out of every collection. 0 leaves the garbage collector as Python set it.
 JCRAWL_GC_THRESHOLD = 20_000
-EXTENSIONS = {"crawler.gc_tuning.GcTuning": 0}
+EXTENSIONS = {"crawler.extensions.gc_tuning.GcTuning": 0}
 
 # --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
@@ -257,7 +261,7 @@ JCRAWL_CLUSTER_RETRY_SECONDS = 60.0
 JCRAWL_CLUSTER_SEEN_CAPACITY = 1_000_000
 JCRAWL_CLUSTER_SEEN_ERROR = 0.001
 # Set by the worker for each crawl: the site, its Bloom filter's [bits, hashes] (from its seed), and
-# the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/plan.py)
+# the archive whose journal.db (built by `jcrawl ingest`) says what an update fetches (crawler/policy/plan.py)
 # and which payloads the archive holds already (revisit records, archive/revisit.py); and the archive
 # directory, whose databases (its own, each worker's) support what a site's crawl learned
 # (crawler/cluster/learning.py).

@@ -28,8 +28,16 @@ from twisted.python.failure import Failure
 from archive.pages import is_html
 from crawler import __version__
 from crawler import settings as defaults
-from crawler.cap import MAX_PAGES_MESSAGE
-from crawler.discovery import (
+from crawler.downloadermiddlewares.cap import MAX_PAGES_MESSAGE
+from crawler.downloadermiddlewares.limits import truncation
+from crawler.extract import NAV
+from crawler.extract.learn import ProfileLearner
+from crawler.extract.profile import SiteProfile
+from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
+from crawler.failures import describe
+from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
+from crawler.items import ErrorItem, PageItem
+from crawler.policy.discovery import (
     FEED_ROOTS,
     SITEMAP_ROOTS,
     entry_fields,
@@ -37,20 +45,12 @@ from crawler.discovery import (
     sitemap_entries,
     sitemap_or_feed,
 )
-from crawler.economy import LinkPolicy
-from crawler.extract import NAV
-from crawler.extract.learn import ProfileLearner
-from crawler.extract.profile import SiteProfile
-from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
-from crawler.failures import describe
-from crawler.fatal import CrawlStopping
-from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
-from crawler.items import ErrorItem, PageItem
-from crawler.limits import truncation
-from crawler.plan import RECHECK, CrawlPlan
+from crawler.policy.economy import LinkPolicy
+from crawler.policy.plan import RECHECK, CrawlPlan
+from crawler.policy.scope import ScopeLimits, TrapRules
+from crawler.policy.seen import SeenSet
 from crawler.requests import count_request, settle_request_counts
-from crawler.scope import ScopeLimits, TrapRules
-from crawler.seen import SeenSet
+from crawler.run.fatal import CrawlStopping
 from crawler.site_profiles import (
     declared_profile,
     same_profile,
@@ -99,7 +99,7 @@ class JournalSpider(scrapy.Spider):
 
     def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
         """The spider's memories of URLs, bounded by JCRAWL_SEEN_MEMORY keys and JCRAWL_HREF_CACHE
-        links (crawler/seen.py); `backend`: a getter of the crawl's frontier backend."""
+        links (crawler/policy/seen.py); `backend`: a getter of the crawl's frontier backend."""
         # URLs requested or set aside; beyond memory, the crawl's frontier answers.
         self.seen = SeenSet(seen, backend)
         self.seen.add(self.start_url)
@@ -389,8 +389,8 @@ class JournalSpider(scrapy.Spider):
         article: str | None = None,
         discovery: bool = False,
     ) -> scrapy.Request | None:
-        """A request for `href` if it is on this site, in scope (crawler/economy.py), not yet requested
-        and due (crawler/plan.py).
+        """A request for `href` if it is on this site, in scope (crawler/policy/economy.py), not yet requested
+        and due (crawler/policy/plan.py).
 
         `hub`: the link is on a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it;
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's

@@ -22,7 +22,7 @@ import pytest
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
-from crawler.lock import ArchiveLock
+from crawler.run.lock import ArchiveLock
 from crawler.store import ARTICLE_COLUMNS, Batch, Store
 from tests.helpers import ROOT, free_port, jcrawl, query
 

@@ -1,4 +1,4 @@
-"""Which links a crawl leaves alone by default (crawler/economy.py), and which URL is an article's own
+"""Which links a crawl leaves alone by default (crawler/policy/economy.py), and which URL is an article's own
 (crawler/extract/urls.py). The real systems' crawls (tests/systems) check both end to end."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 import pytest
 from scrapy.settings import Settings
 
-from crawler.economy import LinkPolicy
 from crawler.extract.urls import base_of_view, choose_permalink
+from crawler.policy.economy import LinkPolicy
 
 POST = "https://journal.example/2024/05/harbour-works/"
 

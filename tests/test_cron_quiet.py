@@ -15,7 +15,7 @@ import pytest
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
-from crawler.lock import ArchiveLock
+from crawler.run.lock import ArchiveLock
 from tests.helpers import free_port, jcrawl, query, start_jcrawl
 
 QUIET = re.compile(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.downloadermiddlewares.retry import retry_after_seconds, retry_delay
 from crawler.extract import Article
-from crawler.retry import retry_after_seconds, retry_delay
 from crawler.store import Batch, Store, article_row
 from tests.helpers import query
 

@@ -19,7 +19,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ErrorItem, PageItem
-from crawler.scope import ScopeLimits, TrapRules, url_pattern
+from crawler.policy.scope import ScopeLimits, TrapRules, url_pattern
 from crawler.urls import normalize_url, site_of
 from spiders.journal import JournalSpider
 from tests.faultserver import article_html

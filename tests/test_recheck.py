@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from scrapy.settings import Settings
 
-from crawler.plan import FETCH, RECHECK, CrawlPlan, KnownUrl
-from crawler.recheck import PolicyError, RecheckPolicy
+from crawler.policy.plan import FETCH, RECHECK, CrawlPlan, KnownUrl
+from crawler.policy.recheck import PolicyError, RecheckPolicy
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.writer import OPEN_SUFFIX, WarcFileWriter
-from crawler.recovery import recover_warc_files
+from crawler.run.recovery import recover_warc_files
 from crawler.store import Batch, Store
 
 

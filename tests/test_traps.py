@@ -22,7 +22,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from werkzeug import Request, Response
 
-from crawler.scope import ScopeLimits, TrapRules, url_pattern
+from crawler.policy.scope import ScopeLimits, TrapRules, url_pattern
 from spiders.journal import JournalSpider
 from tests.faultserver import article_html
 from tests.helpers import callback_output, jcrawl, query

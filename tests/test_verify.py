@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.lock import ArchiveLock
+from crawler.run.lock import ArchiveLock
 from tests.helpers import ROOT, jcrawl, query
 from tests.test_import import write_foreign_warc
 

@@ -131,8 +131,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from archive.importer import import_warcs
     from archive.ingest import WarcReadError
-    from crawler.lock import ArchiveLock
-    from crawler.recovery import recover_warc_files
+    from crawler.run.lock import ArchiveLock
+    from crawler.run.recovery import recover_warc_files
     from crawler.store import Store
 
     start_logging(args.archive, quiet=False)
@@ -185,7 +185,7 @@ def _damage(done: IngestResult) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     from archive.verify import verify_archive
-    from crawler.lock import ArchiveLock
+    from crawler.run.lock import ArchiveLock
     from crawler.store import DB_NAME, WARC_DIR, Store
 
     has_db = (args.archive / DB_NAME).exists()
@@ -265,8 +265,8 @@ def _left_out(unfinished: list[Path]) -> str:
 def run_reparse(args: argparse.Namespace) -> int:
     from archive.ingest import WarcReadError
     from archive.reparse import reparse
-    from crawler.lock import ArchiveLock
-    from crawler.recovery import recover_warc_files
+    from crawler.run.lock import ArchiveLock
+    from crawler.run.recovery import recover_warc_files
     from crawler.store import WARC_DIR, Store
 
     if not (args.archive / WARC_DIR).is_dir():

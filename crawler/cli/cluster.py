@@ -195,7 +195,7 @@ def run_ingest_command(args: argparse.Namespace) -> int:
     from crawler.cluster.connection import connect
     from crawler.cluster.ingest import ingest_cluster
     from crawler.cluster.worker import share_archive
-    from crawler.lock import ArchiveLock
+    from crawler.run.lock import ArchiveLock
     from crawler.store import Store
 
     client = connect(args.cluster)
@@ -222,7 +222,7 @@ def run_ingest_command(args: argparse.Namespace) -> int:
 def seed_update(args: argparse.Namespace, settings: dict[str, Any]) -> int:
     """`update --cluster`: queue an update of each site of the archive (or the --site one), then work."""
     from crawler.cli.common import open_store
-    from crawler.update import RECHECK_ALL, UnknownSite, _sites
+    from crawler.run.update import RECHECK_ALL, UnknownSite, _sites
 
     store = open_store(args.archive)
     try:

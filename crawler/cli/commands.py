@@ -32,8 +32,8 @@ from crawler.cli.common import (
     wrap,
 )
 from crawler.errors import CrawlFailed, DatabaseDamaged, FatalError, is_damage, is_read_only
-from crawler.lock import ArchiveLocked
-from crawler.logs import LOG_FILE
+from crawler.run.lock import ArchiveLocked
+from crawler.run.logs import LOG_FILE
 from crawler.store import DB_NAME
 
 MAX_LINE = 2000  # characters of an error line (a quoted query can be long)

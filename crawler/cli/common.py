@@ -147,7 +147,7 @@ def start_logging(archive: Path, quiet: bool, settings: dict[str, str] | None = 
     import logging
 
     from crawler import settings as defaults
-    from crawler.logs import SILENT, configure_logging
+    from crawler.run.logs import SILENT, configure_logging
 
     overrides = settings or {}
     interactive = sys.stderr.isatty() and not quiet

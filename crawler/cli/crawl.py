@@ -25,7 +25,7 @@ from crawler.cli.common import (
 from crawler.cli.set_options import check_url, parse_set_options
 
 if TYPE_CHECKING:
-    from crawler.crawl import CrawlOptions, CrawlResult
+    from crawler.run.crawl import CrawlOptions, CrawlResult
 
 RUN_EXITS = {
     **common_exits(EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED),
@@ -77,7 +77,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
-    from crawler.crawl import CrawlOptions
+    from crawler.run.crawl import CrawlOptions
 
     settings = {}
     if args.site:
@@ -110,7 +110,7 @@ def run_crawl_command(args: argparse.Namespace) -> int:
     )
     if cluster_requested(args):  # seed the cluster's frontier, then work as one of its workers
         from crawler.cli.cluster import seed_and_work
-        from crawler.crawl import site_settings
+        from crawler.run.crawl import site_settings
 
         return seed_and_work(args, [([args.url], site_settings(options))], "crawl", settings)
     return exit_code([crawl(options, quiet=args.quiet)])
@@ -118,8 +118,8 @@ def run_crawl_command(args: argparse.Namespace) -> int:
 
 def crawl(options: CrawlOptions, quiet: bool) -> CrawlResult:
     """Run one crawl as `jcrawl crawl` does and print its summary (`quiet`: the one line)."""
-    from crawler.crawl import one_line_summary, run_crawl
-    from crawler.recheck import PolicyError
+    from crawler.policy.recheck import PolicyError
+    from crawler.run.crawl import one_line_summary, run_crawl
 
     options.progress = start_logging(options.archive, quiet, options.settings)
     try:

@@ -82,8 +82,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _crawl_or_update(url: str, archive: Path) -> int:
     """Crawl the demo site, or update it when the archive holds it already (a second `jcrawl demo`)."""
-    from crawler.crawl import CrawlOptions
-    from crawler.update import UpdateOptions, run_update
+    from crawler.run.crawl import CrawlOptions
+    from crawler.run.update import UpdateOptions, run_update
 
     if not _holds_site(archive, url):
         return exit_code([crawl(CrawlOptions(url, archive), quiet=False)])

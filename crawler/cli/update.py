@@ -47,8 +47,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_update_command(args: argparse.Namespace) -> int:
-    from crawler.recheck import PolicyError
-    from crawler.update import UnknownSite, UpdateOptions, run_update
+    from crawler.policy.recheck import PolicyError
+    from crawler.run.update import UnknownSite, UpdateOptions, run_update
 
     require_archive(args.archive)  # before logging, which would create the directory
     settings = parse_set_options(args.set)

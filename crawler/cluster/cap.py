@@ -1,6 +1,7 @@
 """`--max-pages N` across a cluster: the requests sent to a site are counted in Redis.
 
-The embedded cap (crawler/cap.py) counts in the crawl's process; a site taken over by another
+The embedded cap (crawler/downloadermiddlewares/cap.py) counts in the crawl's process; a site taken over by
+another
 worker would start counting again. This one counts with INCR on the site's `sent` key, so a site's
 crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
 """
@@ -11,8 +12,8 @@ import redis
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.cap import RequestCapMiddleware
 from crawler.cluster.connection import cluster_of, site_key
+from crawler.downloadermiddlewares.cap import RequestCapMiddleware
 
 
 class ClusterRequestCap(RequestCapMiddleware):

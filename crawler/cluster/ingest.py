@@ -25,7 +25,7 @@ from archive.reparse import archived_profiles, restore_profile_rows, restore_sit
 from archive.writer import OPEN_SUFFIX, file_prefix
 from crawler.cluster.sites import workers
 from crawler.cluster.worker import worker_of
-from crawler.recovery import recover_warc_files
+from crawler.run.recovery import recover_warc_files
 from crawler.store import DB_NAME, Store
 
 

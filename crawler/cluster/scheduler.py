@@ -4,7 +4,8 @@ It keeps no frontier request of its own in memory: every request the spider make
 once (buffered until the next pipeline flush, as the embedded backend is), and comes back in batches
 of JCRAWL_CLUSTER_BATCH, each pending for this worker until its page is stored. So a worker killed at
 any moment holds nothing the cluster cannot give to another. It also keeps the site's trap counters
-(crawler/scope.py) in Redis, loaded when it opens and saved with every batch taken, so that the worker that
+(crawler/policy/scope.py) in Redis, loaded when it opens and saved with every batch taken, so that the worker
+that
 takes a site over goes on with them; and it shares the site's learning (crawler/cluster/learning.py):
 the spider's learner counts what other workers observed of the site first, and sends what it observes
 to Redis; a crawl that stops before the site is finished saves no profile, the one that finishes does.

@@ -37,13 +37,13 @@ from crawler.cluster.connection import ClusterUnavailable, attach, connect, site
 from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import adopt_newest_profile
 from crawler.cluster.sites import FINISHED
-from crawler.crawl import CrawlOptions, _Process, crawl_settings
 from crawler.errors import FatalError
-from crawler.fatal import FATAL_STAT
 from crawler.frontier.backend import frontier_of
-from crawler.lock import LOCK_FILE, ArchiveLock
-from crawler.logs import FILE_ONLY
-from crawler.recovery import recover_warc_files
+from crawler.run.crawl import CrawlOptions, _Process, crawl_settings
+from crawler.run.fatal import FATAL_STAT
+from crawler.run.lock import LOCK_FILE, ArchiveLock
+from crawler.run.logs import FILE_ONLY
+from crawler.run.recovery import recover_warc_files
 from crawler.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ SCHEDULER = "crawler.cluster.scheduler.ClusterScheduler"
 # --max-pages counted per site in Redis, in place of the crawl's own count; revisit records of what
 # other workers archived in this crawl.
 CLUSTER_MIDDLEWARES = {
-    "crawler.cap.RequestCapMiddleware": None,
+    "crawler.downloadermiddlewares.cap.RequestCapMiddleware": None,
     "crawler.cluster.cap.ClusterRequestCap": 840,
     "archive.middleware.WarcArchiveMiddleware": None,
     "crawler.cluster.revisits.ClusterWarcArchiveMiddleware": 950,

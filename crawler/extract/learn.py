@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 from crawler.extract.boilerplate import fingerprint, path_signature
 from crawler.extract.profile import SiteProfile
-from crawler.seen import SeenSet
+from crawler.policy.seen import SeenSet
 
 if TYPE_CHECKING:
     from crawler.extract.article import Extraction

@@ -7,7 +7,7 @@ and persisted, so that memory stays flat however large the site and a killed cra
 - `scheduler`: the Scrapy scheduler over a backend (SCHEDULER), also the duplicate filter;
 - `middleware`: which requests are frontier entries, and when a page is done.
 
-The spider's bounded memory of the URLs it has seen (crawler/seen.py) asks the backend what it forgot.
+The spider's bounded memory of the URLs it has seen (crawler/policy/seen.py) asks the backend what it forgot.
 """
 
 from crawler.frontier.backend import (

@@ -7,7 +7,7 @@ frontier backend, which is what a killed crawl resumes from. After a callback's 
 adds one `PageDone` item naming the entry the response finished; the store pipeline marks it done in
 the transaction that stores the page's rows, after the frontier has made the page's links durable. So
 a page is never marked done without the links it led to, and a resumed crawl requests what was not
-done again (and skips what was: crawler/plan.py).
+done again (and skips what was: crawler/policy/plan.py).
 
 A request that ends in an error (no callback runs) stays in the frontier and is tried again if the
 crawl is resumed; whatever is left when a crawl finishes (a --max-pages stop) is dropped.

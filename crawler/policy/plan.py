@@ -5,7 +5,7 @@ The spider asks `CrawlPlan.decide(url)` before requesting a URL it has not reque
 - a URL the archive has never captured is fetched;
 - a `jcrawl crawl` fetches every URL again (unconditionally);
 - a `jcrawl update` fetches sitemaps, feeds and the pages linked from a start page, sitemap or feed
-  every run, and other known URLs when the recheck policy (crawler/recheck.py) says they are due,
+  every run, and other known URLs when the recheck policy (crawler/policy/recheck.py) says they are due,
   with a conditional request;
 - a crawl resumed after a kill skips what it already captured (it reads sitemaps and feeds again).
 
@@ -27,8 +27,8 @@ from typing import Protocol
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
-from crawler.seen import RecentDict, SeenSet
+from crawler.policy.recheck import RecheckPolicy, parse_time, site_zone, youngest_reading
+from crawler.policy.seen import RecentDict, SeenSet
 from crawler.store import Store
 from crawler.urls import site_of
 

@@ -1,6 +1,6 @@
 """Run a crawl of one site into an archive directory: what `jcrawl crawl` and `jcrawl demo` call.
 
-`run_crawls` runs one or more crawls in one Scrapy process; `jcrawl update` (crawler/update.py) runs
+`run_crawls` runs one or more crawls in one Scrapy process; `jcrawl update` (crawler/run/update.py) runs
 one per site through it too.
 """
 
@@ -17,15 +17,15 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.economy import RULES as ECONOMY_RULES
 from crawler.errors import CrawlFailed, FatalError
-from crawler.fatal import FATAL_STAT
-from crawler.lock import ArchiveLock
-from crawler.logs import FILE_ONLY
-from crawler.recheck import RecheckPolicy
-from crawler.recovery import crawl_to_resume, recover_warc_files
+from crawler.policy.economy import RULES as ECONOMY_RULES
+from crawler.policy.recheck import RecheckPolicy
+from crawler.policy.scope import RULES
 from crawler.requests import OTHER, USEFUL, request_counts, useful_share
-from crawler.scope import RULES
+from crawler.run.fatal import FATAL_STAT
+from crawler.run.lock import ArchiveLock
+from crawler.run.logs import FILE_ONLY
+from crawler.run.recovery import crawl_to_resume, recover_warc_files
 from crawler.store import Store, utc_now
 from crawler.urls import normalize_url
 from crawler.words import besides_http_errors, plural
@@ -78,7 +78,7 @@ def crawl_settings(options: CrawlOptions) -> Settings:
         "JCRAWL_ARCHIVE": str(options.archive),
         "JCRAWL_PROGRESS": options.progress,
         "LOG_INSTALL_ROOT_HANDLER": False,
-        "EXTENSIONS": {**settings.getdict("EXTENSIONS"), "crawler.progress.LiveProgress": 0},
+        "EXTENSIONS": {**settings.getdict("EXTENSIONS"), "crawler.extensions.progress.LiveProgress": 0},
         **site_settings(options),
     }
     settings.setdict(overrides, priority="cmdline")
@@ -103,7 +103,7 @@ def run_crawl(options: CrawlOptions) -> CrawlResult:
     """Crawl `options.start_url` into `options.archive` and return its stats and summary.
 
     Holds the archive lock (ArchiveLocked if another run holds it), first repairs what a killed run
-    left (crawler/recovery.py) and resumes the site's interrupted crawl if there is one. The site's
+    left (crawler/run/recovery.py) and resumes the site's interrupted crawl if there is one. The site's
     start URL and settings are stored for `jcrawl update`. Runs the Twisted reactor, so a process can
     run one crawl. Raises PolicyError and FatalError as run_crawls.
     """
@@ -140,7 +140,7 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
         store.close()
     process = _Process(settings[0])
     # Scrapy's logging configuration sets its logger to DEBUG, which builds a record of every page
-    # crawled and item scraped only for our handlers (crawler/logs.py, INFO and above) to drop it.
+    # crawled and item scraped only for our handlers (crawler/run/logs.py, INFO and above) to drop it.
     logging.getLogger("scrapy").setLevel(logging.INFO)
     spider = process.spider_loader.load("journal")
     # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.

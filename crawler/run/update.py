@@ -1,8 +1,8 @@
 """`jcrawl update`: crawl the archive's sites again, fetching only what is new or due.
 
 Each site is crawled from the start URLs and with the settings its crawls stored (the `sites`
-table), in update mode: what an update fetches and how is decided by crawler/plan.py and the recheck
-policy (crawler/recheck.py); unchanged responses become WARC revisit records (archive/revisit.py);
+table), in update mode: what an update fetches and how is decided by crawler/policy/plan.py and the recheck
+policy (crawler/policy/recheck.py); unchanged responses become WARC revisit records (archive/revisit.py);
 edited articles get a new version (article_versions, kept by crawler/store.py). A site whose last
 crawl or update was interrupted has that run resumed instead.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawls
 from crawler.extract.profile import load_profile
-from crawler.lock import ArchiveLock
-from crawler.recovery import crawl_to_resume, recover_warc_files
+from crawler.run.crawl import CrawlOptions, CrawlResult, one_line_summary, run_crawls
+from crawler.run.lock import ArchiveLock
+from crawler.run.recovery import crawl_to_resume, recover_warc_files
 from crawler.store import Store
 from crawler.urls import normalize_url, site_of
 

@@ -1,0 +1,63 @@
+"""Content-Encoding decoded by the archive's own decoder, the function `reparse` and `import` use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.responsetypes import responsetypes
+
+from archive.decoding import ACCEPTED_CODINGS, BodyTooLarge, content_codings, decode_content
+
+
+class ContentDecodingMiddleware:
+    """Scrapy's HttpCompressionMiddleware, through the archive's own decoder (archive/decoding.py).
+
+    It asks for gzip, deflate, br and zstd and decodes what comes back, stacked codings included,
+    with the very function `reparse` and `import` decode archived bodies with, so the database
+    rebuilt from the WARC files has the pages the crawl had. A decoded body is bounded by
+    DOWNLOAD_MAXSIZE (or the request's `download_maxsize`): a bigger one is ignored, as Scrapy
+    ignores it. A body that does not decode fails the request with UndecodableBody, which the spider
+    records as an `errors` row of kind `decoding`.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContentDecodingMiddleware:
+        if not crawler.settings.getbool("COMPRESSION_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        request.headers.setdefault("Accept-Encoding", ", ".join(ACCEPTED_CODINGS))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        codings = content_codings(response.headers.getlist("Content-Encoding"))
+        if request.method == "HEAD" or not codings:
+            return response
+        try:
+            body, left = decode_content(
+                response.body, codings, request.meta.get("download_maxsize", self.max_size)
+            )
+        except BodyTooLarge as exc:
+            raise IgnoreRequest(f"Ignored {response.url}: {exc}") from None
+        if len(left) == len(codings):  # nothing known to decode (e.g. `compress`): left as it came
+            return response
+        self.stats.inc_value("httpcompression/response_count")
+        self.stats.inc_value("httpcompression/response_bytes", len(body))
+        headers = response.headers.copy()
+        if left:
+            headers[b"Content-Encoding"] = ", ".join(left)
+        else:
+            del headers[b"Content-Encoding"]
+        kwargs: dict[str, Any] = {"body": body, "headers": headers}
+        response_class = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        if issubclass(response_class, TextResponse):
+            kwargs["encoding"] = None  # guessed again from the decoded body, as Scrapy does
+        return response.replace(cls=response_class, **kwargs)

@@ -1,0 +1,63 @@
+"""robots.txt fetched once per host and crawl: archived once, shared by the spider's request and the rules."""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+# request.meta key of the request that fetches a host's robots.txt (its netloc).
+ROBOTS_FETCH = "jcrawl_robots_fetch"
+
+
+# Response flag: a response handed out again (robots.txt), already in the archive.
+ALREADY_ARCHIVED = "jcrawl_already_archived"
+
+
+class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, fetching each host's robots.txt once per crawl.
+
+    The spider asks for robots.txt too (it reads the Sitemap lines), and Scrapy's middleware would
+    fetch its own copy for the rules, so the archive got robots.txt twice (the second a revisit).
+    Here whichever request for robots.txt comes first is the fetch the rules are read from (the
+    spider's own, or the middleware's); a later request for it gets that response again, marked
+    ALREADY_ARCHIVED so that the WARC writer does not store it twice.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.responses: dict[str, Response] = {}  # netloc -> its robots.txt response
+
+    async def process_request(self, request: Request) -> Response | None:
+        if request.meta.get(ROBOTS_FETCH):  # the fetch itself, or its redirect or retry
+            return None
+        url = urlparse_cached(request)
+        if url.path == "/robots.txt" and not request.meta.get("dont_obey_robotstxt"):
+            if url.netloc not in self._parsers:  # the first word about this host: this request asks
+                self._parsers[url.netloc] = Deferred()
+                request.meta[ROBOTS_FETCH] = url.netloc
+                return None
+            await self.robot_parser(request)  # fetched, or being fetched by another request
+            earlier = self.responses.get(url.netloc)
+            if earlier is not None:
+                return earlier.replace(request=request, flags=[*earlier.flags, ALREADY_ARCHIVED])
+        return await super().process_request(request)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        netloc = request.meta.get(ROBOTS_FETCH)
+        if netloc and isinstance(self._parsers.get(netloc), Deferred):
+            self._stats.inc_value("robotstxt/request_count")
+            await self._parse_robots(response, netloc, request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        netloc = request.meta.get(ROBOTS_FETCH)
+        if netloc and isinstance(self._parsers.get(netloc), Deferred):
+            self._robots_error(exception, netloc)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self.responses[netloc] = response
+        await super()._parse_robots(response, netloc, request)

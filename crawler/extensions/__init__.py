@@ -1,0 +1,1 @@
+"""Scrapy extensions of a crawl: its memory management and its live display."""

@@ -1,0 +1,48 @@
+"""What a site repeats: the fingerprint of a block's text, the signature of its place in the page, and
+whether a site's profile learned it as boilerplate (the learner that learns it is learn.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.extract.blocks import Block, Page
+    from crawler.extract.profile import SiteProfile
+
+# Words without digits: a digit run splits a word and is left out ("read : 1293" and "read : 87" are
+# one text).
+_WORD = re.compile(r"[^\W\d]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def fingerprint(text: str) -> str | None:
+    """Stable id of a text block: its words lower-cased, digits left out; None for trivial text."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 2:
+        return None
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def path_signature(page: Page, block: Block, depth: int = 4) -> str:
+    """`div.entry-content>p.post-views`-style path of a block's owner (classes cleaned, digits `#`)."""
+    parts = []
+    idx = block.owner
+    while idx >= 0 and len(parts) < depth:
+        cls = page.classes[idx]
+        tag = page.tags[idx]
+        parts.append(f"{tag}.{'.'.join(sorted(cls.split()[:3]))}" if cls else tag)
+        if tag in ("body", "article", "main"):
+            break
+        idx = page.parents[idx]
+    return _DIGITS.sub("#", ">".join(reversed(parts)))
+
+
+def is_learned_boilerplate(page: Page, block: Block, profile: SiteProfile) -> bool:
+    """True when the profile learned this block's text or DOM path as the site's boilerplate."""
+    if profile.boilerplate_texts:
+        fp = fingerprint(block.text)
+        if fp and fp in profile.boilerplate_texts:
+            return True
+    return bool(profile.boilerplate_paths) and path_signature(page, block) in profile.boilerplate_paths

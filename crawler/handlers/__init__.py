@@ -1,0 +1,1 @@
+"""Download handlers: how the bytes of an exchange are fetched."""
