@@ -9,6 +9,7 @@ function words of a few languages. It overrides a declaration only when the evid
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # Letters of scripts that (mostly) name one language, as (pattern, language).
 _SCRIPTS = (
@@ -104,9 +105,9 @@ def _latin_guess(text: str) -> str | None:
     if len(words) < 30:
         return None
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for w in words:
+    for w, n in Counter(words).items():  # each distinct word once
         for lang in _WORD_LANGS.get(w, ()):
-            counts[lang] += 1
+            counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, n1), (_, n2) = ranked[0], ranked[1]
     if n1 >= 0.2 * len(words) and n1 >= 1.6 * n2:
