@@ -16,7 +16,15 @@ from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
 from crawler.extract.marks import collect
-from crawler.extract.metadata import Head, headline, pick_image, pick_lead, read_head, read_metadata
+from crawler.extract.metadata import (
+    Head,
+    headline,
+    pick_image,
+    pick_lead,
+    read_head,
+    read_metadata,
+    site_names,
+)
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
@@ -120,7 +128,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     head = read_head(root, base, base_root)
     page = walk_page(root, base, base_root)
     marks = collect(root, page)
-    title = headline(head, page, marks)
+    sites = site_names(head, marks)  # read by the title and the author pickers
+    title = headline(head, page, sites)
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
@@ -131,7 +140,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    meta = read_metadata(head, page, marks, url, result, profile)
+    meta = read_metadata(head, page, marks, url, result, profile, sites)
 
     canonical = head.canonical
     permalink = choose_permalink(
