@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -15,7 +16,15 @@ from crawler.extract.embedded import best_embedded, parse_fragment
 from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
 from crawler.extract.marks import collect
-from crawler.extract.metadata import Head, headline, pick_image, pick_lead, read_head, read_metadata
+from crawler.extract.metadata import (
+    Head,
+    headline,
+    pick_image,
+    pick_lead,
+    read_head,
+    read_metadata,
+    site_names,
+)
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
 from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
@@ -69,17 +78,31 @@ def extract_page(
         return Extraction(Article(url=url if isinstance(url, str) else ""))
 
 
-def _parse(text: str):
-    """lxml tree of the decoded page (re-encoded as UTF-8: libxml2 parses bytes faster than str)."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+def _parse(text: str, raw: bytes | None = None):
+    """lxml tree of the decoded page, parsed from UTF-8 (libxml2 parses bytes faster than str).
+
+    `raw` is the page's own bytes when they are exactly `text` in UTF-8, which saves encoding it again.
+    """
+    if raw is None or b"\x00" in raw:
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        raw = None
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
     )
     try:
-        return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+        return etree.fromstring(raw or text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, ValueError, UnicodeEncodeError):
         return None
+
+
+def _utf8_bytes(data: bytes, text: str, encoding: str, truncated: bool) -> bytes | None:
+    """`data` when `text` is its exact decoding as ASCII or UTF-8 (not cut, no BOM, nothing replaced)."""
+    if encoding == "ascii":
+        return data
+    if encoding != "utf-8" or truncated or data.startswith(codecs.BOM_UTF8) or "\ufffd" in text:
+        return None  # (U+FFFD: a byte replaced by a lenient decoding, or one the page really has)
+    return data
 
 
 def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfile | None) -> Extraction:
@@ -87,8 +110,10 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if isinstance(body, str):
         body = body.encode("utf-8", "replace")
     data = bytes(body[:MAX_BYTES]) if body else b""
-    text, _encoding = decode_html(data, headers, truncated=len(body or b"") > MAX_BYTES)
-    root = _parse(text) if text.strip() else None
+    truncated = len(body or b"") > MAX_BYTES
+    text, encoding = decode_html(data, headers, truncated=truncated)
+    blank = not text or text.isspace()
+    root = None if blank else _parse(text, _utf8_bytes(data, text, encoding, truncated))
     if root is None:
         return Extraction(Article(url=url))
 
@@ -103,7 +128,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     head = read_head(root, base, base_root)
     page = walk_page(root, base, base_root)
     marks = collect(root, page)
-    title = headline(head, page, marks)
+    sites = site_names(head, marks)  # read by the title and the author pickers
+    title = headline(head, page, sites)
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
@@ -114,7 +140,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    meta = read_metadata(head, page, marks, url, result, profile)
+    meta = read_metadata(head, page, marks, url, result, profile, sites)
 
     canonical = head.canonical
     permalink = choose_permalink(

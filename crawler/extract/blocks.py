@@ -261,10 +261,9 @@ class _Walker:
     def walk(self, el) -> None:
         tag = el.tag
         if tag.__class__ is not str:  # comment, processing instruction, entity
-            if el.tail:
-                self.add_text(el.tail)
             return
-        idx = len(self.page.elements)
+        page = self.page
+        idx = len(page.elements)
         self._elements_append(el)
         self._parents_append(self.path[-1][0] if self.path else -1)
         self._tags_append(tag)
@@ -275,11 +274,9 @@ class _Walker:
                 tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style"))
             ) and not _shown_later(tag, attrib):
                 if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
-                    self.page.embedded.append(el)
+                    page.embedded.append(el)
                 self._classes_append("")
                 self._skip(el, idx)
-                if el.tail:
-                    self.add_text(el.tail)
                 return
             cls_raw = attrib.get("class")
             ident = attrib.get("id")
@@ -300,14 +297,12 @@ class _Walker:
             if skippable == 2:
                 self._classes_append(cls)
                 self._skip(el, idx)
-                if el.tail:
-                    self.add_text(el.tail)
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
                 neg = neg or 1
             itemprop = attrib.get("itemprop")
-            if itemprop == "articleBody" and self.page.itemprop_body < 0:
-                self.page.itemprop_body = idx
+            if itemprop == "articleBody" and page.itemprop_body < 0:
+                page.itemprop_body = idx
                 neg = 0
             embed = tag == "blockquote" and bool(cls) and not _EMBEDS.isdisjoint(cls.split())
             if embed:  # a quoted social post: article text, whatever its share-bar or figure wrappers say
@@ -316,8 +311,6 @@ class _Walker:
             self._classes_append("")
             if len(el):
                 self._skip(el, idx)
-            if el.tail:
-                self.add_text(el.tail)
             return
         else:
             itemprop = None
@@ -331,7 +324,7 @@ class _Walker:
                 neg, region = 0, None
         self._classes_append(cls)
         if neg:
-            self.page.negative[idx] = neg
+            page.negative[idx] = neg
             self.neg_stack.append(idx)
         self.path.append([idx, region])
         if embed:
@@ -345,9 +338,9 @@ class _Walker:
             saved_owner, saved_tag = self.owner, self.owner_tag
             self.owner, self.owner_tag = idx, tag
             if tag == "body":
-                self.page.body_idx = idx
+                page.body_idx = idx
             elif tag == "article":
-                self.page.article_tags.append(idx)
+                page.article_tags.append(idx)
             elif tag == "ul" or tag == "ol":
                 self.list_stack.append((idx, tag == "ol"))
             elif tag == "blockquote":
@@ -375,10 +368,16 @@ class _Walker:
         elif tag == "br":
             self.flush()
 
-        if el.text:
-            self.add_text(el.text)
-        for child in el:
-            self.walk(child)
+        text = el.text
+        if text:
+            self.add_text(text)
+        if len(el):
+            walk, add_text = self.walk, self.add_text
+            for child in el:
+                walk(child)
+                tail = child.tail  # a child's tail is its parent's text: added here, once
+                if tail:
+                    add_text(tail)
 
         if control:
             self.control_depth -= 1
@@ -402,9 +401,7 @@ class _Walker:
             self.neg_stack.pop()
         elif embed:
             self.neg_stack, self.figure_depth = saved_negs, saved_figure
-        self.page.ends[idx] = len(self.page.elements)
-        if el.tail:
-            self.add_text(el.tail)
+        page.ends[idx] = len(page.elements)
 
     def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
         region, region_idx, outer = None, -1, None
@@ -501,8 +498,6 @@ class _Walker:
             page.blocks.append(
                 Block(idx, el.tag, text, [text], n, neg, 0, lst[0], lst[1], -1, "nav", idx, 0, False, n)
             )
-        if el.tail:
-            self.add_text(el.tail)
         return True
 
     def _skip(self, el, idx: int) -> None:
@@ -543,6 +538,8 @@ def walk_page(root, base: str, root_url: str) -> Page:
     """Walk the whole document once (see module docstring)."""
     walker = _Walker(base, root_url)
     walker.walk(root)
+    if root.tail:
+        walker.add_text(root.tail)
     walker.flush()
     page = walker.page
     page.host = host_of(base) or ""

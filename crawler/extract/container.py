@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from crawler.extract.blocks import Block, Page
+from crawler.extract.text import word_runs
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link size for a block to count as prose
@@ -44,7 +45,6 @@ _PROSE_TAGS = frozenset(
 )  # fmt: skip
 _TEASERS = ("related", "recent")
 _PAGE_TAGS = frozenset(["body", "html"])
-_WORD = re.compile(r"\w+")
 # (with the Devanagari danda, the Arabic question mark and the Urdu full stop)
 _END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』।॥؟۔။")
 SENTENCE_END = tuple('.!?"”。！？」।॥؟۔။')
@@ -65,7 +65,7 @@ class Headline:
 
 def norm(text: str) -> str:
     """Words of `text`, lower-cased, joined by single spaces (for comparing headings and titles)."""
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(word_runs(text.lower()))
 
 
 def says(text: str, normed: str) -> bool:

@@ -132,8 +132,7 @@ def decode_html(body: bytes, headers: Mapping | None = None, truncated: bool = F
     for bom, enc in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(enc, "replace"), enc
-    ascii_only = not _NON_ASCII.search(body)
-    if ascii_only:
+    if body.isascii():
         return body.decode("ascii"), "ascii"
     for enc in declared_encodings(body, headers):
         if enc == "utf-8":

@@ -9,6 +9,9 @@ function words of a few languages. It overrides a declaration only when the evid
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from crawler.extract.text import letter_runs
 
 # Letters of scripts that (mostly) name one language, as (pattern, language).
 _SCRIPTS = (
@@ -54,7 +57,6 @@ _WORD_LANGS: dict[str, set[str]] = {}
 for _lang, _words in _FUNCTION_WORDS.items():
     for _w in _words.split():
         _WORD_LANGS.setdefault(_w, set()).add(_lang)
-_WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 MIN_CHARS = 200  # shorter texts say too little to contradict a declaration
@@ -100,13 +102,13 @@ def _dominant_script(text: str) -> tuple[str | None, str | None]:
 
 def _latin_guess(text: str) -> str | None:
     """The language whose function words make up a plain share of the words, far ahead of the next."""
-    words = _WORD.findall(text.lower())
+    words = letter_runs(text.lower())
     if len(words) < 30:
         return None
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for w in words:
+    for w, n in Counter(words).items():  # each distinct word once
         for lang in _WORD_LANGS.get(w, ()):
-            counts[lang] += 1
+            counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, n1), (_, n2) = ranked[0], ranked[1]
     if n1 >= 0.2 * len(words) and n1 >= 1.6 * n2:

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from crawler.extract.blocks import Page
 from crawler.extract.classes import BLOCK_TAGS
 
-_CLASS_WORDS = re.compile(
-    r"author|byline|byl|writer|autor|auteur|vcard|reporter|journalist|contributor|creator|posted-?by|"
-    r"entry-date|published|post-date|pubdate|publish|modified|updated|taxonomy|tags|categor|cat-links|"
-    r"breadcrumb|"
-    r"site-title|site-name|kicker|rubri|dateline",
-    re.I,
-)
+# Class/id words of a mark (matched anywhere in the string, any case).
+_CLASS_WORDS = (
+    "author", "byline", "byl", "writer", "autor", "auteur", "vcard", "reporter", "journalist",
+    "contributor", "creator", "postedby", "posted-by", "entry-date", "published", "post-date", "pubdate",
+    "publish", "modified", "updated", "taxonomy", "tags", "categor", "cat-links", "breadcrumb",
+    "site-title", "site-name", "kicker", "rubri", "dateline",
+)  # fmt: skip
+# For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
+_CLASS_WORDS_RE = re.compile("|".join(map(re.escape, _CLASS_WORDS)), re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
 _TERM_HREF = re.compile(
     r"/(?:author|autor|auteur|journalist|writer|byline|people|staff|category|categories|categorie|categoria|"
@@ -146,7 +148,12 @@ def _marked_class(value: str) -> bool:
     if hit is None:
         if len(_CLASS_MEMO) > 50_000:
             _CLASS_MEMO.clear()
-        hit = _CLASS_MEMO[value] = bool(_CLASS_WORDS.search(value))
+        if value.isascii():  # substring tests: three times faster than the regex's alternation
+            low = value.lower()
+            hit = any(w in low for w in _CLASS_WORDS)
+        else:
+            hit = _CLASS_WORDS_RE.search(value) is not None
+        _CLASS_MEMO[value] = hit
     return hit
 
 

@@ -153,15 +153,22 @@ def normalise_lang(value: str | None) -> str | None:
 
 
 def read_metadata(
-    head: Head, page: Page, marks: Marks, url: str, body: BodyResult, profile: SiteProfile | None = None
+    head: Head,
+    page: Page,
+    marks: Marks,
+    url: str,
+    body: BodyResult,
+    profile: SiteProfile | None = None,
+    sites: list[str] | None = None,
 ) -> Metadata:
     """Authors, agency credit, dates, section, tags and language of the page whose article body the
-    body extractor found as `body`.
+    body extractor found as `body`. `sites` is `site_names(head, marks)` when the caller has it.
 
     An agency is the credit, in `authors` too, when no person is named (a wire story).
     """
     start, end = body.start, body.end
-    sites = site_names(head, marks)
+    if sites is None:
+        sites = site_names(head, marks)
     title_pos = _title_position(page, start)
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     ld = head.ld_article or {}
@@ -210,8 +217,11 @@ def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
 # -- title -----------------------------------------------------------------------------------------
 
 
-def headline(head: Head, page: Page, marks: Marks) -> str | None:
-    """The article's title (see `title.py`): needed before the body, which starts after it."""
+def headline(head: Head, page: Page, sites: list[str]) -> str | None:
+    """The article's title (see `title.py`): needed before the body, which starts after it.
+
+    `sites` are the names the site gives itself (`site_names`).
+    """
     ld = head.ld_article or {}
     meta_titles = [
         t
@@ -233,7 +243,7 @@ def headline(head: Head, page: Page, marks: Marks) -> str | None:
         for b in page.blocks[:400]
         if b.heading in (2, 3) and b.text
     ][:6]
-    return pick_title(meta_titles, head.title, h1s, headings, site_names(head, marks))
+    return pick_title(meta_titles, head.title, h1s, headings, sites)
 
 
 def _title_position(page: Page, body_start: int) -> int:

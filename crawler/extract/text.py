@@ -1,4 +1,4 @@
-"""Plain-text helpers shared by the body and metadata extractors: invisible characters and text size."""
+"""Plain-text helpers shared by the body and metadata extractors: invisible characters, text size, words."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ _HANGUL = re.compile("[\uac00-\ud7af]")
 # Letters of scripts written without spaces between words (kana, Han, Hangul): word counts mean
 # nothing there, character counts do.
 CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# On ASCII text the runs are found three times faster by turning every other character into a space
+# (str.translate) and splitting: the ASCII characters outside \w, and outside the letters.
+_ASCII_NON_WORD = str.maketrans(
+    dict.fromkeys((c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")), " ")
+)
+_ASCII_NON_LETTER = str.maketrans(dict.fromkeys((c for c in range(128) if not chr(c).isalpha()), " "))
 
 
 def has_invisible(text: str) -> bool:
@@ -46,3 +54,17 @@ def text_size(text: str) -> int:
     if text.isascii():
         return n
     return n + 2 * len(_IDEOGRAPHIC.findall(text)) + len(_HANGUL.findall(text))
+
+
+def word_runs(text: str) -> list[str]:
+    """The runs of word characters of `text`, as `re.findall(r"\\w+", text)` finds them."""
+    if text.isascii():
+        return text.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(text)
+
+
+def letter_runs(text: str) -> list[str]:
+    """The runs of letters of `text`, as `re.findall(r"[^\\W\\d_]+", text)` finds them."""
+    if text.isascii():
+        return text.translate(_ASCII_NON_LETTER).split()
+    return _LETTERS.findall(text)

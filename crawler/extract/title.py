@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.text import CJK, clean_text
+from crawler.extract.text import CJK, clean_text, word_runs
 
 # Separators between a headline and the site's or section's name in `<title>`.
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
@@ -22,7 +22,6 @@ _KICKER_WORDS = re.compile(
     r"headline-label|title-label|spitzmarke|ueberschrift-label",
     re.I,
 )
-_TOKEN = re.compile(r"\w+")
 _CJK_RUN = re.compile(CJK.pattern + "+")
 MIN_SHARED = 0.2  # share of an h1's words found in a metadata title for it to be the headline
 
@@ -94,7 +93,7 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 def key(text: str | None) -> str:
     """Words only, lower-cased: how two spellings of one title compare."""
-    return " ".join(_TOKEN.findall(text.lower())) if text else ""
+    return " ".join(word_runs(text.lower())) if text else ""
 
 
 def pick_title(
@@ -135,7 +134,7 @@ def shared(text: str, titles: list[str]) -> float:
 
 
 def _grams(text: str) -> set[str]:
-    words = {w for w in _TOKEN.findall(text.lower()) if len(w) > 3 or (w.isdigit() and len(w) > 1)}
+    words = {w for w in word_runs(text.lower()) if len(w) > 3 or (w.isdigit() and len(w) > 1)}
     for run in _CJK_RUN.findall(text):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
     return words
