@@ -21,7 +21,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from archive.exchange import split_exchange
-from archive.revisit import Original, RevisitIndex, entity_digest, revisit_record
+from archive.revisit import Original, PeerCaptures, RevisitIndex, entity_digest, revisit_record
 from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
 from crawler.downloadermiddlewares.limits import truncation
@@ -120,7 +120,7 @@ class WarcArchiveMiddleware:
         # A cluster worker's store is its own; the archive's database knows what other workers took.
         shared = settings.get("JCRAWL_PLAN_ARCHIVE")
         self.shared = Store(shared, read_only=True) if shared else None
-        self.revisits = RevisitIndex(self.store, shared=self.shared)
+        self.revisits = RevisitIndex(self.store, shared=self.shared, peers=self.peers(crawler))
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.write_resource, signal=archive_resource)
         if settings.getbool("WARC_METADATA_RECORDS"):
@@ -262,6 +262,10 @@ class WarcArchiveMiddleware:
             uri, "resource", payload=io.BytesIO(data), length=len(data), warc_content_type=content_type
         )
         return writer.write(record)
+
+    def peers(self, crawler: Crawler) -> PeerCaptures | None:
+        """Who else captures this crawl's pages while it runs: nobody, but in a cluster (its subclass)."""
+        return None
 
     def spider_closed(self) -> None:
         if self.writer is not None:

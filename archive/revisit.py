@@ -99,6 +99,8 @@ class RevisitIndex:
 
     def match(self, url: str, status: int, body: bytes) -> tuple[str, Original] | None:
         """The revisit profile and the original capture a response stands for, or None if it is new."""
+        if status not in (200, 304):  # only these can stand for an earlier capture: no lookup for them
+            return None
         original = self.original(url)
         if original is None:
             return None

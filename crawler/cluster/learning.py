@@ -91,7 +91,8 @@ def _open_others(own: Store, archive: Path) -> Iterator[Store]:
 
 def cluster_article_bodies(own: Store, archive: Path, site: str) -> Iterator[tuple[str, str]]:
     """(body, content_hash) of each of the site's articles in this worker's database, the other
-    workers' and the archive's: one per URL (this worker's row first, then the newest database's)."""
+    workers' and the archive's: one per URL (this worker's row first, then the first database of
+    `site_databases` that has one: the archive's, then the workers' by name)."""
     urls: set[str] = set()
     for store in itertools.chain([own], _open_others(own, archive)):  # each open while read
         for url, body, content_hash in store.site_article_bodies(site):

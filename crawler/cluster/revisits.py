@@ -43,6 +43,5 @@ class RedisCaptures:
 class ClusterWarcArchiveMiddleware(WarcArchiveMiddleware):
     """The WARC middleware of a cluster worker: revisits of what other workers archived in this crawl."""
 
-    def __init__(self, crawler: Crawler):
-        super().__init__(crawler)
-        self.revisits.peers = RedisCaptures(crawler)
+    def peers(self, crawler: Crawler) -> RedisCaptures:
+        return RedisCaptures(crawler)
