@@ -283,7 +283,8 @@ class StoredUrls:
 
 class StoredLastmods:
     """The sitemap lastmod of each URL as of its last fetch: the `sitemap_lastmod` table, and the last
-    `memory` lastmods this run recorded (written to the table with the rows of their pages)."""
+    `memory` lastmods this run recorded (written to the table with the rows of their pages) or read
+    from it, so that a URL's plan and its page's record ask the table once between them."""
 
     def __init__(self, store: Store, memory: int):
         self.store = store
@@ -293,6 +294,7 @@ class StoredLastmods:
         if url in self.recorded:
             return self.recorded[url]
         row = self.store.conn.execute("SELECT lastmod FROM sitemap_lastmod WHERE url = ?", (url,)).fetchone()
+        self.recorded.keep(url, row[0] if row else None)
         return row[0] if row else None
 
     def __setitem__(self, url: str, lastmod: str) -> None:

@@ -26,8 +26,8 @@ from crawler.store.writes import delete_extracted, replace_extractions, write_ba
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
 # Rows are appended to a page until the next one does not fit: an article row (about 1.5 KB) leaves
-# half a row free at the end of each page on average, a smaller share of a larger page. 8 KiB pages
-# made the bench site's journal.db 4% smaller than 4 KiB pages (SQLite's default), as fast to write.
+# half a row free at the end of each page on average, a smaller share of a larger page than of SQLite's
+# default 4 KiB.
 PAGE_SIZE = 8192
 
 logger = logging.getLogger(__name__)
