@@ -250,5 +250,6 @@ def test_script_and_in_page_controls_weigh_as_links() -> None:
     inline = f"{P2[:-1]}, as <a href='#note-1'>the note below</a> explains."
     texts = paragraphs(f"<p>{P1}</p>{tools}<p>{inline}</p><p>{P3}</p>{fix}")
     assert texts == [P1, inline.replace("<a href='#note-1'>", "").replace("</a>", ""), P3]
-    html = extract_article(page(f"<p>{P1}</p><p>{inline}</p>"), URL).body_html
-    assert "javascript:" not in html and "#note-1" not in html
+    prose = f"{P2[:-1]}, as <a href='javascript:openNote()'>the note</a> and <a href='#t1'>a table</a> show."
+    html = extract_article(page(f"<p>{P1}</p><p>{prose}</p>"), URL).body_html
+    assert f"<p>{P2[:-1]}, as the note and a table show.</p>" in html  # plain words, no link
