@@ -309,6 +309,7 @@ def extract_body(
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
+    kept = _without_link_list_headings(blocks, kept, start, end)
     agency = None
     while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
         text = blocks[kept[-1]].text
@@ -399,6 +400,23 @@ def _line_of_prose(blocks: list[Block], bi: int) -> bool:
         if is_prose(b) and not b.link_len:
             return True
     return False
+
+
+def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
+    """`kept` without the headings of link lists left out ("Story Tools" over e-mail and print
+    links, "More on this" over headlines): the container's next text after such a heading is a
+    dropped list item of links, so the heading heads no text of the story."""
+    keep = set(kept)
+    out = []
+    for i in kept:
+        b = blocks[i]
+        if b.heading and b.text and start <= b.owner < end and not is_prose(b):
+            after = next((b for b in blocks[i + 1 : i + 30] if b.text and start <= b.owner < end), None)
+            nxt = blocks.index(after, i + 1) if after is not None else -1
+            if nxt >= 0 and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
+                continue
+        out.append(i)
+    return out
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
