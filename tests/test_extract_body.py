@@ -268,7 +268,8 @@ def test_paragraph_text_before_a_figure_nested_in_it_is_kept() -> None:
 def test_heading_over_a_dropped_link_list_is_dropped() -> None:
     tools = (
         "<h4>Story Tools</h4><ul><li><a href='/share/mail'>E-mail this story</a></li>"
-        "<li><a href='/share/print'>Print this story</a></li><li><a href='/comments'>Post a comment</a></li></ul>"
+        "<li><a href='/share/print'>Print this story</a></li>"
+        "<li><a href='/comments'>Post a comment</a></li></ul>"
     )
     body = paragraphs(f"<p>{P1}</p>{tools}<p>{P2}</p><h2>What comes next</h2><p>{P3}</p>")
     assert body == [P1, P2, "What comes next", P3]

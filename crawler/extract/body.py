@@ -411,12 +411,18 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
     for i in kept:
         b = blocks[i]
         if b.heading and b.text and start <= b.owner < end and not is_prose(b):
-            after = next((b for b in blocks[i + 1 : i + 30] if b.text and start <= b.owner < end), None)
-            nxt = blocks.index(after, i + 1) if after is not None else -1
-            if nxt >= 0 and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
+            ahead = range(i + 1, min(i + 30, len(blocks)))
+            nxt = next((j for j in ahead if _inside(blocks[j], start, end)), -1)
+            after = blocks[nxt] if nxt >= 0 else None
+            if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
                 continue
         out.append(i)
     return out
+
+
+def _inside(b: Block, start: int, end: int) -> bool:
+    """Block `b` has text and lies in the container [start, end)."""
+    return bool(b.text) and start <= b.owner < end
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
