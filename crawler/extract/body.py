@@ -19,14 +19,13 @@ from crawler.extract.blocks import Block, Page
 from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
-    DATED,
-    SENTENCE_END,
     choose_container,
     effective_negatives,
     excluded,
     find_headline,
     is_prose,
     norm,
+    opens_text,
     says,
     teaser_cards,
 )
@@ -161,11 +160,8 @@ def _headline_standfirst(
                 return []  # other text before the container: this is no lone standfirst
             continue
         text = " ".join(blocks[i].text for i in run)
-        size = text_size(text)
-        if sum(blocks[i].link_len for i in run) > 0.2 * len(text) or (size < 150 and DATED.search(text)):
-            continue  # a kicker, byline or dateline over the standfirst
-        if size < 60 or (size < 100 and not text.endswith(SENTENCE_END)):
-            continue
+        if not opens_text(text, text_size(text), sum(blocks[i].link_len for i in run)):
+            continue  # a kicker, byline or dateline over the standfirst, a credit line
         if says(text, title_norm) or _is_boilerplate_line(text):
             continue
         # one sentence is a dek (a summary, the article's lead material); the intro runs on
@@ -235,7 +231,7 @@ def extract_body(
     for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     headline = find_headline(page, title_norm, cards)
-    negs = effective_negatives(page, headline)
+    negs = effective_negatives(page, headline, cards)
     if keep >= 0:
         start = keep
         good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
@@ -263,7 +259,7 @@ def extract_body(
             continue
         if first_inside < 0:
             first_inside = bi
-        if excluded(b, negs, cards) and not _section_heading(blocks, bi, negs, cards):
+        if excluded(b, negs, cards):
             continue
         text = b.text
         if not text:
@@ -335,25 +331,6 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
-
-
-def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
-    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
-    `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
-    follows it. It heads a section, not chrome."""
-    b = blocks[bi]
-    if b.heading < 2 or b.link_len or cards[b.owner] or len(b.text) > 200:
-        return False
-    if b.size < 60 and DATED.search(b.text):  # a date line styled as a heading: the date's row
-        return False
-    if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
-        return False
-    if any(i in negs for i in b.neg if i != b.owner):
-        return False
-    x = _block_near(blocks, bi, 1)
-    if x is None or excluded(x, negs, cards) or x.heading:
-        return False
-    return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
 
 
 def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
