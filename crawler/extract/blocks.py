@@ -354,14 +354,15 @@ class _Walker:
         control = False
         if tag == "a" and attrib:
             href = attrib.get("href")
-            url = absolutize(href, self.base, self.root_url)
-            if url:
-                self.link_depth += 1
-                self.link_text.append([])
-                self.add_markup(f'<a href="{_escape(url)}">')
-            elif href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
-                control = True
+            if href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
+                control = True  # (absolutize gives no URL for these)
                 self.control_depth += 1
+            else:
+                url = absolutize(href, self.base, self.root_url)
+                if url:
+                    self.link_depth += 1
+                    self.link_text.append([])
+                    self.add_markup(f'<a href="{_escape(url)}">')
         elif tag == "img":
             if attrib:
                 self._img(el, idx, attrib)
