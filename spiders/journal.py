@@ -265,10 +265,11 @@ class JournalSpider(scrapy.Spider):
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
         for link in article.links:
+            url = self._link_url(link.url, response.url)
+            if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
+                continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
-            request = self._follow(
-                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article
-            )
+            request = self._follow_new(url, response.url, priority, hub=hub, rel=link.rel, article=on_article)
             if request is not None:
                 yield request
         yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY, article=on_article)
@@ -396,14 +397,32 @@ class JournalSpider(scrapy.Spider):
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
         sitemaps, a sitemap index's sitemaps and the feeds a page declares.
         """
-        absolute = base is None or href.startswith(("http://", "https://"))
-        url = self._normalised(href, None if absolute else base)
+        url = self._link_url(href, base)
         if url is None:
             return None
         if lastmod is not None:
             self.plan.saw_lastmod(url, lastmod)
         if url in self.seen:
             return None
+        return self._follow_new(url, base, priority, hub, lastmod, rel, article, discovery)
+
+    def _link_url(self, href: str, base: str | None) -> str | None:
+        """The normalised URL of a link on this site (None if it leaves it), through the cache."""
+        absolute = base is None or href.startswith(("http://", "https://"))
+        return self._normalised(href, None if absolute else base)
+
+    def _follow_new(
+        self,
+        url: str,
+        base: str | None,
+        priority: int,
+        hub: bool = False,
+        lastmod: str | None = None,
+        rel: str = "",
+        article: str | None = None,
+        discovery: bool = False,
+    ) -> scrapy.Request | None:
+        """`_follow` for a normalised URL not requested yet in this crawl."""
         skip = self.links.skip(url, rel, article, discovery=discovery or priority == SITEMAP_PRIORITY)
         if skip is not None:
             if skip == "nofollow":  # another link to it may be followed: counted once, not marked seen
