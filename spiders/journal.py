@@ -269,7 +269,9 @@ class JournalSpider(scrapy.Spider):
             if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
-            request = self._follow_new(url, response.url, priority, hub=hub, rel=link.rel, article=on_article)
+            request = self._follow(
+                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article
+            )
             if request is not None:
                 yield request
         yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY, article=on_article)
@@ -404,25 +406,6 @@ class JournalSpider(scrapy.Spider):
             self.plan.saw_lastmod(url, lastmod)
         if url in self.seen:
             return None
-        return self._follow_new(url, base, priority, hub, lastmod, rel, article, discovery)
-
-    def _link_url(self, href: str, base: str | None) -> str | None:
-        """The normalised URL of a link on this site (None if it leaves it), through the cache."""
-        absolute = base is None or href.startswith(("http://", "https://"))
-        return self._normalised(href, None if absolute else base)
-
-    def _follow_new(
-        self,
-        url: str,
-        base: str | None,
-        priority: int,
-        hub: bool = False,
-        lastmod: str | None = None,
-        rel: str = "",
-        article: str | None = None,
-        discovery: bool = False,
-    ) -> scrapy.Request | None:
-        """`_follow` for a normalised URL not requested yet in this crawl."""
         skip = self.links.skip(url, rel, article, discovery=discovery or priority == SITEMAP_PRIORITY)
         if skip is not None:
             if skip == "nofollow":  # another link to it may be followed: counted once, not marked seen
@@ -450,6 +433,11 @@ class JournalSpider(scrapy.Spider):
             return None
         self.seen.add(url)
         return self._planned(url, priority, decision == RECHECK, found_on=base)
+
+    def _link_url(self, href: str, base: str | None) -> str | None:
+        """The normalised URL of a link on this site (None if it leaves it), through the cache."""
+        absolute = base is None or href.startswith(("http://", "https://"))
+        return self._normalised(href, None if absolute else base)
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
