@@ -7,10 +7,11 @@ storing. A worker returns the Article and what the site-profile learner counts o
 own process gives (JCRAWL_EXTRACT_WORKERS = 0): same function, same arguments.
 
 Each worker has two pipes of its own: pages go out on one, results come back on the other, which the
-reactor reads without blocking, as it reads its sockets (no helper threads, no queue shared under a
-lock as in concurrent.futures). A worker is given one page at a time, when it is idle and reading, so
-sending never waits on it; the other pages wait in the crawler's process. The site profile goes to a
-worker when it changes, not with every page.
+reactor watches as it watches its sockets and reads once a result has begun to arrive (no helper
+threads, no queue shared under a lock as in concurrent.futures). A worker is given one page at a time,
+when it is idle and reading, so sending never waits on it; the other pages wait in the crawler's
+process. Both pipes are widened to hold a page or a result whole, so neither side waits on the
+other. The site profile goes to a worker when it changes, not with every page.
 
 The workers are started by a forkserver (a clean process that imported the extractor once), not
 forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
@@ -30,11 +31,10 @@ import os
 import pickle
 import select
 import signal
-import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, ClassVar
@@ -46,7 +46,6 @@ from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
-READ_SIZE = 1 << 20  # bytes read from a worker's results at a time
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
 
 
@@ -133,41 +132,18 @@ class WorkerLost(Exception):
 
 @dataclass(eq=False)
 class _Lane:
-    """One worker process, the pipe the crawler sends it pages on and the one its results come back on
-    (read without blocking: a result arrives in pieces, `received` keeps them until it is whole)."""
+    """One worker process, the pipe the crawler sends it pages on and the one its results come back on."""
 
     process: Any
     tasks: Connection
     results: Connection
     page: asyncio.Future[PageExtraction] | None = None  # the page it is extracting
     profile: SiteProfile | None = None  # the last profile sent to it
-    loop: asyncio.AbstractEventLoop | None = None  # the loop reading its results, once one does
-    received: bytearray = field(default_factory=bytearray)
-    alive: bool = True
+    loop: asyncio.AbstractEventLoop | None = None  # the loop watching its results, once one does
 
-    def messages(self) -> Iterator[bytes]:
-        """Read what the worker wrote; each whole message (multiprocessing's framing) once complete.
-        Raises EOFError when the worker has closed its end."""
-        while True:
-            try:
-                chunk = os.read(self.results.fileno(), READ_SIZE)
-            except BlockingIOError:
-                break
-            if not chunk:
-                raise EOFError("the worker's pipe closed")
-            self.received += chunk
-        while len(self.received) >= 4:
-            (size,) = struct.unpack("!i", self.received[:4])
-            start = 4
-            if size == -1:  # a message of 2 GiB or more: its size follows as 8 bytes
-                if len(self.received) < 12:
-                    return
-                (size,) = struct.unpack("!Q", self.received[4:12])
-                start = 12
-            if len(self.received) < start + size:
-                return
-            yield bytes(self.received[start : start + size])
-            del self.received[: start + size]
+    @property
+    def alive(self) -> bool:
+        return not self.results.closed
 
 
 @dataclass
@@ -261,66 +237,61 @@ class ExtractionPool:
             finally:
                 tasks_out.close()
                 results_in.close()
-            os.set_blocking(results.fileno(), False)
             _widen(tasks)
+            _widen(results)
             self.lanes.append(_Lane(process, tasks, results))
 
     def _dispatch(self) -> None:
         """Hand waiting pages to idle workers; with no worker left, fail them (extracted here)."""
-        live = [lane for lane in self.lanes if lane.alive]
-        if not live:
+        for lane in self.lanes:
+            while lane.alive and lane.page is None and self.waiting:
+                waiting = self.waiting.popleft()
+                if waiting.future.done():  # cancelled meanwhile (a crawl stopping)
+                    continue
+                try:
+                    self._send(lane, waiting)
+                except OSError as exc:  # the worker is gone: the page waits for another
+                    self.waiting.appendleft(waiting)
+                    self._lost(lane, exc)
+        if not any(lane.alive for lane in self.lanes):
             while self.waiting:
                 waiting = self.waiting.popleft()
                 if not waiting.future.done():
                     waiting.future.set_exception(WorkerLost("no extraction worker is running"))
-            return
-        for lane in live:
-            if not self.waiting:
-                return
-            while lane.page is None and lane.alive and self.waiting:
-                waiting = self.waiting.popleft()
-                if not waiting.future.done():  # not cancelled meanwhile (a crawl stopping)
-                    self._send(lane, waiting)
 
     def _send(self, lane: _Lane, waiting: _Waiting) -> None:
+        """Send a page to an idle worker (raises OSError if its pipe is broken)."""
         body, url, headers, profile, learn = waiting.task
         message = (body, url, headers, None if profile is lane.profile else profile, learn)
         if lane.loop is None:
             lane.loop = asyncio.get_running_loop()
             lane.loop.add_reader(lane.results.fileno(), self._received, lane)
-        try:
-            # The worker is idle, reading: this returns once the page is in the pipe.
-            lane.tasks.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:
-            self.waiting.appendleft(waiting)
-            self._lost(lane, exc)
-            return
+        # The worker is idle, reading: this returns once the page is in the pipe.
+        lane.tasks.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
         lane.profile, lane.page = profile, waiting.future
 
     def _received(self, lane: _Lane) -> None:
-        """A worker's pipe is readable: its page's extraction (or its end)."""
+        """A worker's results pipe is readable: its page's extraction has begun to arrive (the worker
+        writes it whole into the widened pipe), or the worker has ended."""
         try:
-            for message in lane.messages():
-                page = pickle.loads(message)
-                future, lane.page = lane.page, None
-                if future is not None and not future.done():
-                    future.set_result(page)
+            page = pickle.loads(lane.results.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             self._lost(lane, exc)
-            return
+        else:
+            future, lane.page = lane.page, None
+            if future is not None and not future.done():
+                future.set_result(page)
         self._dispatch()
 
     def _lost(self, lane: _Lane, exc: BaseException) -> None:
-        """A worker is gone: its page (and, with no worker left, the waiting ones) go back to the crawler."""
+        """A worker is gone: its page goes back to the crawler (extracted there)."""
         self._close(lane)
         if lane.page is not None and not lane.page.done():
             lane.page.set_exception(WorkerLost(f"worker {lane.process.pid}: {exc or type(exc).__name__}"))
         lane.page = None
-        self._dispatch()
 
     def _close(self, lane: _Lane) -> None:
-        if lane.loop is not None and not lane.results.closed:
+        if lane.loop is not None and lane.alive:
             lane.loop.remove_reader(lane.results.fileno())
-        lane.alive = False
         lane.tasks.close()
         lane.results.close()

@@ -265,6 +265,9 @@ class JournalSpider(scrapy.Spider):
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
         for link in article.links:
+            url = self._link_url(link.url, response.url)
+            if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
+                continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
             request = self._follow(
                 link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article
@@ -411,8 +414,7 @@ class JournalSpider(scrapy.Spider):
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
         sitemaps, a sitemap index's sitemaps and the feeds a page declares.
         """
-        absolute = base is None or href.startswith(("http://", "https://"))
-        url = self._normalised(href, None if absolute else base)
+        url = self._link_url(href, base)
         if url is None:
             return None
         if lastmod is not None:
@@ -446,6 +448,11 @@ class JournalSpider(scrapy.Spider):
             return None
         self.seen.add(url)
         return self._planned(url, priority, decision == RECHECK, found_on=base)
+
+    def _link_url(self, href: str, base: str | None) -> str | None:
+        """The normalised URL of a link on this site (None if it leaves it), through the cache."""
+        absolute = base is None or href.startswith(("http://", "https://"))
+        return self._normalised(href, None if absolute else base)
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""

@@ -28,6 +28,7 @@ from scrapy.core.downloader.handlers.http11 import (
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
@@ -106,12 +107,29 @@ class _TappedAgent(_ScrapyAgent):
         return super()._cb_bodyready(txresponse, request)
 
 
+def persistent_per_host(settings: BaseSettings) -> int:
+    """Idle connections kept open per host: as many as the crawl may use on one host at once.
+
+    Scrapy keeps CONCURRENT_REQUESTS_PER_DOMAIN, but a download slot (DOWNLOAD_SLOTS, such as the
+    loopback slot of crawler/downloadermiddlewares/loopback.py) may allow more, up to
+    CONCURRENT_REQUESTS: the connections beyond the kept ones would be closed after each response and
+    opened again for the next request.
+    """
+    slots = settings.getdict("DOWNLOAD_SLOTS")
+    most = max(
+        [settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")]
+        + [int(slot.get("concurrency", 0)) for slot in slots.values() if isinstance(slot, dict)]
+    )
+    return max(1, min(most, settings.getint("CONCURRENT_REQUESTS")))
+
+
 class WiretapDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 download handler whose connections record their bytes (see the module)."""
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._pool._factory = _TappedFactory
+        self._pool.maxPersistentPerHost = persistent_per_host(crawler.settings)
 
     async def download_request(self, request: Request) -> Response:
         request.meta.pop(WIRE, None)  # a retry's meta is a copy of the failed attempt's

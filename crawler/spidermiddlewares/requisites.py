@@ -42,13 +42,15 @@ REQUISITE = "jcrawl_requisite"
 PRIORITY = 0
 SCAN_BYTES = 2_000_000  # of a page or stylesheet; requisites are named near the top of the markup
 
-_TAG = re.compile(rb"<(link|script|img|source|video|input|body|table|td)\b([^>]*)>", re.I)
-_STYLE_ATTRIBUTE = re.compile(rb"""\sstyle\s*=\s*("[^"]*url\([^"]*"|'[^']*url\([^']*')""", re.I)
+# Matched against the page lower-cased (bytes.lower keeps every offset), which is several times faster
+# than case-insensitive patterns; what a match captures is read from the page as it is.
+_TAG = re.compile(rb"<(link|script|img|source|video|input|body|table|td)\b([^>]*)>")
+_STYLE_ATTRIBUTE = re.compile(rb"""\sstyle\s*=\s*("[^"]*url\([^"]*"|'[^']*url\([^']*')""")
 _ATTRIBUTE = re.compile(rb"""([a-zA-Z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
-_STYLE_BLOCK = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_STYLE_BLOCK = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.S)
 _CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 _CSS_IMPORT = re.compile(rb"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
-_BASE = re.compile(rb"""<base\b[^>]*\bhref\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
+_BASE = re.compile(rb"""<base\b[^>]*\bhref\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload"})
 _PRELOAD_AS = frozenset({"style", "script", "image", "font", ""})
 _SOURCE_ATTRIBUTES = (b"src", b"data-src", b"data-lazy-src", b"data-original")
@@ -58,18 +60,24 @@ _SRCSET_ATTRIBUTES = (b"srcset", b"data-srcset", b"data-lazy-srcset")
 def page_requisites(body: bytes, url: str) -> list[str]:
     """The absolute URLs of what an HTML page needs to display, in page order, each once."""
     data = body[:SCAN_BYTES]
-    base_match = _BASE.search(data)
-    base = urljoin(url, _text(base_match.group(1))) if base_match else url
+    lowered = data.lower()
+    base_match = _BASE.search(lowered)
+    base = urljoin(url, _text(data[slice(*base_match.span(1))])) if base_match else url
     found: list[str] = []
-    for tag_match in _TAG.finditer(data):
-        tag = tag_match.group(1).lower()
-        attributes = {name.lower(): _text(value) for name, value in _ATTRIBUTE.findall(tag_match.group(2))}
-        found += _tag_requisites(tag, attributes)
-    for style in _STYLE_ATTRIBUTE.findall(data):
-        found += css_urls(html.unescape(style.decode("utf-8", "replace")).encode("utf-8"))
-    for block in _STYLE_BLOCK.findall(data):
-        found += css_urls(block)
+    for tag_match in _TAG.finditer(lowered):
+        found += _tag_requisites(tag_match.group(1), _attributes(data[slice(*tag_match.span(2))]))
+    if b"url(" in lowered:  # what a style attribute can load
+        for style_match in _STYLE_ATTRIBUTE.finditer(lowered):
+            style = data[slice(*style_match.span(1))]
+            found += css_urls(html.unescape(style.decode("utf-8", "replace")).encode("utf-8"))
+    for block_match in _STYLE_BLOCK.finditer(lowered):
+        found += css_urls(data[slice(*block_match.span(1))])
     return _absolute(found, base)
+
+
+def _attributes(text: bytes) -> dict[bytes, str]:
+    """A tag's attributes: lower-cased name -> value (unquoted, entities decoded)."""
+    return {name.lower(): _text(value) for name, value in _ATTRIBUTE.findall(text)}
 
 
 def _tag_requisites(tag: bytes, attributes: dict[bytes, str]) -> list[str]:
