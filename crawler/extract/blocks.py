@@ -26,6 +26,7 @@ from crawler.extract.classes import (
     clean_class,
     heading_region,
 )
+from crawler.extract.marks import TERM_HREF, is_mark, marked_class
 from crawler.extract.text import clean_text, has_invisible, text_size
 from crawler.extract.urls import absolutize, host_of
 
@@ -123,15 +124,18 @@ class Page:
     h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
     embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
+    marked: list[int] = field(default_factory=list)  # idx of the elements that are marks (see marks.py)
+    whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
     host: str = ""  # host of the page's base URL
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
 _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
-# they change no result: class or id string -> (cleaned, flags), and (tag, flags, role) -> classify().
+# they change no result: class or id string -> (cleaned, flags, holds a mark word), and
+# (tag, flags, role) -> classify().
 # Cleared when one grows past the bound.
-_CLASS_MEMO: dict[str, tuple[str, int]] = {}
+_CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
@@ -275,23 +279,37 @@ class _Walker:
             ) and not _shown_later(tag, attrib):
                 if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
                     page.embedded.append(el)
+                if is_mark(el):
+                    page.marked.append(idx)
                 self._classes_append("")
                 self._skip(el, idx)
                 return
             cls_raw = attrib.get("class")
             ident = attrib.get("id")
             role = attrib.get("role")
+            itemprop = attrib.get("itemprop")
             if cls_raw or ident or role:
-                cls, flags = self._class_info(cls_raw, ident)
+                cls, flags, marked = self._class_info(cls_raw, ident)
                 key = (tag, flags, role)
                 cached = self.flag_cache.get(key)
                 if cached is None:
                     cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
                 neg, region, skippable = cached
-            elif tag in CHROME_TAGS:
-                cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
             else:
-                cls, neg, region, skippable = "", 0, None, 0
+                marked = 0
+                if tag in CHROME_TAGS:
+                    cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
+                else:
+                    cls, neg, region, skippable = "", 0, None, 0
+            # marks.is_mark, with the class and id verdicts read from the class memo (meta and link,
+            # in SKIP_TAGS, took the branch above)
+            if tag == "time" or marked & 1:
+                page.marked.append(idx)
+            elif tag == "a":
+                if attrib.get("rel") or TERM_HREF.search(attrib.get("href") or ""):
+                    page.marked.append(idx)
+            elif itemprop is not None or "datetime" in attrib or marked & 2:
+                page.marked.append(idx)
             if skippable == 1 and self._chrome(el, idx, cls):
                 return
             if skippable == 2:
@@ -300,7 +318,6 @@ class _Walker:
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
                 neg = neg or 1
-            itemprop = attrib.get("itemprop")
             if itemprop == "articleBody" and page.itemprop_body < 0:
                 page.itemprop_body = idx
                 neg = 0
@@ -316,6 +333,8 @@ class _Walker:
             itemprop = None
             cls = ""
             embed = False
+            if tag == "time":
+                page.marked.append(idx)
             if tag in CHROME_TAGS:
                 neg, region = 1, "nav"
                 if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
@@ -449,25 +468,28 @@ class _Walker:
         prop = f"{el.get('itemprop') or ''} {el.get('class') or ''} {pubdate}"
         self.page.times.append(TimeTag(idx, value.strip(), text[:200], prop.lower(), neg))
 
-    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int]:
-        """Cleaned `class id` string and its flags, cached per distinct class and id value."""
+    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int, int]:
+        """Cleaned `class id` string, its flags, and which of class (1) and id (2) hold a mark word
+        (marks.marked_class), cached per distinct class and id value."""
         cache = self.class_cache
-        cls, flags = "", 0
+        cls, flags, marked = "", 0, 0
         if cls_raw:
             hit = cache.get(cls_raw)
             if hit is None:
                 cleaned = clean_class(cls_raw, "")
-                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0)
-            cls, flags = hit
+                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0, marked_class(cls_raw))
+            cls, flags, marked = hit
         if ident:
             key = "#" + ident
             hit = cache.get(key)
             if hit is None:
                 cleaned = ident.lower().replace("_", "-")
-                hit = cache[key] = (cleaned, class_flags(cleaned))
+                hit = cache[key] = (cleaned, class_flags(cleaned), marked_class(ident))
             cls = f"{cls} {hit[0]}" if cls else hit[0]
             flags |= hit[1]
-        return cls, flags
+            if hit[2]:
+                marked |= 2
+        return cls, flags, marked
 
     def _chrome(self, el, idx: int, cls: str) -> bool:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
@@ -504,6 +526,7 @@ class _Walker:
         """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""
         page = self.page
         if len(el):
+            page.whole.append(idx)
             for a in el.iter("a"):
                 url = absolutize(a.get("href"), self.base, self.root_url)
                 if url:

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from crawler.extract.blocks import Page
 from crawler.extract.classes import BLOCK_TAGS
+
+if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
+    from crawler.extract.blocks import Page
 
 # Class/id words of a mark (matched anywhere in the string, any case).
 _CLASS_WORDS = (
@@ -27,7 +30,7 @@ _CLASS_WORDS = (
 # For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
 _CLASS_WORDS_RE = re.compile("|".join(map(re.escape, _CLASS_WORDS)), re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
-_TERM_HREF = re.compile(
+TERM_HREF = re.compile(
     r"/(?:author|autor|auteur|journalist|writer|byline|people|staff|category|categories|categorie|categoria|"
     r"kategorie|rubrique|section|tag|tags|etiqueta|schlagwort|stichwort)",
     re.I,
@@ -100,35 +103,40 @@ class Marks:
 def collect(root, page: Page) -> Marks:
     """Marks of the page, with positions in `page`'s numbering and their context.
 
-    The walked elements are tested one by one; inside a subtree the walk took whole (a post's
-    `<footer>`, a hidden block), the descendants are, when the subtree sits in a post.
+    The walk tested the elements it walked (`page.marked`, see `is_mark`); inside a subtree it took
+    whole (`page.whole`: a post's `<footer>`, a hidden block), the descendants are tested here, when
+    the subtree sits in a post.
     """
     index = {el: i for i, el in enumerate(page.elements)}
     memo: dict[object, tuple[int, bool, int]] = {}
     items: list[Mark] = []
-    ends = page.ends
-    for idx, el in enumerate(page.elements):
-        if _is_mark(el):
+    elements = page.elements
+    marked, whole = set(page.marked), set(page.whole)
+    for idx in sorted(marked | whole):  # document order
+        el = elements[idx]
+        if idx in marked:
             items.append(_mark(el, index, memo))
-        if ends[idx] == idx + 1 and len(el) and el.tag not in _OPAQUE_TAGS:
+        if idx in whole and el.tag not in _OPAQUE_TAGS:
             if not _info(el, index, memo)[1]:
                 continue  # site-wide chrome: no byline, date or term of the article in it
             for sub in el.iterdescendants():
-                if isinstance(sub.tag, str) and _is_mark(sub):
+                if isinstance(sub.tag, str) and is_mark(sub):
                     items.append(_mark(sub, index, memo))
     return Marks(items)
 
 
-def _is_mark(el) -> bool:
+def is_mark(el) -> bool:
+    """The element says what it is: a `<time>`, a mark word in its class or id, a link with a `rel`
+    or to a term's page, an `itemprop` or `datetime`, a `<meta property>` or `<link rel>`."""
     tag = el.tag
     if tag in _MARK_TAGS:
         return True
     get = el.get
     cls = get("class")
-    if cls and _marked_class(cls):
+    if cls and marked_class(cls):
         return True
     if tag == "a":
-        return bool(get("rel")) or bool(_TERM_HREF.search(get("href") or ""))
+        return bool(get("rel")) or bool(TERM_HREF.search(get("href") or ""))
     if get("itemprop") is not None or get("datetime") is not None:
         return True
     if tag == "meta":
@@ -136,14 +144,14 @@ def _is_mark(el) -> bool:
     if tag == "link":
         return bool(get("rel"))
     ident = get("id")
-    return bool(ident and _marked_class(ident))
+    return bool(ident and marked_class(ident))
 
 
 # class/id string -> has a mark word: a pure memo (a site repeats its class names on every page).
 _CLASS_MEMO: dict[str, bool] = {}
 
 
-def _marked_class(value: str) -> bool:
+def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
         if len(_CLASS_MEMO) > 50_000:
