@@ -477,7 +477,8 @@ class _Walker:
             hit = cache.get(cls_raw)
             if hit is None:
                 cleaned = clean_class(cls_raw, "")
-                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0, marked_class(cls_raw))
+                flags = class_flags(cleaned) if cleaned else 0
+                hit = cache[cls_raw] = (cleaned, flags, marked_class(cls_raw))
             cls, flags, marked = hit
         if ident:
             key = "#" + ident
