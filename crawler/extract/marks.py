@@ -107,21 +107,20 @@ def collect(root, page: Page) -> Marks:
     whole (`page.whole`: a post's `<footer>`, a hidden block), the descendants are tested here, when
     the subtree sits in a post.
     """
-    index = {el: i for i, el in enumerate(page.elements)}
-    memo: dict[object, tuple[int, bool, int]] = {}
+    context = _Context(page)
     items: list[Mark] = []
     elements = page.elements
     marked, whole = set(page.marked), set(page.whole)
     for idx in sorted(marked | whole):  # document order
         el = elements[idx]
         if idx in marked:
-            items.append(_mark(el, index, memo))
+            items.append(_mark(el, *context.walked(idx), idx))
         if idx in whole and el.tag not in _OPAQUE_TAGS:
-            if not _info(el, index, memo)[1]:
+            if not context.walked(idx)[1]:
                 continue  # site-wide chrome: no byline, date or term of the article in it
             for sub in el.iterdescendants():
                 if isinstance(sub.tag, str) and is_mark(sub):
-                    items.append(_mark(sub, index, memo))
+                    items.append(_mark(sub, *context.inside(sub, el, idx), idx))
     return Marks(items)
 
 
@@ -147,14 +146,18 @@ def is_mark(el) -> bool:
     return bool(ident and marked_class(ident))
 
 
-# class/id string -> has a mark word: a pure memo (a site repeats its class names on every page).
+# Pure memos (a site repeats its class names on every page), cleared past _MEMO_MAX entries: class/id
+# string -> has a mark word; lower-cased `class id` -> its words; (class, id) -> context flags of words.
 _CLASS_MEMO: dict[str, bool] = {}
+_WORDS_MEMO: dict[str, frozenset[str]] = {}
+_CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
+_MEMO_MAX = 50_000
 
 
 def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
-        if len(_CLASS_MEMO) > 50_000:
+        if len(_CLASS_MEMO) > _MEMO_MAX:
             _CLASS_MEMO.clear()
         if value.isascii():  # substring tests: three times faster than the regex's alternation
             low = value.lower()
@@ -165,35 +168,63 @@ def marked_class(value: str) -> bool:
     return hit
 
 
-def _mark(el, index: dict, memo: dict) -> Mark:
+def _mark(el, ctx: int, in_post: bool, pos: int) -> Mark:
     cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    ctx, in_post, pos = _info(el, index, memo)
+    words = _WORDS_MEMO.get(cls)
+    if words is None:
+        if len(_WORDS_MEMO) > _MEMO_MAX:
+            _WORDS_MEMO.clear()
+        words = _WORDS_MEMO[cls] = frozenset(w for w in _SPLIT.split(cls) if w)
     return Mark(
         el=el,
         tag=el.tag,
         rel=(el.get("rel") or "").lower(),
         prop=(el.get("itemprop") or el.get("property") or "").strip().lower(),
-        words=frozenset(w for w in _SPLIT.split(cls) if w),
+        words=words,
         pos=pos,
         ctx=ctx,
         in_post=in_post,
     )
 
 
-def _info(el, index: dict, memo: dict) -> tuple[int, bool, int]:
-    """(context flags, inside a post, position) of `el`, from its ancestors down (memoised per element)."""
-    chain = []
-    node = el
-    while node is not None and node not in memo:
-        chain.append(node)
-        node = node.getparent()
-    ctx, in_post, pos = memo[node] if node is not None else (0, False, 0)
-    for node in reversed(chain):
-        ctx |= _own_flags(node, in_post)
-        in_post = in_post or node.tag in _POST_TAGS
-        pos = index.get(node, pos)  # inside a subtree the walk took whole: that subtree's idx
-        memo[node] = (ctx, in_post, pos)
-    return ctx, in_post, pos
+class _Context:
+    """(context flags, inside a post) of elements, from their ancestors down, memoised per element."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.memo: dict[int, tuple[int, bool]] = {}  # idx of a walked element -> its context
+        self.inner: dict[object, tuple[int, bool]] = {}  # element in a subtree taken whole -> its context
+
+    def walked(self, idx: int) -> tuple[int, bool]:
+        """Context of the walked element `idx` (its ancestors are walked elements too)."""
+        memo, parents, elements = self.memo, self.page.parents, self.page.elements
+        chain = []
+        i = idx
+        while i >= 0 and i not in memo:
+            chain.append(i)
+            i = parents[i]
+        ctx, in_post = memo[i] if i >= 0 else (0, False)
+        for i in reversed(chain):
+            el = elements[i]
+            ctx |= _own_flags(el, in_post)
+            in_post = in_post or el.tag in _POST_TAGS
+            memo[i] = (ctx, in_post)
+        return ctx, in_post
+
+    def inside(self, el, top, top_idx: int) -> tuple[int, bool]:
+        """Context of `el`, a descendant of `top` (walked element `top_idx`, a subtree taken whole)."""
+        memo = self.inner
+        chain = []
+        node = el
+        while node is not top and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        ctx, in_post = memo[node] if node is not top else self.walked(top_idx)
+        for node in reversed(chain):
+            ctx |= _own_flags(node, in_post)
+            in_post = in_post or node.tag in _POST_TAGS
+            memo[node] = (ctx, in_post)
+        return ctx, in_post
 
 
 def _own_flags(el, in_post: bool) -> int:
@@ -209,8 +240,19 @@ def _own_flags(el, in_post: bool) -> int:
     ident = el.get("id")
     if not cls and not ident:
         return flags
-    text = f"{cls or ''} {ident or ''}".lower().replace("_", "-")
-    for token in text.split():
+    key = (cls, ident)
+    words = _CTX_MEMO.get(key)
+    if words is None:
+        if len(_CTX_MEMO) > _MEMO_MAX:
+            _CTX_MEMO.clear()
+        words = _CTX_MEMO[key] = _context_words(f"{cls or ''} {ident or ''}")
+    return flags | words
+
+
+def _context_words(text: str) -> int:
+    """Context flags of the words of a `class id` string."""
+    flags = 0
+    for token in text.lower().replace("_", "-").split():
         if token in _CTX_PAIRS:
             flags |= _CTX_PAIRS[token]
         for word in _SPLIT.split(token):
