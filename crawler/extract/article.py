@@ -87,8 +87,14 @@ def _parse(text: str, raw: bytes | None = None):
         if "\x00" in text:
             text = text.replace("\x00", "")
         raw = None
+    # (collect_ids: no lookup by id attribute is ever made, so libxml2 need not index them)
     parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        recover=True,
+        collect_ids=False,
     )
     try:
         return etree.fromstring(raw or text.encode("utf-8", "surrogatepass"), parser)

@@ -274,8 +274,9 @@ class _Walker:
         self._ends_append(idx + 1)
         attrib = el.attrib
         if attrib:
+            style = attrib.get("style")
             if (
-                tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style"))
+                tag in SKIP_TAGS or "hidden" in attrib or (style and _hidden_style(style))
             ) and not _shown_later(tag, attrib):
                 if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
                     page.embedded.append(el)
@@ -303,12 +304,11 @@ class _Walker:
                     cls, neg, region, skippable = "", 0, None, 0
             # marks.is_mark, with the class and id verdicts read from the class memo (meta and link,
             # in SKIP_TAGS, took the branch above)
-            if tag == "time" or marked & 1:
-                page.marked.append(idx)
-            elif tag == "a":
-                if attrib.get("rel") or TERM_HREF.search(attrib.get("href") or ""):
+            if tag == "a":
+                href = attrib.get("href")
+                if marked & 1 or attrib.get("rel") or TERM_HREF.search(href or ""):
                     page.marked.append(idx)
-            elif itemprop is not None or "datetime" in attrib or marked & 2:
+            elif tag == "time" or marked or itemprop is not None or "datetime" in attrib:
                 page.marked.append(idx)
             if skippable == 1 and self._chrome(el, idx, cls):
                 return
@@ -371,8 +371,7 @@ class _Walker:
 
         url = None
         control = False
-        if tag == "a" and attrib:
-            href = attrib.get("href")
+        if tag == "a" and attrib:  # (`href` read above)
             url = absolutize(href, self.base, self.root_url)
             if url:
                 self.link_depth += 1
@@ -501,16 +500,23 @@ class _Walker:
         itself, even a one-paragraph brief) or links to the previous/next article
         (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
-        for p in el.iter("p", "a"):
-            if p.tag == "a":
-                rel = p.get("rel")
+        full = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+        if len(full) < 100 and el.tag != "p":  # no paragraph inside can reach 100 characters
+            for a in el.iter("a"):
+                rel = a.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
-            elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
-                return False
+        else:
+            for p in el.iter("p", "a"):
+                if p.tag == "a":
+                    rel = p.get("rel")
+                    if rel and ("prev" in rel or "next" in rel):
+                        return False
+                elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+                    return False
         self._classes_append(cls)
         self._skip(el, idx)
-        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        text = " ".join(full.split())
         page = self.page
         page.negative[idx] = 1
         if text:
@@ -531,9 +537,11 @@ class _Walker:
             for a in el.iter("a"):
                 url = absolutize(a.get("href"), self.base, self.root_url)
                 if url:
-                    text = " ".join(
-                        etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
-                    )
+                    if len(a):
+                        text = etree.tostring(a, method="text", encoding="unicode", with_tail=False)
+                    else:  # its text is all it holds (no serialiser needed)
+                        text = a.text or ""
+                    text = " ".join(text.split())
                     rel = (a.get("rel") or "").lower()
                     page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
 
