@@ -566,7 +566,7 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
             kind = "category"
         elif "tag" in rel or box == "tag":
             kind = "tag" if not _CATEGORY_HREF.search(href) else "category"
-        elif not _in_prose(parent) and (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)):
+        elif (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)) and not _in_prose(parent):
             kind = "category" if _CATEGORY_HREF.search(href) else "tag"  # plain links ("In <a>Opinion</a>.")
         else:
             continue
