@@ -26,7 +26,7 @@ from crawler.extract.classes import (
     clean_class,
     heading_region,
 )
-from crawler.extract.marks import TERM_HREF, is_mark, marked_class
+from crawler.extract.marks import is_mark, marked_class, term_href
 from crawler.extract.text import clean_text, has_invisible, text_size
 from crawler.extract.urls import absolutize, host_of
 
@@ -161,6 +161,7 @@ class _Walker:
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
         self.path: list[list] = []  # [idx, region kind or None] for every open element
+        self.regions: list[list] = []  # the frames of `path` with a region kind, outermost first
         self.list_stack: list[tuple[int, bool]] = []
         self.quote_stack: list[int] = []
         self.figure_depth = 0
@@ -197,11 +198,10 @@ class _Walker:
             page = self.page
             tag = self.owner_tag
             lst = self.list_stack[-1] if self.list_stack else (-1, False)
-            region, region_idx = None, -1
-            for frame in reversed(self.path):
-                if frame[1]:
-                    region, region_idx = frame[1], frame[0]
-                    break
+            if self.regions:
+                region_idx, region = self.regions[-1]
+            else:
+                region, region_idx = None, -1
             heading = HEADINGS.get(tag, 0)
             if heading and text:
                 if heading == 1:
@@ -247,6 +247,11 @@ class _Walker:
                 if frame[1] is None:
                     frame[1] = kind
                     page.heading_regions.append((idx, kind, len(page.blocks) + 1))
+                    regions = self.regions  # the frame joins them in path order
+                    at = len(regions)
+                    while at and regions[at - 1][0] > idx:
+                        at -= 1
+                    regions.insert(at, frame)
                 return
 
     def add_text(self, s: str) -> None:
@@ -262,14 +267,15 @@ class _Walker:
         self.markup = True
 
     # -- walk ------------------------------------------------------------------------------------
-    def walk(self, el) -> None:
+    def walk(self, el, parent: int = -1) -> None:
+        """Walk `el` (the child of walked element `parent`) and its subtree."""
         tag = el.tag
         if tag.__class__ is not str:  # comment, processing instruction, entity
             return
         page = self.page
         idx = len(page.elements)
         self._elements_append(el)
-        self._parents_append(self.path[-1][0] if self.path else -1)
+        self._parents_append(parent)
         self._tags_append(tag)
         self._ends_append(idx + 1)
         attrib = el.attrib
@@ -306,7 +312,7 @@ class _Walker:
             # in SKIP_TAGS, took the branch above)
             if tag == "a":
                 href = attrib.get("href")
-                if marked & 1 or attrib.get("rel") or TERM_HREF.search(href or ""):
+                if marked & 1 or attrib.get("rel") or term_href(href):
                     page.marked.append(idx)
             elif tag == "time" or marked or itemprop is not None or "datetime" in attrib:
                 page.marked.append(idx)
@@ -345,7 +351,10 @@ class _Walker:
         if neg:
             page.negative[idx] = neg
             self.neg_stack.append(idx)
-        self.path.append([idx, region])
+        frame = [idx, region]
+        self.path.append(frame)
+        if region:
+            self.regions.append(frame)
         if embed:
             saved_negs, saved_figure = self.neg_stack, self.figure_depth
             self.neg_stack, self.figure_depth = [], 0
@@ -392,7 +401,7 @@ class _Walker:
         if len(el):
             walk, add_text = self.walk, self.add_text
             for child in el:
-                walk(child)
+                walk(child, idx)
                 tail = child.tail  # a child's tail is its parent's text: added here, once
                 if tail:
                     add_text(tail)
@@ -415,6 +424,8 @@ class _Walker:
             elif tag == "figure" or tag == "figcaption":
                 self.figure_depth -= 1
         self.path.pop()
+        if frame[1]:  # (the innermost region, whether the element opened it or a heading did)
+            self.regions.pop()
         if neg:
             self.neg_stack.pop()
         elif embed:
@@ -422,14 +433,12 @@ class _Walker:
         page.ends[idx] = len(page.elements)
 
     def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
+        regions = self.regions
         region, region_idx, outer = None, -1, None
-        for frame in reversed(self.path):
-            if frame[1]:
-                if region is None:
-                    region, region_idx = frame[1], frame[0]
-                else:
-                    outer = frame[1]
-                    break
+        if regions:
+            region_idx, region = regions[-1]
+            if len(regions) > 1:
+                outer = regions[-2][1]
         self.page.anchors.append(
             Anchor(
                 idx=idx,

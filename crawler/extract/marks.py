@@ -30,11 +30,12 @@ _CLASS_WORDS = (
 # For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
 _CLASS_WORDS_RE = re.compile("|".join(map(re.escape, _CLASS_WORDS)), re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
-TERM_HREF = re.compile(
+_TERM_WORDS = (
     r"/(?:author|autor|auteur|journalist|writer|byline|people|staff|category|categories|categorie|categoria|"
-    r"kategorie|rubrique|section|tag|tags|etiqueta|schlagwort|stichwort)",
-    re.I,
+    r"kategorie|rubrique|section|tag|tags|etiqueta|schlagwort|stichwort)"
 )
+_TERM_HREF = re.compile(_TERM_WORDS, re.I)
+_TERM_HREF_LOWER = re.compile(_TERM_WORDS)  # on a lower-cased ASCII href: twice as fast as re.I
 _MARK_TAGS = frozenset(("time",))
 # Subtrees the block walk took whole whose inside never matters here (text-less or site-wide chrome).
 _OPAQUE_TAGS = frozenset(
@@ -135,7 +136,7 @@ def is_mark(el) -> bool:
     if cls and marked_class(cls):
         return True
     if tag == "a":
-        return bool(get("rel")) or bool(TERM_HREF.search(get("href") or ""))
+        return bool(get("rel")) or term_href(get("href"))
     if get("itemprop") is not None or get("datetime") is not None:
         return True
     if tag == "meta":
@@ -152,6 +153,15 @@ _CLASS_MEMO: dict[str, bool] = {}
 _WORDS_MEMO: dict[str, frozenset[str]] = {}
 _CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
 _MEMO_MAX = 50_000
+
+
+def term_href(href: str | None) -> bool:
+    """The link goes to an author's, a category's or a tag's page (by its path's words)."""
+    if not href:
+        return False
+    if href.isascii():  # (re.I folds a few non-ASCII letters to ASCII ones: those go to the regex)
+        return _TERM_HREF_LOWER.search(href.lower()) is not None
+    return _TERM_HREF.search(href) is not None
 
 
 def marked_class(value: str) -> bool:
