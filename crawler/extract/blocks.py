@@ -509,23 +509,19 @@ class _Walker:
         itself, even a one-paragraph brief) or links to the previous/next article
         (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
-        full = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
-        if len(full) < 100 and el.tag != "p":  # no paragraph inside can reach 100 characters
-            for a in el.iter("a"):
-                rel = a.get("rel")
+        for p in el.iter("p", "a"):
+            if p.tag == "a":
+                rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
-        else:
-            for p in el.iter("p", "a"):
-                if p.tag == "a":
-                    rel = p.get("rel")
-                    if rel and ("prev" in rel or "next" in rel):
-                        return False
-                elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+            elif len(p):
+                if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
                     return False
+            elif len(p.text or "") + len(p.tail or "") >= 100:  # (the serialiser's text, read directly)
+                return False
         self._classes_append(cls)
         self._skip(el, idx)
-        text = " ".join(full.split())
+        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
         page = self.page
         page.negative[idx] = 1
         if text:
