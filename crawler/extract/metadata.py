@@ -554,7 +554,10 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
     `rel="tag"` in lists classed `taxonomy-category` / `taxonomy-post_tag`, and category URLs
     say `/category/`.
     """
-    groups: dict[int, tuple[int, list[str]]] = {}
+    # list element (or parent) -> (distance, texts). Keyed by the element itself, which the dict keeps
+    # alive: the id() of an element made on demand inside a subtree the walk took whole (a post's
+    # footer) is reused once it is freed, which split one list and merged others.
+    groups: dict[object, tuple[int, list[str]]] = {}
     for mark in marks.items:
         if mark.tag != "a" or mark.ctx & (COMMENTS | ASIDE | TEASER | CHROME):
             continue
@@ -573,7 +576,7 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
         text = text_of(mark.el)
         if kind != ("category" if category else "tag") or not text or len(text) > 60:
             continue
-        group = id(parent.getparent() if parent is not None and parent.tag == "li" else parent)
+        group = parent.getparent() if parent is not None and parent.tag == "li" else parent
         dist = abs(mark.pos - anchor) + (0 if mark.in_post else 100_000)
         groups.setdefault(group, (dist, []))[1].append(text)
     if not groups:
