@@ -140,6 +140,8 @@ _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
 _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
+# The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
+_MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -286,7 +288,7 @@ class _Walker:
             ) and not _shown_later(tag, attrib):
                 if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
                     page.embedded.append(el)
-                if is_mark(el):
+                if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
                     page.marked.append(idx)
                 self._classes_append("")
                 self._skip(el, idx)
