@@ -150,7 +150,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     canonical = head.canonical
     permalink = choose_permalink(
-        url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
+        url, canonical, *declared_addresses(head.first("og:url"), head.ld_article, head.shortlink, base)
     )
     is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)

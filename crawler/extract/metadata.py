@@ -75,6 +75,7 @@ class Head:
     lang: str | None = None
     ld_objects: list[dict] = field(default_factory=list)
     ld_article: dict | None = None
+    shortlink: str | None = None  # href of the first `<link rel="shortlink">` as written ("" if none given)
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -116,6 +117,8 @@ def read_head(root, base: str, root_url: str) -> Head:
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
             href = el.get("href")
+            if head.shortlink is None and "shortlink" in rel:
+                head.shortlink = href or ""
             if not rel or not href:
                 continue
             if "canonical" in rel and head.canonical is None:
