@@ -27,7 +27,7 @@ from crawler.extract.metadata import (
 )
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
-from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
+from crawler.extract.urls import choose_permalink, declared_addresses, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
 # WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
@@ -123,15 +123,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if root is None:
         return Extraction(Article(url=url))
 
-    root_url = site_root(url)
-    base = url
-    for el in root.iter("base"):
-        href = absolutize(el.get("href"), url, root_url)
-        if href:
-            base = href
-        break
-    base_root = site_root(base) or root_url
-    head = read_head(root, base, base_root)
+    head = read_head(root, url, site_root(url))
+    base, base_root = head.base, head.base_root
     page = walk_page(root, base, base_root)
     marks = collect(root, page)
     sites = site_names(head, marks)  # read by the title and the author pickers
