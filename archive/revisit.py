@@ -106,7 +106,7 @@ class RevisitIndex:
             return None
         if status == 304:
             return SERVER_NOT_MODIFIED, original
-        if status == 200 and payload_digest(body) == original.digest:
+        if payload_digest(body) == original.digest:  # a 200
             return IDENTICAL_PAYLOAD_DIGEST, original
         return None
 

@@ -4,10 +4,10 @@ The spider counts each response by what it turned out to be: `article` (an artic
 for a known one), `listing` (a page that is not an article but links to articles: home, sections,
 archives, pagination), `feed` (feeds, sitemaps and robots.txt). Other parts of the crawler may count
 kinds of their own the same way (`count_request`): `requisite` (a stylesheet, script, image or font a
-page needs to replay, crawler/spidermiddlewares/requisites.py). When the crawl ends, `other` is set to every
-request the
-downloader sent that no kind claimed: redirects, errors, pages leading to no article. The useful share
-is that of the page requests (requisites left out): what went to articles, listings and feeds.
+page needs to replay, crawler/spidermiddlewares/requisites.py). When the crawl ends, `other` is set to
+every request the downloader sent that no kind claimed: redirects, errors, pages leading to no
+article. The useful share is that of the page requests (requisites left out): what went to articles,
+listings and feeds.
 """
 
 from __future__ import annotations

@@ -343,14 +343,29 @@ class JournalSpider(scrapy.Spider):
         pipeline, which saves it as the site's next version if it differs from the saved one (what
         was learned only as far as the site's whole archive supports it).
 
+        A cluster worker's crawl saves only when it finishes its site: one stopped before (a signal, a
+        lost lease) leaves what was learned in Redis for the worker that finishes the site, which saves
+        the profile from every worker's pages (crawler/cluster/learning.py).
+
         Runs on spider_closed before the WARC writer and the pipeline close (they connect later).
         """
         settle_request_counts(self.crawler.stats)
         self.extraction.release()
+        if not self._finishes_site(reason):
+            return
         if self.learner is not None:  # the pipeline keeps what the site's archive supports
             self._save_profile(self.learner)
         elif not same_profile(self.profile, self.saved_profile):
             self._save_profile(self.profile)
+
+    def _finishes_site(self, reason: str) -> bool:
+        """Whether a crawl closing for `reason` is done with its site: a crawl of its own always is; a
+        cluster worker's only when the site has no work left (not when stopped or its lease lost)."""
+        if not self.settings.get("JCRAWL_CLUSTER_SITE"):
+            return True
+        from crawler.cluster.sites import FINISHED  # only a cluster worker's crawl loads the cluster
+
+        return reason in FINISHED
 
     def _save_profile(self, profile: SiteProfile | ProfileLearner) -> None:
         """Have the store pipeline save `profile` (or what a learner learned) as the site's next

@@ -235,6 +235,23 @@ def test_max_pages_counts_a_sites_requests_across_workers(tmp_path: Path) -> Non
         assert site.requests == 5
 
 
+def test_cron_gets_a_workers_one_line_and_its_log_file_gets_scrapys_lines(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=5) as sites:
+        seed(redis, archive, sites)
+        worker = jcrawl(
+            "worker", "--cluster", redis.url, "--worker-id", "w1", *WORKER_SETTINGS, archive=archive
+        )
+    assert worker.returncode == 0, worker.stderr
+    assert " INFO: " not in worker.stderr  # Scrapy's start-up and closing lines go to the log, not to cron
+    assert worker.stdout.startswith("Worker w1: 1 sites finished") and worker.stdout.count("\n") == 1
+    log = (archive / "workers" / "w1" / "jcrawl.log").read_text()
+    assert (
+        "[scrapy.utils.log] INFO: Scrapy " in log
+        and "[scrapy.core.engine] INFO: Spider closed (finished)" in log
+    )
+
+
 def test_redis_gone_for_good_stops_a_worker_with_one_line(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with redis_server(tmp_path) as redis, demo_sites(tmp_path, count=1, articles=40, delay=0.05) as sites:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import Article, extract_article
 
 PAGE = """<!DOCTYPE html>
@@ -99,3 +101,20 @@ def test_empty_and_binary_input_do_not_raise():
         a = extract_article(body, "https://example.org/x")
         assert a.url == "https://example.org/x"
         assert not a.is_article
+
+
+@pytest.mark.parametrize(
+    ("prefix", "charset"),
+    [(b"", "utf-8"), (b"\xef\xbb\xbf", "utf-8"), (b"", "iso-8859-1")],
+)
+def test_the_text_is_the_same_whatever_the_bytes_encoding(prefix: bytes, charset: str) -> None:
+    """The parser reads the page's own bytes only when they are its text in UTF-8 (no BOM, no
+    legacy codec): a BOM or a Latin-1 page gives the same text as plain UTF-8."""
+    para = "Der Bürgermeister eröffnete am Montag die neue Brücke über die Förde, nach drei Jahren Bauzeit."
+    html = f"<html><head><title>Neue Brücke</title></head><body><article><h1>Neue Brücke</h1><p>{para}</p>"
+    html += f"<p>{para} Die Stadt feierte mit einem Fest am Hafen.</p></article></body></html>"
+    body = prefix + html.encode(charset)
+    article = extract_article(
+        body, "https://example.org/2024/bruecke/", {"Content-Type": f"text/html; charset={charset}"}
+    )
+    assert article.body.split("\n\n")[0] == para

@@ -110,3 +110,15 @@ def test_an_article_declared_in_json_ld_on_a_page_typed_webpage_is_an_article() 
         f"</head><body><main><article><h1>About us</h1>{paragraphs}</article></main></body></html>"
     ).encode()
     assert extract_article(html, f"{SITE}/2024/03/about/").is_article
+
+
+@pytest.mark.parametrize("post_class", ["post-12 page type-page", "Post-12 Page Type-Page"])
+def test_a_static_page_post_class_is_read_in_any_case(post_class: str) -> None:
+    paragraphs = "".join(f"<p>{t}</p>" for t in TEXT)
+    html = (
+        "<!DOCTYPE html><html><head><title>About us</title></head><body class='post-template'><main>"
+        f"<article class='{post_class}'><h1>About us</h1>{paragraphs}</article></main></body></html>"
+    )
+    assert not extract_article(html.encode(), f"{SITE}/about/").is_article
+    story = html.replace(post_class, post_class.replace("ype-", "ype-x"))
+    assert extract_article(story.encode(), f"{SITE}/about/").is_article

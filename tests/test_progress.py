@@ -64,3 +64,20 @@ def test_cron_gets_the_summary_and_the_log_file_gets_scrapys_lines(small_site: s
         "[scrapy.core.engine] INFO: Spider closed (finished)"
         in (tmp_path / "archive" / "jcrawl.log").read_text()
     )
+
+
+def test_scrapy_builds_no_debug_record_after_its_own_logging_set_up(tmp_path: Path) -> None:
+    # Scrapy's process sets its logger to DEBUG after jcrawl's set-up; a record of every page crawled
+    # would be made only for the handlers (INFO and above) to drop. A crawl and a worker alike.
+    program = f"""
+import logging
+from pathlib import Path
+from crawler.run.crawl import CrawlOptions, _Process, crawl_settings
+from crawler.run.logs import configure_logging
+configure_logging(Path({str(tmp_path)!r}), logging.WARNING, 0, 0)
+_Process(crawl_settings(CrawlOptions("http://127.0.0.1/", Path({str(tmp_path)!r}))))
+print(logging.getLogger("scrapy.core.engine").isEnabledFor(logging.DEBUG))
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "False\n"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
 
-from crawler.policy.plan import FETCH, RECHECK, CrawlPlan, KnownUrl
+from crawler.policy.plan import FETCH, RECHECK, CrawlPlan, KnownUrl, StoredLastmods, StoredUrls
 from crawler.policy.recheck import PolicyError, RecheckPolicy
+from crawler.store import Store
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -116,3 +118,20 @@ def test_a_crawl_fetches_everything_and_a_resumed_one_skips_what_it_captured() -
     assert resumed.decide("/done-before-the-kill") is None
     assert resumed.decide("/captured-as-it-was-killed") == FETCH  # its links may not have been stored
     assert resumed.decide("/old-article") == FETCH
+
+
+def test_the_plan_asks_the_archive_once_about_a_url_it_keeps_asking_about(tmp_path: Path) -> None:
+    """Remembering two answers, an update keeps the one it uses again and again (a section page linked
+    from every story) while the stories pass through: it asks the archive about the section once."""
+    store = Store(tmp_path)
+    try:
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        known, lastmods = StoredUrls(store, "127.0.0.1", store.next_capture_id(), 2), StoredLastmods(store, 2)
+        for n in range(5):
+            for url in ("http://127.0.0.1/section/", f"http://127.0.0.1/story-{n}/"):
+                assert known.get(url) is None and lastmods.get(url) is None  # a fresh archive
+        assert sum("FROM urls" in statement for statement in statements) == 1 + 5
+        assert sum("FROM sitemap_lastmod" in statement for statement in statements) == 1 + 5
+    finally:
+        store.close()

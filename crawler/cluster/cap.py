@@ -1,9 +1,8 @@
 """`--max-pages N` across a cluster: the requests sent to a site are counted in Redis.
 
-The embedded cap (crawler/downloadermiddlewares/cap.py) counts in the crawl's process; a site taken over by
-another
-worker would start counting again. This one counts with INCR on the site's `sent` key, so a site's
-crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
+The embedded cap (crawler/downloadermiddlewares/cap.py) counts in the crawl's process; a site taken
+over by another worker would start counting again. This one counts with INCR on the site's `sent`
+key, so a site's crawl sends at most JCRAWL_MAX_REQUESTS requests whichever workers send them.
 """
 
 from __future__ import annotations

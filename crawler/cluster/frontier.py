@@ -3,12 +3,11 @@
 Keys (crawler/cluster/connection.py names them `jcrawl:site:SITE:...`):
 
 - `q:P`: a Redis Stream per priority P of the site's entries (url, depth, recheck, the page it was
-  found on), read through the
-  consumer group `workers`. An entry `pop` hands out is pending for the worker that read it until
-  `ack`, which the store pipeline calls once the page's capture is in its WARC file and its rows and
-  links are committed; then it is deleted. A worker that dies leaves its entries pending: the next
-  holder of the site's lease claims them all (XAUTOCLAIM) when it opens the frontier, and crawls
-  them again. Within a priority entries come first in, first out;
+  found on), read through the consumer group `workers`. An entry `pop` hands out is pending for the
+  worker that read it until `ack`, which the store pipeline calls once the page's capture is in its
+  WARC file and its rows and links are committed; then it is deleted. A worker that dies leaves its
+  entries pending: the next holder of the site's lease claims them all (XAUTOCLAIM) when it opens
+  the frontier, and crawls them again. Within a priority entries come first in, first out;
 - `waiting`: entries not handed out yet, by priority (kept by the same scripts that add and read);
 - `prios`: the priorities the site has streams for;
 - `seen`: the bounded seen-set, a Bloom filter (crawler/cluster/bloom.py): URLs pushed or marked;
@@ -329,7 +328,7 @@ class RedisFrontier:
 
     # --- the site's learning (crawler/cluster/learning.py) ---------------------------------------
     def share_observation(self, seen: Observation) -> None:
-        """Send what the learner counted of a page with the next flush."""
+        """Send what the learner counted of a page with the next acknowledgement (or at `close`)."""
         self.observed.append(seen)
 
     @_guarded(list)
@@ -340,7 +339,7 @@ class RedisFrontier:
 
     # --- the site's full captures of this crawl (crawler/cluster/revisits.py) ----------------------
     def capture_kept(self, original: Original) -> None:
-        """Send a full capture with the next flush."""
+        """Send a full capture with the next acknowledgement (or at `close`)."""
         self.captured[original.url] = original
 
     @_guarded(lambda: None)

@@ -7,7 +7,7 @@ site's crawl ends with is what one process crawling the whole site would have le
   list of zlib-compressed batches), sent with the page's acknowledgement, just before it;
   the worker that takes the site over counts them all before its first page (`SharedLearner`), and an
   article counted by one worker is not counted again by the next, which re-fetched it;
-- only the worker that finishes the site saves what was learned (`ClusterScheduler.close`): a crawl
+- only the worker that finishes the site saves what was learned (`JournalSpider.closed`): a crawl
   stopped midway leaves its learning in Redis for the next holder;
 - the evidence the saved profile needs (crawler/site_profiles.py `archive_support`: the site's
   articles that carry a block) is read from every worker's database and the archive's

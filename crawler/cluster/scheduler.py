@@ -4,11 +4,11 @@ It keeps no frontier request of its own in memory: every request the spider make
 once (buffered until the next pipeline flush, as the embedded backend is), and comes back in batches
 of JCRAWL_CLUSTER_BATCH, each pending for this worker until its page is stored. So a worker killed at
 any moment holds nothing the cluster cannot give to another. It also keeps the site's trap counters
-(crawler/policy/scope.py) in Redis, loaded when it opens and saved with every batch taken, so that the worker
-that
-takes a site over goes on with them; and it shares the site's learning (crawler/cluster/learning.py):
-the spider's learner counts what other workers observed of the site first, and sends what it observes
-to Redis; a crawl that stops before the site is finished saves no profile, the one that finishes does.
+(crawler/policy/scope.py) in Redis, loaded when it opens and saved with every batch taken, so that the
+worker that takes a site over goes on with them; and it shares the site's learning
+(crawler/cluster/learning.py): the spider's learner counts what other workers observed of the site
+first, and sends what it observes to Redis (the crawl that finishes the site saves the profile:
+JournalSpider.closed).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from crawler.cluster.bloom import BloomShape
 from crawler.cluster.connection import cluster_of
 from crawler.cluster.frontier import RedisFrontier
 from crawler.cluster.learning import SharedLearner
-from crawler.cluster.sites import FINISHED
 from crawler.frontier.backend import FOUND_ON_KEY, RECHECK_KEY, FrontierBackend, FrontierEntry, publish
 from crawler.frontier.scheduler import FrontierScheduler
 
@@ -78,11 +77,6 @@ class ClusterScheduler(FrontierScheduler):
     def close(self, reason: str) -> None:
         if isinstance(self.backend, RedisFrontier):
             self.save_traps()
-        spider = self.crawler.spider
-        if reason not in FINISHED and getattr(spider, "learner", None) is not None:
-            # The site is not done: what was learned of it waits in Redis for the worker that finishes
-            # it, which saves the profile from every worker's pages (the spider saves none when closed).
-            spider.learner = None
         super().close(reason)
 
     # --- the site's learning ---------------------------------------------------------------------

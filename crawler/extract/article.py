@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -102,24 +101,15 @@ def _parse(text: str, raw: bytes | None = None):
         return None
 
 
-def _utf8_bytes(data: bytes, text: str, encoding: str, truncated: bool) -> bytes | None:
-    """`data` when `text` is its exact decoding as ASCII or UTF-8 (not cut, no BOM, nothing replaced)."""
-    if encoding == "ascii":
-        return data
-    if encoding != "utf-8" or truncated or data.startswith(codecs.BOM_UTF8) or "\ufffd" in text:
-        return None  # (U+FFFD: a byte replaced by a lenient decoding, or one the page really has)
-    return data
-
-
 def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfile | None) -> Extraction:
     url = url if isinstance(url, str) else ""
     if isinstance(body, str):
         body = body.encode("utf-8", "replace")
     data = bytes(body[:MAX_BYTES]) if body else b""
     truncated = len(body or b"") > MAX_BYTES
-    text, encoding = decode_html(data, headers, truncated=truncated)
+    text, _, exact = decode_html(data, headers, truncated=truncated)
     blank = not text or text.isspace()
-    root = None if blank else _parse(text, _utf8_bytes(data, text, encoding, truncated))
+    root = None if blank else _parse(text, data if exact else None)
     if root is None:
         return Extraction(Article(url=url))
 
@@ -273,7 +263,7 @@ def _static_page(head: Head, page: Page, body_tokens: set[str]) -> bool:
     """The CMS marks the page as one of the site's static pages rather than a post."""
     if body_tokens & _STATIC_TOKENS or any(t.startswith(_STATIC_PREFIXES) for t in body_tokens):
         return True
-    if any("type-page" in (page.elements[i].get("class") or "").split() for i in page.article_tags):
+    if any("type-page" in (page.elements[i].get("class") or "").lower().split() for i in page.article_tags):
         return True
     return head.ld_article is None and jsonld.has_type(head.ld_objects, _STATIC_TYPES)
 

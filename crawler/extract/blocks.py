@@ -350,6 +350,9 @@ class _Walker:
             else:
                 neg, region = 0, None
         self._classes_append(cls)
+        is_block = tag in BLOCK_TAGS
+        if is_block and self.parts:  # the run so far is the enclosing element's, with its marks
+            self.flush()
         if neg:
             page.negative[idx] = neg
             self.neg_stack.append(idx)
@@ -361,10 +364,7 @@ class _Walker:
             saved_negs, saved_figure = self.neg_stack, self.figure_depth
             self.neg_stack, self.figure_depth = [], 0
 
-        is_block = tag in BLOCK_TAGS
         if is_block:
-            if self.parts:
-                self.flush()
             saved_owner, saved_tag = self.owner, self.owner_tag
             self.owner, self.owner_tag = idx, tag
             if tag == "body":
@@ -383,14 +383,15 @@ class _Walker:
         url = None
         control = False
         if tag == "a" and attrib:  # (`href` read above)
-            url = absolutize(href, self.base, self.root_url)
-            if url:
-                self.link_depth += 1
-                self.link_text.append([])
-                self.add_markup(f'<a href="{_escape(url)}">')
-            elif href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
-                control = True
+            if href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
+                control = True  # (absolutize gives no URL for these)
                 self.control_depth += 1
+            else:
+                url = absolutize(href, self.base, self.root_url)
+                if url:
+                    self.link_depth += 1
+                    self.link_text.append([])
+                    self.add_markup(f'<a href="{_escape(url)}">')
         elif tag == "img":
             if attrib:
                 self._img(el, idx, attrib)

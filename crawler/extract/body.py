@@ -19,14 +19,13 @@ from crawler.extract.blocks import Block, Page
 from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
-    DATED,
-    SENTENCE_END,
     choose_container,
     effective_negatives,
     excluded,
     find_headline,
     is_prose,
     norm,
+    opens_text,
     says,
     teaser_cards,
 )
@@ -161,11 +160,8 @@ def _headline_standfirst(
                 return []  # other text before the container: this is no lone standfirst
             continue
         text = " ".join(blocks[i].text for i in run)
-        size = text_size(text)
-        if sum(blocks[i].link_len for i in run) > 0.2 * len(text) or (size < 150 and DATED.search(text)):
-            continue  # a kicker, byline or dateline over the standfirst
-        if size < 60 or (size < 100 and not text.endswith(SENTENCE_END)):
-            continue
+        if not opens_text(text, text_size(text), sum(blocks[i].link_len for i in run)):
+            continue  # a kicker, byline or dateline over the standfirst, a credit line
         if says(text, title_norm) or _is_boilerplate_line(text):
             continue
         # one sentence is a dek (a summary, the article's lead material); the intro runs on
@@ -235,7 +231,7 @@ def extract_body(
     for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     headline = find_headline(page, title_norm, cards)
-    negs = effective_negatives(page, headline)
+    negs = effective_negatives(page, headline, cards)
     if keep >= 0:
         start = keep
         good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
@@ -263,7 +259,7 @@ def extract_body(
             continue
         if first_inside < 0:
             first_inside = bi
-        if excluded(b, negs, cards) and not _section_heading(blocks, bi, negs, cards):
+        if excluded(b, negs, cards):
             continue
         text = b.text
         if not text:
@@ -309,6 +305,7 @@ def extract_body(
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
+    kept = _without_link_list_headings(blocks, kept, start, end)
     agency = None
     while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
         text = blocks[kept[-1]].text
@@ -334,25 +331,6 @@ def extract_body(
     result.text = "\n\n".join(blocks[i].text for i in kept if blocks[i].text)
     result.html = render_html(blocks, kept)
     return result
-
-
-def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
-    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
-    `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
-    follows it. It heads a section, not chrome."""
-    b = blocks[bi]
-    if b.heading < 2 or b.link_len or cards[b.owner] or len(b.text) > 200:
-        return False
-    if b.size < 60 and DATED.search(b.text):  # a date line styled as a heading: the date's row
-        return False
-    if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
-        return False
-    if any(i in negs for i in b.neg if i != b.owner):
-        return False
-    x = _block_near(blocks, bi, 1)
-    if x is None or excluded(x, negs, cards) or x.heading:
-        return False
-    return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
 
 
 def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
@@ -399,6 +377,29 @@ def _line_of_prose(blocks: list[Block], bi: int) -> bool:
         if is_prose(b) and not b.link_len:
             return True
     return False
+
+
+def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
+    """`kept` without the headings of link lists left out ("Story Tools" over e-mail and print
+    links, "More on this" over headlines): the container's next text after such a heading is a
+    dropped list item of links, so the heading heads no text of the story."""
+    keep = set(kept)
+    out = []
+    for i in kept:
+        b = blocks[i]
+        if b.heading and b.text and start <= b.owner < end and not is_prose(b):
+            ahead = range(i + 1, min(i + 30, len(blocks)))
+            nxt = next((j for j in ahead if _inside(blocks[j], start, end)), -1)
+            after = blocks[nxt] if nxt >= 0 else None
+            if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
+                continue
+        out.append(i)
+    return out
+
+
+def _inside(b: Block, start: int, end: int) -> bool:
+    """Block `b` has text and lies in the container [start, end)."""
+    return bool(b.text) and start <= b.owner < end
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:

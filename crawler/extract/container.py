@@ -122,11 +122,26 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
         b = blocks[i]
         if b.region in _TEASERS or cards[b.owner] or b.figure or not is_prose(b):
             continue
-        if b.link_len > 0.2 * len(b.text) or (b.size < 150 and DATED.search(b.text)):
-            continue  # a dateline or "Published ..." row is not the text yet
-        if b.size >= 100 or (b.size >= 60 and b.text.endswith(SENTENCE_END)) or _run_of_sentences(page, i):
-            return Headline(at, i)  # (a credit or caption line is not either)
+        if meta_line(b.text, b.size, b.link_len):
+            continue
+        if opens_text(b.text, b.size, b.link_len) or _run_of_sentences(page, i):
+            return Headline(at, i)
     return Headline(at, -1)
+
+
+def meta_line(text: str, size: int, link_len: int) -> bool:
+    """A line over the text that is not the text yet: links (a kicker, a byline) or a dateline
+    ("Published ..." rows)."""
+    return link_len > 0.2 * len(text) or (size < 150 and bool(DATED.search(text)))
+
+
+def opens_text(text: str, size: int, link_len: int) -> bool:
+    """A line under the headline that reads as the start of the text (`size` as text.text_size,
+    `link_len` characters in links): no meta line, and a paragraph's length or a whole sentence (a
+    credit or caption line is neither)."""
+    if meta_line(text, size, link_len):
+        return False
+    return size >= 100 or (size >= 60 and text.endswith(SENTENCE_END))
 
 
 def _run_of_sentences(page: Page, bi: int) -> bool:
@@ -144,8 +159,9 @@ def _run_of_sentences(page: Page, bi: int) -> bool:
     )
 
 
-def effective_negatives(page: Page, headline: Headline) -> set[int]:
-    """Boilerplate-classed elements that really are boilerplate (see module docstring)."""
+def effective_negatives(page: Page, headline: Headline, cards: bytearray) -> set[int]:
+    """Boilerplate-classed elements that really are boilerplate (see module docstring; `cards` as
+    `teaser_cards`)."""
     negative = page.negative
     if not negative:
         return set()
@@ -197,7 +213,30 @@ def effective_negatives(page: Page, headline: Headline) -> set[int]:
         ):
             continue
         out.add(i)
+    blocks = page.blocks
+    for bi, b in enumerate(blocks):
+        if b.heading > 1 and b.owner in out and _section_heading(blocks, bi, out, cards):
+            out.discard(b.owner)
     return out
+
+
+def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
+    """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
+    `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
+    follows it. It heads a section, not chrome."""
+    b = blocks[bi]
+    if b.link_len or cards[b.owner] or len(b.text) > 200:
+        return False
+    if b.size < 60 and DATED.search(b.text):  # a date line styled as a heading: the date's row
+        return False
+    if b.region and (b.region != "chrome" or b.region_idx != b.owner):  # chrome by its own word only
+        return False
+    if any(i in negs for i in b.neg if i != b.owner):
+        return False
+    x = next((blocks[j] for j in range(bi + 1, len(blocks)) if blocks[j].text), None)
+    if x is None or excluded(x, negs, cards) or x.heading:
+        return False
+    return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
 
 
 def _is_thread(page: Page, idx: int) -> bool:

@@ -22,13 +22,12 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extract.text import clean_text, text_size
+from crawler.extract.text import MARKUP, clean_text, text_size
 
 MUCH_LONGER = 2.0  # times the visible body's prose a hidden source must hold to replace it
 MIN_SIZE = 500  # prose size (text.text_size) a hidden source must hold
 MAX_SOURCE = 3_000_000  # characters of a script read at most
 _MAX_DEPTH = 40
-_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 _HTML_HINT = re.compile(r"<(?:p|div|br|h[1-6]|ul|ol|li|blockquote|figure|section|article)\b", re.I)
 _URLISH = re.compile(r"^(?:https?:)?//|^/[\w\-./]*$")
 _PARAGRAPH_MIN = 40  # characters of a JSON string to count as a paragraph
@@ -73,7 +72,7 @@ def best_embedded(
                 continue
             out = _render_text(value)
         else:
-            if text_size(_TAG.sub(" ", value)) < floor:  # cheap bound before parsing
+            if text_size(MARKUP.sub(" ", value)) < floor:  # cheap bound before parsing
                 continue
             out = render_html(value)
         if out[2] >= floor and (best is None or out[2] > best[2]):
@@ -101,7 +100,7 @@ def _json_text(raw: str) -> tuple[str, str] | None:
         return None
     best: tuple[int, str, str] | None = None
     for kind, value in _json_candidates(data, 0):
-        size = len(_TAG.sub("", value)) if kind == "html" else len(value)
+        size = len(MARKUP.sub("", value)) if kind == "html" else len(value)
         if best is None or size > best[0]:
             best = (size, kind, value)
     return (best[1], best[2]) if best else None

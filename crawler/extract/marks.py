@@ -20,10 +20,11 @@ from crawler.extract.classes import BLOCK_TAGS
 if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
     from crawler.extract.blocks import Page
 
-# Class/id words of a mark (matched anywhere in the string, any case).
+# Class/id words of a mark (matched anywhere in the string, any case: "byl" finds "byline",
+# "publish" finds "published").
 _CLASS_WORDS = (
-    "author", "byline", "byl", "writer", "autor", "auteur", "vcard", "reporter", "journalist",
-    "contributor", "creator", "postedby", "posted-by", "entry-date", "published", "post-date", "pubdate",
+    "author", "byl", "writer", "autor", "auteur", "vcard", "reporter", "journalist",
+    "contributor", "creator", "postedby", "posted-by", "entry-date", "post-date", "pubdate",
     "publish", "modified", "updated", "taxonomy", "tags", "categor", "cat-links", "breadcrumb",
     "site-title", "site-name", "kicker", "rubri", "dateline",
 )  # fmt: skip

@@ -18,18 +18,17 @@ from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_wi
 from crawler.extract.language import article_language
 from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
 from crawler.extract.profile import SiteProfile
-from crawler.extract.text import clean_text
+from crawler.extract.text import MARKUP, clean_text
 from crawler.extract.title import heading_text, key, pick_title
 from crawler.extract.urls import absolutize, site_root
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_POSTED_WORDS = re.compile(
-    r"\b(?:posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato|"
-    r"reviewed)\b",
-    re.I,
-)
-# A label set apart from its value in an info box ("Published:" then "June 7, 2019").
+_POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
+_POSTED_WORDS = re.compile(rf"\b(?:{_POSTED})\b", re.I)
+# A label set apart from its value in an info box ("Published:" then "June 7, 2019"; a review's
+# header says "Reviewed:").
 _DATE_LABEL = re.compile(r"^[^\d]{0,30}:$")
+_DATE_LABEL_WORDS = re.compile(rf"\b(?:{_POSTED}|reviewed)\b", re.I)
 _PUBLISHED = re.compile(
     r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
 )
@@ -38,7 +37,6 @@ _UPDATED = re.compile(
 )
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 _SITE_TITLE = re.compile(r"\bsite-(?:title|name)\b")
-_MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>")  # tags written into a description
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
 _META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
@@ -476,7 +474,7 @@ def _visible_date(
             continue
         if label:  # a labelled value is the date it says, in a row of nav-like info links too
             candidates.append((0, abs(b.owner - anchor), f"{label} {b.text}"))
-        label = b.text if _DATE_LABEL.match(b.text) and _POSTED_WORDS.search(b.text) else ""
+        label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
         if len(b.text) > 250:
             prose = prose or inside
@@ -663,7 +661,7 @@ def pick_lead(head: Head) -> str | None:
         jsonld.text_of(ld.get("description"))
     )
     if lead and "<" in lead:
-        lead = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(_MARKUP.sub(" ", lead).split()))
+        lead = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(MARKUP.sub(" ", lead).split()))
     return lead or None
 
 

@@ -21,6 +21,8 @@ _HANGUL = re.compile("[\uac00-\ud7af]")
 # Letters of scripts written without spaces between words (kana, Han, Hangul): word counts mean
 # nothing there, character counts do.
 CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# An HTML tag (start, end, comment, doctype) written into a string: a description, a JSON value.
+MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>")
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # On ASCII text the runs are found three times faster by turning every other character into a space

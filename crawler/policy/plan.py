@@ -18,6 +18,7 @@ the `sitemap_lastmod` table current (see `saw_lastmod`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Container
 from dataclasses import dataclass
@@ -236,14 +237,12 @@ class StoredUrls:
         self.site = site
         self.before = before
         self.recent = RecentDict(memory)
-        self._zone: list[timezone | None] = []  # the site's UTC offset, once an article needs it
         # A URL starting with one of these is the site's (site_of tells the others apart, slowly).
         self.prefixes = tuple(prefix + "/" for prefix in site_params(site)[::2])
 
     def get(self, url: str) -> KnownUrl | None:
         if url in self.recent:
-            self.recent.move_to_end(url)
-            return self.recent[url]
+            return self.recent.recall(url)
         known = self._ask(url) if self._on_site(url) else None
         self.recent.keep(url, known)
         return known
@@ -260,7 +259,7 @@ class StoredUrls:
             if entry is None:
                 entry = KnownUrl(fetched_at, status, crawl_id)
                 if first_seen is not None:  # an article
-                    entry.born = youngest_reading(published, self.zone()) if published else first_seen
+                    entry.born = youngest_reading(published, self.zone) if published else first_seen
             entry.last_fetch, entry.status, entry.crawl_id = fetched_at, status, crawl_id
             if content_type:  # a 304 has none: the earlier one still describes the page
                 entry.xml = "xml" in content_type.lower()
@@ -268,23 +267,23 @@ class StoredUrls:
                 entry.etag, entry.last_modified = etag, last_modified
         return entry
 
+    @functools.cached_property
     def zone(self) -> timezone | None:
-        """The site's UTC offset (recheck.site_zone), read from its articles' dates in one pass."""
-        if not self._zone:
-            rows = self.store.conn.execute(
-                f"SELECT url, published FROM articles WHERE {SITE_URLS}", site_params(self.site)
-            )
-            self._zone.append(site_zone(published for url, published in rows if self._on_site(url)))
-        return self._zone[0]
+        """The site's UTC offset (recheck.site_zone), read from its articles' dates in one pass when
+        an article first needs it."""
+        rows = self.store.conn.execute(
+            f"SELECT url, published FROM articles WHERE {SITE_URLS}", site_params(self.site)
+        )
+        return site_zone(published for url, published in rows if self._on_site(url))
 
     def _on_site(self, url: str) -> bool:
         return url.startswith(self.prefixes) or site_of(url) == self.site
 
 
 class StoredLastmods:
-    """The sitemap lastmod of each URL as of its last fetch: the `sitemap_lastmod` table, and the last
+    """The sitemap lastmod of each URL as of its last fetch: the `sitemap_lastmod` table, and the
     `memory` lastmods this run recorded (written to the table with the rows of their pages) or read
-    from it, so that a URL's plan and its page's record ask the table once between them."""
+    from it last, so that a URL's plan and its page's record ask the table once between them."""
 
     def __init__(self, store: Store, memory: int):
         self.store = store
@@ -292,10 +291,11 @@ class StoredLastmods:
 
     def get(self, url: str) -> str | None:
         if url in self.recorded:
-            return self.recorded[url]
+            return self.recorded.recall(url)
         row = self.store.conn.execute("SELECT lastmod FROM sitemap_lastmod WHERE url = ?", (url,)).fetchone()
-        self.recorded.keep(url, row[0] if row else None)
-        return row[0] if row else None
+        lastmod = row[0] if row else None
+        self.recorded.keep(url, lastmod)
+        return lastmod
 
     def __setitem__(self, url: str, lastmod: str) -> None:
         self.recorded.keep(url, lastmod)

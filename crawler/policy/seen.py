@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from crawler.frontier.backend import FrontierBackend
@@ -64,7 +64,8 @@ class SeenSet:
 
 
 class RecentDict(OrderedDict):
-    """A dict of at most `capacity` keys, set through `keep`: the least recently kept go first."""
+    """A dict of at most `capacity` keys, set through `keep` and read through `recall`: the least
+    recently kept or recalled go first."""
 
     def __init__(self, capacity: int):
         super().__init__()
@@ -75,3 +76,8 @@ class RecentDict(OrderedDict):
         self.move_to_end(key)
         if len(self) > self.capacity:
             self.popitem(last=False)
+
+    def recall(self, key: object) -> Any:
+        """The value kept for `key`, which becomes the most recently used (KeyError if none is)."""
+        self.move_to_end(key)
+        return self[key]

@@ -139,9 +139,6 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     finally:
         store.close()
     process = _Process(settings[0])
-    # Scrapy's logging configuration sets its logger to DEBUG, which builds a record of every page
-    # crawled and item scraped only for our handlers (crawler/run/logs.py, INFO and above) to drop it.
-    logging.getLogger("scrapy").setLevel(logging.INFO)
     spider = process.spider_loader.load("journal")
     # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.
     crawlers = [Crawler(spider, s, init_reactor=i == 0) for i, s in enumerate(settings)]

@@ -3,7 +3,8 @@ what the person or the cron mail should see.
 
 On a terminal and under cron (no terminal) stderr gets warnings and errors, one line each, without
 tracebacks (those are in the log file); Scrapy's INFO lines go to the log file only. With `--quiet`
-nothing is logged to stderr: the command's one line on stdout says how the run went.
+nothing is logged to stderr: the command's one line on stdout says how the run went. Nothing below
+INFO is logged at all. `jcrawl crawl`, `update`, `demo` and `worker` all set this up alike.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ FILE_ONLY = "jcrawl_file_only"  # logger.error(..., extra={FILE_ONLY: True}): fo
 
 
 def configure_logging(archive: Path, console_level: int, max_bytes: int, backups: int) -> None:
-    """Log everything at INFO to DIR/jcrawl.log, and to stderr at `console_level`.
+    """Log everything at INFO and above to DIR/jcrawl.log, and to stderr at `console_level`.
 
     The log file is rotated when it would grow beyond `max_bytes` (0: never), keeping `backups` old
     ones (jcrawl.log.1 is the newest). Raises OSError when the file cannot be opened (the archive
@@ -38,6 +39,11 @@ def configure_logging(archive: Path, console_level: int, max_bytes: int, backups
     console.addFilter(lambda record: not getattr(record, FILE_ONLY, False))
     root = logging.getLogger()
     root.setLevel(logging.INFO)
+    # Nothing below INFO is built in this process. Scrapy's own set-up, run by every CrawlerProcess
+    # (a crawl's, a cluster worker's) after this one, sets its logger to DEBUG: a record of every page
+    # crawled and item scraped, made only for these handlers to drop. Unlike a logger's level, this
+    # holds through that set-up.
+    logging.disable(logging.DEBUG)
     for handler in list(root.handlers):
         root.removeHandler(handler)
         handler.close()

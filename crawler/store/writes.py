@@ -8,7 +8,7 @@ statements look the ids up by URL. An article's text is packed (texts.py) before
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from crawler.store.aliases import write_aliases
@@ -127,9 +127,9 @@ def add_urls(conn: sqlite3.Connection, batch: Batch) -> None:
     _add_urls(conn, urls)
 
 
-def _add_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> None:
+def _add_urls(conn: sqlite3.Connection, urls: set[str]) -> None:
     """Give each of `urls` an id in `urls` (in sorted order: the same ids however they came)."""
-    conn.executemany(ADD_URL, [(url,) for url in sorted(set(urls))])
+    conn.executemany(ADD_URL, [(url,) for url in sorted(urls)])
 
 
 def _rounds(articles: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -167,7 +167,7 @@ def replace_extractions(
         [(*stored_values(row, STORED_EXTRACTED), row["url"]) for row in rows],
     )
     new_links = [link for rows_ in links.values() for link in rows_]
-    _add_urls(conn, (url for link in new_links for url in link[:2]))
+    _add_urls(conn, {url for link in new_links for url in link[:2]})
     conn.executemany(DELETE_LINKS, [(url,) for url in links])
     conn.executemany(ADD_LINK, new_links)
 
