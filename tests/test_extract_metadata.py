@@ -344,3 +344,18 @@ def test_visible_section_tags_and_first_image() -> None:
     assert a.language == "en"
     assert a.top_image == "https://news.example.org/2023/08/libya-talks/pic.jpg"
     assert a.lead.startswith("Officials from both governments")
+
+
+def test_tag_lists_in_a_post_footer_stay_apart_on_every_extraction() -> None:
+    # A post footer is taken whole by the walk, so its lists are read through elements made on demand;
+    # each list must stay a group of its own however often the page is extracted (a list nearer the
+    # text wins, the other list's tags never join it).
+    lists = "".join(
+        f"<ul class='terms-{n}'>"
+        + "".join(f"<li><a rel='tag' href='/tag/{t}/'>{t}</a></li>" for t in tags)
+        + "</ul>"
+        for n, tags in enumerate((["libya", "tunisia"], ["sport", "music", "space"], ["energy", "weather"]))
+    )
+    html = page(after=f"<footer class='entry-footer'>{lists}</footer>")
+    seen = {tuple(extract_article(html, URL).tags) for _ in range(200)}
+    assert seen == {("libya", "tunisia")}

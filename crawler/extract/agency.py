@@ -49,6 +49,7 @@ _CREDIT_LINE = re.compile(
 )
 
 # A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
+_BYLINE_PARTS = re.compile(r"\s*[|·•/,;]\s*|\s+[-–—]\s+")  # the separate parts of a byline
 _DATELINE = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
 
 
@@ -76,7 +77,7 @@ def agency_in_byline(text: str) -> str | None:
     """An agency named as a separate part of a byline or meta line ("Posted On ... | By X | AFP")."""
     if not text or len(text) > 300:
         return None
-    for part in re.split(r"\s*[|·•/,;]\s*|\s+[-–—]\s+", text):
+    for part in _BYLINE_PARTS.split(text):
         part = part.strip()
         if not part:
             continue

@@ -26,7 +26,7 @@ from crawler.extract.metadata import (
 )
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
-from crawler.extract.urls import absolutize, choose_permalink, declared_addresses, site_root
+from crawler.extract.urls import choose_permalink, declared_addresses, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
 # WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
@@ -86,8 +86,14 @@ def _parse(text: str, raw: bytes | None = None):
         if "\x00" in text:
             text = text.replace("\x00", "")
         raw = None
+    # (collect_ids: no lookup by id attribute is ever made, so libxml2 need not index them)
     parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        recover=True,
+        collect_ids=False,
     )
     try:
         return etree.fromstring(raw or text.encode("utf-8", "surrogatepass"), parser)
@@ -107,15 +113,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if root is None:
         return Extraction(Article(url=url))
 
-    root_url = site_root(url)
-    base = url
-    for el in root.iter("base"):
-        href = absolutize(el.get("href"), url, root_url)
-        if href:
-            base = href
-        break
-    base_root = site_root(base) or root_url
-    head = read_head(root, base, base_root)
+    head = read_head(root, url, site_root(url))
+    base, base_root = head.base, head.base_root
     page = walk_page(root, base, base_root)
     marks = collect(root, page)
     sites = site_names(head, marks)  # read by the title and the author pickers
@@ -134,7 +133,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     canonical = head.canonical
     permalink = choose_permalink(
-        url, canonical, *declared_addresses(root, head.first("og:url"), head.ld_article, base)
+        url, canonical, *declared_addresses(head.first("og:url"), head.ld_article, head.shortlink, base)
     )
     is_article = _is_article(head, page, result, meta.published, url, profile)
     links = type_links(page, result, is_article, url)

@@ -33,6 +33,9 @@ _BYLINE_PREFIX = re.compile(
     r"(?:\s*[:\-–—●]\s*|\s+)|(?:文|作者|记者|記者|著者|筆者|投稿者)\s*[:：●]?\s*)",
     re.I,
 )
+_NON_WORD = re.compile(r"\W+")
+_DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
+_SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s|\n")  # the parts of a byline line
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
@@ -133,8 +136,8 @@ def name_key(name: str | None) -> str:
     """A name reduced for comparison ("The Daily-News" and "thedailynews.com" -> "dailynews")."""
     if not name:
         return ""
-    key = re.sub(r"\W+", "", name.casefold())
-    key = re.sub(r"(?:com|org|net|co|uk|de|fr|online)$", "", key) if len(key) > 6 else key
+    key = _NON_WORD.sub("", name.casefold())
+    key = _DOMAIN_TAIL.sub("", key) if len(key) > 6 else key
     return key.removeprefix("the")
 
 
@@ -328,7 +331,7 @@ def _names_in(mark: Mark) -> list[str]:
 
 def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    segments = re.split(r"\s[|·•]\s|\s[-–—]\s|\n", " ".join(raw[:300].split()))
+    segments = _SEGMENTS.split(" ".join(raw[:300].split()))
     # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
     text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
     text = _BYLINE_PREFIX.sub("", text)

@@ -26,6 +26,7 @@ from crawler.extract.classes import (
     clean_class,
     heading_region,
 )
+from crawler.extract.marks import is_mark, marked_class, term_href
 from crawler.extract.text import clean_text, has_invisible, text_size
 from crawler.extract.urls import absolutize, host_of
 
@@ -123,19 +124,24 @@ class Page:
     h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
     heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
     embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
+    marked: list[int] = field(default_factory=list)  # idx of the elements that are marks (see marks.py)
+    whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
     host: str = ""  # host of the page's base URL
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
 _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
-# they change no result: class or id string -> (cleaned, flags), and (tag, flags, role) -> classify().
+# they change no result: class or id string -> (cleaned, flags, holds a mark word), and
+# (tag, flags, role) -> classify().
 # Cleared when one grows past the bound.
-_CLASS_MEMO: dict[str, tuple[str, int]] = {}
+_CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
 _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
+# The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
+_MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 
 
@@ -157,6 +163,7 @@ class _Walker:
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
         self.path: list[list] = []  # [idx, region kind or None] for every open element
+        self.regions: list[list] = []  # the frames of `path` with a region kind, outermost first
         self.list_stack: list[tuple[int, bool]] = []
         self.quote_stack: list[int] = []
         self.figure_depth = 0
@@ -193,11 +200,10 @@ class _Walker:
             page = self.page
             tag = self.owner_tag
             lst = self.list_stack[-1] if self.list_stack else (-1, False)
-            region, region_idx = None, -1
-            for frame in reversed(self.path):
-                if frame[1]:
-                    region, region_idx = frame[1], frame[0]
-                    break
+            if self.regions:
+                region_idx, region = self.regions[-1]
+            else:
+                region, region_idx = None, -1
             heading = HEADINGS.get(tag, 0)
             if heading and text:
                 if heading == 1:
@@ -243,6 +249,11 @@ class _Walker:
                 if frame[1] is None:
                     frame[1] = kind
                     page.heading_regions.append((idx, kind, len(page.blocks) + 1))
+                    regions = self.regions  # the frame joins them in path order
+                    at = len(regions)
+                    while at and regions[at - 1][0] > idx:
+                        at -= 1
+                    regions.insert(at, frame)
                 return
 
     def add_text(self, s: str) -> None:
@@ -258,40 +269,55 @@ class _Walker:
         self.markup = True
 
     # -- walk ------------------------------------------------------------------------------------
-    def walk(self, el) -> None:
+    def walk(self, el, parent: int = -1) -> None:
+        """Walk `el` (the child of walked element `parent`) and its subtree."""
         tag = el.tag
         if tag.__class__ is not str:  # comment, processing instruction, entity
             return
         page = self.page
         idx = len(page.elements)
         self._elements_append(el)
-        self._parents_append(self.path[-1][0] if self.path else -1)
+        self._parents_append(parent)
         self._tags_append(tag)
         self._ends_append(idx + 1)
         attrib = el.attrib
         if attrib:
+            style = attrib.get("style")
             if (
-                tag in SKIP_TAGS or "hidden" in attrib or _hidden_style(attrib.get("style"))
+                tag in SKIP_TAGS or "hidden" in attrib or (style and _hidden_style(style))
             ) and not _shown_later(tag, attrib):
                 if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
                     page.embedded.append(el)
+                if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
+                    page.marked.append(idx)
                 self._classes_append("")
                 self._skip(el, idx)
                 return
             cls_raw = attrib.get("class")
             ident = attrib.get("id")
             role = attrib.get("role")
+            itemprop = attrib.get("itemprop")
             if cls_raw or ident or role:
-                cls, flags = self._class_info(cls_raw, ident)
+                cls, flags, marked = self._class_info(cls_raw, ident)
                 key = (tag, flags, role)
                 cached = self.flag_cache.get(key)
                 if cached is None:
                     cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
                 neg, region, skippable = cached
-            elif tag in CHROME_TAGS:
-                cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
             else:
-                cls, neg, region, skippable = "", 0, None, 0
+                marked = 0
+                if tag in CHROME_TAGS:
+                    cls, neg, region, skippable = "", 1, "nav", int(tag in SKIPPABLE_TAGS)
+                else:
+                    cls, neg, region, skippable = "", 0, None, 0
+            # marks.is_mark, with the class and id verdicts read from the class memo (meta and link,
+            # in SKIP_TAGS, took the branch above)
+            if tag == "a":
+                href = attrib.get("href")
+                if marked & 1 or attrib.get("rel") or term_href(href):
+                    page.marked.append(idx)
+            elif tag == "time" or marked or itemprop is not None or "datetime" in attrib:
+                page.marked.append(idx)
             if skippable == 1 and self._chrome(el, idx, cls):
                 return
             if skippable == 2:
@@ -300,7 +326,6 @@ class _Walker:
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
                 neg = neg or 1
-            itemprop = attrib.get("itemprop")
             if itemprop == "articleBody" and page.itemprop_body < 0:
                 page.itemprop_body = idx
                 neg = 0
@@ -316,6 +341,8 @@ class _Walker:
             itemprop = None
             cls = ""
             embed = False
+            if tag == "time":
+                page.marked.append(idx)
             if tag in CHROME_TAGS:
                 neg, region = 1, "nav"
                 if tag in SKIPPABLE_TAGS and self._chrome(el, idx, cls):
@@ -329,7 +356,10 @@ class _Walker:
         if neg:
             page.negative[idx] = neg
             self.neg_stack.append(idx)
-        self.path.append([idx, region])
+        frame = [idx, region]
+        self.path.append(frame)
+        if region:
+            self.regions.append(frame)
         if embed:
             saved_negs, saved_figure = self.neg_stack, self.figure_depth
             self.neg_stack, self.figure_depth = [], 0
@@ -352,8 +382,7 @@ class _Walker:
 
         url = None
         control = False
-        if tag == "a" and attrib:
-            href = attrib.get("href")
+        if tag == "a" and attrib:  # (`href` read above)
             if href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
                 control = True  # (absolutize gives no URL for these)
                 self.control_depth += 1
@@ -375,7 +404,7 @@ class _Walker:
         if len(el):
             walk, add_text = self.walk, self.add_text
             for child in el:
-                walk(child)
+                walk(child, idx)
                 tail = child.tail  # a child's tail is its parent's text: added here, once
                 if tail:
                     add_text(tail)
@@ -398,6 +427,8 @@ class _Walker:
             elif tag == "figure" or tag == "figcaption":
                 self.figure_depth -= 1
         self.path.pop()
+        if frame[1]:  # (the innermost region, whether the element opened it or a heading did)
+            self.regions.pop()
         if neg:
             self.neg_stack.pop()
         elif embed:
@@ -405,14 +436,12 @@ class _Walker:
         page.ends[idx] = len(page.elements)
 
     def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
+        regions = self.regions
         region, region_idx, outer = None, -1, None
-        for frame in reversed(self.path):
-            if frame[1]:
-                if region is None:
-                    region, region_idx = frame[1], frame[0]
-                else:
-                    outer = frame[1]
-                    break
+        if regions:
+            region_idx, region = regions[-1]
+            if len(regions) > 1:
+                outer = regions[-2][1]
         self.page.anchors.append(
             Anchor(
                 idx=idx,
@@ -450,25 +479,29 @@ class _Walker:
         prop = f"{el.get('itemprop') or ''} {el.get('class') or ''} {pubdate}"
         self.page.times.append(TimeTag(idx, value.strip(), text[:200], prop.lower(), neg))
 
-    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int]:
-        """Cleaned `class id` string and its flags, cached per distinct class and id value."""
+    def _class_info(self, cls_raw: str | None, ident: str | None) -> tuple[str, int, int]:
+        """Cleaned `class id` string, its flags, and which of class (1) and id (2) hold a mark word
+        (marks.marked_class), cached per distinct class and id value."""
         cache = self.class_cache
-        cls, flags = "", 0
+        cls, flags, marked = "", 0, 0
         if cls_raw:
             hit = cache.get(cls_raw)
             if hit is None:
                 cleaned = clean_class(cls_raw, "")
-                hit = cache[cls_raw] = (cleaned, class_flags(cleaned) if cleaned else 0)
-            cls, flags = hit
+                flags = class_flags(cleaned) if cleaned else 0
+                hit = cache[cls_raw] = (cleaned, flags, marked_class(cls_raw))
+            cls, flags, marked = hit
         if ident:
             key = "#" + ident
             hit = cache.get(key)
             if hit is None:
                 cleaned = ident.lower().replace("_", "-")
-                hit = cache[key] = (cleaned, class_flags(cleaned))
+                hit = cache[key] = (cleaned, class_flags(cleaned), marked_class(ident))
             cls = f"{cls} {hit[0]}" if cls else hit[0]
             flags |= hit[1]
-        return cls, flags
+            if hit[2]:
+                marked |= 2
+        return cls, flags, marked
 
     def _chrome(self, el, idx: int, cls: str) -> bool:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
@@ -484,7 +517,10 @@ class _Walker:
                 rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
-            elif len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+            elif len(p):
+                if len(etree.tostring(p, method="text", encoding="unicode")) >= 100:
+                    return False
+            elif len(p.text or "") + len(p.tail or "") >= 100:  # (the serialiser's text, read directly)
                 return False
         self._classes_append(cls)
         self._skip(el, idx)
@@ -505,12 +541,15 @@ class _Walker:
         """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""
         page = self.page
         if len(el):
+            page.whole.append(idx)
             for a in el.iter("a"):
                 url = absolutize(a.get("href"), self.base, self.root_url)
                 if url:
-                    text = " ".join(
-                        etree.tostring(a, method="text", encoding="unicode", with_tail=False).split()
-                    )
+                    if len(a):
+                        text = etree.tostring(a, method="text", encoding="unicode", with_tail=False)
+                    else:  # its text is all it holds (no serialiser needed)
+                        text = a.text or ""
+                    text = " ".join(text.split())
                     rel = (a.get("rel") or "").lower()
                     page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
 

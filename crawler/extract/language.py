@@ -58,7 +58,7 @@ for _lang, _words in _FUNCTION_WORDS.items():
     for _w in _words.split():
         _WORD_LANGS.setdefault(_w, set()).add(_lang)
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 MIN_CHARS = 200  # shorter texts say too little to contradict a declaration
 
 
@@ -88,8 +88,14 @@ def _dominant_script(text: str) -> tuple[str | None, str | None]:
     """(script, its usual language) when most letters of `text` are of one non-Latin script."""
     if text.isascii():  # no letter of another script (the common case: no need to count them)
         return None, None
+    # Latin text with a few curly quotes or accents: its ASCII letters alone (counted in C, a lower
+    # bound of `letters`) already outnumber the non-ASCII characters five to one.
+    ascii_only = text.encode("ascii", "ignore")
+    non_ascii = len(text) - len(ascii_only)
+    if non_ascii < 0.2 * len(ascii_only.translate(None, _ASCII_NON_LETTERS)):
+        return None, None
     letters = len(_LETTER.findall(text))
-    if not letters or len(_NON_ASCII.findall(text)) < 0.2 * letters:
+    if not letters or non_ascii < 0.2 * letters:
         return None, None
     counts = {name: len(pattern.findall(text)) for name, pattern, _ in _SCRIPTS}
     if counts["kana"] >= 0.05 * letters and counts["kana"] + counts["han"] >= 0.4 * letters:
@@ -106,8 +112,8 @@ def _latin_guess(text: str) -> str | None:
     if len(words) < 30:
         return None
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for w, n in Counter(words).items():  # each distinct word once
-        for lang in _WORD_LANGS.get(w, ()):
+    for w, n in Counter([w for w in words if w in _WORD_LANGS]).items():  # each function word once
+        for lang in _WORD_LANGS[w]:
             counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, n1), (_, n2) = ranked[0], ranked[1]

@@ -20,7 +20,7 @@ from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, M
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import MARKUP, clean_text
 from crawler.extract.title import heading_text, key, pick_title
-from crawler.extract.urls import absolutize
+from crawler.extract.urls import absolutize, site_root
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
@@ -73,6 +73,9 @@ class Head:
     lang: str | None = None
     ld_objects: list[dict] = field(default_factory=list)
     ld_article: dict | None = None
+    shortlink: str | None = None  # href of the first `<link rel="shortlink">` as written ("" if none given)
+    base: str = ""  # the URL the page's links resolve against: its first `<base href>`, or its own URL
+    base_root: str = ""  # `scheme://host` of `base`
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -98,11 +101,14 @@ class Metadata:
     language: str | None = None
 
 
-def read_head(root, base: str, root_url: str) -> Head:
-    """Meta tags, JSON-LD, canonical and feed links, `<title>`, language: one C-level iteration."""
+def read_head(root, url: str, root_url: str) -> Head:
+    """Meta tags, JSON-LD, canonical and feed links, `<title>`, language, the base URL (`url`, the
+    page's, unless a `<base>` says otherwise; `root_url` is `site_root(url)`): one C-level iteration."""
     head = Head()
     ld_texts: list[str] = []
-    for el in root.iter("meta", "link", "script", "title"):
+    links: list[tuple[list[str], str, object]] = []  # resolved once the base is known
+    base_el = None
+    for el in root.iter("meta", "link", "script", "title", "base"):
         tag = el.tag
         if tag == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
@@ -114,22 +120,33 @@ def read_head(root, base: str, root_url: str) -> Head:
         elif tag == "link":
             rel = (el.get("rel") or "").lower().split()
             href = el.get("href")
-            if not rel or not href:
-                continue
-            if "canonical" in rel and head.canonical is None:
-                head.canonical = absolutize(href, base, root_url)
-            elif "alternate" in rel and (el.get("type") or "").strip().lower() in _FEED_TYPES:
-                url = absolutize(href, base, root_url)
-                if url and url not in head.feeds:
-                    head.feeds.append(url)
-                    if el.get("title"):
-                        head.feed_titles.append(el.get("title"))
+            if head.shortlink is None and "shortlink" in rel:
+                head.shortlink = href or ""
+            if rel and href:
+                links.append((rel, href, el))
+        elif tag == "base":
+            if base_el is None:
+                base_el = el
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 ld_texts.append(el.text)
         elif tag == "title" and head.title is None:
             text = " ".join("".join(el.itertext()).split())
             head.title = text or None
+    base = url
+    if base_el is not None:
+        base = absolutize(base_el.get("href"), url, root_url) or url
+    head.base = base
+    head.base_root = root_url = site_root(base) or root_url
+    for rel, href, el in links:
+        if "canonical" in rel and head.canonical is None:
+            head.canonical = absolutize(href, base, root_url)
+        elif "alternate" in rel and (el.get("type") or "").strip().lower() in _FEED_TYPES:
+            feed = absolutize(href, base, root_url)
+            if feed and feed not in head.feeds:
+                head.feeds.append(feed)
+                if el.get("title"):
+                    head.feed_titles.append(el.get("title"))
     lang = (
         root.get("lang") or root.get("xml:lang") or head.first("og:locale", "content-language", "dc.language")
     )
@@ -552,7 +569,10 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
     `rel="tag"` in lists classed `taxonomy-category` / `taxonomy-post_tag`, and category URLs
     say `/category/`.
     """
-    groups: dict[int, tuple[int, list[str]]] = {}
+    # list element (or parent) -> (distance, texts). Keyed by the element itself, which the dict keeps
+    # alive: the id() of an element made on demand inside a subtree the walk took whole (a post's
+    # footer) is reused once it is freed, which split one list and merged others.
+    groups: dict[object, tuple[int, list[str]]] = {}
     for mark in marks.items:
         if mark.tag != "a" or mark.ctx & (COMMENTS | ASIDE | TEASER | CHROME):
             continue
@@ -564,14 +584,14 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
             kind = "category"
         elif "tag" in rel or box == "tag":
             kind = "tag" if not _CATEGORY_HREF.search(href) else "category"
-        elif not _in_prose(parent) and (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)):
+        elif (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)) and not _in_prose(parent):
             kind = "category" if _CATEGORY_HREF.search(href) else "tag"  # plain links ("In <a>Opinion</a>.")
         else:
             continue
         text = text_of(mark.el)
         if kind != ("category" if category else "tag") or not text or len(text) > 60:
             continue
-        group = id(parent.getparent() if parent is not None and parent.tag == "li" else parent)
+        group = parent.getparent() if parent is not None and parent.tag == "li" else parent
         dist = abs(mark.pos - anchor) + (0 if mark.in_post else 100_000)
         groups.setdefault(group, (dist, []))[1].append(text)
     if not groups:

@@ -148,8 +148,11 @@ def choose_permalink(
     return Permalink(url, tuple(a for a in aliases if a and a != url))
 
 
-def declared_addresses(root, head_meta_og_url: str | None, ld_article: dict | None, base: str) -> tuple:
-    """(og:url, JSON-LD url, shortlink) of a parsed page, each absolute or None."""
+def declared_addresses(
+    head_meta_og_url: str | None, ld_article: dict | None, shortlink_href: str | None, base: str
+) -> tuple:
+    """(og:url, JSON-LD url, shortlink) of a parsed page, each absolute or None (`shortlink_href`: the
+    href of its first `<link rel="shortlink">`, as `metadata.read_head` found it)."""
     root_url = site_root(base)
     og_url = absolutize(head_meta_og_url, base, root_url)
     ld_url = None
@@ -158,9 +161,4 @@ def declared_addresses(root, head_meta_og_url: str | None, ld_article: dict | No
         if isinstance(value, dict):
             value = value.get("@id") or value.get("url")
         ld_url = absolutize(value, base, root_url) if isinstance(value, str) else None
-    shortlink = None
-    for el in root.iter("link"):
-        if "shortlink" in (el.get("rel") or "").lower().split():
-            shortlink = absolutize(el.get("href"), base, root_url)
-            break
-    return og_url, ld_url, shortlink
+    return og_url, ld_url, absolutize(shortlink_href, base, root_url)
