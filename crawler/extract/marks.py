@@ -39,6 +39,7 @@ _OPAQUE_TAGS = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "select", "iframe", "head")
 )
 _SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")  # "ShareByline" -> "Share", "Byline"
 
 # What a mark sits in (bit flags of Mark.ctx).
 COMMENTS = 1  # a comment thread or the comment form
@@ -159,14 +160,18 @@ def _marked_class(value: str) -> bool:
 
 
 def _mark(el, index: dict, memo: dict) -> Mark:
-    cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    cls = raw.lower()
+    words = {w for w in _SPLIT.split(cls) if w}
+    if cls != raw:  # camelCase names are words too: "ShareByline" is a byline
+        words.update(w.lower() for w in _CAMEL.findall(raw) if len(w) >= 4)
     ctx, in_post, pos = _info(el, index, memo)
     return Mark(
         el=el,
         tag=el.tag,
         rel=(el.get("rel") or "").lower(),
         prop=(el.get("itemprop") or el.get("property") or "").strip().lower(),
-        words=frozenset(w for w in _SPLIT.split(cls) if w),
+        words=frozenset(words),
         pos=pos,
         ctx=ctx,
         in_post=in_post,
