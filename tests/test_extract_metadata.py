@@ -211,6 +211,42 @@ def test_teasers_author_links_do_not_outvote_the_author_meta_tag() -> None:
     assert extract_article(html, URL).authors == ["Leila Haddad"]
 
 
+def test_one_meta_tag_per_author() -> None:
+    """Scholarly pages give each author a `citation_author` tag of their own: all of them, dozens too."""
+    names = [f"Amina Yusuf{chr(65 + i)}" for i in range(14)]
+    head = "".join(f"<meta name='citation_author' content='{n}'>" for n in names)
+    assert extract_article(page(head), URL).authors == names
+
+
+def test_a_personal_blogs_handle_is_no_site_name() -> None:
+    """The blog's `twitter:site` account is its author's own; the site's own name is still no author."""
+    head = "<meta name='author' content='Nadia Rahman'><meta name='twitter:site' content='@nadiarahman'>"
+    assert extract_article(page(head), URL).authors == ["Nadia Rahman"]
+    head = (
+        "<meta property='og:site_name' content='Maghreb Daily'><meta name='author' content='Maghreb Daily'>"
+    )
+    assert extract_article(page(head), URL).authors == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "authors"),
+    [
+        # a camelCase class names the byline; its "By" label sits in an element of its own
+        ("<div class='ShareByline rQqmM'><div><span class='sr'>By</span><span>by AMINA YUSUF and JONAS "
+         "BERG</span></div><div>August 3, 2023, 4:19 PM</div></div>", "", ["AMINA YUSUF", "JONAS BERG"]),
+        # between the headline and the text a "widget" box is the byline; after the text it is not
+        ("<div class='widget article__authors'><p>Author:</p><ul><li><span class='author__name'>"
+         "<a href='/profile/amina-yusuf/'>Amina Yusuf</a></span></li></ul></div>", "", ["Amina Yusuf"]),
+        ("", "<div class='widget'><span class='author__name'>Sam Roe</span></div>", []),
+        # a section's name before the names
+        ("<div class='article__author'>Politik · Jochen Weber, Anna Roth</div>", "",
+         ["Jochen Weber", "Anna Roth"]),
+    ],
+)  # fmt: skip
+def test_bylines_classes_do_not_decide_alone(before: str, after: str, authors: list[str]) -> None:
+    assert extract_article(page(before=before, after=after), URL).authors == authors
+
+
 # -- dates ------------------------------------------------------------------------------------------------
 
 
@@ -271,6 +307,16 @@ def test_modified_date_and_timezone() -> None:
     head = '<meta property="article:modified_time" content="2023-08-25T12:00:00-04:00">'
     a = extract_article(page(head, "<div class='meta'>Posted On 23 August 2023</div>"), URL)
     assert (a.published, a.modified) == ("2023-08-23", "2023-08-25T12:00:00-04:00")
+
+
+def test_a_date_quoted_in_japanese_prose_is_not_the_pages() -> None:
+    """A Japanese paragraph is prose at a third of a Latin one's length: the date quoted after three
+    of them is not a meta line; the page's own "last updated" line under the headline is its date."""
+    prose = "".join(f"<p>{'長期休暇中は情報セキュリティ対策を実施してください。' * 4}</p>" for _ in range(3))
+    info = "<p class='right'>最終更新日：2023年8月2日<br>情報処理推進機構<br>セキュリティセンター</p>"
+    body = f"{info}{prose}<ul><li>2023年7月15日公表<br>「関連する注意喚起」</li></ul>{prose}"
+    html = page(body=body)
+    assert extract_article(html, "https://agency.example.jp/security/alert.html").published == "2023-08-02"
 
 
 def test_updated_line_is_not_the_publication_date() -> None:

@@ -89,26 +89,31 @@ _NOT_BYLINE_WORDS = frozenset(
 # Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+# A paper's meta tags list all its authors, often dozens; a visible byline is capped at 200 characters.
+_MAX_AUTHORS = 50
 
 
 def pick_authors(
     ld: dict,
-    meta_names: list[str],
+    meta_names: list[list[str]],
     marks: Marks,
     page: Page,
     anchor: int,
     not_authors: set[str],
+    body_start: int = -1,
 ) -> tuple[list[str], str | None]:
     """(authors, agency credited in a byline).
 
-    `ld` is the JSON-LD article object, `meta_names` the author meta tags in order of trust,
+    `ld` is the JSON-LD article object, `meta_names` the values of each author meta tag name, in
+    order of trust,
     `anchor` the position of the headline (or the body start) that a byline sits next to, and
-    `not_authors` the site's and publisher's names (keys from `name_key`). Last, a line just
+    `not_authors` the site's and publisher's names (keys from `name_key`); `body_start` is where the
+    article's text starts (-1 unknown). Last, a line just
     below the headline that reads "By First Last" names the author without any markup.
     """
     names, agency = _from_json_ld(ld, not_authors)
     if not names:
-        visible, strength = _visible(marks, anchor, not_authors)
+        visible, strength = _visible(marks, anchor, not_authors, body_start)
         metas, meta_agency = _from_meta(meta_names, not_authors)
         agency = agency or meta_agency
         # a marked-up byline beside the headline beats a meta tag naming someone else (often the
@@ -129,7 +134,7 @@ def pick_authors(
         name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
         if name and name not in out:
             out.append(name)
-    return out[:10], agency
+    return out[:_MAX_AUTHORS], agency
 
 
 def name_key(name: str | None) -> str:
@@ -179,24 +184,29 @@ def _from_json_ld(ld: dict, not_authors: set[str]) -> tuple[list[str], str | Non
 # -- meta tags ------------------------------------------------------------------------------------------
 
 
-def _from_meta(values: list[str], not_authors: set[str]) -> tuple[list[str], str | None]:
-    """(names, agency) from the first author meta tag that names a person, or only an agency."""
+def _from_meta(groups: list[list[str]], not_authors: set[str]) -> tuple[list[str], str | None]:
+    """(names, agency) from the first author meta tag name whose values name a person (all of its
+    values: one tag per author), or only an agency."""
     agency = None
     profiles: list[str] = []
-    for value in values:
-        value = " ".join(value.split())
-        if value.startswith(("http", "/")):  # OGP's article:author: the authors' profile URLs
-            for url in value.split(","):
-                m = _PROFILE_URL.search(url.strip())
-                if m:
-                    profiles.append(m.group(1).replace("-", " ").title())
-            continue
-        if not value or value.startswith("@"):
-            continue
-        names = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
+    for values in groups:
+        names: list[str] = []
+        for value in values:
+            value = " ".join(value.split())
+            if value.startswith(("http", "/")):  # OGP's article:author: the authors' profile URLs
+                for url in value.split(","):
+                    m = _PROFILE_URL.search(url.strip())
+                    if m:
+                        profiles.append(m.group(1).replace("-", " ").title())
+                continue
+            if not value or value.startswith("@"):
+                continue
+            found = [n for n in clean_names(value) if _meta_name_ok(n, not_authors)]
+            names.extend(n for n in found if n not in names)
+            if not found:
+                agency = agency or canonical_agency(value) or agency_in_byline(value)
         if names:
             return names, agency
-        agency = agency or canonical_agency(value) or agency_in_byline(value)
     return profiles, agency
 
 
@@ -210,13 +220,19 @@ def _meta_name_ok(name: str, not_authors: set[str]) -> bool:
 # -- the visible byline ---------------------------------------------------------------------------------
 
 
-def _visible(marks: Marks, anchor: int, not_authors: set[str]) -> tuple[list[str], int]:
+def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) -> tuple[list[str], int]:
     """(names, strength) from the byline markup closest to the headline (bio boxes only when nothing
-    else names one)."""
+    else names one).
+
+    Between the headline and the article's text there is no sidebar, teaser list or site chrome:
+    a byline there counts whatever its box's classes say ("widget article__authors").
+    """
     best: tuple[tuple, list[str], int] | None = None
     for mark in marks.items:
         strength = _byline_strength(mark)
-        if not strength or mark.ctx & _EXCLUDED:
+        if not strength or mark.ctx & (COMMENTS | FORM):
+            continue
+        if mark.ctx & _EXCLUDED and not anchor < mark.pos < body_start:
             continue
         names = _names_in(mark)
         if strength < 3:  # a site's name in a header "byline", a month in a date line: no author
@@ -333,7 +349,20 @@ def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
     segments = _SEGMENTS.split(" ".join(raw[:300].split()))
     # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
-    text = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), segments[0])
+    marked = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), None)
+    if marked is not None:
+        return _segment_names(marked)
+    first = _segment_names(segments[0])
+    if not any(map(_name_like, first)):  # "Politik · Jane Roe, John Doe": a section before the names
+        for seg in segments[1:]:
+            names = _segment_names(seg)
+            if any(map(_name_like, names)):
+                return names
+    return first
+
+
+def _segment_names(text: str) -> list[str]:
+    """Names in one segment of a byline ("By A and B, the Desk" -> ["A", "B"])."""
     text = _BYLINE_PREFIX.sub("", text)
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)

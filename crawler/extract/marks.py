@@ -43,6 +43,7 @@ _OPAQUE_TAGS = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "select", "iframe", "head")
 )
 _SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")  # "ShareByline" -> "Share", "Byline"
 
 # What a mark sits in (bit flags of Mark.ctx).
 COMMENTS = 1  # a comment thread or the comment form
@@ -180,12 +181,16 @@ def marked_class(value: str) -> bool:
 
 
 def _mark(el, ctx: int, in_post: bool, pos: int) -> Mark:
-    cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    words = _WORDS_MEMO.get(cls)
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    words = _WORDS_MEMO.get(raw)
     if words is None:
         if len(_WORDS_MEMO) > _MEMO_MAX:
             _WORDS_MEMO.clear()
-        words = _WORDS_MEMO[cls] = frozenset(w for w in _SPLIT.split(cls) if w)
+        cls = raw.lower()
+        found = {w for w in _SPLIT.split(cls) if w}
+        if cls != raw:  # camelCase names are words too: "ShareByline" is a byline
+            found.update(w.lower() for w in _CAMEL.findall(raw) if len(w) >= 4)
+        words = _WORDS_MEMO[raw] = frozenset(found)
     return Mark(
         el=el,
         tag=el.tag,

@@ -18,7 +18,7 @@ from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_wi
 from crawler.extract.language import article_language
 from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
 from crawler.extract.profile import SiteProfile
-from crawler.extract.text import MARKUP, clean_text
+from crawler.extract.text import MARKUP, clean_text, text_size
 from crawler.extract.title import heading_text, key, pick_title
 from crawler.extract.urls import absolutize, site_root
 
@@ -187,9 +187,12 @@ def read_metadata(
     title_pos = _title_position(page, start)
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     ld = head.ld_article or {}
-    not_authors = {name_key(s) for s in sites} | {name_key(_publisher(head))} - {""}
-    meta_authors = [v for k in _META_AUTHORS for v in head.meta.get(k, [])] + _labelled_authors(head)
-    authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors)
+    # a `twitter:site` handle is an account, on a personal blog the author's own: it names no site here
+    handles = {name_key(v) for v in head.meta.get("twitter:site", [])}
+    not_authors = ({name_key(s) for s in sites} - handles | {name_key(_publisher(head))}) - {""}
+    # each tag's values together: scholarly pages give one `citation_author` tag per author
+    meta_authors = [head.meta[k] for k in _META_AUTHORS if k in head.meta] + [_labelled_authors(head)]
+    authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors, start)
     agency = agency or body.agency or byline_agency(page, start, end)
     if not authors and agency:
         authors = [agency]
@@ -476,7 +479,8 @@ def _visible_date(
             candidates.append((0, abs(b.owner - anchor), f"{label} {b.text}"))
         label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
-        if len(b.text) > 250:
+        # prose, not a meta line: in Latin-character equivalents (a Japanese paragraph is short)
+        if len(b.text) > 250 or (len(b.text) > 83 and text_size(b.text) > 250):
             prose = prose or inside
             continue
         if inside:
