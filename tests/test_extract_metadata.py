@@ -319,6 +319,30 @@ def test_a_date_quoted_in_japanese_prose_is_not_the_pages() -> None:
     assert extract_article(html, "https://agency.example.jp/security/alert.html").published == "2023-08-02"
 
 
+def test_a_date_in_a_link_to_another_entry_is_not_the_pages() -> None:
+    """A diary's "previous entry" / "next entry" links above the headline carry those entries'
+    dates; the page's own date, in its day heading (a link to itself), is the one taken. With no
+    other date on the page, a linked one is still better than none."""
+    url = "https://diary.example.net/diary/20190211.html"
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><h1>Border talks resume</h1>"
+        "<div class='adminmenu'><span><a href='./20181226.html'>&lt;Previous entry (December 26, 2018)</a>"
+        "</span> <span><a href='./20190219.html'>Next entry (February 19, 2019)&gt;</a></span>"
+        " <span><a href='./'>Latest</a></span></div><div class='counter'>Visitors today: 80</div>"
+        "<div class='day'><h2><span class='date'><a href='./20190211.html'>February 11, 2019</a></span></h2>"
+        f"<div class='body'>{TEXT}</div></div></body></html>"
+    )
+    assert extract_article(html.encode(), url).published == "2019-02-11"
+    alone = html.replace("February 11, 2019", "Entry")
+    assert extract_article(alone.encode(), url).published == "2018-12-26"
+    # a <time> in the next entry's link loses to the page's own, though it is nearer the headline
+    before = (
+        "<p class='post-nav'><a href='/2023/08/next-story/'>Next: <time datetime='2023-08-30'>Aug 30</time>"
+        "</a></p><p class='meta'><a href='/2023/08/'><time datetime='2023-08-23'>August 23</time></a></p>"
+    )
+    assert extract_article(page(before=before), URL).published == "2023-08-23"
+
+
 def test_updated_line_is_not_the_publication_date() -> None:
     before = "<div class='meta'>Updated 25 August 2023</div><div class='meta'>Posted On 23 August 2023</div>"
     assert extract_article(page(before=before), URL).published == "2023-08-23"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_in_byline
@@ -20,7 +21,7 @@ from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, M
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import MARKUP, clean_text, text_size
 from crawler.extract.title import heading_text, key, pick_title
-from crawler.extract.urls import absolutize, site_root
+from crawler.extract.urls import absolutize, host_of, site_of, site_root
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 _POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
@@ -391,12 +392,13 @@ def pick_dates(
         modified = next(filter(None, (parse_iso(head.first(k)) for k in _MODIFIED_META)), None)
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
+    own = _OwnPage(url, head)
     if not published or not modified:
-        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile)
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
         published = published or marked_pub
         modified = modified or marked_mod
     if not published:
-        published = _visible_date(page, body_start, body_end, anchor, hint, profile)
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if modified and published and modified < published[: len(modified)]:
@@ -404,11 +406,60 @@ def pick_dates(
     return published, modified
 
 
+class _OwnPage:
+    """Tells the page (its URL or its canonical) from other pages of its site, by their links."""
+
+    def __init__(self, url: str, head: Head) -> None:
+        self.keys = {_page_key(u) for u in (url, head.canonical) if u}
+        self.site = site_of(host_of(url))
+        self.base, self.root = head.base or url, head.base_root or site_root(url)
+
+    def elsewhere(self, link_url: str | None) -> bool:
+        """The absolute `link_url` is another page of the same site (a previous or next entry)."""
+        if not link_url:
+            return False
+        key = _page_key(link_url)
+        if key in self.keys or _ARCHIVE_PATH.match(key[1]):
+            return False
+        return site_of(key[0]) == self.site
+
+    def link_texts(self, page: Page) -> dict[int, list[str]]:
+        """Block index -> texts of the block's links to other pages of the site."""
+        out: dict[int, list[str]] = {}
+        for a in page.anchors:
+            if a.block >= 0 and a.text and self.elsewhere(a.url):
+                out.setdefault(a.block, []).append(a.text)
+        return out
+
+    def in_link_elsewhere(self, el) -> bool:
+        """`el` sits inside an `<a href>` to another page of the site."""
+        link = next(el.iterancestors("a"), None) if el.tag != "a" else el
+        return link is not None and self.elsewhere(absolutize(link.get("href"), self.base, self.root))
+
+
+# The home page or a date archive (`/2016/05/03/`): a date linked there is the page's own.
+_ARCHIVE_PATH = re.compile(r"^(?:/\d+)*$")
+
+
+def _page_key(url: str) -> tuple[str, str, str]:
+    """(host, path, query) of a URL: `http://www.x.org/a/` and `https://x.org/a` are one page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ("", url, "")
+    return (host_of(url), parts.path.rstrip("/"), parts.query)
+
+
 def _marked_dates(
-    marks: Marks, anchor: int, hint: tuple[int, int] | None, profile: SiteProfile | None
+    marks: Marks,
+    anchor: int,
+    hint: tuple[int, int] | None,
+    profile: SiteProfile | None,
+    own: _OwnPage,
 ) -> tuple[str | None, str | None]:
     """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
-    the closest to the headline, outside comments, teasers and sidebars."""
+    the closest to the headline, outside comments, teasers and sidebars; one in a link to another
+    page of the site (a previous/next entry's) only when no other is found."""
     pattern = profile.date_pattern if profile is not None else None
     dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
@@ -434,7 +485,14 @@ def _marked_dates(
             continue
         strong = "published" in mark.prop or "published" in mark.words or mark.prop == "datecreated"
         distance = abs(mark.pos - anchor)
-        rank = (not strong, not mark.in_post, distance // 50, "T" not in parsed, distance)
+        rank = (
+            own.in_link_elsewhere(el),
+            not strong,
+            not mark.in_post,
+            distance // 50,
+            "T" not in parsed,
+            distance,
+        )
         if kind not in best or rank < best[kind][0]:
             best[kind] = (rank, parsed)
     pub = best.get(False)
@@ -463,20 +521,29 @@ def _visible_date(
     anchor: int,
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
+    own: _OwnPage,
 ) -> str | None:
     """A date written near the headline: meta lines before the body, and the body's first blocks
     (the short ones before its first paragraph of prose, or among its first three). Lines saying
     "posted"/"published" first, then the nearest to the headline: a teaser's date further away
-    loses to the article's own info box."""
+    loses to the article's own info box. The text of links to other pages of the site ("< Previous
+    entry (May 3)") is tried last."""
     candidates: list[tuple[int, int, str]] = []
+    elsewhere: list[str] = []  # whole lines with links to other pages of the site: tried last
+    link_texts = own.link_texts(page)
     after = 0
     prose = False  # a paragraph of the body has been seen
     label = ""  # the previous block, when it is a posted/published label waiting for its value
-    for b in page.blocks:
+    for i, b in enumerate(page.blocks):
         if not b.text or b.region in ("related", "recent"):
             continue
+        text = b.text
+        if i in link_texts:
+            for link in link_texts[i]:
+                text = text.replace(link, " ", 1)
+            text = " ".join(text.split())
         if label:  # a labelled value is the date it says, in a row of nav-like info links too
-            candidates.append((0, abs(b.owner - anchor), f"{label} {b.text}"))
+            candidates.append((0, abs(b.owner - anchor), f"{label} {text}"))
         label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
         # prose, not a meta line: in Latin-character equivalents (a Japanese paragraph is short)
@@ -484,17 +551,24 @@ def _visible_date(
             prose = prose or inside
             continue
         if inside:
-            if (after < 3 or not prose) and b.owner - body_start < 200:
-                candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
+            near = (after < 3 or not prose) and b.owner - body_start < 200
             after += 1
-        elif (b.owner < body_start or body_start < 0) and (b.region != "nav" or _POSTED_WORDS.search(b.text)):
-            candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), b.text))
+        else:
+            near = (b.owner < body_start or body_start < 0) and (
+                b.region != "nav" or _POSTED_WORDS.search(b.text)
+            )
+        if near:
+            candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), text))
+            if text != b.text:
+                elsewhere.append(b.text)
     candidates.sort()
     # lines saying only "updated" last: the publication date is the one wanted, but an update's
     # date is better than none (it is often the same day)
     texts = sorted(
-        (t for _, _, t in candidates), key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t))
+        (t for _, _, t in candidates if t),
+        key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t)),
     )
+    texts += elsewhere
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
         for text in texts:
