@@ -247,6 +247,32 @@ def test_bylines_classes_do_not_decide_alone(before: str, after: str, authors: l
     assert extract_article(page(before=before, after=after), URL).authors == authors
 
 
+def test_an_itemprop_author_in_a_nav_box_beside_the_headline() -> None:
+    """A `<nav>` row under the headline (section link, "Edited by" schema.org author) is site chrome
+    to the block walk, but its explicit author markup is the byline; the same markup in a related
+    stories list or a comment thread after the text names no author of this page."""
+
+    def story(meta: str) -> bytes:
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+            "<header class='site-header'><a href='/'>Maghreb Daily</a></header>"
+            f"<div class='story'><h1>Libya and Tunisia resume border talks</h1>{meta}"
+            f"<div class='story-text'>{TEXT}</div>"
+            "<nav class='related-stories'><a href='/2023/08/other-talks/'>Other talks stall"
+            " <span itemprop='author'>Omar Farouk</span></a></nav>"
+            "<div class='comments'><div class='comment'><span itemprop='author'>Sami Ben Ali</span>"
+            "<p>Good news at last.</p></div></div></div></body></html>"
+        ).encode()
+
+    meta = (
+        "<nav class='story-meta'><span><a href='/section/world'>World</a></span><span>Edited by"
+        " <a href='/topic/leila-haddad'><span itemprop='author' itemscope><span itemprop='name'>Leila Haddad"
+        "</span></span></a> (with inputs from agencies)</span></nav>"
+    )
+    assert extract_article(story(meta), URL).authors == ["Leila Haddad"]
+    assert extract_article(story(""), URL).authors == []
+
+
 # -- dates ------------------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lxml import etree
+
 from crawler.extract.classes import BLOCK_TAGS
 
 if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
@@ -41,6 +43,11 @@ _MARK_TAGS = frozenset(("time",))
 # Subtrees the block walk took whole whose inside never matters here (text-less or site-wide chrome).
 _OPAQUE_TAGS = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "select", "iframe", "head")
+)
+# Descendants that name the author in schema.org or HTML terms (the byline pickers rank them).
+_EXPLICIT_AUTHORS = etree.XPath(
+    ".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
+    " or (self::a and contains(concat(' ', normalize-space(@rel), ' '), ' author '))]"
 )
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")  # "ShareByline" -> "Share", "Byline"
@@ -120,7 +127,13 @@ def collect(root, page: Page) -> Marks:
             items.append(_mark(el, *context.walked(idx), idx))
         if idx in whole and el.tag not in _OPAQUE_TAGS:
             if not context.walked(idx)[1]:
-                continue  # site-wide chrome: no byline, date or term of the article in it
+                # site-wide chrome: no date or term of the article in it, but an explicit author
+                # (`itemprop=author`, `rel=author`) in a box beside the headline is the byline
+                for sub in _EXPLICIT_AUTHORS(el):
+                    ctx, in_post = context.inside(sub, el, idx)
+                    if not ctx & (COMMENTS | TEASER):
+                        items.append(_mark(sub, ctx, in_post, idx))
+                continue
             for sub in el.iterdescendants():
                 if isinstance(sub.tag, str) and is_mark(sub):
                     items.append(_mark(sub, *context.inside(sub, el, idx), idx))
