@@ -257,7 +257,10 @@ class _Walker:
                 return
 
     def add_text(self, s: str) -> None:
-        self.parts.append(s)
+        parts = self.parts
+        if not parts and not self.link_depth and s.isspace():  # a run's leading whitespace: no text
+            return  # (a link's text keeps it: `<a><p>a</p> <p>b</p></a>` reads "a b")
+        parts.append(s)
         if self.link_depth:
             self.link_len += len(s.strip())
             self.link_text[-1].append(s)
@@ -280,8 +283,9 @@ class _Walker:
         self._parents_append(parent)
         self._tags_append(tag)
         self._ends_append(idx + 1)
-        attrib = el.attrib
+        attrib = el.items()  # read once into a dict: each lxml attribute lookup costs a C call
         if attrib:
+            attrib = dict(attrib)
             style = attrib.get("style")
             if (
                 tag in SKIP_TAGS or "hidden" in attrib or (style and _hidden_style(style))

@@ -53,7 +53,7 @@ def text_size(text: str) -> int:
     """Length of `text` in Latin-character equivalents: a CJK or kana character counts 3, a Hangul
     syllable 2, so size thresholds mean about the same amount of text in any script."""
     n = len(text)
-    if text.isascii():
+    if text.isascii() or max(text) < "\u3040":  # (Latin text with curly quotes or dashes: no scan)
         return n
     return n + 2 * len(_IDEOGRAPHIC.findall(text)) + len(_HANGUL.findall(text))
 
