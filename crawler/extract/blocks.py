@@ -302,7 +302,8 @@ class _Walker:
             role = attrib.get("role")
             itemprop = attrib.get("itemprop")
             if cls_raw or ident or role:
-                cls, flags, marked = self._class_info(cls_raw, ident)
+                hit = None if ident else self.class_cache.get(cls_raw)  # (the common case, inline)
+                cls, flags, marked = hit or self._class_info(cls_raw, ident)
                 key = (tag, flags, role)
                 cached = self.flag_cache.get(key)
                 if cached is None:
