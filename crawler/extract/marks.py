@@ -45,8 +45,9 @@ _OPAQUE_TAGS = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "select", "iframe", "head")
 )
 # Descendants that name the author in schema.org or HTML terms (the byline pickers rank them).
+# (The `[@itemprop or @rel]` step skips the string work on the elements with neither: most of them.)
 _EXPLICIT_AUTHORS = etree.XPath(
-    ".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
+    "descendant::*[@itemprop or @rel][contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')"
     " or (self::a and contains(concat(' ', normalize-space(@rel), ' '), ' author '))]"
 )
 _SPLIT = re.compile(r"[^a-z0-9]+")
