@@ -270,7 +270,7 @@ class JournalSpider(scrapy.Spider):
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
             request = self._follow(
-                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article
+                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article, url=url
             )
             if request is not None:
                 yield request
@@ -406,15 +406,17 @@ class JournalSpider(scrapy.Spider):
         rel: str = "",
         article: str | None = None,
         discovery: bool = False,
+        url: str | None = None,
     ) -> scrapy.Request | None:
         """A request for `href` if it is on this site, in scope (crawler/policy/economy.py), not yet requested
         and due (crawler/policy/plan.py).
 
         `hub`: the link is on a start page, a sitemap or a feed; `lastmod`: a sitemap's date for it;
         `rel`: the link's rel tokens; `article`: the article page it is on; `discovery`: robots.txt's
-        sitemaps, a sitemap index's sitemaps and the feeds a page declares.
+        sitemaps, a sitemap index's sitemaps and the feeds a page declares; `url`: the link already
+        normalised (`_link_url`), not normalised again.
         """
-        url = self._link_url(href, base)
+        url = url or self._link_url(href, base)
         if url is None:
             return None
         if lastmod is not None:
