@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 from crawler.extensions.gc_tuning import tune_gc
 from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
-from crawler.extract.model import Article
+from crawler.extract.model import Article, text_measures
 from crawler.extract.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -56,9 +56,11 @@ class PageExtraction:
     article: Article
     observation: Observation | None  # for the site-profile learner (None when it does not learn)
     pid: int  # of the process that extracted it
+    # The article's (word_count, content_hash), computed beside the extraction (None: not an article).
+    measures: tuple[int, str] | None = None
 
     def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
-        return PageExtraction, (self.article, self.observation, self.pid)
+        return PageExtraction, (self.article, self.observation, self.pid, self.measures)
 
 
 def extract_for_crawl(
@@ -66,7 +68,9 @@ def extract_for_crawl(
 ) -> PageExtraction:
     """Extract one page (crawler/extract/), and what the learner counts of it if `learn`. Pure."""
     extraction = extract_page(body, url, headers, profile)
-    return PageExtraction(extraction.article, observation(extraction) if learn else None, os.getpid())
+    article = extraction.article
+    measures = text_measures(article) if article.is_article else None
+    return PageExtraction(article, observation(extraction) if learn else None, os.getpid(), measures)
 
 
 def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:

@@ -17,6 +17,7 @@ class PageItem:
     fetched_at: str | None
     profile_version: int = 0  # of the site profile it was extracted with
     redirected_from: tuple[str, ...] = ()  # the URLs that redirected to fetched_url: the article's aliases
+    measures: tuple[int, str] | None = None  # the article's (word_count, content_hash), if known
 
 
 @dataclass(slots=True)

@@ -106,6 +106,7 @@ class StorePipeline:
             item.fetched_at or utc_now(),
             item.profile_version,
             item.redirected_from,
+            item.measures,
         )
         if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")

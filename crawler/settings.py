@@ -238,6 +238,9 @@ JCRAWL_HREF_CACHE = 20_000
 # of start-up are frozen out of every collection. 0 leaves the garbage collector as Python set it.
 JCRAWL_GC_THRESHOLD = 20_000
 EXTENSIONS = {"crawler.extensions.gc_tuning.GcTuning": 0}
+# Scrapy's in-memory stats, without the deprecation shim it runs on every attribute read
+# (crawler/extensions/stats.py).
+STATS_CLASS = "crawler.extensions.stats.LeanStatsCollector"
 
 # --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());

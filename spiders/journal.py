@@ -245,7 +245,7 @@ class JournalSpider(scrapy.Spider):
         article = page.article
         for url in (article.url, *article.aliases):
             self.seen.mark(url)
-        content = article.content_hash if article.is_article else None
+        content = page.measures[1] if page.measures is not None else None
         new = content is not None and content not in self.contents
         if new:
             self.contents.add(content)
@@ -261,6 +261,7 @@ class JournalSpider(scrapy.Spider):
             capture.get("fetched_at"),
             self.profile.version,
             redirected_from,
+            page.measures,
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None

@@ -26,8 +26,12 @@ class GcTuning:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
         from scrapy import signals
+        from scrapy.exceptions import NotConfigured
 
-        extension = cls(crawler.settings.getint("JCRAWL_GC_THRESHOLD"))  # 0: tune_gc does nothing
+        threshold = crawler.settings.getint("JCRAWL_GC_THRESHOLD")
+        if threshold <= 0:
+            raise NotConfigured
+        extension = cls(threshold)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         return extension
 

@@ -64,5 +64,11 @@ class Article:
     @property
     def content_hash(self) -> str:
         """SHA-256 of the clean content (title and body, whitespace-normalised): what marks an edit."""
-        text = " ".join((self.title or "").split()) + "\n" + " ".join(self.body.split())
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return text_measures(self)[1]
+
+
+def text_measures(article: Article) -> tuple[int, str]:
+    """(word_count, content_hash) of an article, from one split of its body."""
+    words = article.body.split()
+    text = " ".join((article.title or "").split()) + "\n" + " ".join(words)
+    return len(words), hashlib.sha256(text.encode("utf-8")).hexdigest()

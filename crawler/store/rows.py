@@ -62,9 +62,19 @@ def utc_now() -> str:
 
 
 def article_row(
-    article: Article, capture_id: int | None, seen_at: str, profile_version: int = 0
+    article: Article,
+    capture_id: int | None,
+    seen_at: str,
+    profile_version: int = 0,
+    measures: tuple[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The `articles` row of an extracted article; lists are stored as JSON."""
+    """The `articles` row of an extracted article; lists are stored as JSON. `measures`: the article's
+    (word_count, content_hash) if known already (`text_measures`, computed by the extraction worker)."""
+    if measures is None:
+        from crawler.extract.model import text_measures
+
+        measures = text_measures(article)
+    word_count, content_hash = measures
     return {
         "url": article.url,
         "title": article.title,
@@ -78,8 +88,8 @@ def article_row(
         "lead": article.lead,
         "body": article.body,
         "body_html": article.body_html,
-        "word_count": article.word_count,
-        "content_hash": article.content_hash,
+        "word_count": word_count,
+        "content_hash": content_hash,
         "top_image": article.top_image,
         "capture_id": capture_id,
         "first_seen": seen_at,
@@ -137,11 +147,12 @@ class Batch:
         seen_at: str,
         profile_version: int = 0,
         redirected_from: tuple[str, ...] = (),
+        measures: tuple[int, str] | None = None,
     ) -> None:
         """Add what extraction made of a page: its article row (if it is one), its aliases (with the
-        URLs that redirected to it) and its stored links."""
+        URLs that redirected to it) and its stored links. `measures`: see `article_row`."""
         if article.is_article:
-            self.articles.append(article_row(article, capture_id, seen_at, profile_version))
+            self.articles.append(article_row(article, capture_id, seen_at, profile_version, measures))
             self.aliases.extend(alias_rows(article, redirected_from))
         links = link_rows(article)
         if links or article.is_article:
