@@ -3,7 +3,6 @@ uses at once, not one per request beyond CONCURRENT_REQUESTS_PER_DOMAIN (crawler
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from crawler.demo.server import start_demo_site
@@ -12,19 +11,11 @@ from tests.helpers import jcrawl, query
 
 
 def test_a_crawl_reuses_its_connections_to_a_host(tmp_path: Path) -> None:
-    accepted: list[tuple[str, int]] = []
     with start_demo_site(tmp_path / "site") as site:
-        httpd = site._httpd
-        serve = httpd.process_request
-
-        def counted(request: socket.socket, address: tuple[str, int]) -> None:
-            accepted.append(address)
-            serve(request, address)
-
-        httpd.process_request = counted  # each connection the server accepts
         result = jcrawl("crawl", site.url, "--quiet", archive=tmp_path / "archive")
+        accepted = site.connections_accepted
     assert result.returncode == 0, result.stderr[-3000:]
     ((requests,),) = query(tmp_path / "archive", "SELECT COUNT(*) FROM captures")
     assert requests > 60
     # the loopback slot lets the crawl use CONCURRENT_REQUESTS connections at once: it keeps them all
-    assert 0 < len(accepted) <= CONCURRENT_REQUESTS < requests
+    assert 0 < accepted <= CONCURRENT_REQUESTS < requests

@@ -139,6 +139,7 @@ class _HTTPServer(ThreadingHTTPServer):
         self.base_url = ""
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.accepted = 0  # connections accepted since the server started
         super().__init__(address, _Handler)
 
     def lookup(self, path: str) -> Path | None:
@@ -154,6 +155,7 @@ class _HTTPServer(ThreadingHTTPServer):
     def process_request(self, request: socket.socket, client_address: tuple[str, int]) -> None:
         with self._lock:
             self._open.add(request)
+            self.accepted += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: socket.socket) -> None:
@@ -218,6 +220,12 @@ class DemoServer:
             self._thread = None
         self._httpd.close_connections()
         self._httpd.server_close()  # joins the handler threads
+
+    @property
+    def connections_accepted(self) -> int:
+        """How many connections the server has accepted (a crawl that keeps its connections open to
+        the host makes few)."""
+        return self._httpd.accepted
 
     def __enter__(self) -> DemoServer:
         return self
