@@ -44,6 +44,7 @@ from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article, text_measures
 from crawler.extract.profile import SiteProfile
+from crawler.spidermiddlewares.requisite_urls import page_requisites
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
@@ -58,24 +59,38 @@ class PageExtraction:
     pid: int  # of the process that extracted it
     # The article's (word_count, content_hash), computed beside the extraction (None: not an article).
     measures: tuple[int, str] | None = None
+    # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
+    requisites: list[str] | None = None
 
     def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
-        return PageExtraction, (self.article, self.observation, self.pid, self.measures)
+        return PageExtraction, (self.article, self.observation, self.pid, self.measures, self.requisites)
 
 
 def extract_for_crawl(
-    body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str],
+    profile: SiteProfile,
+    learn: bool,
+    requisites: bool = False,
 ) -> PageExtraction:
-    """Extract one page (crawler/extract/), and what the learner counts of it if `learn`. Pure."""
+    """Extract one page (crawler/extract/), and what the learner counts of it if `learn`, and the URLs
+    of its requisites if `requisites`. Pure."""
     extraction = extract_page(body, url, headers, profile)
     article = extraction.article
-    measures = text_measures(article) if article.is_article else None
-    return PageExtraction(article, observation(extraction) if learn else None, os.getpid(), measures)
+    return PageExtraction(
+        article,
+        observation(extraction) if learn else None,
+        os.getpid(),
+        text_measures(article) if article.is_article else None,
+        page_requisites(body, url) if requisites else None,
+    )
 
 
 def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:
     """A worker: extract each page `tasks` brings, send its PageExtraction back on `results`; end when
-    `tasks` ends. A task is (body, url, headers, profile or None, learn): None, the last page's profile.
+    `tasks` ends. A task is (body, url, headers, profile or None, learn, requisites): None, the last
+    page's profile.
     The garbage collector is tuned as the crawler's (`gc_threshold`: JCRAWL_GC_THRESHOLD).
     """
     _worker_started(crawler)
@@ -83,11 +98,11 @@ def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: i
     profile = None
     while True:
         try:
-            body, url, headers, new_profile, learn = pickle.loads(tasks.recv_bytes())
+            body, url, headers, new_profile, learn, requisites = pickle.loads(tasks.recv_bytes())
         except (EOFError, OSError):  # the crawler closed the pipe, or is gone
             return
         profile = new_profile if new_profile is not None else profile
-        page = extract_for_crawl(body, url, headers, profile, learn)
+        page = extract_for_crawl(body, url, headers, profile, learn, requisites)
         results.send_bytes(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
 
 
@@ -152,7 +167,7 @@ class _Lane:
 
 @dataclass
 class _Waiting:
-    task: tuple[bytes, str, dict[str, str], SiteProfile, bool]
+    task: tuple[bytes, str, dict[str, str], SiteProfile, bool, bool]
     future: asyncio.Future[PageExtraction] = field(repr=False)
 
 
@@ -195,14 +210,21 @@ class ExtractionPool:
         self.lanes, self.starter = [], None
 
     async def extract(
-        self, body: bytes, url: str, headers: Mapping[str, str], profile: SiteProfile, learn: bool
+        self,
+        body: bytes,
+        url: str,
+        headers: Mapping[str, str],
+        profile: SiteProfile,
+        learn: bool,
+        requisites: bool = False,
     ) -> PageExtraction:
-        """The page's extraction, from a worker; from this process when the pool has none, or while its
-        workers are starting (so the first pages, whose links lead the crawl, are not kept waiting)."""
+        """The page's extraction (`extract_for_crawl`), from a worker; from this process when the pool
+        has none, or while its workers are starting (so the first pages, whose links lead the crawl,
+        are not kept waiting)."""
         if not self.ready():
-            return extract_for_crawl(body, url, headers, profile, learn)
+            return extract_for_crawl(body, url, headers, profile, learn, requisites)
         future: asyncio.Future[PageExtraction] = asyncio.get_running_loop().create_future()
-        self.waiting.append(_Waiting((body, url, dict(headers), profile, learn), future))
+        self.waiting.append(_Waiting((body, url, dict(headers), profile, learn, requisites), future))
         self._dispatch()
         try:
             return await future
@@ -210,7 +232,7 @@ class ExtractionPool:
             logger.warning(
                 "Extraction worker failed on %s (%s); extracted in the crawler's process", url, exc
             )
-            return extract_for_crawl(body, url, headers, profile, learn)
+            return extract_for_crawl(body, url, headers, profile, learn, requisites)
 
     def ready(self) -> bool:
         """True once the workers run; the first call starts them (a pool of none is never ready)."""
@@ -265,8 +287,8 @@ class ExtractionPool:
 
     def _send(self, lane: _Lane, waiting: _Waiting) -> None:
         """Send a page to an idle worker (raises OSError if its pipe is broken)."""
-        body, url, headers, profile, learn = waiting.task
-        message = (body, url, headers, None if profile is lane.profile else profile, learn)
+        body, url, headers, profile, learn, requisites = waiting.task
+        message = (body, url, headers, None if profile is lane.profile else profile, learn, requisites)
         if lane.loop is None:
             lane.loop = asyncio.get_running_loop()
             lane.loop.add_reader(lane.results.fileno(), self._received, lane)

@@ -158,7 +158,12 @@ DOWNLOAD_HANDLERS = {
     "https": "crawler.handlers.wiretap.WiretapDownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.downloadermiddlewares.loopback.LoopbackMiddleware": 40,
+    # Default headers, User-Agent and DOWNLOAD_TIMEOUT in one call per request instead of Scrapy's three
+    # middlewares; and loopback hosts exempt from politeness (crawler/downloadermiddlewares/defaults.py).
+    "scrapy.downloadermiddlewares.defaultheaders.DefaultHeadersMiddleware": None,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "scrapy.downloadermiddlewares.downloadtimeout.DownloadTimeoutMiddleware": None,
+    "crawler.downloadermiddlewares.defaults.RequestDefaultsMiddleware": 400,
     # After robots.txt drops what it forbids, before the downloader stats count a request as sent.
     "crawler.downloadermiddlewares.cap.RequestCapMiddleware": 840,
     # robots.txt fetched once per host and crawl, the spider's request and the rules sharing it.

@@ -58,6 +58,7 @@ from crawler.site_profiles import (
     stored_profile,
     with_declared,
 )
+from crawler.spidermiddlewares.requisites import FOUND as REQUISITE_URLS
 from crawler.urls import normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -95,6 +96,7 @@ class JournalSpider(scrapy.Spider):
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
         self.learner: ProfileLearner | None = None
         self.extraction = ExtractionPool(0)  # in this process; from_crawler sets the crawl's pool
+        self.requisites = False  # the workers find each page's requisites too (JCRAWL_REQUISITES)
         self._turn: asyncio.Future | None = None  # done when the last page handed out has left
 
     def _bound_memory(self, seen: int, hrefs: int, backend: Any = lambda: None) -> None:
@@ -134,6 +136,7 @@ class JournalSpider(scrapy.Spider):
             settings.getint("JCRAWL_GC_THRESHOLD", 0),
         )
         spider.extraction.ready()  # the workers start while the crawl does
+        spider.requisites = settings.getbool("JCRAWL_REQUISITES")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -174,9 +177,13 @@ class JournalSpider(scrapy.Spider):
             if pooled:
                 headers = {"Content-Type": _content_type(response)}
                 learn = self.learner is not None
+                # the requisites middleware reads a 2xx page's requisites: found by the worker too
+                requisites = self.requisites and 200 <= response.status < 300
                 page = await self.extraction.extract(
-                    response.body, response.url, headers, self.profile, learn
+                    response.body, response.url, headers, self.profile, learn, requisites
                 )
+                if page.requisites is not None:
+                    response.meta[REQUISITE_URLS] = page.requisites
                 if page.pid != os.getpid():
                     self.crawler.stats.inc_value("jcrawl/extracted_in_workers")
             if previous is not None:

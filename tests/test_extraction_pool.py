@@ -3,6 +3,7 @@ stores, row for row and payload for payload."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -168,3 +169,33 @@ def test_a_worker_killed_mid_crawl_loses_no_page(
     assert run.returncode == 0, stderr[-3000:]
     sql = f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY url"
     assert query(tmp_path, sql) == query(archives[0], sql)
+
+
+PAGE = b"""<html><head><title>A story</title><link rel="stylesheet" href="/s.css"></head><body><article>
+<h1>A story</h1><p>""" + b"Words of a story, told at length. " * 40 + b"""</p>
+<img src="/a.jpg" srcset="/a-2x.jpg 2x"></article><a href="/next/">Next</a></body></html>"""
+
+
+def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
+    """The article, its word count and content hash, and the page's requisites: the same from a worker."""
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import ExtractionPool, extract_for_crawl
+
+    url, headers, profile = "http://127.0.0.1:9/story/", {"Content-Type": "text/html"}, SiteProfile()
+    here = extract_for_crawl(PAGE, url, headers, profile, learn=False, requisites=True)
+    pool = ExtractionPool(1)
+
+    async def in_a_worker() -> object:
+        while not pool.ready():  # the worker starts in the background
+            await asyncio.sleep(0.05)
+        return await pool.extract(PAGE, url, headers, profile, learn=False, requisites=True)
+
+    try:
+        there = asyncio.run(in_a_worker())
+    finally:
+        pool.release()
+    assert there.pid != os.getpid() == here.pid
+    assert there.article == here.article
+    assert there.measures == here.measures == (here.article.word_count, here.article.content_hash)
+    assert there.requisites == here.requisites
+    assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}

@@ -77,6 +77,10 @@ def test_gzip_response_archived_as_sent(gzip_site: HTTPServer, tmp_path: Path) -
     assert requests[0].http_headers.protocol == "GET"
     assert requests[0].http_headers.get_header("User-Agent").startswith("journal-crawler/0.")
     assert requests[0].http_headers.get_header("User-Agent").endswith("(+mailto:ops@example.org)")
+    # Scrapy's default headers, then the User-Agent, then what the content decoder accepts
+    names = [name for name, _ in requests[0].http_headers.headers]
+    assert names.index("Accept") < names.index("Accept-Language") < names.index("User-Agent")
+    assert names.index("User-Agent") < names.index("Accept-Encoding")
     assert requests[0].http_headers.statusline.startswith("/story/?a=1&b=2 ")
     assert requests[0].rec_headers.get_header("WARC-Concurrent-To") == record.rec_headers.get_header(
         "WARC-Record-ID"

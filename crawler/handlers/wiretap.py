@@ -111,7 +111,7 @@ def persistent_per_host(settings: BaseSettings) -> int:
     """Idle connections kept open per host: as many as the crawl may use on one host at once.
 
     Scrapy keeps CONCURRENT_REQUESTS_PER_DOMAIN, but a download slot (DOWNLOAD_SLOTS, such as the
-    loopback slot of crawler/downloadermiddlewares/loopback.py) may allow more, up to
+    loopback slot of crawler/downloadermiddlewares/defaults.py) may allow more, up to
     CONCURRENT_REQUESTS: the connections beyond the kept ones would be closed after each response and
     opened again for the next request.
     """
