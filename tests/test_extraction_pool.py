@@ -171,9 +171,13 @@ def test_a_worker_killed_mid_crawl_loses_no_page(
     assert query(tmp_path, sql) == query(archives[0], sql)
 
 
-PAGE = b"""<html><head><title>A story</title><link rel="stylesheet" href="/s.css"></head><body><article>
-<h1>A story</h1><p>""" + b"Words of a story, told at length. " * 40 + b"""</p>
+PAGE = (
+    b"""<html><head><title>A story</title><link rel="stylesheet" href="/s.css"></head><body><article>
+<h1>A story</h1><p>"""
+    + b"Words of a story, told at length. " * 40
+    + b"""</p>
 <img src="/a.jpg" srcset="/a-2x.jpg 2x"></article><a href="/next/">Next</a></body></html>"""
+)
 
 
 def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
