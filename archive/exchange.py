@@ -78,13 +78,14 @@ def _head(data: bytes, request: bool = False) -> tuple[RawHeaders, bytes] | None
         end = bare + 2
     if end < 0:
         return None
-    raw = bytes(data[:end])
+    view = memoryview(data)  # sliced without a copy: each part is copied once, into bytes
+    raw = bytes(view[:end])
     try:
         parser = StatusAndHeadersParser([] if request else HTTP_VERSIONS, verify=False)
         parsed = parser.parse(io.BytesIO(raw))
     except Exception:
         return None
-    return RawHeaders(parsed, raw), bytes(data[end:])
+    return RawHeaders(parsed, raw), bytes(view[end:])
 
 
 def _message_body(head: RawHeaders, rest: bytes, method: str, body_seen: int | None) -> bytes:

@@ -45,6 +45,7 @@ from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.spidermiddlewares.requisite_urls import page_requisites
+from crawler.urls import link_url
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
@@ -61,9 +62,12 @@ class PageExtraction:
     measures: tuple[int, str] | None = None
     # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
     requisites: list[str] | None = None
+    # The normalised URL of each of the article's links (`link_url`), when a worker extracted it.
+    link_urls: list[str | None] | None = None
 
     def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
-        return PageExtraction, (self.article, self.observation, self.pid, self.measures, self.requisites)
+        fields = (self.article, self.observation, self.pid, self.measures, self.requisites, self.link_urls)
+        return PageExtraction, fields
 
 
 def extract_for_crawl(
@@ -103,6 +107,8 @@ def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: i
             return
         profile = new_profile if new_profile is not None else profile
         page = extract_for_crawl(body, url, headers, profile, learn, requisites)
+        # Normalised here, beside the crawler: in the crawler's own process a cache of links does it.
+        page.link_urls = [link_url(link.url, url) for link in page.article.links]
         results.send_bytes(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
 
 

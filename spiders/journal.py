@@ -59,7 +59,7 @@ from crawler.site_profiles import (
     with_declared,
 )
 from crawler.spidermiddlewares.requisites import FOUND as REQUISITE_URLS
-from crawler.urls import normalize_url, site_of
+from crawler.urls import link_url, normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
@@ -272,8 +272,12 @@ class JournalSpider(scrapy.Spider):
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
-        for link in article.links:
-            url = self._link_url(link.url, response.url)
+        normalised = page.link_urls  # by the extraction worker, if one extracted the page
+        for i, link in enumerate(article.links):
+            if normalised is None:
+                url = self._link_url(link.url, response.url)
+            else:
+                url = self._on_site(normalised[i])
             if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
@@ -466,7 +470,10 @@ class JournalSpider(scrapy.Spider):
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
-        url = normalize_url(href, base)
+        return self._on_site(link_url(href, base))
+
+    def _on_site(self, url: str | None) -> str | None:
+        """`url` (normalised) if it is on this site, else None."""
         return url if url is not None and site_of(url) == self.site else None
 
     def _planned(self, url: str, priority: int, recheck: bool, found_on: str | None = None) -> scrapy.Request:

@@ -181,9 +181,10 @@ PAGE = (
 
 
 def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
-    """The article, its word count and content hash, and the page's requisites: the same from a worker."""
+    """The article, its word count and content hash, the page's requisites: the same from a worker."""
     from crawler.extract.profile import SiteProfile
     from crawler.extraction_pool import ExtractionPool, extract_for_crawl
+    from crawler.urls import normalize_url
 
     url, headers, profile = "http://127.0.0.1:9/story/", {"Content-Type": "text/html"}, SiteProfile()
     here = extract_for_crawl(PAGE, url, headers, profile, learn=False, requisites=True)
@@ -202,4 +203,8 @@ def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
     assert there.article == here.article
     assert there.measures == here.measures == (here.article.word_count, here.article.content_hash)
     assert there.requisites == here.requisites
+    # the links normalised by the worker, as the spider's cache of links normalises them in the crawler
+    assert here.link_urls is None
+    assert there.link_urls == [normalize_url(link.url) for link in here.article.links]
+    assert "http://127.0.0.1:9/next/" in there.link_urls
     assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}
