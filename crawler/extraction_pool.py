@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from crawler.extensions.gc_tuning import tune_gc
 from crawler.extract.article import extract_page
@@ -45,7 +45,6 @@ from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.spidermiddlewares.requisite_urls import page_requisites
-from crawler.urls import link_url
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
@@ -62,12 +61,21 @@ class PageExtraction:
     measures: tuple[int, str] | None = None
     # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
     requisites: list[str] | None = None
-    # The normalised URL of each of the article's links (`link_url`), when a worker extracted it.
-    link_urls: list[str | None] | None = None
 
     def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
-        fields = (self.article, self.observation, self.pid, self.measures, self.requisites, self.link_urls)
-        return PageExtraction, fields
+        return PageExtraction, (self.article, self.observation, self.pid, self.measures, self.requisites)
+
+
+class PageTask(NamedTuple):
+    """A page to extract: the arguments of `extract_for_crawl` (a worker is sent it, its profile None
+    when the worker has it already)."""
+
+    body: bytes
+    url: str
+    headers: Mapping[str, str]
+    profile: SiteProfile | None
+    learn: bool
+    requisites: bool = False
 
 
 def extract_for_crawl(
@@ -93,8 +101,7 @@ def extract_for_crawl(
 
 def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:
     """A worker: extract each page `tasks` brings, send its PageExtraction back on `results`; end when
-    `tasks` ends. A task is (body, url, headers, profile or None, learn, requisites): None, the last
-    page's profile.
+    `tasks` ends. A task is a PageTask whose profile None means the last page's profile.
     The garbage collector is tuned as the crawler's (`gc_threshold`: JCRAWL_GC_THRESHOLD).
     """
     _worker_started(crawler)
@@ -102,13 +109,11 @@ def _serve(tasks: Connection, results: Connection, crawler: int, gc_threshold: i
     profile = None
     while True:
         try:
-            body, url, headers, new_profile, learn, requisites = pickle.loads(tasks.recv_bytes())
+            task: PageTask = pickle.loads(tasks.recv_bytes())
         except (EOFError, OSError):  # the crawler closed the pipe, or is gone
             return
-        profile = new_profile if new_profile is not None else profile
-        page = extract_for_crawl(body, url, headers, profile, learn, requisites)
-        # Normalised here, beside the crawler: in the crawler's own process a cache of links does it.
-        page.link_urls = [link_url(link.url, url) for link in page.article.links]
+        profile = task.profile if task.profile is not None else profile
+        page = extract_for_crawl(*task._replace(profile=profile))
         results.send_bytes(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
 
 
@@ -173,7 +178,7 @@ class _Lane:
 
 @dataclass
 class _Waiting:
-    task: tuple[bytes, str, dict[str, str], SiteProfile, bool, bool]
+    task: PageTask
     future: asyncio.Future[PageExtraction] = field(repr=False)
 
 
@@ -215,30 +220,22 @@ class ExtractionPool:
                 lane.process.kill()
         self.lanes, self.starter = [], None
 
-    async def extract(
-        self,
-        body: bytes,
-        url: str,
-        headers: Mapping[str, str],
-        profile: SiteProfile,
-        learn: bool,
-        requisites: bool = False,
-    ) -> PageExtraction:
-        """The page's extraction (`extract_for_crawl`), from a worker; from this process when the pool
-        has none, or while its workers are starting (so the first pages, whose links lead the crawl,
-        are not kept waiting)."""
+    async def extract(self, task: PageTask) -> PageExtraction:
+        """The page's extraction (`extract_for_crawl(*task)`), from a worker; from this process when the
+        pool has none, or while its workers are starting (so the first pages, whose links lead the
+        crawl, are not kept waiting)."""
         if not self.ready():
-            return extract_for_crawl(body, url, headers, profile, learn, requisites)
+            return extract_for_crawl(*task)
         future: asyncio.Future[PageExtraction] = asyncio.get_running_loop().create_future()
-        self.waiting.append(_Waiting((body, url, dict(headers), profile, learn, requisites), future))
+        self.waiting.append(_Waiting(task._replace(headers=dict(task.headers)), future))
         self._dispatch()
         try:
             return await future
         except WorkerLost as exc:  # the pool's failure, not the extraction's (which never raises)
             logger.warning(
-                "Extraction worker failed on %s (%s); extracted in the crawler's process", url, exc
+                "Extraction worker failed on %s (%s); extracted in the crawler's process", task.url, exc
             )
-            return extract_for_crawl(body, url, headers, profile, learn, requisites)
+            return extract_for_crawl(*task)
 
     def ready(self) -> bool:
         """True once the workers run; the first call starts them (a pool of none is never ready)."""
@@ -293,8 +290,8 @@ class ExtractionPool:
 
     def _send(self, lane: _Lane, waiting: _Waiting) -> None:
         """Send a page to an idle worker (raises OSError if its pipe is broken)."""
-        body, url, headers, profile, learn, requisites = waiting.task
-        message = (body, url, headers, None if profile is lane.profile else profile, learn, requisites)
+        profile = waiting.task.profile
+        message = waiting.task._replace(profile=None) if profile is lane.profile else waiting.task
         if lane.loop is None:
             lane.loop = asyncio.get_running_loop()
             lane.loop.add_reader(lane.results.fileno(), self._received, lane)

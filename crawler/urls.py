@@ -68,13 +68,6 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
-def link_url(href: str, base: str | None) -> str | None:
-    """The normalised URL of a link written `href` on the page at `base`: an absolute href as it is
-    (so that a cache of links can be keyed on it alone), a relative one joined with `base`."""
-    absolute = base is None or href.startswith(("http://", "https://"))
-    return normalize_url(href, None if absolute else base)
-
-
 def _normalize_escapes(text: str) -> str:
     return PERCENT_ESCAPE.sub(_normalize_escape, text)
 

@@ -33,7 +33,13 @@ from crawler.downloadermiddlewares.limits import truncation
 from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
 from crawler.extract.profile import SiteProfile
-from crawler.extraction_pool import ExtractionPool, PageExtraction, extract_for_crawl, workers_setting
+from crawler.extraction_pool import (
+    ExtractionPool,
+    PageExtraction,
+    PageTask,
+    extract_for_crawl,
+    workers_setting,
+)
 from crawler.failures import describe
 from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
 from crawler.items import ErrorItem, PageItem
@@ -59,7 +65,7 @@ from crawler.site_profiles import (
     with_declared,
 )
 from crawler.spidermiddlewares.requisites import FOUND as REQUISITE_URLS
-from crawler.urls import link_url, normalize_url, site_of
+from crawler.urls import normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
@@ -180,7 +186,7 @@ class JournalSpider(scrapy.Spider):
                 # the requisites middleware reads a 2xx page's requisites: found by the worker too
                 requisites = self.requisites and 200 <= response.status < 300
                 page = await self.extraction.extract(
-                    response.body, response.url, headers, self.profile, learn, requisites
+                    PageTask(response.body, response.url, headers, self.profile, learn, requisites)
                 )
                 if page.requisites is not None:
                     response.meta[REQUISITE_URLS] = page.requisites
@@ -272,12 +278,8 @@ class JournalSpider(scrapy.Spider):
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
-        normalised = page.link_urls  # by the extraction worker, if one extracted the page
-        for i, link in enumerate(article.links):
-            if normalised is None:
-                url = self._link_url(link.url, response.url)
-            else:
-                url = self._on_site(normalised[i])
+        for link in article.links:
+            url = self._link_url(link.url, response.url)
             if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
@@ -470,10 +472,7 @@ class JournalSpider(scrapy.Spider):
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
-        return self._on_site(link_url(href, base))
-
-    def _on_site(self, url: str | None) -> str | None:
-        """`url` (normalised) if it is on this site, else None."""
+        url = normalize_url(href, base)
         return url if url is not None and site_of(url) == self.site else None
 
     def _planned(self, url: str, priority: int, recheck: bool, found_on: str | None = None) -> scrapy.Request:
