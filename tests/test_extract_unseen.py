@@ -214,6 +214,57 @@ def test_a_rendering_copy_of_the_story_is_dropped() -> None:
     assert sorted(t for t in text if t != "Highlights") == sorted(P)
 
 
+def test_linked_product_headings_between_paragraphs_are_kept() -> None:
+    """A buying guide heads each product's paragraph with the product's name, linked to the shop:
+    three link lines among the paragraphs are lines of the text, not a teaser list."""
+    names = ["Tide-proof Deck Boots", "The Harbour Chart Atlas", "Breakwater Rain Jacket"]
+    items = "".join(
+        f"<h3><a href='https://shop.example.com/p/{i}'>{n}</a></h3><p>{t}</p>"
+        for i, (n, t) in enumerate(zip(names, P[1:4], strict=True))
+    )
+    text = paragraphs(page(f"<div class='post-body'><p>{P[0]}</p>{items}<p>{P[4]}</p></div>"))
+    assert text == [P[0], names[0], P[1], names[1], P[2], names[2], P[3], P[4]]
+
+
+def test_video_teasers_inside_the_text_stay_out() -> None:
+    """Video teasers a story embeds (a linked headline with its date) stay cards among the paragraphs."""
+    video = (
+        "<div class='inline-video'><h2><a href='/video/{0}/'>Watch: the harbour at dawn, part {0}</a></h2>"
+        "<span>May 2, 2024</span></div>"
+    )
+    main = "".join(f"<p>{t}</p>{video.format(i) if i < 3 else ''}" for i, t in enumerate(P))
+    assert paragraphs(page(f"<div class='post-body'>{main}</div>")) == P
+
+
+def test_an_embedded_posts_placeholder_is_left_out_and_a_quoted_post_kept() -> None:
+    """A social post that did not load leaves only its link ("Tweet may have been deleted"): that is
+    no source line of the story. A quoted post with its text is."""
+    gone = (
+        "<blockquote class='twitter-tweet'><a href='https://twitter.com/port/status/1'>Tweet may have "
+        "been deleted</a></blockquote>"
+    )
+    post = (
+        "<blockquote class='twitter-tweet'><p>The dredger has arrived at the harbour mouth this morning and "
+        "work starts on Monday.</p><a href='https://twitter.com/port/status/2'>May 2, 2024</a></blockquote>"
+    )
+    text = paragraphs(page(f"{ps(P[:2])}{gone}{ps(P[2:3])}{post}{ps(P[3:])}"))
+    assert not any("deleted" in t for t in text)
+    assert any(t.startswith("The dredger has arrived") for t in text)
+
+
+def test_a_run_the_story_repeats_among_its_own_paragraphs_is_kept() -> None:
+    """A meal plan repeats the same meals in each plan, in one element with the rest of the text: each
+    repetition is the story's own, not a rendering copy."""
+    meal = (
+        "<h3>Lunch</h3><p>Eat two to three hours after breakfast</p>"
+        "<p>Grilled sea bream with lemon, a cup of brown rice and a green salad with olive oil dressing</p>"
+    )
+    plans = [f"<h2>Plan {x}</h2>{meal}<p>{t}</p>" for x, t in zip("ABC", P[2:5], strict=True)]
+    text = paragraphs(page(f"<div class='entry-content'>{ps(P[:2])}{''.join(plans)}</div>"))
+    assert sum(t.startswith("Grilled sea bream") for t in text) == 3
+    assert text[-1] == P[4]
+
+
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
 
 

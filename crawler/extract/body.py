@@ -19,6 +19,7 @@ from crawler.extract.blocks import Block, Page
 from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
+    SENTENCE_END,
     choose_container,
     effective_negatives,
     excluded,
@@ -281,7 +282,7 @@ def extract_body(
             continue
         if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
-        if n >= 80 and not b.heading and text in seen and _copied(blocks, kept, seen[text], bi):
+        if n >= 80 and not b.heading and text in seen and _copied(page, kept, seen[text], bi):
             continue
         if learned and is_learned_boilerplate(page, b, profile):
             continue
@@ -339,13 +340,20 @@ def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: byt
     return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
 
 
-def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
+def _copied(page: Page, kept: list[int], first: int, bi: int) -> bool:
     """Block `bi` repeats block `first` as a copy: a rendering copy repeats a run of blocks (so a
-    neighbour repeats too) or follows its original directly; a block repeating one of the opening
-    blocks once is a lead boxed again or a highlight over the text. A line a story repeats between
-    other neighbours is its own: the same question put to each interviewee, a dish in each menu."""
+    neighbour repeats too) in a wrapper of its own, or follows its original directly; a block
+    repeating one of the opening blocks once is a lead boxed again or a highlight over the text. A
+    line a story repeats between other neighbours is its own: the same question put to each
+    interviewee, a dish in each menu; so is a run the story repeats among its own paragraphs (the
+    same meals in each plan, under one parent with the rest of the text)."""
+    blocks, parents = page.blocks, page.parents
     before, text = _text_near(blocks, bi, -1), blocks[bi].text
-    if before == text or before == _text_near(blocks, first, -1):
+    if before == text:
+        return True
+    if parents[blocks[bi].owner] == parents[blocks[first].owner] and blocks[bi].owner != blocks[first].owner:
+        return False
+    if before == _text_near(blocks, first, -1):
         return True
     if _text_near(blocks, bi, 1) == _text_near(blocks, first, 1):
         return True
@@ -411,8 +419,16 @@ def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) ->
 
 def _links_out(b: Block, site: str) -> bool:
     """The block links to one other site (a shop, a source), not to this one (its video or shop
-    subdomain included) nor to a row of social networks."""
+    subdomain included) nor to a row of social networks. A quote that is nothing but its link is an
+    embedded post's placeholder (a short "Tweet may have been deleted"), not a source."""
     if len(b.text) < 4 or not site or _is_boilerplate_line(b.text) or _is_sign_off(b.text):
+        return False
+    if (
+        b.quote_idx >= 0
+        and b.link_len >= len(b.text)
+        and len(b.text) < 60
+        and not b.text.endswith(SENTENCE_END)
+    ):
         return False
     hrefs = [p[0][9:-2] for p in b.parts if p.__class__ is tuple and p[0].startswith('<a href="')]
     sites = {site_of(host_of(_html.unescape(h))) for h in hrefs}

@@ -28,6 +28,7 @@ CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this shar
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
 WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
 THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
@@ -257,30 +258,33 @@ def teaser_cards(page: Page) -> bytearray:
     """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
 
     A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
-    least three such children is a teaser list, however its classes are named. Returns a flag per
-    element idx, set for every element inside a card.
+    least three such children is a teaser list, however its classes are named. A card that is only
+    its link line is one when the cards hold CARD_SHARE of their parent's text: among an article's
+    paragraphs, such lines are lines of the text (a gift guide's linked product headings, a meal
+    plan's linked product names), while a headline with its date or excerpt is still a card (the
+    video teasers a story embeds). Returns a flag per element idx, set for every element inside a card.
     """
     n = len(page.elements)
     flags = bytearray(n)
     headlines = [
-        b.owner
+        (b.owner, len(b.text))
         for b in page.blocks
         if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
     ]
     if len(headlines) < 3:
         return flags
     parents = page.parents
-    children: dict[int, set[int]] = {}
-    for owner in headlines:
+    children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
+    for owner, length in headlines:
         child, p = owner, parents[owner]
         for _ in range(12):  # cards sit a few levels below their list
             if p < 0:
                 break
-            children.setdefault(p, set()).add(child)
+            children.setdefault(p, {})[child] = length
             child, p = p, parents[p]
     sizes: list[int] | None = None
     h1_owners = {page.blocks[i].owner for i in page.h1}
-    for items in children.values():
+    for parent, items in children.items():
         if len(items) < 3:
             continue
         if sizes is None:
@@ -288,9 +292,12 @@ def teaser_cards(page: Page) -> bytearray:
         cards = [
             i for i in items if sizes[i] <= TEASER_MAX and not any(i <= h < page.ends[i] for h in h1_owners)
         ]
-        if len(cards) >= 3:
-            for i in cards:
-                flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
+        if len(cards) < 3:
+            continue
+        if sum(sizes[i] for i in cards) < CARD_SHARE * sizes[parent]:
+            cards = [i for i in cards if sizes[i] > items[i]]  # lines of the text are no cards
+        for i in cards:
+            flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     return flags
 
 
