@@ -185,6 +185,17 @@ def test_sections_headed_by_h1_are_kept_with_their_headings() -> None:
     ]
 
 
+def test_a_lone_paragraph_is_joined_by_the_paragraph_beside_it() -> None:
+    """A short post: one long paragraph, then a second short one over a list of short shop items.
+    The first paragraph alone is no container: the paragraph beside it joins, with the list."""
+    second = "Which is why we put together a guide to the harbour for the whole summer!"
+    items = [f"{i}. Harbour item number {i}, <a href='/shop/{i}/'>Shop</a>, ${i}9" for i in range(1, 8)]
+    main = f"<div class='content'><p>{' '.join(P[:3])}</p><p>{second}</p><h2>Shop it:</h2>{ps(items)}</div>"
+    text = paragraphs(page(main))
+    assert text[:3] == [" ".join(P[:3]), second, "Shop it:"]
+    assert text[-1] == "7. Harbour item number 7, Shop, $79"
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(

@@ -38,6 +38,7 @@ STRONG_MIN = 300  # prose size for a comment-classed element to be the story (no
 HEADLINE_SHARE = 0.3
 GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
 GROW_RATIO = 2.0
+LONE_RATIO = 0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
 
 _PROSE_TAGS = frozenset(
     ["p", "pre", "blockquote", "li", "dd", "td", "div", "section", "article", "main", "span", "font",
@@ -413,7 +414,10 @@ def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
     cur = best
     while (p := parents[cur]) >= 0 and tags[p] not in _PAGE_TAGS:
         more = good[p] - good[cur]
-        if more < GROW_SHARE * good[cur] or more < GROW_RATIO * (loud[p] - loud[cur]):
+        lone = tags[cur] == "p"  # one paragraph is no story's container: prose beside it joins
+        if (more < GROW_SHARE * good[cur] and not lone) or more < (LONE_RATIO if lone else GROW_RATIO) * (
+            loud[p] - loud[cur]
+        ):
             break
         cur = p
     return cur
