@@ -196,6 +196,43 @@ def test_a_lone_paragraph_is_joined_by_the_paragraph_beside_it() -> None:
     assert text[-1] == "7. Harbour item number 7, Shop, $79"
 
 
+RELATED_BOX = (
+    "<div class='inline-related'><h4>Related</h4><ul>"
+    + "".join(
+        f"<li><a href='/2024/05/other-{i}/'>Another harbour story number {i} this week</a></li>"
+        for i in range(4)
+    )
+    + "</ul></div>"
+)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<div class='body-part'><p>{}</p></div>",  # the text cut into parts of one kind
+        "<p>{}</p>",  # a paragraph beside the container, in their common parent
+    ],
+)
+def test_an_opening_paragraph_a_box_splits_off_is_kept(opening: str) -> None:
+    """A related-links box after the first paragraph: the opening is too short to pull the container
+    up to their common parent, but it is where the text under the headline starts."""
+    rest = [f"{t} {t}" for t in P[1:]]
+    main = opening.format(P[0]) + RELATED_BOX + f"<div class='body-part'>{ps(rest)}</div>"
+    assert paragraphs(page(main)) == [P[0], *rest]
+
+
+def test_a_notice_over_the_text_is_no_opening() -> None:
+    """A notice in a wrapper of its own over the text ("You're reading a free article"), split from it
+    by a box, is not taken as the story's opening."""
+    notice = (
+        "<div class='notice-bar'><p>You are reading a free article with opinions that may differ from those "
+        "of our premium research service, which members can read in full.</p></div>"
+    )
+    rest = [f"{t} {t}" for t in P]
+    text = paragraphs(page(notice + RELATED_BOX + f"<div class='article-body'>{ps(rest)}</div>"))
+    assert text == rest
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(

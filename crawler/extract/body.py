@@ -87,6 +87,8 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
+OPENING_MAX = 3  # paragraphs of a story's opening a box may split off from the rest
+
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -168,6 +170,56 @@ def _headline_standfirst(
         # one sentence is a dek (a summary, the article's lead material); the intro runs on
         found = run if _SENTENCE_BREAK.search(text) else []
     return found
+
+
+def _opening_split_off(
+    page: Page, text_start: int, first: int, start: int, end: int, negs: set[int], cards: bytearray
+) -> list[int]:
+    """Blocks of the story's opening paragraphs when a box the text leaves out (related links, an ad,
+    a sign-up form) splits them off from the rest: the prose where the text under the headline
+    starts (`text_start`), outside the container, followed up to the container's first kept block
+    `first` by nothing but left-out blocks (boxed, captions, link lists, notices). At most
+    OPENING_MAX paragraphs, with no heading among them: a run of its own is a section, not an opening;
+    and in a part of the text like the container (see `_part_of_text`), not a notice over it."""
+    blocks = page.blocks
+    if not text_start < first or start <= blocks[text_start].owner < end:
+        return []
+    if not _part_of_text(page, blocks[text_start].owner, start):
+        return []
+    run: list[int] = []
+    for bi in range(text_start, first):
+        b = blocks[bi]
+        if not b.text or (start <= b.owner < end):
+            continue
+        left_out = (
+            excluded(b, negs, cards)
+            or b.figure
+            or b.link_len > 0.5 * len(b.text)
+            or (len(b.text) < 160 and _is_boilerplate_line(b.text))
+        )
+        if left_out:
+            if not run:
+                return []
+            run.append(-1)  # the box: nothing after it but more of the box
+        elif (run and run[-1] < 0) or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
+            return []  # text between the box and the container, or a section of its own
+        else:
+            run.append(bi)
+    return [i for i in run if i >= 0] if run and run[-1] < 0 else []
+
+
+def _part_of_text(page: Page, owner: int, start: int) -> bool:
+    """Element `owner`, outside the container `start`, is a part of the same text: a paragraph beside
+    the container in their common parent, or inside an element of the container's kind (the same
+    tag and class: the text cut into parts by the boxes between them)."""
+    parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
+    kind = (tags[start], classes[start])  # (a classless <div> is no kind)
+    i = owner
+    while i >= 0 and not i <= start < ends[i]:
+        if kind[1] and (tags[i], classes[i]) == kind:
+            return True
+        i = parents[i]
+    return i >= 0 and parents[owner] == i
 
 
 def _without_header_dek(
@@ -299,6 +351,8 @@ def extract_body(
             kept.insert(0, standfirst)
     if headline.block >= 0 and (first := next((i for i in kept if blocks[i].text), -1)) > headline.block:
         intro = _headline_standfirst(page, headline.block, first, start, end, negs, cards, title_norm)
+        if not intro and headline.text_start >= 0:
+            intro = _opening_split_off(page, headline.text_start, first, start, end, negs, cards)
         intro_text = " ".join(blocks[i].text for i in intro)
         # not a summary (the description again), nor a paragraph the text holds anyway
         if intro and not _repeats(intro_text, summary) and not any(blocks[i].text in seen for i in intro):
