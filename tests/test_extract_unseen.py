@@ -211,13 +211,16 @@ RELATED_BOX = (
     [
         "<div class='body-part'><p>{}</p></div>",  # the text cut into parts of one kind
         "<p>{}</p>",  # a paragraph beside the container, in their common parent
+        "<div>{}</div>",  # classless parts side by side
     ],
 )
 def test_an_opening_paragraph_a_box_splits_off_is_kept(opening: str) -> None:
     """A related-links box after the first paragraph: the opening is too short to pull the container
     up to their common parent, but it is where the text under the headline starts."""
     rest = [f"{t} {t}" for t in P[1:]]
-    main = opening.format(P[0]) + RELATED_BOX + f"<div class='body-part'>{ps(rest)}</div>"
+    part = "<div>{}</div>" if opening == "<div>{}</div>" else "<div class='body-part'>{}</div>"
+    main = opening.format(f"<p>{P[0]}</p>" if opening == "<div>{}</div>" else P[0])
+    main += RELATED_BOX + part.format(ps(rest))
     assert paragraphs(page(main)) == [P[0], *rest]
 
 

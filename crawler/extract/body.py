@@ -211,15 +211,18 @@ def _opening_split_off(
 def _part_of_text(page: Page, owner: int, start: int) -> bool:
     """Element `owner`, outside the container `start`, is a part of the same text: a paragraph beside
     the container in their common parent, or inside an element of the container's kind (the same
-    tag and class: the text cut into parts by the boxes between them)."""
+    tag and class: the text cut into parts by the boxes between them; a classless kind only side by
+    side with the container under their common parent)."""
     parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
-    kind = (tags[start], classes[start])  # (a classless <div> is no kind)
-    i = owner
+    kind = (tags[start], classes[start])
+    i, top = owner, -1
     while i >= 0 and not i <= start < ends[i]:
         if kind[1] and (tags[i], classes[i]) == kind:
             return True
-        i = parents[i]
-    return i >= 0 and parents[owner] == i
+        i, top = parents[i], i
+    if i < 0:
+        return False
+    return parents[owner] == i or (parents[start] == i and (tags[top], classes[top]) == kind)
 
 
 def _without_header_dek(
