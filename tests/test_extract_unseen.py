@@ -207,20 +207,18 @@ RELATED_BOX = (
 
 
 @pytest.mark.parametrize(
-    "opening",
+    ("opening", "part"),
     [
-        "<div class='body-part'><p>{}</p></div>",  # the text cut into parts of one kind
-        "<p>{}</p>",  # a paragraph beside the container, in their common parent
-        "<div>{}</div>",  # classless parts side by side
+        ("<div class='body-part'><p>{}</p></div>", "<div class='body-part'>{}</div>"),  # parts of one kind
+        ("<p>{}</p>", "<div class='body-part'>{}</div>"),  # a paragraph beside the container
+        ("<div><p>{}</p></div>", "<div>{}</div>"),  # classless parts side by side
     ],
 )
-def test_an_opening_paragraph_a_box_splits_off_is_kept(opening: str) -> None:
+def test_an_opening_paragraph_a_box_splits_off_is_kept(opening: str, part: str) -> None:
     """A related-links box after the first paragraph: the opening is too short to pull the container
     up to their common parent, but it is where the text under the headline starts."""
     rest = [f"{t} {t}" for t in P[1:]]
-    part = "<div>{}</div>" if opening == "<div>{}</div>" else "<div class='body-part'>{}</div>"
-    main = opening.format(f"<p>{P[0]}</p>" if opening == "<div>{}</div>" else P[0])
-    main += RELATED_BOX + part.format(ps(rest))
+    main = opening.format(P[0]) + RELATED_BOX + part.format(ps(rest))
     assert paragraphs(page(main)) == [P[0], *rest]
 
 
