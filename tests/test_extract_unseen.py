@@ -314,6 +314,23 @@ def test_a_run_the_story_repeats_among_its_own_paragraphs_is_kept() -> None:
     assert text[-1] == P[4]
 
 
+def test_a_slideshows_text_in_its_captions_is_kept() -> None:
+    """A slideshow tells its story in the captions of its slides: they hold more prose than the rest
+    of the page, so they are the text. Captions of a story's pictures stay out."""
+    slides = "".join(
+        f"<figure><img src='/slide-{i}.jpg'><figcaption class='slide-caption'><p>{t}</p></figcaption>"
+        "</figure>"
+        for i, t in enumerate(P[1:])
+    )
+    assert paragraphs(page(f"<p>{P[0]}</p><div class='slideshow'>{slides}</div>")) == P
+    pictures = "".join(
+        f"<p>{t}</p><figure><img src='/p-{i}.jpg'><figcaption>The harbour at dawn, seen from the breakwater "
+        f"on a calm morning in May, picture {i}.</figcaption></figure>"
+        for i, t in enumerate(P)
+    )
+    assert paragraphs(page(pictures)) == P
+
+
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
 
 

@@ -288,11 +288,12 @@ def extract_body(
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     headline = find_headline(page, title_norm, cards)
     negs = effective_negatives(page, headline, cards)
+    slides = False
     if keep >= 0:
         start = keep
         good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
     else:
-        start, good_chars = choose_container(page, negs, cards, title, headline, article_body)
+        start, good_chars, slides = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
     end = page.ends[start]
@@ -323,7 +324,7 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.figure:  # captions and credits of pictures
+        if b.figure and not (slides and is_prose(b)):  # captions and credits of pictures (a slide's text)
             continue
         if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
             continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)

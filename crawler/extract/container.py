@@ -38,6 +38,7 @@ STRONG_MIN = 300  # prose size for a comment-classed element to be the story (no
 HEADLINE_SHARE = 0.3
 GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
 GROW_RATIO = 2.0
+SLIDES_MIN = 3  # captions holding more prose than the rest of the page: a slideshow's text
 LONE_RATIO = 0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
 
 _PROSE_TAGS = frozenset(
@@ -322,12 +323,16 @@ def choose_container(
     title: str | None,
     headline: Headline,
     article_body: str | None = None,
-) -> tuple[int, int]:
-    """(idx, prose size) of the element whose subtree is most article-like; (-1, 0) if none.
+    slides: bool = False,
+) -> tuple[int, int, bool]:
+    """(idx, prose size, captions are text) of the element whose subtree is most article-like;
+    (-1, 0, False) if none.
 
     Paragraphs the page's JSON-LD `article_body` also holds count twice: the publisher says they
     are the story. It is a check, not a copy: what it lacks still counts once, and the container
     narrows to the part it declares only when it declares a whole story (see `_narrow_to_declared`).
+    Picture captions are not text, unless they hold more prose than all the rest of the page, in
+    SLIDES_MIN captions at least: a slideshow, whose slides tell the story (`slides`: count them).
     """
     declared = norm(article_body) if isinstance(article_body, str) and len(article_body) > 200 else ""
     n = len(page.elements)
@@ -337,6 +342,7 @@ def choose_container(
     loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
     any_good = False
     declared_blocks, ends_visible = 0, False  # the articleBody ends where a visible paragraph ends
+    prose_size = captions_size = captions = 0
     for b in page.blocks:
         size = b.size
         if not size:
@@ -346,19 +352,25 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b) and not b.figure:
+        elif is_prose(b) and (slides or not b.figure):
             prose[b.owner] += size
+            prose_size += size
             any_good = True
             if declared and _declared(b.text, declared):
                 marked[b.owner] += size
                 declared_blocks += 1
                 ends_visible = ends_visible or declared.endswith(norm(b.text)[-60:])
         else:
+            if b.figure and is_prose(b):
+                captions_size += size
+                captions += 1
             weight = size if links else NEUTRAL_WEIGHT * size
             bad[b.owner] += weight
             loud[b.owner] += weight
+    if captions >= SLIDES_MIN and captions_size > prose_size:
+        return choose_container(page, negs, cards, title, headline, article_body, slides=True)
     if not any_good:
-        return -1, 0
+        return -1, 0, False
     parents = page.parents
     for i in range(n - 1, 0, -1):
         p = parents[i]
@@ -370,7 +382,7 @@ def choose_container(
     good = [a + b for a, b in zip(prose, marked, strict=True)] if declared else prose
     best = _best_in(good, bad, 0, n)
     if best < 0:
-        return -1, 0
+        return -1, 0, False
     best = _grow(page, good, loud, best)
     best = _under_headline(page, good, bad, best, headline)
     inner = _headline_article(page, best, title)
@@ -378,7 +390,7 @@ def choose_container(
         best = _best_in(good, bad, inner, page.ends[inner])
     if declared_blocks >= 2 and ends_visible:  # a whole story, not a summary or a truncated copy
         best = _narrow_to_declared(page, prose, marked, best)
-    return best, int(prose[best])
+    return best, int(prose[best]), slides
 
 
 def _declared(text: str, declared: str) -> bool:
