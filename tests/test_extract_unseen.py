@@ -331,6 +331,20 @@ def test_a_slideshows_text_in_its_captions_is_kept() -> None:
     assert paragraphs(page(pictures)) == P
 
 
+def test_a_live_blogs_entries_are_the_story() -> None:
+    """A live blog's entries each end in a permalink to their place in the page and a share link: small
+    blocks with a link line, like teaser cards, but they hold all the text under the headline."""
+    entries = "".join(
+        f"<div class='entry' id='post-{i}'><time datetime='2024-05-02T10:{i}0'>10:{i}0</time>"
+        f"<h3>Update {i}: the dredger moves</h3><p>{t}</p><a href='#post-{i}'>Link to this post</a> "
+        f"<a href='https://twitter.com/intent/tweet?u={i}'>Share</a></div>"
+        for i, t in enumerate(P)
+    )
+    text = paragraphs(page(f"<div class='liveblog'>{entries}</div>"))
+    assert [t for t in text if t in P] == P
+    assert not any("Link to this post" in t for t in text)  # buttons beside a share link: no source line
+
+
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------
 
 

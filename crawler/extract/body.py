@@ -25,6 +25,7 @@ from crawler.extract.container import (
     excluded,
     find_headline,
     is_prose,
+    live_entries,
     norm,
     opens_text,
     says,
@@ -287,6 +288,7 @@ def extract_body(
     for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     headline = find_headline(page, title_norm, cards)
+    cards, headline = live_entries(page, title_norm, cards, headline)
     negs = effective_negatives(page, headline, cards)
     slides = False
     if keep >= 0:
@@ -488,9 +490,25 @@ def _links_out(b: Block, site: str) -> bool:
         and not b.text.endswith(SENTENCE_END)
     ):
         return False
+    if _page_link_len(b) < 0.5 * b.link_len:  # mostly buttons ("Link to this post", "#top") beside a link
+        return False
     hrefs = [p[0][9:-2] for p in b.parts if p.__class__ is tuple and p[0].startswith('<a href="')]
     sites = {site_of(host_of(_html.unescape(h))) for h in hrefs}
     return len(sites) == 1 and "" not in sites and site not in sites
+
+
+def _page_link_len(b: Block) -> int:
+    """Characters of `b`'s text inside links to pages (the rest of its link text: buttons, `#` links)."""
+    inside = depth = 0
+    for p in b.parts:
+        if p.__class__ is tuple:
+            if p[0].startswith("<a "):
+                depth += 1
+            elif p[0] == "</a>" and depth:
+                depth -= 1
+        elif depth:
+            inside += len(p.strip())
+    return inside
 
 
 def _with_outbound_links(blocks: list[Block], kept: list[int], outbound: list[tuple[int, int]]) -> list[int]:

@@ -28,6 +28,7 @@ CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this shar
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
 CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
 WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
@@ -130,6 +131,22 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
         if opens_text(b.text, b.size, b.link_len) or _run_of_sentences(page, i):
             return Headline(at, i)
     return Headline(at, -1)
+
+
+def live_entries(
+    page: Page, title_norm: str, cards: bytearray, headline: Headline
+) -> tuple[bytearray, Headline]:
+    """`cards` and `headline`, or, when cards hold all the text under the headline, the cards of
+    lines leading to other pages only, with the text they leave free: a live blog's entries, each
+    headed by in-page links ("Link to this post"), are the story, not teasers. (A comment thread under
+    a story leaves the story's text outside it; a listing's teasers link to other pages.)"""
+    if headline.block < 0 or headline.text_start >= 0 or 1 not in cards:
+        return cards, headline
+    own = teaser_cards(page, in_page=False)
+    found = find_headline(page, title_norm, own)
+    if found.text_start >= 0 and cards[page.blocks[found.text_start].owner]:
+        return own, found
+    return cards, headline
 
 
 def meta_line(text: str, size: int, link_len: int) -> bool:
@@ -256,7 +273,7 @@ def _is_thread(page: Page, idx: int) -> bool:
     return False
 
 
-def teaser_cards(page: Page) -> bytearray:
+def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
     """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
 
     A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
@@ -265,16 +282,25 @@ def teaser_cards(page: Page) -> bytearray:
     paragraphs, such lines are lines of the text (a gift guide's linked product headings, a meal
     plan's linked product names), while a headline with its date or excerpt is still a card (the
     video teasers a story embeds). Returns a flag per element idx, set for every element inside a card.
+    `in_page`: a line whose links mostly point to places in the page (`#fragment` links: "Link to this
+    post", "12 comments") heads a card too (see `live_entries`).
     """
     n = len(page.elements)
     flags = bytearray(n)
     headlines = [
-        (b.owner, len(b.text))
-        for b in page.blocks
+        (bi, b.owner, len(b.text))
+        for bi, b in enumerate(page.blocks)
         if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
     ]
     if len(headlines) < 3:
         return flags
+    if not in_page:  # only lines whose links mostly lead to pages (`#fragment` links make no anchor)
+        leading: dict[int, int] = {}  # block -> characters of its links to pages
+        for a in page.anchors:
+            leading[a.block] = leading.get(a.block, 0) + len(a.text)
+        headlines = [(owner, n) for bi, owner, n in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * n]
+    else:
+        headlines = [(owner, n) for _, owner, n in headlines]
     parents = page.parents
     children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
     for owner, length in headlines:
