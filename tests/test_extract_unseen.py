@@ -234,6 +234,38 @@ def test_a_notice_over_the_text_is_no_opening() -> None:
     assert text == rest
 
 
+BIG_BOX = RELATED_BOX.replace("this week</a>", "this week and the next</a>") + RELATED_BOX
+
+
+@pytest.mark.parametrize(
+    ("part", "closing"),
+    [
+        ("<div class='body-part'>{}</div>", "<div class='body-part'>{}</div>"),  # parts of one kind
+        ("<div class='body-part'>{}</div>", "{}"),  # paragraphs beside the container
+        ("<div>{}</div>", "<div>{}</div>"),  # classless parts side by side
+    ],
+)
+def test_closing_paragraphs_a_box_splits_off_are_kept(part: str, closing: str) -> None:
+    """A related-links box before the last two paragraphs: too short to pull the container up to
+    their common parent, they are still the story's end."""
+    text = [f"{t} {t}" for t in P[:3]]
+    main = part.format(ps(text)) + BIG_BOX + closing.format(ps(P[3:]))
+    assert paragraphs(page(main)) == [*text, *P[3:]]
+
+
+def test_a_bio_or_a_title_bar_after_the_story_is_no_closing() -> None:
+    """After the story and a box: an author's bio in a box of its own, a sticky title bar beside the
+    text. Neither is the story's end."""
+    text = [f"{t} {t}" for t in P]
+    bio = (
+        "<div class='about-writer'><p>Mara Lind has covered the harbour and its trades since 2005.</p></div>"
+    )
+    bar = f"<div class='sticky-bar'>{TITLE} | Harbour news</div>"
+    main = f"<div class='body-part'>{ps(text)}</div>{BIG_BOX}{bio}"
+    assert paragraphs(page(main)) == text
+    assert paragraphs(page(f"<div class='body-part'>{ps(text)}</div>{BIG_BOX}{bar}")) == text
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(

@@ -88,7 +88,8 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
-OPENING_MAX = 3  # paragraphs of a story's opening a box may split off from the rest
+OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
+CLOSING_REACH = 80  # blocks after the container where its closing paragraphs may resume
 
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
@@ -207,6 +208,48 @@ def _opening_split_off(
         else:
             run.append(bi)
     return [i for i in run if i >= 0] if run and run[-1] < 0 else []
+
+
+def _closing_split_off(
+    page: Page, last: int, start: int, end: int, negs: set[int], cards: bytearray
+) -> list[int]:
+    """Blocks of the story's closing paragraphs when a box the text leaves out splits them off from
+    the container [start, end), whose last kept block is `last`: after the container, left-out
+    blocks, then at most OPENING_MAX paragraphs in a part of the text like the container (see
+    `_part_of_text`) that end as sentences do, up to the next block that is not one. Nothing when a
+    heading or other text comes first (the next story, a bio)."""
+    blocks = page.blocks
+    bi = last + 1
+    while bi < len(blocks) and start <= blocks[bi].owner < end:
+        bi += 1
+    run: list[int] = []
+    box = False
+    for b_i in range(bi, min(len(blocks), bi + CLOSING_REACH)):
+        b = blocks[b_i]
+        if not b.text:
+            continue
+        if (
+            excluded(b, negs, cards)
+            or b.figure
+            or b.link_len > 0.5 * len(b.text)
+            or _is_boilerplate_line(b.text)
+        ):
+            if run:
+                break
+            box = True
+        elif (
+            not box
+            or b.heading
+            or not is_prose(b)
+            or not b.text.endswith(SENTENCE_END)  # (a sticky title bar, a script's class names)
+            or not _part_of_text(page, b.owner, start)
+        ):
+            break
+        elif len(run) == OPENING_MAX:
+            return []  # a run of its own: another story's text
+        else:
+            run.append(b_i)
+    return run
 
 
 def _part_of_text(page: Page, owner: int, start: int) -> bool:
@@ -363,6 +406,8 @@ def extract_body(
         # not a summary (the description again), nor a paragraph the text holds anyway
         if intro and not _repeats(intro_text, summary) and not any(blocks[i].text in seen for i in intro):
             kept[:0] = intro
+    if kept and (closing := _closing_split_off(page, kept[-1], start, end, negs, cards)):
+        kept.extend(i for i in closing if blocks[i].text not in seen)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
