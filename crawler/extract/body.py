@@ -89,7 +89,7 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
-CLOSING_REACH = 80  # blocks after the container where its closing paragraphs may resume
+CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
