@@ -4,7 +4,9 @@ The container is the element maximising `good - ALPHA * bad` over its subtree, w
 of prose-like blocks (long enough, few links, not boilerplate) and bad is link lists, boilerplate
 and chrome. Inside it, blocks that are boilerplate by markup (share bars, promos, counters), by
 shape (link lists, duplicated pull quotes, the title again) or by text (read counters, "Advertisement")
-are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`.
+are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`. Around it, the
+story's opening or closing paragraphs that a box cuts off from the container join the text (see
+`_opening_split_off`, `_closing_split_off`).
 """
 
 from __future__ import annotations

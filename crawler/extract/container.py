@@ -444,7 +444,8 @@ def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
     """The container's ancestor that also holds the rest of a story split across sibling blocks.
 
     Going up a level is worth it when it adds at least GROW_SHARE more prose and the prose added
-    outweighs GROW_RATIO times the link lists and loose lines it brings in. Notices the text leaves
+    outweighs GROW_RATIO times the link lists and loose lines it brings in; from a lone `<p>` (no
+    story's container), any prose outweighing LONE_RATIO times them. Notices the text leaves
     out anyway (consent placeholders for embedded media, captions, newsletter boxes) are not held
     against it: they are what splits the story into blocks.
     """
