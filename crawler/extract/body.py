@@ -182,7 +182,7 @@ def _opening_split_off(
     """Blocks of the story's opening paragraphs when a box the text leaves out (related links, an ad,
     a sign-up form) splits them off from the rest: the prose where the text under the headline
     starts (`text_start`), outside the container, followed up to the container's first kept block
-    `first` by nothing but left-out blocks (boxed, captions, link lists, notices). At most
+    `first` by nothing but left-out blocks (see `_left_out`). At most
     OPENING_MAX paragraphs, with no heading among them: a run of its own is a section, not an opening;
     and in a part of the text like the container (see `_part_of_text`), not a notice over it."""
     blocks = page.blocks
@@ -195,13 +195,7 @@ def _opening_split_off(
         b = blocks[bi]
         if not b.text or (start <= b.owner < end):
             continue
-        left_out = (
-            excluded(b, negs, cards)
-            or b.figure
-            or b.link_len > 0.5 * len(b.text)
-            or (len(b.text) < 160 and _is_boilerplate_line(b.text))
-        )
-        if left_out:
+        if _left_out(b, negs, cards):
             if not run:
                 return []
             run.append(-1)  # the box: nothing after it but more of the box
@@ -230,12 +224,7 @@ def _closing_split_off(
         b = blocks[b_i]
         if not b.text:
             continue
-        if (
-            excluded(b, negs, cards)
-            or b.figure
-            or b.link_len > 0.5 * len(b.text)
-            or _is_boilerplate_line(b.text)
-        ):
+        if _left_out(b, negs, cards):
             if run:
                 break
             box = True
@@ -252,6 +241,18 @@ def _closing_split_off(
         else:
             run.append(b_i)
     return run
+
+
+def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:
+    """Block `b` (with text) is one the text leaves out: boilerplate, a card, a caption, a link line,
+    a notice ("Advertisement")."""
+    text = b.text
+    return (
+        excluded(b, negs, cards)
+        or b.figure
+        or b.link_len > 0.5 * len(text)
+        or (len(text) < 160 and _is_boilerplate_line(text))
+    )
 
 
 def _part_of_text(page: Page, owner: int, start: int) -> bool:

@@ -298,9 +298,11 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         leading: dict[int, int] = {}  # block -> characters of its links to pages
         for a in page.anchors:
             leading[a.block] = leading.get(a.block, 0) + len(a.text)
-        headlines = [(owner, n) for bi, owner, n in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * n]
+        headlines = [
+            (o, length) for bi, o, length in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * length
+        ]
     else:
-        headlines = [(owner, n) for _, owner, n in headlines]
+        headlines = [(o, length) for _, o, length in headlines]
     parents = page.parents
     children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
     for owner, length in headlines:
