@@ -185,6 +185,87 @@ def test_sections_headed_by_h1_are_kept_with_their_headings() -> None:
     ]
 
 
+def test_a_lone_paragraph_is_joined_by_the_paragraph_beside_it() -> None:
+    """A short post: one long paragraph, then a second short one over a list of short shop items.
+    The first paragraph alone is no container: the paragraph beside it joins, with the list."""
+    second = "Which is why we put together a guide to the harbour for the whole summer!"
+    items = [f"{i}. Harbour item number {i}, <a href='/shop/{i}/'>Shop</a>, ${i}9" for i in range(1, 8)]
+    main = f"<div class='content'><p>{' '.join(P[:3])}</p><p>{second}</p><h2>Shop it:</h2>{ps(items)}</div>"
+    text = paragraphs(page(main))
+    assert text[:3] == [" ".join(P[:3]), second, "Shop it:"]
+    assert text[-1] == "7. Harbour item number 7, Shop, $79"
+
+
+RELATED_BOX = (
+    "<div class='inline-related'><h4>Related</h4><ul>"
+    + "".join(
+        f"<li><a href='/2024/05/other-{i}/'>Another harbour story number {i} this week</a></li>"
+        for i in range(4)
+    )
+    + "</ul></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("opening", "part"),
+    [
+        ("<div class='body-part'><p>{}</p></div>", "<div class='body-part'>{}</div>"),  # parts of one kind
+        ("<p>{}</p>", "<div class='body-part'>{}</div>"),  # a paragraph beside the container
+        ("<div><p>{}</p></div>", "<div>{}</div>"),  # classless parts side by side
+    ],
+)
+def test_an_opening_paragraph_a_box_splits_off_is_kept(opening: str, part: str) -> None:
+    """A related-links box after the first paragraph: the opening is too short to pull the container
+    up to their common parent, but it is where the text under the headline starts."""
+    rest = [f"{t} {t}" for t in P[1:]]
+    main = opening.format(P[0]) + RELATED_BOX + part.format(ps(rest))
+    assert paragraphs(page(main)) == [P[0], *rest]
+
+
+def test_a_notice_over_the_text_is_no_opening() -> None:
+    """A notice in a wrapper of its own over the text ("You're reading a free article"), split from it
+    by a box, is not taken as the story's opening."""
+    notice = (
+        "<div class='notice-bar'><p>You are reading a free article with opinions that may differ from those "
+        "of our premium research service, which members can read in full.</p></div>"
+    )
+    rest = [f"{t} {t}" for t in P]
+    text = paragraphs(page(notice + RELATED_BOX + f"<div class='article-body'>{ps(rest)}</div>"))
+    assert text == rest
+
+
+BIG_BOX = RELATED_BOX.replace("this week</a>", "this week and the next</a>") + RELATED_BOX
+
+
+@pytest.mark.parametrize(
+    ("part", "closing"),
+    [
+        ("<div class='body-part'>{}</div>", "<div class='body-part'>{}</div>"),  # parts of one kind
+        ("<div class='body-part'>{}</div>", "{}"),  # paragraphs beside the container
+        ("<div>{}</div>", "<div>{}</div>"),  # classless parts side by side
+    ],
+)
+def test_closing_paragraphs_a_box_splits_off_are_kept(part: str, closing: str) -> None:
+    """A related-links box before the last two paragraphs: too short to pull the container up to
+    their common parent, they are still the story's end."""
+    text = [f"{t} {t}" for t in P[:3]]
+    main = part.format(ps(text)) + BIG_BOX + closing.format(ps(P[3:]))
+    assert paragraphs(page(main)) == [*text, *P[3:]]
+
+
+def test_a_bio_or_a_title_bar_after_the_story_is_no_closing() -> None:
+    """After the story and a box: an author's bio in a box of its own, a sticky title bar beside the
+    text. Neither is the story's end."""
+    text = [f"{t} {t}" for t in P]
+    bio = (
+        "<div class='about-writer'><p>Mara Lind has covered the harbour and its trades since 2005.</p></div>"
+    )
+    bar = f"<div class='sticky-bar'>{TITLE} | Harbour news</div>"
+    main = f"<div class='body-part'>{ps(text)}</div>{BIG_BOX}{bio}"
+    assert paragraphs(page(main)) == text
+    assert paragraphs(page(f"<div class='body-part'>{ps(text)}</div>{BIG_BOX}{bar}")) == text
+
+
 def test_text_under_the_headline_wins_over_a_longer_sidebar_feature() -> None:
     """A short story beside a sidebar of four feature blurbs: the text under the headline is the story."""
     blurbs = "".join(
@@ -212,6 +293,88 @@ def test_a_rendering_copy_of_the_story_is_dropped() -> None:
     main = f"{highlight}<div class='desktop'>{ps(P)}</div><div class='mobile'>{ps(P[:3])}</div>"
     text = paragraphs(page(main))
     assert sorted(t for t in text if t != "Highlights") == sorted(P)
+
+
+def test_linked_product_headings_between_paragraphs_are_kept() -> None:
+    """A buying guide heads each product's paragraph with the product's name, linked to the shop:
+    three link lines among the paragraphs are lines of the text, not a teaser list."""
+    names = ["Tide-proof Deck Boots", "The Harbour Chart Atlas", "Breakwater Rain Jacket"]
+    items = "".join(
+        f"<h3><a href='https://shop.example.com/p/{i}'>{n}</a></h3><p>{t}</p>"
+        for i, (n, t) in enumerate(zip(names, P[1:4], strict=True))
+    )
+    text = paragraphs(page(f"<div class='post-body'><p>{P[0]}</p>{items}<p>{P[4]}</p></div>"))
+    assert text == [P[0], names[0], P[1], names[1], P[2], names[2], P[3], P[4]]
+
+
+def test_video_teasers_inside_the_text_stay_out() -> None:
+    """Video teasers a story embeds (a linked headline with its date) stay cards among the paragraphs."""
+    video = (
+        "<div class='inline-video'><h2><a href='/video/{0}/'>Watch: the harbour at dawn, part {0}</a></h2>"
+        "<span>May 2, 2024</span></div>"
+    )
+    main = "".join(f"<p>{t}</p>{video.format(i) if i < 3 else ''}" for i, t in enumerate(P))
+    assert paragraphs(page(f"<div class='post-body'>{main}</div>")) == P
+
+
+def test_an_embedded_posts_placeholder_is_left_out_and_a_quoted_post_kept() -> None:
+    """A social post that did not load leaves only its link ("Tweet may have been deleted"): that is
+    no source line of the story. A quoted post with its text is."""
+    gone = (
+        "<blockquote class='twitter-tweet'><a href='https://twitter.com/port/status/1'>Tweet may have "
+        "been deleted</a></blockquote>"
+    )
+    post = (
+        "<blockquote class='twitter-tweet'><p>The dredger has arrived at the harbour mouth this morning and "
+        "work starts on Monday.</p><a href='https://twitter.com/port/status/2'>May 2, 2024</a></blockquote>"
+    )
+    text = paragraphs(page(f"{ps(P[:2])}{gone}{ps(P[2:3])}{post}{ps(P[3:])}"))
+    assert not any("deleted" in t for t in text)
+    assert any(t.startswith("The dredger has arrived") for t in text)
+
+
+def test_a_run_the_story_repeats_among_its_own_paragraphs_is_kept() -> None:
+    """A meal plan repeats the same meals in each plan, in one element with the rest of the text: each
+    repetition is the story's own, not a rendering copy."""
+    meal = (
+        "<h3>Lunch</h3><p>Eat two to three hours after breakfast</p>"
+        "<p>Grilled sea bream with lemon, a cup of brown rice and a green salad with olive oil dressing</p>"
+    )
+    plans = [f"<h2>Plan {x}</h2>{meal}<p>{t}</p>" for x, t in zip("ABC", P[2:5], strict=True)]
+    text = paragraphs(page(f"<div class='entry-content'>{ps(P[:2])}{''.join(plans)}</div>"))
+    assert sum(t.startswith("Grilled sea bream") for t in text) == 3
+    assert text[-1] == P[4]
+
+
+def test_a_slideshows_text_in_its_captions_is_kept() -> None:
+    """A slideshow tells its story in the captions of its slides: they hold more prose than the rest
+    of the page, so they are the text. Captions of a story's pictures stay out."""
+    slides = "".join(
+        f"<figure><img src='/slide-{i}.jpg'><figcaption class='slide-caption'><p>{t}</p></figcaption>"
+        "</figure>"
+        for i, t in enumerate(P[1:])
+    )
+    assert paragraphs(page(f"<p>{P[0]}</p><div class='slideshow'>{slides}</div>")) == P
+    pictures = "".join(
+        f"<p>{t}</p><figure><img src='/p-{i}.jpg'><figcaption>The harbour at dawn, seen from the breakwater "
+        f"on a calm morning in May, picture {i}.</figcaption></figure>"
+        for i, t in enumerate(P)
+    )
+    assert paragraphs(page(pictures)) == P
+
+
+def test_a_live_blogs_entries_are_the_story() -> None:
+    """A live blog's entries each end in a permalink to their place in the page and a share link: small
+    blocks with a link line, like teaser cards, but they hold all the text under the headline."""
+    entries = "".join(
+        f"<div class='entry' id='post-{i}'><time datetime='2024-05-02T10:{i}0'>10:{i}0</time>"
+        f"<h3>Update {i}: the dredger moves</h3><p>{t}</p><a href='#post-{i}'>Link to this post</a> "
+        f"<a href='https://twitter.com/intent/tweet?u={i}'>Share</a></div>"
+        for i, t in enumerate(P)
+    )
+    text = paragraphs(page(f"<div class='liveblog'>{entries}</div>"))
+    assert [t for t in text if t in P] == P
+    assert not any("Link to this post" in t for t in text)  # buttons beside a share link: no source line
 
 
 # -- 3. Text the HTML keeps elsewhere --------------------------------------------------------------------

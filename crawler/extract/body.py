@@ -4,7 +4,9 @@ The container is the element maximising `good - ALPHA * bad` over its subtree, w
 of prose-like blocks (long enough, few links, not boilerplate) and bad is link lists, boilerplate
 and chrome. Inside it, blocks that are boilerplate by markup (share bars, promos, counters), by
 shape (link lists, duplicated pull quotes, the title again) or by text (read counters, "Advertisement")
-are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`.
+are dropped, and a trailing agency credit ("AFP") is lifted out into `agency`. Around it, the
+story's opening or closing paragraphs that a box cuts off from the container join the text (see
+`_opening_split_off`, `_closing_split_off`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from crawler.extract.blocks import Block, Page
 from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
+    SENTENCE_END,
     choose_container,
     effective_negatives,
     excluded,
     find_headline,
     is_prose,
+    live_entries,
     norm,
     opens_text,
     says,
@@ -86,6 +90,9 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
+OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
+CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
+
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -169,6 +176,102 @@ def _headline_standfirst(
     return found
 
 
+def _opening_split_off(
+    page: Page, text_start: int, first: int, start: int, end: int, negs: set[int], cards: bytearray
+) -> list[int]:
+    """Blocks of the story's opening paragraphs when a box the text leaves out (related links, an ad,
+    a sign-up form) splits them off from the rest: the prose where the text under the headline
+    starts (`text_start`), outside the container, followed up to the container's first kept block
+    `first` by nothing but left-out blocks (see `_left_out`). At most
+    OPENING_MAX paragraphs, with no heading among them: a run of its own is a section, not an opening;
+    and in a part of the text like the container (see `_part_of_text`), not a notice over it."""
+    blocks = page.blocks
+    if not text_start < first or start <= blocks[text_start].owner < end:
+        return []
+    if not _part_of_text(page, blocks[text_start].owner, start):
+        return []
+    run: list[int] = []
+    for bi in range(text_start, first):
+        b = blocks[bi]
+        if not b.text or (start <= b.owner < end):
+            continue
+        if _left_out(b, negs, cards):
+            if not run:
+                return []
+            run.append(-1)  # the box: nothing after it but more of the box
+        elif (run and run[-1] < 0) or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
+            return []  # text between the box and the container, or a section of its own
+        else:
+            run.append(bi)
+    return [i for i in run if i >= 0] if run and run[-1] < 0 else []
+
+
+def _closing_split_off(
+    page: Page, last: int, start: int, end: int, negs: set[int], cards: bytearray
+) -> list[int]:
+    """Blocks of the story's closing paragraphs when a box the text leaves out splits them off from
+    the container [start, end), whose last kept block is `last`: after the container, left-out
+    blocks, then at most OPENING_MAX paragraphs in a part of the text like the container (see
+    `_part_of_text`) that end as sentences do, up to the next block that is not one. Nothing when a
+    heading or other text comes first (the next story, a bio)."""
+    blocks = page.blocks
+    bi = last + 1
+    while bi < len(blocks) and start <= blocks[bi].owner < end:
+        bi += 1
+    run: list[int] = []
+    box = False
+    for b_i in range(bi, min(len(blocks), bi + CLOSING_REACH)):
+        b = blocks[b_i]
+        if not b.text:
+            continue
+        if _left_out(b, negs, cards):
+            if run:
+                break
+            box = True
+        elif (
+            not box
+            or b.heading
+            or not is_prose(b)
+            or not b.text.endswith(SENTENCE_END)  # (a sticky title bar, a script's class names)
+            or not _part_of_text(page, b.owner, start)
+        ):
+            break
+        elif len(run) == OPENING_MAX:
+            return []  # a run of its own: another story's text
+        else:
+            run.append(b_i)
+    return run
+
+
+def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:
+    """Block `b` (with text) is one the text leaves out: boilerplate, a card, a caption, a link line,
+    a notice ("Advertisement")."""
+    text = b.text
+    return (
+        excluded(b, negs, cards)
+        or b.figure
+        or b.link_len > 0.5 * len(text)
+        or (len(text) < 160 and _is_boilerplate_line(text))
+    )
+
+
+def _part_of_text(page: Page, owner: int, start: int) -> bool:
+    """Element `owner`, outside the container `start`, is a part of the same text: a paragraph beside
+    the container in their common parent, or inside an element of the container's kind (the same
+    tag and class: the text cut into parts by the boxes between them; a classless kind only side by
+    side with the container under their common parent)."""
+    parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
+    kind = (tags[start], classes[start])
+    i, top = owner, -1
+    while i >= 0 and not i <= start < ends[i]:
+        if kind[1] and (tags[i], classes[i]) == kind:
+            return True
+        i, top = parents[i], i
+    if i < 0:
+        return False
+    return parents[owner] == i or (parents[start] == i and (tags[top], classes[top]) == kind)
+
+
 def _without_header_dek(
     page: Page, kept: list[int], at: int, head: int, negs: set[int], cards: bytearray, summary: str
 ) -> list[int]:
@@ -231,12 +334,14 @@ def extract_body(
     for i in drop or ():  # the profile's boilerplate: everything inside it is left out, like a card
         cards[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     headline = find_headline(page, title_norm, cards)
+    cards, headline = live_entries(page, title_norm, cards, headline)
     negs = effective_negatives(page, headline, cards)
+    slides = False
     if keep >= 0:
         start = keep
         good_chars = sum(b.size for b in page.blocks if keep <= b.owner < page.ends[keep] and is_prose(b))
     else:
-        start, good_chars = choose_container(page, negs, cards, title, headline, article_body)
+        start, good_chars, slides = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
     end = page.ends[start]
@@ -267,7 +372,7 @@ def extract_body(
                 kept.append(bi)
             continue
         n = len(text)
-        if b.figure:  # captions and credits of pictures
+        if b.figure and not (slides and is_prose(b)):  # captions and credits of pictures (a slide's text)
             continue
         if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
             continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)
@@ -281,7 +386,7 @@ def extract_body(
             continue
         if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
-        if n >= 80 and not b.heading and text in seen and _copied(blocks, kept, seen[text], bi):
+        if n >= 80 and not b.heading and text in seen and _copied(page, kept, seen[text], bi):
             continue
         if learned and is_learned_boilerplate(page, b, profile):
             continue
@@ -298,10 +403,14 @@ def extract_body(
             kept.insert(0, standfirst)
     if headline.block >= 0 and (first := next((i for i in kept if blocks[i].text), -1)) > headline.block:
         intro = _headline_standfirst(page, headline.block, first, start, end, negs, cards, title_norm)
+        if not intro and headline.text_start >= 0:
+            intro = _opening_split_off(page, headline.text_start, first, start, end, negs, cards)
         intro_text = " ".join(blocks[i].text for i in intro)
         # not a summary (the description again), nor a paragraph the text holds anyway
         if intro and not _repeats(intro_text, summary) and not any(blocks[i].text in seen for i in intro):
             kept[:0] = intro
+    if kept and (closing := _closing_split_off(page, kept[-1], start, end, negs, cards)):
+        kept.extend(i for i in closing if blocks[i].text not in seen)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
@@ -339,13 +448,20 @@ def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: byt
     return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
 
 
-def _copied(blocks: list[Block], kept: list[int], first: int, bi: int) -> bool:
+def _copied(page: Page, kept: list[int], first: int, bi: int) -> bool:
     """Block `bi` repeats block `first` as a copy: a rendering copy repeats a run of blocks (so a
-    neighbour repeats too) or follows its original directly; a block repeating one of the opening
-    blocks once is a lead boxed again or a highlight over the text. A line a story repeats between
-    other neighbours is its own: the same question put to each interviewee, a dish in each menu."""
+    neighbour repeats too) in a wrapper of its own, or follows its original directly; a block
+    repeating one of the opening blocks once is a lead boxed again or a highlight over the text. A
+    line a story repeats between other neighbours is its own: the same question put to each
+    interviewee, a dish in each menu; so is a run the story repeats among its own paragraphs (the
+    same meals in each plan, under one parent with the rest of the text)."""
+    blocks, parents = page.blocks, page.parents
     before, text = _text_near(blocks, bi, -1), blocks[bi].text
-    if before == text or before == _text_near(blocks, first, -1):
+    if before == text:
+        return True
+    if parents[blocks[bi].owner] == parents[blocks[first].owner] and blocks[bi].owner != blocks[first].owner:
+        return False
+    if before == _text_near(blocks, first, -1):
         return True
     if _text_near(blocks, bi, 1) == _text_near(blocks, first, 1):
         return True
@@ -411,12 +527,36 @@ def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) ->
 
 def _links_out(b: Block, site: str) -> bool:
     """The block links to one other site (a shop, a source), not to this one (its video or shop
-    subdomain included) nor to a row of social networks."""
+    subdomain included) nor to a row of social networks. A quote that is nothing but its link is an
+    embedded post's placeholder (a short "Tweet may have been deleted"), not a source."""
     if len(b.text) < 4 or not site or _is_boilerplate_line(b.text) or _is_sign_off(b.text):
+        return False
+    if (
+        b.quote_idx >= 0
+        and b.link_len >= len(b.text)
+        and len(b.text) < 60
+        and not b.text.endswith(SENTENCE_END)
+    ):
+        return False
+    if _page_link_len(b) < 0.5 * b.link_len:  # mostly buttons ("Link to this post", "#top") beside a link
         return False
     hrefs = [p[0][9:-2] for p in b.parts if p.__class__ is tuple and p[0].startswith('<a href="')]
     sites = {site_of(host_of(_html.unescape(h))) for h in hrefs}
     return len(sites) == 1 and "" not in sites and site not in sites
+
+
+def _page_link_len(b: Block) -> int:
+    """Characters of `b`'s text inside links to pages (the rest of its link text: buttons, `#` links)."""
+    inside = depth = 0
+    for p in b.parts:
+        if p.__class__ is tuple:
+            if p[0].startswith("<a "):
+                depth += 1
+            elif p[0] == "</a>" and depth:
+                depth -= 1
+        elif depth:
+            inside += len(p.strip())
+    return inside
 
 
 def _with_outbound_links(blocks: list[Block], kept: list[int], outbound: list[tuple[int, int]]) -> list[int]:

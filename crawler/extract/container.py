@@ -28,6 +28,8 @@ CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this shar
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
+CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
 WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
 THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
@@ -37,6 +39,8 @@ STRONG_MIN = 300  # prose size for a comment-classed element to be the story (no
 HEADLINE_SHARE = 0.3
 GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
 GROW_RATIO = 2.0
+SLIDES_MIN = 3  # captions holding more prose than the rest of the page: a slideshow's text
+LONE_RATIO = 0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
 
 _PROSE_TAGS = frozenset(
     ["p", "pre", "blockquote", "li", "dd", "td", "div", "section", "article", "main", "span", "font",
@@ -127,6 +131,22 @@ def find_headline(page: Page, title_norm: str, cards: bytearray) -> Headline:
         if opens_text(b.text, b.size, b.link_len) or _run_of_sentences(page, i):
             return Headline(at, i)
     return Headline(at, -1)
+
+
+def live_entries(
+    page: Page, title_norm: str, cards: bytearray, headline: Headline
+) -> tuple[bytearray, Headline]:
+    """`cards` and `headline`, or, when cards hold all the text under the headline, the cards of
+    lines leading to other pages only, with the text they leave free: a live blog's entries, each
+    headed by in-page links ("Link to this post"), are the story, not teasers. (A comment thread under
+    a story leaves the story's text outside it; a listing's teasers link to other pages.)"""
+    if headline.block < 0 or headline.text_start >= 0 or 1 not in cards:
+        return cards, headline
+    own = teaser_cards(page, in_page=False)
+    found = find_headline(page, title_norm, own)
+    if found.text_start >= 0 and cards[page.blocks[found.text_start].owner]:
+        return own, found
+    return cards, headline
 
 
 def meta_line(text: str, size: int, link_len: int) -> bool:
@@ -253,34 +273,48 @@ def _is_thread(page: Page, idx: int) -> bool:
     return False
 
 
-def teaser_cards(page: Page) -> bytearray:
+def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
     """Mark (by element idx) the cards of teaser lists: "More from us" grids, story rails.
 
     A card is a small subtree (under TEASER_MAX characters) holding a headline link; a parent with at
-    least three such children is a teaser list, however its classes are named. Returns a flag per
-    element idx, set for every element inside a card.
+    least three such children is a teaser list, however its classes are named. A card that is only
+    its link line is one when the cards hold CARD_SHARE of their parent's text: among an article's
+    paragraphs, such lines are lines of the text (a gift guide's linked product headings, a meal
+    plan's linked product names), while a headline with its date or excerpt is still a card (the
+    video teasers a story embeds). Returns a flag per element idx, set for every element inside a card.
+    `in_page`: a line whose links mostly point to places in the page (`#fragment` links: "Link to this
+    post", "12 comments") heads a card too (see `live_entries`).
     """
     n = len(page.elements)
     flags = bytearray(n)
     headlines = [
-        b.owner
-        for b in page.blocks
+        (bi, b.owner, len(b.text))
+        for bi, b in enumerate(page.blocks)
         if b.link_len >= 0.8 * len(b.text) and len(b.text) >= 20 and b.text.count(" ") >= 2 and not b.neg
     ]
     if len(headlines) < 3:
         return flags
+    if not in_page:  # only lines whose links mostly lead to pages (`#fragment` links make no anchor)
+        leading: dict[int, int] = {}  # block -> characters of its links to pages
+        for a in page.anchors:
+            leading[a.block] = leading.get(a.block, 0) + len(a.text)
+        headlines = [
+            (o, length) for bi, o, length in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * length
+        ]
+    else:
+        headlines = [(o, length) for _, o, length in headlines]
     parents = page.parents
-    children: dict[int, set[int]] = {}
-    for owner in headlines:
+    children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
+    for owner, length in headlines:
         child, p = owner, parents[owner]
         for _ in range(12):  # cards sit a few levels below their list
             if p < 0:
                 break
-            children.setdefault(p, set()).add(child)
+            children.setdefault(p, {})[child] = length
             child, p = p, parents[p]
     sizes: list[int] | None = None
     h1_owners = {page.blocks[i].owner for i in page.h1}
-    for items in children.values():
+    for parent, items in children.items():
         if len(items) < 3:
             continue
         if sizes is None:
@@ -288,9 +322,12 @@ def teaser_cards(page: Page) -> bytearray:
         cards = [
             i for i in items if sizes[i] <= TEASER_MAX and not any(i <= h < page.ends[i] for h in h1_owners)
         ]
-        if len(cards) >= 3:
-            for i in cards:
-                flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
+        if len(cards) < 3:
+            continue
+        if sum(sizes[i] for i in cards) < CARD_SHARE * sizes[parent]:
+            cards = [i for i in cards if sizes[i] > items[i]]  # lines of the text are no cards
+        for i in cards:
+            flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     return flags
 
 
@@ -314,12 +351,16 @@ def choose_container(
     title: str | None,
     headline: Headline,
     article_body: str | None = None,
-) -> tuple[int, int]:
-    """(idx, prose size) of the element whose subtree is most article-like; (-1, 0) if none.
+    slides: bool = False,
+) -> tuple[int, int, bool]:
+    """(idx, prose size, captions are text) of the element whose subtree is most article-like;
+    (-1, 0, False) if none.
 
     Paragraphs the page's JSON-LD `article_body` also holds count twice: the publisher says they
     are the story. It is a check, not a copy: what it lacks still counts once, and the container
     narrows to the part it declares only when it declares a whole story (see `_narrow_to_declared`).
+    Picture captions are not text, unless they hold more prose than all the rest of the page, in
+    SLIDES_MIN captions at least: a slideshow, whose slides tell the story (`slides`: count them).
     """
     declared = norm(article_body) if isinstance(article_body, str) and len(article_body) > 200 else ""
     n = len(page.elements)
@@ -329,6 +370,7 @@ def choose_container(
     loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
     any_good = False
     declared_blocks, ends_visible = 0, False  # the articleBody ends where a visible paragraph ends
+    prose_size = captions_size = captions = 0
     for b in page.blocks:
         size = b.size
         if not size:
@@ -338,19 +380,25 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b) and not b.figure:
+        elif is_prose(b) and (slides or not b.figure):
             prose[b.owner] += size
+            prose_size += size
             any_good = True
             if declared and _declared(b.text, declared):
                 marked[b.owner] += size
                 declared_blocks += 1
                 ends_visible = ends_visible or declared.endswith(norm(b.text)[-60:])
         else:
+            if b.figure and is_prose(b):
+                captions_size += size
+                captions += 1
             weight = size if links else NEUTRAL_WEIGHT * size
             bad[b.owner] += weight
             loud[b.owner] += weight
+    if captions >= SLIDES_MIN and captions_size > prose_size:
+        return choose_container(page, negs, cards, title, headline, article_body, slides=True)
     if not any_good:
-        return -1, 0
+        return -1, 0, False
     parents = page.parents
     for i in range(n - 1, 0, -1):
         p = parents[i]
@@ -362,7 +410,7 @@ def choose_container(
     good = [a + b for a, b in zip(prose, marked, strict=True)] if declared else prose
     best = _best_in(good, bad, 0, n)
     if best < 0:
-        return -1, 0
+        return -1, 0, False
     best = _grow(page, good, loud, best)
     best = _under_headline(page, good, bad, best, headline)
     inner = _headline_article(page, best, title)
@@ -370,7 +418,7 @@ def choose_container(
         best = _best_in(good, bad, inner, page.ends[inner])
     if declared_blocks >= 2 and ends_visible:  # a whole story, not a summary or a truncated copy
         best = _narrow_to_declared(page, prose, marked, best)
-    return best, int(prose[best])
+    return best, int(prose[best]), slides
 
 
 def _declared(text: str, declared: str) -> bool:
@@ -398,7 +446,8 @@ def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
     """The container's ancestor that also holds the rest of a story split across sibling blocks.
 
     Going up a level is worth it when it adds at least GROW_SHARE more prose and the prose added
-    outweighs GROW_RATIO times the link lists and loose lines it brings in. Notices the text leaves
+    outweighs GROW_RATIO times the link lists and loose lines it brings in; from a lone `<p>` (no
+    story's container), any prose outweighing LONE_RATIO times them. Notices the text leaves
     out anyway (consent placeholders for embedded media, captions, newsletter boxes) are not held
     against it: they are what splits the story into blocks.
     """
@@ -406,7 +455,10 @@ def _grow(page: Page, good: list[float], loud: list[float], best: int) -> int:
     cur = best
     while (p := parents[cur]) >= 0 and tags[p] not in _PAGE_TAGS:
         more = good[p] - good[cur]
-        if more < GROW_SHARE * good[cur] or more < GROW_RATIO * (loud[p] - loud[cur]):
+        lone = tags[cur] == "p"  # one paragraph is no story's container: prose beside it joins
+        if (more < GROW_SHARE * good[cur] and not lone) or more < (LONE_RATIO if lone else GROW_RATIO) * (
+            loud[p] - loud[cur]
+        ):
             break
         cur = p
     return cur
