@@ -1,0 +1,55 @@
+"""The page's own address against the links it holds: a date or a line inside a link to another page
+of the same site (a previous or next entry) is that page's, not this one's."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from crawler.extract.blocks import Page
+from crawler.extract.head import Head
+from crawler.extract.urls import absolutize, host_of, site_of, site_root
+
+
+class OwnPage:
+    """Tells the page (its URL or its canonical) from other pages of its site, by their links."""
+
+    def __init__(self, url: str, head: Head) -> None:
+        self.keys = {_page_key(u) for u in (url, head.canonical) if u}
+        self.site = site_of(host_of(url))
+        self.base, self.root = head.base or url, head.base_root or site_root(url)
+
+    def elsewhere(self, link_url: str | None) -> bool:
+        """The absolute `link_url` is another page of the same site (a previous or next entry)."""
+        if not link_url:
+            return False
+        key = _page_key(link_url)
+        if key in self.keys or _ARCHIVE_PATH.match(key[1]):
+            return False
+        return site_of(key[0]) == self.site
+
+    def link_texts(self, page: Page) -> dict[int, list[str]]:
+        """Block index -> texts of the block's links to other pages of the site."""
+        out: dict[int, list[str]] = {}
+        for a in page.anchors:
+            if a.block >= 0 and a.text and self.elsewhere(a.url):
+                out.setdefault(a.block, []).append(a.text)
+        return out
+
+    def in_link_elsewhere(self, el) -> bool:
+        """`el` sits inside an `<a href>` to another page of the site."""
+        link = next(el.iterancestors("a"), None) if el.tag != "a" else el
+        return link is not None and self.elsewhere(absolutize(link.get("href"), self.base, self.root))
+
+
+# The home page or a date archive (`/2016/05/03/`): a date linked there is the page's own.
+_ARCHIVE_PATH = re.compile(r"^(?:/\d+)*$")
+
+
+def _page_key(url: str) -> tuple[str, str, str]:
+    """(host, path, query) of a URL: `http://www.x.org/a/` and `https://x.org/a` are one page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ("", url, "")
+    return (host_of(url), parts.path.rstrip("/"), parts.query)

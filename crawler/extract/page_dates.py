@@ -1,0 +1,246 @@
+"""The article's publication and modification dates, chosen among the page's: JSON-LD, meta tags,
+the dates the theme marks up, a date written near the headline, then the URL's."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract import jsonld
+from crawler.extract.blocks import Page
+from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
+from crawler.extract.head import Head
+from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
+from crawler.extract.own_page import OwnPage
+from crawler.extract.profile import SiteProfile
+from crawler.extract.text import text_size
+
+_POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
+_POSTED_WORDS = re.compile(rf"\b(?:{_POSTED})\b", re.I)
+# A label set apart from its value in an info box ("Published:" then "June 7, 2019"; a review's
+# header says "Reviewed:").
+_DATE_LABEL = re.compile(r"^[^\d]{0,30}:$")
+_DATE_LABEL_WORDS = re.compile(rf"\b(?:{_POSTED}|reviewed)\b", re.I)
+_PUBLISHED = re.compile(
+    r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
+)
+_UPDATED = re.compile(
+    r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
+)
+_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
+
+
+_PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "citation_publication_date",
+    "citation_online_date",
+    "citation_date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pub_date",
+    "article.published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+    "og:published_time",
+    "article:post_date",
+    "cxenseparse:recs:publishtime",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "article:modified",
+    "dcterms.modified",
+    "last-modified",
+    "article.updated",
+    "lastmod",
+)
+_DATE_WORDS = (
+    "published", "entry-date", "post-date", "pubdate", "publish", "date", "time", "datum", "fecha",
+    "modified", "updated",
+)  # fmt: skip
+
+
+def pick_dates(
+    head: Head,
+    page: Page,
+    marks: Marks,
+    url: str,
+    body_start: int,
+    body_end: int,
+    anchor: int,
+    profile: SiteProfile | None = None,
+) -> tuple[str | None, str | None]:
+    """(published, modified) as ISO strings: JSON-LD, meta, marked-up dates, visible text, then the URL.
+
+    A site profile's `date_format` is how the site writes visible dates (tried before the generic
+    parser), and settles numeric ones like 05/08/2023.
+    """
+    ld = head.ld_article
+    if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
+        pages = (o for o in head.ld_objects if o.get("datePublished") and jsonld.types_of(o) & _PAGE_TYPES)
+        ld = next(pages, ld) or {}
+    published = parse_iso(jsonld.text_of(ld.get("datePublished"))) or parse_iso(
+        jsonld.text_of(ld.get("dateCreated"))
+    )
+    modified = parse_iso(jsonld.text_of(ld.get("dateModified")))
+    if not published:
+        published = next(filter(None, (parse_iso(head.first(k)) for k in _PUBLISHED_META)), None)
+    if not modified:
+        modified = next(filter(None, (parse_iso(head.first(k)) for k in _MODIFIED_META)), None)
+    url_date = date_from_url(url)
+    hint = (url_date[0], url_date[1]) if url_date else None
+    own = OwnPage(url, head)
+    if not published or not modified:
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
+        published = published or marked_pub
+        modified = modified or marked_mod
+    if not published:
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
+    if not published and url_date and url_date[2]:
+        published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
+    if modified and published and modified < published[: len(modified)]:
+        modified = None
+    return published, modified
+
+
+def _marked_dates(
+    marks: Marks,
+    anchor: int,
+    hint: tuple[int, int] | None,
+    profile: SiteProfile | None,
+    own: OwnPage,
+) -> tuple[str | None, str | None]:
+    """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
+    the closest to the headline, outside comments, teasers and sidebars; one in a link to another
+    page of the site (a previous/next entry's) only when no other is found."""
+    pattern = profile.date_pattern if profile is not None else None
+    dayfirst = profile.dayfirst() if profile is not None else None
+    best: dict[bool, tuple[tuple, str]] = {}
+    for mark in marks.items:
+        if mark.ctx & _EXCLUDED or (
+            mark.tag in ("meta", "link", "script") and not mark.prop.startswith("date")
+        ):
+            continue
+        kind = _date_kind(mark)
+        if kind is None:
+            continue
+        el = mark.el
+        if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
+            el = next((t for t in el.iter("time") if t.get("datetime")), el)
+        value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
+        parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
+        if not parsed:
+            text = text_of(el)
+            if not text or len(text) > 200:
+                continue
+            parsed = (pattern and parse_with_format(text, pattern)) or parse_text(text, dayfirst, hint)
+        if not parsed:
+            continue
+        strong = "published" in mark.prop or "published" in mark.words or mark.prop == "datecreated"
+        distance = abs(mark.pos - anchor)
+        rank = (
+            own.in_link_elsewhere(el),
+            not strong,
+            not mark.in_post,
+            distance // 50,
+            "T" not in parsed,
+            distance,
+        )
+        if kind not in best or rank < best[kind][0]:
+            best[kind] = (rank, parsed)
+    pub = best.get(False)
+    mod = best.get(True)
+    return (pub[1] if pub else None), (mod[1] if mod else None)
+
+
+def _date_kind(mark: Mark) -> bool | None:
+    """True for a modification date, False for a publication date, None if the mark is no date."""
+    prop, words = mark.prop, mark.words
+    if prop.startswith("date") or prop in ("article:published_time", "article:modified_time"):
+        return "modif" in prop
+    is_time = mark.tag == "time" or mark.el.get("datetime") is not None
+    worded = any(w.startswith(_DATE_WORDS) for w in words) or "published" in words
+    if not (is_time or worded):
+        return None
+    if "published" in words or "pubdate" in words or mark.el.get("pubdate") is not None:
+        return False
+    return any(w.startswith(("updated", "modified", "update")) for w in words)
+
+
+def _visible_date(
+    page: Page,
+    body_start: int,
+    body_end: int,
+    anchor: int,
+    hint: tuple[int, int] | None,
+    profile: SiteProfile | None,
+    own: OwnPage,
+) -> str | None:
+    """A date written near the headline: meta lines before the body, and the body's first blocks
+    (the short ones before its first paragraph of prose, or among its first three). Lines saying
+    "posted"/"published" first, then the nearest to the headline: a teaser's date further away
+    loses to the article's own info box. The text of links to other pages of the site ("< Previous
+    entry (May 3)") is tried last."""
+    candidates: list[tuple[int, int, str]] = []
+    elsewhere: list[str] = []  # whole lines with links to other pages of the site: tried last
+    link_texts = own.link_texts(page)
+    after = 0
+    prose = False  # a paragraph of the body has been seen
+    label = ""  # the previous block, when it is a posted/published label waiting for its value
+    for i, b in enumerate(page.blocks):
+        if not b.text or b.region in ("related", "recent"):
+            continue
+        text = b.text
+        if i in link_texts:
+            for link in link_texts[i]:
+                text = text.replace(link, " ", 1)
+            text = " ".join(text.split())
+        if label:  # a labelled value is the date it says, in a row of nav-like info links too
+            candidates.append((0, abs(b.owner - anchor), f"{label} {text}"))
+        label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
+        inside = body_start <= b.owner < body_end
+        # prose, not a meta line: in Latin-character equivalents (a Japanese paragraph is short)
+        if len(b.text) > 250 or (len(b.text) > 83 and text_size(b.text) > 250):
+            prose = prose or inside
+            continue
+        if inside:
+            near = (after < 3 or not prose) and b.owner - body_start < 200
+            after += 1
+        else:
+            near = (b.owner < body_start or body_start < 0) and (
+                b.region != "nav" or _POSTED_WORDS.search(b.text)
+            )
+        if near:
+            candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), text))
+            if text != b.text:
+                elsewhere.append(b.text)
+    candidates.sort()
+    # lines saying only "updated" last: the publication date is the one wanted, but an update's
+    # date is better than none (it is often the same day)
+    texts = sorted(
+        (t for _, _, t in candidates if t),
+        key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t)),
+    )
+    texts += elsewhere
+    pattern = profile.date_pattern if profile is not None else None
+    if pattern is not None:
+        for text in texts:
+            if value := parse_with_format(text, pattern):
+                return value
+    dayfirst = profile.dayfirst() if profile is not None else None
+    for text in texts:
+        if value := parse_text(text, dayfirst=dayfirst, hint=hint):
+            return value
+    return None
