@@ -4,6 +4,7 @@ the dates the theme marks up, a date written near the headline, then the URL's."
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
@@ -26,6 +27,7 @@ _PUBLISHED = re.compile(
 _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
+_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 
 
@@ -95,17 +97,25 @@ def pick_dates(
         jsonld.text_of(ld.get("dateCreated"))
     )
     modified = parse_iso(jsonld.text_of(ld.get("dateModified")))
+    # every publication date the head declares: the first is taken, the others may make it precise
+    declared = [v for v in (parse_iso(head.first(k)) for k in _PUBLISHED_META if k in head.meta) if v]
     if not published:
-        published = next(filter(None, (parse_iso(head.first(k)) for k in _PUBLISHED_META)), None)
+        published = declared[0] if declared else None
+    elif declared:
+        declared.insert(0, published)
     if not modified:
         modified = next(filter(None, (parse_iso(head.first(k)) for k in _MODIFIED_META)), None)
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
-    if not published or not modified:
+    if not published or not modified or _imprecise(published):
         marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
+        if published and marked_pub:
+            declared.append(marked_pub)
         published = published or marked_pub
         modified = modified or marked_mod
+    if published and len(declared) > 1:
+        published = _settle(published, declared)
     if not published:
         published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
     if not published and url_date and url_date[2]:
@@ -113,6 +123,44 @@ def pick_dates(
     if modified and published and modified < published[: len(modified)]:
         modified = None
     return published, modified
+
+
+def _imprecise(value: str) -> bool:
+    """A date without a time, or a time said to be UTC (which CMSs also write for local times)."""
+    return "T" not in value or value.endswith("+00:00")
+
+
+def _settle(value: str, others: list[str]) -> str:
+    """The publication date `value` as precise as the page's other statements of it (`others`,
+    in order of trust) make it: a date alone takes the time of the first one the same day; a time
+    whose offset is mislabelled takes the offset of the one that states it right.
+
+    Two mislabellings are common: a local time written with "Z" (the other statement has the same
+    wall clock and its real offset), and a UTC time written with the local offset (the other one, in
+    the same offset, is that UTC time's local reading).
+    """
+    if "T" not in value:
+        # (a midnight is how some systems write a date alone)
+        timed = (o for o in others if o[:10] == value[:10] and "T" in o and o[11:19] != "00:00:00")
+        value = next(timed, value)
+    if "T" in value:
+        return next((o for o in others if "T" in o and _mislabelled(value, o)), value)
+    return value
+
+
+def _mislabelled(value: str, other: str) -> bool:
+    """`value` is `other`'s moment with a wrong offset (see `_settle`)."""
+    try:
+        a, b = datetime.fromisoformat(value), datetime.fromisoformat(other)
+    except ValueError:
+        return False
+    a_off, b_off = a.utcoffset(), b.utcoffset()
+    if a_off is None or b_off is None or not b_off:
+        return False
+    wall_a, wall_b = a.replace(tzinfo=None, second=0), b.replace(tzinfo=None, second=0)
+    if not a_off:  # a local time written as UTC
+        return wall_a == wall_b
+    return a_off == b_off and wall_a == wall_b - b_off  # a UTC time written with the local offset
 
 
 def _marked_dates(
@@ -140,6 +188,8 @@ def _marked_dates(
         if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
             el = next((t for t in el.iter("time") if t.get("datetime")), el)
         value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
+        if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`)
+            value = next((v for k, v in el.items() if k.startswith("data-") and _ISO_DATE.match(v)), None)
         parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
         if not parsed:
             text = text_of(el)

@@ -1,0 +1,73 @@
+"""Metadata the page states more precisely elsewhere (issue 10, the remaining misses).
+
+Each test is a small page with one markup pattern: a date without its time in `<head>` while the
+page's `<time datetime>` has it; a local time written as UTC, or a UTC time written with the local
+offset, beside a statement that gets the offset right; a `<time>` whose moment only a script's
+`data-` attribute holds; a date box in a wrapper whose class says the layout has a sidebar.
+"""
+
+from __future__ import annotations
+
+from crawler.extract import extract_article
+from tests.test_extract_metadata import TEXT, URL, ld, page
+
+
+def meta(prop: str, value: str, attr: str = "property") -> str:
+    return f"<meta {attr}='{prop}' content='{value}'>"
+
+
+def test_a_date_alone_takes_the_time_the_page_gives_the_same_day() -> None:
+    box = "<div class='dateblock'><time datetime='2016-12-15T15:33:00-05:00'>December 15, 2016</time></div>"
+    a = extract_article(page(head=meta("date", "2016-12-15", "name"), before=box), URL)
+    assert a.published == "2016-12-15T15:33:00-05:00"
+
+
+def test_a_date_alone_keeps_no_time_from_another_day_or_a_midnight() -> None:
+    other_day = "<time datetime='2016-12-16T15:33:00-05:00'>December 16, 2016</time>"
+    a = extract_article(page(head=meta("date", "2016-12-15", "name"), before=other_day), URL)
+    assert a.published == "2016-12-15"
+    midnight = meta("article:published_time", "2016-12-15T00:00:00-05:00")
+    a = extract_article(page(head=ld(datePublished="2016-12-15") + midnight), URL)
+    assert a.published == "2016-12-15"
+
+
+def test_a_local_time_written_as_utc_takes_the_offset_the_page_states() -> None:
+    head = meta("article:published_time", "2019-04-19T20:00:00.000Z")
+    box = "<ul class='post-info'><li><time datetime='2019-04-19T20:00:00+09:00'>2019.04.19</time></li></ul>"
+    a = extract_article(page(head=head, before=box), URL)
+    assert a.published == "2019-04-19T20:00:00+09:00"
+
+
+def test_a_utc_time_written_with_the_local_offset_gives_way_to_the_right_one() -> None:
+    head = meta("article:published_time", "2022-10-11T19:11:05-04:00")
+    head += meta("datePublished", "2022-10-11T15:11:05-04:00", "itemprop")
+    a = extract_article(page(head=head), URL)
+    assert a.published == "2022-10-11T15:11:05-04:00"
+
+
+def test_two_statements_of_different_moments_keep_the_first() -> None:
+    """No mislabelling explains a difference of a few hours in UTC: the head's first statement stands."""
+    head = meta("article:published_time", "2019-03-02T00:18:32Z")
+    box = "<time class='entry-date' datetime='2019-03-02T09:18:32+00:00'>2019-03-02 09:18</time>"
+    a = extract_article(page(head=head, before=box), URL)
+    assert a.published == "2019-03-02T00:18:32+00:00"
+
+
+def test_a_time_element_whose_moment_is_in_a_data_attribute() -> None:
+    box = "<span class='article-time'><time data-published='2016-12-09 09:13:00Z'>Dec 9, 2016</time></span>"
+    a = extract_article(page(before=box), URL)
+    assert a.published == "2016-12-09T09:13:00+00:00"
+
+
+def test_a_date_box_in_a_wrapper_that_has_a_sidebar() -> None:
+    html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+        "<div class='main-wrapper main-wrapper--has-sidebar'><main><article>"
+        "<h1>Libya and Tunisia resume border talks</h1>"
+        "<h5 class='article__published-at'>11/28/2016 11:00 AM PT</h5>"
+        "<div class='entry-content'>{}</div></article></main>"
+        "<aside class='sidebar'><span class='published'>12/01/2016 08:00 AM PT</span></aside>"
+        "</div></body></html>"
+    )
+    a = extract_article(html.format(TEXT).encode(), "https://news.example.org/libya-talks/")
+    assert a.published == "2016-11-28T11:00:00"
