@@ -71,3 +71,12 @@ def test_a_date_box_in_a_wrapper_that_has_a_sidebar() -> None:
     )
     a = extract_article(html.format(TEXT).encode(), "https://news.example.org/libya-talks/")
     assert a.published == "2016-11-28T11:00:00"
+
+
+def test_schema_orgs_date_published_outranks_an_unnamed_article_published_tag() -> None:
+    """`article:published` is no OGP name; a platform writes its update time there."""
+    head = meta("article:published", "Tue Dec 13 2016 18:06:00 GMT+0000 (UTC)", "name")
+    head += meta("datePublished", "2016-12-13T12:31:48.000Z", "itemprop")
+    line = "<div class='date-source'>Dec. 13, 2016, 12:31 PM UTC / Updated Dec. 13, 2016, 6:06 PM UTC</div>"
+    a = extract_article(page(head=head, before=line), URL)
+    assert a.published == "2016-12-13T12:31:48+00:00"

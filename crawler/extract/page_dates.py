@@ -35,8 +35,8 @@ _PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
 _PUBLISHED_META = (
     "article:published_time",
     "og:article:published_time",
-    "article:published",
     "datepublished",
+    "article:published",  # no OGP name (a platform writes its update time there): after schema.org's
     "citation_publication_date",
     "citation_online_date",
     "citation_date",
