@@ -80,3 +80,15 @@ def test_schema_orgs_date_published_outranks_an_unnamed_article_published_tag() 
     line = "<div class='date-source'>Dec. 13, 2016, 12:31 PM UTC / Updated Dec. 13, 2016, 6:06 PM UTC</div>"
     a = extract_article(page(head=head, before=line), URL)
     assert a.published == "2016-12-13T12:31:48+00:00"
+
+
+def test_a_date_linked_to_the_page_itself_under_another_spelling_is_its_own() -> None:
+    """The page's own link (scheme, `www.`, a tracking parameter aside: one page, as the crawler
+    spells it) dates the page; the previous entry's linked date, nearer the headline, does not."""
+    previous = "<a href='/2023/08/earlier-talks/'><time datetime='2023-08-01T09:00:00+00:00'>Aug 1</time></a>"
+    own = (
+        "<a href='http://www.news.example.org/2023/08/libya-talks?utm_source=rss'>"
+        "<time datetime='2023-08-20T10:00:00+00:00'>Aug 20</time></a>"
+    )
+    a = extract_article(page(before=previous, after=own), URL)
+    assert a.published == "2023-08-20T10:00:00+00:00"

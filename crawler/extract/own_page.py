@@ -4,18 +4,17 @@ of the same site (a previous or next entry) is that page's, not this one's."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from crawler.extract.blocks import Page
 from crawler.extract.head import Head
-from crawler.extract.urls import absolutize, host_of, site_of, site_root
+from crawler.extract.urls import absolutize, host_of, page_key, site_of, site_root
 
 
 class OwnPage:
     """Tells the page (its URL or its canonical) from other pages of its site, by their links."""
 
     def __init__(self, url: str, head: Head) -> None:
-        self.keys = {_page_key(u) for u in (url, head.canonical) if u}
+        self.keys = {page_key(u) for u in (url, head.canonical) if u}
         self.site = site_of(host_of(url))
         self.base, self.root = head.base or url, head.base_root or site_root(url)
 
@@ -23,7 +22,7 @@ class OwnPage:
         """The absolute `link_url` is another page of the same site (a previous or next entry)."""
         if not link_url:
             return False
-        key = _page_key(link_url)
+        key = page_key(link_url)
         if key in self.keys or _ARCHIVE_PATH.match(key[1]):
             return False
         return site_of(key[0]) == self.site
@@ -44,12 +43,3 @@ class OwnPage:
 
 # The home page or a date archive (`/2016/05/03/`): a date linked there is the page's own.
 _ARCHIVE_PATH = re.compile(r"^(?:/\d+)*$")
-
-
-def _page_key(url: str) -> tuple[str, str, str]:
-    """(host, path, query) of a URL: `http://www.x.org/a/` and `https://x.org/a` are one page."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ("", url, "")
-    return (host_of(url), parts.path.rstrip("/"), parts.query)

@@ -78,6 +78,19 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     return url
 
 
+def page_key(url: str) -> tuple[str, str, str]:
+    """(host, path, query) that a page keeps however its site spells a link to it: the URL as the
+    crawler spells it (`normalize_url`: tracking parameters, default port and escapes settled) without
+    the scheme, a leading `www.` and a trailing slash (`http://www.x.org/a/` and `https://x.org/a`
+    are one page)."""
+    url = normalize_url(url) or url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ("", url, "")
+    return ((parts.hostname or "").removeprefix("www."), parts.path.rstrip("/"), parts.query)
+
+
 # --- which URL is the article's own ----------------------------------------------------------------
 # Views of one article under another address: its comments paged (/comment-page-2/, ?cpage=2), a reply
 # form (?replytocom=N), AMP (/amp/, ?amp), print and embed views, its comment feed. Publishing systems
