@@ -72,3 +72,15 @@ def test_initials_sign_a_story_when_two_sources_agree(head: str, signature: str,
     after = f"<span class='writer writer-name'>{signature}</span>" if signature else ""
     a = extract_article(page(head=head, after=after), URL)
     assert a.authors == expected
+
+
+def test_every_name_of_an_author_item_is_an_author_but_not_its_employers_or_a_date() -> None:
+    item = (
+        "<div class='hidden' itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        "<span itemprop='name'>Paul Wiseman</span>"
+        "<span itemprop='name'>Fatima Hussein, The Associated Press</span>"
+        "<div itemprop='worksFor' itemscope><span itemprop='name'>Wire Desk Group</span></div>"
+        "<div itemprop='name'>NOVEMBER 20, 2019 10:43</div></div>"
+    )
+    a = extract_article(page(before=item), URL)
+    assert a.authors == ["Paul Wiseman", "Fatima Hussein"]

@@ -388,13 +388,30 @@ def _byline_strength(mark: Mark) -> int:
     return 0
 
 
+def _between(el, top):
+    """The ancestors of `el` below `top`."""
+    p = el.getparent()
+    while p is not None and p is not top:
+        yield p
+        p = p.getparent()
+
+
 def _names_in(mark: Mark) -> list[str]:
     el = mark.el
     if mark.prop in ("author", "creator"):
-        for sub in el.iter():
-            if sub is not el and (sub.get("itemprop") or "").lower() == "name":
-                value = sub.get("content") or text_of(sub)
-                return clean_names(value) if value else []
+        # each `itemprop=name` of the item (a CMS may give one Person the names of all its authors),
+        # not of an item inside it (the Organization it works for)
+        values = [
+            sub.get("content") or text_of(sub)
+            for sub in el.iter()
+            if sub is not el
+            and (sub.get("itemprop") or "").lower() == "name"
+            and not any(p.get("itemscope") is not None for p in _between(sub, el))
+        ]
+        if values:  # the first as it is; the others when they read as names (no date line's month)
+            first = clean_names(values[0]) if values[0] else []
+            more = [n for v in values[1:] if v for n in clean_names(v) if _name_like(n)]
+            return list(dict.fromkeys(first + more))
         if el.get("content"):
             return clean_names(el.get("content"))
     # several people linked inside one byline ("By <a>A</a> and <a>B</a>")
