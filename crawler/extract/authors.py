@@ -168,7 +168,7 @@ def _picture_people(marks: Marks) -> set[str]:
     """Keys of the names that the page's byline lines credit with its pictures."""
     out: set[str] = set()
     for mark in marks.items:
-        if _byline_strength(mark) < 2:
+        if mark.tag == "a" or mark.ctx & _EXCLUDED or _byline_strength(mark) < 2:
             continue
         text = text_of(mark.el, True)
         if len(text) > 300:
@@ -289,8 +289,6 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
             continue
         if mark.ctx & _EXCLUDED and not anchor < mark.pos < body_start:
             continue
-        if _quoted(mark.el):
-            continue
         names = _names_in(mark)
         if strength < 3:  # a site's name in a header "byline", a month in a date line: no author
             names = [n for n in names if name_key(n) not in not_authors and _name_like(n)]
@@ -306,7 +304,7 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
             not specific,
             abs(mark.pos - anchor),
         )
-        if best is None or rank < best[0]:
+        if (best is None or rank < best[0]) and not _quoted(mark.el):
             best = (rank, names, strength, mark)
     if best is None:
         return [], 0

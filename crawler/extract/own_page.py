@@ -7,7 +7,7 @@ import re
 
 from crawler.extract.blocks import Page
 from crawler.extract.head import Head
-from crawler.extract.urls import absolutize, host_of, page_key, site_of, site_root
+from crawler.extract.urls import absolutize, needs_settling, page_key, site_of, site_root
 
 
 class OwnPage:
@@ -15,17 +15,25 @@ class OwnPage:
 
     def __init__(self, url: str, head: Head) -> None:
         self.keys = {page_key(u) for u in (url, head.canonical) if u}
-        self.site = site_of(host_of(url))
+        self.paths = {key[:2] for key in self.keys}
+        self.site = site_of(page_key(url)[0])
         self.base, self.root = head.base or url, head.base_root or site_root(url)
 
     def elsewhere(self, link_url: str | None) -> bool:
         """The absolute `link_url` is another page of the same site (a previous or next entry)."""
         if not link_url:
             return False
-        key = page_key(link_url)
+        host, path, query = key = page_key(link_url, settle=False)
+        # The key settled only where that may change the verdict: its host and path when they may
+        # change, a query only on one of the page's own paths.
+        settle = needs_settling(link_url, path, "")
+        if not settle and site_of(host) != self.site:
+            return False
+        if settle or (query and (host, path) in self.paths):
+            key = page_key(link_url)
         if key in self.keys or _ARCHIVE_PATH.match(key[1]):
             return False
-        return site_of(key[0]) == self.site
+        return not settle or site_of(key[0]) == self.site
 
     def link_texts(self, page: Page) -> dict[int, list[str]]:
         """Block index -> texts of the block's links to other pages of the site."""

@@ -108,8 +108,10 @@ def pick_dates(
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
-    if not published or not modified or _imprecise(published):
-        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
+    if not published or not modified or "T" not in published or published.endswith("+00:00"):
+        # (only to settle a time said to be UTC: the marks' machine values, no text read)
+        machine = bool(published and modified and "T" in published)
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own, machine)
         if published and marked_pub:
             declared.append(marked_pub)
         published = published or marked_pub
@@ -123,11 +125,6 @@ def pick_dates(
     if modified and published and modified < published[: len(modified)]:
         modified = None
     return published, modified
-
-
-def _imprecise(value: str) -> bool:
-    """A date without a time, or a time said to be UTC (which CMSs also write for local times)."""
-    return "T" not in value or value.endswith("+00:00")
 
 
 def _settle(value: str, others: list[str]) -> str:
@@ -169,10 +166,12 @@ def _marked_dates(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
+    machine: bool = False,
 ) -> tuple[str | None, str | None]:
     """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
     the closest to the headline, outside comments, teasers and sidebars; one in a link to another
-    page of the site (a previous/next entry's) only when no other is found."""
+    page of the site (a previous/next entry's) only when no other is found. With `machine`, only
+    machine-readable values (`datetime`, `content`), no text."""
     pattern = profile.date_pattern if profile is not None else None
     dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
@@ -191,7 +190,7 @@ def _marked_dates(
         if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`)
             value = next((v for k, v in el.items() if k.startswith("data-") and _ISO_DATE.match(v)), None)
         parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
-        if not parsed:
+        if not parsed and not machine:
             text = text_of(el)
             if not text or len(text) > 200:
                 continue
@@ -215,13 +214,21 @@ def _marked_dates(
     return (pub[1] if pub else None), (mod[1] if mod else None)
 
 
+# Pure memo: a mark's class/id words -> one of them is a date word.
+_DATE_WORDED: dict[frozenset[str], bool] = {}
+
+
 def _date_kind(mark: Mark) -> bool | None:
     """True for a modification date, False for a publication date, None if the mark is no date."""
     prop, words = mark.prop, mark.words
     if prop.startswith("date") or prop in ("article:published_time", "article:modified_time"):
         return "modif" in prop
     is_time = mark.tag == "time" or mark.el.get("datetime") is not None
-    worded = any(w.startswith(_DATE_WORDS) for w in words) or "published" in words
+    worded = _DATE_WORDED.get(words)
+    if worded is None:  # (a site's marks share their word sets: one test per set)
+        if len(_DATE_WORDED) > 10_000:
+            _DATE_WORDED.clear()
+        worded = _DATE_WORDED[words] = any(w.startswith(_DATE_WORDS) for w in words)
     if not (is_time or worded):
         return None
     if "published" in words or "pubdate" in words or mark.el.get("pubdate") is not None:
