@@ -8,6 +8,8 @@ offset, beside a statement that gets the offset right; a `<time>` whose moment o
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract import extract_article
 from tests.test_extract_metadata import TEXT, URL, ld, page
 
@@ -31,26 +33,33 @@ def test_a_date_alone_keeps_no_time_from_another_day_or_a_midnight() -> None:
     assert a.published == "2016-12-15"
 
 
-def test_a_local_time_written_as_utc_takes_the_offset_the_page_states() -> None:
-    head = meta("article:published_time", "2019-04-19T20:00:00.000Z")
-    box = "<ul class='post-info'><li><time datetime='2019-04-19T20:00:00+09:00'>2019.04.19</time></li></ul>"
-    a = extract_article(page(head=head, before=box), URL)
-    assert a.published == "2019-04-19T20:00:00+09:00"
-
-
-def test_a_utc_time_written_with_the_local_offset_gives_way_to_the_right_one() -> None:
-    head = meta("article:published_time", "2022-10-11T19:11:05-04:00")
-    head += meta("datePublished", "2022-10-11T15:11:05-04:00", "itemprop")
-    a = extract_article(page(head=head), URL)
-    assert a.published == "2022-10-11T15:11:05-04:00"
-
-
-def test_two_statements_of_different_moments_keep_the_first() -> None:
-    """No mislabelling explains a difference of a few hours in UTC: the head's first statement stands."""
-    head = meta("article:published_time", "2019-03-02T00:18:32Z")
-    box = "<time class='entry-date' datetime='2019-03-02T09:18:32+00:00'>2019-03-02 09:18</time>"
-    a = extract_article(page(head=head, before=box), URL)
-    assert a.published == "2019-03-02T00:18:32+00:00"
+@pytest.mark.parametrize(
+    ("head", "before", "expected"),
+    [
+        # a local time written as UTC, beside the same wall clock with its real offset
+        (
+            meta("article:published_time", "2019-04-19T20:00:00.000Z"),
+            "<div class='post-info'><time datetime='2019-04-19T20:00:00+09:00'>2019.04.19</time></div>",
+            "2019-04-19T20:00:00+09:00",
+        ),
+        # a UTC time written with the local offset, beside that time's local reading
+        (
+            meta("article:published_time", "2022-10-11T19:11:05-04:00")
+            + meta("datePublished", "2022-10-11T15:11:05-04:00", "itemprop"),
+            "",
+            "2022-10-11T15:11:05-04:00",
+        ),
+        # two moments no mislabelling explains: the head's first statement stands
+        (
+            meta("article:published_time", "2019-03-02T00:18:32Z"),
+            "<time class='entry-date' datetime='2019-03-02T09:18:32+00:00'>2019-03-02 09:18</time>",
+            "2019-03-02T00:18:32+00:00",
+        ),
+    ],
+)
+def test_a_time_with_a_mislabelled_offset_takes_the_right_one(head: str, before: str, expected: str) -> None:
+    a = extract_article(page(head=head, before=before), URL)
+    assert a.published == expected
 
 
 def test_a_time_element_whose_moment_is_in_a_data_attribute() -> None:
