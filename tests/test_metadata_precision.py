@@ -101,3 +101,22 @@ def test_a_date_linked_to_the_page_itself_under_another_spelling_is_its_own() ->
     )
     a = extract_article(page(before=previous, after=own), URL)
     assert a.published == "2023-08-20T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Gepubliceerd op 23 maart 2023 om 14:05", "2023-03-23T14:05:00"),  # Dutch
+        ("Publicerad 5 maj 2023 kl. 08.30", "2023-05-05T08:30:00"),  # Swedish
+        ("Opublikowano 5 października 2023 o 10:15", "2023-10-05T10:15:00"),  # Polish, genitive
+        ("Publikováno 12. června 2024", "2024-06-12"),  # Czech
+        ("Опубликовано 12 октября 2023 г. в 14:30", "2023-10-12T14:30:00"),  # Russian
+        ("Опубліковано 12 жовтня 2023", "2023-10-12"),  # Ukrainian
+        ("Yayınlanma: 23 Ekim 2023 saat 14:07", "2023-10-23T14:07:00"),  # Turkish
+        ("Diterbitkan 17 Agustus 2023 pukul 09.30", "2023-08-17T09:30:00"),  # Indonesian
+        ("Publicat 3 martie 2024", "2024-03-03"),  # Romanian
+    ],
+)
+def test_a_visible_date_line_in_the_pages_language(line: str, expected: str) -> None:
+    a = extract_article(page(before=f"<div class='meta'>{line}</div>"), "https://news.example.org/talks/")
+    assert a.published == expected
