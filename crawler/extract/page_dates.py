@@ -109,7 +109,8 @@ def pick_dates(
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
     if not published or not modified or "T" not in published or published.endswith("+00:00"):
-        # (only to settle a time said to be UTC: the marks' machine values, no text read)
+        # when both are known and only a time said to be UTC is to be settled, the marks' machine
+        # values are enough (no text read)
         machine = bool(published and modified and "T" in published)
         marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own, machine)
         if published and marked_pub:
