@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.blocks import Page
 from crawler.extract.head import Head
 from crawler.extract.urls import absolutize, needs_settling, page_key, site_of, site_root
 
@@ -35,13 +34,14 @@ class OwnPage:
             return False
         return not settle or site_of(key[0]) == self.site
 
-    def link_texts(self, page: Page) -> dict[int, list[str]]:
-        """Block index -> texts of the block's links to other pages of the site."""
-        out: dict[int, list[str]] = {}
-        for a in page.anchors:
-            if a.block >= 0 and a.text and self.elsewhere(a.url):
-                out.setdefault(a.block, []).append(a.text)
-        return out
+    def without_links(self, text: str, anchors) -> str:
+        """A block's `text` without the texts of those of its `anchors` (`blocks.Anchor`s) that link to
+        other pages of the site."""
+        found = False
+        for a in anchors:
+            if self.elsewhere(a.url):
+                text, found = text.replace(a.text, " ", 1), True
+        return " ".join(text.split()) if found else text
 
     def in_link_elsewhere(self, el) -> bool:
         """`el` sits inside an `<a href>` to another page of the site."""

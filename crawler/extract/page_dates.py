@@ -253,19 +253,19 @@ def _visible_date(
     entry (May 3)") is tried last."""
     candidates: list[tuple[int, int, str]] = []
     elsewhere: list[str] = []  # whole lines with links to other pages of the site: tried last
-    link_texts = own.link_texts(page)
+    links: dict[int, list] = {}  # block index -> its links with text (tested only in lines tried)
+    for a in page.anchors:
+        if a.block >= 0 and a.text:
+            links.setdefault(a.block, []).append(a)
     after = 0
     prose = False  # a paragraph of the body has been seen
     label = ""  # the previous block, when it is a posted/published label waiting for its value
     for i, b in enumerate(page.blocks):
         if not b.text or b.region in ("related", "recent"):
             continue
-        text = b.text
-        if i in link_texts:
-            for link in link_texts[i]:
-                text = text.replace(link, " ", 1)
-            text = " ".join(text.split())
+        text = None  # the line without its links to other pages of the site, once needed
         if label:  # a labelled value is the date it says, in a row of nav-like info links too
+            text = own.without_links(b.text, links.get(i, ()))
             candidates.append((0, abs(b.owner - anchor), f"{label} {text}"))
         label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
         inside = body_start <= b.owner < body_end
@@ -281,6 +281,8 @@ def _visible_date(
                 b.region != "nav" or _POSTED_WORDS.search(b.text)
             )
         if near:
+            if text is None:
+                text = own.without_links(b.text, links.get(i, ()))
             candidates.append((0 if _POSTED_WORDS.search(b.text) else 1, abs(b.owner - anchor), text))
             if text != b.text:
                 elsewhere.append(b.text)
