@@ -35,7 +35,7 @@ _BYLINE_PREFIX = re.compile(
 )
 _NON_WORD = re.compile(r"\W+")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
-_SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s|\n")  # the parts of a byline line
+_SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
@@ -86,6 +86,23 @@ _NOT_BYLINE_WORDS = frozenset(
         "position more",
     )
 )
+# Who made the pictures, not the text: "Photo: X", "Foto: X", "Photographed by X", "Modeled by X",
+# "Illustration: X"; and picture agencies, which a CMS lists among the authors of a story they illustrate.
+_PICTURE_ROLE = (
+    r"(?:photo(?:graph)?s?|photographed|photography|fotos?|fotograf(?:ie|ía)?|bild(?:er)?|images?|"
+    r"illustrations?|illustrated|grafik|graphics?|video|modell?ed|styl(?:ed|ing)|make-?up|hair|nails)"
+)
+_PICTURE_LINE = re.compile(rf"^\W*{_PICTURE_ROLE}\s*(?:by\b|von\b|de\b|par\b|:|©)", re.I)
+_PICTURE_AGENCY = re.compile(
+    r"\b(?:getty\s*images|shutterstock|istock(?:photo)?|imago\s+images|picture[\s-]alliance|alamy|corbis|"
+    r"unsplash|adobe\s*stock)\b",
+    re.I,
+)
+# The people a line credits with the pictures ("Photographed by X; Modeled by Y at Z").
+_PICTURE_CREDITS = re.compile(rf"\b{_PICTURE_ROLE}\s*(?:by|von|:)\s*([^;|•·]+)", re.I)
+_QUOTE_TAGS = frozenset(("blockquote", "q", "figcaption"))
+# Initials that sign a story ("KT", "《KT》", "(A.B.)"): a byline only when two sources agree on them.
+_INITIALS = re.compile(r"^[\s(（《〈\[]*((?:[A-Z]\.?){2,4})[\s)）》〉\]]*$")
 # Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
@@ -132,9 +149,47 @@ def pick_authors(
             agency = agency or credit
             continue
         name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
-        if name and name not in out:
+        if name and name not in out and not _picture_credit(name):
             out.append(name)
+    if len(out) > 1:  # a contributor list: who the page credits with the pictures wrote nothing
+        pictures = _picture_people(marks)
+        out = [n for n in out if name_key(n) not in pictures] or out
+    if not out and not agency:
+        out = _initials(meta_names, marks)
     return out[:_MAX_AUTHORS], agency
+
+
+def _picture_credit(name: str) -> bool:
+    """`name` credits a picture ("Photo: X", "Getty Images"), not an author."""
+    return bool(_PICTURE_LINE.match(name) or _PICTURE_AGENCY.search(name))
+
+
+def _picture_people(marks: Marks) -> set[str]:
+    """Keys of the names that the page's byline lines credit with its pictures."""
+    out: set[str] = set()
+    for mark in marks.items:
+        if mark.tag == "a" or mark.ctx & _EXCLUDED or _byline_strength(mark) < 2:
+            continue
+        text = text_of(mark.el, True)
+        if len(text) > 300:
+            continue
+        for m in _PICTURE_CREDITS.finditer(text):
+            out.update(name_key(n) for n in _segment_names(m.group(1)))
+    return out
+
+
+def _initials(meta_names: list[list[str]], marks: Marks) -> list[str]:
+    """Initials that sign the story ("KT"), when an author meta tag and a byline mark both give them:
+    alone, two capitals could be anything."""
+    signed = {m.group(1) for values in meta_names for v in values if (m := _INITIALS.match(v))}
+    if not signed:
+        return []
+    for mark in marks.items:
+        if _byline_strength(mark) >= 2 and not mark.ctx & (COMMENTS | FORM):
+            m = _INITIALS.match(text_of(mark.el))
+            if m and m.group(1) in signed:
+                return [m.group(1)]
+    return []
 
 
 def name_key(name: str | None) -> str:
@@ -249,7 +304,7 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
             not specific,
             abs(mark.pos - anchor),
         )
-        if best is None or rank < best[0]:
+        if (best is None or rank < best[0]) and not _quoted(mark.el):
             best = (rank, names, strength, mark)
     if best is None:
         return [], 0
@@ -257,6 +312,17 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
     if best[3].tag == "a":  # "By <a>A</a> and <a>B</a>": the other links of that byline
         names = _co_authors(best[3].el) or names
     return names, best[2]
+
+
+def _quoted(el) -> bool:
+    """`el` names whom a quote or a picture is by (a pull quote's attribution, a caption's credit)."""
+    for _ in range(3):
+        el = el.getparent()
+        if el is None:
+            return False
+        if el.tag in _QUOTE_TAGS or "quote" in (el.get("class") or "").lower():
+            return True
+    return False
 
 
 def _co_authors(link) -> list[str]:
@@ -320,13 +386,30 @@ def _byline_strength(mark: Mark) -> int:
     return 0
 
 
+def _between(el, top):
+    """The ancestors of `el` below `top`."""
+    p = el.getparent()
+    while p is not None and p is not top:
+        yield p
+        p = p.getparent()
+
+
 def _names_in(mark: Mark) -> list[str]:
     el = mark.el
     if mark.prop in ("author", "creator"):
-        for sub in el.iter():
-            if sub is not el and (sub.get("itemprop") or "").lower() == "name":
-                value = sub.get("content") or text_of(sub)
-                return clean_names(value) if value else []
+        # each `itemprop=name` of the item (a CMS may give one Person the names of all its authors),
+        # not of an item inside it (the Organization it works for)
+        values = [
+            sub.get("content") or text_of(sub)
+            for sub in el.iter()
+            if sub is not el
+            and (sub.get("itemprop") or "").lower() == "name"
+            and not any(p.get("itemscope") is not None for p in _between(sub, el))
+        ]
+        if values:  # the first as it is; the others when they read as names (no date line's month)
+            first = clean_names(values[0]) if values[0] else []
+            more = [n for v in values[1:] if v for n in clean_names(v) if _name_like(n)]
+            return list(dict.fromkeys(first + more))
         if el.get("content"):
             return clean_names(el.get("content"))
     # several people linked inside one byline ("By <a>A</a> and <a>B</a>")
@@ -347,7 +430,10 @@ def _names_in(mark: Mark) -> list[str]:
 
 def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    segments = _SEGMENTS.split(" ".join(raw[:300].split()))
+    raw = " ".join(raw[:300].split())
+    if _PICTURE_LINE.match(raw):  # "Photograph by X, Agency": the whole line credits a picture
+        return []
+    segments = _SEGMENTS.split(raw)
     # "Posted On 23/08/2023 | By Leila Haddad | APS": the segment saying "By"
     marked = next((seg for seg in segments if _BYLINE_PREFIX.match(seg)), None)
     if marked is not None:
@@ -373,7 +459,7 @@ def _segment_names(text: str) -> list[str]:
             continue
         if _BYLINE_PREFIX.fullmatch(part + " "):  # "By" alone, the name in the next element
             continue
-        if canonical_agency(part) or agency_credit(part):
+        if canonical_agency(part) or agency_credit(part) or _picture_credit(part):
             continue
         out.append(part)
     return out

@@ -27,6 +27,24 @@ MONTHS = {
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
     "settembre": 9, "ottobre": 10, "dicembre": 12,
     "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
+    # Dutch, the Scandinavian languages, Indonesian and Malay
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    "marts": 3, "maj": 5, "augusti": 8, "desember": 12, "maret": 3, "agustus": 8, "ogos": 8, "disember": 12,
+    # Romanian
+    "ianuarie": 1, "februarie": 2, "martie": 3, "aprilie": 4, "iunie": 6, "iulie": 7, "septembrie": 9,
+    "octombrie": 10, "noiembrie": 11, "decembrie": 12,
+    # Polish and Czech (a date names its month in the genitive: "5 października 2023")
+    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
+    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
+    "ledna": 1, "února": 2, "března": 3, "dubna": 4, "května": 5, "června": 6, "července": 7,
+    "srpna": 8, "září": 9, "října": 10, "listopadu": 11, "prosince": 12,
+    # Russian and Ukrainian (genitive), Turkish
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
+    "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
+    "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7, "ağustos": 8,
+    "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,
 }  # fmt: skip
 MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternation of the month names
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
@@ -41,7 +59,8 @@ _ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".
 )
 _ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
 _TIME = (
-    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|-|–|\|)\s+)?(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
+    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|o|г\.(?:\s+в)?|в|saat|pukul|-|–|\|)\s+)?"
+    r"(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
@@ -73,6 +92,8 @@ _CTIME = re.compile(
     rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")  # the words of a text, as the month names are written
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -165,13 +186,18 @@ def parse_text(
     if not text:
         return None
     text = text[:2000]
+    if not _DIGIT.search(text):  # every form has digits
+        return None
+    # the forms with a month's name are tried only when a word of the text is one (their regexes
+    # try every name at every word: the costly part)
+    named = not MONTHS.keys().isdisjoint(_LETTERS.findall(text.lower()))
     best: tuple[int, str] | None = None
-    for m in _DMY_NAME.finditer(text):
+    for m in _DMY_NAME.finditer(text) if named else ():
         d, mon, y = int(m.group(1)), MONTHS.get(m.group(2).lower()), int(m.group(3))
         if mon and _valid(y, mon, d):
             best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
             break
-    for m in _MDY_NAME.finditer(text):
+    for m in _MDY_NAME.finditer(text) if named else ():
         mon, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(3))
         if mon and _valid(y, mon, d):
             best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
@@ -189,7 +215,7 @@ def parse_text(
             hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
             break
-    for m in _CTIME.finditer(text):
+    for m in _CTIME.finditer(text) if named else ():
         mo, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
         if mo and _valid(y, mo, d) and hh < 24:

@@ -72,6 +72,8 @@ for _flag, _words in (
 ):  # fmt: skip
     for _w in _words.split():
         _CTX_WORDS[_w] = _flag
+# Words that make the next one a layout flag, not a role ("has-sidebar", "no-comments", "with-widgets").
+_LAYOUT_FLAGS = frozenset(("has", "with", "no", "without"))
 _CTX_PAIRS = {"site-header": CHROME, "site-footer": CHROME, "global-footer": CHROME, "page-footer": CHROME}
 _CTX_TAGS = {"form": FORM, "nav": CHROME, "label": FORM, "textarea": FORM}
 # Elements that enclose one post: a <header>/<footer>/<aside> inside them is the post's own.
@@ -285,7 +287,10 @@ def _context_words(text: str) -> int:
     for token in text.lower().replace("_", "-").split():
         if token in _CTX_PAIRS:
             flags |= _CTX_PAIRS[token]
-        for word in _SPLIT.split(token):
+        words = _SPLIT.split(token)
+        for i, word in enumerate(words):
+            if i and words[i - 1] in _LAYOUT_FLAGS:  # "wrapper--has-sidebar": what the page has
+                continue
             f = _CTX_WORDS.get(word)
             if f:
                 flags |= f

@@ -78,6 +78,26 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     return url
 
 
+def page_key(url: str, settle: bool = True) -> tuple[str, str, str]:
+    """(host, path, query) that a page keeps however its site spells a link to it: the URL as the
+    crawler spells it (`normalize_url`: tracking parameters, default port and escapes settled) without
+    the scheme, a leading `www.` and a trailing slash (`http://www.x.org/a/` and `https://x.org/a`
+    are one page). With `settle` False, the key of the URL as it is written."""
+    try:
+        parts = urlsplit(url)
+        if settle and needs_settling(url, parts.path, parts.query):
+            parts = urlsplit(normalize_url(url) or url)
+    except ValueError:
+        return ("", url, "")
+    return ((parts.hostname or "").removeprefix("www."), parts.path.rstrip("/"), parts.query)
+
+
+def needs_settling(url: str, path: str, query: str) -> bool:
+    """`normalize_url` may change the key of `url` (whose path and query are given): nothing else
+    but its query, escapes, non-ASCII characters and path parameters would change it."""
+    return bool(query) or ";" in path or "%" in url or not url.isascii()
+
+
 # --- which URL is the article's own ----------------------------------------------------------------
 # Views of one article under another address: its comments paged (/comment-page-2/, ?cpage=2), a reply
 # form (?replytocom=N), AMP (/amp/, ?amp), print and embed views, its comment feed. Publishing systems
