@@ -115,7 +115,9 @@ class Page:
     negative: dict[int, int] = field(default_factory=dict)  # idx -> 1 (boilerplate) or 2 (strong)
     blocks: list[Block] = field(default_factory=list)
     anchors: list[Anchor] = field(default_factory=list)
-    skipped_anchors: list[Anchor] = field(default_factory=list)
+    # (url, text, rel) of the links in the subtrees taken whole (site chrome, hidden blocks): navigation.
+    # Only the first link to each URL (links.py keeps the first of a URL's links, so later ones add nothing).
+    skipped_anchors: list[tuple[str, str, str]] = field(default_factory=list)
     times: list[TimeTag] = field(default_factory=list)
     images: list[tuple[int, str, str]] = field(default_factory=list)  # (idx, src, alt)
     body_idx: int = 0
@@ -143,6 +145,12 @@ _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "a
 # The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
 _MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
+# Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
+# site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
+# A pure memo like the class memos (cleared past _MEMO_MAX).
+_URL_MEMO: dict[tuple[str, str], str | None] = {}
+_UNSEEN = object()
+_URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
 
 class _Walker:
@@ -156,9 +164,10 @@ class _Walker:
         self.base = base
         self.root_url = root_url
         self.page = page = Page()
-        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
+        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX or len(_URL_MEMO) > _MEMO_MAX:
             _CLASS_MEMO.clear()
             _CLASSIFY_MEMO.clear()
+            _URL_MEMO.clear()
         self.class_cache = _CLASS_MEMO
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
@@ -170,6 +179,7 @@ class _Walker:
         self.link_depth = 0
         self.control_depth = 0  # inside an <a> whose href is no page (javascript:, #): a button
         self.link_text: list[list[str]] = []
+        self.skipped_urls: set[str] = set()  # the URLs in page.skipped_anchors
         # the current run of inline content
         self.owner = 0
         self.owner_tag = "html"
@@ -392,7 +402,7 @@ class _Walker:
                 control = True  # (absolutize gives no URL for these)
                 self.control_depth += 1
             else:
-                url = absolutize(href, self.base, self.root_url)
+                url = self._url(href)
                 if url:
                     self.link_depth += 1
                     self.link_text.append([])
@@ -467,7 +477,7 @@ class _Walker:
         for attr in _IMG_SRC_ATTRS:
             value = attrib.get(attr)
             if value and not value.startswith("data:"):
-                src = absolutize(value, self.base, self.root_url)
+                src = self._url(value)
                 if src:
                     break
         if not src:
@@ -508,6 +518,21 @@ class _Walker:
                 marked |= 2
         return cls, flags, marked
 
+    def _url(self, href: str | None) -> str | None:
+        """`urls.absolutize(href)` against the page's base, memoised when the base plays no part."""
+        if not href:
+            return None
+        key = (self.root_url, href)
+        url = _URL_MEMO.get(key, _UNSEEN)
+        if url is _UNSEEN:
+            url = absolutize(href, self.base, self.root_url)
+            if href.startswith(("http://", "https://")) or (
+                # a root-relative path, which no removed tab or newline turns into `//host/...`
+                self.root_url and href[0] == "/" and href[1:2] != "/" and not _URL_CONTROLS.intersection(href)
+            ):
+                _URL_MEMO[key] = url
+        return url
+
     def _chrome(self, el, idx: int, cls: str) -> bool:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
@@ -517,8 +542,10 @@ class _Walker:
         itself, even a one-paragraph brief) or links to the previous/next article
         (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
+        links = []  # (read again by _skip otherwise)
         for p in el.iter("p", "a"):
             if p.tag == "a":
+                links.append(p)
                 rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
@@ -528,7 +555,7 @@ class _Walker:
             elif len(p.text or "") + len(p.tail or "") >= 100:  # (the serialiser's text, read directly)
                 return False
         self._classes_append(cls)
-        self._skip(el, idx)
+        self._skip(el, idx, links)
         text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
         page = self.page
         page.negative[idx] = 1
@@ -542,21 +569,23 @@ class _Walker:
             )
         return True
 
-    def _skip(self, el, idx: int) -> None:
-        """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""
+    def _skip(self, el, idx: int, links: list | None = None) -> None:
+        """A subtree that is not text (script, hidden...): keep its anchors (`links`, when the caller
+        found them already) as navigation only."""
         page = self.page
         if len(el):
             page.whole.append(idx)
-            for a in el.iter("a"):
-                url = absolutize(a.get("href"), self.base, self.root_url)
-                if url:
+            url_of, seen = self._url, self.skipped_urls
+            for a in el.iter("a") if links is None else links:
+                url = url_of(a.get("href"))
+                if url and url not in seen:
+                    seen.add(url)
                     if len(a):
                         text = etree.tostring(a, method="text", encoding="unicode", with_tail=False)
                     else:  # its text is all it holds (no serialiser needed)
                         text = a.text or ""
                     text = " ".join(text.split())
-                    rel = (a.get("rel") or "").lower()
-                    page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
+                    page.skipped_anchors.append((url, text, (a.get("rel") or "").lower()))
 
 
 def _shown_later(tag: str, attrib) -> bool:
