@@ -25,11 +25,12 @@ CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>")
 _WORD = re.compile(r"\w+")
 _LETTERS = re.compile(r"[^\W\d_]+")
-# On ASCII text the runs are found several times faster by turning every other byte into a space
-# (bytes.translate, a table lookup in C) and splitting: the ASCII characters outside \w, and outside
-# the letters.
-_ASCII_NON_WORD = bytes(c if c < 128 and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
-_ASCII_NON_LETTER = bytes(c if c < 128 and chr(c).isalpha() else 32 for c in range(256))
+# The runs are found several times faster by turning every ASCII byte outside \w (outside the letters)
+# of the UTF-8 text into a space (bytes.translate, a table lookup in C) and splitting. A maximal run
+# never holds such a byte, so it lies inside one of the pieces: ASCII pieces are runs, the others (with
+# a curly quote, a dash, an accented letter...) are scanned by the regex.
+_NON_WORD_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+_NON_LETTER_BYTES = bytes(c if c >= 128 or chr(c).isalpha() else 32 for c in range(256))
 # Any character from kana up: text without one has no CJK or Hangul character to count.
 _WIDE = re.compile("[\u3040-\U0010ffff]")
 
@@ -65,13 +66,24 @@ def text_size(text: str) -> int:
 
 def word_runs(text: str) -> list[str]:
     """The runs of word characters of `text`, as `re.findall(r"\\w+", text)` finds them."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
-    return _WORD.findall(text)
+    return _runs(text, _NON_WORD_BYTES, _WORD)
 
 
 def letter_runs(text: str) -> list[str]:
     """The runs of letters of `text`, as `re.findall(r"[^\\W\\d_]+", text)` finds them."""
+    return _runs(text, _NON_LETTER_BYTES, _LETTERS)
+
+
+def _runs(text: str, table: bytes, pattern: re.Pattern) -> list[str]:
     if text.isascii():
-        return text.encode("ascii").translate(_ASCII_NON_LETTER).decode("ascii").split()
-    return _LETTERS.findall(text)
+        return text.encode("ascii").translate(table).decode("ascii").split()
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > len(text) + (len(text) >> 3):  # mostly another script: one regex scan is faster
+        return pattern.findall(text)
+    runs: list[str] = []
+    for piece in data.translate(table).decode("utf-8", "surrogatepass").split():
+        if piece.isascii():
+            runs.append(piece)
+        else:
+            runs += pattern.findall(piece)
+    return runs
