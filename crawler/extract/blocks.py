@@ -293,15 +293,21 @@ class _Walker:
         self._parents_append(parent)
         self._tags_append(tag)
         self._ends_append(idx + 1)
+        if tag in SKIP_TAGS and not (tag == "template" and _shown_later(tag, el.attrib)):
+            keys = el.keys()  # (of its attributes, a skipped element needs a script's type at most)
+            if keys:
+                if tag == "script" and (el.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
+                    page.embedded.append(el)
+                if not _MARK_ATTRS.isdisjoint(keys) and is_mark(el):
+                    page.marked.append(idx)
+            self._classes_append("")
+            self._skip(el, idx)
+            return
         attrib = el.items()  # read once into a dict: each lxml attribute lookup costs a C call
         if attrib:
             attrib = dict(attrib)
             style = attrib.get("style")
-            if (
-                tag in SKIP_TAGS or "hidden" in attrib or (style and _hidden_style(style))
-            ) and not _shown_later(tag, attrib):
-                if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
-                    page.embedded.append(el)
+            if ("hidden" in attrib or (style and _hidden_style(style))) and not _shown_later(tag, attrib):
                 if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
                     page.marked.append(idx)
                 self._classes_append("")
@@ -347,11 +353,6 @@ class _Walker:
             embed = tag == "blockquote" and bool(cls) and not _EMBEDS.isdisjoint(cls.split())
             if embed:  # a quoted social post: article text, whatever its share-bar or figure wrappers say
                 neg = 0
-        elif tag in SKIP_TAGS:
-            self._classes_append("")
-            if len(el):
-                self._skip(el, idx)
-            return
         else:
             itemprop = None
             cls = ""
@@ -457,19 +458,12 @@ class _Walker:
             region_idx, region = regions[-1]
             if len(regions) > 1:
                 outer = regions[-2][1]
-        self.page.anchors.append(
-            Anchor(
-                idx=idx,
-                url=url,
-                text=text,
-                rel=(attrib.get("rel") or "").lower(),
-                cls=self.page.classes[idx],
-                region=region,
-                region_idx=region_idx,
-                outer=outer,
-                neg=tuple(self.neg_stack),
-                block=len(self.page.blocks),  # the run holding it is flushed next
-            )
+        page = self.page
+        rel = (attrib.get("rel") or "").lower()
+        neg = tuple(self.neg_stack)
+        # (block: the run holding it is flushed next)
+        page.anchors.append(
+            Anchor(idx, url, text, rel, page.classes[idx], region, region_idx, outer, neg, len(page.blocks))
         )
 
     def _img(self, el, idx: int, attrib) -> None:
