@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from crawler.extract.text import letter_runs, text_size, word_runs
+from crawler.extract.text import clean_text, has_invisible, is_plain, letter_runs, text_size, word_runs
 
 SAMPLES = [
     "",
@@ -30,6 +30,12 @@ def _check(text: str) -> None:
     wide = len(re.findall("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
     hangul = len(re.findall("[\uac00-\ud7af]", text))
     assert text_size(text) == len(text) + 2 * wide + hangul
+    invisible = re.search("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]", text)
+    assert has_invisible(text) == (invisible is not None)
+    if is_plain(text):  # the shortcut holds only when neither function would change anything
+        assert clean_text(text) == text and text_size(text) == len(text) and not invisible
+    else:
+        assert invisible or wide or hangul or re.search("[\u3040-\U0010ffff]", text)
 
 
 @pytest.mark.parametrize("text", SAMPLES)

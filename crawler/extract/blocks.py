@@ -27,7 +27,7 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
-from crawler.extract.text import clean_text, has_invisible, text_size
+from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
 from crawler.extract.urls import absolutize, host_of
 
 _escape = _html.escape
@@ -203,9 +203,13 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
-        if not text.isascii() and has_invisible(text):  # soft hyphens, zero-width spaces split words
-            text = clean_text(text)
-            parts = [clean_text(p) if p.__class__ is str else p for p in parts]
+        if is_plain(text):
+            size = len(text)
+        else:
+            if has_invisible(text):  # soft hyphens, zero-width spaces split words
+                text = clean_text(text)
+                parts = [clean_text(p) if p.__class__ is str else p for p in parts]
+            size = text_size(text)
         if text or self.run_images:
             page = self.page
             tag = self.owner_tag
@@ -240,7 +244,7 @@ class _Walker:
                     region_idx,
                     self.run_images,
                     self.figure_depth > 0,
-                    text_size(text),
+                    size,
                 )
             )
         self.parts = []

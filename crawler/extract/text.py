@@ -33,11 +33,19 @@ _NON_WORD_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for
 _NON_LETTER_BYTES = bytes(c if c >= 128 or chr(c).isalpha() else 32 for c in range(256))
 # Any character from kana up: text without one has no CJK or Hangul character to count.
 _WIDE = re.compile("[\u3040-\U0010ffff]")
+# Either of the above: text without one is plain (one scan tells).
+_NOT_PLAIN = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\u202a-\u202e\u2066-\u2069\u3040-\U0010ffff]")
 
 
 def has_invisible(text: str) -> bool:
     """True when `text` holds a character `clean_text` removes (a fast check before cleaning)."""
-    return _HAS_INVISIBLE.search(text) is not None
+    return not text.isascii() and _HAS_INVISIBLE.search(text) is not None
+
+
+def is_plain(text: str) -> bool:
+    """True when `clean_text` leaves `text` as it is and `text_size` is its length: no invisible,
+    CJK or Hangul character (one scan, where the two functions make one each)."""
+    return text.isascii() or _NOT_PLAIN.search(text) is None
 
 
 def clean_text(text: str | None) -> str | None:
@@ -46,7 +54,7 @@ def clean_text(text: str | None) -> str | None:
 
     Used on text read from the DOM (body blocks, headings) and on titles, names and JSON-LD strings.
     """
-    if not text or _HAS_INVISIBLE.search(text) is None:
+    if not text or text.isascii() or _HAS_INVISIBLE.search(text) is None:
         return text
     return _JOINER_AT_EDGE.sub("", _INVISIBLE.sub("", text))
 
