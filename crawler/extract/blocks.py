@@ -309,7 +309,11 @@ class _Walker:
             return
         attrib = el.items()  # read once into a dict: each lxml attribute lookup costs a C call
         if attrib:
-            attrib = dict(attrib)
+            if len(attrib) == 1:  # (most often a class alone: a dict display is quicker than dict())
+                ((name, value),) = attrib
+                attrib = {name: value}
+            else:
+                attrib = dict(attrib)
             style = attrib.get("style")
             if ("hidden" in attrib or (style and _hidden_style(style))) and not _shown_later(tag, attrib):
                 if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
