@@ -203,7 +203,7 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
-        if is_plain(text):
+        if text.isascii() or is_plain(text):  # (the first test saves a call on most blocks)
             size = len(text)
         else:
             if has_invisible(text):  # soft hyphens, zero-width spaces split words
