@@ -42,16 +42,23 @@ class Block:
         """
         out = []
         depth = 0
+        text: list[str] = []  # the text pieces since the last markup, escaped in one call
         for p in self.parts:
             if p.__class__ is not tuple:
-                out.append(_escape(p, quote=False))
-            elif p[0] == "</a>":
+                text.append(p)
+                continue
+            if text:
+                out.append(_escape("".join(text), quote=False))
+                text = []
+            if p[0] == "</a>":
                 if depth:
                     depth -= 1
                     out.append("</a>")
             else:
                 depth += p[0].startswith("<a ")
                 out.append(p[0])
+        if text:
+            out.append(_escape("".join(text), quote=False))
         out.append("</a>" * depth)
         return " ".join("".join(out).split())
 
