@@ -48,8 +48,10 @@ _MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 # Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
 # site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
-# A pure memo like the class memos (cleared past _MEMO_MAX).
+# A pure memo like the class memos, cleared past _URL_MEMO_MAX entries (about 4 MB: a site's menus and
+# footers hold hundreds of links, and a long crawl's article links would otherwise fill it).
 _URL_MEMO: dict[tuple[str, str], str | None] = {}
+_URL_MEMO_MAX = 10_000
 _UNSEEN = object()
 _URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
@@ -65,9 +67,10 @@ class _Walker:
         self.base = base
         self.root_url = root_url
         self.page = page = Page()
-        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX or len(_URL_MEMO) > _MEMO_MAX:
+        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
             _CLASS_MEMO.clear()
             _CLASSIFY_MEMO.clear()
+        if len(_URL_MEMO) > _URL_MEMO_MAX:
             _URL_MEMO.clear()
         self.class_cache = _CLASS_MEMO
         self.flag_cache = _CLASSIFY_MEMO
