@@ -4,14 +4,12 @@ Everything later stages need from the tree is gathered here in a single recursiv
 is traversed once: `body` picks and renders the article's blocks, `links` types the anchors,
 `metadata` reads bylines and dates from the blocks around the article.
 
-Elements are numbered in document order (`idx`); the subtree of element `i` is the index range
-`[i, end[i])`, which makes "is this block inside that container" a pair of comparisons.
+What it finds, and how elements are numbered, is in `page.py`.
 """
 
 from __future__ import annotations
 
 import html as _html
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -27,106 +25,11 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
-from crawler.extract.text import clean_text, has_invisible, text_size
+from crawler.extract.page import Anchor, Block, Page, TimeTag
+from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
 from crawler.extract.urls import absolutize, host_of
 
 _escape = _html.escape
-
-
-@dataclass(slots=True)
-class Block:
-    """A run of text between block-level boundaries, owned by the block element that contains it."""
-
-    owner: int  # idx of the owning element
-    tag: str  # owning element's tag
-    text: str  # whitespace-normalised plain text
-    parts: list  # raw text pieces and ("<markup>",) tuples, rendered by `html` when needed
-    link_len: int  # characters of `text` inside links
-    neg: tuple[int, ...]  # idx of boilerplate ancestors (see Page.negative)
-    heading: int  # 1-6 for h1-h6 owners, else 0
-    list_idx: int  # idx of the nearest ul/ol ancestor, -1 if none
-    ordered: bool  # nearest list is an <ol>
-    quote_idx: int  # idx of the nearest blockquote ancestor, -1 if none
-    region: str | None  # innermost link region ('nav', 'related', ...) around the block
-    region_idx: int  # idx of the element that opened it (-1 if none)
-    images: int = 0  # <img> tags among `parts`
-    figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
-    size: int = 0  # len(text) in Latin-character equivalents (see text.text_size)
-
-    @property
-    def html(self) -> str:
-        """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks.
-
-        A link a block boundary cuts (`<a><div>..</div></a>`) is closed or dropped at the cut, so
-        every run is balanced on its own.
-        """
-        out = []
-        depth = 0
-        for p in self.parts:
-            if p.__class__ is not tuple:
-                out.append(_escape(p, quote=False))
-            elif p[0] == "</a>":
-                if depth:
-                    depth -= 1
-                    out.append("</a>")
-            else:
-                depth += p[0].startswith("<a ")
-                out.append(p[0])
-        out.append("</a>" * depth)
-        return " ".join("".join(out).split())
-
-
-@dataclass(slots=True)
-class Anchor:
-    """An `<a href>` with a usable absolute URL."""
-
-    idx: int
-    url: str
-    text: str
-    rel: str
-    cls: str
-    region: str | None  # innermost region kind
-    region_idx: int  # idx of the element that opened the region (-1 if none)
-    outer: str | None  # the next region further out (used if a heading region is cancelled)
-    neg: tuple[int, ...]
-    block: int  # index in Page.blocks of the block holding the anchor text (-1 if none)
-
-
-@dataclass(slots=True)
-class TimeTag:
-    """A `<time>` element or an element with `itemprop=date*`."""
-
-    idx: int
-    value: str  # datetime/content attribute, or the text
-    text: str
-    prop: str  # itemprop / class hints, lower-cased
-    neg: bool
-
-
-@dataclass(slots=True)
-class Page:
-    """What the walk found. Element arrays are indexed by idx."""
-
-    elements: list = field(default_factory=list)
-    parents: list[int] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    classes: list[str] = field(default_factory=list)
-    negative: dict[int, int] = field(default_factory=dict)  # idx -> 1 (boilerplate) or 2 (strong)
-    blocks: list[Block] = field(default_factory=list)
-    anchors: list[Anchor] = field(default_factory=list)
-    skipped_anchors: list[Anchor] = field(default_factory=list)
-    times: list[TimeTag] = field(default_factory=list)
-    images: list[tuple[int, str, str]] = field(default_factory=list)  # (idx, src, alt)
-    body_idx: int = 0
-    article_tags: list[int] = field(default_factory=list)  # idx of <article> elements
-    itemprop_body: int = -1  # idx of [itemprop=articleBody], if any
-    h1: list[int] = field(default_factory=list)  # block indexes of h1 headings
-    heading_regions: list[tuple[int, str, int]] = field(default_factory=list)  # (idx, kind, first block)
-    embedded: list = field(default_factory=list)  # template and JSON <script> elements (see embedded.py)
-    marked: list[int] = field(default_factory=list)  # idx of the elements that are marks (see marks.py)
-    whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
-    host: str = ""  # host of the page's base URL
 
 
 # Class tokens of embedded social posts (their text is quoted in the article).
@@ -143,6 +46,14 @@ _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "a
 # The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
 _MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
+# Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
+# site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
+# A pure memo like the class memos, cleared past _URL_MEMO_MAX entries (about 4 MB: a site's menus and
+# footers hold hundreds of links, and a long crawl's article links would otherwise fill it).
+_URL_MEMO: dict[tuple[str, str], str | None] = {}
+_URL_MEMO_MAX = 10_000
+_UNSEEN = object()
+_URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
 
 class _Walker:
@@ -159,6 +70,8 @@ class _Walker:
         if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
             _CLASS_MEMO.clear()
             _CLASSIFY_MEMO.clear()
+        if len(_URL_MEMO) > _URL_MEMO_MAX:
+            _URL_MEMO.clear()
         self.class_cache = _CLASS_MEMO
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
@@ -170,6 +83,7 @@ class _Walker:
         self.link_depth = 0
         self.control_depth = 0  # inside an <a> whose href is no page (javascript:, #): a button
         self.link_text: list[list[str]] = []
+        self.skipped_urls: set[str] = set()  # the URLs in page.skipped_anchors
         # the current run of inline content
         self.owner = 0
         self.owner_tag = "html"
@@ -193,9 +107,13 @@ class _Walker:
             text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
         else:
             text = " ".join("".join(parts).split())
-        if not text.isascii() and has_invisible(text):  # soft hyphens, zero-width spaces split words
-            text = clean_text(text)
-            parts = [clean_text(p) if p.__class__ is str else p for p in parts]
+        if text.isascii() or is_plain(text):  # (the first test saves a call on most blocks)
+            size = len(text)
+        else:
+            if has_invisible(text):  # soft hyphens, zero-width spaces split words
+                text = clean_text(text)
+                parts = [clean_text(p) if p.__class__ is str else p for p in parts]
+            size = text_size(text)
         if text or self.run_images:
             page = self.page
             tag = self.owner_tag
@@ -230,7 +148,7 @@ class _Walker:
                     region_idx,
                     self.run_images,
                     self.figure_depth > 0,
-                    text_size(text),
+                    size,
                 )
             )
         self.parts = []
@@ -283,15 +201,25 @@ class _Walker:
         self._parents_append(parent)
         self._tags_append(tag)
         self._ends_append(idx + 1)
+        if tag in SKIP_TAGS and not (tag == "template" and _shown_later(tag, el.attrib)):
+            keys = el.keys()  # (of its attributes, a skipped element needs a script's type at most)
+            if keys:
+                if tag == "script" and (el.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
+                    page.embedded.append(el)
+                if not _MARK_ATTRS.isdisjoint(keys) and is_mark(el):
+                    page.marked.append(idx)
+            self._classes_append("")
+            self._skip(el, idx)
+            return
         attrib = el.items()  # read once into a dict: each lxml attribute lookup costs a C call
         if attrib:
-            attrib = dict(attrib)
+            if len(attrib) == 1:  # (most often a class alone: a dict display is quicker than dict())
+                ((name, value),) = attrib
+                attrib = {name: value}
+            else:
+                attrib = dict(attrib)
             style = attrib.get("style")
-            if (
-                tag in SKIP_TAGS or "hidden" in attrib or (style and _hidden_style(style))
-            ) and not _shown_later(tag, attrib):
-                if tag == "script" and (attrib.get("type") or "").strip().lower() in _EMBEDDED_TYPES:
-                    page.embedded.append(el)
+            if ("hidden" in attrib or (style and _hidden_style(style))) and not _shown_later(tag, attrib):
                 if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
                     page.marked.append(idx)
                 self._classes_append("")
@@ -337,11 +265,6 @@ class _Walker:
             embed = tag == "blockquote" and bool(cls) and not _EMBEDS.isdisjoint(cls.split())
             if embed:  # a quoted social post: article text, whatever its share-bar or figure wrappers say
                 neg = 0
-        elif tag in SKIP_TAGS:
-            self._classes_append("")
-            if len(el):
-                self._skip(el, idx)
-            return
         else:
             itemprop = None
             cls = ""
@@ -392,7 +315,7 @@ class _Walker:
                 control = True  # (absolutize gives no URL for these)
                 self.control_depth += 1
             else:
-                url = absolutize(href, self.base, self.root_url)
+                url = self._url(href)
                 if url:
                     self.link_depth += 1
                     self.link_text.append([])
@@ -447,19 +370,12 @@ class _Walker:
             region_idx, region = regions[-1]
             if len(regions) > 1:
                 outer = regions[-2][1]
-        self.page.anchors.append(
-            Anchor(
-                idx=idx,
-                url=url,
-                text=text,
-                rel=(attrib.get("rel") or "").lower(),
-                cls=self.page.classes[idx],
-                region=region,
-                region_idx=region_idx,
-                outer=outer,
-                neg=tuple(self.neg_stack),
-                block=len(self.page.blocks),  # the run holding it is flushed next
-            )
+        page = self.page
+        rel = (attrib.get("rel") or "").lower()
+        neg = tuple(self.neg_stack)
+        # (block: the run holding it is flushed next)
+        page.anchors.append(
+            Anchor(idx, url, text, rel, page.classes[idx], region, region_idx, outer, neg, len(page.blocks))
         )
 
     def _img(self, el, idx: int, attrib) -> None:
@@ -467,7 +383,7 @@ class _Walker:
         for attr in _IMG_SRC_ATTRS:
             value = attrib.get(attr)
             if value and not value.startswith("data:"):
-                src = absolutize(value, self.base, self.root_url)
+                src = self._url(value)
                 if src:
                     break
         if not src:
@@ -508,6 +424,21 @@ class _Walker:
                 marked |= 2
         return cls, flags, marked
 
+    def _url(self, href: str | None) -> str | None:
+        """`urls.absolutize(href)` against the page's base, memoised when the base plays no part."""
+        if not href:
+            return None
+        key = (self.root_url, href)
+        url = _URL_MEMO.get(key, _UNSEEN)
+        if url is _UNSEEN:
+            url = absolutize(href, self.base, self.root_url)
+            if href.startswith(("http://", "https://")) or (
+                # a root-relative path, which no removed tab or newline turns into `//host/...`
+                self.root_url and href[0] == "/" and href[1:2] != "/" and not _URL_CONTROLS.intersection(href)
+            ):
+                _URL_MEMO[key] = url
+        return url
+
     def _chrome(self, el, idx: int, cls: str) -> bool:
         """Take a menu/sidebar/footer subtree in one go: its links become nav, its text one bad block.
 
@@ -517,8 +448,10 @@ class _Walker:
         itself, even a one-paragraph brief) or links to the previous/next article
         (`<div class="issue-nav"><a rel="prev">`), which links.py types.
         """
+        links = []  # (read again by _skip otherwise)
         for p in el.iter("p", "a"):
             if p.tag == "a":
+                links.append(p)
                 rel = p.get("rel")
                 if rel and ("prev" in rel or "next" in rel):
                     return False
@@ -528,7 +461,7 @@ class _Walker:
             elif len(p.text or "") + len(p.tail or "") >= 100:  # (the serialiser's text, read directly)
                 return False
         self._classes_append(cls)
-        self._skip(el, idx)
+        self._skip(el, idx, links)
         text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
         page = self.page
         page.negative[idx] = 1
@@ -542,21 +475,23 @@ class _Walker:
             )
         return True
 
-    def _skip(self, el, idx: int) -> None:
-        """A subtree that is not text (script, hidden...): keep its anchors as navigation only."""
+    def _skip(self, el, idx: int, links: list | None = None) -> None:
+        """A subtree that is not text (script, hidden...): keep its anchors (`links`, when the caller
+        found them already) as navigation only."""
         page = self.page
         if len(el):
             page.whole.append(idx)
-            for a in el.iter("a"):
-                url = absolutize(a.get("href"), self.base, self.root_url)
-                if url:
+            url_of, seen = self._url, self.skipped_urls
+            for a in el.iter("a") if links is None else links:
+                url = url_of(a.get("href"))
+                if url and url not in seen:
+                    seen.add(url)
                     if len(a):
                         text = etree.tostring(a, method="text", encoding="unicode", with_tail=False)
                     else:  # its text is all it holds (no serialiser needed)
                         text = a.text or ""
                     text = " ".join(text.split())
-                    rel = (a.get("rel") or "").lower()
-                    page.skipped_anchors.append(Anchor(idx, url, text, rel, "", "nav", idx, None, (idx,), -1))
+                    page.skipped_anchors.append((url, text, (a.get("rel") or "").lower()))
 
 
 def _shown_later(tag: str, attrib) -> bool:

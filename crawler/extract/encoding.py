@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 # Longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
 _BOMS = (
@@ -79,20 +79,24 @@ def header_value(headers: Mapping | None, name: str) -> str | None:
     return None
 
 
-def declared_encodings(body: bytes, headers: Mapping | None = None) -> list[str]:
-    """Encodings the page declares, most authoritative first (HTTP header, then meta tags)."""
+def declared_encodings(body: bytes, headers: Mapping | None = None) -> Iterator[str]:
+    """Encodings the page declares, most authoritative first (HTTP header, then meta tags), each once.
+
+    Lazily: the meta tags are only read when the header declares nothing, or a wrong encoding.
+    """
     found: list[str] = []
     content_type = header_value(headers, "content-type")
     if content_type:
         m = _HEADER_CHARSET_RE.search(content_type)
         if m and (enc := normalise_label(m.group(1))):
             found.append(enc)
+            yield enc
     head = body[:4096]
     for m in _META_RE.finditer(head):
         enc = normalise_label(m.group(1))
         if enc and enc not in found:
             found.append(enc)
-    return found
+            yield enc
 
 
 def _utf8(body: bytes, truncated: bool) -> str | None:

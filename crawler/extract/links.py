@@ -33,11 +33,11 @@ def type_links(page: Page, body: BodyResult, is_article: bool, page_url: str) ->
         if key not in seen:
             seen.add(key)
             out.append(Link(a.url, kind, a.text, a.rel))
-    for a in page.skipped_anchors:
-        key = (a.url, NAV)
+    for url, text, rel in page.skipped_anchors:
+        key = (url, NAV)
         if key not in seen:
             seen.add(key)
-            out.append(Link(a.url, NAV, a.text, a.rel))
+            out.append(Link(url, NAV, text, rel))
     return out
 
 
