@@ -59,8 +59,8 @@ def sources(shared: Path, site_size: int) -> Iterator[tuple[str, list[str]]]:
 
 def differences(old: list[str], new: list[str]) -> Iterator[str]:
     """'id: field, field' for each record that differs (or is missing on one side)."""
-    before = {json.loads(line)["id"]: json.loads(line) for line in old}
-    after = {json.loads(line)["id"]: json.loads(line) for line in new}
+    before = {row["id"]: row for row in map(json.loads, old)}
+    after = {row["id"]: row for row in map(json.loads, new)}
     for pid in sorted(before.keys() | after.keys()):
         a, b = before.get(pid), after.get(pid)
         if a is None or b is None:
