@@ -77,12 +77,13 @@ class RequisitesMiddleware:
         """Requests for the requisites of a page the spider parsed (a 2xx HTML page, not a requisite)."""
         if response.meta.get(REQUISITE) or not 200 <= response.status < 300:
             return
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         found = response.meta.get(FOUND)
-        if found is not None:
-            yield from self._requests(found, response.url)
-        elif is_html(content_type, response.body):
-            yield from self._requests(page_requisites(response.body, response.url), response.url)
+        if found is None:  # not found by an extraction worker: the page is scanned here, if HTML
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            if not is_html(content_type, response.body):
+                return
+            found = page_requisites(response.body, response.url)
+        yield from self._requests(found, response.url)
 
     def _requests(self, urls: list[str], referer: str) -> Iterator[Request]:
         site = getattr(self.crawler.spider, "site", None)
