@@ -1,4 +1,5 @@
-"""What a command costs the machine: wall time, CPU of its whole process tree, cores used, peak memory.
+"""What a command costs the machine: wall time, CPU of its whole process tree (and of its own
+process), cores used, peak memory.
 
 `/usr/bin/time` sees only the processes its command waits for, and a crawl's extraction workers are
 not among them, so the tree is sampled from /proc instead, every SAMPLE seconds: each process's CPU
@@ -27,6 +28,7 @@ class Measurement:
     peak_tree_rss: float  # MB, all its processes at once
     processes: int
     stderr: str
+    main_cpu: float = 0.0  # seconds of user + system time, the command's own process
 
     @property
     def cores(self) -> float:
@@ -58,7 +60,9 @@ def measure(command: list[str | Path], cwd: Path | None = None, ok: tuple[int, .
         stderr = err.read()
     if process.returncode not in ok:
         raise RuntimeError(f"{command[0]} exited {process.returncode}: {stderr[-2000:]}")
-    return Measurement(wall, sum(cpu.values()), peak / 1024, peak_tree / 1024, len(cpu), stderr)
+    return Measurement(
+        wall, sum(cpu.values()), peak / 1024, peak_tree / 1024, len(cpu), stderr, cpu.get(process.pid, 0.0)
+    )
 
 
 def _tree(root: int) -> list[int]:
