@@ -66,13 +66,14 @@ def _labelled_authors(head: Head) -> list[str]:
 
 def byline_agency(page: Page, body_start: int, body_end: int) -> str | None:
     """An agency credited in a short meta line near the article (before it, or right after it)."""
+    if body_start < 0:
+        return None
     for b in page.blocks:
-        if b.owner >= body_start and (b.owner < body_end or body_start < 0):
+        if not (b.owner < body_start or body_end <= b.owner < body_end + 40):
             continue
         if b.region in ("related", "recent") or not b.text or len(b.text) > 200:
             continue
-        if b.owner < body_start or (body_end <= b.owner and b.owner < body_end + 40):
-            credit = agency_in_byline(b.text)
-            if credit:
-                return credit
+        credit = agency_in_byline(b.text)
+        if credit:
+            return credit
     return None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from crawler.extract.text import letter_runs
+
 MONTHS = {
     # English
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -93,7 +95,6 @@ _CTIME = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
-_LETTERS = re.compile(r"[^\W\d_]+")  # the words of a text, as the month names are written
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -190,7 +191,7 @@ def parse_text(
         return None
     # the forms with a month's name are tried only when a word of the text is one (their regexes
     # try every name at every word: the costly part)
-    named = not MONTHS.keys().isdisjoint(_LETTERS.findall(text.lower()))
+    named = not MONTHS.keys().isdisjoint(letter_runs(text.lower()))
     best: tuple[int, str] | None = None
     for m in _DMY_NAME.finditer(text) if named else ():
         d, mon, y = int(m.group(1)), MONTHS.get(m.group(2).lower()), int(m.group(3))

@@ -29,13 +29,12 @@ class Head:
     base_root: str = ""  # `scheme://host` of `base`
 
     def first(self, *names: str) -> str | None:
+        """The first non-blank value (whitespace collapsed) of the first of `names` that has one."""
         for name in names:
-            values = self.meta.get(name)
-            if values:
-                for v in values:
-                    v = " ".join(v.split())
-                    if v:
-                        return v
+            for v in self.meta.get(name, ()):
+                v = " ".join(v.split())
+                if v:
+                    return v
         return None
 
 

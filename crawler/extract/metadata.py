@@ -159,6 +159,8 @@ def pick_lead(head: Head) -> str | None:
 def pick_image(
     head: Head, base: str, root_url: str, page: Page, body_start: int, body_end: int
 ) -> str | None:
+    """The article's picture: og/twitter image, the JSON-LD image or thumbnail (absolute), else the
+    first image inside the body (elements `body_start` to `body_end`)."""
     ld = head.ld_article or {}
     for candidate in (
         head.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),

@@ -84,13 +84,14 @@ def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
         rel = mark.rel.split()
         box = _taxonomy_box(mark)
         href = mark.el.get("href") or ""
+        category_href = _CATEGORY_HREF.search(href) is not None
         parent = mark.el.getparent()
         if "category" in rel or box == "category":
             kind = "category"
         elif "tag" in rel or box == "tag":
-            kind = "tag" if not _CATEGORY_HREF.search(href) else "category"
-        elif (_CATEGORY_HREF.search(href) or _TAG_HREF.search(href)) and not _in_prose(parent):
-            kind = "category" if _CATEGORY_HREF.search(href) else "tag"  # plain links ("In <a>Opinion</a>.")
+            kind = "category" if category_href else "tag"
+        elif (category_href or _TAG_HREF.search(href)) and not _in_prose(parent):
+            kind = "category" if category_href else "tag"  # plain links ("In <a>Opinion</a>.")
         else:
             continue
         text = text_of(mark.el)
