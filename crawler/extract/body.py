@@ -22,6 +22,7 @@ from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
     SENTENCE_END,
+    block_near,
     choose_container,
     effective_negatives,
     excluded,
@@ -444,7 +445,7 @@ def extract_body(
 
 def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
     """The nearest blocks with text before and after block `bi` are paragraphs of text."""
-    around = (_block_near(blocks, bi, -1), _block_near(blocks, bi, 1))
+    around = (block_near(blocks, bi, -1), block_near(blocks, bi, 1))
     return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
 
 
@@ -469,17 +470,9 @@ def _copied(page: Page, kept: list[int], first: int, bi: int) -> bool:
     return first <= opening[-1] and sum(b.text == text for b in blocks) < 3 if opening else True
 
 
-def _block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
-    """The nearest block with text before (`step` -1) or after (+1) block `bi`."""
-    i = bi + step
-    while 0 <= i < len(blocks) and not blocks[i].text:
-        i += step
-    return blocks[i] if 0 <= i < len(blocks) else None
-
-
 def _text_near(blocks: list[Block], bi: int, step: int) -> str:
     """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
-    b = _block_near(blocks, bi, step)
+    b = block_near(blocks, bi, step)
     return b.text if b is not None else ""
 
 
