@@ -192,6 +192,7 @@ def _opening_split_off(
     if not _part_of_text(page, blocks[text_start].owner, start):
         return []
     run: list[int] = []
+    box = False  # the box seen: nothing after it but more of the box
     for bi in range(text_start, first):
         b = blocks[bi]
         if not b.text or (start <= b.owner < end):
@@ -199,12 +200,12 @@ def _opening_split_off(
         if _left_out(b, negs, cards):
             if not run:
                 return []
-            run.append(-1)  # the box: nothing after it but more of the box
-        elif (run and run[-1] < 0) or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
+            box = True
+        elif box or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
             return []  # text between the box and the container, or a section of its own
         else:
             run.append(bi)
-    return [i for i in run if i >= 0] if run and run[-1] < 0 else []
+    return run if box else []
 
 
 def _closing_split_off(
