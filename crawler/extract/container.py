@@ -306,14 +306,10 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         leading: dict[int, int] = {}  # block -> characters of its links to pages
         for a in page.anchors:
             leading[a.block] = leading.get(a.block, 0) + len(a.text)
-        headlines = [
-            (o, length) for bi, o, length in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * length
-        ]
-    else:
-        headlines = [(o, length) for _, o, length in headlines]
+        headlines = [h for h in headlines if leading.get(h[0], 0) >= HEADLINE_LINKS * h[2]]
     parents = page.parents
     children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
-    for owner, length in headlines:
+    for _, owner, length in headlines:
         child, p = owner, parents[owner]
         for _ in range(12):  # cards sit a few levels below their list
             if p < 0:
