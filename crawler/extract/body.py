@@ -498,8 +498,7 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
     for i in kept:
         b = blocks[i]
         if b.heading and b.text and start <= b.owner < end and not is_prose(b):
-            ahead = range(i + 1, min(i + 30, len(blocks)))
-            nxt = next((j for j in ahead if _inside(blocks[j], start, end)), -1)
+            nxt = _next_inside(blocks, i, start, end)
             after = blocks[nxt] if nxt >= 0 else None
             if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
                 continue
@@ -507,16 +506,15 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
     return out
 
 
-def _inside(b: Block, start: int, end: int) -> bool:
-    """Block `b` has text and lies in the container [start, end)."""
-    return bool(b.text) and start <= b.owner < end
+def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
+    """The first block with text in the container [start, end) among the 29 after block `bi` (-1 if none)."""
+    ahead = range(bi + 1, min(bi + 30, len(blocks)))
+    return next((j for j in ahead if blocks[j].text and start <= blocks[j].owner < end), -1)
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
     """`bi` is a heading and text follows it in the container (all of it left out)."""
-    if not blocks[bi].heading:
-        return False
-    return any(b.text and start <= b.owner < end for b in blocks[bi + 1 : bi + 30])
+    return bool(blocks[bi].heading) and _next_inside(blocks, bi, start, end) >= 0
 
 
 def _links_out(b: Block, site: str) -> bool:
