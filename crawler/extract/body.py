@@ -22,6 +22,7 @@ from crawler.extract.boilerplate import is_learned_boilerplate
 from crawler.extract.classes import heading_region
 from crawler.extract.container import (
     SENTENCE_END,
+    block_near,
     choose_container,
     effective_negatives,
     excluded,
@@ -191,6 +192,7 @@ def _opening_split_off(
     if not _part_of_text(page, blocks[text_start].owner, start):
         return []
     run: list[int] = []
+    box = False  # the box seen: nothing after it but more of the box
     for bi in range(text_start, first):
         b = blocks[bi]
         if not b.text or (start <= b.owner < end):
@@ -198,12 +200,12 @@ def _opening_split_off(
         if _left_out(b, negs, cards):
             if not run:
                 return []
-            run.append(-1)  # the box: nothing after it but more of the box
-        elif (run and run[-1] < 0) or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
+            box = True
+        elif box or b.heading or not is_prose(b) or len(run) >= OPENING_MAX:
             return []  # text between the box and the container, or a section of its own
         else:
             run.append(bi)
-    return [i for i in run if i >= 0] if run and run[-1] < 0 else []
+    return run if box else []
 
 
 def _closing_split_off(
@@ -444,7 +446,7 @@ def extract_body(
 
 def _between_paragraphs(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
     """The nearest blocks with text before and after block `bi` are paragraphs of text."""
-    around = (_block_near(blocks, bi, -1), _block_near(blocks, bi, 1))
+    around = (block_near(blocks, bi, -1), block_near(blocks, bi, 1))
     return all(x is not None and is_prose(x) and not excluded(x, negs, cards) for x in around)
 
 
@@ -469,17 +471,9 @@ def _copied(page: Page, kept: list[int], first: int, bi: int) -> bool:
     return first <= opening[-1] and sum(b.text == text for b in blocks) < 3 if opening else True
 
 
-def _block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
-    """The nearest block with text before (`step` -1) or after (+1) block `bi`."""
-    i = bi + step
-    while 0 <= i < len(blocks) and not blocks[i].text:
-        i += step
-    return blocks[i] if 0 <= i < len(blocks) else None
-
-
 def _text_near(blocks: list[Block], bi: int, step: int) -> str:
     """Text of the nearest block with text before (`step` -1) or after (+1) block `bi`."""
-    b = _block_near(blocks, bi, step)
+    b = block_near(blocks, bi, step)
     return b.text if b is not None else ""
 
 
@@ -504,8 +498,7 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
     for i in kept:
         b = blocks[i]
         if b.heading and b.text and start <= b.owner < end and not is_prose(b):
-            ahead = range(i + 1, min(i + 30, len(blocks)))
-            nxt = next((j for j in ahead if _inside(blocks[j], start, end)), -1)
+            nxt = _next_inside(blocks, i, start, end)
             after = blocks[nxt] if nxt >= 0 else None
             if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
                 continue
@@ -513,16 +506,15 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
     return out
 
 
-def _inside(b: Block, start: int, end: int) -> bool:
-    """Block `b` has text and lies in the container [start, end)."""
-    return bool(b.text) and start <= b.owner < end
+def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
+    """The first block with text in the container [start, end) among the 29 after block `bi` (-1 if none)."""
+    ahead = range(bi + 1, min(bi + 30, len(blocks)))
+    return next((j for j in ahead if blocks[j].text and start <= blocks[j].owner < end), -1)
 
 
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
     """`bi` is a heading and text follows it in the container (all of it left out)."""
-    if not blocks[bi].heading:
-        return False
-    return any(b.text and start <= b.owner < end for b in blocks[bi + 1 : bi + 30])
+    return bool(blocks[bi].heading) and _next_inside(blocks, bi, start, end) >= 0
 
 
 def _links_out(b: Block, site: str) -> bool:

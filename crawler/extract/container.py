@@ -240,6 +240,14 @@ def effective_negatives(page: Page, headline: Headline, cards: bytearray) -> set
     return out
 
 
+def block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
+    """The nearest block with text before (`step` -1) or after (+1) block `bi`."""
+    i = bi + step
+    while 0 <= i < len(blocks) and not blocks[i].text:
+        i += step
+    return blocks[i] if 0 <= i < len(blocks) else None
+
+
 def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytearray) -> bool:
     """Block `bi` is a heading left out by its own class word alone (`h2.subheader`, a recipe card's
     `h3.recipe-header`) over text of the story: a paragraph, or a list without links ("Ingredients"),
@@ -253,7 +261,7 @@ def _section_heading(blocks: list[Block], bi: int, negs: set[int], cards: bytear
         return False
     if any(i in negs for i in b.neg if i != b.owner):
         return False
-    x = next((blocks[j] for j in range(bi + 1, len(blocks)) if blocks[j].text), None)
+    x = block_near(blocks, bi, 1)
     if x is None or excluded(x, negs, cards) or x.heading:
         return False
     return is_prose(x) or (x.list_idx >= 0 and not x.link_len)
@@ -298,14 +306,10 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         leading: dict[int, int] = {}  # block -> characters of its links to pages
         for a in page.anchors:
             leading[a.block] = leading.get(a.block, 0) + len(a.text)
-        headlines = [
-            (o, length) for bi, o, length in headlines if leading.get(bi, 0) >= HEADLINE_LINKS * length
-        ]
-    else:
-        headlines = [(o, length) for _, o, length in headlines]
+        headlines = [h for h in headlines if leading.get(h[0], 0) >= HEADLINE_LINKS * h[2]]
     parents = page.parents
     children: dict[int, dict[int, int]] = {}  # parent -> {child on the way to a headline: its length}
-    for owner, length in headlines:
+    for _, owner, length in headlines:
         child, p = owner, parents[owner]
         for _ in range(12):  # cards sit a few levels below their list
             if p < 0:
