@@ -107,7 +107,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
         body = body.encode("utf-8", "replace")
     data = bytes(body[:MAX_BYTES]) if body else b""
     truncated = len(body or b"") > MAX_BYTES
-    text, _, exact = decode_html(data, headers, truncated=truncated)
+    text, exact = decode_html(data, headers, truncated=truncated)
     blank = not text or text.isspace()
     root = None if blank else _parse(text, data if exact else None)
     if root is None:

@@ -15,12 +15,10 @@ from crawler.extract.agency import agency_credit, agency_in_byline, canonical_ag
 from crawler.extract.blocks import Page
 from crawler.extract.dates import MONTH_ALT
 from crawler.extract.marks import (
-    ASIDE,
     AUTHOR_BOX,
-    CHROME,
     COMMENTS,
     FORM,
-    TEASER,
+    OUTSIDE_STORY,
     Mark,
     Marks,
     text_of,
@@ -105,7 +103,6 @@ _QUOTE_TAGS = frozenset(("blockquote", "q", "figcaption"))
 _INITIALS = re.compile(r"^[\s(（《〈\[]*((?:[A-Z]\.?){2,4})[\s)）》〉\]]*$")
 # Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
-_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 # A paper's meta tags list all its authors, often dozens; a visible byline is capped at 200 characters.
 _MAX_AUTHORS = 50
 
@@ -168,7 +165,7 @@ def _picture_people(marks: Marks) -> set[str]:
     """Keys of the names that the page's byline lines credit with its pictures."""
     out: set[str] = set()
     for mark in marks.items:
-        if mark.tag == "a" or mark.ctx & _EXCLUDED or _byline_strength(mark) < 2:
+        if mark.tag == "a" or mark.ctx & OUTSIDE_STORY or _byline_strength(mark) < 2:
             continue
         text = text_of(mark.el, True)
         if len(text) > 300:
@@ -287,7 +284,7 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
         strength = _byline_strength(mark)
         if not strength or mark.ctx & (COMMENTS | FORM):
             continue
-        if mark.ctx & _EXCLUDED and not anchor < mark.pos < body_start:
+        if mark.ctx & OUTSIDE_STORY and not anchor < mark.pos < body_start:
             continue
         names = _names_in(mark)
         if strength < 3:  # a site's name in a header "byline", a month in a date line: no author

@@ -131,41 +131,39 @@ def _detect(body: bytes) -> str:
     return enc or "cp1252"
 
 
-def decode_html(
-    body: bytes, headers: Mapping | None = None, truncated: bool = False
-) -> tuple[str, str, bool]:
-    """Decode a page's bytes; returns (text, codec name, exact). Never raises.
+def decode_html(body: bytes, headers: Mapping | None = None, truncated: bool = False) -> tuple[str, bool]:
+    """Decode a page's bytes; returns (text, exact). Never raises.
 
     `exact` is true when `body` is `text` in UTF-8 byte for byte (ASCII, or strict UTF-8 not cut by
     truncation, without a BOM): a parser may then read the bytes themselves.
     """
     for bom, enc in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(enc, "replace"), enc, False
+            return body[len(bom) :].decode(enc, "replace"), False
     if body.isascii():
-        return body.decode("ascii"), "ascii", True
+        return body.decode("ascii"), True
     for enc in declared_encodings(body, headers):
         if enc == "utf-8":
             text = _utf8(body, truncated)
             if text is not None:
-                return text, enc, not truncated
+                return text, not truncated
             continue  # the declaration lies: try the next one, then detection
         # Non-ASCII bytes that are all valid UTF-8 are never an accident of a legacy encoding.
         text = _utf8(body, truncated)
         if text is not None:
-            return text, "utf-8", not truncated
+            return text, not truncated
         try:
-            return body.decode(enc), enc, False
+            return body.decode(enc), False
         except UnicodeDecodeError:
             if enc == "cp1252":  # 5 undefined bytes; browsers map them through
-                return body.decode("cp1252", "replace"), enc, False
+                return body.decode("cp1252", "replace"), False
             continue
         except LookupError:  # pragma: no cover - normalise_label already looked it up
             continue
     text = _utf8(body, truncated)
     if text is not None:
-        return text, "utf-8", not truncated
+        return text, not truncated
     if _mostly_utf8(body):
-        return body.decode("utf-8", "replace"), "utf-8", False
+        return body.decode("utf-8", "replace"), False
     enc = _detect(body)
-    return body.decode(enc, "replace"), enc, False
+    return body.decode(enc, "replace"), False

@@ -55,6 +55,8 @@ ASIDE = 4  # sidebar, widget, <aside>
 TEASER = 8  # related/recent/popular lists, cards of other articles
 CHROME = 16  # site header, footer, navigation, menus
 AUTHOR_BOX = 32  # an author bio box (name plus biography)
+# Contexts whose bylines and dates belong to other content than the page's own story.
+OUTSIDE_STORY = COMMENTS | FORM | ASIDE | TEASER | CHROME
 
 _CTX_WORDS: dict[str, int] = {}
 for _flag, _words in (

@@ -10,7 +10,7 @@ from crawler.extract import jsonld
 from crawler.extract.blocks import Page
 from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
 from crawler.extract.head import Head
-from crawler.extract.marks import ASIDE, CHROME, COMMENTS, FORM, TEASER, Mark, Marks, text_of
+from crawler.extract.marks import OUTSIDE_STORY, Mark, Marks, text_of
 from crawler.extract.own_page import OwnPage
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import text_size
@@ -28,7 +28,6 @@ _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
 _ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
-_EXCLUDED = COMMENTS | FORM | ASIDE | TEASER | CHROME
 
 
 _PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
@@ -177,7 +176,7 @@ def _marked_dates(
     dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
     for mark in marks.items:
-        if mark.ctx & _EXCLUDED or (
+        if mark.ctx & OUTSIDE_STORY or (
             mark.tag in ("meta", "link", "script") and not mark.prop.startswith("date")
         ):
             continue
