@@ -396,6 +396,40 @@ def test_other_hidden_elements_stay_hidden() -> None:
     assert paragraphs(page(ps(P) + hidden)) == P
 
 
+@pytest.mark.parametrize(
+    "button",
+    [
+        "<a href='#' class='toggle'>Read more</a>",
+        "<button type='button'>Show the full story</button>",
+        "",
+    ],
+)
+def test_the_rest_of_a_story_behind_a_read_more_button_is_text(button: str) -> None:
+    """A "read more" expander: the story's first paragraphs show, the rest waits in an element its
+    style hides until the button's script opens it. It continues the paragraphs beside it: text."""
+    rest = f"<div class='more-text' style='display: none'>{ps(P[2:])}</div>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{button}{rest}</div>")) == P
+
+
+def test_a_story_hidden_whole_until_a_script_shows_it_is_the_article() -> None:
+    html = page(f"<div id='story' style='visibility:hidden'>{ps(P)}</div><p>Loading the story…</p>")
+    assert paragraphs(html) == P
+
+
+def test_a_hidden_notice_under_a_story_stays_hidden() -> None:
+    """A notice a script shows under the story (an ad-blocker plea) and a hidden sign-in box are
+    hidden by their style like an expander, but short beside the story, or apart from its text."""
+    notice = (
+        "<div class='notice' style='display:none'><p>We noticed that you are using an ad blocker. Our "
+        "reporting is paid for by advertising, so please consider turning it off for this site.</p></div>"
+    )
+    modal = (
+        "<div style='display:none' class='modal'><h3>Sign in</h3><p>Sign in to your account to save "
+        "stories for later and to comment on them, or create an account for free in one minute.</p></div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P)}{notice}</div>{modal}")) == P
+
+
 def test_a_declarative_shadow_root_is_drawn() -> None:
     html = page(f"<story-body><template shadowrootmode='open'>{ps(P)}</template></story-body>")
     assert paragraphs(html) == P
