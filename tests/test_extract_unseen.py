@@ -196,6 +196,25 @@ def test_a_lone_paragraph_is_joined_by_the_paragraph_beside_it() -> None:
     assert text[-1] == "7. Harbour item number 7, Shop, $79"
 
 
+def test_a_story_in_sibling_parts_of_one_kind_is_kept_whole() -> None:
+    """A show's page: the headline and a row of links over the text, the text in two sibling parts of
+    one kind (the second opening with a link to the transcript), credits full of links under it. The
+    links keep the parts' common parent from being the container, yet the parts are one text. A
+    part of the same kind headed by a link to another page is another post, not more of this one."""
+    links = "".join(f"<a href='/shows/{i}/'>Show number {i} of the season</a> " for i in range(8))
+    head = f"<div class='episode-head'><h1>{TITLE}</h1><p>{links}</p></div>"
+    transcript = f"<p><a href='{URL}transcript/'>READ | Full Transcript</a></p>"
+    parts = (
+        f"<div class='episode-text'>{ps(P[:1])}</div><div class='episode-text'>{transcript}{ps(P[1:3])}</div>"
+    )
+    credits = f"<div class='episode-credits'><h4>Produced by:</h4><p>{links}</p></div>"
+    html = page(f"<div class='episode'>{head}{parts}{credits}</div>", headline=False)
+    assert paragraphs(html) == P[:3]
+    other = f"<div class='episode-text'><h2><a href='/shows/41/'>Episode 41</a></h2>{ps(P[3:4])}</div>"
+    html = page(f"<div class='episode'>{head}{parts}{other}{credits}</div>", headline=False)
+    assert paragraphs(html) == P[:3]
+
+
 RELATED_BOX = (
     "<div class='inline-related'><h4>Related</h4><ul>"
     + "".join(

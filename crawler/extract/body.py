@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -226,6 +227,8 @@ def _closing_split_off(
         b = blocks[b_i]
         if not b.text:
             continue
+        if b.heading and b.link_len and not excluded(b, negs, cards):
+            break  # a linked headline outside any box: the next post's
         if _left_out(b, negs, cards):
             if run:
                 break
@@ -243,6 +246,47 @@ def _closing_split_off(
         else:
             run.append(b_i)
     return run
+
+
+def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> tuple[int, int]:
+    """The container `start` as [start, end), or, when the story is cut into sibling parts of one
+    kind (the same tag and class: `div.article-description` twice, the second after a link to the
+    transcript), the run of those parts: each holds prose, and nothing but left-out blocks (see
+    `_left_out`) sits between two of them. A part that holds a linked heading or an `<h1>` is
+    another post (a blog's front page shows its posts whole), not a part of this one."""
+    parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
+    text = [b.owner for b in page.blocks if is_prose(b) and not _left_out(b, negs, cards)]
+    part = start  # the part: the container, or the wrapper holding its prose and no other
+    while (p := parents[part]) >= 0 and all(not p <= o < ends[p] or part <= o < ends[part] for o in text):
+        part = p
+    parent, kind = parents[part], (tags[part], classes[part])
+    if parent < 0 or not kind[1] or kind[0] in ("article", "body", "html"):
+        return start, ends[start]
+    siblings: list[int] = []
+    c = parent + 1
+    while c < ends[parent]:
+        siblings.append(c)
+        c = ends[c]
+    held: list[list[Block]] = [[] for _ in siblings]  # the blocks of each sibling
+    for b in page.blocks:
+        if parent < b.owner < ends[parent]:
+            held[bisect_right(siblings, b.owner) - 1].append(b)
+    at = siblings.index(part)
+    first, last = at, at
+    for step in (-1, 1):
+        k = at + step
+        while 0 <= k < len(siblings):
+            inside = held[k]
+            if (tags[siblings[k]], classes[siblings[k]]) == kind and any(
+                is_prose(b) and not _left_out(b, negs, cards) for b in inside
+            ):
+                if any(b.heading == 1 or (b.heading and b.link_len) for b in inside):
+                    break
+                first, last = min(first, k), max(last, k)
+            elif not all(not b.text or _left_out(b, negs, cards) for b in inside):
+                break
+            k += step
+    return (siblings[first], ends[siblings[last]]) if first < last else (start, ends[start])
 
 
 def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:
@@ -346,7 +390,10 @@ def extract_body(
         start, good_chars, slides = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
-    end = page.ends[start]
+    if keep < 0:
+        start, end = _sibling_parts(page, start, negs, cards)
+    else:
+        end = page.ends[start]
     learned = profile is not None and profile.has_learned
     kept: list[int] = []
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
