@@ -543,6 +543,18 @@ def test_clean_text_keeps_joiners_inside_words_of_scripts_that_need_them() -> No
 # -- 5. The gate keeps articles, and still rejects listings ---------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    ["segunda-feira, 6 de maio de 2024 às 10:13", "Monday, May 6, 2024", "2024.05.06", "6 mai 2024, 10h13"],
+)
+def test_a_bare_timestamp_line_over_the_text_is_no_text(stamp: str) -> None:
+    """Blogs print the post's date alone on a line over its text, in the language of the site. A
+    period of two dates (an exhibition's run) at the top is the story's matter, and stays."""
+    assert paragraphs(page(f"<div class='post-body'>{stamp}<br>{ps(P)}</div>")) == P
+    period = "6 May 2024 | 20 January 2025"
+    assert paragraphs(page(f"<div class='post-body'><p>{period}</p>{ps(P)}</div>")) == [period, *P]
+
+
 def test_a_short_brief_under_its_headline_is_an_article() -> None:
     assert paragraphs(page(ps(P[:1]))) == P[:1]
 

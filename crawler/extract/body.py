@@ -92,6 +92,7 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
@@ -650,17 +651,29 @@ def _is_sign_off(text: str) -> bool:
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
-    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")
-    and publication lines at its end ("First published on Nov 20, 2019 01:38 pm")."""
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y",
+    or a bare timestamp: "segunda-feira, 22 de janeiro de 2018 às 0:13") and publication lines at
+    its end ("First published on Nov 20, 2019 01:38 pm")."""
     drop = set()
     for run in (kept[:3], kept[:-4:-1]):
         for i in run:
-            text = blocks[i].text
+            b = blocks[i]
+            text = b.text
             if len(text) >= 200:
                 break
-            if text and _META_WORDS.search(text) and parse_text(text):
+            if text and (_META_WORDS.search(text) or _bare_date(b)) and parse_text(text):
                 drop.add(i)
     return [i for i in kept if i not in drop] if drop else kept
+
+
+def _bare_date(b: Block) -> bool:
+    """A short line of a few words, no heading and no sentence, that may be a date alone (its
+    weekday, day, month, year and time: the caller parses it). Two years make a period (an
+    exhibition's "29 November 2018 | 20 January 2019"), the story's matter."""
+    text = b.text
+    if b.heading or len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
+        return False
+    return len(_YEAR.findall(text)) < 2
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
