@@ -549,10 +549,13 @@ def test_clean_text_keeps_joiners_inside_words_of_scripts_that_need_them() -> No
 )
 def test_a_bare_timestamp_line_over_the_text_is_no_text(stamp: str) -> None:
     """Blogs print the post's date alone on a line over its text, in the language of the site. A
-    period of two dates (an exhibition's run) at the top is the story's matter, and stays."""
+    period of two dates (an exhibition's run) at the top is the story's matter, and stays; so does a
+    date between other lines (a product's code, its release date, its text)."""
     assert paragraphs(page(f"<div class='post-body'>{stamp}<br>{ps(P)}</div>")) == P
     period = "6 May 2024 | 20 January 2025"
     assert paragraphs(page(f"<div class='post-body'><p>{period}</p>{ps(P)}</div>")) == [period, *P]
+    release = ["Model HD-2400", "2024.05.06"]
+    assert paragraphs(page(f"<div class='post-body'>{ps(release + P)}</div>")) == [*release, *P]
 
 
 def test_a_short_brief_under_its_headline_is_an_article() -> None:

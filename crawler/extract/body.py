@@ -652,17 +652,20 @@ def _is_sign_off(text: str) -> bool:
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
     """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y",
-    or a bare timestamp: "segunda-feira, 22 de janeiro de 2018 às 0:13") and publication lines at
-    its end ("First published on Nov 20, 2019 01:38 pm")."""
+    or a bare timestamp opening it: "segunda-feira, 22 de janeiro de 2018 às 0:13") and publication
+    lines at its end ("First published on Nov 20, 2019 01:38 pm", or a date alone closing it).
+    A bare date between other lines is the story's (a product's code, its release date, its text)."""
     drop = set()
     for run in (kept[:3], kept[:-4:-1]):
+        edge = True  # the first line from this end: where a bare date is a dateline (not a product's)
         for i in run:
             b = blocks[i]
             text = b.text
             if len(text) >= 200:
                 break
-            if text and (_META_WORDS.search(text) or _bare_date(b)) and parse_text(text):
+            if text and (_META_WORDS.search(text) or (edge and _bare_date(b))) and parse_text(text):
                 drop.add(i)
+            edge = edge and not text
     return [i for i in kept if i not in drop] if drop else kept
 
 
