@@ -670,11 +670,13 @@ def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
 
 
 def _bare_date(b: Block) -> bool:
-    """A short line of a few words, no heading and no sentence, that may be a date alone (its
+    """A short line of a few words, no heading, link, quote or sentence, that may be a date alone (its
     weekday, day, month, year and time: the caller parses it). Two years make a period (an
     exhibition's "29 November 2018 | 20 January 2019"), the story's matter."""
     text = b.text
-    if b.heading or len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
+    if b.heading or b.link_len or b.quote_idx >= 0:  # (a quoted post's signature: its author, a dated link)
+        return False
+    if len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
         return False
     return len(_YEAR.findall(text)) < 2
 
