@@ -423,10 +423,12 @@ def test_other_hidden_elements_stay_hidden() -> None:
         "",
     ],
 )
-def test_the_rest_of_a_story_behind_a_read_more_button_is_text(button: str) -> None:
+@pytest.mark.parametrize("hides", ["class='more-text' style='display: none'", "class='more-text hidden'"])
+def test_the_rest_of_a_story_behind_a_read_more_button_is_text(button: str, hides: str) -> None:
     """A "read more" expander: the story's first paragraphs show, the rest waits in an element its
-    style hides until the button's script opens it. It continues the paragraphs beside it: text."""
-    rest = f"<div class='more-text' style='display: none'>{ps(P[2:])}</div>"
+    style (or a class of the site's stylesheet) hides until the button's script opens it. It
+    continues the paragraphs beside it: text."""
+    rest = f"<div {hides}>{ps(P[2:])}</div>"
     assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{button}{rest}</div>")) == P
 
 
