@@ -215,6 +215,25 @@ def test_a_story_in_sibling_parts_of_one_kind_is_kept_whole() -> None:
     assert paragraphs(html) == P[:3]
 
 
+def test_section_headings_linked_to_themselves_are_kept() -> None:
+    """Docs and reference pages link each section's heading to its own place in the page (`#part-2`):
+    a heading, not a link list. A teaser inside the text, its headline in a link to another page,
+    stays out."""
+    sections = [
+        f"<h2 id='part-{i}'><a class='anchor' href='#part-{i}'>Part {i} of the plan</a></h2><p>{t}</p>"
+        for i, t in enumerate(P)
+    ]
+    teaser = (
+        "<div class='companion'><a href='/2024/05/ferry-strike/'><img src='/ferry.jpg'><div>"
+        "<h2>How the ferry strike unfolded</h2><p>Crews walked out on Monday.</p></div></a></div>"
+    )
+    text = paragraphs(
+        page(f"<div class='guide'>{''.join(sections[:3])}{teaser}{''.join(sections[3:])}</div>")
+    )
+    assert [t for t in text if t in P] == P
+    assert [t for t in text if t not in P] == [f"Part {i} of the plan" for i in range(5)]
+
+
 RELATED_BOX = (
     "<div class='inline-related'><h4>Related</h4><ul>"
     + "".join(

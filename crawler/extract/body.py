@@ -426,9 +426,10 @@ def extract_body(
             continue
         if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
             continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)
-        # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again)
+        # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again; a
+        # heading whose links lead only to places in the page is a section's, linked to itself)
         links = b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n)
-        if links and not _line_of_prose(blocks, bi):
+        if links and not _line_of_prose(blocks, bi) and not (b.heading and _self_anchored(page, b.owner)):
             if _links_out(b, site):
                 outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
@@ -563,6 +564,18 @@ def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
     """`bi` is a heading and text follows it in the container (all of it left out)."""
     return bool(blocks[bi].heading) and _next_inside(blocks, bi, start, end) >= 0
+
+
+def _self_anchored(page: Page, owner: int) -> bool:
+    """The heading `owner` links only to places in the page (`#fragment`s: its own anchor, as docs
+    and reference pages link each section's heading), inside no link to another page (a teaser's)."""
+    parents, tags, elements = page.parents, page.tags, page.elements
+    i = parents[owner]
+    while i >= 0:
+        if tags[i] == "a" and not (elements[i].get("href") or "").lstrip().startswith("#"):
+            return False
+        i = parents[i]
+    return all((a.get("href") or "").lstrip().startswith("#") for a in elements[owner].iter("a"))
 
 
 def _links_out(b: Block, site: str) -> bool:
