@@ -256,6 +256,11 @@ def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> 
     `_left_out`) sits between two of them. A part that holds a linked heading or an `<h1>` is
     another post (a blog's front page shows its posts whole), not a part of this one."""
     parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
+    i = start
+    while i >= 0 and tags[i] not in ("body", "html") and not _has_twin(page, i):
+        i = parents[i]
+    if i < 0 or tags[i] in ("body", "html"):  # (no element around the container has one: no parts)
+        return start, ends[start]
     text = [b.owner for b in page.blocks if is_prose(b) and not _left_out(b, negs, cards)]
     part = start  # the part: the container, or the wrapper holding its prose and no other
     while (p := parents[part]) >= 0 and all(not p <= o < ends[p] or part <= o < ends[part] for o in text):
@@ -288,6 +293,20 @@ def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> 
                 break
             k += step
     return (siblings[first], ends[siblings[last]]) if first < last else (start, ends[start])
+
+
+def _has_twin(page: Page, idx: int) -> bool:
+    """Element `idx` has a class, and a sibling of its tag and class."""
+    parent, kind = page.parents[idx], (page.tags[idx], page.classes[idx])
+    if parent < 0 or not kind[1]:
+        return False
+    ends, tags, classes = page.ends, page.tags, page.classes
+    c = parent + 1
+    while c < ends[parent]:
+        if c != idx and tags[c] == kind[0] and classes[c] == kind[1]:
+            return True
+        c = ends[c]
+    return False
 
 
 def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:
