@@ -468,6 +468,12 @@ def test_a_hidden_notice_under_a_story_stays_hidden() -> None:
         "stories for later and to comment on them, or create an account for free in one minute.</p></div>"
     )
     assert paragraphs(page(f"<div class='story'>{ps(P)}{notice}</div>{modal}")) == P
+    related = (  # hidden until the reader scrolls to the end: a related list for all its prose
+        "<div class='related-posts hidden'>"
+        + "".join(f"<div><p>{t}</p><a href='/2024/05/other-{i}/'>Read</a></div>" for i, t in enumerate(P[:3]))
+        + "</div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P[3:])}{related}</div>")) == P[3:]
 
 
 def test_a_declarative_shadow_root_is_drawn() -> None:

@@ -53,6 +53,9 @@ SKIPPABLE = 256  # site-wide chrome (menus, sidebars, footers): walked in C, not
 INVISIBLE = 512  # as an inline element inside a paragraph: not part of its text (hover cards, share icons)
 HIDES = 1024  # not displayed (`hidden`, `d-none`): a block is weighed like one its style hides (page.HIDDEN)
 
+# What an element is besides hidden that makes it chrome whatever it holds (a hidden related list, an ad).
+_CHROME_KINDS = PAGINATION | PREVNEXT | SIDEBAR | RELATED | RECENT | CHROME
+
 _TABLE: dict[str, int] = {}
 
 
@@ -256,8 +259,8 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
     chrome_tag = tag in CHROME_TAGS or role in CHROME_ROLES
     if flags & STRONG:
         neg = 2
-    elif flags & HIDES and tag in BLOCK_TAGS:  # (the rest of a story behind a "read more" button)
-        neg = HIDDEN
+    elif flags & HIDES and tag in BLOCK_TAGS and not flags & _CHROME_KINDS:
+        neg = HIDDEN  # hidden, and nothing else: maybe the rest of a story behind a "read more" button
     elif flags & NEG or chrome_tag:
         neg = 1
     else:
