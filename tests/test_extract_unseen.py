@@ -234,6 +234,19 @@ def test_section_headings_linked_to_themselves_are_kept() -> None:
     assert [t for t in text if t not in P] == [f"Part {i} of the plan" for i in range(5)]
 
 
+def test_a_plain_label_over_a_dropped_line_of_links_goes_with_it() -> None:
+    """A "Tags" or "Topics:" label styled as plain text over the tag links closing a post heads no
+    text once the links are left out. A line over one link (a product, a source) is the story's."""
+    tags = ", ".join(f"<a href='/tag/{t}/'>{t}</a>" for t in ("harbour", "dredging", "fishing", "port"))
+    for label in ("Tags", "Topics:"):
+        assert paragraphs(page(f"<div class='post'>{ps(P)}<div>{label}</div><div>{tags}</div></div>")) == P
+    source = "<a href='https://port-authority.example/plan.pdf'>The dredging plan (PDF)</a>"
+    text = paragraphs(
+        page(f"<div class='post'>{ps(P[:3])}<div>Source</div><div>{source}</div>{ps(P[3:])}</div>")
+    )
+    assert text == [*P[:3], "Source", "The dredging plan (PDF)", *P[3:]]
+
+
 RELATED_BOX = (
     "<div class='inline-related'><h4>Related</h4><ul>"
     + "".join(

@@ -92,6 +92,8 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
+# A label over a list: words, maybe a colon (no figure: "-5.44%", "2,640円" are a table's or a shop's).
+_LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
@@ -560,18 +562,31 @@ def _line_of_prose(blocks: list[Block], bi: int) -> bool:
 def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
     """`kept` without the headings of link lists left out ("Story Tools" over e-mail and print
     links, "More on this" over headlines): the container's next text after such a heading is a
-    dropped list item of links, so the heading heads no text of the story."""
+    dropped list item of links, so the heading heads no text of the story. A label styled as plain
+    text ("Tags", "Topics:", "Leggi anche") over a dropped line of several links is one too."""
     keep = set(kept)
     out = []
     for i in kept:
         b = blocks[i]
-        if b.heading and b.text and start <= b.owner < end and not is_prose(b):
+        text = b.text
+        label = not b.heading and len(text) <= 30 and text.count(" ") <= 2 and _LABEL.match(text) is not None
+        if (b.heading or label) and text and start <= b.owner < end and not is_prose(b):
             nxt = _next_inside(blocks, i, start, end)
             after = blocks[nxt] if nxt >= 0 else None
-            if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
+            if (
+                after
+                and nxt not in keep
+                and after.link_len > 0.5 * len(after.text)
+                and (after.list_idx >= 0 or (label and _links_in(after) >= 2))
+            ):
                 continue
         out.append(i)
     return out
+
+
+def _links_in(b: Block) -> int:
+    """How many links to pages block `b` holds."""
+    return sum(1 for p in b.parts if p.__class__ is tuple and p[0].startswith("<a "))
 
 
 def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
