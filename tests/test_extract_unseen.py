@@ -215,12 +215,13 @@ def test_a_story_in_sibling_parts_of_one_kind_is_kept_whole() -> None:
     assert paragraphs(html) == P[:3]
 
 
-def test_section_headings_linked_to_themselves_are_kept() -> None:
+@pytest.mark.parametrize("here", ["", URL])  # `#part-2`, or the page's own URL with the fragment
+def test_section_headings_linked_to_themselves_are_kept(here: str) -> None:
     """Docs and reference pages link each section's heading to its own place in the page (`#part-2`):
     a heading, not a link list. A teaser inside the text, its headline in a link to another page,
     stays out."""
     sections = [
-        f"<h2 id='part-{i}'><a class='anchor' href='#part-{i}'>Part {i} of the plan</a></h2><p>{t}</p>"
+        f"<h2 id='part-{i}'><a class='anchor' href='{here}#part-{i}'>Part {i} of the plan</a></h2><p>{t}</p>"
         for i, t in enumerate(P)
     ]
     teaser = (

@@ -537,6 +537,7 @@ def walk_page(root, base: str, root_url: str) -> Page:
     walker.flush()
     page = walker.page
     page.host = host_of(base) or ""
+    page.url = base
     for region in page.heading_regions:
         _confirm_heading_region(page, *region)
     return page

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
@@ -601,15 +602,25 @@ def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) ->
 
 
 def _self_anchored(page: Page, owner: int) -> bool:
-    """The heading `owner` links only to places in the page (`#fragment`s: its own anchor, as docs
-    and reference pages link each section's heading), inside no link to another page (a teaser's)."""
-    parents, tags, elements = page.parents, page.tags, page.elements
+    """The heading `owner` links only to places in the page (`#fragment`s, or this page's URL with
+    one: its own anchor, as docs and reference pages link each section's heading), inside no link
+    to another page (a teaser's)."""
+    parents, tags, ends = page.parents, page.tags, page.ends
     i = parents[owner]
     while i >= 0:
-        if tags[i] == "a" and not (elements[i].get("href") or "").lstrip().startswith("#"):
+        if tags[i] == "a" and not _in_page(page, i):
             return False
         i = parents[i]
-    return all((a.get("href") or "").lstrip().startswith("#") for a in elements[owner].iter("a"))
+    return all(_in_page(page, j) for j in range(owner + 1, ends[owner]) if tags[j] == "a")
+
+
+def _in_page(page: Page, idx: int) -> bool:
+    """The link `idx` leads to a place in this page: `#part-2`, or the page's own URL with a fragment."""
+    href = (page.elements[idx].get("href") or "").strip()
+    if href.startswith("#"):
+        return True
+    here = page.url.split("#", 1)[0]
+    return "#" in href and bool(here) and urljoin(here, href).split("#", 1)[0] == here
 
 
 def _links_out(b: Block, site: str) -> bool:

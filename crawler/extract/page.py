@@ -122,3 +122,4 @@ class Page:
     marked: list[int] = field(default_factory=list)  # idx of the elements that are marks (see marks.py)
     whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
     host: str = ""  # host of the page's base URL
+    url: str = ""  # the page's base URL
