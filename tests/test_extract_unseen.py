@@ -196,6 +196,58 @@ def test_a_lone_paragraph_is_joined_by_the_paragraph_beside_it() -> None:
     assert text[-1] == "7. Harbour item number 7, Shop, $79"
 
 
+def test_a_story_in_sibling_parts_of_one_kind_is_kept_whole() -> None:
+    """A show's page: the headline and a row of links over the text, the text in two sibling parts of
+    one kind (the second opening with a link to the transcript), credits full of links under it. The
+    links keep the parts' common parent from being the container, yet the parts are one text. A
+    part of the same kind headed by a link to another page is another post, not more of this one."""
+    links = "".join(f"<a href='/shows/{i}/'>Show number {i} of the season</a> " for i in range(8))
+    head = f"<div class='episode-head'><h1>{TITLE}</h1><p>{links}</p></div>"
+    transcript = f"<p><a href='{URL}transcript/'>READ | Full Transcript</a></p>"
+    parts = (
+        f"<div class='episode-text'>{ps(P[:1])}</div><div class='episode-text'>{transcript}{ps(P[1:3])}</div>"
+    )
+    credits = f"<div class='episode-credits'><h4>Produced by:</h4><p>{links}</p></div>"
+    html = page(f"<div class='episode'>{head}{parts}{credits}</div>", headline=False)
+    assert paragraphs(html) == P[:3]
+    other = f"<div class='episode-text'><h2><a href='/shows/41/'>Episode 41</a></h2>{ps(P[3:4])}</div>"
+    html = page(f"<div class='episode'>{head}{parts}{other}{credits}</div>", headline=False)
+    assert paragraphs(html) == P[:3]
+
+
+@pytest.mark.parametrize("here", ["", URL])  # `#part-2`, or the page's own URL with the fragment
+def test_section_headings_linked_to_themselves_are_kept(here: str) -> None:
+    """Docs and reference pages link each section's heading to its own place in the page (`#part-2`):
+    a heading, not a link list. A teaser inside the text, its headline in a link to another page,
+    stays out."""
+    sections = [
+        f"<h2 id='part-{i}'><a class='anchor' href='{here}#part-{i}'>Part {i} of the plan</a></h2><p>{t}</p>"
+        for i, t in enumerate(P)
+    ]
+    teaser = (
+        "<div class='companion'><a href='/2024/05/ferry-strike/'><img src='/ferry.jpg'><div>"
+        "<h2>How the ferry strike unfolded</h2><p>Crews walked out on Monday.</p></div></a></div>"
+    )
+    text = paragraphs(
+        page(f"<div class='guide'>{''.join(sections[:3])}{teaser}{''.join(sections[3:])}</div>")
+    )
+    assert [t for t in text if t in P] == P
+    assert [t for t in text if t not in P] == [f"Part {i} of the plan" for i in range(5)]
+
+
+def test_a_plain_label_over_a_dropped_line_of_links_goes_with_it() -> None:
+    """A "Tags" or "Topics:" label styled as plain text over the tag links closing a post heads no
+    text once the links are left out. A line over one link (a product, a source) is the story's."""
+    tags = ", ".join(f"<a href='/tag/{t}/'>{t}</a>" for t in ("harbour", "dredging", "fishing", "port"))
+    for label in ("Tags", "Topics:"):
+        assert paragraphs(page(f"<div class='post'>{ps(P)}<div>{label}</div><div>{tags}</div></div>")) == P
+    source = "<a href='https://port-authority.example/plan.pdf'>The dredging plan (PDF)</a>"
+    text = paragraphs(
+        page(f"<div class='post'>{ps(P[:3])}<div>Source</div><div>{source}</div>{ps(P[3:])}</div>")
+    )
+    assert text == [*P[:3], "Source", "The dredging plan (PDF)", *P[3:]]
+
+
 RELATED_BOX = (
     "<div class='inline-related'><h4>Related</h4><ul>"
     + "".join(
@@ -396,6 +448,48 @@ def test_other_hidden_elements_stay_hidden() -> None:
     assert paragraphs(page(ps(P) + hidden)) == P
 
 
+@pytest.mark.parametrize(
+    "button",
+    [
+        "<a href='#' class='toggle'>Read more</a>",
+        "<button type='button'>Show the full story</button>",
+        "",
+    ],
+)
+@pytest.mark.parametrize("hides", ["class='more-text' style='display: none'", "class='more-text hidden'"])
+def test_the_rest_of_a_story_behind_a_read_more_button_is_text(button: str, hides: str) -> None:
+    """A "read more" expander: the story's first paragraphs show, the rest waits in an element its
+    style (or a class of the site's stylesheet) hides until the button's script opens it. It
+    continues the paragraphs beside it: text."""
+    rest = f"<div {hides}>{ps(P[2:])}</div>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{button}{rest}</div>")) == P
+
+
+def test_a_story_hidden_whole_until_a_script_shows_it_is_the_article() -> None:
+    html = page(f"<div id='story' style='visibility:hidden'>{ps(P)}</div><p>Loading the story…</p>")
+    assert paragraphs(html) == P
+
+
+def test_a_hidden_notice_under_a_story_stays_hidden() -> None:
+    """A notice a script shows under the story (an ad-blocker plea) and a hidden sign-in box are
+    hidden by their style like an expander, but short beside the story, or apart from its text."""
+    notice = (
+        "<div class='notice' style='display:none'><p>We noticed that you are using an ad blocker. Our "
+        "reporting is paid for by advertising, so please consider turning it off for this site.</p></div>"
+    )
+    modal = (
+        "<div style='display:none' class='modal'><h3>Sign in</h3><p>Sign in to your account to save "
+        "stories for later and to comment on them, or create an account for free in one minute.</p></div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P)}{notice}</div>{modal}")) == P
+    related = (  # hidden until the reader scrolls to the end: a related list for all its prose
+        "<div class='related-posts hidden'>"
+        + "".join(f"<div><p>{t}</p><a href='/2024/05/other-{i}/'>Read</a></div>" for i, t in enumerate(P[:3]))
+        + "</div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P[3:])}{related}</div>")) == P[3:]
+
+
 def test_a_declarative_shadow_root_is_drawn() -> None:
     html = page(f"<story-body><template shadowrootmode='open'>{ps(P)}</template></story-body>")
     assert paragraphs(html) == P
@@ -488,6 +582,21 @@ def test_clean_text_keeps_joiners_inside_words_of_scripts_that_need_them() -> No
 
 
 # -- 5. The gate keeps articles, and still rejects listings ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["segunda-feira, 6 de maio de 2024 às 10:13", "Monday, May 6, 2024", "2024.05.06", "6 mai 2024, 10h13"],
+)
+def test_a_bare_timestamp_line_over_the_text_is_no_text(stamp: str) -> None:
+    """Blogs print the post's date alone on a line over its text, in the language of the site. A
+    period of two dates (an exhibition's run) at the top is the story's matter, and stays; so does a
+    date between other lines (a product's code, its release date, its text)."""
+    assert paragraphs(page(f"<div class='post-body'>{stamp}<br>{ps(P)}</div>")) == P
+    period = "6 May 2024 | 20 January 2025"
+    assert paragraphs(page(f"<div class='post-body'><p>{period}</p>{ps(P)}</div>")) == [period, *P]
+    release = ["Model HD-2400", "2024.05.06"]
+    assert paragraphs(page(f"<div class='post-body'>{ps(release + P)}</div>")) == [*release, *P]
 
 
 def test_a_short_brief_under_its_headline_is_an_article() -> None:

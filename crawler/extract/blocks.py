@@ -25,7 +25,7 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
-from crawler.extract.page import Anchor, Block, Page, TimeTag
+from crawler.extract.page import HIDDEN, Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
 from crawler.extract.urls import absolutize, host_of
 
@@ -219,7 +219,11 @@ class _Walker:
             else:
                 attrib = dict(attrib)
             style = attrib.get("style")
-            if ("hidden" in attrib or (style and _hidden_style(style))) and not _shown_later(tag, attrib):
+            hidden = ("hidden" in attrib or (style and _hidden_style(style))) and not _shown_later(
+                tag, attrib
+            )
+            # (one its style alone hides is walked when it holds a paragraph: see page.HIDDEN)
+            if hidden and ("hidden" in attrib or not _holds_paragraph(el)):
                 if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
                     page.marked.append(idx)
                 self._classes_append("")
@@ -259,6 +263,8 @@ class _Walker:
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
                 neg = neg or 1
+            if hidden:
+                neg = HIDDEN
             if itemprop == "articleBody" and page.itemprop_body < 0:
                 page.itemprop_body = idx
                 neg = 0
@@ -507,6 +513,14 @@ def _shown_later(tag: str, attrib) -> bool:
     return tag == "div" and "hidden" in attrib and (attrib.get("id") or "").startswith("S:")
 
 
+def _holds_paragraph(el) -> bool:
+    """A `<p>` of 100 characters or more under `el`: prose, not a menu's or a form's lines."""
+    return any(
+        len(etree.tostring(p, method="text", encoding="unicode", with_tail=False)) >= 100
+        for p in el.iter("p")
+    )
+
+
 def _hidden_style(style: str | None) -> bool:
     if not style or ("none" not in style and "hidden" not in style):
         return False
@@ -523,6 +537,7 @@ def walk_page(root, base: str, root_url: str) -> Page:
     walker.flush()
     page = walker.page
     page.host = host_of(base) or ""
+    page.url = base
     for region in page.heading_regions:
         _confirm_heading_region(page, *region)
     return page

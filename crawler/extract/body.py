@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import html as _html
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from crawler.extract.agency import agency_credit, agency_dateline
 from crawler.extract.blocks import Block, Page
@@ -91,6 +93,9 @@ _SIGN_OFF = re.compile(
     r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
     re.I,
 )
+# A label over a list: words, maybe a colon (no figure: "-5.44%", "2,640円" are a table's or a shop's).
+_LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
@@ -226,6 +231,8 @@ def _closing_split_off(
         b = blocks[b_i]
         if not b.text:
             continue
+        if b.heading and b.link_len and not excluded(b, negs, cards):
+            break  # a linked headline outside any box: the next post's
         if _left_out(b, negs, cards):
             if run:
                 break
@@ -243,6 +250,66 @@ def _closing_split_off(
         else:
             run.append(b_i)
     return run
+
+
+def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> tuple[int, int]:
+    """The container `start` as [start, end), or, when the story is cut into sibling parts of one
+    kind (the same tag and class: `div.article-description` twice, the second after a link to the
+    transcript), the run of those parts: each holds prose, and nothing but left-out blocks (see
+    `_left_out`) sits between two of them. A part that holds a linked heading or an `<h1>` is
+    another post (a blog's front page shows its posts whole), not a part of this one."""
+    parents, ends, tags, classes = page.parents, page.ends, page.tags, page.classes
+    i = start
+    while i >= 0 and tags[i] not in ("body", "html") and not _has_twin(page, i):
+        i = parents[i]
+    if i < 0 or tags[i] in ("body", "html"):  # (no element around the container has one: no parts)
+        return start, ends[start]
+    text = [b.owner for b in page.blocks if is_prose(b) and not _left_out(b, negs, cards)]
+    part = start  # the part: the container, or the wrapper holding its prose and no other
+    while (p := parents[part]) >= 0 and all(not p <= o < ends[p] or part <= o < ends[part] for o in text):
+        part = p
+    parent, kind = parents[part], (tags[part], classes[part])
+    if parent < 0 or not kind[1] or kind[0] in ("article", "body", "html"):
+        return start, ends[start]
+    siblings: list[int] = []
+    c = parent + 1
+    while c < ends[parent]:
+        siblings.append(c)
+        c = ends[c]
+    held: list[list[Block]] = [[] for _ in siblings]  # the blocks of each sibling
+    for b in page.blocks:
+        if parent < b.owner < ends[parent]:
+            held[bisect_right(siblings, b.owner) - 1].append(b)
+    at = siblings.index(part)
+    first, last = at, at
+    for step in (-1, 1):
+        k = at + step
+        while 0 <= k < len(siblings):
+            inside = held[k]
+            if (tags[siblings[k]], classes[siblings[k]]) == kind and any(
+                is_prose(b) and not _left_out(b, negs, cards) for b in inside
+            ):
+                if any(b.heading == 1 or (b.heading and b.link_len) for b in inside):
+                    break
+                first, last = min(first, k), max(last, k)
+            elif not all(not b.text or _left_out(b, negs, cards) for b in inside):
+                break
+            k += step
+    return (siblings[first], ends[siblings[last]]) if first < last else (start, ends[start])
+
+
+def _has_twin(page: Page, idx: int) -> bool:
+    """Element `idx` has a class, and a sibling of its tag and class."""
+    parent, kind = page.parents[idx], (page.tags[idx], page.classes[idx])
+    if parent < 0 or not kind[1]:
+        return False
+    ends, tags, classes = page.ends, page.tags, page.classes
+    c = parent + 1
+    while c < ends[parent]:
+        if c != idx and tags[c] == kind[0] and classes[c] == kind[1]:
+            return True
+        c = ends[c]
+    return False
 
 
 def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:
@@ -346,7 +413,10 @@ def extract_body(
         start, good_chars, slides = choose_container(page, negs, cards, title, headline, article_body)
     if start < 0:
         return BodyResult()
-    end = page.ends[start]
+    if keep < 0:
+        start, end = _sibling_parts(page, start, negs, cards)
+    else:
+        end = page.ends[start]
     learned = profile is not None and profile.has_learned
     kept: list[int] = []
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
@@ -378,9 +448,10 @@ def extract_body(
             continue
         if b.heading == 1 and (says(text, title_norm) or not _between_paragraphs(blocks, bi, negs, cards)):
             continue  # the headline (an <h1> between two paragraphs heads a section: old sites, HTML5)
-        # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again)
+        # (a line of a paragraph that `<br>`s split is neither a link list nor the headline again; a
+        # heading whose links lead only to places in the page is a section's, linked to itself)
         links = b.link_len > (0.5 * n if n < 150 and not _is_sentence(text) else 0.8 * n)
-        if links and not _line_of_prose(blocks, bi):
+        if links and not _line_of_prose(blocks, bi) and not (b.heading and _self_anchored(page, b.owner)):
             if _links_out(b, site):
                 outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
@@ -492,18 +563,31 @@ def _line_of_prose(blocks: list[Block], bi: int) -> bool:
 def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
     """`kept` without the headings of link lists left out ("Story Tools" over e-mail and print
     links, "More on this" over headlines): the container's next text after such a heading is a
-    dropped list item of links, so the heading heads no text of the story."""
+    dropped list item of links, so the heading heads no text of the story. A label styled as plain
+    text ("Tags", "Topics:", "Leggi anche") over a dropped line of several links is one too."""
     keep = set(kept)
     out = []
     for i in kept:
         b = blocks[i]
-        if b.heading and b.text and start <= b.owner < end and not is_prose(b):
+        text = b.text
+        label = not b.heading and len(text) <= 30 and text.count(" ") <= 2 and _LABEL.match(text) is not None
+        if (b.heading or label) and text and start <= b.owner < end and not is_prose(b):
             nxt = _next_inside(blocks, i, start, end)
             after = blocks[nxt] if nxt >= 0 else None
-            if after and nxt not in keep and after.list_idx >= 0 and after.link_len > 0.5 * len(after.text):
+            if (
+                after
+                and nxt not in keep
+                and after.link_len > 0.5 * len(after.text)
+                and (after.list_idx >= 0 or (label and _links_in(after) >= 2))
+            ):
                 continue
         out.append(i)
     return out
+
+
+def _links_in(b: Block) -> int:
+    """How many links to pages block `b` holds."""
+    return sum(1 for p in b.parts if p.__class__ is tuple and p[0].startswith("<a "))
 
 
 def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
@@ -515,6 +599,28 @@ def _next_inside(blocks: list[Block], bi: int, start: int, end: int) -> int:
 def _heading_over_dropped(blocks: list[Block], bi: int, start: int, end: int) -> bool:
     """`bi` is a heading and text follows it in the container (all of it left out)."""
     return bool(blocks[bi].heading) and _next_inside(blocks, bi, start, end) >= 0
+
+
+def _self_anchored(page: Page, owner: int) -> bool:
+    """The heading `owner` links only to places in the page (`#fragment`s, or this page's URL with
+    one: its own anchor, as docs and reference pages link each section's heading), inside no link
+    to another page (a teaser's)."""
+    parents, tags, ends = page.parents, page.tags, page.ends
+    i = parents[owner]
+    while i >= 0:
+        if tags[i] == "a" and not _in_page(page, i):
+            return False
+        i = parents[i]
+    return all(_in_page(page, j) for j in range(owner + 1, ends[owner]) if tags[j] == "a")
+
+
+def _in_page(page: Page, idx: int) -> bool:
+    """The link `idx` leads to a place in this page: `#part-2`, or the page's own URL with a fragment."""
+    href = (page.elements[idx].get("href") or "").strip()
+    if href.startswith("#"):
+        return True
+    here = page.url.split("#", 1)[0]
+    return "#" in href and bool(here) and urljoin(here, href).split("#", 1)[0] == here
 
 
 def _links_out(b: Block, site: str) -> bool:
@@ -603,17 +709,34 @@ def _is_sign_off(text: str) -> bool:
 
 
 def _drop_meta_lines(blocks: list[Block], kept: list[int]) -> list[int]:
-    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y")
-    and publication lines at its end ("First published on Nov 20, 2019 01:38 pm")."""
+    """Drop byline/dateline rows at the top of the text ("05/10/2018 - Posted by: X - Category: Y",
+    or a bare timestamp opening it: "segunda-feira, 22 de janeiro de 2018 às 0:13") and publication
+    lines at its end ("First published on Nov 20, 2019 01:38 pm", or a date alone closing it).
+    A bare date between other lines is the story's (a product's code, its release date, its text)."""
     drop = set()
     for run in (kept[:3], kept[:-4:-1]):
+        edge = True  # the first line from this end: where a bare date is a dateline (not a product's)
         for i in run:
-            text = blocks[i].text
+            b = blocks[i]
+            text = b.text
             if len(text) >= 200:
                 break
-            if text and _META_WORDS.search(text) and parse_text(text):
+            if text and (_META_WORDS.search(text) or (edge and _bare_date(b))) and parse_text(text):
                 drop.add(i)
+            edge = edge and not text
     return [i for i in kept if i not in drop] if drop else kept
+
+
+def _bare_date(b: Block) -> bool:
+    """A short line of a few words, no heading, link, quote or sentence, that may be a date alone (its
+    weekday, day, month, year and time: the caller parses it). Two years make a period (an
+    exhibition's "29 November 2018 | 20 January 2019"), the story's matter."""
+    text = b.text
+    if b.heading or b.link_len or b.quote_idx >= 0:  # (a quoted post's signature: its author, a dated link)
+        return False
+    if len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
+        return False
+    return len(_YEAR.findall(text)) < 2
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:

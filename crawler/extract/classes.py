@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.page import HIDDEN
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -49,6 +51,10 @@ RECENT = 64
 CHROME = 128  # weak chrome: nav on an article, but may hold teasers on a listing page
 SKIPPABLE = 256  # site-wide chrome (menus, sidebars, footers): walked in C, not block by block
 INVISIBLE = 512  # as an inline element inside a paragraph: not part of its text (hover cards, share icons)
+HIDES = 1024  # not displayed (`hidden`, `d-none`): a block is weighed like one its style hides (page.HIDDEN)
+
+# What an element is besides hidden that makes it chrome whatever it holds (a hidden related list, an ad).
+_CHROME_KINDS = PAGINATION | PREVNEXT | SIDEBAR | RELATED | RECENT | CHROME
 
 _TABLE: dict[str, int] = {}
 
@@ -214,7 +220,7 @@ def class_flags(cls: str) -> int:
     flags = 0
     for token in cls.split():
         if token in _HIDDEN_TOKENS:
-            flags |= NEG | INVISIBLE
+            flags |= NEG | INVISIBLE | HIDES
         if "caption" in token:  # imagecaption, photo-caption, embedcaption: picture captions
             flags |= NEG
         words = _SPLIT.split(token)
@@ -238,7 +244,7 @@ def class_flags(cls: str) -> int:
 
 
 def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None, int]:
-    """(negativity 0/1/2, link region, skip mode) for an element from its tag, class flags and role.
+    """(negativity 0/1/2/HIDDEN, link region, skip mode) for an element from its tag, class flags and role.
 
     Regions: 'nav', 'chrome' (weaker nav), 'prevnext', 'related', 'recent', or None. Skip mode 1:
     site chrome whose text and links need no block-level analysis; 2: an inline element that is
@@ -253,6 +259,8 @@ def classify(tag: str, cls: str, flags: int, role: str) -> tuple[int, str | None
     chrome_tag = tag in CHROME_TAGS or role in CHROME_ROLES
     if flags & STRONG:
         neg = 2
+    elif flags & HIDES and tag in BLOCK_TAGS and not flags & _CHROME_KINDS:
+        neg = HIDDEN  # hidden, and nothing else: maybe the rest of a story behind a "read more" button
     elif flags & NEG or chrome_tag:
         neg = 1
     else:

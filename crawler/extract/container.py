@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from crawler.extract.blocks import Block, Page
+from crawler.extract.page import HIDDEN
 from crawler.extract.text import word_runs
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
@@ -40,6 +41,7 @@ HEADLINE_SHARE = 0.3
 GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
 GROW_RATIO = 2.0
 SLIDES_MIN = 3  # captions holding more prose than the rest of the page: a slideshow's text
+HIDDEN_SHARE = 0.3  # prose of a hidden "read more" part against the visible prose beside it
 LONE_RATIO = 0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
 
 _PROSE_TAGS = frozenset(
@@ -216,14 +218,16 @@ def effective_negatives(page: Page, headline: Headline, cards: bytearray) -> set
     out = set()
     for i, strength in negative.items():
         mine = per_neg.get(i, 0)
-        if strength == 1:
+        if strength != 2:  # a class word, or a style hiding the element (weighed by its own prose)
             cls = page.classes[i]
-            group = per_class.get(cls, 0)
+            group = per_class.get(cls, 0) if strength == 1 else mine
             if total and max(mine, group) >= CANCEL_SHARE * total:
                 continue
-            if wrappers.get(cls, 0) >= WRAPPERS and group >= WRAPPER_SHARE * total:
+            if strength == 1 and wrappers.get(cls, 0) >= WRAPPERS and group >= WRAPPER_SHARE * total:
                 continue  # a class wrapping paragraph after paragraph is how this page lays out text
             if i <= text_owner < page.ends[i] and per_neg_after.get(i, 0) >= AFTER_HEADLINE_SHARE * after:
+                continue
+            if strength == HIDDEN and _continues_text(page, i, mine):
                 continue
         elif (  # holds more of the text after the headline than all non-comment-classed elements
             i <= text_owner < page.ends[i]
@@ -234,10 +238,47 @@ def effective_negatives(page: Page, headline: Headline, cards: bytearray) -> set
             continue
         out.add(i)
     blocks = page.blocks
-    for bi, b in enumerate(blocks):
-        if b.heading > 1 and b.owner in out and _section_heading(blocks, bi, out, cards):
-            out.discard(b.owner)
-    return out
+    # (each heading judged against the same boilerplate: none is lifted by another's lifting)
+    lifted = [
+        b.owner
+        for bi, b in enumerate(blocks)
+        if b.heading > 1 and b.owner in out and _section_heading(blocks, bi, out, cards)
+    ]
+    return out.difference(lifted) if lifted else out
+
+
+def _continues_text(page: Page, idx: int, mine: int) -> bool:
+    """Element `idx`, hidden by its style, holds the rest of the paragraphs before it: a "read more"
+    expander, which a script opens. Its text starts with a paragraph; the last text before it (past
+    a button line or two: "Read more") is a paragraph beside it under its parent, in no boilerplate
+    element that does not hold `idx` too; and its prose (`mine`) is at least HIDDEN_SHARE of the
+    prose beside it (a notice a script shows under a story, "turn off your ad blocker", is short).
+    """
+    blocks, parents, ends = page.blocks, page.parents, page.ends
+    end, parent = ends[idx], parents[idx]
+    first = next((bi for bi, b in enumerate(blocks) if b.text and idx <= b.owner < end), -1)
+    if first < 0 or parent < 0 or not is_prose(blocks[first]):
+        return False
+    bi, buttons = first - 1, 0
+    while bi >= 0 and (not blocks[bi].text or (buttons < 2 and len(blocks[bi].text) < GOOD_MIN)):
+        buttons += bool(blocks[bi].text)
+        bi -= 1
+    if bi < 0:
+        return False
+    prev = blocks[bi]
+    if prev.heading or not parent <= prev.owner < ends[parent] or not is_prose(prev):
+        return False
+    if any(not j <= idx < ends[j] for j in prev.neg):
+        return False
+    beside = sum(
+        b.size
+        for b in blocks
+        if parent <= b.owner < ends[parent]
+        and not idx <= b.owner < end
+        and all(j <= parent < ends[j] for j in b.neg)
+        and is_prose(b)
+    )
+    return mine >= HIDDEN_SHARE * beside
 
 
 def block_near(blocks: list[Block], bi: int, step: int) -> Block | None:
@@ -355,7 +396,6 @@ def choose_container(
     title: str | None,
     headline: Headline,
     article_body: str | None = None,
-    slides: bool = False,
 ) -> tuple[int, int, bool]:
     """(idx, prose size, captions are text) of the element whose subtree is most article-like;
     (-1, 0, False) if none.
@@ -364,7 +404,7 @@ def choose_container(
     are the story. It is a check, not a copy: what it lacks still counts once, and the container
     narrows to the part it declares only when it declares a whole story (see `_narrow_to_declared`).
     Picture captions are not text, unless they hold more prose than all the rest of the page, in
-    SLIDES_MIN captions at least: a slideshow, whose slides tell the story (`slides`: count them).
+    SLIDES_MIN captions at least: a slideshow, whose slides tell the story (the third value).
     """
     declared = norm(article_body) if isinstance(article_body, str) and len(article_body) > 200 else ""
     n = len(page.elements)
@@ -372,9 +412,11 @@ def choose_container(
     marked = [0.0] * n  # prose the articleBody declares
     bad = [0.0] * n  # everything against: link lists, boilerplate, chrome
     loud = [0.0] * n  # the part of `bad` that is not a link-free notice dropped from the text
-    any_good = False
-    declared_blocks, ends_visible = 0, False  # the articleBody ends where a visible paragraph ends
-    prose_size = captions_size = captions = 0
+    prose_size = captions_size = 0
+    # (owner, size, weight as a loose line, `_declared_end`) of captions' prose: text (a slideshow's)
+    # or not, known once all is counted
+    captions: list[tuple[int, int, float, int]] = []
+    declared_at: list[int] = []  # `_declared_end` of each declared paragraph
     for b in page.blocks:
         size = b.size
         if not size:
@@ -384,24 +426,32 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b) and (slides or not b.figure):
+        elif is_prose(b):
+            mine = _declared_end(b.text, declared) if declared else 0
+            if b.figure:
+                captions.append((b.owner, size, size if links else NEUTRAL_WEIGHT * size, mine))
+                captions_size += size
+                continue
             prose[b.owner] += size
             prose_size += size
-            any_good = True
-            if declared and _declared(b.text, declared):
+            if mine:
                 marked[b.owner] += size
-                declared_blocks += 1
-                ends_visible = ends_visible or declared.endswith(norm(b.text)[-60:])
+                declared_at.append(mine)
         else:
-            if b.figure and is_prose(b):
-                captions_size += size
-                captions += 1
             weight = size if links else NEUTRAL_WEIGHT * size
             bad[b.owner] += weight
             loud[b.owner] += weight
-    if captions >= SLIDES_MIN and captions_size > prose_size:
-        return choose_container(page, negs, cards, title, headline, article_body, slides=True)
-    if not any_good:
+    slides = len(captions) >= SLIDES_MIN and captions_size > prose_size
+    for owner, size, weight, mine in captions:
+        if slides:
+            prose[owner] += size
+            if mine:
+                marked[owner] += size
+                declared_at.append(mine)
+        else:
+            bad[owner] += weight
+            loud[owner] += weight
+    if not prose_size and not slides:
         return -1, 0, False
     parents = page.parents
     for i in range(n - 1, 0, -1):
@@ -420,15 +470,18 @@ def choose_container(
     inner = _headline_article(page, best, title)
     if inner >= 0 and good[inner] >= MIN_ARTICLE_GOOD:
         best = _best_in(good, bad, inner, page.ends[inner])
-    if declared_blocks >= 2 and ends_visible:  # a whole story, not a summary or a truncated copy
+    if len(declared_at) >= 2 and 2 in declared_at:  # a whole story, not a summary or a truncated copy
         best = _narrow_to_declared(page, prose, marked, best)
     return best, int(prose[best]), slides
 
 
-def _declared(text: str, declared: str) -> bool:
-    """The paragraph's opening words are in the (`norm`ed) JSON-LD articleBody."""
+def _declared_end(text: str, declared: str) -> int:
+    """2 when the paragraph's opening words are in the (`norm`ed) JSON-LD articleBody and that
+    ends where the paragraph ends, 1 when only the first holds, 0 when the paragraph is not in it."""
     key = norm(text[:120]).rsplit(" ", 1)[0]  # whole words only
-    return len(key) >= 20 and key in declared
+    if len(key) < 20 or key not in declared:
+        return 0
+    return 2 if declared.endswith(norm(text)[-60:]) else 1
 
 
 def _narrow_to_declared(page: Page, prose: list[float], marked: list[float], best: int) -> int:

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 _escape = _html.escape
 
 
+# Page.negative's mark of an element its `style` hides that holds a paragraph of prose: the rest of a
+# story behind a "read more" button, or a notice a script shows (see container.effective_negatives).
+HIDDEN = 3
+
+
 @dataclass(slots=True)
 class Block:
     """A run of text between block-level boundaries, owned by the block element that contains it."""
@@ -99,7 +104,8 @@ class Page:
     tags: list[str] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
-    negative: dict[int, int] = field(default_factory=dict)  # idx -> 1 (boilerplate) or 2 (strong)
+    # idx -> 1 (boilerplate), 2 (strong) or HIDDEN (hidden by its style attribute, holding a paragraph)
+    negative: dict[int, int] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
     anchors: list[Anchor] = field(default_factory=list)
     # (url, text, rel) of the links in the subtrees taken whole (site chrome, hidden blocks): navigation.
@@ -116,3 +122,4 @@ class Page:
     marked: list[int] = field(default_factory=list)  # idx of the elements that are marks (see marks.py)
     whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
     host: str = ""  # host of the page's base URL
+    url: str = ""  # the page's base URL
