@@ -42,9 +42,7 @@ def pick_credit(
     headline's position); `sites` are the names the site gives itself (`site_names`)."""
     start, end = body.start, body.end
     ld = head.ld_article or {}
-    # a `twitter:site` handle is an account, on a personal blog the author's own: it names no site here
-    handles = {name_key(v) for v in head.meta.get("twitter:site", [])}
-    not_authors = ({name_key(s) for s in sites} - handles | {name_key(publisher(head))}) - {""}
+    not_authors = ({name_key(s) for s in sites} | {name_key(publisher(head))}) - {""}
     # each tag's values together: scholarly pages give one `citation_author` tag per author
     meta_authors = [head.meta[k] for k in _META_AUTHORS if k in head.meta] + [_labelled_authors(head)]
     authors, agency = pick_authors(ld, meta_authors, marks, page, anchor, not_authors, start)

@@ -61,17 +61,15 @@ def read_metadata(
     marks: Marks,
     url: str,
     body: BodyResult,
+    sites: list[str],
     profile: SiteProfile | None = None,
-    sites: list[str] | None = None,
 ) -> Metadata:
     """Authors, agency credit, dates, section, tags and language of the page whose article body the
-    body extractor found as `body`. `sites` is `site_names(head, marks)` when the caller has it.
+    body extractor found as `body`; `sites` are the names the site gives itself (`site_names`).
 
     An agency is the credit, in `authors` too, when no person is named (a wire story).
     """
     start, end = body.start, body.end
-    if sites is None:
-        sites = site_names(head, marks)
     title_pos = _title_position(page, start)
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     authors, agency = pick_credit(head, page, marks, body, anchor, sites)
