@@ -103,6 +103,27 @@ def find_article(objects: list[dict]) -> dict | None:
     return best
 
 
+def referenced_people(value: Any, objects: list[dict]) -> list[str]:
+    """Names of the Person nodes that an author value's references (`{"@id": ...}` alone) name: Yoast
+    SEO's @graph names the post's WordPress user so, often by its login ("admin")."""
+    items = value if isinstance(value, list) else [value]
+    refs = [v["@id"] for v in items[:20] if _is_ref(v)]
+    if not refs:
+        return []
+    nodes = _nodes(objects)
+    people = [nodes[r] for r in refs if r in nodes and not types_of(nodes[r]) & ORGANIZATION_TYPES]
+    return [n for person in people for n in names_of(person)]
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("@id"), str) and not value.get("name")
+
+
+def _nodes(objects: list[dict]) -> dict[str, dict]:
+    """The nodes that say more than their @id, by @id."""
+    return {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and o.get("name")}
+
+
 def has_type(objects: list[dict], types: frozenset[str]) -> bool:
     return any(types_of(o) & types for o in objects)
 

@@ -1,0 +1,105 @@
+"""Metadata markup patterns of publishing systems the development sets do not show (issue 10).
+
+One small page per pattern: JSON-LD authors named by `@id` reference (Yoast SEO's
+@graph), more date meta names (Dublin Core, PRISM), a UTC time that the page also shows as the local
+wall clock, dates written in more languages, and the `twitter:site` handle that is no site name.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.extract import extract_article
+from tests.test_extract_metadata import TEXT
+
+URL = "https://news.example.org/politics/council-budget/"
+H1 = "Council approves the new budget"
+
+
+def page(head: str = "", before: str = "", lang: str = "en") -> bytes:
+    """An article page: `head` in <head>, `before` between its headline and its text."""
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>"
+        f"<nav><a href='/'>Home</a></nav><article><h1>{H1}</h1>{before}"
+        f"<div class='article-body'>{TEXT}</div></article></body></html>"
+    ).encode()
+
+
+def graph(*nodes: dict) -> str:
+    data = json.dumps({"@context": "https://schema.org", "@graph": list(nodes)})
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+SITE = {"@type": "Organization", "@id": "https://news.example.org/#organization", "name": "Harbour Post"}
+
+
+def article(**fields) -> dict:
+    return {"@type": "Article", "@id": f"{URL}#article", "headline": H1, **fields}
+
+
+def person(n: int, name: str) -> dict:
+    return {"@type": ["Person"], "@id": f"https://news.example.org/#/schema/person/{n}", "name": name}
+
+
+def ref(n: int) -> dict:
+    return {"@id": f"https://news.example.org/#/schema/person/{n}"}
+
+
+def test_json_ld_authors_given_by_reference_to_graph_nodes() -> None:
+    """Yoast SEO names the post's author by `@id`; the Person node elsewhere in @graph has the name."""
+    one = graph(SITE, article(author=ref(1)), person(1, "Amina Yusuf"))
+    assert extract_article(page(one), URL).authors == ["Amina Yusuf"]
+    two = graph(SITE, article(author=[ref(1), ref(2)]), person(1, "Amina Yusuf"), person(2, "Jonas Berg"))
+    assert extract_article(page(two), URL).authors == ["Amina Yusuf", "Jonas Berg"]
+
+
+def test_a_referenced_account_is_no_more_than_a_meta_tag() -> None:
+    """The node names the CMS user who posted: a login is no author, and the visible byline of
+    someone else wins (as over an author meta tag)."""
+    login = graph(SITE, article(author=ref(1)), person(1, "admin"))
+    assert extract_article(page(login), URL).authors == []
+    byline = "<p class='byline'>By <a href='/author/jonas-berg/'>Jonas Berg</a></p>"
+    poster = graph(SITE, article(author=ref(1)), person(1, "Amina Yusuf"))
+    assert extract_article(page(poster, byline), URL).authors == ["Jonas Berg"]
+
+
+@pytest.mark.parametrize(
+    "name", ["DC.date.created", "dcterms.issued", "prism.publicationDate", "publication_date"]
+)
+def test_more_publication_date_meta_names(name: str) -> None:
+    head = f"<meta name='{name}' content='2023-08-23'>"
+    assert extract_article(page(head), URL).published == "2023-08-23"
+
+
+def test_a_utc_time_shown_as_the_local_wall_clock_keeps_the_local_day() -> None:
+    """The head says 01:30 UTC on the 24th; the page shows "Aug. 23, 2023, 9:30 p.m.": the same
+    moment, dated the 23rd where it was published."""
+    head = (
+        "<meta property='article:published_time' content='2023-08-24T01:30:00Z'>"
+        "<meta property='article:modified_time' content='2023-08-24T03:00:00Z'>"
+    )
+    shown = "<p class='dateline'><time datetime='garbled'>Published: Aug. 23, 2023, 9:30 p.m.</time></p>"
+    a = extract_article(page(head, shown), URL)
+    assert a.published == "2023-08-23T21:30:00-04:00"
+    assert a.modified == "2023-08-23T23:00:00-04:00"
+
+
+def test_a_local_time_that_is_no_real_offset_away_is_left_alone() -> None:
+    """A shown time 17 minutes off the UTC one is another moment (an update), not the local clock."""
+    head = (
+        "<meta property='article:published_time' content='2023-08-24T01:30:00Z'>"
+        "<meta property='article:modified_time' content='2023-08-24T03:00:00Z'>"
+    )
+    shown = "<p class='dateline'><time>Published: Aug. 23, 2023, 9:47 p.m.</time></p>"
+    assert extract_article(page(head, shown), URL).published == "2023-08-24T01:30:00+00:00"
+
+
+def test_the_twitter_handle_is_no_site_name() -> None:
+    """The handle spelled like the site's name does not make the site's name an author."""
+    head = (
+        "<meta property='og:site_name' content='Maghreb Daily'>"
+        "<meta name='twitter:site' content='@MaghrebDaily'><meta name='author' content='Maghreb Daily'>"
+    )
+    assert extract_article(page(head), URL).authors == []
