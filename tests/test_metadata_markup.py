@@ -2,7 +2,8 @@
 
 One small page per pattern: JSON-LD authors named by `@id` reference (Yoast SEO's
 @graph), more date meta names (Dublin Core, PRISM), a UTC time that the page also shows as the local
-wall clock, dates written in more languages, and the `twitter:site` handle that is no site name.
+wall clock, dates written in more languages (Arabic, Hungarian, Greek, Hebrew...), and the
+`twitter:site` handle that is no site name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.dates import parse_text
 from tests.test_extract_metadata import TEXT
 
 URL = "https://news.example.org/politics/council-budget/"
@@ -103,3 +105,32 @@ def test_the_twitter_handle_is_no_site_name() -> None:
         "<meta name='twitter:site' content='@MaghrebDaily'><meta name='author' content='Maghreb Daily'>"
     )
     assert extract_article(page(head), URL).authors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23 أغسطس 2023", "2023-08-23"),  # Arabic (Egypt, the Gulf)
+        ("٢٣ آب ٢٠٢٣", "2023-08-23"),  # Arabic (the Levant), Arabic-Indic digits
+        ("23 كانون الثاني 2023", "2023-01-23"),  # a two-word Levantine name
+        ("2023. augusztus 23. 10:05", "2023-08-23T10:05:00"),  # Hungarian, the year first
+        ("2023 m. rugpjūčio 23 d.", "2023-08-23"),  # Lithuanian
+        ("23. elokuuta 2023", "2023-08-23"),  # Finnish
+        ("23 Αυγούστου 2023", "2023-08-23"),  # Greek
+        ("23. kolovoza 2023.", "2023-08-23"),  # Croatian
+        ("23. augusta 2023", "2023-08-23"),  # Slovak
+        ("23 август 2023", "2023-08-23"),  # Bulgarian
+        ("23 באוגוסט 2023", "2023-08-23"),  # Hebrew
+        ("23 d'agost de 2023", "2023-08-23"),  # Catalan
+        ("23 ago 2023", "2023-08-23"),  # Italian, Spanish, Portuguese abbreviation
+        ("23 okt. 2023", "2023-10-23"),  # Dutch, German, Scandinavian abbreviation
+        ("Cancer Res. 2016 Sep 27", "2016-09-27"),  # English, the year first (citations)
+    ],
+)
+def test_dates_written_in_more_languages(text: str, expected: str) -> None:
+    assert parse_text(text) == expected
+
+
+def test_a_date_line_in_greek_dates_the_article() -> None:
+    shown = "<p class='meta'>Δημοσιεύθηκε: 23 Αυγούστου 2023</p>"
+    assert extract_article(page(before=shown, lang="el"), URL).published == "2023-08-23"

@@ -13,7 +13,6 @@ import re
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
 from crawler.extract.blocks import Page
-from crawler.extract.dates import MONTH_ALT
 from crawler.extract.marks import (
     AUTHOR_BOX,
     COMMENTS,
@@ -23,6 +22,7 @@ from crawler.extract.marks import (
     Marks,
     text_of,
 )
+from crawler.extract.months import MONTH_ALT
 from crawler.extract.text import CJK
 
 _BYLINE_PREFIX = re.compile(
