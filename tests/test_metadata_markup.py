@@ -134,3 +134,34 @@ def test_dates_written_in_more_languages(text: str, expected: str) -> None:
 def test_a_date_line_in_greek_dates_the_article() -> None:
     shown = "<p class='meta'>Δημοσιεύθηκε: 23 Αυγούστου 2023</p>"
     assert extract_article(page(before=shown, lang="el"), URL).published == "2023-08-23"
+
+
+@pytest.mark.parametrize(
+    ("byline", "lang", "name"),
+    [
+        ("Автор: Мария Лопес", "ru", "Мария Лопес"),
+        ("Yazar: Ayşe Yılmaz", "tr", "Ayşe Yılmaz"),
+        ("بقلم: ماريا لوبيز", "ar", "ماريا لوبيز"),
+        ("מאת: דנה כהן", "he", "דנה כהן"),
+        ("김민수 기자", "ko", "김민수"),  # the role after the name
+    ],
+)
+def test_a_bylines_label_or_role_in_any_language_is_no_part_of_the_name(
+    byline: str, lang: str, name: str
+) -> None:
+    a = extract_article(page(before=f"<div class='byline'>{byline}</div>", lang=lang), URL)
+    assert a.authors == [name]
+
+
+def test_a_picture_credit_after_a_label_is_no_author() -> None:
+    before = "<div class='byline'>Foto: Jonas Berg</div>"
+    assert extract_article(page(before=before), URL).authors == []
+
+
+def test_a_blogger_title_separator() -> None:
+    """Blogger themes write "Post ~ Blog"; with no `<h1>` and no site name declared."""
+    html = (
+        "<html><head><title>Council approves the new budget ~ Harbour Notes</title></head>"
+        f"<body><div class='post-body'>{TEXT}</div></body></html>"
+    ).encode()
+    assert extract_article(html, URL).title == H1

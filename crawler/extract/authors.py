@@ -43,6 +43,10 @@ _NOT_NAME = re.compile(
     r"name|website|required|reply|anonymous|guest|unknown|inc|ltd|llc|gmbh|corp|corporation|plc)\b|株式会社",
     re.I,
 )
+# A one-word label before the names, in any language ("Автор: X", "Yazar: X", "بقلم: X", "מאת: X").
+_LABEL = re.compile(r"^\s*[^\W\d_]{2,20}\s*[:：]\s*(?=\w)")
+# Korean bylines put the role after the name ("김민수 기자": reporter, correspondent, editorial writer).
+_ROLE_AFTER = re.compile(r"\s+(?:기자|특파원|논설위원|선임기자|객원기자)$")
 # A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
 _BYLINE_TAIL = re.compile(
     r"\s*(?:\s(?:in|on|at|updated|published|posted|mis à jour|publié)\b|[|•·●(（]|\d|"
@@ -145,7 +149,7 @@ def pick_authors(
         if credit:
             agency = agency or credit
             continue
-        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
+        name = _ROLE_AFTER.sub("", _BYLINE_PREFIX.sub("", name).strip(" ,.;:|")).translate(_APOSTROPHES)
         if name and name not in out and not _picture_credit(name):
             out.append(name)
     if len(out) > 1:  # a contributor list: who the page credits with the pictures wrote nothing
@@ -446,7 +450,9 @@ def clean_names(raw: str) -> list[str]:
 
 def _segment_names(text: str) -> list[str]:
     """Names in one segment of a byline ("By A and B, the Desk" -> ["A", "B"])."""
-    text = _BYLINE_PREFIX.sub("", text)
+    if _PICTURE_LINE.match(text):
+        return []
+    text = _LABEL.sub("", _BYLINE_PREFIX.sub("", text))
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)
     out = []
