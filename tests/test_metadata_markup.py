@@ -165,3 +165,22 @@ def test_a_blogger_title_separator() -> None:
         f"<body><div class='post-body'>{TEXT}</div></body></html>"
     ).encode()
     assert extract_article(html, URL).title == H1
+
+
+def test_the_json_ld_article_of_this_page_beats_a_related_storys() -> None:
+    """A page describes a related story too, with more fields: its `url` names another page."""
+    own = {"@type": "NewsArticle", "headline": H1, "url": URL, "datePublished": "2023-08-23T10:00:00+02:00"}
+    own["author"] = {"@type": "Person", "name": "Amina Yusuf"}
+    other = {"@type": "NewsArticle", "headline": "Harbour dredging starts", "description": "The dredging."}
+    other |= {"mainEntityOfPage": {"@id": "https://news.example.org/harbour/dredging/"}, "image": "/d.jpg"}
+    other |= {
+        "datePublished": "2023-07-01T09:00:00+02:00",
+        "author": {"@type": "Person", "name": "Jonas Berg"},
+    }
+    a = extract_article(page(graph(own, other)), URL)
+    assert (a.authors, a.published) == (["Amina Yusuf"], "2023-08-23T10:00:00+02:00")
+
+
+def test_a_line_giving_the_update_first_dates_the_article_by_its_publication() -> None:
+    shown = "<p class='meta'>Updated: August 25, 2023 · Published: August 23, 2023</p>"
+    assert extract_article(page(before=shown), URL).published == "2023-08-23"

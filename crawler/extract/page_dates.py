@@ -239,6 +239,7 @@ def _marked_dates(
             text = text_of(el)
             if not text or len(text) > 200:
                 continue
+            text = _published_first(text)
             parsed = (pattern and parse_with_format(text, pattern)) or parse_text(text, dayfirst, hint)
         if not parsed:
             continue
@@ -337,7 +338,7 @@ def _visible_date(
         (t for _, _, t in candidates if t),
         key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t)),
     )
-    texts += elsewhere
+    texts = [_published_first(t) for t in texts] + elsewhere
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
         for text in texts:
@@ -348,3 +349,12 @@ def _visible_date(
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
+
+
+def _published_first(text: str) -> str:
+    """`text` from its "published" label on, then the rest, when it also says "updated" before it
+    ("Updated: Aug 25 · Published: Aug 23"): the date parsers take the first date they find."""
+    m = _PUBLISHED.search(text)
+    if m is None or not m.start() or not _UPDATED.search(text, 0, m.start()):
+        return text
+    return f"{text[m.start() :]} {text[: m.start()]}"
