@@ -27,7 +27,7 @@ _PUBLISHED = re.compile(
 _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
-_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+_MACHINE_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}|\d{10}(?:\d{3})?$")  # ISO 8601, epoch (milli)seconds
 
 
 _PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
@@ -236,8 +236,9 @@ def _marked_dates(
         if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
             el = next((t for t in el.iter("time") if t.get("datetime")), el)
         value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
-        if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`)
-            value = next((v for k, v in el.items() if k.startswith("data-") and _ISO_DATE.match(v)), None)
+        if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`,
+            # `data-timestamp=1692784800` beside a relative "2 hours ago")
+            value = next((v for k, v in el.items() if k.startswith("data-") and _MACHINE_DATE.match(v)), None)
         parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
         if not parsed:
             text = text_of(el)
