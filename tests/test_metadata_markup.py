@@ -197,3 +197,9 @@ def test_a_numeric_date_is_read_month_first_on_a_us_english_page(lang: str, expe
 def test_a_relative_time_with_its_moment_as_an_epoch() -> None:
     shown = "<time class='published' data-timestamp='1692784800'>2 hours ago</time>"
     assert extract_article(page(before=shown), URL).published == "2023-08-23T10:00:00+00:00"
+
+
+def test_a_title_escaped_twice_reads_once() -> None:
+    head = "<meta property='og:title' content='Council &amp;amp; mayor agree on the budget'>"
+    html = f"<html><head>{head}</head><body><div class='content'>{TEXT}</div></body></html>".encode()
+    assert extract_article(html, URL).title == "Council & mayor agree on the budget"
