@@ -13,6 +13,7 @@ import json
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.authors import clean_names
 from crawler.extract.dates import parse_text
 from tests.test_extract_metadata import TEXT
 
@@ -203,3 +204,19 @@ def test_a_title_escaped_twice_reads_once() -> None:
     head = "<meta property='og:title' content='Council &amp;amp; mayor agree on the budget'>"
     html = f"<html><head>{head}</head><body><div class='content'>{TEXT}</div></body></html>".encode()
     assert extract_article(html, URL).title == "Council & mayor agree on the budget"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Door Jan de Vries en Piet Jansen", ["Jan de Vries", "Piet Jansen"]),  # Dutch "and"
+        ("Av Anna Svensson och Erik Berg", ["Anna Svensson", "Erik Berg"]),  # Swedish
+        ("Szerző: Kovács Anna és Nagy Péter", ["Kovács Anna", "Nagy Péter"]),  # Hungarian
+        ("Автор: Иван Петров и Мария Иванова", ["Иван Петров", "Мария Иванова"]),  # Russian
+        ("Von Anna Schmidt, Berlin", ["Anna Schmidt"]),  # the place after the name
+        ("Por María López en Madrid", ["María López"]),
+        ("Par Marie Dupont, à Paris", ["Marie Dupont"]),
+    ],
+)
+def test_names_joined_and_placed_in_more_languages(byline: str, names: list[str]) -> None:
+    assert clean_names(byline) == names

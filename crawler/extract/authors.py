@@ -34,7 +34,8 @@ _BYLINE_PREFIX = re.compile(
 _NON_WORD = re.compile(r"\W+")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
 _SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
+# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru).
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и)\b|\|| / |、)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
@@ -464,5 +465,10 @@ def _segment_names(text: str) -> list[str]:
             continue
         if canonical_agency(part) or agency_credit(part) or _picture_credit(part):
             continue
+        words = part.split(maxsplit=1)
+        if out and len(words) > 1 and words[0][0].islower() and words[0] not in _PARTICLES:
+            continue  # "Marie Dupont, à Paris": a place after the name
         out.append(part)
+    if len(out) > 1 and " " not in out[-1] and all(" " in n for n in out[:-1]):
+        out.pop()  # "Von Anna Schmidt, Berlin", "María López en Madrid": the place written after the names
     return out
