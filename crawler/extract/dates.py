@@ -32,12 +32,15 @@ _TIME = (
 # The forms that name the month, as templates of their regexes; `_named_forms` fills in the names.
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"
 _DMY_NAME = (
-    r"\b(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?({names})\.?,?\s+(?:de\s+)?(\d{4})\b" + _TIME
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
+    + _TIME
 )
 # The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
-_YMD_NAME = rf"\b(\d{{4}})\.?\s+(?:m\.\s+)?({{names}})\.?\s+(\d{{1,2}})\b\.?(?:\s*d\.)?{_TIME}"
+_YMD_NAME = (
+    rf"\b(?P<y>\d{{4}})\.?\s+(?:m\.\s+)?(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})\b\.?(?:\s*d\.)?{_TIME}"
+)
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = rf"\b({{names}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}"
+_MDY_NAME = rf"\b(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b{_TIME}"
 # "23/08/2023", "23.08.2023", "08-23-2023"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
@@ -159,21 +162,12 @@ def parse_text(
     present = MONTH_WORDS.intersection(letter_runs(text.lower()))
     dmy, ymd, mdy, ctime = _named_forms(frozenset(present)) if present else _NO_FORMS
     best: tuple[int, str] | None = None
-    for m in dmy.finditer(text):
-        d, mon, y = int(m.group(1)), month(m.group(2)), int(m.group(3))
-        if mon and _valid(y, mon, d):
-            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
-            break
-    for m in ymd.finditer(text):
-        y, mon, d = int(m.group(1)), month(m.group(2)), int(m.group(3))
-        if mon and _valid(y, mon, d):
-            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
-            break
-    for m in mdy.finditer(text):
-        mon, d, y = month(m.group(1)), int(m.group(2)), int(m.group(3))
-        if mon and _valid(y, mon, d):
-            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
-            break
+    for form in (dmy, ymd, mdy):  # (their groups: day, month and year in some order, then the time)
+        for m in form.finditer(text):
+            d, mon, y = int(m["d"]), month(m["mon"]), int(m["y"])
+            if mon and _valid(y, mon, d):
+                best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+                break
     for m in _YMD.finditer(text):
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
