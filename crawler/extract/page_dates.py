@@ -179,21 +179,20 @@ def _as_local(published: str, modified: str | None, others: list[str]) -> tuple[
             wall = datetime.fromisoformat(other)
         except ValueError:
             continue
-        minutes, rest = divmod(
-            (wall.replace(second=0) - utc.replace(tzinfo=None, second=0)).total_seconds(), 60
-        )
-        if (
-            rest
-            or not minutes
-            or not -720 <= minutes <= 840
-            or (minutes % 60 and minutes not in _ODD_OFFSETS)
-        ):
+        delta = wall.replace(second=0) - utc.replace(tzinfo=None, second=0)
+        minutes, rest = divmod(int(delta.total_seconds()), 60)
+        if rest or not _real_offset(minutes):
             continue
         zone = timezone(timedelta(minutes=minutes))
         if modified and modified.endswith("+00:00"):
             modified = datetime.fromisoformat(modified).astimezone(zone).isoformat()
         return utc.astimezone(zone).isoformat(), modified
     return published, modified
+
+
+def _real_offset(minutes: int) -> bool:
+    """`minutes` is the offset of a time zone in use (not UTC's)."""
+    return minutes != 0 and -720 <= minutes <= 840 and (minutes % 60 == 0 or minutes in _ODD_OFFSETS)
 
 
 def _mislabelled(value: str, other: str) -> bool:
