@@ -187,14 +187,6 @@ def test_a_line_giving_the_update_first_dates_the_article_by_its_publication() -
     assert extract_article(page(before=shown), URL).published == "2023-08-23"
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"), [("en-US", "2023-05-08"), ("en-GB", "2023-08-05"), ("en", "2023-08-05")]
-)
-def test_a_numeric_date_is_read_month_first_on_a_us_english_page(lang: str, expected: str) -> None:
-    shown = "<p class='meta'>Posted 05/08/2023</p>"
-    assert extract_article(page(before=shown, lang=lang), URL).published == expected
-
-
 def test_a_relative_time_with_its_moment_as_an_epoch() -> None:
     shown = "<time class='published' data-timestamp='1692784800'>2 hours ago</time>"
     assert extract_article(page(before=shown), URL).published == "2023-08-23T10:00:00+00:00"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from crawler.extract import jsonld
 from crawler.extract.urls import absolutize, site_root
 
-_REGION = re.compile(r"\s*[A-Za-z]{2,3}[-_]([A-Za-z]{2})\b")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 
@@ -23,7 +22,6 @@ class Head:
     feeds: list[str] = field(default_factory=list)
     feed_titles: list[str] = field(default_factory=list)
     lang: str | None = None
-    region: str | None = None  # the upper-cased region subtag of the declared language ("en-US" -> "US")
     ld_objects: list[dict] = field(default_factory=list)
     ld_article: dict | None = None
     shortlink: str | None = None  # href of the first `<link rel="shortlink">` as written ("" if none given)
@@ -90,8 +88,6 @@ def read_head(root, url: str, root_url: str) -> Head:
         root.get("lang") or root.get("xml:lang") or head.first("og:locale", "content-language", "dc.language")
     )
     head.lang = normalise_lang(lang)
-    region = _REGION.match(lang) if isinstance(lang, str) else None
-    head.region = region.group(1).upper() if region else None
     if ld_texts:
         head.ld_objects = jsonld.parse_blocks(ld_texts)
         paths = frozenset(jsonld.url_path(u) for u in (url, head.canonical)) - {""}
