@@ -129,7 +129,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    meta = read_metadata(head, page, marks, url, result, profile, sites)
+    meta = read_metadata(head, page, marks, url, result, sites, profile)
 
     canonical = head.canonical
     permalink = choose_permalink(

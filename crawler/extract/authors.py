@@ -13,7 +13,6 @@ import re
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
 from crawler.extract.blocks import Page
-from crawler.extract.dates import MONTH_ALT
 from crawler.extract.marks import (
     AUTHOR_BOX,
     COMMENTS,
@@ -23,6 +22,7 @@ from crawler.extract.marks import (
     Marks,
     text_of,
 )
+from crawler.extract.months import MONTH_ALT
 from crawler.extract.text import CJK
 
 _BYLINE_PREFIX = re.compile(
@@ -34,7 +34,8 @@ _BYLINE_PREFIX = re.compile(
 _NON_WORD = re.compile(r"\W+")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
 _SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\be\b|\bund\b|\bog\b|\bi\b|\|| / |、)\s*")
+# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru).
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и)\b|\|| / |、)\s*")
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
@@ -43,6 +44,10 @@ _NOT_NAME = re.compile(
     r"name|website|required|reply|anonymous|guest|unknown|inc|ltd|llc|gmbh|corp|corporation|plc)\b|株式会社",
     re.I,
 )
+# A one-word label before the names, in any language ("Автор: X", "Yazar: X", "بقلم: X", "מאת: X").
+_LABEL = re.compile(r"^\s*[^\W\d_]{2,20}\s*[:：]\s*(?=\w)")
+# Korean bylines put the role after the name ("김민수 기자": reporter, correspondent, editorial writer).
+_ROLE_AFTER = re.compile(r"\s+(?:기자|특파원|논설위원|선임기자|객원기자)$")
 # A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
 _BYLINE_TAIL = re.compile(
     r"\s*(?:\s(?:in|on|at|updated|published|posted|mis à jour|publié)\b|[|•·●(（]|\d|"
@@ -145,7 +150,7 @@ def pick_authors(
         if credit:
             agency = agency or credit
             continue
-        name = _BYLINE_PREFIX.sub("", name).strip(" ,.;:|").translate(_APOSTROPHES)
+        name = _ROLE_AFTER.sub("", _BYLINE_PREFIX.sub("", name).strip(" ,.;:|")).translate(_APOSTROPHES)
         if name and name not in out and not _picture_credit(name):
             out.append(name)
     if len(out) > 1:  # a contributor list: who the page credits with the pictures wrote nothing
@@ -446,7 +451,9 @@ def clean_names(raw: str) -> list[str]:
 
 def _segment_names(text: str) -> list[str]:
     """Names in one segment of a byline ("By A and B, the Desk" -> ["A", "B"])."""
-    text = _BYLINE_PREFIX.sub("", text)
+    if _PICTURE_LINE.match(text):
+        return []
+    text = _LABEL.sub("", _BYLINE_PREFIX.sub("", text))
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)
     out = []
@@ -458,5 +465,10 @@ def _segment_names(text: str) -> list[str]:
             continue
         if canonical_agency(part) or agency_credit(part) or _picture_credit(part):
             continue
+        words = part.split(maxsplit=1)
+        if out and len(words) > 1 and words[0][0].islower() and words[0] not in _PARTICLES:
+            continue  # "Marie Dupont, à Paris": a place after the name
         out.append(part)
+    if len(out) > 1 and " " not in out[-1] and all(" " in n for n in out[:-1]):
+        out.pop()  # "Von Anna Schmidt, Berlin", "María López en Madrid": the place written after the names
     return out

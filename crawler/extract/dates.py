@@ -6,49 +6,13 @@ A full datetime keeps its timezone when the source gives one; a bare date become
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, month
 from crawler.extract.text import letter_runs
 
-MONTHS = {
-    # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    # French
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-    # Spanish / Portuguese / Italian / German (the ones that differ from the above)
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
-    "outubro": 10, "novembro": 11, "dezembro": 12,
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12,
-    "januar": 1, "februar": 2, "märz": 3, "juni": 6, "juli": 7, "oktober": 10, "dezember": 12,
-    # Dutch, the Scandinavian languages, Indonesian and Malay
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
-    "marts": 3, "maj": 5, "augusti": 8, "desember": 12, "maret": 3, "agustus": 8, "ogos": 8, "disember": 12,
-    # Romanian
-    "ianuarie": 1, "februarie": 2, "martie": 3, "aprilie": 4, "iunie": 6, "iulie": 7, "septembrie": 9,
-    "octombrie": 10, "noiembrie": 11, "decembrie": 12,
-    # Polish and Czech (a date names its month in the genitive: "5 października 2023")
-    "stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
-    "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12,
-    "ledna": 1, "února": 2, "března": 3, "dubna": 4, "května": 5, "června": 6, "července": 7,
-    "srpna": 8, "září": 9, "října": 10, "listopadu": 11, "prosince": 12,
-    # Russian and Ukrainian (genitive), Turkish
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
-    "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-    "січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
-    "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12,
-    "ocak": 1, "şubat": 2, "mart": 3, "nisan": 4, "mayıs": 5, "haziran": 6, "temmuz": 7, "ağustos": 8,
-    "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,
-}  # fmt: skip
-MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternation of the month names
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
 ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
@@ -65,13 +29,18 @@ _TIME = (
     r"(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
-# "23 August 2023", "23rd Aug. 2023", "le 23 août 2023"
-_DMY_NAME = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?({MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})\b{_TIME}",
-    re.I,
+# The forms that name the month, as templates of their regexes; `_named_forms` fills in the names.
+# "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"
+_DMY_NAME = (
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
+    + _TIME
+)
+# The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
+_YMD_NAME = (
+    rf"\b(?P<y>\d{{4}})\.?\s+(?:m\.\s+)?(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})\b\.?(?:\s*d\.)?{_TIME}"
 )
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = re.compile(rf"\b({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b{_TIME}", re.I)
+_MDY_NAME = rf"\b(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b{_TIME}"
 # "23/08/2023", "23.08.2023", "08-23-2023"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
@@ -89,10 +58,9 @@ _CJK_YMD = re.compile(
     r"(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(\d{1,2})\s*[時시:：]\s*(\d{2}))?"
 )
 # C's and Java's `Date.toString()`: "Mon Aug 03 12:45:00 EDT 2015"
-_CTIME = re.compile(
-    rf"\b[A-Z][a-z]{{2}}\s+({MONTH_ALT})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
-    rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b",
-    re.I,
+_CTIME = (
+    rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
+    rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b"
 )
 _DIGIT = re.compile(r"\d")
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
@@ -189,20 +157,17 @@ def parse_text(
     text = text[:2000]
     if not _DIGIT.search(text):  # every form has digits
         return None
-    # the forms with a month's name are tried only when a word of the text is one (their regexes
-    # try every name at every word: the costly part)
-    named = not MONTHS.keys().isdisjoint(letter_runs(text.lower()))
+    # the forms with a month's name are tried only when a word of the text is one, and with only
+    # the names it has (their regexes try every name at every word: the costly part)
+    present = MONTH_WORDS.intersection(letter_runs(text.lower()))
+    dmy, ymd, mdy, ctime = _named_forms(frozenset(present)) if present else _NO_FORMS
     best: tuple[int, str] | None = None
-    for m in _DMY_NAME.finditer(text) if named else ():
-        d, mon, y = int(m.group(1)), MONTHS.get(m.group(2).lower()), int(m.group(3))
-        if mon and _valid(y, mon, d):
-            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
-            break
-    for m in _MDY_NAME.finditer(text) if named else ():
-        mon, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(3))
-        if mon and _valid(y, mon, d):
-            best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
-            break
+    for form in (dmy, ymd, mdy):  # (their groups: day, month and year in some order, then the time)
+        for m in form.finditer(text):
+            d, mon, y = int(m["d"]), month(m["mon"]), int(m["y"])
+            if mon and _valid(y, mon, d):
+                best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+                break
     for m in _YMD.finditer(text):
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
@@ -216,8 +181,8 @@ def parse_text(
             hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
             break
-    for m in _CTIME.finditer(text) if named else ():
-        mo, d, y = MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(7))
+    for m in ctime.finditer(text):
+        mo, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
         if mo and _valid(y, mo, d) and hh < 24:
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
@@ -236,12 +201,25 @@ def parse_text(
     return best[1] if best else None
 
 
-def _full_year(day: str, sep: str, month: str, year: str) -> int | None:
+_NO_FORMS: tuple[re.Pattern, ...] = (re.compile(r"(?!)"),) * 4
+
+
+@functools.lru_cache(maxsize=512)
+def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
+    """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
+    the month names made of `words` (a text's month words: a site writes few of them)."""
+    names = [n for n in MONTHS if all(w in words for w in n.split())]
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
+    return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
+
+
+def _full_year(day: str, sep: str, mon: str, year: str) -> int | None:
     """The year of a numeric date: four digits, or two ("Do 25.04.24", "4/25/24") where the date
     cannot be a version number or a range: `/`, or `.` between two-digit day and month."""
     if len(year) == 4:
         return int(year)
-    if sep == "-" or (sep == "." and (len(day) != 2 or len(month) != 2)):
+    if sep == "-" or (sep == "." and (len(day) != 2 or len(mon) != 2)):
         return None
     yy = int(year)
     return 2000 + yy if yy < 70 else 1900 + yy
@@ -289,7 +267,7 @@ _DIRECTIVES = {
 def format_pattern(fmt: str | None) -> re.Pattern | None:
     """A regex finding dates written in the `strptime`-style format `fmt` (e.g. "%d %B %Y").
 
-    Month names are those of `MONTHS` (several languages), whatever the locale. None when `fmt` does
+    Month names are those of `months.py` (several languages), whatever the locale. None when `fmt` does
     not name a day, a month and a year, uses an unknown directive, or repeats one.
     """
     if not fmt or not isinstance(fmt, str) or len(fmt) > 100:
@@ -322,8 +300,8 @@ def parse_with_format(text: str | None, pattern: re.Pattern) -> str | None:
     for m in pattern.finditer(text[:2000]):
         g = m.groupdict()
         y = int(g["Y"]) if g.get("Y") else 2000 + int(g["y"])
-        month = g.get("B") or g.get("b")
-        mo = MONTHS.get(month.lower()) if month else int(g["m"])
+        name = g.get("B") or g.get("b")
+        mo = month(name) if name else int(g["m"])
         d = int(g["d"])
         if not mo or not _valid(y, mo, d):
             continue

@@ -90,7 +90,8 @@ def read_head(root, url: str, root_url: str) -> Head:
     head.lang = normalise_lang(lang)
     if ld_texts:
         head.ld_objects = jsonld.parse_blocks(ld_texts)
-        head.ld_article = jsonld.find_article(head.ld_objects)
+        paths = frozenset(jsonld.url_path(u) for u in (url, head.canonical)) - {""}
+        head.ld_article = jsonld.find_article(head.ld_objects, paths)
         if head.lang is None and head.ld_article:
             head.lang = normalise_lang(jsonld.text_of(head.ld_article.get("inLanguage")))
     return head

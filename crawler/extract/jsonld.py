@@ -6,6 +6,7 @@ import html
 import json
 import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 ARTICLE_TYPES = frozenset(
     [
@@ -86,10 +87,14 @@ def types_of(obj: dict) -> set[str]:
     return set()
 
 
-def find_article(objects: list[dict]) -> dict | None:
+def find_article(objects: list[dict], paths: frozenset[str] = frozenset()) -> dict | None:
     """The article object: an Article-type object (the one with most fields if several), else a
-    WebPage that names an author or a headline (some CMSs describe the article only so)."""
-    best, best_n = None, -1
+    WebPage that names an author or a headline (some CMSs describe the article only so).
+
+    `paths` are the page's own URL paths (`url_path` of its URL and canonical): an article object
+    whose `url` or `mainEntityOfPage` names another page (a related story's) loses to the others.
+    """
+    best, best_rank = None, (False, -1)
     for obj in objects:
         types = types_of(obj)
         if types & ARTICLE_TYPES:
@@ -98,9 +103,48 @@ def find_article(objects: list[dict]) -> dict | None:
             n = 0
         else:
             continue
-        if n > best_n:
-            best, best_n = obj, n
+        rank = (not (paths and _names_other_page(obj, paths)), n)
+        if rank > best_rank:
+            best, best_rank = obj, rank
     return best
+
+
+def url_path(url: str | None) -> str:
+    """The path of `url` as pages name it, to compare: no query, fragment or trailing slash, escapes
+    decoded, lower-cased ("" if none)."""
+    if not url or not isinstance(url, str):
+        return ""
+    return unquote(urlsplit(url.strip()).path).rstrip("/").lower()
+
+
+def _names_other_page(obj: dict, paths: frozenset[str]) -> bool:
+    """`obj` says it is the article of a page whose path is none of `paths`."""
+    page = obj.get("mainEntityOfPage") or obj.get("url")
+    if isinstance(page, dict):
+        page = page.get("@id") or page.get("url")
+    path = url_path(page) if isinstance(page, str) else ""
+    return bool(path) and path not in paths
+
+
+def referenced_people(value: Any, objects: list[dict]) -> list[str]:
+    """Names of the Person nodes that an author value's references (`{"@id": ...}` alone) name: Yoast
+    SEO's @graph names the post's WordPress user so, often by its login ("admin")."""
+    items = value if isinstance(value, list) else [value]
+    refs = [v["@id"] for v in items[:20] if _is_ref(v)]
+    if not refs:
+        return []
+    nodes = _nodes(objects)
+    people = [nodes[r] for r in refs if r in nodes and not types_of(nodes[r]) & ORGANIZATION_TYPES]
+    return [n for person in people for n in names_of(person)]
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("@id"), str) and not value.get("name")
+
+
+def _nodes(objects: list[dict]) -> dict[str, dict]:
+    """The nodes that say more than their @id, by @id."""
+    return {o["@id"]: o for o in objects if isinstance(o.get("@id"), str) and o.get("name")}
 
 
 def has_type(objects: list[dict], types: frozenset[str]) -> bool:

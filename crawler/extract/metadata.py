@@ -8,6 +8,7 @@ section and tags (`terms.py`).
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8});", re.I)
 _META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
 
 
@@ -61,17 +63,15 @@ def read_metadata(
     marks: Marks,
     url: str,
     body: BodyResult,
+    sites: list[str],
     profile: SiteProfile | None = None,
-    sites: list[str] | None = None,
 ) -> Metadata:
     """Authors, agency credit, dates, section, tags and language of the page whose article body the
-    body extractor found as `body`. `sites` is `site_names(head, marks)` when the caller has it.
+    body extractor found as `body`; `sites` are the names the site gives itself (`site_names`).
 
     An agency is the credit, in `authors` too, when no person is named (a wire story).
     """
     start, end = body.start, body.end
-    if sites is None:
-        sites = site_names(head, marks)
     title_pos = _title_position(page, start)
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     authors, agency = pick_credit(head, page, marks, body, anchor, sites)
@@ -97,7 +97,7 @@ def headline(head: Head, page: Page, sites: list[str]) -> str | None:
         t
         for t in (
             clean_text(jsonld.text_of(ld.get("headline"))),
-            head.first(*_META_TITLES),
+            _unescaped(head.first(*_META_TITLES)),
             clean_text(jsonld.text_of(ld.get("name"))),
         )
         if t
@@ -113,7 +113,15 @@ def headline(head: Head, page: Page, sites: list[str]) -> str | None:
         for b in page.blocks[:400]
         if b.heading in (2, 3) and b.text
     ][:6]
-    return pick_title(meta_titles, head.title, h1s, headings, sites)
+    return pick_title(meta_titles, _unescaped(head.title), h1s, headings, sites)
+
+
+def _unescaped(text: str | None) -> str | None:
+    """A meta tag's or `<title>`'s text with the entities a CMS escaped twice decoded
+    ("Council &amp;amp; mayor" reads "Council &amp; mayor" once parsed)."""
+    if text and "&" in text and _ENTITY.search(text):
+        return html.unescape(text)
+    return text
 
 
 def _title_position(page: Page, body_start: int) -> int:

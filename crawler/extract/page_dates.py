@@ -4,7 +4,7 @@ the dates the theme marks up, a date written near the headline, then the URL's."
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
@@ -27,7 +27,7 @@ _PUBLISHED = re.compile(
 _UPDATED = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
-_ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
+_MACHINE_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}|\d{10}(?:\d{3})?$")  # ISO 8601, epoch (milli)seconds
 
 
 _PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
@@ -40,9 +40,13 @@ _PUBLISHED_META = (
     "citation_online_date",
     "citation_date",
     "dc.date.issued",
+    "dc.date.created",
     "dc.date",
+    "dc.created",
+    "dcterms.issued",
     "dcterms.created",
     "dcterms.date",
+    "prism.publicationdate",
     "pubdate",
     "publishdate",
     "publish-date",
@@ -51,6 +55,13 @@ _PUBLISHED_META = (
     "article.published",
     "parsely-pub-date",
     "sailthru.date",
+    "publication_date",
+    "published_date",
+    "date_published",
+    "article_date_original",
+    "original-publish-date",
+    "bt:pubdate",
+    "dateposted",
     "date",
     "og:published_time",
     "article:post_date",
@@ -108,16 +119,15 @@ def pick_dates(
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
     if not published or not modified or "T" not in published or published.endswith("+00:00"):
-        # when both are known and only a time said to be UTC is to be settled, the marks' machine
-        # values are enough (no text read)
-        machine = bool(published and modified and "T" in published)
-        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own, machine)
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
         if published and marked_pub:
             declared.append(marked_pub)
         published = published or marked_pub
         modified = modified or marked_mod
     if published and len(declared) > 1:
         published = _settle(published, declared)
+        if published.endswith("+00:00"):
+            published, modified = _as_local(published, modified, declared)
     if not published:
         published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
     if not published and url_date and url_date[2]:
@@ -145,6 +155,42 @@ def _settle(value: str, others: list[str]) -> str:
     return value
 
 
+# UTC offsets in use that are not whole hours, in minutes (India, Nepal, Iran, Newfoundland...).
+_ODD_OFFSETS = frozenset((-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825))
+
+
+def _as_local(published: str, modified: str | None, others: list[str]) -> tuple[str, str | None]:
+    """(published, modified) in the publisher's own offset when the page also states the UTC
+    `published` moment as a local wall clock without an offset (`others`): a story posted at
+    "6:47 p.m." in Alabama is dated the 22nd, which its UTC time (00:47 on the 23rd) is not.
+
+    The offset is the wall clock's difference to the UTC time: a real one (whole hours or a zone's
+    half or three quarters of an hour, -12 to +14 hours), to the minute.
+    """
+    utc = datetime.fromisoformat(published)
+    for other in others:
+        if "T" not in other or len(other) != 19:  # timed, without an offset
+            continue
+        try:
+            wall = datetime.fromisoformat(other)
+        except ValueError:
+            continue
+        delta = wall.replace(second=0) - utc.replace(tzinfo=None, second=0)
+        minutes, rest = divmod(int(delta.total_seconds()), 60)
+        if rest or not _real_offset(minutes):
+            continue
+        zone = timezone(timedelta(minutes=minutes))
+        if modified and modified.endswith("+00:00"):
+            modified = datetime.fromisoformat(modified).astimezone(zone).isoformat()
+        return utc.astimezone(zone).isoformat(), modified
+    return published, modified
+
+
+def _real_offset(minutes: int) -> bool:
+    """`minutes` is the offset of a time zone in use (not UTC's)."""
+    return minutes != 0 and -720 <= minutes <= 840 and (minutes % 60 == 0 or minutes in _ODD_OFFSETS)
+
+
 def _mislabelled(value: str, other: str) -> bool:
     """`value` is `other`'s moment with a wrong offset (see `_settle`)."""
     try:
@@ -166,12 +212,10 @@ def _marked_dates(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
-    machine: bool = False,
 ) -> tuple[str | None, str | None]:
     """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
     the closest to the headline, outside comments, teasers and sidebars; one in a link to another
-    page of the site (a previous/next entry's) only when no other is found. With `machine`, only
-    machine-readable values (`datetime`, `content`), no text."""
+    page of the site (a previous/next entry's) only when no other is found."""
     pattern = profile.date_pattern if profile is not None else None
     dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
@@ -187,13 +231,15 @@ def _marked_dates(
         if el.tag != "time" and el.get("datetime") is None:  # a date box around a <time datetime>
             el = next((t for t in el.iter("time") if t.get("datetime")), el)
         value = el.get("datetime") or el.get("content") or (el.get("title") if el.tag == "abbr" else None)
-        if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`)
-            value = next((v for k, v in el.items() if k.startswith("data-") and _ISO_DATE.match(v)), None)
+        if value is None and el.tag == "time":  # a script's copy of the moment (`data-published=ISO`,
+            # `data-timestamp=1692784800` beside a relative "2 hours ago")
+            value = next((v for k, v in el.items() if k.startswith("data-") and _MACHINE_DATE.match(v)), None)
         parsed = parse_iso(value) if value else None  # hAtom's <abbr class="published" title=ISO>
-        if not parsed and not machine:
+        if not parsed:
             text = text_of(el)
             if not text or len(text) > 200:
                 continue
+            text = _published_first(text)
             parsed = (pattern and parse_with_format(text, pattern)) or parse_text(text, dayfirst, hint)
         if not parsed:
             continue
@@ -292,7 +338,7 @@ def _visible_date(
         (t for _, _, t in candidates if t),
         key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t)),
     )
-    texts += elsewhere
+    texts = [_published_first(t) for t in texts] + elsewhere
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
         for text in texts:
@@ -303,3 +349,12 @@ def _visible_date(
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
+
+
+def _published_first(text: str) -> str:
+    """`text` from its "published" label on, then the rest, when it also says "updated" before it
+    ("Updated: Aug 25 · Published: Aug 23"): the date parsers take the first date they find."""
+    m = _PUBLISHED.search(text)
+    if m is None or not m.start() or not _UPDATED.search(text, 0, m.start()):
+        return text
+    return f"{text[m.start() :]} {text[: m.start()]}"

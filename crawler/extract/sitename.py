@@ -18,12 +18,11 @@ _FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$"
 def site_names(head: Head, marks: Marks) -> list[str]:
     """Names the site gives itself: og:site_name, JSON-LD WebSite/Organization, its home link, feed titles.
 
-    (Not `application-name`: some CMSs put the page's title there.)
+    (Not `application-name`: some CMSs put the page's title there. Not the `twitter:site` handle: an
+    account, on a personal blog the author's own.)
     """
     names: list[str] = []
     names.extend(head.meta.get("og:site_name", []))
-    for value in head.meta.get("twitter:site", []):
-        names.append(value.lstrip("@"))
     for obj in head.ld_objects:
         if jsonld.types_of(obj) & {"WebSite", *jsonld.ORGANIZATION_TYPES}:
             name = jsonld.text_of(obj.get("name"))

@@ -13,8 +13,8 @@ import re
 
 from crawler.extract.text import CJK, clean_text, word_runs
 
-# Separators between a headline and the site's or section's name in `<title>`.
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
+# Separators between a headline and the site's or section's name in `<title>` (Blogger themes write " ~ ").
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
 _EDGE_SEPARATORS = re.compile(r"\s*[|\-–—:·•»/｜_：－〡~]+\s*|\s+::\s+")
 # Words of a kicker (a short label above or before the headline, inside the same heading).
 _KICKER_WORDS = re.compile(
