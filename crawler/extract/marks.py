@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.extract.classes import BLOCK_TAGS
+from crawler.extract.memo import Memo
 
 if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
     from crawler.extract.blocks import Page
@@ -180,12 +181,11 @@ def is_mark(el) -> bool:
     return bool(ident and marked_class(ident))
 
 
-# Pure memos (a site repeats its class names on every page), cleared past _MEMO_MAX entries: class/id
-# string -> has a mark word; lower-cased `class id` -> its words; (class, id) -> context flags of words.
-_CLASS_MEMO: dict[str, bool] = {}
-_WORDS_MEMO: dict[str, frozenset[str]] = {}
-_CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
-_MEMO_MAX = 50_000
+# Pure memos (a site repeats its class names on every page): class/id string -> has a mark word;
+# `class id` -> its words; (class, id) -> context flags of words.
+_CLASS_MEMO: Memo = Memo(50_000)
+_WORDS_MEMO: Memo = Memo(50_000)
+_CTX_MEMO: Memo = Memo(50_000)
 
 
 def term_href(href: str | None) -> bool:
@@ -200,14 +200,12 @@ def term_href(href: str | None) -> bool:
 def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
-        if len(_CLASS_MEMO) > _MEMO_MAX:
-            _CLASS_MEMO.clear()
         if value.isascii():  # substring tests: three times faster than the regex's alternation
             low = value.lower()
             hit = any(w in low for w in _CLASS_WORDS)
         else:
             hit = _CLASS_WORDS_RE.search(value) is not None
-        _CLASS_MEMO[value] = hit
+        _CLASS_MEMO.put(value, hit)
     return hit
 
 
@@ -215,13 +213,11 @@ def _mark(el, ctx: int, in_post: bool, pos: int) -> Mark:
     raw = f"{el.get('class') or ''} {el.get('id') or ''}"
     words = _WORDS_MEMO.get(raw)
     if words is None:
-        if len(_WORDS_MEMO) > _MEMO_MAX:
-            _WORDS_MEMO.clear()
         cls = raw.lower()
         found = {w for w in _SPLIT.split(cls) if w}
         if cls != raw:  # camelCase names are words too: "ShareByline" is a byline
             found.update(w.lower() for w in _CAMEL.findall(raw) if len(w) >= 4)
-        words = _WORDS_MEMO[raw] = frozenset(found)
+        words = _WORDS_MEMO.put(raw, frozenset(found))
     return Mark(
         el=el,
         tag=el.tag,
@@ -290,9 +286,7 @@ def _own_flags(el, in_post: bool) -> int:
     key = (cls, ident)
     words = _CTX_MEMO.get(key)
     if words is None:
-        if len(_CTX_MEMO) > _MEMO_MAX:
-            _CTX_MEMO.clear()
-        words = _CTX_MEMO[key] = _context_words(f"{cls or ''} {ident or ''}")
+        words = _CTX_MEMO.put(key, _context_words(f"{cls or ''} {ident or ''}"))
     return flags | words
 
 
