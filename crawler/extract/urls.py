@@ -42,6 +42,23 @@ def site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# An href with nothing to strip, cut, escape or resolve: `http(s)://...` or a root-relative `/path`, in
+# printable ASCII without a space or a '#'. Most of a page's links are one: a regex test settles them.
+_PLAIN_HREF = re.compile(r"(?:https?://|/(?![/#]))[!\"$-~]*")
+
+
+def plain_url(href: str, root: str) -> str | None:
+    """`absolutize(href, base, root)` when `href` is plain (see above) and its URL has a host; None
+    for any other href, which `absolutize` then resolves in full."""
+    if _PLAIN_HREF.fullmatch(href) is None:
+        return None
+    if href[0] == "/":
+        if not root:
+            return None
+        href = root + href
+    return href if href[8:9] != "/" else None
+
+
 def absolutize(href: str | None, base: str, root: str) -> str | None:
     """Absolute http(s) URL for `href` resolved against `base`, fragment dropped; None otherwise.
 
@@ -49,6 +66,9 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     """
     if not href:
         return None
+    url = plain_url(href, root)
+    if url is not None:
+        return url
     href = href.strip()
     if not href or href[0] == "#":
         return None
