@@ -25,7 +25,7 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
-from crawler.extract.memo import Memo
+from crawler.extract.memo import remember
 from crawler.extract.page import Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
 from crawler.extract.urls import absolutize, host_of, plain_url
@@ -38,8 +38,9 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
 # they change no result: class or id string -> (cleaned, flags, holds a mark word), and
 # (tag, flags, role) -> classify().
-_CLASS_MEMO: Memo = Memo(50_000)
-_CLASSIFY_MEMO: Memo = Memo(50_000)
+_CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
+_CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+_MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
 _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
 # The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
@@ -49,7 +50,7 @@ _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url
 # site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
 # A pure memo like the class memos, of 10,000 entries (about 4 MB: a site's menus and footers hold
 # hundreds of links, and a long crawl's article links would otherwise fill it).
-_URL_MEMO: Memo = Memo(10_000)
+_URL_MEMO: dict[tuple[str, str], str | None] = {}
 _UNSEEN = object()
 _URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
@@ -228,7 +229,9 @@ class _Walker:
                 key = (tag, flags, role)
                 cached = self.flag_cache.get(key)
                 if cached is None:
-                    cached = self.flag_cache.put(key, classify(tag, cls, flags, (role or "").lower()))
+                    cached = remember(
+                        self.flag_cache, key, classify(tag, cls, flags, (role or "").lower()), _MEMO_MAX
+                    )
                 neg, region, skippable = cached
             else:
                 marked = 0
@@ -403,14 +406,14 @@ class _Walker:
             if hit is None:
                 cleaned = clean_class(cls_raw, "")
                 flags = class_flags(cleaned) if cleaned else 0
-                hit = cache.put(cls_raw, (cleaned, flags, marked_class(cls_raw)))
+                hit = remember(cache, cls_raw, (cleaned, flags, marked_class(cls_raw)), _MEMO_MAX)
             cls, flags, marked = hit
         if ident:
             key = "#" + ident
             hit = cache.get(key)
             if hit is None:
                 cleaned = ident.lower().replace("_", "-")
-                hit = cache.put(key, (cleaned, class_flags(cleaned), marked_class(ident)))
+                hit = remember(cache, key, (cleaned, class_flags(cleaned), marked_class(ident)), _MEMO_MAX)
             cls = f"{cls} {hit[0]}" if cls else hit[0]
             flags |= hit[1]
             if hit[2]:
@@ -432,7 +435,7 @@ class _Walker:
                 # a root-relative path, which no removed tab or newline turns into `//host/...`
                 self.root_url and href[0] == "/" and href[1:2] != "/" and not _URL_CONTROLS.intersection(href)
             ):
-                _URL_MEMO.put(key, url)
+                remember(_URL_MEMO, key, url)
         return url
 
     def _chrome(self, el, idx: int, cls: str) -> bool:

@@ -11,7 +11,7 @@ from crawler.extract.blocks import Page
 from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
 from crawler.extract.head import Head
 from crawler.extract.marks import OUTSIDE_STORY, Mark, Marks, text_of
-from crawler.extract.memo import Memo
+from crawler.extract.memo import remember
 from crawler.extract.own_page import OwnPage
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import text_size
@@ -216,7 +216,7 @@ def _marked_dates(
 
 
 # Pure memo: a mark's class/id words -> one of them is a date word.
-_DATE_WORDED: Memo = Memo(10_000)
+_DATE_WORDED: dict[frozenset[str], bool] = {}
 
 
 def _date_kind(mark: Mark) -> bool | None:
@@ -227,7 +227,7 @@ def _date_kind(mark: Mark) -> bool | None:
     is_time = mark.tag == "time" or mark.el.get("datetime") is not None
     worded = _DATE_WORDED.get(words)
     if worded is None:  # (a site's marks share their word sets: one test per set)
-        worded = _DATE_WORDED.put(words, any(w.startswith(_DATE_WORDS) for w in words))
+        worded = remember(_DATE_WORDED, words, any(w.startswith(_DATE_WORDS) for w in words))
     if not (is_time or worded):
         return None
     if "published" in words or "pubdate" in words or mark.el.get("pubdate") is not None:

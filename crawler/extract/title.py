@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.memo import Memo
+from crawler.extract.memo import remember
 from crawler.extract.text import CJK, clean_text, word_runs
 
 # Separators between a headline and the site's or section's name in `<title>`.
@@ -26,8 +26,8 @@ _KICKER_WORDS = re.compile(
 _CJK_RUN = re.compile(CJK.pattern + "+")
 MIN_SHARED = 0.2  # share of an h1's words found in a metadata title for it to be the headline
 # Pure memos of `key` and `_grams` (text -> its words).
-_KEYS: Memo = Memo(10_000)
-_GRAMS: Memo = Memo(10_000)
+_KEYS: dict[str, str] = {}
+_GRAMS: dict[str, frozenset[str]] = {}
 
 
 def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None = None) -> str:
@@ -101,7 +101,7 @@ def key(text: str | None) -> str:
         return ""
     found = _KEYS.get(text)
     if found is None:  # (a page compares its few titles and headings many times over)
-        found = _KEYS.put(text, " ".join(word_runs(text.lower())))
+        found = remember(_KEYS, text, " ".join(word_runs(text.lower())))
     return found
 
 
@@ -149,7 +149,7 @@ def _grams(text: str) -> frozenset[str]:
     words = {w for w in word_runs(text.lower()) if len(w) > 3 or (w.isdigit() and len(w) > 1)}
     for run in _CJK_RUN.findall(text):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
-    return _GRAMS.put(text, frozenset(words))
+    return remember(_GRAMS, text, frozenset(words))
 
 
 def heading_text(el, text: str, meta_titles: list[str]) -> str:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from crawler.extract.memo import Memo
+from crawler.extract.memo import remember
 from crawler.urls import normalize_url
 
 _DROP_SCHEMES = ("javascript:", "mailto:", "data:", "tel:", "sms:", "ftp:", "file:", "about:", "blob:")
-_HOSTS: Memo = Memo(10_000)  # pure memo of host_of
+_HOSTS: dict[str, str] = {}  # pure memo of host_of
 
 
 def host_of(url: str) -> str:
@@ -22,7 +22,7 @@ def host_of(url: str) -> str:
             host = (urlsplit(url).hostname or "").removeprefix("www.")
         except ValueError:
             host = ""
-        _HOSTS.put(url, host)
+        remember(_HOSTS, url, host)
     return host
 
 
