@@ -28,7 +28,7 @@ from crawler.extract.marks import is_mark, marked_class, term_href
 from crawler.extract.memo import remember
 from crawler.extract.page import Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
-from crawler.extract.urls import absolutize, host_of, plain_url
+from crawler.extract.urls import absolutize, host_of
 
 _escape = _html.escape
 
@@ -424,9 +424,6 @@ class _Walker:
         """`urls.absolutize(href)` against the page's base, memoised when the base plays no part."""
         if not href:
             return None
-        url = plain_url(href, self.root_url)
-        if url is not None:  # (most hrefs: resolved as fast as a memo is read)
-            return url
         key = (self.root_url, href)
         url = _URL_MEMO.get(key, _UNSEEN)
         if url is _UNSEEN:

@@ -52,7 +52,7 @@ def site_root(url: str) -> str:
 _PLAIN_HREF = re.compile(r"(?:https?://|/(?![/#]))[!\"$-~]*")
 
 
-def plain_url(href: str, root: str) -> str | None:
+def _plain_url(href: str, root: str) -> str | None:
     """`absolutize(href, base, root)` when `href` is plain (see above) and its URL has a host; None
     for any other href, which `absolutize` then resolves in full."""
     if _PLAIN_HREF.fullmatch(href) is None:
@@ -71,7 +71,7 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     """
     if not href:
         return None
-    url = plain_url(href, root)
+    url = _plain_url(href, root)
     if url is not None:
         return url
     href = href.strip()
