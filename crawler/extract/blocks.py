@@ -25,6 +25,7 @@ from crawler.extract.classes import (
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
+from crawler.extract.memo import remember
 from crawler.extract.page import HIDDEN, Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
 from crawler.extract.urls import absolutize, host_of
@@ -37,7 +38,6 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
 # they change no result: class or id string -> (cleaned, flags, holds a mark word), and
 # (tag, flags, role) -> classify().
-# Cleared when one grows past the bound.
 _CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
@@ -48,10 +48,9 @@ _MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 # Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
 # site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
-# A pure memo like the class memos, cleared past _URL_MEMO_MAX entries (about 4 MB: a site's menus and
-# footers hold hundreds of links, and a long crawl's article links would otherwise fill it).
+# A pure memo like the class memos, of 10,000 entries (about 4 MB: a site's menus and footers hold
+# hundreds of links, and a long crawl's article links would otherwise fill it).
 _URL_MEMO: dict[tuple[str, str], str | None] = {}
-_URL_MEMO_MAX = 10_000
 _UNSEEN = object()
 _URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
@@ -67,11 +66,6 @@ class _Walker:
         self.base = base
         self.root_url = root_url
         self.page = page = Page()
-        if len(_CLASS_MEMO) > _MEMO_MAX or len(_CLASSIFY_MEMO) > _MEMO_MAX:
-            _CLASS_MEMO.clear()
-            _CLASSIFY_MEMO.clear()
-        if len(_URL_MEMO) > _URL_MEMO_MAX:
-            _URL_MEMO.clear()
         self.class_cache = _CLASS_MEMO
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
@@ -239,7 +233,9 @@ class _Walker:
                 key = (tag, flags, role)
                 cached = self.flag_cache.get(key)
                 if cached is None:
-                    cached = self.flag_cache[key] = classify(tag, cls, flags, (role or "").lower())
+                    cached = remember(
+                        self.flag_cache, key, classify(tag, cls, flags, (role or "").lower()), _MEMO_MAX
+                    )
                 neg, region, skippable = cached
             else:
                 marked = 0
@@ -416,14 +412,14 @@ class _Walker:
             if hit is None:
                 cleaned = clean_class(cls_raw, "")
                 flags = class_flags(cleaned) if cleaned else 0
-                hit = cache[cls_raw] = (cleaned, flags, marked_class(cls_raw))
+                hit = remember(cache, cls_raw, (cleaned, flags, marked_class(cls_raw)), _MEMO_MAX)
             cls, flags, marked = hit
         if ident:
             key = "#" + ident
             hit = cache.get(key)
             if hit is None:
                 cleaned = ident.lower().replace("_", "-")
-                hit = cache[key] = (cleaned, class_flags(cleaned), marked_class(ident))
+                hit = remember(cache, key, (cleaned, class_flags(cleaned), marked_class(ident)), _MEMO_MAX)
             cls = f"{cls} {hit[0]}" if cls else hit[0]
             flags |= hit[1]
             if hit[2]:
@@ -442,7 +438,7 @@ class _Walker:
                 # a root-relative path, which no removed tab or newline turns into `//host/...`
                 self.root_url and href[0] == "/" and href[1:2] != "/" and not _URL_CONTROLS.intersection(href)
             ):
-                _URL_MEMO[key] = url
+                remember(_URL_MEMO, key, url)
         return url
 
     def _chrome(self, el, idx: int, cls: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.extract.classes import BLOCK_TAGS
+from crawler.extract.memo import remember
 
 if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
     from crawler.extract.blocks import Page
@@ -180,8 +181,8 @@ def is_mark(el) -> bool:
     return bool(ident and marked_class(ident))
 
 
-# Pure memos (a site repeats its class names on every page), cleared past _MEMO_MAX entries: class/id
-# string -> has a mark word; lower-cased `class id` -> its words; (class, id) -> context flags of words.
+# Pure memos (a site repeats its class names on every page): class/id string -> has a mark word;
+# `class id` -> its words; (class, id) -> context flags of words.
 _CLASS_MEMO: dict[str, bool] = {}
 _WORDS_MEMO: dict[str, frozenset[str]] = {}
 _CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
@@ -200,14 +201,12 @@ def term_href(href: str | None) -> bool:
 def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
-        if len(_CLASS_MEMO) > _MEMO_MAX:
-            _CLASS_MEMO.clear()
         if value.isascii():  # substring tests: three times faster than the regex's alternation
             low = value.lower()
             hit = any(w in low for w in _CLASS_WORDS)
         else:
             hit = _CLASS_WORDS_RE.search(value) is not None
-        _CLASS_MEMO[value] = hit
+        remember(_CLASS_MEMO, value, hit, _MEMO_MAX)
     return hit
 
 
@@ -215,13 +214,11 @@ def _mark(el, ctx: int, in_post: bool, pos: int) -> Mark:
     raw = f"{el.get('class') or ''} {el.get('id') or ''}"
     words = _WORDS_MEMO.get(raw)
     if words is None:
-        if len(_WORDS_MEMO) > _MEMO_MAX:
-            _WORDS_MEMO.clear()
         cls = raw.lower()
         found = {w for w in _SPLIT.split(cls) if w}
         if cls != raw:  # camelCase names are words too: "ShareByline" is a byline
             found.update(w.lower() for w in _CAMEL.findall(raw) if len(w) >= 4)
-        words = _WORDS_MEMO[raw] = frozenset(found)
+        words = remember(_WORDS_MEMO, raw, frozenset(found), _MEMO_MAX)
     return Mark(
         el=el,
         tag=el.tag,
@@ -244,7 +241,8 @@ class _Context:
 
     def walked(self, idx: int) -> tuple[int, bool]:
         """Context of the walked element `idx` (its ancestors are walked elements too)."""
-        memo, parents, elements = self.memo, self.page.parents, self.page.elements
+        page = self.page
+        memo, parents, elements, tags = self.memo, page.parents, page.elements, page.tags
         chain = []
         i = idx
         while i >= 0 and i not in memo:
@@ -252,9 +250,9 @@ class _Context:
             i = parents[i]
         ctx, in_post = memo[i] if i >= 0 else (0, False)
         for i in reversed(chain):
-            el = elements[i]
-            ctx |= _own_flags(el, in_post)
-            in_post = in_post or el.tag in _POST_TAGS
+            tag = tags[i]  # (the walk's copy: reading el.tag builds a new string)
+            ctx |= _own_flags(elements[i], tag, in_post)
+            in_post = in_post or tag in _POST_TAGS
             memo[i] = (ctx, in_post)
         return ctx, in_post
 
@@ -268,14 +266,14 @@ class _Context:
             node = node.getparent()
         ctx, in_post = memo[node] if node is not top else self.walked(top_idx)
         for node in reversed(chain):
-            ctx |= _own_flags(node, in_post)
-            in_post = in_post or node.tag in _POST_TAGS
+            tag = node.tag
+            ctx |= _own_flags(node, tag, in_post)
+            in_post = in_post or tag in _POST_TAGS
             memo[node] = (ctx, in_post)
         return ctx, in_post
 
 
-def _own_flags(el, in_post: bool) -> int:
-    tag = el.tag
+def _own_flags(el, tag, in_post: bool) -> int:
     if not isinstance(tag, str) or tag in _PAGE_TAGS:
         return 0
     flags = _CTX_TAGS.get(tag, 0)
@@ -290,9 +288,7 @@ def _own_flags(el, in_post: bool) -> int:
     key = (cls, ident)
     words = _CTX_MEMO.get(key)
     if words is None:
-        if len(_CTX_MEMO) > _MEMO_MAX:
-            _CTX_MEMO.clear()
-        words = _CTX_MEMO[key] = _context_words(f"{cls or ''} {ident or ''}")
+        words = remember(_CTX_MEMO, key, _context_words(f"{cls or ''} {ident or ''}"), _MEMO_MAX)
     return flags | words
 
 

@@ -11,7 +11,7 @@ STORED_LINK_KINDS = ("previous", "next", "related", "recent", "body", "listing")
 NAV = "nav"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Link:
     """One `<a href>` of a page, resolved against the page's base URL, fragment dropped; `rel` its
     lower-cased rel tokens (nofollow, ugc, tag, author...)."""
@@ -21,10 +21,26 @@ class Link:
     text: str = ""
     rel: str = ""
 
+    def __init__(self, url: str, kind: str, text: str = "", rel: str = "") -> None:
+        # Through the slots' own setters: the generated frozen __init__ calls object.__setattr__ by
+        # name for each field, which makes a Link cost twice as much, and a page has hundreds.
+        _SET_URL(self, url)
+        _SET_KIND(self, kind)
+        _SET_TEXT(self, text)
+        _SET_REL(self, rel)
+
     def __reduce__(self) -> tuple[type[Link], tuple[str, str, str, str]]:
         # A plain tuple: pickled (to and from the extraction workers) ten times faster than the
         # generic state of a frozen slotted dataclass.
         return Link, (self.url, self.kind, self.text, self.rel)
+
+
+_SET_URL, _SET_KIND, _SET_TEXT, _SET_REL = (
+    Link.url.__set__,
+    Link.kind.__set__,
+    Link.text.__set__,
+    Link.rel.__set__,
+)
 
 
 @dataclass(slots=True)

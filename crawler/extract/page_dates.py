@@ -11,6 +11,7 @@ from crawler.extract.blocks import Page
 from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
 from crawler.extract.head import Head
 from crawler.extract.marks import OUTSIDE_STORY, Mark, Marks, text_of
+from crawler.extract.memo import remember
 from crawler.extract.own_page import OwnPage
 from crawler.extract.profile import SiteProfile
 from crawler.extract.text import text_size
@@ -272,9 +273,7 @@ def _date_kind(mark: Mark) -> bool | None:
     is_time = mark.tag == "time" or mark.el.get("datetime") is not None
     worded = _DATE_WORDED.get(words)
     if worded is None:  # (a site's marks share their word sets: one test per set)
-        if len(_DATE_WORDED) > 10_000:
-            _DATE_WORDED.clear()
-        worded = _DATE_WORDED[words] = any(w.startswith(_DATE_WORDS) for w in words)
+        worded = remember(_DATE_WORDED, words, any(w.startswith(_DATE_WORDS) for w in words))
     if not (is_time or worded):
         return None
     if "published" in words or "pubdate" in words or mark.el.get("pubdate") is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.memo import remember
 from crawler.extract.text import CJK, clean_text, word_runs
 
 # Separators between a headline and the site's or section's name in `<title>` (Blogger themes write " ~ ").
@@ -24,6 +25,9 @@ _KICKER_WORDS = re.compile(
 )
 _CJK_RUN = re.compile(CJK.pattern + "+")
 MIN_SHARED = 0.2  # share of an h1's words found in a metadata title for it to be the headline
+# Pure memos of `key` and `_grams` (text -> its words).
+_KEYS: dict[str, str] = {}
+_GRAMS: dict[str, frozenset[str]] = {}
 
 
 def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None = None) -> str:
@@ -93,7 +97,12 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 def key(text: str | None) -> str:
     """Words only, lower-cased: how two spellings of one title compare."""
-    return " ".join(word_runs(text.lower())) if text else ""
+    if not text:
+        return ""
+    found = _KEYS.get(text)
+    if found is None:  # (a page compares its few titles and headings many times over)
+        found = remember(_KEYS, text, " ".join(word_runs(text.lower())))
+    return found
 
 
 def pick_title(
@@ -133,11 +142,14 @@ def shared(text: str, titles: list[str]) -> float:
     return max((len(mine & _grams(t)) / len(mine) for t in titles), default=0.0)
 
 
-def _grams(text: str) -> set[str]:
+def _grams(text: str) -> frozenset[str]:
+    found = _GRAMS.get(text)
+    if found is not None:
+        return found
     words = {w for w in word_runs(text.lower()) if len(w) > 3 or (w.isdigit() and len(w) > 1)}
     for run in _CJK_RUN.findall(text):
         words.update(run[i : i + 2] for i in range(len(run) - 1))
-    return words
+    return remember(_GRAMS, text, frozenset(words))
 
 
 def heading_text(el, text: str, meta_titles: list[str]) -> str:

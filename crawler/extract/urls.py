@@ -7,18 +7,23 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from crawler.extract.memo import remember
 from crawler.urls import normalize_url
 
 _DROP_SCHEMES = ("javascript:", "mailto:", "data:", "tel:", "sms:", "ftp:", "file:", "about:", "blob:")
+_HOSTS: dict[str, str] = {}  # pure memo of host_of
 
 
 def host_of(url: str) -> str:
     """Lower-cased host without a leading `www.` (the same site for canonical checks)."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+    host = _HOSTS.get(url)
+    if host is None:  # (a page asks for its own address's host several times, a site's links recur)
+        try:
+            host = (urlsplit(url).hostname or "").removeprefix("www.")
+        except ValueError:
+            host = ""
+        remember(_HOSTS, url, host)
+    return host
 
 
 def site_of(host: str) -> str:
@@ -42,6 +47,23 @@ def site_root(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# An href with nothing to strip, cut, escape or resolve: `http(s)://...` or a root-relative `/path`, in
+# printable ASCII without a space or a '#'. Most of a page's links are one: a regex test settles them.
+_PLAIN_HREF = re.compile(r"(?:https?://|/(?![/#]))[!\"$-~]*")
+
+
+def _plain_url(href: str, root: str) -> str | None:
+    """`absolutize(href, base, root)` when `href` is plain (see above) and its URL has a host; None
+    for any other href, which `absolutize` then resolves in full."""
+    if _PLAIN_HREF.fullmatch(href) is None:
+        return None
+    if href[0] == "/":
+        if not root:
+            return None
+        href = root + href
+    return href if href[8:9] != "/" else None
+
+
 def absolutize(href: str | None, base: str, root: str) -> str | None:
     """Absolute http(s) URL for `href` resolved against `base`, fragment dropped; None otherwise.
 
@@ -49,6 +71,9 @@ def absolutize(href: str | None, base: str, root: str) -> str | None:
     """
     if not href:
         return None
+    url = _plain_url(href, root)
+    if url is not None:
+        return url
     href = href.strip()
     if not href or href[0] == "#":
         return None
@@ -161,10 +186,14 @@ def choose_permalink(
     url = next((u for u in candidates if not is_view_url(u)), None)
     if url is None:
         url = base_of_view(candidates[0] if candidates else fetched)
-    # One spelling per address (crawler/urls.py), as the crawl requests them.
-    url = normalize_url(url) or url.split("#", 1)[0]
-    others = (fetched, canonical, og_url, ld_url, shortlink)
-    aliases = dict.fromkeys(normalize_url(u) for u in others if u and host_of(u) == host)
+    # One spelling per address (crawler/urls.py), as the crawl requests them; each address once
+    # (the fetched URL, the canonical and og:url are often one URL).
+    others = dict.fromkeys(
+        u for u in (fetched, canonical, og_url, ld_url, shortlink) if u and host_of(u) == host
+    )
+    spelled = {u: normalize_url(u) for u in others}
+    url = (spelled[url] if url in spelled else normalize_url(url)) or url.split("#", 1)[0]
+    aliases = dict.fromkeys(spelled.values())
     return Permalink(url, tuple(a for a in aliases if a and a != url))
 
 
