@@ -184,9 +184,6 @@ DOWNLOADER_MIDDLEWARES = {
     "archive.middleware.WarcArchiveMiddleware": 950,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-    # Scrapy's, each host's answer remembered (it checked every request twice, regex and all).
-    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "crawler.downloadermiddlewares.offsite.HostCachedOffsiteMiddleware": 50,
     # The same stats, sizes summed instead of each request serialised to be measured.
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "crawler.downloadermiddlewares.stats.LeanDownloaderStats": 850,
