@@ -51,6 +51,7 @@ from crawler.spidermiddlewares.requisite_urls import page_requisites
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
+READ_SIZE = 1 << 16  # read from a results pipe at once: most results whole (a read allocates this much)
 
 
 @dataclass(slots=True)
@@ -334,22 +335,22 @@ class ExtractionPool:
     def _received(self, lane: _Lane) -> None:
         """A worker's results pipe is readable: more of its page's extraction has arrived (taken once
         whole), or the worker has ended."""
-        try:
-            data = os.read(lane.results.fileno(), PIPE_SIZE)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            data, error = b"", exc
-        else:
-            error = EOFError("the worker ended")
-        if not data:
-            self._lost(lane, error)
-            self._dispatch()
-            return
-        lane.inbox += data
-        message = take_frame(lane.inbox)
-        if message is None:  # the rest is on its way (or its worker is stopped: only this page waits)
-            return
+        message = None
+        while message is None:
+            try:
+                data = os.read(lane.results.fileno(), READ_SIZE)
+            except BlockingIOError:  # the rest is on its way (or its worker is stopped: only this page waits)
+                return
+            except OSError as exc:
+                data, error = b"", exc
+            else:
+                error = EOFError("the worker ended")
+            if not data:
+                self._lost(lane, error)
+                self._dispatch()
+                return
+            lane.inbox += data
+            message = take_frame(lane.inbox)
         try:
             page = pickle.loads(message)
         except pickle.UnpicklingError as exc:
