@@ -246,7 +246,7 @@ def test_a_worker_stopped_midway_through_its_result_holds_up_only_its_page() -> 
         assert _queued_bytes(results) >= room, "the worker never filled its results pipe"
         os.kill(worker, signal.SIGSTOP)
         # Should the reactor wait in the read after all, continue the worker so that the test ends.
-        safety = threading.Timer(10, os.kill, (worker, signal.SIGCONT))
+        safety = threading.Timer(60, os.kill, (worker, signal.SIGCONT))
         safety.start()
         try:
             await asyncio.sleep(0.5)  # the reactor reads what the pipe holds, and runs this meanwhile
