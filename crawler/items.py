@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from crawler.extract import Article
 
@@ -18,10 +18,6 @@ class PageItem:
     profile_version: int = 0  # of the site profile it was extracted with
     redirected_from: tuple[str, ...] = ()  # the URLs that redirected to fetched_url: the article's aliases
     measures: tuple[int, str] | None = None  # the article's (word_count, content_hash), if known
-    # Set by the frontier middleware (crawler/frontier/middleware.py): what its PageDone would say, so
-    # that an HTML page is one item through Scrapy's item machinery, not two.
-    done: str | None = None
-    lastmods: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -35,8 +31,7 @@ class ErrorItem:
 
 @dataclass(slots=True)
 class PageDone:
-    """The end of what one response led to (crawler/frontier/middleware.py), stored at once; for an
-    HTML page, its PageItem carries the same fields instead.
+    """The end of what one response led to (crawler/frontier/middleware.py), stored at once.
 
     `done`: the frontier entry the response finished, if any; `lastmods`: sitemap lastmods of pages
     done in this run.

@@ -90,14 +90,16 @@ class StorePipeline:
             # as the summary counts them: pages lost, apart from pages that answered 404 and the like
             self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
         elif isinstance(item, PageDone):
-            self._add_done(item)
+            assert self.crawl_id is not None
+            if item.done:
+                self.batch.done.append((self.crawl_id, item.done))
+            self.batch.lastmods.extend(item.lastmods)
         elif isinstance(item, UnchangedItem):
             self.batch.seen.append((item.url, item.seen_at))
         self._maybe_flush()
         return item
 
     def _add_page(self, item: PageItem) -> None:
-        self._add_done(item)
         self.batch.add_page(
             item.article,
             item.capture_id,
@@ -108,13 +110,6 @@ class StorePipeline:
         )
         if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")
-
-    def _add_done(self, item: PageDone | PageItem) -> None:
-        """The frontier entry a response finished, and sitemap lastmods, stored with the batch."""
-        assert self.crawl_id is not None
-        if item.done:
-            self.batch.done.append((self.crawl_id, item.done))
-        self.batch.lastmods.extend(item.lastmods)
 
     def _maybe_flush(self) -> None:
         if len(self.batch) >= self.batch_size or time.monotonic() - self.flushed_at >= self.batch_seconds:

@@ -4,11 +4,10 @@ page is done.
 Every request a callback returns becomes a frontier entry (request.meta[FRONTIER_KEY] = its URL, kept
 through redirects and retries); the scheduler (crawler/frontier/scheduler.py) pushes it to the crawl's
 frontier backend, which is what a killed crawl resumes from. After a callback's output this middleware
-adds one `PageDone` item naming the entry the response finished (an HTML page's PageItem, held back to
-the end, carries it instead: one item less per page through Scrapy's item machinery); the store
-pipeline marks it done in the transaction that stores the page's rows, after the frontier has made
-the page's links durable. So a page is never marked done without the links it led to, and a resumed
-crawl requests what was not done again (and skips what was: crawler/policy/plan.py).
+adds one `PageDone` item naming the entry the response finished; the store pipeline marks it done in
+the transaction that stores the page's rows, after the frontier has made the page's links durable. So
+a page is never marked done without the links it led to, and a resumed crawl requests what was not
+done again (and skips what was: crawler/policy/plan.py).
 
 A request that ends in an error (no callback runs) stays in the frontier and is tried again if the
 crawl is resumed; whatever is left when a crawl finishes (a --max-pages stop) is dropped.
@@ -23,7 +22,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.frontier.backend import FRONTIER_KEY
-from crawler.items import PageDone, PageItem, UnchangedItem
+from crawler.items import PageDone, UnchangedItem
 
 
 class FrontierMiddleware:
@@ -37,29 +36,19 @@ class FrontierMiddleware:
         return cls(crawler)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        page = None
         for output in result:
-            if page is None and isinstance(output, PageItem):
-                page = output  # held back: it says the page is done, once its links are scheduled
-                continue
             yield _note(output)
-        yield from self._page_done(response, page)
+        yield from self._page_done(response)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        page = None
         async for output in result:
-            if page is None and isinstance(output, PageItem):
-                page = output  # held back: it says the page is done, once its links are scheduled
-                continue
             yield _note(output)
-        for item in self._page_done(response, page):
+        for item in self._page_done(response):
             yield item
 
-    def _page_done(self, response: Response, page: PageItem | None) -> Iterator[Any]:
-        """What ends the response's output, after the requests it made: an UnchangedItem for a 304;
-        its page item carrying what a PageDone says, or else a PageDone."""
+    def _page_done(self, response: Response) -> Iterator[Any]:
         capture = response.meta.get("capture") or {}
         if response.status == 304 and capture.get("fetched_at"):
             yield UnchangedItem(response.url, capture["fetched_at"])
@@ -69,11 +58,7 @@ class FrontierMiddleware:
         if plan is not None:
             plan.page_done([u for u in (key, response.url) if u])
             lastmods = plan.take_lastmods()
-        if page is None:
-            yield PageDone(key, lastmods)
-            return
-        page.done, page.lastmods = key, lastmods
-        yield page
+        yield PageDone(key, lastmods)
 
 
 def _note(output: Any) -> Any:
