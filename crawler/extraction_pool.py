@@ -7,11 +7,13 @@ storing. A worker returns the Article and what the site-profile learner counts o
 own process gives (JCRAWL_EXTRACT_WORKERS = 0): same function, same arguments.
 
 Each worker has two pipes of its own: pages go out on one, results come back on the other, which the
-reactor watches as it watches its sockets and reads once a result has begun to arrive (no helper
-threads, no queue shared under a lock as in concurrent.futures). A worker is given one page at a time,
-when it is idle and reading, so sending never waits on it; the other pages wait in the crawler's
-process. Both pipes are widened to hold a page or a result whole, so neither side waits on the
-other. The site profile goes to a worker when it changes, not with every page.
+reactor watches as it watches its sockets (no helper threads, no queue shared under a lock as in
+concurrent.futures). A worker is given one page at a time, when it is idle; the other pages wait in
+the crawler's process. Both pipes are widened to hold a page or a result whole, and the reactor's
+ends do not block: a page is written as far as its pipe takes it (the rest when the pipe has room),
+a result read as far as it has arrived and unpickled once whole (crawler/pipe_frames.py). So a
+worker that stops (SIGSTOP, a debugger) holds up only its own page, never the reactor. The site
+profile goes to a worker when it changes, not with every page.
 
 The workers are started by a forkserver (a clean process that imported the extractor once), not
 forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
@@ -44,10 +46,12 @@ from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
 from crawler.extract.model import Article, text_measures
 from crawler.extract.profile import SiteProfile
+from crawler.pipe_frames import frame, take_frame
 from crawler.spidermiddlewares.requisite_urls import page_requisites
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
+READ_SIZE = 1 << 16  # read from a results pipe at once: most results whole (a read allocates this much)
 
 
 @dataclass(slots=True)
@@ -156,6 +160,14 @@ def _widen(pipe: Connection) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
 
 
+def _write_some(fd: int, data: memoryview) -> int:
+    """Write what a non-blocking pipe takes of `data` now; how much."""
+    try:
+        return os.write(fd, data)
+    except BlockingIOError:
+        return 0
+
+
 class WorkerLost(Exception):
     """A worker process ended (or its pipe broke) with a page in hand."""
 
@@ -170,6 +182,8 @@ class _Lane:
     page: asyncio.Future[PageExtraction] | None = None  # the page it is extracting
     profile: SiteProfile | None = None  # the last profile sent to it
     loop: asyncio.AbstractEventLoop | None = None  # the loop watching its results, once one does
+    outbox: memoryview | None = None  # what is left to write of its page, while the pipe is full
+    inbox: bytearray = field(default_factory=bytearray)  # what has arrived of its result
 
     @property
     def alive(self) -> bool:
@@ -268,6 +282,8 @@ class ExtractionPool:
                 results_in.close()
             _widen(tasks)
             _widen(results)
+            os.set_blocking(tasks.fileno(), False)
+            os.set_blocking(results.fileno(), False)
             self.lanes.append(_Lane(process, tasks, results))
 
     def _dispatch(self) -> None:
@@ -289,22 +305,55 @@ class ExtractionPool:
                     waiting.future.set_exception(WorkerLost("no extraction worker is running"))
 
     def _send(self, lane: _Lane, waiting: _Waiting) -> None:
-        """Send a page to an idle worker (raises OSError if its pipe is broken)."""
+        """Send a page to an idle worker: what its pipe takes now, the rest as it makes room (raises
+        OSError if the pipe is broken)."""
         profile = waiting.task.profile
         message = waiting.task._replace(profile=None) if profile is lane.profile else waiting.task
         if lane.loop is None:
             lane.loop = asyncio.get_running_loop()
             lane.loop.add_reader(lane.results.fileno(), self._received, lane)
-        # The worker is idle, reading: this returns once the page is in the pipe.
-        lane.tasks.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        data = memoryview(frame(pickle.dumps(message, pickle.HIGHEST_PROTOCOL)))
+        written = _write_some(lane.tasks.fileno(), data)
         lane.profile, lane.page = profile, waiting.future
+        if written < len(data):  # a page bigger than the pipe: the rest once the worker reads
+            lane.outbox = data[written:]
+            lane.loop.add_writer(lane.tasks.fileno(), self._send_rest, lane)
+
+    def _send_rest(self, lane: _Lane) -> None:
+        """A worker's tasks pipe has room: write more of its page."""
+        assert lane.outbox is not None and lane.loop is not None
+        try:
+            written = _write_some(lane.tasks.fileno(), lane.outbox)
+        except OSError as exc:
+            self._lost(lane, exc)
+            self._dispatch()
+            return
+        lane.outbox = lane.outbox[written:] or None
+        if lane.outbox is None:
+            lane.loop.remove_writer(lane.tasks.fileno())
 
     def _received(self, lane: _Lane) -> None:
-        """A worker's results pipe is readable: its page's extraction has begun to arrive (the worker
-        writes it whole into the widened pipe), or the worker has ended."""
+        """A worker's results pipe is readable: more of its page's extraction has arrived (taken once
+        whole), or the worker has ended."""
+        message = None
+        while message is None:
+            try:
+                data = os.read(lane.results.fileno(), READ_SIZE)
+            except BlockingIOError:  # the rest is on its way (or its worker is stopped: only this page waits)
+                return
+            except OSError as exc:
+                data, error = b"", exc
+            else:
+                error = EOFError("the worker ended")
+            if not data:
+                self._lost(lane, error)
+                self._dispatch()
+                return
+            lane.inbox += data
+            message = take_frame(lane.inbox)
         try:
-            page = pickle.loads(lane.results.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            page = pickle.loads(message)
+        except pickle.UnpicklingError as exc:
             self._lost(lane, exc)
         else:
             future, lane.page = lane.page, None
@@ -322,5 +371,8 @@ class ExtractionPool:
     def _close(self, lane: _Lane) -> None:
         if lane.loop is not None and lane.alive:
             lane.loop.remove_reader(lane.results.fileno())
+            if lane.outbox is not None:
+                lane.loop.remove_writer(lane.tasks.fileno())
+        lane.outbox = None
         lane.tasks.close()
         lane.results.close()

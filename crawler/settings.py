@@ -184,6 +184,9 @@ DOWNLOADER_MIDDLEWARES = {
     "archive.middleware.WarcArchiveMiddleware": 950,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    # The same stats, sizes summed instead of each request serialised to be measured.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawler.downloadermiddlewares.stats.LeanDownloaderStats": 850,
 }
 # After Scrapy's own spider middlewares have filtered a page's requests: the persisted frontier; then
 # (nearer the engine, so outside the frontier) the requests for each page's requisites.
@@ -195,6 +198,9 @@ SPIDER_MIDDLEWARES = {
     # MetaCopyDetectionMiddleware only warns of meta keys our requests never copy.
     "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    # The spider's own trap rule (JCRAWL_MAX_URL_LENGTH, crawler/policy/scope.py) checks every link it
+    # follows against a shorter limit; requisites and redirects never passed through this one.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,

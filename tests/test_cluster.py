@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import time
 from collections import Counter
@@ -308,7 +309,7 @@ def test_the_default_seen_set_is_what_the_docs_say() -> None:
 def test_a_site_handed_over_mid_crawl_learns_its_profile_from_both_workers_pages(tmp_path: Path) -> None:
     """The house-lines journal is crawled by w1 until it is stopped, then by w2: the profile the site
     ends with counts every article, whichever worker fetched it, and is the one a one-process crawl
-    learns; w1, stopped before the end, saved none."""
+    learns; w1, stopped before the end with enough articles of its own to learn from, saved none."""
     from tests.house_lines_site import ARTICLES, HOUSE_LINES, serve_house_lines_site
 
     archive, alone = tmp_path / "archive", tmp_path / "alone"
@@ -318,10 +319,14 @@ def test_a_site_handed_over_mid_crawl_learns_its_profile_from_both_workers_pages
         queued = jcrawl("crawl", url, "--cluster", redis.url, "--seed-only", *slow, archive=archive)
         assert queued.returncode == 0, queued.stderr
         first = start_worker(redis, archive, "w1")
-        wait_until(lambda: pages_stored(redis) >= 6)
+        # past JCRAWL_LEARN_MIN_PAGES articles, in more than JCRAWL_LEARN_MIN_SHARE of the site's: enough
+        # for w1 to save a profile of its own, were a stopped worker's crawl to save one
+        own = archive / "workers" / "w1"
+        wait_until(lambda: (own / "journal.db").exists() and _articles(own) >= 11)
         first.send_signal(signal.SIGTERM)
         out, err = first.communicate(timeout=60)
         assert first.returncode == 143, out + err
+        assert query(own, "SELECT site, version FROM site_profiles") == []  # w1 left it to the next
         assert "1 sites finished" in finished(start_worker(redis, archive, "w2"))
         ingest = jcrawl("ingest", "--cluster", redis.url, archive=archive)
         assert ingest.returncode == 0, ingest.stderr
@@ -340,6 +345,14 @@ def test_a_site_handed_over_mid_crawl_learns_its_profile_from_both_workers_pages
     bodies = query(archive, "SELECT body FROM articles")
     assert len(bodies) == ARTICLES
     assert not any(line in body for (body,) in bodies for line in HOUSE_LINES)
+
+
+def _articles(archive: Path) -> int:
+    """Articles stored in `archive`'s database so far (0 while it has no table yet)."""
+    try:
+        return query(archive, "SELECT COUNT(*) FROM articles")[0][0]
+    except sqlite3.OperationalError:
+        return 0
 
 
 LISTING_PAGES = 20

@@ -203,3 +203,73 @@ def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
     assert there.measures == here.measures == (here.article.word_count, here.article.content_hash)
     assert there.requisites == here.requisites
     assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}
+
+
+def _queued_bytes(fd: int) -> int:
+    """Bytes waiting in a pipe (FIONREAD)."""
+    import fcntl
+    import struct
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+def test_a_worker_stopped_midway_through_its_result_holds_up_only_its_page() -> None:
+    """A result bigger than its pipe, its worker stopped (SIGSTOP) with the pipe full: the reactor takes
+    what arrived and goes on (it used to wait in the read for the rest); the page comes once the worker
+    is continued, and it is the page extraction in the crawler gives."""
+    import threading
+
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import ExtractionPool, PageTask, extract_for_crawl
+
+    # a page that fits its pipe (1 MiB) whose result (the text, and the text as HTML) does not
+    line = b"<p>Paragraph %d of a very long story, told at length and then some more. </p>"
+    story = b"".join(line % i for i in range(11_000))
+    page = b"<html><head><title>A long story</title></head><body><article><h1>A long story</h1>"
+    page += story + b"</article></body></html>"
+    url, headers, profile = "http://127.0.0.1:9/long/", {"Content-Type": "text/html"}, SiteProfile()
+    task = PageTask(page, url, headers, profile, learn=False)
+    pool = ExtractionPool(1)
+    stopped: dict[str, object] = {}
+
+    async def stopped_midway() -> object:
+        while not pool.ready():
+            await asyncio.sleep(0.05)
+        worker, results = pool.lanes[0].process.pid, pool.lanes[0].results.fileno()
+        extraction = asyncio.ensure_future(pool.extract(task))
+        await asyncio.sleep(0)  # the page is sent; the loop is not run again until the pipe is full
+        room = _pipe_size(results) - 65536  # full, to within the pipe's last pages
+        deadline = time.monotonic() + 120
+        while _queued_bytes(results) < room and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _queued_bytes(results) >= room, "the worker never filled its results pipe"
+        os.kill(worker, signal.SIGSTOP)
+        # Should the reactor wait in the read after all, continue the worker so that the test ends.
+        safety = threading.Timer(60, os.kill, (worker, signal.SIGCONT))
+        safety.start()
+        try:
+            await asyncio.sleep(0.5)  # the reactor reads what the pipe holds, and runs this meanwhile
+            stopped["pending"] = not extraction.done()
+            stopped["state"] = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        finally:
+            os.kill(worker, signal.SIGCONT)
+            safety.cancel()
+        return await extraction
+
+    try:
+        there = asyncio.run(stopped_midway())
+    finally:
+        pool.release()
+    assert stopped == {"pending": True, "state": "T"}  # the loop ran on while the worker was stopped
+    here = extract_for_crawl(*task)
+    assert there.pid != here.pid
+    assert there.article == here.article
+    assert len(there.article.body) > 700_000
+
+
+def _pipe_size(fd: int) -> int:
+    """A pipe's capacity (F_GETPIPE_SZ)."""
+    import fcntl
+
+    return fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ (Linux)

@@ -17,14 +17,25 @@ def test_a_threshold_of_zero_leaves_the_extension_off() -> None:
         GcTuning.from_crawler(get_crawler(settings_dict={"JCRAWL_GC_THRESHOLD": 0}))
 
 
-def test_the_youngest_generation_is_made_as_long_as_the_threshold() -> None:
+@pytest.mark.parametrize(
+    ("young", "threshold", "expected"),
+    [
+        (700, 50_000, 50_000),  # Python's default: made as long as the setting
+        (80_000, 50_000, 80_000),  # longer already (set by whoever embeds the crawl): never made shorter
+    ],
+)
+def test_the_youngest_generation_is_made_as_long_as_the_threshold(
+    young: int, threshold: int, expected: int
+) -> None:
     before = gc.get_threshold()
     try:
+        # a known starting length, so that neither outcome can hold by accident
+        gc.set_threshold(young, before[1], before[2])
         tune_gc(0)  # the workers' own check: nothing changes
-        assert gc.get_threshold() == before
-        extension = GcTuning.from_crawler(get_crawler(settings_dict={"JCRAWL_GC_THRESHOLD": 50_000}))
+        assert gc.get_threshold() == (young, before[1], before[2])
+        extension = GcTuning.from_crawler(get_crawler(settings_dict={"JCRAWL_GC_THRESHOLD": threshold}))
         extension.spider_opened()
-        assert gc.get_threshold()[0] == max(50_000, before[0])
+        assert gc.get_threshold() == (expected, before[1], before[2])
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

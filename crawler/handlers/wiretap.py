@@ -27,7 +27,7 @@ from scrapy.core.downloader.handlers.http11 import (
 )
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from scrapy.settings import BaseSettings
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -105,6 +105,15 @@ class _TappedAgent(_ScrapyAgent):
     def _cb_bodyready(self, txresponse: TxResponse, request: Request) -> Any:
         request.meta[WIRE] = getattr(txresponse, "_jcrawl_wire", None)
         return super()._cb_bodyready(txresponse, request)
+
+    @staticmethod
+    def _headers_from_twisted_response(response: TxResponse) -> Headers:
+        """Scrapy's conversion of the response's headers, made once: Scrapy asks for it twice (for the
+        headers_received signal, then for the Response, which copies what it is given)."""
+        headers = getattr(response, "_jcrawl_headers", None)
+        if headers is None:
+            headers = response._jcrawl_headers = _ScrapyAgent._headers_from_twisted_response(response)
+        return headers
 
 
 def persistent_per_host(settings: BaseSettings) -> int:
