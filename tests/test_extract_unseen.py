@@ -722,3 +722,34 @@ def test_consent_placeholders_do_not_push_the_story_out() -> None:
     text = paragraphs(page(main))
     assert text[-5:] == P
     assert not any("consent" in t for t in text)
+
+
+# -- 1b. Words of a call to action are weight, not a verdict: where the line sits decides ---------------
+
+STEPS = [
+    "Sign up for a harbour parking permit at the town hall for ten euros a month",
+    "If you already hold a permit, show it at the harbour office to have it extended",
+    "Sign up for the ferry pass using the same number as your parking permit",
+]
+
+
+def test_worded_lines_in_the_storys_own_flow_are_kept() -> None:
+    heading = "Sign up for the season ticket and save five euros a month"
+    click = "Click here to read the port authority's full timetable for the works this year."
+    main = (
+        f"{ps(P[:1])}<ul>{''.join(f'<li>{s}</li>' for s in STEPS)}</ul>{ps(P[1:2])}"
+        f"<h2>{heading}</h2>{ps(P[2:3])}<p><a href='/timetable/'>Click here</a>{click[10:]}</p>{ps(P[3:])}"
+    )
+    assert paragraphs(page(main)) == [P[0], *STEPS, P[1], heading, P[2], click, *P[3:]]
+
+
+def test_calls_to_action_in_a_box_or_after_the_story_stay_out() -> None:
+    box = "Subscribe to the Coast Post for more stories like this one."
+    after = "Sign up for our newsletter to get the harbour's news every morning."
+    main = (
+        f"{ps(P[:2])}<div class='b7'><p>{box}</p><form><input type='email'></form></div>{ps(P[2:])}"
+        f"<p>{after}</p><p>Coast Post readers can also listen to every one of our stories on the go.</p>"
+    )
+    got = paragraphs(page(main))
+    assert got[:5] == P
+    assert box not in got and after not in got

@@ -41,7 +41,10 @@ from crawler.extract.profile import SiteProfile
 from crawler.extract.text import text_size
 from crawler.extract.urls import host_of, site_of
 
-# Short lines that are chrome whatever the markup: counters, ad labels, share/follow prompts.
+# Short lines that are chrome by their words: ad-slot labels ("Advertisement" between a news story's
+# paragraphs), share and print buttons, gallery counters ("Image 2 of 5"), picture agencies. A line of
+# four words or more that they match ("Sign up for ...", "Click here to ...") is only weighed: a
+# how-to's steps read like calls to action, so where the line sits decides (`_in_flow`).
 _BOILER_TEXT = re.compile(
     r"^(?:advertisement|advertisements|advertising|advert|adverts|sponsored(?: content)?|ad|publicité|"
     r"anzeige|don.t miss|like this (?:story|article|post).{0,60}|(?:scroll )?back to top|"
@@ -99,6 +102,8 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
+# Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
+# `_BOILER_TEXT`, a sentence they match in the story's own flow is kept (`_in_flow`).
 _NEWSLETTER = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
@@ -422,6 +427,7 @@ def extract_body(
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
     site = site_of(page.host) if page.host else ""
     seen: dict[str, int] = {}  # text of a kept block -> its block index
+    worded: set[int] = set()  # kept lines that read as a call to action ("Sign up for ...")
     blocks = page.blocks
     headline_at = -1  # position in `kept` of the page's headline, when it is inside the container
     headline_seen = False
@@ -456,7 +462,9 @@ def extract_body(
                 outbound.append((len(kept), bi))
             continue  # a link list, not prose with links
         if n < 160 and _is_boilerplate_line(text):
-            continue
+            if not _says_more_than_a_label(text):
+                continue
+            worded.add(bi)  # a call to action, or the story's own line: its place decides (below)
         if not kept and says(text, title_norm) and not _line_of_prose(blocks, bi):
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen and _copied(page, kept, seen[text], bi):
@@ -466,6 +474,8 @@ def extract_body(
         seen.setdefault(text, bi)
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
+    if worded:  # (after the link lines go back: their places count positions in `kept` as it was)
+        kept = [i for i in kept if i not in worded or _in_flow(page, kept, worded, i)]
     if headline_at >= 0 and summary:
         kept = _without_header_dek(page, kept, headline_at, headline.block, negs, cards, summary)
     if headline_at > 0:
@@ -687,6 +697,37 @@ def _is_boilerplate_line(text: str) -> bool:
     if len(text) < 100 and _COUNTER.search(text):
         return True
     return len(text) < 160 and bool(_NEWSLETTER.search(text)) and not text.endswith(('"', "”"))
+
+
+def _says_more_than_a_label(text: str) -> bool:
+    """A boilerplate-worded line that is a sentence of its own (four words or more), not a button's
+    or an ad slot's label ("Advertisement", "Share", "Image 2 of 5") nor a picture's credit line
+    ("... (Image: GETTY)"): a how-to's step ("Sign up for a Hulu account for $11.99 a month") and a
+    call to action read alike, so where it sits decides (see `_in_flow`)."""
+    return len(text.split()) >= 4 and not _CAPTION_CREDIT.search(text)
+
+
+def _in_flow(page: Page, kept: list[int], worded: set[int], bi: int) -> bool:
+    """The line `bi` is the story's own: an item of a list whose neighbouring item the text keeps (a
+    how-to's steps), or, with at least two of the story's paragraphs still to come, a heading over
+    the paragraph right under it or a sentence between two kept paragraphs of the same element. A
+    call to action sits in a box of its own (a sign-up form, a button) or after the story's last
+    paragraphs, with no kept text of its kind right beside it."""
+    blocks, parents = page.blocks, page.parents
+    b = blocks[bi]
+    own = {id(blocks[i]) for i in kept if i not in worded}
+    near = [
+        x for x in (block_near(blocks, bi, -1), block_near(blocks, bi, 1)) if x is not None and id(x) in own
+    ]
+    if b.list_idx >= 0:
+        return any(x.list_idx == b.list_idx for x in near)
+    if sum(1 for i in kept if i > bi and i not in worded and is_prose(blocks[i])) < 2:
+        return False
+    parent = parents[b.owner]
+    beside = [x for x in near if parent in (x.owner, parents[x.owner]) and not x.heading]
+    if b.heading:
+        return any(x is block_near(blocks, bi, 1) and is_prose(x) for x in beside)
+    return len(beside) == 2 and b.text.endswith(SENTENCE_END)
 
 
 def _cut_trailing_teasers(blocks: list[Block], kept: list[int]) -> list[int]:
