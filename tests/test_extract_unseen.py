@@ -237,7 +237,8 @@ def test_section_headings_linked_to_themselves_are_kept(here: str) -> None:
 
 def test_a_plain_label_over_a_dropped_line_of_links_goes_with_it() -> None:
     """A "Tags" or "Topics:" label styled as plain text over the tag links closing a post heads no
-    text once the links are left out. A line over one link (a product, a source) is the story's."""
+    text once the links are left out. A line over one link (a product, a source) is the story's, and
+    so is a label over one button ("Ticketing" over "Book online"): it heads the lines under it."""
     tags = ", ".join(f"<a href='/tag/{t}/'>{t}</a>" for t in ("harbour", "dredging", "fishing", "port"))
     for label in ("Tags", "Topics:"):
         assert paragraphs(page(f"<div class='post'>{ps(P)}<div>{label}</div><div>{tags}</div></div>")) == P
@@ -246,6 +247,10 @@ def test_a_plain_label_over_a_dropped_line_of_links_goes_with_it() -> None:
         page(f"<div class='post'>{ps(P[:3])}<div>Source</div><div>{source}</div>{ps(P[3:])}</div>")
     )
     assert text == [*P[:3], "Source", "The dredging plan (PDF)", *P[3:]]
+    prices = ["VIP seats: 60,000 won", "R seats: 50,000 won"]
+    button = "<div>Ticketing</div><div><a href='/booking/'>Book online</a></div>"
+    text = paragraphs(page(f"<div class='post'>{ps(P[:3])}{button}{ps(prices + P[3:])}</div>"))
+    assert text == [*P[:3], "Ticketing", *prices, *P[3:]]
 
 
 RELATED_BOX = (

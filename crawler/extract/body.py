@@ -276,11 +276,7 @@ def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> 
     parent, kind = parents[part], (tags[part], classes[part])
     if parent < 0 or not kind[1] or kind[0] in ("article", "body", "html"):
         return start, ends[start]
-    siblings: list[int] = []
-    c = parent + 1
-    while c < ends[parent]:
-        siblings.append(c)
-        c = ends[c]
+    siblings = page.children(parent)
     held: list[list[Block]] = [[] for _ in siblings]  # the blocks of each sibling
     for b in page.blocks:
         if parent < b.owner < ends[parent]:
@@ -305,16 +301,11 @@ def _sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> 
 
 def _has_twin(page: Page, idx: int) -> bool:
     """Element `idx` has a class, and a sibling of its tag and class."""
-    parent, kind = page.parents[idx], (page.tags[idx], page.classes[idx])
-    if parent < 0 or not kind[1]:
+    parent, tags, classes = page.parents[idx], page.tags, page.classes
+    tag, cls = tags[idx], classes[idx]
+    if parent < 0 or not cls:
         return False
-    ends, tags, classes = page.ends, page.tags, page.classes
-    c = parent + 1
-    while c < ends[parent]:
-        if c != idx and tags[c] == kind[0] and classes[c] == kind[1]:
-            return True
-        c = ends[c]
-    return False
+    return any(c != idx and tags[c] == tag and classes[c] == cls for c in page.children(parent))
 
 
 def _left_out(b: Block, negs: set[int], cards: bytearray) -> bool:

@@ -123,3 +123,14 @@ class Page:
     whole: list[int] = field(default_factory=list)  # idx of the subtrees with children the walk took whole
     host: str = ""  # host of the page's base URL
     url: str = ""  # the page's base URL
+
+    def children(self, idx: int) -> list[int]:
+        """The idx of element `idx`'s children, in document order (each child's subtree ends where
+        the next child starts)."""
+        ends = self.ends
+        out = []
+        c, end = idx + 1, ends[idx]
+        while c < end:
+            out.append(c)
+            c = ends[c]
+        return out
