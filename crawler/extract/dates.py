@@ -10,7 +10,7 @@ import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, month
+from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, alternation, month
 from crawler.extract.text import letter_runs
 
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
@@ -206,7 +206,7 @@ def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
     """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
     the month names made of `words` (a text's month words: a site writes few of them)."""
     names = [n for n in MONTHS if all(w in words for w in n.split())]
-    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    alt = alternation(names)
     forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
 
