@@ -15,19 +15,10 @@ import pytest
 from crawler.extract import extract_article
 from crawler.extract.authors import clean_names
 from crawler.extract.dates import parse_text
-from tests.test_extract_metadata import TEXT
+from tests.test_extract_metadata import TEXT, page
 
 URL = "https://news.example.org/politics/council-budget/"
 H1 = "Council approves the new budget"
-
-
-def page(head: str = "", before: str = "", lang: str = "en") -> bytes:
-    """An article page: `head` in <head>, `before` between its headline and its text."""
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>"
-        f"<nav><a href='/'>Home</a></nav><article><h1>{H1}</h1>{before}"
-        f"<div class='article-body'>{TEXT}</div></article></body></html>"
-    ).encode()
 
 
 def graph(*nodes: dict) -> str:
@@ -134,7 +125,7 @@ def test_dates_written_in_more_languages(text: str, expected: str) -> None:
 
 def test_a_date_line_in_greek_dates_the_article() -> None:
     shown = "<p class='meta'>Δημοσιεύθηκε: 23 Αυγούστου 2023</p>"
-    assert extract_article(page(before=shown, lang="el"), URL).published == "2023-08-23"
+    assert extract_article(page(before=shown, html_attrs=" lang='el'"), URL).published == "2023-08-23"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +141,7 @@ def test_a_date_line_in_greek_dates_the_article() -> None:
 def test_a_bylines_label_or_role_in_any_language_is_no_part_of_the_name(
     byline: str, lang: str, name: str
 ) -> None:
-    a = extract_article(page(before=f"<div class='byline'>{byline}</div>", lang=lang), URL)
+    a = extract_article(page(before=f"<div class='byline'>{byline}</div>", html_attrs=f" lang='{lang}'"), URL)
     assert a.authors == [name]
 
 

@@ -10,7 +10,7 @@ import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, month
+from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, alternation, month
 from crawler.extract.text import letter_runs
 
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
@@ -160,9 +160,9 @@ def parse_text(
     # the forms with a month's name are tried only when a word of the text is one, and with only
     # the names it has (their regexes try every name at every word: the costly part)
     present = MONTH_WORDS.intersection(letter_runs(text.lower()))
-    dmy, ymd, mdy, ctime = _named_forms(frozenset(present)) if present else _NO_FORMS
+    named = _named_forms(present) if present else ()  # (no regex to run over the text for nothing)
     best: tuple[int, str] | None = None
-    for form in (dmy, ymd, mdy):  # (their groups: day, month and year in some order, then the time)
+    for form in named[:3]:  # (their groups: day, month and year in some order, then the time)
         for m in form.finditer(text):
             d, mon, y = int(m["d"]), month(m["mon"]), int(m["y"])
             if mon and _valid(y, mon, d):
@@ -181,7 +181,7 @@ def parse_text(
             hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
             break
-    for m in ctime.finditer(text):
+    for m in named[3].finditer(text) if named else ():
         mo, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
         if mo and _valid(y, mo, d) and hh < 24:
@@ -201,15 +201,12 @@ def parse_text(
     return best[1] if best else None
 
 
-_NO_FORMS: tuple[re.Pattern, ...] = (re.compile(r"(?!)"),) * 4
-
-
 @functools.lru_cache(maxsize=512)
 def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
     """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
     the month names made of `words` (a text's month words: a site writes few of them)."""
     names = [n for n in MONTHS if all(w in words for w in n.split())]
-    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+    alt = alternation(names)
     forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
 

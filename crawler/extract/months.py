@@ -1,7 +1,10 @@
 """Month names of the languages dates are written in: `MONTHS` (lower-cased name -> number), the
-regex alternation of the names (`MONTH_ALT`) and the words that may start one (`MONTH_WORDS`)."""
+regex alternation of the names (`MONTH_ALT`) and the words the names are made of (`MONTH_WORDS`)."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 MONTHS = {
     # English
@@ -91,7 +94,15 @@ MONTHS = {
     "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
     "جانفي": 1, "فيفري": 2, "أفريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "أوت": 8,
 }  # fmt: skip
-MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternation of the month names
+
+
+def alternation(names: Iterable[str]) -> str:
+    """A regex alternation of month `names`: the longest first ("sept" before "sep"), any whitespace
+    inside a two-word name ("كانون الثاني")."""
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
+
+
+MONTH_ALT = alternation(MONTHS)  # regex alternation of all the month names
 # The words of the names: a text none of whose words is one names no month (Arabic names are two words).
 MONTH_WORDS = frozenset(w for name in MONTHS for w in name.split())
 
