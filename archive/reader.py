@@ -85,4 +85,5 @@ def response_body(record: ArcWarcRecord, limit: int | None = None) -> tuple[byte
     content_type = (headers.get_header("Content-Type") if headers else None) or ""
     payload = record.raw_stream.read()
     body = http_body(headers, payload, defaults.DOWNLOAD_MAXSIZE) if headers else payload
-    return body[:limit] if limit is not None else body, {"Content-Type": content_type}
+    date = (headers.get_header("Date") if headers else None) or ""
+    return body[:limit] if limit is not None else body, {"Content-Type": content_type, "Date": date}

@@ -181,7 +181,7 @@ class JournalSpider(scrapy.Spider):
         try:
             page = None
             if pooled:
-                headers = {"Content-Type": _content_type(response)}
+                headers = _extraction_headers(response)
                 learn = self.learner is not None
                 # the requisites middleware reads a 2xx page's requisites: found by the worker too
                 requisites = self.requisites and 200 <= response.status < 300
@@ -245,7 +245,7 @@ class JournalSpider(scrapy.Spider):
             return
         if is_html(content_type, body):  # not stylesheets, scripts, JSON, robots.txt (archive/pages.py)
             if page is None:
-                headers = {"Content-Type": declared_type}
+                headers = _extraction_headers(response)
                 page = extract_for_crawl(
                     response.body, response.url, headers, self.profile, self.learner is not None
                 )
@@ -528,6 +528,14 @@ def _html_page(response: Response) -> bool:
 def _content_type(response: Response) -> str:
     """The response's Content-Type header as sent ("" if none)."""
     return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+
+
+def _extraction_headers(response: Response) -> dict[str, str]:
+    """The headers extraction reads: Content-Type, and Date (when the page was served: a relative
+    date such as "3 hours ago" counts back from it). A reparse reads the same from the WARC."""
+    dates = response.headers.getlist(b"Date")  # the first of several, as the WARC's reader takes it
+    date = dates[0].decode("latin-1") if dates else ""
+    return {"Content-Type": _content_type(response), "Date": date}
 
 
 def _lists_articles(page: Any) -> bool:

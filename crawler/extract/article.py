@@ -26,6 +26,7 @@ from crawler.extract.metadata import (
 )
 from crawler.extract.model import Article
 from crawler.extract.profile import SiteProfile
+from crawler.extract.relative import capture_time
 from crawler.extract.urls import choose_permalink, declared_addresses, site_root
 
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
@@ -60,7 +61,8 @@ def extract_article(
     """Turn one fetched page into a clean Article record.
 
     `body` is the raw (decompressed) response body, `url` the URL it was fetched from, `headers` the
-    response headers (only Content-Type is read), `profile` the site's declared/learned profile.
+    response headers (Content-Type, and Date: the moment a relative date such as "3 hours ago" counts
+    back from), `profile` the site's declared/learned profile.
     Pure and deterministic; never raises: a page that is not an article (or not HTML at all)
     returns `Article(url=..., is_article=False)` with whatever links it has.
     """
@@ -129,7 +131,7 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if page.embedded or article_body:
         result = _embedded_body(page, result, article_body, title, base, base_root)
 
-    meta = read_metadata(head, page, marks, url, result, sites, profile)
+    meta = read_metadata(head, page, marks, url, result, sites, profile, capture_time(headers))
 
     canonical = head.canonical
     permalink = choose_permalink(

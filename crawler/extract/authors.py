@@ -22,7 +22,7 @@ from crawler.extract.marks import (
     Marks,
     text_of,
 )
-from crawler.extract.months import MONTH_ALT
+from crawler.extract.months import MONTH_ALT, month
 from crawler.extract.text import CJK
 
 _BYLINE_PREFIX = re.compile(
@@ -34,8 +34,13 @@ _BYLINE_PREFIX = re.compile(
 _NON_WORD = re.compile(r"\W+")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
 _SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
-# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru).
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и)\b|\|| / |、)\s*")
+# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru),
+# kept (one group) to tell "and" from a comma before the last part.
+_NAME_SPLIT = re.compile(r"\s*(,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и)\b|\|| / |、)\s*")
+# Separators after which a one-word last part is a place, not a person: a comma ("Von Anna Schmidt,
+# Berlin") and Spanish/French "en" ("María López en Madrid", also Dutch "and"). After an unambiguous
+# "and" it is a person known by one name ("By Anna Schmidt and Madonna").
+_PLACE_BEFORE = frozenset((",", ";", "|", "/", "、", "en"))
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
@@ -292,8 +297,14 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
         if mark.ctx & OUTSIDE_STORY and not anchor < mark.pos < body_start:
             continue
         names = _names_in(mark)
-        if strength < 3:  # a site's name in a header "byline", a month in a date line: no author
-            names = [n for n in names if name_key(n) not in not_authors and _name_like(n)]
+        if strength < 3:  # a site's name in a header "byline", a month in a date line: no author;
+            # one word is a name beside a full one ("By Anna Schmidt and Madonna")
+            full = any(map(_name_like, names))
+            names = [
+                n
+                for n in names
+                if name_key(n) not in not_authors and (_name_like(n) or (full and _capitalised_word(n)))
+            ]
         if not names:
             continue
         box = bool(mark.ctx & AUTHOR_BOX)
@@ -370,6 +381,11 @@ def _capitalised(name: str) -> bool:
     """Two to four words, each starting with a capital ("By the end of May" is no byline)."""
     words = name.split()
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words if w.lower() not in _PARTICLES)
+
+
+def _capitalised_word(name: str) -> bool:
+    """One word of letters starting with a capital, not a month's name ("Madonna", not "Dec")."""
+    return name.isalpha() and name[:1].isupper() and month(name) is None
 
 
 def _byline_strength(mark: Mark) -> int:
@@ -457,8 +473,10 @@ def _segment_names(text: str) -> list[str]:
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)
     out = []
-    for part in _NAME_SPLIT.split(text):
-        part = _BYLINE_PREFIX.sub("", part).strip(" .:-–—()[]/")
+    pieces = _NAME_SPLIT.split(text)  # parts, with the separator before each between them
+    last_sep = ""  # the separator before the last part kept
+    for k in range(0, len(pieces), 2):
+        part = _BYLINE_PREFIX.sub("", pieces[k]).strip(" .:-–—()[]/")
         if not part or len(part) > 60 or len(part.split()) > 5 or _NOT_NAME.search(part):
             continue
         if _BYLINE_PREFIX.fullmatch(part + " "):  # "By" alone, the name in the next element
@@ -469,6 +487,7 @@ def _segment_names(text: str) -> list[str]:
         if out and len(words) > 1 and words[0][0].islower() and words[0] not in _PARTICLES:
             continue  # "Marie Dupont, à Paris": a place after the name
         out.append(part)
-    if len(out) > 1 and " " not in out[-1] and all(" " in n for n in out[:-1]):
+        last_sep = pieces[k - 1].strip().lower() if k else ""
+    if len(out) > 1 and " " not in out[-1] and all(" " in n for n in out[:-1]) and last_sep in _PLACE_BEFORE:
         out.pop()  # "Von Anna Schmidt, Berlin", "María López en Madrid": the place written after the names
     return out

@@ -10,7 +10,15 @@ import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from crawler.extract.months import MONTH_ALT, MONTH_WORDS, MONTHS, alternation, month
+from crawler.extract.months import (
+    JALALI_MONTHS,
+    MONTH_ALT,
+    MONTH_WORDS,
+    NAME_RUNS,
+    PERSIAN_LETTERS,
+    alternation,
+    month,
+)
 from crawler.extract.text import letter_runs
 
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
@@ -25,7 +33,7 @@ _ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".
 )
 _ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
 _TIME = (
-    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|o|г\.(?:\s+в)?|в|saat|pukul|-|–|\|)\s+)?"
+    r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|o|г\.(?:\s+в)?|в|saat|pukul|เวลา|-|–|\|)\s+)?"
     r"(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
@@ -62,6 +70,13 @@ _CTIME = (
     rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
     rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b"
 )
+# A date of the Persian calendar: "۲۳ آبان ۱۴۰۲", "23 آبان ماه 1402 - 10:30" (the word "month" may follow
+# the name); or numeric in Persian digits, year first ("۱۴۰۲/۰۸/۲۳").
+_JALALI = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+({alternation(JALALI_MONTHS)})(?:\s+ماه)?\s+(\d{{4}})(?!\d){_TIME}"
+)
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")  # letters and digits: a text that may date in Persian
+_PERSIAN_DIGIT = re.compile("[\u06f0-\u06f9]")
 _DIGIT = re.compile(r"\d")
 _TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
@@ -164,7 +179,7 @@ def parse_text(
     best: tuple[int, str] | None = None
     for form in named[:3]:  # (their groups: day, month and year in some order, then the time)
         for m in form.finditer(text):
-            d, mon, y = int(m["d"]), month(m["mon"]), int(m["y"])
+            d, mon, y = int(m["d"]), month(m["mon"]), _common_era(int(m["y"]))
             if mon and _valid(y, mon, d):
                 best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
                 break
@@ -187,6 +202,10 @@ def parse_text(
         if mo and _valid(y, mo, d) and hh < 24:
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
             break
+    if not text.isascii() and _ARABIC_SCRIPT.search(text):
+        found = _jalali(text)
+        if found:
+            best = _earliest(best, *found)
     for m in _NUMERIC.finditer(text):
         y = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))
         if y is None:
@@ -205,17 +224,51 @@ def parse_text(
 def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
     """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
     the month names made of `words` (a text's month words: a site writes few of them)."""
-    names = [n for n in MONTHS if all(w in words for w in n.split())]
+    names = [n for n, runs in NAME_RUNS.items() if runs <= words]
     alt = alternation(names)
     forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
+
+
+def _common_era(year: int) -> int:
+    """`year` of the Buddhist era (Thailand: "5 มีนาคม 2567") in the common era; others as they are.
+
+    A year from 2443 (1900 in the common era) to 2643 can only be the Buddhist era's on a page of today.
+    """
+    return year - 543 if 2443 <= year <= 2643 else year
+
+
+def _jalali(text: str) -> tuple[int, str] | None:
+    """(position, ISO date) of the first date of the Persian calendar in `text`, or None."""
+    text = text.translate(PERSIAN_LETTERS)
+    for m in _JALALI.finditer(text):
+        day = _gregorian(int(m.group(3)), JALALI_MONTHS[m.group(2)], int(m.group(1)))
+        if day is not None:
+            return m.start(), _with_time(day.year, day.month, day.day, m, 4)
+    if _PERSIAN_DIGIT.search(text):  # a year first in Persian digits (a Gregorian one would be 19xx/20xx)
+        for m in _YMD.finditer(text):
+            day = _gregorian(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+            if day is not None:
+                return m.start(), _fmt(day.year, day.month, day.day)
+    return None
+
+
+def _gregorian(jy: int, jm: int, jd: int) -> date | None:
+    """The Gregorian day of day `jd` of month `jm` of year `jy` of the Persian calendar (its leap years
+    by the 33-year cycle), or None when it is no such day of a year from 1370 to 1479 (1991-2101)."""
+    if not (1370 <= jy <= 1479 and 1 <= jm <= 12 and 1 <= jd <= (31 if jm <= 6 else 30)):
+        return None
+    jy += 1595
+    days = 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + jd - 356033
+    days += (jm - 1) * 31 if jm < 7 else (jm - 7) * 30 + 186
+    return date.fromordinal(days)
 
 
 def _full_year(day: str, sep: str, mon: str, year: str) -> int | None:
     """The year of a numeric date: four digits, or two ("Do 25.04.24", "4/25/24") where the date
     cannot be a version number or a range: `/`, or `.` between two-digit day and month."""
     if len(year) == 4:
-        return int(year)
+        return _common_era(int(year))
     if sep == "-" or (sep == "." and (len(day) != 2 or len(mon) != 2)):
         return None
     yy = int(year)

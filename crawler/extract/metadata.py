@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
@@ -65,9 +66,11 @@ def read_metadata(
     body: BodyResult,
     sites: list[str],
     profile: SiteProfile | None = None,
+    captured: datetime | None = None,
 ) -> Metadata:
     """Authors, agency credit, dates, section, tags and language of the page whose article body the
-    body extractor found as `body`; `sites` are the names the site gives itself (`site_names`).
+    body extractor found as `body`; `sites` are the names the site gives itself (`site_names`);
+    `captured` is when the page was served (a relative date counts back from it).
 
     An agency is the credit, in `authors` too, when no person is named (a wire story).
     """
@@ -75,7 +78,7 @@ def read_metadata(
     title_pos = _title_position(page, start)
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     authors, agency = pick_credit(head, page, marks, body, anchor, sites)
-    published, modified = pick_dates(head, page, marks, url, start, end, anchor, profile)
+    published, modified = pick_dates(head, page, marks, url, start, end, anchor, profile, captured)
     return Metadata(
         authors=authors,
         agency=agency,
@@ -107,13 +110,31 @@ def headline(head: Head, page: Page, sites: list[str]) -> str | None:
         b = page.blocks[i]
         if b.region in ("related", "recent") or not b.text:
             continue
-        h1s.append(heading_text(page.elements[b.owner], b.text, meta_titles))
+        if i and page.blocks[i - 1].owner == b.owner and page.blocks[i - 1].heading == 1:
+            continue  # a later line of a heading already taken whole
+        text = _whole_heading(page, i)
+        h1s.append(heading_text(page.elements[b.owner], text, meta_titles))
+        if text != b.text:  # and its first line: the headline when the titles name only that line
+            h1s.append(heading_text(page.elements[b.owner], b.text, meta_titles))  # (a byline after it)
     headings = [
-        heading_text(page.elements[b.owner], b.text, meta_titles)
-        for b in page.blocks[:400]
-        if b.heading in (2, 3) and b.text
+        heading_text(page.elements[b.owner], _whole_heading(page, i), meta_titles)
+        for i, b in enumerate(page.blocks[:400])
+        if b.heading in (2, 3) and b.text and not (i and page.blocks[i - 1].owner == b.owner)
     ][:6]
     return pick_title(meta_titles, _unescaped(head.title), h1s, headings, sites)
+
+
+def _whole_heading(page: Page, i: int) -> str:
+    """The text of the heading whose first line is block `i`: a `<br>` splits a heading into blocks
+    ("NSF 2019 in Kansai<br>Security that spots early"), which are one headline."""
+    b = page.blocks[i]
+    lines = [b.text]
+    for nxt in page.blocks[i + 1 : i + 6]:
+        if nxt.owner != b.owner or nxt.heading != b.heading:
+            break
+        if nxt.text:
+            lines.append(nxt.text)
+    return " ".join(lines)
 
 
 def _unescaped(text: str | None) -> str | None:

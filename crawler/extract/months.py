@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from crawler.extract.text import letter_runs
+
 MONTHS = {
     # English
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -93,7 +95,23 @@ MONTHS = {
     "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5, "حزيران": 6, "تموز": 7, "آب": 8,
     "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11, "كانون الأول": 12,
     "جانفي": 1, "فيفري": 2, "أفريل": 4, "ماي": 5, "جوان": 6, "جويلية": 7, "أوت": 8,
+    # Hindi (and Marathi, Nepali: the same names), with the nukta written either way ("फ़रवरी")
+    "जनवरी": 1, "फ़रवरी": 2, "\u095eरवरी": 2, "फरवरी": 2, "मार्च": 3, "अप्रैल": 4, "मई": 5, "जून": 6,
+    "जुलाई": 7, "अगस्त": 8, "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10, "अक्तूबर": 10, "नवंबर": 11,
+    "नवम्बर": 11, "दिसंबर": 12, "दिसम्बर": 12,
+    # Thai: the names and their abbreviations (the year is the Buddhist era's: see dates.py)
+    "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6, "กรกฎาคม": 7,
+    "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
+    "ม.ค.": 1, "ก.พ.": 2, "มี.ค.": 3, "เม.ย.": 4, "พ.ค.": 5, "มิ.ย.": 6, "ก.ค.": 7, "ส.ค.": 8,
+    "ก.ย.": 9, "ต.ค.": 10, "พ.ย.": 11, "ธ.ค.": 12,
 }  # fmt: skip
+# The months of the Persian (Solar Hijri) calendar, in the Persian letters (ی, ک) a page may also write
+# in their Arabic forms (ي, ك: `PERSIAN_LETTERS` turns them into these). Their dates are converted.
+JALALI_MONTHS = {
+    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6, "مهر": 7,
+    "آبان": 8, "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+}  # fmt: skip
+PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 
 
 def alternation(names: Iterable[str]) -> str:
@@ -103,8 +121,11 @@ def alternation(names: Iterable[str]) -> str:
 
 
 MONTH_ALT = alternation(MONTHS)  # regex alternation of all the month names
-# The words of the names: a text none of whose words is one names no month (Arabic names are two words).
-MONTH_WORDS = frozenset(w for name in MONTHS for w in name.split())
+# The letter runs of each name, as `letter_runs` cuts a text: a Thai or Devanagari name is several
+# (a vowel sign is a mark, not a letter), an Arabic one may be two words, an abbreviation has dots.
+NAME_RUNS = {name: frozenset(letter_runs(name)) for name in MONTHS}
+# A text none of whose letter runs is one of these names no month.
+MONTH_WORDS = frozenset(w for runs in NAME_RUNS.values() for w in runs)
 
 
 def month(name: str) -> int | None:

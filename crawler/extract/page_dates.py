@@ -14,6 +14,7 @@ from crawler.extract.marks import OUTSIDE_STORY, Mark, Marks, text_of
 from crawler.extract.memo import remember
 from crawler.extract.own_page import OwnPage
 from crawler.extract.profile import SiteProfile
+from crawler.extract.relative import parse_relative
 from crawler.extract.text import text_size
 
 _POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
@@ -94,8 +95,10 @@ def pick_dates(
     body_end: int,
     anchor: int,
     profile: SiteProfile | None = None,
+    captured: datetime | None = None,
 ) -> tuple[str | None, str | None]:
-    """(published, modified) as ISO strings: JSON-LD, meta, marked-up dates, visible text, then the URL.
+    """(published, modified) as ISO strings: JSON-LD, meta, marked-up dates, visible text, the URL,
+    then a relative date ("3 hours ago") counted back from `captured`, the moment the page was served.
 
     A site profile's `date_format` is how the site writes visible dates (tried before the generic
     parser), and settles numeric ones like 05/08/2023.
@@ -119,8 +122,11 @@ def pick_dates(
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
+    dayfirst = profile.dayfirst() if profile is not None else None
+    if dayfirst is None and head.month_first:
+        dayfirst = False
     if not published or not modified or "T" not in published or published.endswith("+00:00"):
-        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own, dayfirst)
         if published and marked_pub:
             declared.append(marked_pub)
         published = published or marked_pub
@@ -130,9 +136,11 @@ def pick_dates(
         if published.endswith("+00:00"):
             published, modified = _as_local(published, modified, declared)
     if not published:
-        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own, dayfirst)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
+    if not published and captured is not None:
+        published = _relative_date(page, body_start, anchor, captured)
     if modified and published and modified < published[: len(modified)]:
         modified = None
     return published, modified
@@ -213,12 +221,12 @@ def _marked_dates(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
+    dayfirst: bool | None,
 ) -> tuple[str | None, str | None]:
     """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
     the closest to the headline, outside comments, teasers and sidebars; one in a link to another
     page of the site (a previous/next entry's) only when no other is found."""
     pattern = profile.date_pattern if profile is not None else None
-    dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
     for mark in marks.items:
         if mark.ctx & OUTSIDE_STORY or (
@@ -289,6 +297,7 @@ def _visible_date(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
+    dayfirst: bool | None,
 ) -> str | None:
     """A date written near the headline: meta lines before the body, and the body's first blocks
     (the short ones before its first paragraph of prose, or among its first three). Lines saying
@@ -343,11 +352,30 @@ def _visible_date(
         for text in texts:
             if value := parse_with_format(text, pattern):
                 return value
-    dayfirst = profile.dayfirst() if profile is not None else None
     for text in texts:
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
+
+
+def _relative_date(page: Page, body_start: int, anchor: int, captured: datetime) -> str | None:
+    """A relative date ("3 hours ago", "vor 2 Tagen") in a short line near the headline: before the
+    body or among its first three lines (not a comment's further down), counted back from `captured`."""
+    best: tuple[int, str] | None = None
+    inside = 0  # lines of the body seen
+    for b in page.blocks:
+        if not b.text:
+            continue
+        if 0 <= body_start <= b.owner:
+            inside += 1
+            if inside > 3 or len(b.text) > 250:
+                break
+        if len(b.text) > 160 or b.region in ("related", "recent", "nav"):
+            continue
+        value = parse_relative(b.text, captured)
+        if value and (best is None or abs(b.owner - anchor) < best[0]):
+            best = (abs(b.owner - anchor), value)
+    return best[1] if best else None
 
 
 def _published_first(text: str) -> str:

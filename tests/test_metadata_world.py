@@ -1,0 +1,168 @@
+"""Metadata as pages of many languages and publishers write it (issue 10): dates relative to the moment
+the page was served ("3 hours ago", read against the response's `Date` header, in the crawl and in a
+reparse alike), dates of the Persian calendar and of the Thai Buddhist era, Hindi month names, numeric
+dates of a US-English page, and a one-word name after "and" in a byline.
+
+Each page is built here with the pattern; the crawl test serves one on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from crawler.extract import extract_article
+from crawler.extract.authors import clean_names
+from crawler.extract.dates import parse_text
+from tests.faultserver import article_html
+from tests.helpers import jcrawl, query, serve_stories
+from tests.test_extract_metadata import TEXT, page
+
+URL = "https://news.example.org/politics/border-talks/"
+SERVED = "Wed, 23 Aug 2023 12:00:00 GMT"
+HEADERS = {"Content-Type": "text/html; charset=utf-8", "Date": SERVED}
+
+
+def meta_line(text: str) -> bytes:
+    """An article whose only date is `text`, in the meta line under its headline."""
+    return page(before=f"<div class='meta'><span class='author'>Jane Roe</span> · <span>{text}</span></div>")
+
+
+@pytest.mark.parametrize(
+    ("shown", "published"),
+    [
+        ("3 hours ago", "2023-08-23T09:00:00+00:00"),
+        ("Updated 5 mins ago", "2023-08-23T11:55:00+00:00"),
+        ("an hour ago", "2023-08-23T11:00:00+00:00"),
+        ("2 days ago", "2023-08-21"),
+        ("vor 2 Tagen", "2023-08-21"),
+        ("hace 5 minutos", "2023-08-23T11:55:00+00:00"),
+        ("il y a une heure", "2023-08-23T11:00:00+00:00"),
+        ("3 ore fa", "2023-08-23T09:00:00+00:00"),
+        ("2 dagen geleden", "2023-08-21"),
+        ("5 часов назад", "2023-08-23T07:00:00+00:00"),
+        ("5分前", "2023-08-23T11:55:00+00:00"),
+        ("3시간 전", "2023-08-23T09:00:00+00:00"),
+    ],
+)
+def test_a_relative_date_counts_back_from_when_the_page_was_served(shown: str, published: str) -> None:
+    assert extract_article(meta_line(shown), URL, HEADERS).published == published
+
+
+def test_a_relative_date_needs_the_moment_and_yields_to_any_other_date() -> None:
+    assert extract_article(meta_line("3 hours ago"), URL).published is None  # no Date header: no guess
+    assert extract_article(meta_line("3 hours ago"), URL, {"Date": "not a date"}).published is None
+    declared = page(
+        "<meta property='article:published_time' content='2023-08-20T08:00:00Z'>",
+        "<div class='meta'><span>3 hours ago</span></div>",
+    )
+    assert extract_article(declared, URL, HEADERS).published == "2023-08-20T08:00:00+00:00"
+    dated_url = "https://news.example.org/2023/08/19/border-talks/"
+    assert extract_article(meta_line("3 hours ago"), dated_url, HEADERS).published == "2023-08-19"
+    # "2 months ago" names no day; "3月5日前" is "before March 5", not five days ago
+    assert extract_article(meta_line("2 months ago"), URL, HEADERS).published is None
+    assert extract_article(meta_line("3月5日前"), URL, HEADERS).published is None
+
+
+def test_a_comment_further_down_does_not_date_the_article() -> None:
+    comments = "".join(f"<p>Reader {n}, 2 hours ago: I agree with this.</p>" for n in range(3))
+    far = page(after=f"<section class='comments'>{comments}</section>")
+    assert extract_article(far, URL, HEADERS).published is None
+
+
+def test_the_crawl_and_a_reparse_read_the_same_served_moment(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """The spider hands extraction the response's Date header; a reparse reads it from the WARC."""
+    lines = "<p class='byline'>By Jane Roe</p><p class='dateline'>2 hours ago</p>"
+    html = article_html("Harbour berths open").replace(
+        '<div class="entry-content">', lines + '<div class="entry-content">'
+    )
+    result = jcrawl("crawl", serve_stories(httpserver, [html]), "--quiet", archive=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    sql = "SELECT a.published, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
+    [(published, fetched)] = query(tmp_path, sql)
+    served = datetime.fromisoformat(fetched.replace("Z", "+00:00"))
+    assert abs(datetime.fromisoformat(published) + timedelta(hours=2) - served) < timedelta(minutes=2)
+    for path in tmp_path.glob("journal.db*"):
+        path.unlink()
+    result = jcrawl("reparse", archive=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert query(tmp_path, sql) == [(published, fetched)]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("۲۳ آبان ۱۴۰۲", "2023-11-14"),  # Persian calendar, Persian digits
+        ("شنبه ۲۳ آبان ماه ۱۴۰۲ - ۱۰:۳۰", "2023-11-14T10:30:00"),
+        ("23 آبان 1402", "2023-11-14"),
+        ("۱ فروردین ۱۴۰۳", "2024-03-20"),  # the new year, the day after the equinox
+        ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),  # the last day of a leap year
+        ("تاريخ انتشار: ۱۴۰۲/۰۸/۲۳", "2023-11-14"),  # numeric, year first, Arabic yeh in the label
+        ("5 มีนาคม 2567", "2024-03-05"),  # Thai: Buddhist era year
+        ("วันที่ 5 มี.ค. 2567 เวลา 10:30 น.", "2024-03-05T10:30:00"),
+        ("05/03/2567", "2024-03-05"),
+        ("५ मार्च २०२४", "2024-03-05"),  # Hindi, Devanagari digits
+        ("15 फ़रवरी 2024, 10:30 IST", "2024-02-15T10:30:00"),
+        ("2 अक्टूबर 2023", "2023-10-02"),
+        ("٢٣ آبان", None),  # no year: no date
+    ],
+)
+def test_dates_of_other_calendars_and_scripts(text: str, iso: str | None) -> None:
+    assert parse_text(text) == iso
+
+
+def test_a_persian_page_dated_only_in_its_calendar() -> None:
+    persian = page(
+        before="<div class='meta'><span class='date'>۲۳ آبان ۱۴۰۲</span></div>", html_attrs=" lang='fa'"
+    )
+    assert extract_article(persian, URL).published == "2023-11-14"
+
+
+def test_a_us_english_page_writes_the_month_first() -> None:
+    line = "<p class='meta'>Posted 03/05/2024</p>"
+    assert extract_article(page(before=line, html_attrs=" lang='en-US'"), URL).published == "2024-03-05"
+    assert extract_article(page(before=line, html_attrs=" lang='en-GB'"), URL).published == "2024-05-03"
+    assert extract_article(page(before=line, html_attrs=" lang='de'"), URL).published == "2024-05-03"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("By Anna Schmidt and Madonna", ["Anna Schmidt", "Madonna"]),  # one name after "and": a person
+        ("By Anna Schmidt & Madonna", ["Anna Schmidt", "Madonna"]),
+        ("Von Anna Schmidt und Madonna", ["Anna Schmidt", "Madonna"]),
+        ("By Anna Schmidt, John Smith and Prince", ["Anna Schmidt", "John Smith", "Prince"]),
+        ("Von Anna Schmidt, Berlin", ["Anna Schmidt"]),  # after a comma: the place
+        ("By Anna Schmidt and John Smith, London", ["Anna Schmidt", "John Smith"]),
+        ("Por María López en Madrid", ["María López"]),
+    ],
+)
+def test_a_one_word_name_after_and_is_a_person(byline: str, names: list[str]) -> None:
+    assert clean_names(byline) == names
+
+
+def test_a_one_word_co_author_on_a_page() -> None:
+    byline = "<p class='byline'>By Anna Schmidt and Madonna</p>"
+    assert extract_article(page(before=byline), URL).authors == ["Anna Schmidt", "Madonna"]
+
+
+def headline_page(title: str, h1: str) -> bytes:
+    body = f"<body><article>{h1}<div>{TEXT}</div></article></body>"
+    return f"<html><head><title>{title}</title></head>{body}</html>".encode()
+
+
+def test_a_headline_broken_into_lines_is_one_title() -> None:
+    """`<br>` splits a heading into lines: the title is all of them when the metadata says so, its first
+    line when the metadata names only that (the next line is the writer's name)."""
+    lines = "<h1>Harbour talks<br>\n Ministers meet again</h1>"
+    two = headline_page("Harbour talks: ministers meet again | Harbour Post", lines)
+    assert extract_article(two, URL).title == "Harbour talks Ministers meet again"
+    cjk = "<h2>港湾協議<br>\n「早期発見」の会合<br>\n～新しい始まり～\n</h2>"
+    three = headline_page("港湾協議 「早期発見」の会合 ～新しい始まり～ - 港湾新聞", cjk)
+    assert extract_article(three, URL).title == "港湾協議 「早期発見」の会合 ～新しい始まり～"
+    signed = "<h1><span>Harbour talks resume in spring</span><br><span>Senior writer Jane Roe</span></h1>"
+    one = headline_page("Harbour talks resume in spring (photo) : Harbour Post", signed)
+    assert extract_article(one, URL).title == "Harbour talks resume in spring"
