@@ -1,7 +1,8 @@
 """Metadata as pages of many languages and publishers write it (issue 10): dates relative to the moment
 the page was served ("3 hours ago", read against the response's `Date` header, in the crawl and in a
 reparse alike), dates of the Persian calendar and of the Thai Buddhist era, Hindi month names, numeric
-dates of a US-English page, and a one-word name after "and" in a byline.
+dates of a US-English page, a one-word name after "and" in a byline, bylines in more languages, and
+headlines that `<br>` breaks into lines.
 
 Each page is built here with the pattern; the crawl test serves one on 127.0.0.1.
 """
@@ -46,6 +47,13 @@ def meta_line(text: str) -> bytes:
         ("5 часов назад", "2023-08-23T07:00:00+00:00"),
         ("5分前", "2023-08-23T11:55:00+00:00"),
         ("3시간 전", "2023-08-23T09:00:00+00:00"),
+        ("heute, 14:07 Uhr", "2023-08-23T14:07:00"),  # today or yesterday at the page's wall clock
+        ("Yesterday at 5:30 PM", "2023-08-22T17:30:00"),
+        ("ayer a las 10:30", "2023-08-22T10:30:00"),
+        ("昨日 18:30", "2023-08-22T18:30:00"),
+        ("Mar. 5", "2023-03-05"),  # no year: the capture's
+        ("12 mai", "2023-05-12"),
+        ("Sept. 30 at 4:00 p.m.", "2022-09-30"),  # a day still to come is last year's
     ],
 )
 def test_a_relative_date_counts_back_from_when_the_page_was_served(shown: str, published: str) -> None:
@@ -65,6 +73,9 @@ def test_a_relative_date_needs_the_moment_and_yields_to_any_other_date() -> None
     # "2 months ago" names no day; "3月5日前" is "before March 5", not five days ago
     assert extract_article(meta_line("2 months ago"), URL, HEADERS).published is None
     assert extract_article(meta_line("3月5日前"), URL, HEADERS).published is None
+    # "hier" without a time is German "here"; "des 5 pays" names no month
+    assert extract_article(meta_line("Hier ist alles neu"), URL, HEADERS).published is None
+    assert extract_article(meta_line("Le sommet des 5 pays"), URL, HEADERS).published is None
 
 
 def test_a_comment_further_down_does_not_date_the_article() -> None:
@@ -138,6 +149,11 @@ def test_a_us_english_page_writes_the_month_first() -> None:
         ("Von Anna Schmidt, Berlin", ["Anna Schmidt"]),  # after a comma: the place
         ("By Anna Schmidt and John Smith, London", ["Anna Schmidt", "John Smith"]),
         ("Por María López en Madrid", ["María López"]),
+        ("Oleh Budi Santoso dan Siti Rahma", ["Budi Santoso", "Siti Rahma"]),  # Indonesian
+        ("Bởi Nguyễn Văn An và Trần Thị Bình", ["Nguyễn Văn An", "Trần Thị Bình"]),  # Vietnamese
+        ("بقلم أحمد علي و محمد حسن", ["أحمد علي", "محمد حسن"]),  # Arabic
+        ("מאת דני כהן", ["דני כהן"]),  # Hebrew
+        ("By Jane Doe and Dan Smith", ["Jane Doe", "Dan Smith"]),  # "Dan" the name, not "dan" (and)
     ],
 )
 def test_a_one_word_name_after_and_is_a_person(byline: str, names: list[str]) -> None:
@@ -147,6 +163,14 @@ def test_a_one_word_name_after_and_is_a_person(byline: str, names: list[str]) ->
 def test_a_one_word_co_author_on_a_page() -> None:
     byline = "<p class='byline'>By Anna Schmidt and Madonna</p>"
     assert extract_article(page(before=byline), URL).authors == ["Anna Schmidt", "Madonna"]
+    dated = "<p class='byline'>By Anna Schmidt · Dec 5</p>"  # a month beside the name is no author
+    assert extract_article(page(before=dated), URL).authors == ["Anna Schmidt"]
+
+
+def test_an_unmarked_byline_in_another_language() -> None:
+    """No byline markup: a line under the headline that starts with the language's "by"."""
+    line = "<p>Oleh Budi Santoso dan Siti Rahma</p>"
+    assert extract_article(page(before=line), URL).authors == ["Budi Santoso", "Siti Rahma"]
 
 
 def headline_page(title: str, h1: str) -> bytes:

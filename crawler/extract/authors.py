@@ -27,16 +27,18 @@ from crawler.extract.text import CJK
 
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:(?:written|posted|reported|words|text|story|edited|compiled|published)\s+by|by|from|par|por|"
-    r"von|di|de|door|av|af|przez|auteur|author|autor|autora|redacción|reporter|texto|text)"
+    r"von|di|de|door|av|af|przez|oleh|bởi|بقلم|מאת|auteur|author|autor|autora|redacción|reporter|texto|text)"
     r"(?:\s*[:\-–—●]\s*|\s+)|(?:文|作者|记者|記者|著者|筆者|投稿者)\s*[:：●]?\s*)",
     re.I,
 )
 _NON_WORD = re.compile(r"\W+")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
 _SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
-# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru),
-# kept (one group) to tell "and" from a comma before the last part.
-_NAME_SPLIT = re.compile(r"\s*(,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и)\b|\|| / |、)\s*")
+# Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru, id,
+# vi, ar), kept (one group) to tell "and" from a comma before the last part.
+_NAME_SPLIT = re.compile(
+    r"\s*(,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и|dan|và|و)\b|\|| / |、)\s*"
+)
 # Separators after which a one-word last part is a place, not a person: a comma ("Von Anna Schmidt,
 # Berlin") and Spanish/French "en" ("María López en Madrid", also Dutch "and"). After an unambiguous
 # "and" it is a person known by one name ("By Anna Schmidt and Madonna").
@@ -80,7 +82,7 @@ _AUTHOR_HREF = re.compile(
 _PROFILE_URL = re.compile(
     r"/(?:author|authors|editors?|people|staff|profiles?|writers?|journalists?)/([a-z]+(?:-[a-z]+){1,3})/?$"
 )
-_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af)\s", re.I)
+_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|oleh|bởi|بقلم|מאת)\s", re.I)
 _PARTICLES = frozenset(
     ("de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "ibn", "al", "el")
 )

@@ -1,5 +1,6 @@
 """Dates a page writes relative to when it was read ("3 hours ago", "vor 2 Tagen", "hace 5 minutos",
-"5分前"), resolved against the moment of capture: the HTTP `Date` header of the response.
+"5分前", "Yesterday at 5:30 PM", "Mar. 5" without its year), resolved against the moment of capture:
+the HTTP `Date` header of the response. Read only when the page gives no other date.
 
 Extraction stays a pure function of (url, headers, body, profile): the moment comes from the headers,
 never from the clock, so a reparse of the archived response reads the same date.
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from crawler.extract.encoding import header_value
-from crawler.extract.months import alternation
+from crawler.extract.months import MONTH_ALT, alternation, month
 
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
 # Unit words, singular and plural (en, de, es, fr, pt, it, nl, sv/da/no, ru, pl, tr, id); the short
@@ -74,6 +75,29 @@ _RELATIVE = re.compile(
 )
 
 
+# "Today"/"yesterday" with the time of day ("heute, 14:07 Uhr", "Yesterday at 5:30 PM", "ayer a las
+# 10:30", "昨日 18:30"): the day counted back from the capture, the time the page's own wall clock.
+# The time is required: "hier" alone is also German "here".
+_DAYS_BACK = {
+    "today": 0, "heute": 0, "hoy": 0, "aujourd'hui": 0, "hoje": 0, "oggi": 0, "vandaag": 0, "idag": 0,
+    "i dag": 0, "сегодня": 0, "dzisiaj": 0, "dziś": 0, "bugün": 0, "今日": 0, "今天": 0, "오늘": 0,
+    "yesterday": 1, "gestern": 1, "ayer": 1, "hier": 1, "ontem": 1, "ieri": 1, "gisteren": 1, "igår": 1,
+    "i går": 1, "вчера": 1, "wczoraj": 1, "dün": 1, "昨日": 1, "昨天": 1, "어제": 1,
+}  # fmt: skip
+_DAY_WORD = re.compile(
+    rf"(?<!\w)({alternation(_DAYS_BACK)})(?!\w)[,\s]*(?:(?:at|um|à|a\s+las|alle|às|om|kl\.?|в|o)\s+)?"
+    r"(\d{1,2})[:h.](\d{2})(?!\d)\s*([ap]\.?m\.?)?",
+    re.I,
+)
+# A day and month without the year ("Mar. 5", "March 5th", "5 March", "5. März"): the year is the
+# capture's, or the one before when that day is still to come.
+_NO_YEAR = re.compile(
+    rf"(?<!\w)(?:({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+({MONTH_ALT}))"
+    r"(?![\w.,]*\s*,?\s*\d)",
+    re.I,
+)
+
+
 def capture_time(headers: Mapping | None) -> datetime | None:
     """The moment the response was served (its `Date` header, in UTC), or None without a valid one."""
     value = header_value(headers, "date")
@@ -89,11 +113,14 @@ def capture_time(headers: Mapping | None) -> datetime | None:
 
 
 def parse_relative(text: str, now: datetime) -> str | None:
-    """The moment a relative date in `text` names, counted back from `now`: to the minute for seconds,
-    minutes and hours ("2023-08-23T10:00:00+00:00"), the day for days and weeks ("2023-08-21")."""
-    m = _RELATIVE.search(text[:300])
+    """The moment a date in `text` written relative to `now` names: a span back ("3 hours ago": to
+    the minute for seconds, minutes and hours, "2023-08-23T10:00:00+00:00"; the day for days and weeks,
+    "2023-08-21"), today or yesterday at a time ("2023-08-22T17:30:00", the page's wall clock), or a
+    day and month without a year ("2023-03-05")."""
+    text = text[:300]
+    m = _RELATIVE.search(text)
     if m is None:
-        return None
+        return _day_word(text, now) or _without_year(text, now)
     count, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
     n = int(count) if count.isdigit() else 1
     seconds = _UNITS.get(unit.lower()) or _CJK_UNITS.get(unit, 0)
@@ -101,3 +128,33 @@ def parse_relative(text: str, now: datetime) -> str | None:
     if seconds >= _DAY:
         return then.date().isoformat()
     return then.replace(second=0, microsecond=0).isoformat()
+
+
+def _day_word(text: str, now: datetime) -> str | None:
+    m = _DAY_WORD.search(text)
+    if m is None:
+        return None
+    hour, minute = int(m.group(2)), int(m.group(3))
+    if m.group(4):
+        hour = hour % 12 + (12 if m.group(4).lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return None
+    day = (now - timedelta(days=_DAYS_BACK[" ".join(m.group(1).lower().split())])).date()
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00"
+
+
+def _without_year(text: str, now: datetime) -> str | None:
+    for m in _NO_YEAR.finditer(text):
+        name = m.group(1) or m.group(4)
+        if m.group(1) and len(name) <= 3 and name.islower():  # "des 5 pays", "set 5": not a month
+            continue
+        mon = month(name)
+        day = int(m.group(2) or m.group(3))
+        for year in (now.year, now.year - 1):  # the latest such day not after the capture
+            try:
+                when = date(year, mon or 0, day)
+            except ValueError:
+                break
+            if when <= now.date() + timedelta(days=1):
+                return when.isoformat()
+    return None
