@@ -1,6 +1,7 @@
 """Metadata as pages of many languages and publishers write it (issue 10): dates relative to the moment
 the page was served ("3 hours ago", read against the response's `Date` header, in the crawl and in a
-reparse alike), dates of the Persian calendar and of the Thai Buddhist era, Hindi month names, numeric
+reparse alike), dates of the Persian calendar, the Thai Buddhist era and the Japanese and Taiwanese eras,
+month names in Hindi, Bengali, Urdu and Persian, Vietnamese numbered months, numeric
 dates of a US-English page, a one-word name after "and" in a byline, bylines in more languages, and
 headlines that `<br>` breaks into lines.
 
@@ -119,6 +120,14 @@ def test_the_crawl_and_a_reparse_read_the_same_served_moment(httpserver: HTTPSer
         ("15 फ़रवरी 2024, 10:30 IST", "2024-02-15T10:30:00"),
         ("2 अक्टूबर 2023", "2023-10-02"),
         ("٢٣ آبان", None),  # no year: no date
+        ("۱۴ نوامبر ۲۰۲۳", "2023-11-14"),  # Persian names of the Gregorian months
+        ("15 مارچ 2024", "2024-03-15"),  # Urdu
+        ("প্রকাশ: ১২ জানুয়ারি ২০২৪, ১০:৩০", "2024-01-12T10:30:00"),  # Bengali
+        ("ngày 5 tháng 3 năm 2024", "2024-03-05"),  # Vietnamese: the month by its number
+        ("Thứ Ba, 5 tháng 3, 2024 10:30", "2024-03-05T10:30:00"),
+        ("令和6年3月5日 10時30分", "2024-03-05T10:30:00"),  # Japanese era
+        ("令和元年5月1日", "2019-05-01"),  # its first year
+        ("民國113年3月5日", "2024-03-05"),  # Republic of China (Taiwan)
     ],
 )
 def test_dates_of_other_calendars_and_scripts(text: str, iso: str | None) -> None:

@@ -65,6 +65,12 @@ _CJK_YMD = re.compile(
     r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
     r"(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(\d{1,2})\s*[時시:：]\s*(\d{2}))?"
 )
+# A year of a Japanese era or of the Republic of China's calendar (Taiwan): "令和6年3月5日" is 2024
+# (元年, the first year, is 1); the offsets to the common era.
+_ERA = re.compile(r"(令和|平成|民國|民国)\s*(\d{1,3}|元)\s*年")
+_ERA_START = {"令和": 2018, "平成": 1988, "民國": 1911, "民国": 1911}
+# Vietnamese names the month by its number: "ngày 5 tháng 3 năm 2024", "5 tháng 3, 2024".
+_VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*,|\s+năm)?\s+(\d{4})(?!\d)" + _TIME, re.I)
 # C's and Java's `Date.toString()`: "Mon Aug 03 12:45:00 EDT 2015"
 _CTIME = (
     rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
@@ -190,6 +196,15 @@ def parse_text(
             value = _fmt(y, mo, d, hh, m.group(6), m.group(7)) + (_tz(m.group(8)) if hh is not None else "")
             best = _earliest(best, m.start(), value)
             break
+    if not text.isascii():
+        if "年" in text:
+            text = _ERA.sub(_era_year, text)  # (a character longer at most: positions stay close)
+        if "háng" in text:
+            for m in _VI_DMY.finditer(text):
+                d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                if _valid(y, mo, d):
+                    best = _earliest(best, m.start(), _with_time(y, mo, d, m, 4))
+                    break
     for m in _CJK_YMD.finditer(text):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if _valid(y, mo, d):
@@ -228,6 +243,12 @@ def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
     alt = alternation(names)
     forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
+
+
+def _era_year(m: re.Match) -> str:
+    """The common era's year for an era's year ("令和6年" -> "2024年")."""
+    n = 1 if m.group(2) == "元" else int(m.group(2))
+    return f"{_ERA_START[m.group(1)] + n}年"
 
 
 def _common_era(year: int) -> int:
