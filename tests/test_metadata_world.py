@@ -21,7 +21,7 @@ from crawler.extract.authors import clean_names
 from crawler.extract.dates import parse_text
 from tests.faultserver import article_html
 from tests.helpers import jcrawl, query, serve_stories
-from tests.test_extract_metadata import TEXT, page
+from tests.test_extract_metadata import TEXT, ld, page
 
 URL = "https://news.example.org/politics/border-talks/"
 SERVED = "Wed, 23 Aug 2023 12:00:00 GMT"
@@ -199,3 +199,22 @@ def test_a_headline_broken_into_lines_is_one_title() -> None:
     signed = "<h1><span>Harbour talks resume in spring</span><br><span>Senior writer Jane Roe</span></h1>"
     one = headline_page("Harbour talks resume in spring (photo) : Harbour Post", signed)
     assert extract_article(one, URL).title == "Harbour talks resume in spring"
+
+
+def test_contact_details_after_the_name_are_no_part_of_it() -> None:
+    for line in ("By Jane Doe jane@example.org", "By Jane Doe (jane@example.org)", "By Jane Doe @janedoe"):
+        byline = f"<div class='byline'>{line}</div>"
+        assert extract_article(page(before=byline), URL).authors == ["Jane Doe"]
+
+
+def test_one_json_ld_person_naming_several_people() -> None:
+    data = ld(author={"@type": "Person", "name": ["Jane Doe", "John Roe"]})
+    assert extract_article(page(data), URL).authors == ["Jane Doe", "John Roe"]
+
+
+def test_a_json_ld_headline_keeps_its_first_words() -> None:
+    """A dash inside the JSON-LD headline is no site name's separator: only `<title>` is guessed at."""
+    head = "<title>Home</title>" + ld(headline="Libya &#8211; Tunisia talks")
+    body = f"<body><article><div>{TEXT}</div></article></body>"
+    html = f"<html><head>{head}</head>{body}</html>".encode()
+    assert extract_article(html, URL).title == "Libya – Tunisia talks"

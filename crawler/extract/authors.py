@@ -32,6 +32,9 @@ _BYLINE_PREFIX = re.compile(
     re.I,
 )
 _NON_WORD = re.compile(r"\W+")
+# An e-mail address or a social handle after the name ("By Jane Doe jane@example.org", "Jane Doe
+# @janedoe"): contact details, dropped so that the name is left.
+_CONTACT = re.compile(r"(?<!\S)\(?[\w.+-]*@[\w.-]+\)?(?!\S)")
 _DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
 _SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
 # Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru, id,
@@ -471,7 +474,7 @@ def _segment_names(text: str) -> list[str]:
     """Names in one segment of a byline ("By A and B, the Desk" -> ["A", "B"])."""
     if _PICTURE_LINE.match(text):
         return []
-    text = _LABEL.sub("", _BYLINE_PREFIX.sub("", text))
+    text = _LABEL.sub("", _BYLINE_PREFIX.sub("", _CONTACT.sub(" ", text)))
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)
     out = []

@@ -177,25 +177,24 @@ def text_of(value: Any) -> str | None:
 
 
 def names_of(value: Any) -> list[str]:
-    """Names from an author/creator value: "A", {"name": "A"}, ["A", {"name": "B"}]."""
+    """Names from an author/creator value: "A", {"name": "A"}, ["A", {"name": "B"}], and one item
+    naming several people ({"name": ["A", "B"]})."""
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items[:20]:
         if isinstance(item, str):
-            name = item
+            names = [item]
         elif isinstance(item, dict):
             name = item.get("name") or ""
-            if isinstance(name, list):
-                name = name[0] if name and isinstance(name[0], str) else ""
-            if not isinstance(name, str):
-                continue
+            names = [n for n in name if isinstance(n, str)] if isinstance(name, list) else [name]
             if not name and isinstance(item.get("givenName"), str):
-                name = f"{item.get('givenName')} {item.get('familyName') or ''}"
+                names = [f"{item.get('givenName')} {item.get('familyName') or ''}"]
         else:
             continue
-        name = clean(name)
-        if name and not name.startswith(("http://", "https://")):
-            out.append(name)
+        for name in names:
+            name = clean(name) if isinstance(name, str) else None
+            if name and not name.startswith(("http://", "https://")):
+                out.append(name)
     return out
 
 

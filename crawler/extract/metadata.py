@@ -96,10 +96,11 @@ def headline(head: Head, page: Page, sites: list[str]) -> str | None:
     `sites` are the names the site gives itself (`site_names`).
     """
     ld = head.ld_article or {}
+    ld_headline = clean_text(jsonld.text_of(ld.get("headline")))
     meta_titles = [
         t
         for t in (
-            clean_text(jsonld.text_of(ld.get("headline"))),
+            ld_headline,
             _unescaped(head.first(*_META_TITLES)),
             clean_text(jsonld.text_of(ld.get("name"))),
         )
@@ -121,7 +122,7 @@ def headline(head: Head, page: Page, sites: list[str]) -> str | None:
         for i, b in enumerate(page.blocks[:400])
         if b.heading in (2, 3) and b.text and not (i and page.blocks[i - 1].owner == b.owner)
     ][:6]
-    return pick_title(meta_titles, _unescaped(head.title), h1s, headings, sites)
+    return pick_title(meta_titles, _unescaped(head.title), h1s, headings, sites, ld_headline)
 
 
 def _whole_heading(page: Page, i: int) -> str:

@@ -30,11 +30,13 @@ _KEYS: dict[str, str] = {}
 _GRAMS: dict[str, frozenset[str]] = {}
 
 
-def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None = None) -> str:
+def strip_site_name(
+    title: str, sites: list[str] | tuple[str, ...] | str | None = None, guess: bool = True
+) -> str:
     """`<title>` without the site's name ("Headline - Journal" -> "Headline").
 
     `sites` are names the page gives itself (og:site_name, the home link...). Without one, a short
-    last (or first) segment is taken for the site's name.
+    last (or first) segment is taken for the site's name, if `guess`.
     """
     if isinstance(sites, str):
         sites = [sites]
@@ -50,6 +52,8 @@ def strip_site_name(title: str, sites: list[str] | tuple[str, ...] | str | None 
         kept = [p for p in parts if not any(k and k in key(p) for k in keys)]
         if kept and len(kept) < len(parts):
             return _rejoin(title, kept)
+    if not guess:
+        return title.strip()
     # no known site name: drop a short last (or first) segment
     if _short(parts[-1], 4) and len(parts[0]) > len(parts[-1]):
         return _rejoin(title, parts[:-1])
@@ -106,12 +110,18 @@ def key(text: str | None) -> str:
 
 
 def pick_title(
-    meta_titles: list[str], doc_title: str | None, h1s: list[str], headings: list[str], sites: list[str]
+    meta_titles: list[str],
+    doc_title: str | None,
+    h1s: list[str],
+    headings: list[str],
+    sites: list[str],
+    ld_headline: str | None = None,
 ) -> str | None:
-    """The headline from the metadata titles (JSON-LD headline, og:title...), `<title>`, the page's
-    `<h1>` texts (kickers already joined, see `heading_text`) and its first h2/h3 texts."""
+    """The headline from the metadata titles (JSON-LD headline `ld_headline`, og:title...), `<title>`,
+    the page's `<h1>` texts (kickers already joined, see `heading_text`) and its first h2/h3 texts."""
     site_keys = {key(s) for s in sites if s}
-    cleaned = [strip_site_name(t, sites) for t in meta_titles]
+    # the JSON-LD headline names no site: only a known name is cut from it ("Libya – Tunisia talks")
+    cleaned = [strip_site_name(t, sites, guess=t != ld_headline) for t in meta_titles]
     doc_clean = strip_site_name(doc_title, sites) if doc_title else None
     titles = [t for t in [*meta_titles, *cleaned, doc_title, doc_clean] if t]
     wanted = {key(t) for t in titles}
