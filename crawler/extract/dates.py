@@ -38,10 +38,11 @@ _TIME = (
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # The forms that name the month, as templates of their regexes; `_named_forms` fills in the names.
-# "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"
+# "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"; two names of the month
+# ("04 آب/أغسطس 2013": the Levantine and the Egyptian name, as pan-Arab sites write it)
 _DMY_NAME = (
-    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
-    + _TIME
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})(?:\s*/\s*(?:{names}))?"
+    r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b" + _TIME
 )
 # The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
 _YMD_NAME = (

@@ -14,9 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from crawler.extract.encoding import header_value
-from crawler.extract.months import MONTH_ALT, alternation, month
+from crawler.extract.months import MONTH_ALT, MONTH_WORDS, alternation, month
+from crawler.extract.text import letter_runs
 
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
+_DIGIT = re.compile(r"\d")
 # Unit words, singular and plural (en, de, es, fr, pt, it, nl, sv/da/no, ru, pl, tr, id); the short
 # forms a compact byline writes ("3h ago", "5 mins ago"). Months and years are left out: "2 months
 # ago" names no day.
@@ -63,16 +65,23 @@ _CJK_UNITS = {
 }  # fmt: skip
 # "a"/"an"/"one" (and their kin) counted as 1: "an hour ago", "vor einem Tag", "hace un día".
 _ONE = r"an?|one|einem|einer|un|una|une|um|uma"
-_COUNT = rf"(\d{{1,3}}|{_ONE})"
+# A count before its unit: digits, the unit maybe right after them ("3h"); a word, then a space.
+_COUNT = rf"(?:\d{{1,3}}\s*|(?:{_ONE})\s+)"
 _UNIT_ALT = alternation(_UNITS)
+# A count and its unit; a run of them says one span ("1 hr 4 mins ago").
+_PAIR = re.compile(rf"(?<!\w)({_COUNT})({_UNIT_ALT})(?!\w)", re.I)
 # The word that makes the span past: before it ("vor", "hace", "il y a", "há") or after it ("ago",
 # "geleden", "fa", "назад", "temu", "önce", "lalu", "sedan", "siden"); CJK "前"/"전" after the unit.
 _RELATIVE = re.compile(
-    rf"\b(?:vor|hace|il\s+y\s+a|há)\s+{_COUNT}\s*({_UNIT_ALT})\b"
-    rf"|(?<!\w){_COUNT}\s*({_UNIT_ALT})\.?\s+(?:ago|geleden|fa|назад|temu|önce|(?:yang\s+)?lalu|sedan|siden)\b"
+    rf"\b(?:vor|hace|il\s+y\s+a|há)\s+({_COUNT}(?:{_UNIT_ALT}))\b"
+    rf"|(?<!\w)((?:{_COUNT}(?:{_UNIT_ALT})\.?,?\s+(?:and\s+)?)+)"
+    r"(?:ago|geleden|fa|назад|temu|önce|(?:yang\s+)?lalu|sedan|siden)\b"
     rf"|(?<![\d月월])(\d{{1,3}})\s*({alternation(_CJK_UNITS)})\s*(?:前|전)",  # (not "3月5日前": before a day)
     re.I,
 )
+# A year written out: a text that has one is a full date the other parsers did not read, not a
+# day and month whose year is to be guessed ("04 آب/اغسطس 2013").
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 # "Today"/"yesterday" with the time of day ("heute, 14:07 Uhr", "Yesterday at 5:30 PM", "ayer a las
@@ -120,12 +129,18 @@ def parse_relative(text: str, now: datetime) -> str | None:
     text = text[:300]
     m = _RELATIVE.search(text)
     if m is None:
+        if not _DIGIT.search(text):  # (the other forms have digits)
+            return None
         return _day_word(text, now) or _without_year(text, now)
-    count, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
-    n = int(count) if count.isdigit() else 1
-    seconds = _UNITS.get(unit.lower()) or _CJK_UNITS.get(unit, 0)
-    then = now - timedelta(seconds=n * seconds)
-    if seconds >= _DAY:
+    if m.group(3):
+        unit = _CJK_UNITS[m.group(4)]
+        seconds = int(m.group(3)) * unit
+    else:
+        pairs = _PAIR.findall(m.group(1) or m.group(2))
+        counts = [(int(c) if c.strip().isdigit() else 1, _UNITS[u.lower()]) for c, u in pairs]
+        seconds, unit = sum(n * u for n, u in counts), min(u for _, u in counts)
+    then = now - timedelta(seconds=seconds)
+    if unit >= _DAY:
         return then.date().isoformat()
     return then.replace(second=0, microsecond=0).isoformat()
 
@@ -144,6 +159,8 @@ def _day_word(text: str, now: datetime) -> str | None:
 
 
 def _without_year(text: str, now: datetime) -> str | None:
+    if not MONTH_WORDS.intersection(letter_runs(text.lower())) or _YEAR.search(text):
+        return None  # (no month's name: no regex run)
     for m in _NO_YEAR.finditer(text):
         name = m.group(1) or m.group(4)
         if m.group(1) and len(name) <= 3 and name.islower():  # "des 5 pays", "set 5": not a month
