@@ -101,7 +101,8 @@ def pick_dates(
     then a relative date ("3 hours ago") counted back from `captured`, the moment the page was served.
 
     A site profile's `date_format` is how the site writes visible dates (tried before the generic
-    parser), and settles numeric ones like 05/08/2023.
+    parser), and settles numeric ones like 05/08/2023; without one, a US-English page writes them
+    month first.
     """
     ld = head.ld_article
     if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
