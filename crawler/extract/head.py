@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from crawler.extract import jsonld
 from crawler.extract.urls import absolutize, site_root
 
-_MONTH_FIRST = re.compile(r"\s*en[-_](?:us|ph)\b", re.I)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 
@@ -23,9 +22,6 @@ class Head:
     feeds: list[str] = field(default_factory=list)
     feed_titles: list[str] = field(default_factory=list)
     lang: str | None = None
-    # The page's locale writes numeric dates month first (US and Philippine English: "03/05/2024" is
-    # March 5); a site profile's date format, or the URL's month, still says otherwise.
-    month_first: bool = False
     ld_objects: list[dict] = field(default_factory=list)
     ld_article: dict | None = None
     shortlink: str | None = None  # href of the first `<link rel="shortlink">` as written ("" if none given)
@@ -92,7 +88,6 @@ def read_head(root, url: str, root_url: str) -> Head:
         root.get("lang") or root.get("xml:lang") or head.first("og:locale", "content-language", "dc.language")
     )
     head.lang = normalise_lang(lang)
-    head.month_first = bool(lang and _MONTH_FIRST.match(lang))
     if ld_texts:
         head.ld_objects = jsonld.parse_blocks(ld_texts)
         paths = frozenset(jsonld.url_path(u) for u in (url, head.canonical)) - {""}

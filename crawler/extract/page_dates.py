@@ -101,8 +101,7 @@ def pick_dates(
     then a relative date ("3 hours ago") counted back from `captured`, the moment the page was served.
 
     A site profile's `date_format` is how the site writes visible dates (tried before the generic
-    parser), and settles numeric ones like 05/08/2023; without one, a US-English page writes them
-    month first.
+    parser), and settles numeric ones like 05/08/2023.
     """
     ld = head.ld_article
     if ld is None or not ld.get("datePublished"):  # SEO plugins also date the WebPage the article is on
@@ -123,11 +122,8 @@ def pick_dates(
     url_date = date_from_url(url)
     hint = (url_date[0], url_date[1]) if url_date else None
     own = OwnPage(url, head)
-    dayfirst = profile.dayfirst() if profile is not None else None
-    if dayfirst is None and head.month_first:
-        dayfirst = False
     if not published or not modified or "T" not in published or published.endswith("+00:00"):
-        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own, dayfirst)
+        marked_pub, marked_mod = _marked_dates(marks, anchor, hint, profile, own)
         if published and marked_pub:
             declared.append(marked_pub)
         published = published or marked_pub
@@ -137,7 +133,7 @@ def pick_dates(
         if published.endswith("+00:00"):
             published, modified = _as_local(published, modified, declared)
     if not published:
-        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own, dayfirst)
+        published = _visible_date(page, body_start, body_end, anchor, hint, profile, own)
     if not published and url_date and url_date[2]:
         published = f"{url_date[0]:04d}-{url_date[1]:02d}-{url_date[2]:02d}"
     if not published and captured is not None:
@@ -222,12 +218,12 @@ def _marked_dates(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
-    dayfirst: bool | None,
 ) -> tuple[str | None, str | None]:
     """Dates the theme marks up (`<time datetime>`, `itemprop=datePublished`, `.entry-date.published`),
     the closest to the headline, outside comments, teasers and sidebars; one in a link to another
     page of the site (a previous/next entry's) only when no other is found."""
     pattern = profile.date_pattern if profile is not None else None
+    dayfirst = profile.dayfirst() if profile is not None else None
     best: dict[bool, tuple[tuple, str]] = {}
     for mark in marks.items:
         if mark.ctx & OUTSIDE_STORY or (
@@ -298,7 +294,6 @@ def _visible_date(
     hint: tuple[int, int] | None,
     profile: SiteProfile | None,
     own: OwnPage,
-    dayfirst: bool | None,
 ) -> str | None:
     """A date written near the headline: meta lines before the body, and the body's first blocks
     (the short ones before its first paragraph of prose, or among its first three). Lines saying
@@ -353,6 +348,7 @@ def _visible_date(
         for text in texts:
             if value := parse_with_format(text, pattern):
                 return value
+    dayfirst = profile.dayfirst() if profile is not None else None
     for text in texts:
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
