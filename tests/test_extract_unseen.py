@@ -675,6 +675,8 @@ def test_a_story_on_a_theme_that_marks_every_page_as_home_is_an_article() -> Non
         ("https://www.example-news.org/category/harbour/", "archive category", "Category: Harbour"),
         ("https://www.example-news.org/tag/fishing/", "archive tag", "Tag: fishing"),
         ("https://www.example-news.org/?s=harbour", "search search-results", "Search results for: harbour"),
+        # (a month's archive: its stories' pages are filed below its own URL)
+        ("https://www.example-news.org/2024/05/", "", "May 2024"),
     ],
 )
 def test_listings_are_not_articles(url: str, body_class: str, h1: str) -> None:
@@ -758,3 +760,70 @@ def test_calls_to_action_in_a_box_or_after_the_story_stay_out() -> None:
     got = paragraphs(page(main))
     assert got[:5] == P
     assert box not in got and after not in got
+
+
+def test_a_hidden_dialog_after_the_comments_stays_hidden() -> None:
+    """A dialog its style hides until a button opens it ("report this comment"), after the comment
+    thread under a short story: the paragraph before it is a comment's, in a box the text leaves
+    out, so the dialog continues no paragraph of the story however long its prose."""
+    comments = (
+        "<div class='comments'><h3>Comments</h3><div class='comment'><p>I fished off that breakwater "
+        "for thirty years and the bream were always there in April; I hope the authority listens.</p>"
+        "</div></div>"
+    )
+    dialog = (
+        "<div class='report-dialog' style='display:none'><p>Tell us why you think this comment breaks "
+        "our community rules. Our moderators read every report within a day, and they remove comments "
+        "that insult other readers, share private details or advertise products and services.</p></div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{comments}{dialog}</div>")) == P[:2]
+
+
+def test_a_part_of_the_story_linking_to_its_own_transcript_is_no_teaser() -> None:
+    """An episode page: the text in two parts, the second opening with a link to the episode's own
+    transcript, between a header of episode links and a link to the show. Three boxes, each with a
+    linked line, look like a list of teaser cards; a link below the page's own URL is the story's
+    link to a part of itself, not another story's headline."""
+    url = "https://radio.example.org/shows/harbour-talk/2024/may/27/"
+    header = (
+        "<div class='episode-top'><p><a href='/shows/harbour-talk/2024/may/20/'>« previous episode</a> | "
+        "<a href='/shows/harbour-talk/2024/jun/03/'>next episode »</a></p><p>Monday, May 27, 2024</p></div>"
+    )
+    parts = (
+        f"<div class='episode-text'><p>{P[0]}</p></div><div class='episode-text'>"
+        f"<p><a href='{url}transcript/'>Read the full transcript</a></p><p>{P[1]}</p></div>"
+    )
+    more = (
+        "<div class='episode-more'><p><a href='/shows/harbour-talk/'>All episodes of the show</a></p></div>"
+    )
+    html = page(f"<div class='episode'>{header}{parts}{more}</div>")
+    assert paragraphs(html, url) == P[:2]
+
+
+def test_teaser_cards_of_pages_filed_below_this_one_stay_out() -> None:
+    """An album's page lists its songs, whose pages sit below its own URL, as cards with an excerpt:
+    more lines linking below the page than a story has parts make a list of teasers."""
+    url = "https://music.example.org/albums/harbour-songs/"
+    cards = "".join(
+        f"<div class='track'><h3><a href='{url}track-{i}/'>Track {i}: a song about the harbour</a></h3>"
+        f"<p>{t}</p></div>"
+        for i, t in enumerate(P[2:])
+    )
+    html = page(f"<div class='album'>{ps(P[:2])}<div class='tracks'>{cards}</div></div>")
+    assert paragraphs(html, url) == P[:2]
+
+
+def test_the_fine_print_under_a_closing_call_to_action_goes_with_it() -> None:
+    """A sign-up prompt closing the text, and its fine print after it, styled as paragraphs of the
+    story: the prompt is left out by its place, and the short lines under it that speak of it too
+    (too long for a label's line) with it."""
+    box = (
+        "<p>Sign up for our free weekly newsletter to get the best of the harbour news every Friday.</p>"
+        "<p>The Coast Post takes your privacy seriously: we never sell or rent your e-mail address to any "
+        "third party, and you can leave the Coast Post newsletter at any time with the link at the foot "
+        "of each issue.</p>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P)}{box}</div>")) == P
+    # a short closing paragraph of the story after a call to action between paragraphs stays
+    cta = "<p>Sign up for our free weekly newsletter to get the best of the harbour news every Friday.</p>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:4])}{cta}{ps(P[4:])}</div>")) == P

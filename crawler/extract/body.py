@@ -100,6 +100,7 @@ _SIGN_OFF = re.compile(
 _LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
+FINE_PRINT_MAX = 2  # short blocks after a closing call to action that are its box's fine print
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
 # Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
@@ -466,7 +467,8 @@ def extract_body(
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
     if worded:  # (after the link lines go back: their places count positions in `kept` as it was)
-        kept = [i for i in kept if i not in worded or _in_flow(page, kept, worded, i)]
+        in_flow = [i for i in kept if i not in worded or _in_flow(page, kept, worded, i)]
+        kept = _without_fine_print(page, in_flow, max(set(kept) - set(in_flow), default=-1))
     if headline_at >= 0 and summary:
         kept = _without_header_dek(page, kept, headline_at, headline.block, negs, cards, summary)
     if headline_at > 0:
@@ -719,6 +721,29 @@ def _in_flow(page: Page, kept: list[int], worded: set[int], bi: int) -> bool:
     if b.heading:
         return any(x is block_near(blocks, bi, 1) and is_prose(x) for x in beside)
     return len(beside) == 2 and b.text.endswith(SENTENCE_END)
+
+
+def _without_fine_print(page: Page, kept: list[int], cta: int) -> list[int]:
+    """`kept` without what follows the call to action `cta` (a block left out, -1: none) at the end
+    of the text, after two of the story's paragraphs at least, when that is at most FINE_PRINT_MAX
+    short blocks beside it under its parent, each a line of no prose or one speaking of the sign-up
+    too: the box's fine print ("We never sell your address. You can leave the newsletter at any
+    time"), too long for a label. A paragraph of the story's own after a prompt stays."""
+    if cta < 0:
+        return kept
+    blocks, parents = page.blocks, page.parents
+    at = bisect_right(kept, cta)
+    after = [i for i in kept[at:] if blocks[i].text]
+    if not after or len(after) > FINE_PRINT_MAX or sum(is_prose(blocks[i]) for i in kept[:at]) < 2:
+        return kept
+    parent = parents[blocks[cta].owner]
+    for i in after:
+        b = blocks[i]
+        if len(b.text) > 300 or parents[b.owner] != parent:
+            return kept
+        if is_prose(b) and not _NEWSLETTER.search(b.text):
+            return kept
+    return kept[:at]
 
 
 def _cut_trailing_teasers(blocks: list[Block], kept: list[int]) -> list[int]:

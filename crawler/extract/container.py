@@ -29,6 +29,7 @@ CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this shar
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+OWN_PARTS_MAX = 2  # lines linking below the page's own URL that are its parts (more: a section's list)
 HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
 CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
@@ -343,6 +344,9 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
     ]
     if len(headlines) < 3:
         return flags
+    own = _own_part_lines(page)
+    if own:
+        headlines = [h for h in headlines if h[0] not in own]
     if not in_page:  # only lines whose links mostly lead to pages (`#fragment` links make no anchor)
         leading: dict[int, int] = {}  # block -> characters of its links to pages
         for a in page.anchors:
@@ -374,6 +378,22 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         for i in cards:
             flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     return flags
+
+
+def _own_part_lines(page: Page) -> set[int]:
+    """Blocks whose links all lead below this page's own URL (`.../27/transcript/`, `.../story/2`):
+    the story's links to its own parts (a transcript, the next page), no teaser's headline. A page
+    with more than OWN_PARTS_MAX such lines is a section's front, listing the pages filed under it."""
+    here = page.url.split("#", 1)[0].split("?", 1)[0]
+    if not here:
+        return set()
+    here = here if here.endswith("/") else here + "/"
+    below: dict[int, bool] = {}  # block -> all its links lead below `here`
+    for a in page.anchors:
+        if a.block >= 0:
+            below[a.block] = below.get(a.block, True) and a.url.startswith(here) and len(a.url) > len(here)
+    own = {bi for bi, ok in below.items() if ok}
+    return own if len(own) <= OWN_PARTS_MAX else set()
 
 
 def _subtree_text(page: Page) -> list[int]:
