@@ -827,3 +827,26 @@ def test_the_fine_print_under_a_closing_call_to_action_goes_with_it() -> None:
     # a short closing paragraph of the story after a call to action between paragraphs stays
     cta = "<p>Sign up for our free weekly newsletter to get the best of the harbour news every Friday.</p>"
     assert paragraphs(page(f"<div class='story'>{ps(P[:4])}{cta}{ps(P[4:])}</div>")) == P
+
+
+def test_a_slideshows_titles_and_pager_in_the_text_are_left_out() -> None:
+    """A slideshow inside the story's element: the same title over each slide, then its pager, a
+    line per page number between arrows. Lines alike in a row are a widget's, not the story's."""
+    slides = "".join(
+        f"<div class='slide'><img src='/img/harbour-{i}.jpg' alt=''><div>The harbour in pictures</div></div>"
+        for i in range(5)
+    )
+    pager = "".join(f"<div class='page'>{n}</div>" for n in ["&lt;", *map(str, range(1, 6)), "&gt;"])
+    html = page(f"<div class='story'><div class='show'>{slides}{pager}</div>{ps(P)}</div>")
+    assert paragraphs(html) == P
+    table = "<table>" + "".join(f"<tr><td>{n}</td></tr>" for n in range(1, 6)) + "</table>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{table}{ps(P[2:])}</div>")) == [
+        *P[:2],
+        *map(str, range(1, 6)),
+        *P[2:],
+    ]
+    code = "<pre>if (ready) {<br>    start();<br>  }<br>}<br>}</pre>"  # (a code's closing braces)
+    assert (
+        "}\n\n}\n\n}"
+        in extract_article(page(f"<div class='story'>{ps(P[:2])}{code}{ps(P[2:])}</div>"), URL).body
+    )

@@ -98,9 +98,11 @@ _SIGN_OFF = re.compile(
 )
 # A label over a list: words, maybe a colon (no figure: "-5.44%", "2,640円" are a table's or a shop's).
 _LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
 FINE_PRINT_MAX = 2  # short blocks after a closing call to action that are its box's fine print
+WIDGET_RUN = 3  # alike short lines in a row that are a widget's (a slideshow's titles, its pager)
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
 # Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
@@ -489,6 +491,7 @@ def extract_body(
         kept.extend(i for i in closing if blocks[i].text not in seen)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
+    kept = _without_widget_runs(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
     kept = _without_link_list_headings(blocks, kept, start, end)
     agency = None
@@ -794,6 +797,40 @@ def _bare_date(b: Block) -> bool:
     if len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
         return False
     return len(_YEAR.findall(text)) < 2
+
+
+def _without_widget_runs(blocks: list[Block], kept: list[int]) -> list[int]:
+    """`kept` without runs of WIDGET_RUN or more short lines in a row that are one line again and
+    again (a slideshow's title over each slide) or count up ("1", "2", "3": its pager, with its
+    arrows), outside tables. A story's repeated line (the question put to each interviewee) has
+    its answers between; a table's figures are its cells'."""
+    out: list[int] = []
+    run: list[int] = []  # the current run of alike lines
+    for i in [*kept, -1]:
+        b = blocks[i] if i >= 0 else None
+        if b is not None and not b.text:  # (a picture between lines breaks no run)
+            out.append(i)
+            continue
+        line = b is not None and len(b.text) < 80 and b.tag not in ("td", "th", "pre")
+        if run and line and _alike(blocks[run[-1]].text, b.text):
+            run.append(i)
+            continue
+        if len(run) < WIDGET_RUN:
+            out.extend(run)
+        run = [i] if line else []
+        if b is not None and not line:
+            out.append(i)
+    return sorted(out)
+
+
+def _alike(before: str, text: str) -> bool:
+    """Lines of one widget in a row: the same text, the next number, or arrows ("<<", ">")."""
+    if text == before:
+        return True
+    if before.isdigit() and text.isdigit():
+        return int(text) == int(before) + 1
+    arrows = [not _LETTER_OR_DIGIT.search(t) for t in (before, text)]
+    return all(arrows) or (any(arrows) and (before.isdigit() or text.isdigit()))
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
