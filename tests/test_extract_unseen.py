@@ -850,3 +850,22 @@ def test_a_slideshows_titles_and_pager_in_the_text_are_left_out() -> None:
         "}\n\n}\n\n}"
         in extract_article(page(f"<div class='story'>{ps(P[:2])}{code}{ps(P[2:])}</div>"), URL).body
     )
+
+
+def test_a_heading_over_a_section_left_out_whole_goes_with_it() -> None:
+    """Boxes inside the story's element, each a heading over links: "Browse issues" over one link
+    to the archive, then "Story tools". Nothing under the first heading is kept before the next
+    heading of its level, so it heads no text. A box with a heading of a lower level under a
+    section's heading is the section's box, not the next section."""
+    boxes = (
+        "<h2>Browse issues</h2><p><a href='/archive/'>Browse the archive of past issues</a></p>"
+        "<h2>Story tools</h2><ul><li><a href='/email/'>E-mail this story</a></li>"
+        "<li><a href='/print/'>Print this story</a></li></ul>"
+    )
+    assert paragraphs(page(f"<div class='story'>{boxes}{ps(P)}</div>")) == P
+    box = (
+        "<div class='related'><h3>Related</h3><ul><li><a href='/2024/04/ferry/'>The ferry strike is over "
+        "at last</a></li><li><a href='/2024/03/quay/'>A new quay for the fishing fleet</a></li></ul></div>"
+    )
+    chapter = f"<h2>The plan</h2>{box}{ps(P[:3])}<h2>The fish</h2>{ps(P[3:])}"
+    assert paragraphs(page(f"<div class='story'>{chapter}</div>")) == ["The plan", *P[:3], "The fish", *P[3:]]

@@ -494,6 +494,7 @@ def extract_body(
     kept = _without_widget_runs(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
     kept = _without_link_list_headings(blocks, kept, start, end)
+    kept = _without_empty_sections(blocks, kept, start, end)
     agency = None
     while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
         text = blocks[kept[-1]].text
@@ -589,6 +590,31 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
                 continue
         out.append(i)
     return out
+
+
+def _without_empty_sections(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
+    """`kept` without the headings of sections whose every block the text leaves out ("Browse
+    Issues" over a link to the archive, then the next box's heading): up to the container's next
+    heading of the same level or higher, nothing under them is kept. (A heading over a subsection's
+    heading heads that subsection: a chapter's title over its first section.)"""
+    keep = set(kept)
+    drop = set()
+    for i in kept:
+        b = blocks[i]
+        if not b.heading or not b.text:
+            continue
+        for j in range(i + 1, len(blocks)):
+            x = blocks[j]
+            if not start <= x.owner < end:
+                if x.owner >= end:
+                    break
+                continue
+            if j in keep and (x.text or x.images):
+                break
+            if x.heading and x.text and x.heading <= b.heading:
+                drop.add(i)
+                break
+    return [i for i in kept if i not in drop] if drop else kept
 
 
 def _links_in(b: Block) -> int:
