@@ -869,3 +869,25 @@ def test_a_heading_over_a_section_left_out_whole_goes_with_it() -> None:
     )
     chapter = f"<h2>The plan</h2>{box}{ps(P[:3])}<h2>The fish</h2>{ps(P[3:])}"
     assert paragraphs(page(f"<div class='story'>{chapter}</div>")) == ["The plan", *P[:3], "The fish", *P[3:]]
+
+
+STANZAS = [
+    ["The boats come home at evening light,", "their hulls still heavy with the sea,",
+     "the gulls above them wheel and fight", "for what the nets have left for free."],
+    ["The harbour wall has stood for years", "against the winter and the tide,",
+     "it heard the sailors and their fears", "and kept the little town inside."],
+    ["Now engines dig the channel deep", "where once the bream would come to spawn,",
+     "and old men on the quay who weep", "will miss the quiet of the dawn."],
+]  # fmt: skip
+
+
+def test_a_poems_stanzas_are_its_text() -> None:
+    """A poem: stanzas whose lines `<br>`s split, each line too short to be prose alone. Lines of
+    one element in a row that together read as a paragraph are its text; an address's lines are
+    too short to be."""
+    poem = "".join("<p>" + "<br>".join(lines) + "</p>" for lines in STANZAS)
+    address = "<p>Coast Post<br>12 Harbour Road<br>Portsmouth PO1 2AB<br>Tel. 0123 456.</p>"
+    html = page(
+        f"<div class='poem'>{poem}</div>{address}", head="<meta property='og:type' content='article'>"
+    )
+    assert paragraphs(html) == [line for lines in STANZAS for line in lines]

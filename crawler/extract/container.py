@@ -25,6 +25,7 @@ from crawler.extract.text import word_runs
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link size for a block to count as prose
+VERSE_LINES = 3  # lines of a stanza at least (see verse_lines)
 CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
@@ -99,6 +100,35 @@ def is_prose(b: Block) -> bool:
     if b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT)):
         return False
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
+
+
+def verse_lines(blocks: list[Block]) -> set[int]:
+    """Indexes of the lines of stanzas: VERSE_LINES or more lines in a row of one element, which
+    `<br>`s split, not all prose on their own, none a heading or a link line, that together read
+    as a paragraph (a poem's, a song's): twice GOOD_MIN characters, the last line ending as a
+    sentence or a clause does."""
+    out: set[int] = set()
+    n, start = len(blocks), 0
+    while start < n - VERSE_LINES + 1:
+        owner = blocks[start].owner
+        if blocks[start + VERSE_LINES - 1].owner != owner:  # (most blocks: no run of lines here)
+            start += 1
+            continue
+        stop = start + 1
+        while stop < n and blocks[stop].owner == owner:
+            stop += 1
+        run = [i for i in range(start, stop) if blocks[i].text]
+        start = stop
+        if len(run) < VERSE_LINES:
+            continue
+        lines = [blocks[i] for i in run]
+        if all(map(is_prose, lines)):
+            continue  # (counted as prose already)
+        if any(b.heading or b.link_len or b.tag not in _PROSE_TAGS for b in lines):
+            continue
+        if lines[-1].text.endswith((*_END_PUNCT, ",")) and sum(b.size for b in lines) >= 2 * GOOD_MIN:
+            out.update(run)
+    return out
 
 
 def excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
@@ -437,7 +467,8 @@ def choose_container(
     # or not, known once all is counted
     captions: list[tuple[int, int, float, int]] = []
     declared_at: list[int] = []  # `_declared_end` of each declared paragraph
-    for b in page.blocks:
+    verse = verse_lines(page.blocks)
+    for bi, b in enumerate(page.blocks):
         size = b.size
         if not size:
             continue
@@ -446,7 +477,7 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b):
+        elif is_prose(b) or bi in verse:
             mine = _declared_end(b.text, declared) if declared else 0
             if b.figure:
                 captions.append((b.owner, size, size if links else NEUTRAL_WEIGHT * size, mine))
