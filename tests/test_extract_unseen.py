@@ -891,3 +891,17 @@ def test_a_poems_stanzas_are_its_text() -> None:
         f"<div class='poem'>{poem}</div>{address}", head="<meta property='og:type' content='article'>"
     )
     assert paragraphs(html) == [line for lines in STANZAS for line in lines]
+
+
+def test_sentences_linking_their_sources_on_other_sites_are_text() -> None:
+    """A blog's roundup: each paragraph a sentence whose linked source title is most of it. Links
+    that all lead to other sites are citations, not a teaser list (which links to this site)."""
+
+    def roundup(host: str) -> bytes:
+        paras = "".join(
+            f"<p><a href='https://{host}/2024/05/{i}/'>{t[:120]}</a>{t[120:]}</p>" for i, t in enumerate(P)
+        )
+        return page(f"<div class='post'>{paras}</div>")
+
+    assert paragraphs(roundup("www.example-science.org")) == P
+    assert not extract_article(roundup("www.example-news.org"), URL).is_article

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from crawler.extract.blocks import Block, Page
 from crawler.extract.page import HIDDEN
 from crawler.extract.text import word_runs
+from crawler.extract.urls import host_of, site_of
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link size for a block to count as prose
@@ -129,6 +130,36 @@ def verse_lines(blocks: list[Block]) -> set[int]:
         if lines[-1].text.endswith((*_END_PUNCT, ",")) and sum(b.size for b in lines) >= 2 * GOOD_MIN:
             out.update(run)
     return out
+
+
+def cited_sentences(page: Page) -> set[int]:
+    """Indexes of blocks that read as sentences (ten words or more, ending as a sentence does),
+    though most of their text is in links, when every link leads to another site: a blog's
+    paragraph quoting its sources by their linked titles. A list of teasers links to this site, and
+    a line of another site's headlines is all links."""
+    site = site_of(page.host) if page.host else ""
+    if not site:
+        return set()
+    blocks = page.blocks
+    n = len(blocks)
+    citing: dict[int, bool] = {}  # block -> a sentence whose links so far all lead to other sites
+    for a in page.anchors:
+        bi = a.block
+        ok = citing.get(bi)
+        if ok is None:
+            ok = citing[bi] = 0 <= bi < n and _citing_shape(blocks[bi])
+        if ok and site_of(host_of(a.url)) in ("", site):
+            citing[bi] = False
+    return {bi for bi, ok in citing.items() if ok}
+
+
+def _citing_shape(b: Block) -> bool:
+    """A block of ten words or more ending as a sentence does, too much of it in links to be prose,
+    with a clause of its own outside them."""
+    text = b.text
+    if not text.endswith(SENTENCE_END) or b.heading or b.tag not in _PROSE_TAGS:
+        return False
+    return b.link_len < len(text) - GOOD_MIN // 2 and text.count(" ") >= 9 and not is_prose(b)
 
 
 def excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
@@ -467,7 +498,7 @@ def choose_container(
     # or not, known once all is counted
     captions: list[tuple[int, int, float, int]] = []
     declared_at: list[int] = []  # `_declared_end` of each declared paragraph
-    verse = verse_lines(page.blocks)
+    verse = verse_lines(page.blocks) | cited_sentences(page)
     for bi, b in enumerate(page.blocks):
         size = b.size
         if not size:
