@@ -26,7 +26,7 @@ from crawler.extract.urls import host_of, site_of
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link size for a block to count as prose
-VERSE_LINES = 3  # lines of a stanza at least (see verse_lines)
+VERSE_LINES = 3  # lines of a stanza at least (see _verse_lines)
 CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
@@ -103,7 +103,7 @@ def is_prose(b: Block) -> bool:
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
 
 
-def verse_lines(blocks: list[Block]) -> set[int]:
+def _verse_lines(blocks: list[Block]) -> set[int]:
     """Indexes of the lines of stanzas: VERSE_LINES or more lines in a row of one element, which
     `<br>`s split, not all prose on their own, none a heading or a link line, that together read
     as a paragraph (a poem's, a song's): twice GOOD_MIN characters, the last line ending as a
@@ -132,7 +132,7 @@ def verse_lines(blocks: list[Block]) -> set[int]:
     return out
 
 
-def cited_sentences(page: Page) -> set[int]:
+def _cited_sentences(page: Page) -> set[int]:
     """Indexes of blocks that read as sentences (ten words or more, ending as a sentence does),
     though most of their text is in links, when every link leads to another site: a blog's
     paragraph quoting its sources by their linked titles. A list of teasers links to this site, and
@@ -498,7 +498,8 @@ def choose_container(
     # or not, known once all is counted
     captions: list[tuple[int, int, float, int]] = []
     declared_at: list[int] = []  # `_declared_end` of each declared paragraph
-    verse = verse_lines(page.blocks) | cited_sentences(page)
+    # lines too short, or too linked, to be prose alone, that are text: a poem's, a roundup's
+    lines_of_text = _verse_lines(page.blocks) | _cited_sentences(page)
     for bi, b in enumerate(page.blocks):
         size = b.size
         if not size:
@@ -508,7 +509,7 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b) or bi in verse:
+        elif is_prose(b) or bi in lines_of_text:
             mine = _declared_end(b.text, declared) if declared else 0
             if b.figure:
                 captions.append((b.owner, size, size if links else NEUTRAL_WEIGHT * size, mine))
