@@ -96,6 +96,27 @@ def test_listing_page_is_not_an_article():
     assert len(listing) == 8
 
 
+def test_links_in_a_menu_its_style_hides_are_navigation():
+    """A drop-down its style hides until hovered holds lines of links, no paragraph: it is skipped
+    like any hidden element, so its story links are the menu's, not the listing's (a hidden element
+    holding a paragraph is walked instead: the rest of a story behind "read more")."""
+    menu = "".join(f'<a href="/2024/02/menu-pick-{i}-of-the-month/">Menu pick {i}</a>' for i in range(5))
+    teasers = "".join(
+        f'<article class="post-teaser"><h2><a href="/2024/03/story-number-{i}-about-things/">Story number {i}'
+        f" about things</a></h2><p>Excerpt of story {i}, which is long enough to look like prose text "
+        f"in a teaser list on a category page.</p></article>"
+        for i in range(8)
+    )
+    html = (
+        f'<html><head><title>Economy</title></head><body class="archive category">'
+        f'<div style="display: none">{menu}</div>{teasers}</body></html>'
+    )
+    a = extract_article(html.encode(), "https://news.example.org/category/economy/")
+    kinds = {link.url.rsplit("/", 2)[-2]: link.kind for link in a.links}
+    assert [kinds[f"menu-pick-{i}-of-the-month"] for i in range(5)] == ["nav"] * 5
+    assert sum(kind == "listing" for kind in kinds.values()) == 8
+
+
 def test_empty_and_binary_input_do_not_raise():
     for body in (b"", b"\x00\x01\x02\xff" * 100, b"<html>", b"%PDF-1.4 binary", "ümlaut".encode("utf-16")):
         a = extract_article(body, "https://example.org/x")

@@ -675,6 +675,8 @@ def test_a_story_on_a_theme_that_marks_every_page_as_home_is_an_article() -> Non
         ("https://www.example-news.org/category/harbour/", "archive category", "Category: Harbour"),
         ("https://www.example-news.org/tag/fishing/", "archive tag", "Tag: fishing"),
         ("https://www.example-news.org/?s=harbour", "search search-results", "Search results for: harbour"),
+        # (a month's archive: its stories' pages are filed below its own URL)
+        ("https://www.example-news.org/2024/05/", "", "May 2024"),
     ],
 )
 def test_listings_are_not_articles(url: str, body_class: str, h1: str) -> None:
@@ -758,3 +760,148 @@ def test_calls_to_action_in_a_box_or_after_the_story_stay_out() -> None:
     got = paragraphs(page(main))
     assert got[:5] == P
     assert box not in got and after not in got
+
+
+def test_a_hidden_dialog_after_the_comments_stays_hidden() -> None:
+    """A dialog its style hides until a button opens it ("report this comment"), after the comment
+    thread under a short story: the paragraph before it is a comment's, in a box the text leaves
+    out, so the dialog continues no paragraph of the story however long its prose."""
+    comments = (
+        "<div class='comments'><h3>Comments</h3><div class='comment'><p>I fished off that breakwater "
+        "for thirty years and the bream were always there in April; I hope the authority listens.</p>"
+        "</div></div>"
+    )
+    dialog = (
+        "<div class='report-dialog' style='display:none'><p>Tell us why you think this comment breaks "
+        "our community rules. Our moderators read every report within a day, and they remove comments "
+        "that insult other readers, share private details or advertise products and services.</p></div>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{comments}{dialog}</div>")) == P[:2]
+
+
+def test_a_part_of_the_story_linking_to_its_own_transcript_is_no_teaser() -> None:
+    """An episode page: the text in two parts, the second opening with a link to the episode's own
+    transcript, between a header of episode links and a link to the show. Three boxes, each with a
+    linked line, look like a list of teaser cards; a link below the page's own URL is the story's
+    link to a part of itself, not another story's headline."""
+    url = "https://radio.example.org/shows/harbour-talk/2024/may/27/"
+    header = (
+        "<div class='episode-top'><p><a href='/shows/harbour-talk/2024/may/20/'>« previous episode</a> | "
+        "<a href='/shows/harbour-talk/2024/jun/03/'>next episode »</a></p><p>Monday, May 27, 2024</p></div>"
+    )
+    parts = (
+        f"<div class='episode-text'><p>{P[0]}</p></div><div class='episode-text'>"
+        f"<p><a href='{url}transcript/'>Read the full transcript</a></p><p>{P[1]}</p></div>"
+    )
+    more = (
+        "<div class='episode-more'><p><a href='/shows/harbour-talk/'>All episodes of the show</a></p></div>"
+    )
+    html = page(f"<div class='episode'>{header}{parts}{more}</div>")
+    assert paragraphs(html, url) == P[:2]
+
+
+def test_teaser_cards_of_pages_filed_below_this_one_stay_out() -> None:
+    """An album's page lists its songs, whose pages sit below its own URL, as cards with an excerpt:
+    more lines linking below the page than a story has parts make a list of teasers."""
+    url = "https://music.example.org/albums/harbour-songs/"
+    cards = "".join(
+        f"<div class='track'><h3><a href='{url}track-{i}/'>Track {i}: a song about the harbour</a></h3>"
+        f"<p>{t}</p></div>"
+        for i, t in enumerate(P[2:])
+    )
+    html = page(f"<div class='album'>{ps(P[:2])}<div class='tracks'>{cards}</div></div>")
+    assert paragraphs(html, url) == P[:2]
+
+
+def test_the_fine_print_under_a_closing_call_to_action_goes_with_it() -> None:
+    """A sign-up prompt closing the text, and its fine print after it, styled as paragraphs of the
+    story: the prompt is left out by its place, and the short lines under it that speak of it too
+    (too long for a label's line) with it."""
+    box = (
+        "<p>Sign up for our free weekly newsletter to get the best of the harbour news every Friday.</p>"
+        "<p>The Coast Post takes your privacy seriously: we never sell or rent your e-mail address to any "
+        "third party, and you can leave the Coast Post newsletter at any time with the link at the foot "
+        "of each issue.</p>"
+    )
+    assert paragraphs(page(f"<div class='story'>{ps(P)}{box}</div>")) == P
+    # a short closing paragraph of the story after a call to action between paragraphs stays
+    cta = "<p>Sign up for our free weekly newsletter to get the best of the harbour news every Friday.</p>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:4])}{cta}{ps(P[4:])}</div>")) == P
+
+
+def test_a_slideshows_titles_and_pager_in_the_text_are_left_out() -> None:
+    """A slideshow inside the story's element: the same title over each slide, then its pager, a
+    line per page number between arrows. Lines alike in a row are a widget's, not the story's."""
+    slides = "".join(
+        f"<div class='slide'><img src='/img/harbour-{i}.jpg' alt=''><div>The harbour in pictures</div></div>"
+        for i in range(5)
+    )
+    pager = "".join(f"<div class='page'>{n}</div>" for n in ["&lt;", *map(str, range(1, 6)), "&gt;"])
+    html = page(f"<div class='story'><div class='show'>{slides}{pager}</div>{ps(P)}</div>")
+    assert paragraphs(html) == P
+    table = "<table>" + "".join(f"<tr><td>{n}</td></tr>" for n in range(1, 6)) + "</table>"
+    assert paragraphs(page(f"<div class='story'>{ps(P[:2])}{table}{ps(P[2:])}</div>")) == [
+        *P[:2],
+        *map(str, range(1, 6)),
+        *P[2:],
+    ]
+    code = "<pre>if (ready) {<br>    start();<br>  }<br>}<br>}</pre>"  # (a code's closing braces)
+    assert (
+        "}\n\n}\n\n}"
+        in extract_article(page(f"<div class='story'>{ps(P[:2])}{code}{ps(P[2:])}</div>"), URL).body
+    )
+
+
+def test_a_heading_over_a_section_left_out_whole_goes_with_it() -> None:
+    """Boxes inside the story's element, each a heading over links: "Browse issues" over one link
+    to the archive, then "Story tools". Nothing under the first heading is kept before the next
+    heading of its level, so it heads no text. A box with a heading of a lower level under a
+    section's heading is the section's box, not the next section."""
+    boxes = (
+        "<h2>Browse issues</h2><p><a href='/archive/'>Browse the archive of past issues</a></p>"
+        "<h2>Story tools</h2><ul><li><a href='/email/'>E-mail this story</a></li>"
+        "<li><a href='/print/'>Print this story</a></li></ul>"
+    )
+    assert paragraphs(page(f"<div class='story'>{boxes}{ps(P)}</div>")) == P
+    box = (
+        "<div class='related'><h3>Related</h3><ul><li><a href='/2024/04/ferry/'>The ferry strike is over "
+        "at last</a></li><li><a href='/2024/03/quay/'>A new quay for the fishing fleet</a></li></ul></div>"
+    )
+    chapter = f"<h2>The plan</h2>{box}{ps(P[:3])}<h2>The fish</h2>{ps(P[3:])}"
+    assert paragraphs(page(f"<div class='story'>{chapter}</div>")) == ["The plan", *P[:3], "The fish", *P[3:]]
+
+
+STANZAS = [
+    ["The boats come home at evening light,", "their hulls still heavy with the sea,",
+     "the gulls above them wheel and fight", "for what the nets have left for free."],
+    ["The harbour wall has stood for years", "against the winter and the tide,",
+     "it heard the sailors and their fears", "and kept the little town inside."],
+    ["Now engines dig the channel deep", "where once the bream would come to spawn,",
+     "and old men on the quay who weep", "will miss the quiet of the dawn."],
+]  # fmt: skip
+
+
+def test_a_poems_stanzas_are_its_text() -> None:
+    """A poem: stanzas whose lines `<br>`s split, each line too short to be prose alone. Lines of
+    one element in a row that together read as a paragraph are its text; an address's lines are
+    too short to be."""
+    poem = "".join("<p>" + "<br>".join(lines) + "</p>" for lines in STANZAS)
+    address = "<p>Coast Post<br>12 Harbour Road<br>Portsmouth PO1 2AB<br>Tel. 0123 456.</p>"
+    html = page(
+        f"<div class='poem'>{poem}</div>{address}", head="<meta property='og:type' content='article'>"
+    )
+    assert paragraphs(html) == [line for lines in STANZAS for line in lines]
+
+
+def test_sentences_linking_their_sources_on_other_sites_are_text() -> None:
+    """A blog's roundup: each paragraph a sentence whose linked source title is most of it. Links
+    that all lead to other sites are citations, not a teaser list (which links to this site)."""
+
+    def roundup(host: str) -> bytes:
+        paras = "".join(
+            f"<p><a href='https://{host}/2024/05/{i}/'>{t[:120]}</a>{t[120:]}</p>" for i, t in enumerate(P)
+        )
+        return page(f"<div class='post'>{paras}</div>")
+
+    assert paragraphs(roundup("www.example-science.org")) == P
+    assert not extract_article(roundup("www.example-news.org"), URL).is_article

@@ -98,8 +98,11 @@ _SIGN_OFF = re.compile(
 )
 # A label over a list: words, maybe a colon (no figure: "-5.44%", "2,640円" are a table's or a shop's).
 _LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
+FINE_PRINT_MAX = 2  # short blocks after a closing call to action that are its box's fine print
+WIDGET_RUN = 3  # alike short lines in a row that are a widget's (a slideshow's titles, its pager)
 CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
 
 # Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
@@ -466,7 +469,8 @@ def extract_body(
         kept.append(bi)
     kept = _with_outbound_links(blocks, kept, outbound)
     if worded:  # (after the link lines go back: their places count positions in `kept` as it was)
-        kept = [i for i in kept if i not in worded or _in_flow(page, kept, worded, i)]
+        in_flow = [i for i in kept if i not in worded or _in_flow(page, kept, worded, i)]
+        kept = _without_fine_print(page, in_flow, max(set(kept) - set(in_flow), default=-1))
     if headline_at >= 0 and summary:
         kept = _without_header_dek(page, kept, headline_at, headline.block, negs, cards, summary)
     if headline_at > 0:
@@ -487,8 +491,10 @@ def extract_body(
         kept.extend(i for i in closing if blocks[i].text not in seen)
     kept = _drop_meta_lines(blocks, kept)
     kept = _drop_repeats(blocks, kept)
+    kept = _without_widget_runs(blocks, kept)
     kept = _cut_trailing_teasers(blocks, kept)
     kept = _without_link_list_headings(blocks, kept, start, end)
+    kept = _without_empty_sections(blocks, kept, start, end)
     agency = None
     while kept:  # from the end: agency credits, then sign-offs (promos, reporting credits, disclaimers)
         text = blocks[kept[-1]].text
@@ -584,6 +590,31 @@ def _without_link_list_headings(blocks: list[Block], kept: list[int], start: int
                 continue
         out.append(i)
     return out
+
+
+def _without_empty_sections(blocks: list[Block], kept: list[int], start: int, end: int) -> list[int]:
+    """`kept` without the headings of sections whose every block the text leaves out ("Browse
+    Issues" over a link to the archive, then the next box's heading): up to the container's next
+    heading of the same level or higher, nothing under them is kept. (A heading over a subsection's
+    heading heads that subsection: a chapter's title over its first section.)"""
+    keep = set(kept)
+    drop = set()
+    for i in kept:
+        b = blocks[i]
+        if not b.heading or not b.text:
+            continue
+        for j in range(i + 1, len(blocks)):
+            x = blocks[j]
+            if not start <= x.owner < end:
+                if x.owner >= end:
+                    break
+                continue
+            if j in keep and (x.text or x.images):
+                break
+            if x.heading and x.text and x.heading <= b.heading:
+                drop.add(i)
+                break
+    return [i for i in kept if i not in drop] if drop else kept
 
 
 def _links_in(b: Block) -> int:
@@ -721,6 +752,29 @@ def _in_flow(page: Page, kept: list[int], worded: set[int], bi: int) -> bool:
     return len(beside) == 2 and b.text.endswith(SENTENCE_END)
 
 
+def _without_fine_print(page: Page, kept: list[int], cta: int) -> list[int]:
+    """`kept` without what follows the call to action `cta` (a block left out, -1: none) at the end
+    of the text, after two of the story's paragraphs at least, when that is at most FINE_PRINT_MAX
+    short blocks beside it under its parent, each a line of no prose or one speaking of the sign-up
+    too: the box's fine print ("We never sell your address. You can leave the newsletter at any
+    time"), too long for a label. A paragraph of the story's own after a prompt stays."""
+    if cta < 0:
+        return kept
+    blocks, parents = page.blocks, page.parents
+    at = bisect_right(kept, cta)
+    after = [i for i in kept[at:] if blocks[i].text]
+    if not after or len(after) > FINE_PRINT_MAX or sum(is_prose(blocks[i]) for i in kept[:at]) < 2:
+        return kept
+    parent = parents[blocks[cta].owner]
+    for i in after:
+        b = blocks[i]
+        if len(b.text) > 300 or parents[b.owner] != parent:
+            return kept
+        if is_prose(b) and not _NEWSLETTER.search(b.text):
+            return kept
+    return kept[:at]
+
+
 def _cut_trailing_teasers(blocks: list[Block], kept: list[int]) -> list[int]:
     """Cut a closing "More great stories" line and the teaser list under it (styled as plain text,
     so the walk did not see a heading open a teaser region)."""
@@ -769,6 +823,40 @@ def _bare_date(b: Block) -> bool:
     if len(text) >= 60 or text.count(" ") >= 8 or text.endswith(SENTENCE_END):
         return False
     return len(_YEAR.findall(text)) < 2
+
+
+def _without_widget_runs(blocks: list[Block], kept: list[int]) -> list[int]:
+    """`kept` without runs of WIDGET_RUN or more short lines in a row that are one line again and
+    again (a slideshow's title over each slide) or count up ("1", "2", "3": its pager, with its
+    arrows), outside tables. A story's repeated line (the question put to each interviewee) has
+    its answers between; a table's figures are its cells'."""
+    out: list[int] = []
+    run: list[int] = []  # the current run of alike lines
+    for i in [*kept, -1]:
+        b = blocks[i] if i >= 0 else None
+        if b is not None and not b.text:  # (a picture between lines breaks no run)
+            out.append(i)
+            continue
+        line = b is not None and len(b.text) < 80 and b.tag not in ("td", "th", "pre")
+        if run and line and _alike(blocks[run[-1]].text, b.text):
+            run.append(i)
+            continue
+        if len(run) < WIDGET_RUN:
+            out.extend(run)
+        run = [i] if line else []
+        if b is not None and not line:
+            out.append(i)
+    return sorted(out)
+
+
+def _alike(before: str, text: str) -> bool:
+    """Lines of one widget in a row: the same text, the next number, or arrows ("<<", ">")."""
+    if text == before:
+        return True
+    if before.isdigit() and text.isdigit():
+        return int(text) == int(before) + 1
+    arrows = [not _LETTER_OR_DIGIT.search(t) for t in (before, text)]
+    return all(arrows) or (any(arrows) and (before.isdigit() or text.isdigit()))
 
 
 def _drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:

@@ -22,13 +22,16 @@ from dataclasses import dataclass
 from crawler.extract.blocks import Block, Page
 from crawler.extract.page import HIDDEN
 from crawler.extract.text import word_runs
+from crawler.extract.urls import host_of, site_of
 
 ALPHA = 1.0  # weight of bad text against good text when choosing the container
 GOOD_MIN = 40  # non-link size for a block to count as prose
+VERSE_LINES = 3  # lines of a stanza at least (see _verse_lines)
 CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
 AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
 NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
 TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
+OWN_PARTS_MAX = 2  # lines linking below the page's own URL that are its parts (more: a section's list)
 HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
 CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
@@ -98,6 +101,65 @@ def is_prose(b: Block) -> bool:
     if b.size - b.link_len < GOOD_MIN and not (b.size >= 25 and b.text.endswith(_END_PUNCT)):
         return False
     return b.link_len <= (0.35 * n if n < 150 else 0.6 * n) and b.tag in _PROSE_TAGS
+
+
+def _verse_lines(blocks: list[Block]) -> set[int]:
+    """Indexes of the lines of stanzas: VERSE_LINES or more lines in a row of one element, which
+    `<br>`s split, not all prose on their own, none a heading or a link line, that together read
+    as a paragraph (a poem's, a song's): twice GOOD_MIN characters, the last line ending as a
+    sentence or a clause does."""
+    out: set[int] = set()
+    n, start = len(blocks), 0
+    while start < n - VERSE_LINES + 1:
+        owner = blocks[start].owner
+        if blocks[start + VERSE_LINES - 1].owner != owner:  # (most blocks: no run of lines here)
+            start += 1
+            continue
+        stop = start + 1
+        while stop < n and blocks[stop].owner == owner:
+            stop += 1
+        run = [i for i in range(start, stop) if blocks[i].text]
+        start = stop
+        if len(run) < VERSE_LINES:
+            continue
+        lines = [blocks[i] for i in run]
+        if all(map(is_prose, lines)):
+            continue  # (counted as prose already)
+        if any(b.heading or b.link_len or b.tag not in _PROSE_TAGS for b in lines):
+            continue
+        if lines[-1].text.endswith((*_END_PUNCT, ",")) and sum(b.size for b in lines) >= 2 * GOOD_MIN:
+            out.update(run)
+    return out
+
+
+def _cited_sentences(page: Page) -> set[int]:
+    """Indexes of blocks that read as sentences (ten words or more, ending as a sentence does),
+    though most of their text is in links, when every link leads to another site: a blog's
+    paragraph quoting its sources by their linked titles. A list of teasers links to this site, and
+    a line of another site's headlines is all links."""
+    site = site_of(page.host) if page.host else ""
+    if not site:
+        return set()
+    blocks = page.blocks
+    n = len(blocks)
+    citing: dict[int, bool] = {}  # block -> a sentence whose links so far all lead to other sites
+    for a in page.anchors:
+        bi = a.block
+        ok = citing.get(bi)
+        if ok is None:
+            ok = citing[bi] = 0 <= bi < n and _citing_shape(blocks[bi])
+        if ok and site_of(host_of(a.url)) in ("", site):
+            citing[bi] = False
+    return {bi for bi, ok in citing.items() if ok}
+
+
+def _citing_shape(b: Block) -> bool:
+    """A block of ten words or more ending as a sentence does, too much of it in links to be prose,
+    with a clause of its own outside them."""
+    text = b.text
+    if not text.endswith(SENTENCE_END) or b.heading or b.tag not in _PROSE_TAGS:
+        return False
+    return b.link_len < len(text) - GOOD_MIN // 2 and text.count(" ") >= 9 and not is_prose(b)
 
 
 def excluded(b: Block, negs: set[int], cards: bytearray) -> bool:
@@ -343,6 +405,9 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
     ]
     if len(headlines) < 3:
         return flags
+    own = _own_part_lines(page)
+    if own:
+        headlines = [h for h in headlines if h[0] not in own]
     if not in_page:  # only lines whose links mostly lead to pages (`#fragment` links make no anchor)
         leading: dict[int, int] = {}  # block -> characters of its links to pages
         for a in page.anchors:
@@ -374,6 +439,22 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         for i in cards:
             flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     return flags
+
+
+def _own_part_lines(page: Page) -> set[int]:
+    """Blocks whose links all lead below this page's own URL (`.../27/transcript/`, `.../story/2`):
+    the story's links to its own parts (a transcript, the next page), no teaser's headline. A page
+    with more than OWN_PARTS_MAX such lines is a section's front, listing the pages filed under it."""
+    here = page.url.split("#", 1)[0].split("?", 1)[0]
+    if not here:
+        return set()
+    here = here if here.endswith("/") else here + "/"
+    below: dict[int, bool] = {}  # block -> all its links lead below `here`
+    for a in page.anchors:
+        if a.block >= 0:
+            below[a.block] = below.get(a.block, True) and a.url.startswith(here) and len(a.url) > len(here)
+    own = {bi for bi, ok in below.items() if ok}
+    return own if len(own) <= OWN_PARTS_MAX else set()
 
 
 def _subtree_text(page: Page) -> list[int]:
@@ -417,7 +498,9 @@ def choose_container(
     # or not, known once all is counted
     captions: list[tuple[int, int, float, int]] = []
     declared_at: list[int] = []  # `_declared_end` of each declared paragraph
-    for b in page.blocks:
+    # lines too short, or too linked, to be prose alone, that are text: a poem's, a roundup's
+    lines_of_text = _verse_lines(page.blocks) | _cited_sentences(page)
+    for bi, b in enumerate(page.blocks):
         size = b.size
         if not size:
             continue
@@ -426,7 +509,7 @@ def choose_container(
             bad[b.owner] += size
             if links:
                 loud[b.owner] += size
-        elif is_prose(b):
+        elif is_prose(b) or bi in lines_of_text:
             mine = _declared_end(b.text, declared) if declared else 0
             if b.figure:
                 captions.append((b.owner, size, size if links else NEUTRAL_WEIGHT * size, mine))
