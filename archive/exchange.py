@@ -21,9 +21,10 @@ class RawHeaders(StatusAndHeaders):
     """Parsed HTTP headers that warcio writes back as the exact bytes they were parsed from."""
 
     def __init__(self, statusline: str, headers: list[tuple[str, str]], protocol: str, raw: bytes):
-        # StatusAndHeaders' own fields, set as its __init__ sets them (the headers are str pairs already)
-        self.statusline, self.headers, self.protocol = statusline, headers, protocol
-        self.total_len = len(raw)
+        # warcio's own __init__ sets its fields (whichever a version has); the headers are given to it
+        # empty and set after, as they are str pairs already (its conversion checks each pair's types)
+        super().__init__(statusline, [], protocol, total_len=len(raw))
+        self.headers = headers
         self.raw = raw
         self.headers_buff = raw
 

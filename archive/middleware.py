@@ -236,11 +236,10 @@ class WarcArchiveMiddleware:
                 warc_headers_dict=extra,
                 http_headers=http_headers,
             )
-            digest = response_record.rec_headers.get_header("WARC-Payload-Digest")
-            if exchange is not None and exchange.chunked:
-                response_record.rec_headers.remove_header("WARC-Payload-Digest")
-                response_record.omit_payload_digest = True
+            if exchange is not None and exchange.chunked:  # the record states none (archive/writer.py)
                 digest = entity_digest(http_headers, payload)
+            else:
+                digest = response_record.rec_headers.get_header("WARC-Payload-Digest")
         request_record = builder.create_warc_record(
             response.url,
             "request",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 import re
@@ -23,22 +25,41 @@ GZIP_LEVEL = 6
 # A response whose payload the server compressed (a Content-Encoding) is stored in its gzip member as it
 # is: deflating bytes that are compressed already costs CPU and saves next to nothing.
 STORED_LEVEL = 0
+# The WARC-Payload-Digest of an empty payload (SHA-1, base32, as warcio writes it).
+EMPTY_PAYLOAD_DIGEST = "sha1:" + base64.b32encode(hashlib.sha1(b"").digest()).decode("ascii")
 
 
 class RecordBuilder(WARCWriter):
     """warcio's record builder, writing WARC-Payload-Digest where every validator agrees on it.
 
     Not on `resource` and `metadata` records, whose payload is their whole block (WARC-Block-Digest
-    covers it), and which FastWARC does not check as payloads. Not on a record flagged
-    `omit_payload_digest`: a response whose body came chunked (archive/exchange.py), for which warcio
-    and FastWARC take the payload to be the bytes after the header block, chunk framing included,
-    where WARC 1.1 takes the entity body without it, so any digest there would fail one of them.
+    covers it), and which FastWARC does not check as payloads. Not on a response whose body came
+    chunked (archive/exchange.py), for which warcio and FastWARC take the payload to be the bytes after
+    the header block, chunk framing included, where WARC 1.1 takes the entity body without it, so any
+    digest there would fail one of them. An empty payload's digest (a GET request's) is known.
     """
 
     NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "resource", "metadata")
 
     def ensure_digest(self, record: ArcWarcRecord, block: bool = True, payload: bool = True) -> None:
-        super().ensure_digest(record, block, payload and not getattr(record, "omit_payload_digest", False))
+        if (
+            payload
+            and record.payload_length == 0
+            and record.rec_type not in self.NO_PAYLOAD_DIGEST_TYPES
+            and not record.rec_headers.get_header("WARC-Payload-Digest")
+        ):
+            record.rec_headers.add_header("WARC-Payload-Digest", EMPTY_PAYLOAD_DIGEST)
+        super().ensure_digest(record, block, payload and not chunked_response(record))
+
+
+def chunked_response(record: ArcWarcRecord) -> bool:
+    """Whether a record is a response whose body came with its chunked framing."""
+    headers = record.http_headers
+    return (
+        record.rec_type == "response"
+        and headers is not None
+        and "chunked" in (headers.get_header("Transfer-Encoding") or "").lower()
+    )
 
 
 class WarcWriteError(Exception):

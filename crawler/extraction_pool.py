@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, ClassVar, NamedTuple
@@ -200,6 +200,8 @@ class ExtractionPool:
     """`extract_for_crawl` in `workers` processes (0: in this process, at once)."""
 
     _shared: ClassVar[dict[int, tuple[ExtractionPool, int]]] = {}  # workers -> (pool, users)
+    # What each worker process runs: `_serve(tasks, results, crawler_pid, gc_threshold)`.
+    serve: ClassVar[Callable[[Connection, Connection, int, int], None]] = staticmethod(_serve)
 
     def __init__(self, workers: int, gc_threshold: int = 0):
         self.workers = workers
@@ -268,7 +270,7 @@ class ExtractionPool:
             tasks_out, tasks = context.Pipe(duplex=False)
             results, results_in = context.Pipe(duplex=False)
             process = context.Process(
-                target=_serve, args=(tasks_out, results_in, os.getpid(), self.gc_threshold), daemon=True
+                target=self.serve, args=(tasks_out, results_in, os.getpid(), self.gc_threshold), daemon=True
             )
             try:
                 process.start()
@@ -353,8 +355,10 @@ class ExtractionPool:
             message = take_frame(lane.inbox)
         try:
             page = pickle.loads(message)
-        except pickle.UnpicklingError as exc:
-            self._lost(lane, exc)
+            if not isinstance(page, PageExtraction):
+                raise TypeError(f"a {type(page).__name__}, not a PageExtraction")
+        except Exception as exc:  # a corrupt result raises whatever unpickling met: the worker is not trusted
+            self._lost(lane, WorkerLost(f"unreadable result ({type(exc).__name__}: {exc})"))
         else:
             future, lane.page = lane.page, None
             if future is not None and not future.done():

@@ -42,9 +42,23 @@ def test_heads_read_as_warcio_reads_them(head: bytes) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(LINE, min_size=1, max_size=8), st.sampled_from(["utf-8", "latin-1"]))
-def test_any_head_reads_as_warcio_reads_it(lines: list[str], encoding: str) -> None:
-    text = "\r\n".join(line.replace("\r", "") for line in lines)
-    head = b"HTTP/1.1 200 OK\r\n" + text.encode(encoding) + b"\r\n\r\n"
-    cut = head.find(b"\r\n\r\n") + 4  # the head ends at its first blank line
+@given(
+    st.lists(LINE, min_size=1, max_size=8),
+    st.sampled_from(["utf-8", "latin-1"]),
+    st.sampled_from(["\r\n", "\n"]),
+)
+def test_any_head_reads_as_warcio_reads_it(lines: list[str], encoding: str, newline: str) -> None:
+    text = newline.join(line.replace("\r", "") for line in lines)
+    head = ("HTTP/1.1 200 OK" + newline).encode() + text.encode(encoding) + (newline * 2).encode()
+    blank = (newline * 2).encode()
+    cut = head.find(blank) + len(blank)  # the head ends at its first blank line
     assert _ours(head[:cut]) == _warcio(head[:cut])
+
+
+@pytest.mark.parametrize("head", HEADS)
+def test_a_read_head_has_every_field_warcio_gives_its_own(head: bytes) -> None:
+    """Whatever fields warcio's StatusAndHeaders sets (a later version may add one), ours has too."""
+    exchange = split_exchange(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", head + b"body", "GET")
+    assert exchange is not None
+    theirs = StatusAndHeadersParser([], verify=False).parse(io.BytesIO(head))
+    assert vars(theirs).keys() <= vars(exchange.response_head).keys()

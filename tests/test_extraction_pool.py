@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,49 @@ def _pipe_size(fd: int) -> int:
     import fcntl
 
     return fcntl.fcntl(fd, 1032)  # F_GETPIPE_SZ (Linux)
+
+
+# Whole frames a worker might send that are no pickle of a PageExtraction, and what reading them raises.
+GARBAGE = {
+    b"cno_such_module\nThing\n.": "ModuleNotFoundError",  # not UnpicklingError
+    b"\x80\x05K\x07.": "TypeError",  # unpickles, as the int 7
+}
+
+
+def _serve_garbage(tasks: Connection, results: Connection, crawler: int, gc_threshold: int) -> None:
+    """A worker that answers its first page with the garbage named in the page's URL's fragment."""
+    import pickle
+
+    task = pickle.loads(tasks.recv_bytes())
+    results.send_bytes(list(GARBAGE)[int(task.url.rpartition("#")[2])])
+
+
+@pytest.mark.parametrize("garbage", range(len(GARBAGE)))
+def test_a_corrupt_result_is_extracted_again_in_the_crawler(
+    garbage: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A whole frame that does not unpickle to a PageExtraction, whatever reading it raises, fails only
+    its worker: the page is extracted in the crawler's process and the log says why."""
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import ExtractionPool, PageTask, extract_for_crawl
+
+    class GarbagePool(ExtractionPool):
+        serve = staticmethod(_serve_garbage)
+
+    url, headers = f"http://127.0.0.1:9/story/#{garbage}", {"Content-Type": "text/html"}
+    task = PageTask(PAGE, url, headers, SiteProfile(), learn=False)
+    pool = GarbagePool(1)
+
+    async def extracted() -> object:
+        while not pool.ready():
+            await asyncio.sleep(0.05)
+        return await asyncio.wait_for(pool.extract(task), 60)  # an escaped error leaves it pending
+
+    try:
+        page = asyncio.run(extracted())
+    finally:
+        pool.release()
+    assert page.pid == os.getpid()
+    assert page.article == extract_for_crawl(*task).article
+    assert f"unreadable result ({list(GARBAGE.values())[garbage]}" in caplog.text
+    assert not any(lane.alive for lane in pool.lanes)

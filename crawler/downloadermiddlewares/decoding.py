@@ -51,13 +51,17 @@ class ContentDecodingMiddleware:
             return response
         self.stats.inc_value("httpcompression/response_count")
         self.stats.inc_value("httpcompression/response_bytes", len(body))
-        headers = response.headers.copy()
+        # The headers move to the decoded response (the coded one goes no further, and the middlewares
+        # nearer the downloader are done with it), not copied twice (a copy here, another in replace()).
+        headers = response.headers
         if left:
             headers[b"Content-Encoding"] = ", ".join(left)
         else:
             del headers[b"Content-Encoding"]
-        kwargs: dict[str, Any] = {"body": body, "headers": headers}
+        kwargs: dict[str, Any] = {"body": body, "headers": None}
         response_class = responsetypes.from_args(headers=headers, url=response.url, body=body)
         if issubclass(response_class, TextResponse):
             kwargs["encoding"] = None  # guessed again from the decoded body, as Scrapy does
-        return response.replace(cls=response_class, **kwargs)
+        decoded = response.replace(cls=response_class, **kwargs)
+        decoded.headers = headers
+        return decoded

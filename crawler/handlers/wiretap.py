@@ -19,12 +19,6 @@ import logging
 from typing import Any
 
 from scrapy import Request
-from scrapy.core.downloader.handlers.http11 import (
-    HTTP11DownloadHandler,
-    _LenientHTTP11ClientFactory,
-    _LenientHTTP11ClientProtocol,
-    _ScrapyAgent,
-)
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Headers, Response
@@ -34,6 +28,16 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.web.client import Response as TxResponse
 from twisted.web.iweb import IResponse
+
+from crawler.handlers import quick_caller_lookup
+
+with quick_caller_lookup():  # its TLS modules make deprecated classes, which ask inspect their module
+    from scrapy.core.downloader.handlers.http11 import (
+        HTTP11DownloadHandler,
+        _LenientHTTP11ClientFactory,
+        _LenientHTTP11ClientProtocol,
+        _ScrapyAgent,
+    )
 
 # request.meta key: the Wire of the exchange that answered this request.
 WIRE = "jcrawl_wire"
