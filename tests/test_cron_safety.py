@@ -167,8 +167,9 @@ def test_a_second_update_exits_3_at_once_while_the_first_runs(
     archive = tmp_path / "archive"
     shutil.copytree(killed_crawl.archive, archive)
     with serve_bench_site(killed_crawl.site, port, tmp_path / "nginx"):
-        # About 30 requests, one at a time (the site's stored settings), each 0.2 s apart: ~6 s.
-        first = start_jcrawl("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.2")
+        # About 30 requests, one at a time (the site's stored settings), each 0.5 s apart: ~15 s, for
+        # three more commands to start and end meanwhile on a loaded machine.
+        first = start_jcrawl("update", "--archive", archive, "--set=DOWNLOAD_DELAY=0.5")
         wait_for_lock(first, archive)
         assert first.poll() is None, first.communicate()
         second = jcrawl("update", archive=archive)
