@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat",
         type=int,
         default=2,
-        help="timing rounds (extractors take turns page by page, in CPU time; the best round is kept)",
+        help="timing rounds, each in a fresh forked process (see timed_runs); the best one is kept",
     )
     ap.add_argument("--worst", type=int, default=10)
     ap.add_argument("--site-pages", type=int, default=1000)

@@ -38,18 +38,19 @@ _TIME = (
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # The forms that name the month, as templates of their regexes; `_named_forms` fills in the names.
+# Each is followed by an optional time, matched by `_TIME_AFTER` where the date ends (compiled once:
+# it is most of the regex, and `_named_forms` compiles the rest for every new set of names).
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"; two names of the month
 # ("04 آب/أغسطس 2013": the Levantine and the Egyptian name, as pan-Arab sites write it)
 _DMY_NAME = (
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})(?:\s*/\s*(?:{names}))?"
-    r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b" + _TIME
+    r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
 )
 # The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
-_YMD_NAME = (
-    rf"\b(?P<y>\d{{4}})\.?\s+(?:m\.\s+)?(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})\b\.?(?:\s*d\.)?{_TIME}"
-)
+_YMD_NAME = r"\b(?P<y>\d{4})\.?\s+(?:m\.\s+)?(?P<mon>{names})\.?\s+(?P<d>\d{1,2})\b\.?(?:\s*d\.)?"
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = rf"\b(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b{_TIME}"
+_MDY_NAME = r"\b(?P<mon>{names})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b"
+_TIME_AFTER = re.compile(_TIME, re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
@@ -184,12 +185,15 @@ def parse_text(
     present = MONTH_WORDS.intersection(letter_runs(text.lower()))
     named = _named_forms(present) if present else ()  # (no regex to run over the text for nothing)
     best: tuple[int, str] | None = None
-    for form in named[:3]:  # (their groups: day, month and year in some order, then the time)
-        for m in form.finditer(text):
+    for form in named[:3]:
+        at = 0  # (where the last date and its time ended: as `finditer` over both would go on)
+        while (m := form.search(text, at)) is not None:
+            when = _TIME_AFTER.match(text, m.end())
             d, mon, y = int(m["d"]), month(m["mon"]), _common_era(int(m["y"]))
             if mon and _valid(y, mon, d):
-                best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+                best = _earliest(best, m.start(), _with_time(y, mon, d, when, 1))
                 break
+            at = when.end()
     for m in _YMD.finditer(text):
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
