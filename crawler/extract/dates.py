@@ -78,6 +78,8 @@ _CTIME = (
     rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
     rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b"
 )
+_NAMED_FORMS = (_DMY_NAME, _YMD_NAME, _MDY_NAME)
+_CTIME_HINT = re.compile(r"\d\s+\d{1,2}:\d{2}")  # found in every text `_CTIME` matches (its day and time)
 # A date of the Persian calendar: "۲۳ آبان ۱۴۰۲", "23 آبان ماه 1402 - 10:30" (the word "month" may follow
 # the name); or numeric in Persian digits, year first ("۱۴۰۲/۰۸/۲۳").
 _JALALI = re.compile(
@@ -183,9 +185,9 @@ def parse_text(
     # the forms with a month's name are tried only when a word of the text is one, and with only
     # the names it has (their regexes try every name at every word: the costly part)
     present = MONTH_WORDS.intersection(letter_runs(text.lower()))
-    named = _named_forms(present) if present else ()  # (no regex to run over the text for nothing)
+    named = _named_forms(present, _NAMED_FORMS) if present else ()  # (no regex to run for nothing)
     best: tuple[int, str] | None = None
-    for form in named[:3]:
+    for form in named:
         at = 0  # (where the last date and its time ended: as `finditer` over both would go on)
         while (m := form.search(text, at)) is not None:
             when = _TIME_AFTER.match(text, m.end())
@@ -216,7 +218,8 @@ def parse_text(
             hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
             break
-    for m in named[3].finditer(text) if named else ():
+    ctime = _named_forms(present, (_CTIME,))[0] if present and _CTIME_HINT.search(text) else None
+    for m in ctime.finditer(text) if ctime else ():
         mo, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
         if mo and _valid(y, mo, d) and hh < 24:
@@ -241,12 +244,11 @@ def parse_text(
 
 
 @functools.lru_cache(maxsize=512)
-def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
-    """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
+def _named_forms(words: frozenset[str], forms: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """The regexes of the named `forms` (day-month-year, year-month-day, month-day-year; ctime) for
     the month names made of `words` (a text's month words: a site writes few of them)."""
     names = [n for n, runs in NAME_RUNS.items() if runs <= words]
     alt = alternation(names)
-    forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
 
 
