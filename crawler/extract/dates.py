@@ -38,18 +38,19 @@ _TIME = (
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
 )
 # The forms that name the month, as templates of their regexes; `_named_forms` fills in the names.
+# Each is followed by an optional time, matched by `_TIME_AFTER` where the date ends (compiled once:
+# it is most of the regex, and `_named_forms` compiles the rest for every new set of names).
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"; two names of the month
 # ("04 آب/أغسطس 2013": the Levantine and the Egyptian name, as pan-Arab sites write it)
 _DMY_NAME = (
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})(?:\s*/\s*(?:{names}))?"
-    r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b" + _TIME
+    r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
 )
 # The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
-_YMD_NAME = (
-    rf"\b(?P<y>\d{{4}})\.?\s+(?:m\.\s+)?(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})\b\.?(?:\s*d\.)?{_TIME}"
-)
+_YMD_NAME = r"\b(?P<y>\d{4})\.?\s+(?:m\.\s+)?(?P<mon>{names})\.?\s+(?P<d>\d{1,2})\b\.?(?:\s*d\.)?"
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = rf"\b(?P<mon>{{names}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b{_TIME}"
+_MDY_NAME = r"\b(?P<mon>{names})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b"
+_TIME_AFTER = re.compile(_TIME, re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
 _NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
 # "2023-08-23", "2023/08/23", optional time
@@ -77,6 +78,8 @@ _CTIME = (
     rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
     rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b"
 )
+_NAMED_FORMS = (_DMY_NAME, _YMD_NAME, _MDY_NAME)
+_CTIME_HINT = re.compile(r"\d\s+\d{1,2}:\d{2}")  # found in every text `_CTIME` matches (its day and time)
 # A date of the Persian calendar: "۲۳ آبان ۱۴۰۲", "23 آبان ماه 1402 - 10:30" (the word "month" may follow
 # the name); or numeric in Persian digits, year first ("۱۴۰۲/۰۸/۲۳").
 _JALALI = re.compile(
@@ -182,14 +185,17 @@ def parse_text(
     # the forms with a month's name are tried only when a word of the text is one, and with only
     # the names it has (their regexes try every name at every word: the costly part)
     present = MONTH_WORDS.intersection(letter_runs(text.lower()))
-    named = _named_forms(present) if present else ()  # (no regex to run over the text for nothing)
+    named = _named_forms(present, _NAMED_FORMS) if present else ()  # (no regex to run for nothing)
     best: tuple[int, str] | None = None
-    for form in named[:3]:  # (their groups: day, month and year in some order, then the time)
-        for m in form.finditer(text):
+    for form in named:
+        at = 0  # (where the last date and its time ended: as `finditer` over both would go on)
+        while (m := form.search(text, at)) is not None:
+            when = _TIME_AFTER.match(text, m.end())
             d, mon, y = int(m["d"]), month(m["mon"]), _common_era(int(m["y"]))
             if mon and _valid(y, mon, d):
-                best = _earliest(best, m.start(), _with_time(y, mon, d, m, 4))
+                best = _earliest(best, m.start(), _with_time(y, mon, d, when, 1))
                 break
+            at = when.end()
     for m in _YMD.finditer(text):
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
@@ -212,7 +218,8 @@ def parse_text(
             hh = int(m.group(4)) if m.group(4) and int(m.group(4)) < 24 else None
             best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(5)))
             break
-    for m in named[3].finditer(text) if named else ():
+    ctime = _named_forms(present, (_CTIME,))[0] if present and _CTIME_HINT.search(text) else None
+    for m in ctime.finditer(text) if ctime else ():
         mo, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
         if mo and _valid(y, mo, d) and hh < 24:
@@ -237,12 +244,11 @@ def parse_text(
 
 
 @functools.lru_cache(maxsize=512)
-def _named_forms(words: frozenset[str]) -> tuple[re.Pattern, ...]:
-    """The regexes of the named forms (day-month-year, year-month-day, month-day-year, ctime) for
+def _named_forms(words: frozenset[str], forms: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """The regexes of the named `forms` (day-month-year, year-month-day, month-day-year; ctime) for
     the month names made of `words` (a text's month words: a site writes few of them)."""
     names = [n for n, runs in NAME_RUNS.items() if runs <= words]
     alt = alternation(names)
-    forms = (_DMY_NAME, _YMD_NAME, _MDY_NAME, _CTIME)
     return tuple(re.compile(form.replace("{names}", alt), re.I) for form in forms)
 
 
