@@ -215,3 +215,12 @@ def test_a_json_ld_headline_keeps_its_first_words() -> None:
     body = f"<body><article><div>{TEXT}</div></article></body>"
     html = f"<html><head>{head}</head>{body}</html>".encode()
     assert extract_article(html, URL).title == "Libya – Tunisia talks"
+
+
+def test_a_fraction_or_a_headline_is_no_relative_date() -> None:
+    # "1,5 hours ago" is not five hours ago: a count with a fraction is left unread
+    for shown in ("1,5 hours ago", "1.5 hours ago", "vor 1,5 Stunden", "1.5時間前"):
+        assert extract_article(meta_line(shown), URL, HEADERS).published is None, shown
+    # a headline's words that read as a day and month ("4 may") date nothing: a date line is no heading
+    headline = page().replace(b"Libya and Tunisia resume border talks", b"Robbery: all 4 may face charges")
+    assert extract_article(headline, URL, HEADERS).published is None
