@@ -160,6 +160,9 @@ def test_a_persian_page_dated_only_in_its_calendar() -> None:
         ("بقلم أحمد علي و محمد حسن", ["أحمد علي", "محمد حسن"]),  # Arabic
         ("מאת דני כהן", ["דני כהן"]),  # Hebrew
         ("By Jane Doe and Dan Smith", ["Jane Doe", "Dan Smith"]),  # "Dan" the name, not "dan" (and)
+        ("By Jane Doe and Staff", ["Jane Doe"]),  # the desk and the wires are no one-word person
+        ("Jane Doe and Agencies", ["Jane Doe"]),
+        ("Por Ana Ruiz y Agencias", ["Ana Ruiz"]),
     ],
 )
 def test_a_one_word_name_after_and_is_a_person(byline: str, names: list[str]) -> None:
