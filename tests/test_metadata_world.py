@@ -115,6 +115,7 @@ def test_the_crawl_and_a_reparse_read_the_same_served_moment(httpserver: HTTPSer
         ("23 آبان 1402", "2023-11-14"),
         ("۱ فروردین ۱۴۰۳", "2024-03-20"),  # the new year, the day after the equinox
         ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),  # the last day of a leap year
+        ("۳۰ اسفند ۱۴۰۰", None),  # a day a common year has not
         ("تاريخ انتشار: ۱۴۰۲/۰۸/۲۳", "2023-11-14"),  # numeric, year first, Arabic yeh in the label
         ("5 มีนาคม 2567", "2024-03-05"),  # Thai: Buddhist era year
         ("วันที่ 5 มี.ค. 2567 เวลา 10:30 น.", "2024-03-05T10:30:00"),
