@@ -115,6 +115,7 @@ def test_the_crawl_and_a_reparse_read_the_same_served_moment(httpserver: HTTPSer
         ("23 آبان 1402", "2023-11-14"),
         ("۱ فروردین ۱۴۰۳", "2024-03-20"),  # the new year, the day after the equinox
         ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),  # the last day of a leap year
+        ("۳۰ اسفند ۱۴۰۰", None),  # a day a common year has not
         ("تاريخ انتشار: ۱۴۰۲/۰۸/۲۳", "2023-11-14"),  # numeric, year first, Arabic yeh in the label
         ("5 มีนาคม 2567", "2024-03-05"),  # Thai: Buddhist era year
         ("วันที่ 5 มี.ค. 2567 เวลา 10:30 น.", "2024-03-05T10:30:00"),
@@ -160,6 +161,9 @@ def test_a_persian_page_dated_only_in_its_calendar() -> None:
         ("بقلم أحمد علي و محمد حسن", ["أحمد علي", "محمد حسن"]),  # Arabic
         ("מאת דני כהן", ["דני כהן"]),  # Hebrew
         ("By Jane Doe and Dan Smith", ["Jane Doe", "Dan Smith"]),  # "Dan" the name, not "dan" (and)
+        ("By Jane Doe and Staff", ["Jane Doe"]),  # the desk and the wires are no one-word person
+        ("Jane Doe and Agencies", ["Jane Doe"]),
+        ("Por Ana Ruiz y Agencias", ["Ana Ruiz"]),
     ],
 )
 def test_a_one_word_name_after_and_is_a_person(byline: str, names: list[str]) -> None:
@@ -215,3 +219,12 @@ def test_a_json_ld_headline_keeps_its_first_words() -> None:
     body = f"<body><article><div>{TEXT}</div></article></body>"
     html = f"<html><head>{head}</head>{body}</html>".encode()
     assert extract_article(html, URL).title == "Libya – Tunisia talks"
+
+
+def test_a_fraction_or_a_headline_is_no_relative_date() -> None:
+    # "1,5 hours ago" is not five hours ago: a count with a fraction is left unread
+    for shown in ("1,5 hours ago", "1.5 hours ago", "vor 1,5 Stunden", "1.5時間前"):
+        assert extract_article(meta_line(shown), URL, HEADERS).published is None, shown
+    # a headline's words that read as a day and month ("4 may") date nothing: a date line is no heading
+    headline = page().replace(b"Libya and Tunisia resume border talks", b"Robbery: all 4 may face charges")
+    assert extract_article(headline, URL, HEADERS).published is None

@@ -46,6 +46,9 @@ _NAME_SPLIT = re.compile(
 # Berlin") and Spanish/French "en" ("María López en Madrid", also Dutch "and"). After an unambiguous
 # "and" it is a person known by one name ("By Anna Schmidt and Madonna").
 _PLACE_BEFORE = frozenset((",", ";", "|", "/", "、", "en"))
+# One word after "and" that is the desk or the wires, not a person ("Jane Doe and Staff", "Ana Ruiz y
+# Agencias"); a two-word credit ("HNN Staff") is left to the rest.
+_DESK = frozenset(("staff", "agencies", "agencias", "agences", "agenturen", "wires"))
 _NOT_NAME = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
@@ -389,8 +392,9 @@ def _capitalised(name: str) -> bool:
 
 
 def _capitalised_word(name: str) -> bool:
-    """One word of letters starting with a capital, not a month's name ("Madonna", not "Dec")."""
-    return name.isalpha() and name[:1].isupper() and month(name) is None
+    """One word of letters starting with a capital, not a month's name nor a desk ("Madonna", not
+    "Dec", "Staff")."""
+    return name.isalpha() and name[:1].isupper() and month(name) is None and name.lower() not in _DESK
 
 
 def _byline_strength(mark: Mark) -> int:
@@ -493,6 +497,11 @@ def _segment_names(text: str) -> list[str]:
             continue  # "Marie Dupont, à Paris": a place after the name
         out.append(part)
         last_sep = pieces[k - 1].strip().lower() if k else ""
-    if len(out) > 1 and " " not in out[-1] and all(" " in n for n in out[:-1]) and last_sep in _PLACE_BEFORE:
+    if (
+        len(out) > 1
+        and " " not in out[-1]
+        and all(" " in n for n in out[:-1])
+        and (last_sep in _PLACE_BEFORE or out[-1].lower() in _DESK)
+    ):
         out.pop()  # "Von Anna Schmidt, Berlin", "María López en Madrid": the place written after the names
     return out

@@ -85,6 +85,7 @@ class _Walker:
         self.markup = False  # `parts` holds markup tuples
         self.link_len = 0
         self.run_images = 0
+        self.run_anchors: list[Anchor] = []  # anchors whose text is in the current run
         self._elements_append = page.elements.append
         self._parents_append = page.parents.append
         self._tags_append = page.tags.append
@@ -145,6 +146,11 @@ class _Walker:
                     size,
                 )
             )
+        if self.run_anchors:  # (a run of no text or image, an empty link's, makes no block)
+            at = len(self.page.blocks) - 1 if text or self.run_images else -1
+            for a in self.run_anchors:
+                a.block = at
+            self.run_anchors = []
         self.parts = []
         self.markup = False
         self.link_len = 0
@@ -319,6 +325,7 @@ class _Walker:
             else:
                 url = self._url(href)
                 if url:
+                    opened = len(page.blocks)
                     self.link_depth += 1
                     self.link_text.append([])
                     self.add_markup(f'<a href="{_escape(url)}">')
@@ -345,7 +352,7 @@ class _Walker:
             self.link_depth -= 1
             text = clean_text(" ".join("".join(self.link_text.pop()).split()))
             self.add_markup("</a>")
-            self._anchor(el, idx, url, text, attrib)
+            self._anchor(el, idx, url, text, attrib, opened)
         if is_block:
             if self.parts:
                 self.flush()
@@ -365,7 +372,8 @@ class _Walker:
             self.neg_stack, self.figure_depth = saved_negs, saved_figure
         page.ends[idx] = len(page.elements)
 
-    def _anchor(self, el, idx: int, url: str, text: str, attrib) -> None:
+    def _anchor(self, el, idx: int, url: str, text: str, attrib, opened: int) -> None:
+        """Record the link just closed; `opened`: how many blocks there were when it opened."""
         regions = self.regions
         region, region_idx, outer = None, -1, None
         if regions:
@@ -375,10 +383,12 @@ class _Walker:
         page = self.page
         rel = (attrib.get("rel") or "").lower()
         neg = tuple(self.neg_stack)
-        # (block: the run holding it is flushed next)
-        page.anchors.append(
-            Anchor(idx, url, text, rel, page.classes[idx], region, region_idx, outer, neg, len(page.blocks))
-        )
+        a = Anchor(idx, url, text, rel, page.classes[idx], region, region_idx, outer, neg, -1)
+        page.anchors.append(a)
+        if len(page.blocks) > opened and not self.link_len:
+            a.block = len(page.blocks) - 1  # it holds blocks, and none of its text is in this run
+        else:
+            self.run_anchors.append(a)  # its block is the run's, when flushed
 
     def _img(self, el, idx: int, attrib) -> None:
         src = None

@@ -141,13 +141,12 @@ def _cited_sentences(page: Page) -> set[int]:
     if not site:
         return set()
     blocks = page.blocks
-    n = len(blocks)
     citing: dict[int, bool] = {}  # block -> a sentence whose links so far all lead to other sites
     for a in page.anchors:
         bi = a.block
         ok = citing.get(bi)
         if ok is None:
-            ok = citing[bi] = 0 <= bi < n and _citing_shape(blocks[bi])
+            ok = citing[bi] = bi >= 0 and _citing_shape(blocks[bi])
         if ok and site_of(host_of(a.url)) in ("", site):
             citing[bi] = False
     return {bi for bi, ok in citing.items() if ok}

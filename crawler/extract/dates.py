@@ -289,6 +289,8 @@ def _gregorian(jy: int, jm: int, jd: int) -> date | None:
     jy += 1595
     days = 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + jd - 356033
     days += (jm - 1) * 31 if jm < 7 else (jm - 7) * 30 + 186
+    if jd == 30 and jm == 12 and _gregorian(jy - 1594, 1, 1) == date.fromordinal(days):
+        return None  # (Esfand 30 of a common year: the day is the next year's first)
     return date.fromordinal(days)
 
 

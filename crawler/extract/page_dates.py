@@ -367,8 +367,8 @@ def _relative_date(page: Page, body_start: int, anchor: int, captured: datetime)
             inside += 1
             if inside > 3 or len(b.text) > 250:
                 break
-        if len(b.text) > 160 or b.region in ("related", "recent", "nav"):
-            continue
+        if len(b.text) > 160 or b.heading or b.region in ("related", "recent", "nav"):
+            continue  # (a date line is no heading: a headline's "all 4 may face charges" dates nothing)
         value = parse_relative(b.text, captured)
         if value and (best is None or abs(b.owner - anchor) < best[0]):
             best = (abs(b.owner - anchor), value)

@@ -71,12 +71,13 @@ _UNIT_ALT = alternation(_UNITS)
 # A count and its unit; a run of them says one span ("1 hr 4 mins ago").
 _PAIR = re.compile(rf"(?<!\w)({_COUNT})({_UNIT_ALT})(?!\w)", re.I)
 # The word that makes the span past: before it ("vor", "hace", "il y a", "há") or after it ("ago",
-# "geleden", "fa", "назад", "temu", "önce", "lalu", "sedan", "siden"); CJK "前"/"전" after the unit.
+# "geleden", "fa", "назад", "temu", "önce", "lalu", "sedan", "siden"); CJK "前"/"전" after the unit, not
+# after a day ("3月5日前": before March 5). A count is whole: the "5" of "1,5 hours ago" is none.
 _RELATIVE = re.compile(
     rf"\b(?:vor|hace|il\s+y\s+a|há)\s+({_COUNT}(?:{_UNIT_ALT}))\b"
-    rf"|(?<!\w)((?:{_COUNT}(?:{_UNIT_ALT})\.?,?\s+(?:and\s+)?)+)"
+    rf"|(?<!\w)(?<!\d[.,])((?:{_COUNT}(?:{_UNIT_ALT})\.?,?\s+(?:and\s+)?)+)"
     r"(?:ago|geleden|fa|назад|temu|önce|(?:yang\s+)?lalu|sedan|siden)\b"
-    rf"|(?<![\d月월])(\d{{1,3}})\s*({alternation(_CJK_UNITS)})\s*(?:前|전)",  # (not "3月5日前": before a day)
+    rf"|(?<![\d月월])(?<!\d[.,])(\d{{1,3}})\s*({alternation(_CJK_UNITS)})\s*(?:前|전)",
     re.I,
 )
 # A year written out: a text that has one is a full date the other parsers did not read, not a
