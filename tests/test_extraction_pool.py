@@ -250,9 +250,14 @@ def test_a_worker_stopped_midway_through_its_result_holds_up_only_its_page() -> 
         safety = threading.Timer(60, os.kill, (worker, signal.SIGCONT))
         safety.start()
         try:
+            # Stopped before the reactor reads: a signal is acted on only as the worker's write meets a
+            # full pipe or returns, so a worker not yet scheduled (a loaded machine) would otherwise write
+            # the rest of its result into the room the reactor made, and the page come whole.
+            while _state(worker) != "T" and time.monotonic() < deadline:
+                time.sleep(0.01)
             await asyncio.sleep(0.5)  # the reactor reads what the pipe holds, and runs this meanwhile
             stopped["pending"] = not extraction.done()
-            stopped["state"] = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            stopped["state"] = _state(worker)
         finally:
             os.kill(worker, signal.SIGCONT)
             safety.cancel()
@@ -267,6 +272,11 @@ def test_a_worker_stopped_midway_through_its_result_holds_up_only_its_page() -> 
     assert there.pid != here.pid
     assert there.article == here.article
     assert len(there.article.body) > 700_000
+
+
+def _state(pid: int) -> str:
+    """A process's state letter (/proc/PID/stat: "T" stopped, "S" sleeping, "R" running)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
 def _pipe_size(fd: int) -> int:
