@@ -43,7 +43,7 @@ class Exchange:
 
     @property
     def chunked(self) -> bool:
-        return "chunked" in (self.response_head.get_header("Transfer-Encoding") or "").lower()
+        return sent_chunked(self.response_head)
 
 
 def split_exchange(
@@ -126,12 +126,17 @@ def _message_body(head: RawHeaders, rest: bytes, method: str, body_seen: int | N
     status = head.get_statuscode()
     if method == "HEAD" or (status.isdigit() and int(status) in NO_BODY_STATUSES):
         return b""
-    if "chunked" in (head.get_header("Transfer-Encoding") or "").lower():
+    if sent_chunked(head):
         return rest[: chunked_end(rest)]
     length = head.get_header("Content-Length") or ""
     if length.strip().isdigit():
         rest = rest[: int(length)]
     return rest[:body_seen] if body_seen is not None else rest
+
+
+def sent_chunked(head: StatusAndHeaders) -> bool:
+    """Whether an HTTP message's body came with chunked framing (its Transfer-Encoding says so)."""
+    return "chunked" in (head.get_header("Transfer-Encoding") or "").lower()
 
 
 def chunked_end(body: bytes) -> int:

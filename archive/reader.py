@@ -10,6 +10,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from archive.decoding import content_codings, dechunk, decode_content
+from archive.exchange import sent_chunked
 from archive.writer import OPEN_SUFFIX
 from crawler import settings as defaults
 
@@ -68,8 +69,7 @@ def http_body(headers: StatusAndHeaders, payload: bytes, max_size: int = 0) -> b
     functions the crawl uses (archive/decoding.py). Raises UndecodableBody on a body that does not
     decode, BodyTooLarge past `max_size` decoded bytes.
     """
-    transfer = (headers.get_header("Transfer-Encoding") or "").lower()
-    if "chunked" in transfer:
+    if sent_chunked(headers):
         payload = dechunk(payload)
     codings = content_codings(value for name, value in headers.headers if name.lower() == "content-encoding")
     body, _ = decode_content(payload, codings, max_size)

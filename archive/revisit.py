@@ -19,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.decoding import dechunk
+from archive.exchange import sent_chunked
 from crawler.policy.seen import RecentDict
 from crawler.store import Store
 
@@ -56,7 +57,7 @@ def payload_digest(body: bytes) -> str:
 def entity_digest(http_headers: StatusAndHeaders, payload: bytes) -> str:
     """The payload digest of a response as WARC 1.1 defines it: over the entity body, with any
     chunked transfer-coding removed (its Content-Encoding kept)."""
-    if "chunked" in (http_headers.get_header("Transfer-Encoding") or "").lower():
+    if sent_chunked(http_headers):
         payload = dechunk(payload)
     return payload_digest(payload)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import os
 import re
@@ -16,6 +14,9 @@ from typing import Any
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
+from archive.exchange import sent_chunked
+from archive.revisit import payload_digest
+
 OPEN_SUFFIX = ".open"
 # PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz (`.open` while it is written): the names of the files this writes.
 _FILE_NAME = re.compile(r"^(?P<prefix>.+)-\d{14}-\d{5}\.warc\.gz(?:" + re.escape(OPEN_SUFFIX) + ")?$")
@@ -25,8 +26,8 @@ GZIP_LEVEL = 6
 # A response whose payload the server compressed (a Content-Encoding) is stored in its gzip member as it
 # is: deflating bytes that are compressed already costs CPU and saves next to nothing.
 STORED_LEVEL = 0
-# The WARC-Payload-Digest of an empty payload (SHA-1, base32, as warcio writes it).
-EMPTY_PAYLOAD_DIGEST = "sha1:" + base64.b32encode(hashlib.sha1(b"").digest()).decode("ascii")
+# The WARC-Payload-Digest of an empty payload (a GET request's), computed once.
+EMPTY_PAYLOAD_DIGEST = payload_digest(b"")
 
 
 class RecordBuilder(WARCWriter):
@@ -54,12 +55,8 @@ class RecordBuilder(WARCWriter):
 
 def chunked_response(record: ArcWarcRecord) -> bool:
     """Whether a record is a response whose body came with its chunked framing."""
-    headers = record.http_headers
-    return (
-        record.rec_type == "response"
-        and headers is not None
-        and "chunked" in (headers.get_header("Transfer-Encoding") or "").lower()
-    )
+    http = record.http_headers
+    return record.rec_type == "response" and http is not None and sent_chunked(http)
 
 
 class WarcWriteError(Exception):
