@@ -25,7 +25,7 @@ from warcio.recordloader import ArcWarcRecord
 from archive.decoding import UndecodableBody
 from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
 from archive.pages import is_html
-from archive.reader import http_body, warc_name
+from archive.reader import extraction_headers, http_body, warc_name
 from archive.records import Damaged, Located, read_archive
 from archive.revisit import entity_digest
 from crawler import settings as defaults
@@ -72,7 +72,7 @@ class Capture:
     refers_to: tuple[str | None, str | None, str | None] = (None, None, None)  # record id, URI, date
     page: bytes | None = None
     undecodable: str | None = None
-    date: str = ""  # the response's Date header: extraction counts "3 hours ago" back from it
+    headers: dict[str, str] = field(default_factory=dict)  # those extraction reads
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _capture(located: Located, warc_file: str) -> Capture:
         "last_modified": header("Last-Modified"),
         "revisit_of": None,
     }
-    capture = Capture(row, record.rec_type, date=header("Date") or "")
+    capture = Capture(row, record.rec_type, headers=extraction_headers(http))
     if record.rec_type == "revisit":
         capture.refers_to = (
             headers.get_header("WARC-Refers-To"),
@@ -309,9 +309,8 @@ class _Ingest:
             error = {"url": row["url"], "crawl_id": row.get("crawl_id") or crawl_id, "at": utc_now()}
             self.batch.errors.append({**error, "kind": "decoding", "message": capture.undecodable})
         elif capture.page is not None:
-            headers = {"Content-Type": row["content_type"] or "", "Date": capture.date}
             profile = self.profile_for(row["url"]) if self.profile_for else None
-            article = extract_article(capture.page, row["url"], headers, profile=profile)
+            article = extract_article(capture.page, row["url"], capture.headers, profile=profile)
             self.batch.add_page(article, row["id"], row["fetched_at"], profile.version if profile else 0)
             self.result.pages += 1
             if article.is_article:

@@ -82,8 +82,13 @@ def response_body(record: ArcWarcRecord, limit: int | None = None) -> tuple[byte
     Bodies are bounded by DOWNLOAD_MAXSIZE, as in the crawl; `limit` cuts the body shorter.
     """
     headers = record.http_headers
-    content_type = (headers.get_header("Content-Type") if headers else None) or ""
     payload = record.raw_stream.read()
     body = http_body(headers, payload, defaults.DOWNLOAD_MAXSIZE) if headers else payload
-    date = (headers.get_header("Date") if headers else None) or ""
-    return body[:limit] if limit is not None else body, {"Content-Type": content_type, "Date": date}
+    return body[:limit] if limit is not None else body, extraction_headers(headers)
+
+
+def extraction_headers(headers: StatusAndHeaders | None) -> dict[str, str]:
+    """The response headers extraction reads: Content-Type, and Date (a relative date such as "3 hours
+    ago" counts back from it), as the spider gives them in the crawl."""
+    get = headers.get_header if headers is not None else (lambda name: None)
+    return {"Content-Type": get("Content-Type") or "", "Date": get("Date") or ""}
