@@ -364,6 +364,60 @@ def test_linked_product_headings_between_paragraphs_are_kept() -> None:
     assert text == [P[0], names[0], P[1], names[1], P[2], names[2], P[3], P[4]]
 
 
+DEALS = [
+    "Tide-proof deck boots for $59.99",
+    "The harbour chart atlas for $24.50",
+    "A breakwater rain jacket for $89",
+]
+
+
+def deal_cards(hrefs: list[str]) -> str:
+    """A deals post's items: each a box with its linked name, its paragraph and its price line."""
+    return "".join(
+        f"<div class='deal'><h3><a href='{href}'>{name}</a></h3><p>{text}</p>"
+        f"<span>Price checked on May 2, 2024</span></div>"
+        for href, name, text in zip(hrefs, DEALS, P[1:4], strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "shops",
+    [
+        [
+            "https://www.shop.example.com/p/1",
+            "https://www.shop.example.com/p/2",
+            "https://shop.example.com/p/3",
+        ],
+        [
+            "https://www.shop.example.com/p/1",
+            "https://outlet.example.net/boots",
+            "https://www.shop.example.com/p/3",
+        ],
+    ],
+)
+def test_a_deals_posts_item_boxes_linking_to_shops_are_the_story(shops: list[str]) -> None:
+    """Boxes each holding a linked headline and a paragraph look like teaser cards; when every headline
+    links to one or two other sites (the shops a deals post sends its readers to), they are the
+    post's items: a teaser list links to the site's own stories."""
+    deals = f"<div class='deals'>{deal_cards(shops)}</div>"
+    main = f"<div class='post-body'><p>{P[0]}</p>{deals}<p>{P[4]}</p></div>"
+    text = paragraphs(page(main))
+    assert [t for t in text if t in P] == P
+    assert DEALS[0] in text
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        ["/2024/05/boots/", "/2024/05/atlas/", "/2024/05/jacket/"],  # the site's own stories
+        ["https://a.example.com/x", "https://b.example.net/y", "https://c.example.org/z"],  # a sponsored rail
+    ],
+)
+def test_cards_linking_to_own_stories_or_to_many_sites_stay_teasers(links: list[str]) -> None:
+    main = f"<div class='post-body'>{ps([P[0], P[4]])}</div><div class='row'>{deal_cards(links)}</div>"
+    assert paragraphs(page(main)) == [P[0], P[4]]
+
+
 def test_video_teasers_inside_the_text_stay_out() -> None:
     """Video teasers a story embeds (a linked headline with its date) stay cards among the paragraphs."""
     video = (

@@ -34,6 +34,7 @@ TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
 OWN_PARTS_MAX = 2  # lines linking below the page's own URL that are its parts (more: a section's list)
 HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
 CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
+SHOPS_MAX = 2  # other sites a roundup's item cards link to (a deals post: Amazon, Walmart)
 MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
 WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
 THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
@@ -393,7 +394,8 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
     plan's linked product names), while a headline with its date or excerpt is still a card (the
     video teasers a story embeds). Returns a flag per element idx, set for every element inside a card.
     `in_page`: a line whose links mostly point to places in the page (`#fragment` links: "Link to this
-    post", "12 comments") heads a card too (see `live_entries`).
+    post", "12 comments") heads a card too (see `live_entries`). Cards whose headlines all link to
+    one or two other sites are a roundup's items at their shops (see `_shop_items`), not teasers.
     """
     n = len(page.elements)
     flags = bytearray(n)
@@ -422,6 +424,7 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
             children.setdefault(p, {})[child] = length
             child, p = p, parents[p]
     sizes: list[int] | None = None
+    links: dict[int, list[str]] | None = None  # block -> the URLs it links to (read when needed)
     h1_owners = {page.blocks[i].owner for i in page.h1}
     for parent, items in children.items():
         if len(items) < 3:
@@ -433,11 +436,46 @@ def teaser_cards(page: Page, in_page: bool = True) -> bytearray:
         ]
         if len(cards) < 3:
             continue
+        if links is None:
+            links = _block_links(page)
+        if _shop_items(page, cards, headlines, links):
+            continue
         if sum(sizes[i] for i in cards) < CARD_SHARE * sizes[parent]:
             cards = [i for i in cards if sizes[i] > items[i]]  # lines of the text are no cards
         for i in cards:
             flags[i : page.ends[i]] = b"\x01" * (page.ends[i] - i)
     return flags
+
+
+def _block_links(page: Page) -> dict[int, list[str]]:
+    """The URLs each block links to, by block index."""
+    out: dict[int, list[str]] = {}
+    for a in page.anchors:
+        if a.block >= 0:
+            out.setdefault(a.block, []).append(a.url)
+    return out
+
+
+def _shop_items(
+    page: Page, cards: list[int], headlines: list[tuple[int, int, int]], links: dict[int, list[str]]
+) -> bool:
+    """The `cards` are a roundup's items, not teasers: every headline in them links to one or two
+    sites other than this page's (the shops a deals post or a gift guide sends its readers to:
+    "Get it on Amazon for $39.99", "Also at Walmart"). A teaser list links to the site's own
+    stories; a network's sponsored rail to many sites (or sits in an ad box, left out anyway)."""
+    own = site_of(page.host) if page.host else ""
+    if not own:
+        return False
+    ends = page.ends
+    lo, hi = min(cards), max(ends[i] for i in cards)
+    found: set[str] = set()
+    for bi, owner, _ in headlines:
+        if lo <= owner < hi and any(i <= owner < ends[i] for i in cards):
+            for url in links.get(bi) or ("",):
+                found.add(site_of(host_of(url)) if url else "")
+            if len(found) > SHOPS_MAX or own in found or "" in found:
+                return False
+    return bool(found)
 
 
 def _own_part_lines(page: Page) -> set[int]:
