@@ -27,7 +27,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# (again when an extraction source changed: its compiled modules are built from them, see setup.py)
+$(STAMP): pyproject.toml setup.py $(wildcard crawler/extract/*.py) crawler/urls.py | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
@@ -93,4 +94,4 @@ bench-cluster: $(STAMP) system-deps
 	$(BIN)/python bench/cluster.py
 
 clean:
-	rm -rf $(VENV) .venv-pywb build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-pywb build *.egg-info .pytest_cache .ruff_cache .mypy_cache crawler/extract/*.so

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import extract_article  # noqa: E402
+from crawler.extract import compiled, extract_article  # noqa: E402
 
 SETS = ("zyte-article-extraction", "postlight-parser", "goose3", "newspaper4k")
 SYSTEMS = ("journal-crawler", "trafilatura", "trafilatura-fast")
@@ -446,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_site:
         summary["bench_site"] = bench_site(args.shared, args.out, args.site_pages, args.seed)
     print("\n== summary (one line per set)")
+    # (its speed is the compiled modules' only when they are built from these sources: see compiled.py)
+    print("extract_article:", "compiled (mypyc)" if compiled.COMPILED else "pure Python (sources not built)")
     for s in summary.values():
         if "line" in s:
             print(s["line"])

@@ -10,6 +10,7 @@ What it finds, and how elements are numbered, is in `page.py`.
 from __future__ import annotations
 
 import html as _html
+from typing import Any
 
 from lxml import etree
 
@@ -38,7 +39,7 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
 # they change no result: class or id string -> (cleaned, flags, holds a mark word), and
 # (tag, flags, role) -> classify().
-_CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
+_CLASS_MEMO: dict[str | None, tuple[str, int, int]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
@@ -51,7 +52,7 @@ _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url
 # A pure memo like the class memos, of 10,000 entries (about 4 MB: a site's menus and footers hold
 # hundreds of links, and a long crawl's article links would otherwise fill it).
 _URL_MEMO: dict[tuple[str, str], str | None] = {}
-_UNSEEN = object()
+_UNSEEN: Any = object()
 _URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
 
@@ -160,7 +161,7 @@ class _Walker:
         """A heading like "Related articles" types the links that follow it in its section."""
         # path[-1] is the heading itself; the section is the closest ancestor holding more than it.
         page = self.page
-        for frame in reversed(self.path[:-1]):
+        for frame in self.path[-2::-1]:  # (mypyc cannot compile reversed() of it)
             idx = frame[0]
             el = page.elements[idx]
             if len(el) > 1 or (el.text and el.text.strip()):

@@ -416,7 +416,7 @@ def extract_body(
         start, end = _sibling_parts(page, start, negs, cards)
     else:
         end = page.ends[start]
-    learned = profile is not None and profile.has_learned
+    learned = profile if profile is not None and profile.has_learned else None
     kept: list[int] = []
     outbound: list[tuple[int, int]] = []  # (position in kept, block) of link lines to other sites
     site = site_of(page.host) if page.host else ""
@@ -463,7 +463,7 @@ def extract_body(
             continue  # the headline repeated above the text (one further down is a real subheading)
         if n >= 80 and not b.heading and text in seen and _copied(page, kept, seen[text], bi):
             continue
-        if learned and is_learned_boilerplate(page, b, profile):
+        if learned is not None and is_learned_boilerplate(page, b, learned):
             continue
         seen.setdefault(text, bi)
         kept.append(bi)
@@ -838,7 +838,7 @@ def _without_widget_runs(blocks: list[Block], kept: list[int]) -> list[int]:
             out.append(i)
             continue
         line = b is not None and len(b.text) < 80 and b.tag not in ("td", "th", "pre")
-        if run and line and _alike(blocks[run[-1]].text, b.text):
+        if run and line and b is not None and _alike(blocks[run[-1]].text, b.text):
             run.append(i)
             continue
         if len(run) < WIDGET_RUN:

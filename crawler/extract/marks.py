@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.extract.classes import BLOCK_TAGS
 from crawler.extract.memo import remember
@@ -85,7 +85,7 @@ _PAGE_TAGS = frozenset(("html", "body", "main"))
 class Mark:
     """One element that says what it is (see module docstring)."""
 
-    el: object  # lxml element
+    el: Any  # lxml element (`object` here breaks mypyc's dataclass)
     tag: str
     rel: str  # lower-cased rel tokens joined by spaces
     prop: str  # lower-cased itemprop / property
@@ -157,7 +157,7 @@ def _explicit_authors(el) -> list:
 
 
 def _has_author_token(value: str | None) -> bool:
-    return bool(value) and "author" in value and "author" in value.translate(_XML_SPACE).split(" ")
+    return value is not None and "author" in value and "author" in value.translate(_XML_SPACE).split(" ")
 
 
 def is_mark(el) -> bool:
@@ -265,7 +265,8 @@ class _Context:
             chain.append(node)
             node = node.getparent()
         ctx, in_post = memo[node] if node is not top else self.walked(top_idx)
-        for node in reversed(chain):
+        chain.reverse()  # (mypyc cannot compile reversed() of a list of untyped elements)
+        for node in chain:
             tag = node.tag
             ctx |= _own_flags(node, tag, in_post)
             in_post = in_post or tag in _POST_TAGS

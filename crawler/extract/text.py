@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import overload
 
 # Characters a browser does not draw but that split or glue words in extracted text: the soft hyphen
 # (`&shy;`, a hyphenation hint), the zero-width space and word joiner (line-break hints), the BOM /
@@ -48,6 +49,10 @@ def is_plain(text: str) -> bool:
     return text.isascii() or _NOT_PLAIN.search(text) is None
 
 
+@overload
+def clean_text(text: str) -> str: ...
+@overload
+def clean_text(text: None) -> None: ...
 def clean_text(text: str | None) -> str | None:
     """`text` without soft hyphens, zero-width spaces and other characters that are never drawn
     (None stays None).
