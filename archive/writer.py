@@ -26,6 +26,8 @@ GZIP_LEVEL = 6
 # A response whose payload the server compressed (a Content-Encoding) is stored in its gzip member as it
 # is: deflating bytes that are compressed already costs CPU and saves next to nothing.
 STORED_LEVEL = 0
+# What deflate keeps ahead of the bytes it matches (zlib's MIN_LOOKAHEAD): a window holds it too.
+MIN_LOOKAHEAD = 262
 # The WARC-Payload-Digest of an empty payload (a GET request's), computed once.
 EMPTY_PAYLOAD_DIGEST = payload_digest(b"")
 
@@ -57,6 +59,13 @@ def chunked_response(record: ArcWarcRecord) -> bool:
     """Whether a record is a response whose body came with its chunked framing."""
     http = record.http_headers
     return record.rec_type == "response" and http is not None and sent_chunked(http)
+
+
+def window_bits(size: int) -> int:
+    """The smallest zlib window that holds `size` bytes and the lookahead beyond them (at most zlib's
+    32 KiB): a small record (a request) costs less to compress in it than setting up the largest
+    window does, and deflate writes the same bytes as with any larger window."""
+    return max(9, min(zlib.MAX_WBITS, (size + MIN_LOOKAHEAD).bit_length()))
 
 
 class WarcWriteError(Exception):
@@ -130,8 +139,9 @@ class WarcFileWriter:
         self.builder._write_warc_record(raw, record)
         coded = record.http_headers is not None and record.http_headers.get_header("Content-Encoding")
         level = STORED_LEVEL if coded and coded.strip().lower() != "identity" else GZIP_LEVEL
-        compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return compressor.compress(raw.getbuffer()) + compressor.flush()
+        data = raw.getbuffer()
+        compressor = zlib.compressobj(level, zlib.DEFLATED, window_bits(len(data)) | 16)
+        return compressor.compress(data) + compressor.flush()
 
     def _append(self, data: bytes, start: int) -> None:
         """Write all of `data` at `start`, the end of the last whole record; on failure cut back to it."""

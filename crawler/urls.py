@@ -23,6 +23,8 @@ PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # A host name after IDNA encoding (letters, digits, hyphens, dots; underscores occur), or an IPv6 address.
 HOST = re.compile(r"[a-z0-9._-]+|[0-9a-f:.]+", re.ASCII)
+# The authority of an absolute URL (as urlsplit finds it: up to the path, query or fragment).
+AUTHORITY = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -79,6 +81,18 @@ def _normalize_escape(match: re.Match[str]) -> str:
 
 def _dropped_param(name: str) -> bool:
     return bool(TRACKING_PARAM.match(name) or SESSION_PARAM.match(name))
+
+
+def may_name_host(href: str, host: str) -> bool:
+    """False when the absolute link `href` cannot normalise to a URL on `host` (a host name in lower
+    case): a cheap test before `normalize_url` for links that leave a site (share buttons, other
+    sites). Normalising changes no more than the case of the authority (`//user@host:port`) of
+    printable ASCII text without percent-escapes (IDNA and escapes only touch other text), so such an
+    `href` whose authority lacks `host` is elsewhere; any other `href` may be on `host`."""
+    if not (href.isascii() and href.isprintable()) or "%" in href:
+        return True
+    authority = AUTHORITY.match(href)
+    return authority is None or host in authority[1].lower()
 
 
 def site_of(url: str) -> str:

@@ -65,7 +65,7 @@ from crawler.site_profiles import (
     with_declared,
 )
 from crawler.spidermiddlewares.requisites import FOUND as REQUISITE_URLS
-from crawler.urls import normalize_url, site_of
+from crawler.urls import may_name_host, normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
@@ -95,8 +95,8 @@ class JournalSpider(scrapy.Spider):
             raise ValueError(f"start_url must be an http(s) URL, got {start_url!r}")
         self.start_url = url
         self.site = site_of(url)
-        host = urlsplit(url).hostname or ""
-        self.allowed_domains = [host.removeprefix("www.")]
+        self.host = urlsplit(url).hostname or ""  # in lower case, as `site`
+        self.allowed_domains = [self.host.removeprefix("www.")]
         self._bound_memory(defaults.JCRAWL_SEEN_MEMORY, defaults.JCRAWL_HREF_CACHE)
         # The profile every page of this crawl is extracted with, and what the archive had saved.
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))
@@ -472,6 +472,8 @@ class JournalSpider(scrapy.Spider):
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
+        if base is None and not may_name_host(href, self.host):  # most links elsewhere: not normalised
+            return None
         url = normalize_url(href, base)
         return url if url is not None and site_of(url) == self.site else None
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from crawler.urls import is_loopback, normalize_url, site_of
+from crawler.urls import is_loopback, may_name_host, normalize_url, site_of
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,36 @@ def test_site_ignores_www_but_not_ports() -> None:
 def test_loopback() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("example.com") and not is_loopback(None)
+
+
+@pytest.mark.parametrize(
+    ("href", "site"),
+    [
+        ("https://social.example/share?u=http://news.example/story/", "news.example"),  # host in the query
+        ("HTTP://NEWS.Example:80/a/", "news.example"),
+        ("http://www.news.example/a/", "news.example"),
+        ("http://news.example:8080/a/", "news.example:8080"),
+        ("http://news.example:8080/a/", "news.example"),
+        ("http://desk@news.example/a/", "news.example"),
+        ("http://news.example@evil.example/a/", "news.example"),
+        ("  http://news.example/a/  ", "news.example"),
+        ("http://news.example.other.example/", "news.example"),
+        ("http://[::1]:8080/x", "[::1]:8080"),
+        ("http://bücher.example/", "xn--bcher-kva.example"),
+        ("http://b%C3%BCcher.example/", "xn--bcher-kva.example"),
+        ("http://news.exa\tmple/", "news.example"),
+        ("http:news.example/a/", "news.example"),
+        ("https://other.example/news.example/", "news.example"),
+    ],
+)
+def test_a_link_elsewhere_is_told_before_normalising(href: str, site: str) -> None:
+    """`may_name_host` says False only of a link that does not normalise to a URL on the site."""
+    url = normalize_url(href)
+    on_site = url is not None and site_of(url) == site
+    assert may_name_host(href, urlsplit("//" + site).hostname or "") or not on_site
+
+
+def test_links_to_other_sites_naming_the_site_are_told() -> None:
+    share = "https://social.example/share?u=http://news.example/story/"
+    assert not may_name_host(share, "news.example")
+    assert not may_name_host("https://other.example/news.example/", "news.example")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
-from archive.writer import WarcFileWriter
+from archive.writer import WarcFileWriter, window_bits
 from tests.helpers import jcrawl, query
 
 PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Gzip Story - Test Journal</title>
@@ -132,3 +134,19 @@ def test_writer_rotates_files_at_size_limit(tmp_path: Path) -> None:
         with open(tmp_path / name, "rb") as f:
             kinds = [r.rec_type for r in ArchiveIterator(f)]
         assert kinds[0] == "warcinfo" and "resource" in kinds
+
+
+def test_a_record_is_compressed_to_the_same_bytes_in_its_smaller_window() -> None:
+    """A small record gets a window of its size (cheaper to set up), and deflate gives the bytes the
+    largest window gives, for sizes around every window size."""
+    rng = random.Random(5)
+    words = [bytes(rng.choices(b"abcdefghij <>/", k=rng.randint(1, 9))) for _ in range(300)]
+    text = b" ".join(rng.choices(words, k=20_000))
+    for bits in range(9, 16):
+        for size in (0, 1, (1 << bits) - 263, (1 << bits) - 262, (1 << bits) - 261, (1 << bits) + 500):
+            data = text[:size]
+            largest = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+            sized = zlib.compressobj(6, zlib.DEFLATED, window_bits(len(data)) | 16)
+            member = sized.compress(data) + sized.flush()
+            assert member == largest.compress(data) + largest.flush()
+            assert gzip.decompress(member) == data

