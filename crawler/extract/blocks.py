@@ -22,6 +22,7 @@ from crawler.extract.classes import (
     class_flags,
     classify,
     clean_class,
+    dropped_token,
     heading_region,
 )
 from crawler.extract.marks import is_mark, marked_class, term_href
@@ -40,6 +41,9 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 # (tag, flags, role) -> classify().
 _CLASS_MEMO: dict[str, tuple[str, int, bool]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+# class token (lower-cased) -> (its cleaned form, None when clean_class drops it; its flags; holds a
+# mark word): see _class_string
+_TOKEN_MEMO: dict[str, tuple[str | None, int, bool]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
 _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
@@ -420,9 +424,7 @@ class _Walker:
         if cls_raw:
             hit = cache.get(cls_raw)
             if hit is None:
-                cleaned = clean_class(cls_raw, "")
-                flags = class_flags(cleaned) if cleaned else 0
-                hit = remember(cache, cls_raw, (cleaned, flags, marked_class(cls_raw)), _MEMO_MAX)
+                hit = remember(cache, cls_raw, _class_string(cls_raw), _MEMO_MAX)
             cls, flags, marked = hit
         if ident:
             key = "#" + ident
@@ -504,6 +506,36 @@ class _Walker:
                         text = a.text or ""
                     text = " ".join(text.split())
                     page.skipped_anchors.append((url, text, (a.get("rel") or "").lower()))
+
+
+def _class_string(cls_raw: str) -> tuple[str, int, bool]:
+    """(`clean_class(cls_raw, "")`, its `class_flags`, `marked_class(cls_raw)`), built token by token.
+
+    Each of the three is a union over the string's tokens (no mark word holds a space), and the
+    distinct class strings of pages share most of their tokens (`col-md-6`, `entry-content`): a
+    token's verdicts are memoised, so a new class string mostly costs lookups.
+    """
+    if not cls_raw.isascii():  # (Unicode case folding may change a token's length: the whole string)
+        cleaned = clean_class(cls_raw, "")
+        return cleaned, class_flags(cleaned) if cleaned else 0, marked_class(cls_raw)
+    memo = _TOKEN_MEMO
+    kept = []
+    flags = 0
+    marked = False
+    for token in cls_raw.lower().split():
+        hit = memo.get(token)
+        if hit is None:
+            word = token.replace("_", "-")
+            if dropped_token(word):
+                hit = (None, 0, marked_class(token))
+            else:
+                hit = (word, class_flags(word), marked_class(token))
+            remember(memo, token, hit, _MEMO_MAX)
+        if hit[0] is not None:
+            kept.append(hit[0])
+            flags |= hit[1]
+        marked = marked or hit[2]
+    return " ".join(kept), flags, marked
 
 
 def _shown_later(tag: str, attrib) -> bool:

@@ -205,14 +205,15 @@ def clean_class(cls: str, ident: str) -> str:
     `hover:underline`) are dropped too: they style the element under a condition (printing, a screen
     size, a hover) and say nothing about what it holds.
     """
-    tokens = [
-        t
-        for t in cls.lower().replace("_", "-").split()
-        if not (":" in t or _TAXONOMY.match(t) or _STATE.search(t))
-    ]
+    tokens = [t for t in cls.lower().replace("_", "-").split() if not dropped_token(t)]
     if ident:
         tokens.append(ident.lower().replace("_", "-"))
     return " ".join(tokens)
+
+
+def dropped_token(token: str) -> bool:
+    """A lower-cased class token (`_` read as `-`) that `clean_class` drops."""
+    return bool(":" in token or _TAXONOMY.match(token) or _STATE.search(token))
 
 
 def class_flags(cls: str) -> int:
