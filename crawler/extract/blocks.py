@@ -25,7 +25,7 @@ from crawler.extract.classes import (
     dropped_token,
     heading_region,
 )
-from crawler.extract.marks import is_mark, marked_class, term_href
+from crawler.extract.marks import has_mark_word, is_mark, marked_class, term_href
 from crawler.extract.memo import remember
 from crawler.extract.page import HIDDEN, Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
@@ -527,9 +527,9 @@ def _class_string(cls_raw: str) -> tuple[str, int, bool]:
         if hit is None:
             word = token.replace("_", "-")
             if dropped_token(word):
-                hit = (None, 0, marked_class(token))
+                hit = (None, 0, has_mark_word(token))
             else:
-                hit = (word, class_flags(word), marked_class(token))
+                hit = (word, class_flags(word), has_mark_word(token))
             remember(memo, token, hit, _MEMO_MAX)
         if hit[0] is not None:
             kept.append(hit[0])

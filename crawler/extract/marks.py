@@ -29,7 +29,19 @@ _CLASS_WORDS = (
     "publish", "modified", "updated", "taxonomy", "tags", "categor", "cat-links", "breadcrumb",
     "site-title", "site-name", "kicker", "rubri", "dateline",
 )  # fmt: skip
-_CLASS_WORDS_LOWER = re.compile("|".join(map(re.escape, _CLASS_WORDS)))  # on a lower-cased ASCII string
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex matching any of `words`, its branches grouped by first letter (`a(?:uthor|utor)|byl|..`):
+    the engine tries each branch at every position of the string, and a branch whose first letter
+    differs fails at once."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_CLASS_WORDS_LOWER = re.compile(_alternation(_CLASS_WORDS))  # on a lower-cased ASCII string
 # For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
 _CLASS_WORDS_RE = re.compile(_CLASS_WORDS_LOWER.pattern, re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
@@ -199,13 +211,16 @@ def term_href(href: str | None) -> bool:
     return _TERM_HREF.search(href) is not None
 
 
+def has_mark_word(lowered: str) -> bool:
+    """`marked_class` of a lower-cased ASCII string, unmemoised (for a caller with a memo of its own)."""
+    return _CLASS_WORDS_LOWER.search(lowered) is not None
+
+
 def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
-        if value.isascii():  # (a regex without re.I: faster than a substring test per word)
-            hit = _CLASS_WORDS_LOWER.search(value.lower()) is not None
-        else:
-            hit = _CLASS_WORDS_RE.search(value) is not None
+        # (ASCII: a regex without re.I, faster than a substring test per word)
+        hit = has_mark_word(value.lower()) if value.isascii() else _CLASS_WORDS_RE.search(value) is not None
         remember(_CLASS_MEMO, value, hit, _MEMO_MAX)
     return hit
 
