@@ -199,6 +199,7 @@ def is_mark(el) -> bool:
 _CLASS_MEMO: dict[str, bool] = {}
 _WORDS_MEMO: dict[str, frozenset[str]] = {}
 _CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
+_TOKEN_CTX_MEMO: dict[str, int] = {}  # lower-cased class token -> its context flags
 _MEMO_MAX = 50_000
 
 
@@ -308,20 +309,30 @@ def _own_flags(el, tag, in_post: bool) -> int:
 
 
 def _context_words(text: str) -> int:
-    """Context flags of the words of a `class id` string."""
+    """Context flags of the words of a `class id` string: the union of its tokens' (memoised: the
+    distinct class strings of pages share most of their tokens)."""
     flags = 0
+    memo = _TOKEN_CTX_MEMO
     for token in text.lower().replace("_", "-").split():
-        if token in _CTX_PAIRS:
-            flags |= _CTX_PAIRS[token]
-        words = _SPLIT.split(token)
-        for i, word in enumerate(words):
-            if i and words[i - 1] in _LAYOUT_FLAGS:  # "wrapper--has-sidebar": what the page has
-                continue
-            f = _CTX_WORDS.get(word)
-            if f:
-                flags |= f
-            elif word.startswith("comment"):
-                flags |= COMMENTS
+        found = memo.get(token)
+        if found is None:
+            found = remember(memo, token, _token_context(token), _MEMO_MAX)
+        flags |= found
+    return flags
+
+
+def _token_context(token: str) -> int:
+    """Context flags of one lower-cased class or id token."""
+    flags = _CTX_PAIRS.get(token, 0)
+    words = _SPLIT.split(token)
+    for i, word in enumerate(words):
+        if i and words[i - 1] in _LAYOUT_FLAGS:  # "wrapper--has-sidebar": what the page has
+            continue
+        f = _CTX_WORDS.get(word)
+        if f:
+            flags |= f
+        elif word.startswith("comment"):
+            flags |= COMMENTS
     return flags
 
 
