@@ -23,9 +23,10 @@ from crawler.extract.classes import (
     class_flags,
     classify,
     clean_class,
+    dropped_token,
     heading_region,
 )
-from crawler.extract.marks import is_mark, marked_class, term_href
+from crawler.extract.marks import has_mark_word, is_mark, marked_class, term_href
 from crawler.extract.memo import remember
 from crawler.extract.page import HIDDEN, Anchor, Block, Page, TimeTag
 from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
@@ -41,11 +42,18 @@ _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tikto
 # (tag, flags, role) -> classify().
 _CLASS_MEMO: dict[str | None, tuple[str, int, int]] = {}
 _CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+# class token (lower-cased) -> (its cleaned form, None when clean_class drops it; its flags; holds a
+# mark word): see _class_string
+_TOKEN_MEMO: dict[str, tuple[str | None, int, bool]] = {}
 _MEMO_MAX = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
 _EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
 # The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
 _MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
+# The block tags the walk keeps a note of (the body, articles, lists, quotes, figures), and the inline
+# tags it handles apart: one set test spares the other elements a chain of comparisons.
+_NOTED_BLOCKS = frozenset(("body", "article", "ul", "ol", "blockquote", "figure", "figcaption"))
+_INLINE_KINDS = frozenset(("a", "img", "br"))
 _IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 # Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
 # site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
@@ -304,44 +312,48 @@ class _Walker:
         if is_block:
             saved_owner, saved_tag = self.owner, self.owner_tag
             self.owner, self.owner_tag = idx, tag
-            if tag == "body":
-                page.body_idx = idx
-            elif tag == "article":
-                page.article_tags.append(idx)
-            elif tag == "ul" or tag == "ol":
-                self.list_stack.append((idx, tag == "ol"))
-            elif tag == "blockquote":
-                self.quote_stack.append(idx)
-            elif tag == "figure" or tag == "figcaption":
-                self.figure_depth += 1
+            if tag in _NOTED_BLOCKS:
+                if tag == "body":
+                    page.body_idx = idx
+                elif tag == "article":
+                    page.article_tags.append(idx)
+                elif tag == "ul" or tag == "ol":
+                    self.list_stack.append((idx, tag == "ol"))
+                elif tag == "blockquote":
+                    self.quote_stack.append(idx)
+                else:  # figure, figcaption
+                    self.figure_depth += 1
         elif tag == "time" or (itemprop and itemprop.startswith("date")):
             self._time(el, idx, bool(self.neg_stack))
 
         url = None
         control = False
-        if tag == "a" and attrib:  # (`href` read above)
-            if href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
-                control = True  # (absolutize gives no URL for these)
-                self.control_depth += 1
-            else:
-                url = self._url(href)
-                if url:
-                    opened = len(page.blocks)
-                    self.link_depth += 1
-                    self.link_text.append([])
-                    self.add_markup(f'<a href="{_escape(url)}">')
-        elif tag == "img":
-            if attrib:
-                self._img(el, idx, attrib)
-        elif tag == "br":
-            self.flush()
+        if tag in _INLINE_KINDS:
+            if tag == "a":
+                if attrib:  # (`href` read above)
+                    if href and href.lstrip()[:11].lower().startswith(("#", "javascript:")):
+                        control = True  # (absolutize gives no URL for these)
+                        self.control_depth += 1
+                    else:
+                        url = self._url(href)
+                        if url:
+                            opened = len(page.blocks)
+                            self.link_depth += 1
+                            self.link_text.append([])
+                            self.add_markup(f'<a href="{_escape(url)}">')
+            elif tag == "img":
+                if attrib:
+                    self._img(el, idx, attrib)
+            else:  # br
+                self.flush()
 
         text = el.text
         if text:
             self.add_text(text)
-        if len(el):
+        children = el[:]  # (a slice builds the children in C: quicker than iterating the element)
+        if children:
             walk, add_text = self.walk, self.add_text
-            for child in el:
+            for child in children:
                 walk(child, idx)
                 tail = child.tail  # a child's tail is its parent's text: added here, once
                 if tail:
@@ -358,12 +370,13 @@ class _Walker:
             if self.parts:
                 self.flush()
             self.owner, self.owner_tag = saved_owner, saved_tag
-            if tag == "ul" or tag == "ol":
-                self.list_stack.pop()
-            elif tag == "blockquote":
-                self.quote_stack.pop()
-            elif tag == "figure" or tag == "figcaption":
-                self.figure_depth -= 1
+            if tag in _NOTED_BLOCKS:
+                if tag == "ul" or tag == "ol":
+                    self.list_stack.pop()
+                elif tag == "blockquote":
+                    self.quote_stack.pop()
+                elif tag == "figure" or tag == "figcaption":
+                    self.figure_depth -= 1
         self.path.pop()
         if frame[1]:  # (the innermost region, whether the element opened it or a heading did)
             self.regions.pop()
@@ -421,9 +434,7 @@ class _Walker:
         if cls_raw:
             hit = cache.get(cls_raw)
             if hit is None:
-                cleaned = clean_class(cls_raw, "")
-                flags = class_flags(cleaned) if cleaned else 0
-                hit = remember(cache, cls_raw, (cleaned, flags, marked_class(cls_raw)), _MEMO_MAX)
+                hit = remember(cache, cls_raw, _class_string(cls_raw), _MEMO_MAX)
             cls, flags, marked = hit
         if ident:
             key = "#" + ident
@@ -505,6 +516,36 @@ class _Walker:
                         text = a.text or ""
                     text = " ".join(text.split())
                     page.skipped_anchors.append((url, text, (a.get("rel") or "").lower()))
+
+
+def _class_string(cls_raw: str) -> tuple[str, int, bool]:
+    """(`clean_class(cls_raw, "")`, its `class_flags`, `marked_class(cls_raw)`), built token by token.
+
+    Each of the three is a union over the string's tokens (no mark word holds a space), and the
+    distinct class strings of pages share most of their tokens (`col-md-6`, `entry-content`): a
+    token's verdicts are memoised, so a new class string mostly costs lookups.
+    """
+    if not cls_raw.isascii():  # (Unicode case folding may change a token's length: the whole string)
+        cleaned = clean_class(cls_raw, "")
+        return cleaned, class_flags(cleaned) if cleaned else 0, marked_class(cls_raw)
+    memo = _TOKEN_MEMO
+    kept = []
+    flags = 0
+    marked = False
+    for token in cls_raw.lower().split():
+        hit = memo.get(token)
+        if hit is None:
+            word = token.replace("_", "-")
+            if dropped_token(word):
+                hit = (None, 0, has_mark_word(token))
+            else:
+                hit = (word, class_flags(word), has_mark_word(token))
+            remember(memo, token, hit, _MEMO_MAX)
+        if hit[0] is not None:
+            kept.append(hit[0])
+            flags |= hit[1]
+        marked = marked or hit[2]
+    return " ".join(kept), flags, marked
 
 
 def _shown_later(tag: str, attrib) -> bool:

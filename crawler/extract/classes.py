@@ -178,7 +178,7 @@ _TAXONOMY = re.compile(
     r"^(?:tag|tags|category|categories|postid|post-\d|format|status|type|has|no|is|with|page-id|parent-pageid|"
     r"single-format|term|taxonomy|cat-\d|author-\d|page-template|elementor-element-)"
 )
-_STATE = re.compile(r"(?:^|-)(?:enable|enabled|disable|disabled|style|layout|mode)(?:-|$)")
+_STATE = _words("enable enabled disable disabled style layout mode")  # as one of a token's `-` parts
 _SPLIT = re.compile(r"[^a-z0-9]+")
 
 # Heading texts that open a teaser region: short, and starting with the announcement.
@@ -205,14 +205,15 @@ def clean_class(cls: str, ident: str) -> str:
     `hover:underline`) are dropped too: they style the element under a condition (printing, a screen
     size, a hover) and say nothing about what it holds.
     """
-    tokens = [
-        t
-        for t in cls.lower().replace("_", "-").split()
-        if not (":" in t or _TAXONOMY.match(t) or _STATE.search(t))
-    ]
+    tokens = [t for t in cls.lower().replace("_", "-").split() if not dropped_token(t)]
     if ident:
         tokens.append(ident.lower().replace("_", "-"))
     return " ".join(tokens)
+
+
+def dropped_token(token: str) -> bool:
+    """A lower-cased class token (`_` read as `-`) that `clean_class` drops."""
+    return ":" in token or _TAXONOMY.match(token) is not None or not _STATE.isdisjoint(token.split("-"))
 
 
 def class_flags(cls: str) -> int:
@@ -223,7 +224,8 @@ def class_flags(cls: str) -> int:
             flags |= NEG | INVISIBLE | HIDES
         if "caption" in token:  # imagecaption, photo-caption, embedcaption: picture captions
             flags |= NEG
-        words = _SPLIT.split(token)
+        # (a token of one word is common: string methods tell, quicker than the regex's split)
+        words = (token,) if token.isascii() and token.isalnum() and token.islower() else _SPLIT.split(token)
         prev = ""
         for word in words:
             if not word:

@@ -29,7 +29,19 @@ _CLASS_WORDS = (
     "publish", "modified", "updated", "taxonomy", "tags", "categor", "cat-links", "breadcrumb",
     "site-title", "site-name", "kicker", "rubri", "dateline",
 )  # fmt: skip
-_CLASS_WORDS_LOWER = re.compile("|".join(map(re.escape, _CLASS_WORDS)))  # on a lower-cased ASCII string
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex matching any of `words`, its branches grouped by first letter (`a(?:uthor|utor)|byl|..`):
+    the engine tries each branch at every position of the string, and a branch whose first letter
+    differs fails at once."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_CLASS_WORDS_LOWER = re.compile(_alternation(_CLASS_WORDS))  # on a lower-cased ASCII string
 # For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
 _CLASS_WORDS_RE = re.compile(_CLASS_WORDS_LOWER.pattern, re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
@@ -187,6 +199,7 @@ def is_mark(el) -> bool:
 _CLASS_MEMO: dict[str, bool] = {}
 _WORDS_MEMO: dict[str, frozenset[str]] = {}
 _CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
+_TOKEN_CTX_MEMO: dict[str, int] = {}  # lower-cased class token -> its context flags
 _MEMO_MAX = 50_000
 
 
@@ -199,13 +212,16 @@ def term_href(href: str | None) -> bool:
     return _TERM_HREF.search(href) is not None
 
 
+def has_mark_word(lowered: str) -> bool:
+    """`marked_class` of a lower-cased ASCII string, unmemoised (for a caller with a memo of its own)."""
+    return _CLASS_WORDS_LOWER.search(lowered) is not None
+
+
 def marked_class(value: str) -> bool:
     hit = _CLASS_MEMO.get(value)
     if hit is None:
-        if value.isascii():  # (a regex without re.I: faster than a substring test per word)
-            hit = _CLASS_WORDS_LOWER.search(value.lower()) is not None
-        else:
-            hit = _CLASS_WORDS_RE.search(value) is not None
+        # (ASCII: a regex without re.I, faster than a substring test per word)
+        hit = has_mark_word(value.lower()) if value.isascii() else _CLASS_WORDS_RE.search(value) is not None
         remember(_CLASS_MEMO, value, hit, _MEMO_MAX)
     return hit
 
@@ -294,20 +310,30 @@ def _own_flags(el, tag, in_post: bool) -> int:
 
 
 def _context_words(text: str) -> int:
-    """Context flags of the words of a `class id` string."""
+    """Context flags of the words of a `class id` string: the union of its tokens' (memoised: the
+    distinct class strings of pages share most of their tokens)."""
     flags = 0
+    memo = _TOKEN_CTX_MEMO
     for token in text.lower().replace("_", "-").split():
-        if token in _CTX_PAIRS:
-            flags |= _CTX_PAIRS[token]
-        words = _SPLIT.split(token)
-        for i, word in enumerate(words):
-            if i and words[i - 1] in _LAYOUT_FLAGS:  # "wrapper--has-sidebar": what the page has
-                continue
-            f = _CTX_WORDS.get(word)
-            if f:
-                flags |= f
-            elif word.startswith("comment"):
-                flags |= COMMENTS
+        found = memo.get(token)
+        if found is None:
+            found = remember(memo, token, _token_context(token), _MEMO_MAX)
+        flags |= found
+    return flags
+
+
+def _token_context(token: str) -> int:
+    """Context flags of one lower-cased class or id token."""
+    flags = _CTX_PAIRS.get(token, 0)
+    words = _SPLIT.split(token)
+    for i, word in enumerate(words):
+        if i and words[i - 1] in _LAYOUT_FLAGS:  # "wrapper--has-sidebar": what the page has
+            continue
+        f = _CTX_WORDS.get(word)
+        if f:
+            flags |= f
+        elif word.startswith("comment"):
+            flags |= COMMENTS
     return flags
 
 
