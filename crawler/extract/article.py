@@ -124,6 +124,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
+    if not isinstance(article_body, str):  # JSON-LD may hold any JSON; compiled callees take a str only
+        article_body = None
     lead = pick_lead(head)
     result = extract_body(
         page, title, drop=drop, keep=keep, profile=profile, article_body=article_body, summary=lead
