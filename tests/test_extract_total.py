@@ -6,14 +6,16 @@ an empty record; these tests call the unguarded `_extract` so that a crash in th
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.extract import Article
-from crawler.extract.article import _extract
+from crawler.extract.article import _extract, extract_page
 from crawler.extract.profile import SiteProfile, load_profile
 from tests.helpers import ROOT, shared
 from tests.test_fuzz import CONTENT_TYPES, mutated_html
@@ -44,6 +46,18 @@ def test_odd_arguments_give_a_record() -> None:
         (None, None, None),
     ]:
         assert isinstance(_extract(body, url, headers, None).article, Article)
+
+
+def test_a_failed_extraction_is_said_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    """`extract_page` records a page it failed on as not an article, and says so (a compiled module's
+    TypeError on a value of an unexpected type would otherwise lose the article silently)."""
+    url = "https://a.example/2024/05/story"
+    with caplog.at_level(logging.WARNING, logger="crawler.extract.article"):
+        article = extract_page(12345, url).article  # type: ignore[arg-type]  # (no page makes it fail)
+    assert not article.is_article and article.url == url
+    [record] = caplog.records
+    assert record.levelname == "WARNING" and not record.exc_info
+    assert url in record.getMessage() and "TypeError" in record.getMessage()
 
 
 DETERMINISM = """
