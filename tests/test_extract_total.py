@@ -43,6 +43,12 @@ def test_odd_arguments_give_a_record() -> None:
         ("<html><body><p>str, not bytes</p></body></html>", "https://a.example/", {"content-type": 5}),
         (b"<html>" + b"<div>" * 5000 + b"deep" + b"</div>" * 5000, "https://a.example/", {}),
         (b'<a href="http://[::1">x</a><base href="javascript:x"><img src="//">', "https://a.example/", {}),
+        (
+            b'<link rel="canonical" href="http://[::1">'
+            b'<script type="application/ld+json">{"@type": "NewsArticle"}</script>',
+            "https://a.example/",
+            {},
+        ),
         (None, None, None),
     ]:
         assert isinstance(_extract(body, url, headers, None).article, Article)
