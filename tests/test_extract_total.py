@@ -6,6 +6,7 @@ an empty record; these tests call the unguarded `_extract` so that a crash in th
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -35,6 +36,31 @@ def test_extraction_never_fails(body: bytes, content_type: str, profile: SitePro
     assert isinstance(article, Article)
     assert isinstance(article.body, str) and isinstance(article.body_html, str)
     assert all(link.url.startswith(("http://", "https://")) for link in article.links)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+# schema.org properties of an article that the extractor reads, and JSON-LD keywords
+LD_KEYS = ["@id", "@graph", "headline", "name", "author", "datePublished", "dateModified", "image",
+           "url", "mainEntityOfPage", "articleBody", "description", "articleSection", "keywords", "publisher",
+           "inLanguage", "isPartOf", "sourceOrganization"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ld=st.dictionaries(st.sampled_from(LD_KEYS), JSON, min_size=1, max_size=8))
+def test_json_ld_of_any_json_never_fails(ld: dict) -> None:
+    """JSON-LD may hold any JSON where schema.org says text or a URL: no value of another type may reach
+    code that takes it as that type (the compiled modules raise TypeError on it)."""
+    ld = {"@type": "NewsArticle"} | ld  # (the extractor reads an article's JSON-LD only)
+    line = "<p>Paragraph {} of the story tells what the council decided on the bridge, and why so late.</p>"
+    html = (
+        f'<html><head><title>The vote</title><script type="application/ld+json">{json.dumps(ld)}</script>'
+        f"</head><body><article><h1>The vote</h1>{''.join(line.format(i) for i in range(6))}</article>"
+    )
+    assert isinstance(_extract(html.encode(), "https://a.example/2024/05/vote", None, None).article, Article)
 
 
 def test_odd_arguments_give_a_record() -> None:
