@@ -87,20 +87,21 @@ def test_compiled_and_pure_give_the_same_records(tmp_path: Path) -> None:
 
 EDITED = """
 from pathlib import Path
-import crawler.extract.blocks as blocks, crawler.extract.page as page
+import crawler.extract.blocks as blocks, crawler.extract.memo as memo, crawler.extract.page as page
 from crawler.extract import compiled, extract_article
 line = "<p>Paragraph {} of the story tells what the council decided on the bridge, and why so late.</p>"
 story = "".join(line.format(i) for i in range(6))
 html = f"<html><head><title>The vote</title></head><body><article><h1>The vote</h1>{story}</article>"
 body = extract_article(html.encode(), "http://a.example/2024/05/bridge-vote").body
-suffixes = Path(blocks.__file__).suffix, Path(page.__file__).suffix
+suffixes = Path(blocks.__file__).suffix, Path(page.__file__).suffix, Path(memo.__file__).suffix
 print(compiled.COMPILED, *suffixes, getattr(blocks, "EDITED", False), len(body))
 """
 
 
 def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path: Path) -> None:
     """A copy of the package with its build runs compiled; edit one source and all of them run from
-    source (compiled code calls its compiled siblings directly: a mixture would run the old code)."""
+    source (compiled code calls its compiled siblings directly: a mixture would run the old code), and
+    so does a module taken out of MODULES (its stale build is beside it)."""
     _needs_build()
     shutil.copytree(ROOT / "crawler", tmp_path / "crawler", ignore=shutil.ignore_patterns("__pycache__"))
 
@@ -112,12 +113,15 @@ def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path: Path) -> Non
         return done.stdout.strip()
 
     built = run().split()
-    assert built[:4] == ["True", ".so", ".so", "False"]
+    assert built[:5] == ["True", ".so", ".so", ".so", "False"]
     with (tmp_path / "crawler" / "extract" / "blocks.py").open("a") as source:
         source.write("\nEDITED = True\n")
     edited = run().split()
-    assert edited[:4] == ["False", ".py", ".py", "True"]
-    assert edited[4] == built[4] != "0"  # (the same body, of some length)
+    assert edited[:5] == ["False", ".py", ".py", ".py", "True"]
+    assert edited[5] == built[5] != "0"  # (the same body, of some length)
+    selection = tmp_path / "crawler" / "extract" / "compiled.py"
+    selection.write_text(selection.read_text().replace('"memo", ', ""))
+    assert run().split()[:5] == ["False", ".py", ".py", ".py", "True"]
 
 
 def test_the_compiled_modules_type_check() -> None:
