@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 from setuptools import setup
@@ -36,8 +37,11 @@ def compiled_modules() -> list:
         return []
     for extension in extensions:
         extension.optional = True  # a failed C build warns and leaves the module to its source
-    for old in PACKAGE.glob("native_*__mypyc*"):  # earlier builds' libraries, of other sources
-        old.unlink()
+    # Earlier builds' libraries, of other sources, and their modules' stubs (a stub left beside a source
+    # no longer compiled would be imported instead of it, and fail: its library is gone).
+    for old in PACKAGE.iterdir():
+        if old.name.endswith(tuple(EXTENSION_SUFFIXES)):
+            old.unlink()
     return extensions
 
 

@@ -3,6 +3,7 @@ sources extract, an edited source runs instead of its stale build, and the build
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.site import build_site
-from crawler.extract import compiled
+from crawler.extract import compiled, extract_article
 from tests.helpers import ROOT, SHARED
 
 # Every page's record (the whole Article, as bench/golden.py writes it), one JSON line each: the pages
@@ -21,7 +22,7 @@ from tests.helpers import ROOT, SHARED
 RECORDS = """
 import dataclasses, gzip, json, sys
 from pathlib import Path
-from crawler.extract import compiled
+from crawler.extract import compiled, extract_article
 from crawler.extract.article import extract_page
 from crawler.extract.learn import ProfileLearner
 
@@ -86,20 +87,21 @@ def test_compiled_and_pure_give_the_same_records(tmp_path: Path) -> None:
 
 EDITED = """
 from pathlib import Path
-import crawler.extract.blocks as blocks, crawler.extract.page as page
+import crawler.extract.blocks as blocks, crawler.extract.memo as memo, crawler.extract.page as page
 from crawler.extract import compiled, extract_article
 line = "<p>Paragraph {} of the story tells what the council decided on the bridge, and why so late.</p>"
 story = "".join(line.format(i) for i in range(6))
 html = f"<html><head><title>The vote</title></head><body><article><h1>The vote</h1>{story}</article>"
 body = extract_article(html.encode(), "http://a.example/2024/05/bridge-vote").body
-suffixes = Path(blocks.__file__).suffix, Path(page.__file__).suffix
+suffixes = Path(blocks.__file__).suffix, Path(page.__file__).suffix, Path(memo.__file__).suffix
 print(compiled.COMPILED, *suffixes, getattr(blocks, "EDITED", False), len(body))
 """
 
 
 def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path: Path) -> None:
     """A copy of the package with its build runs compiled; edit one source and all of them run from
-    source (compiled code calls its compiled siblings directly: a mixture would run the old code)."""
+    source (compiled code calls its compiled siblings directly: a mixture would run the old code), and
+    so does a module taken out of MODULES (its stale build is beside it)."""
     _needs_build()
     shutil.copytree(ROOT / "crawler", tmp_path / "crawler", ignore=shutil.ignore_patterns("__pycache__"))
 
@@ -111,12 +113,15 @@ def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path: Path) -> Non
         return done.stdout.strip()
 
     built = run().split()
-    assert built[:4] == ["True", ".so", ".so", "False"]
+    assert built[:5] == ["True", ".so", ".so", ".so", "False"]
     with (tmp_path / "crawler" / "extract" / "blocks.py").open("a") as source:
         source.write("\nEDITED = True\n")
     edited = run().split()
-    assert edited[:4] == ["False", ".py", ".py", "True"]
-    assert edited[4] == built[4] != "0"  # (the same body, of some length)
+    assert edited[:5] == ["False", ".py", ".py", ".py", "True"]
+    assert edited[5] == built[5] != "0"  # (the same body, of some length)
+    selection = tmp_path / "crawler" / "extract" / "compiled.py"
+    selection.write_text(selection.read_text().replace('"memo", ', ""))
+    assert run().split()[:5] == ["False", ".py", ".py", ".py", "True"]
 
 
 def test_the_compiled_modules_type_check() -> None:
@@ -133,3 +138,18 @@ def test_make_builds_the_compiled_modules() -> None:
     if Path(sys.executable).parent != ROOT / ".venv" / "bin":
         pytest.skip("runs with the project's .venv (make test)")
     assert compiled.COMPILED, "no compiled modules of these sources: see `pip install -e .`'s warning"
+
+
+@pytest.mark.parametrize("article_body", [["One paragraph.", "Another."], {"@value": "The text."}, 42, True])
+def test_a_json_ld_article_body_not_a_string_leaves_the_article(article_body: object) -> None:
+    """JSON-LD may hold any JSON where schema.org says text; the compiled modules take `articleBody` as
+    a str only (another type raised TypeError in them, and the page silently lost its article)."""
+    ld = {"@type": "NewsArticle", "headline": "The vote", "articleBody": article_body}
+    line = "<p>Paragraph {} of the story tells what the council decided on the bridge, and why so late.</p>"
+    story = "".join(line.format(i) for i in range(6))
+    html = (
+        f'<html><head><title>The vote</title><script type="application/ld+json">{json.dumps(ld)}</script>'
+        f"</head><body><article><h1>The vote</h1>{story}</article></body></html>"
+    )
+    article = extract_article(html.encode(), "http://a.example/2024/05/bridge-vote")
+    assert article.is_article and article.body.count("Paragraph") == 6, article

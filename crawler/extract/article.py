@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from crawler.extract.profile import SiteProfile
 from crawler.extract.relative import capture_time
 from crawler.extract.urls import choose_permalink, declared_addresses, site_root
 
+logger = logging.getLogger(__name__)
 MAX_BYTES = 5_000_000  # parse at most this much of a page; articles never need more
 # WordPress-style <body> classes (whole tokens: "global-search-disable" says nothing).
 _LISTING_BODY_TOKENS = frozenset(
@@ -75,7 +77,11 @@ def extract_page(
     """Like `extract_article`, also returning the parsed blocks (for `learn.ProfileLearner`)."""
     try:
         return _extract(body, url, headers, profile)
-    except Exception:  # a record that says "not an article" beats a crashed crawl
+    except Exception as exc:  # a record that says "not an article" beats a crashed crawl
+        # ...but said, in one line: it is a bug (e.g. a value of a type the compiled modules refuse)
+        logger.warning(
+            "Extraction failed on %s (%s: %.200s); recorded as not an article", url, type(exc).__name__, exc
+        )
         return Extraction(Article(url=url if isinstance(url, str) else ""))
 
 
@@ -124,6 +130,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
 
     drop, keep = _profile_elements(root, page, profile)
     article_body = (head.ld_article or {}).get("articleBody")
+    if not isinstance(article_body, str):  # JSON-LD may hold any JSON; compiled callees take a str only
+        article_body = None
     lead = pick_lead(head)
     result = extract_body(
         page, title, drop=drop, keep=keep, profile=profile, article_body=article_body, summary=lead

@@ -52,14 +52,15 @@ def built(folder: Path = HERE) -> bool:
 
 
 class _Sources(MetaPathFinder):
-    """Imports MODULES from their sources, ahead of the path finder (which prefers an extension module
-    beside a source: a stale one, here)."""
+    """Imports the package's modules from their sources, ahead of the path finder (which prefers an
+    extension module beside a source: a stale one, here; also of a module no longer in MODULES)."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> ModuleSpec | None:
         package, _, module = name.rpartition(".")
-        if package != PACKAGE or module not in MODULES:
+        source = HERE / f"{module}.py"
+        if package != PACKAGE or not source.is_file():
             return None
-        return importlib.util.spec_from_file_location(name, HERE / f"{module}.py")
+        return importlib.util.spec_from_file_location(name, source)
 
 
 COMPILED = os.environ.get("JCRAWL_PURE") != "1" and built()

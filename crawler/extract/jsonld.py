@@ -114,7 +114,10 @@ def url_path(url: str | None) -> str:
     decoded, lower-cased ("" if none)."""
     if not url or not isinstance(url, str):
         return ""
-    return unquote(urlsplit(url.strip()).path).rstrip("/").lower()
+    try:
+        return unquote(urlsplit(url.strip()).path).rstrip("/").lower()
+    except ValueError:  # an address urlsplit refuses ("http://[::1"): it names no page
+        return ""
 
 
 def _names_other_page(obj: dict, paths: frozenset[str]) -> bool:
