@@ -44,7 +44,7 @@ from typing import Any, ClassVar, NamedTuple
 from crawler.extensions.gc_tuning import tune_gc
 from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
-from crawler.extract.model import Article, text_measures
+from crawler.extract.model import Article, Link, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.pipe_frames import frame, take_frame
 from crawler.spidermiddlewares.requisite_urls import page_requisites
@@ -66,8 +66,27 @@ class PageExtraction:
     # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
     requisites: list[str] | None = None
 
-    def __reduce__(self) -> tuple[type[PageExtraction], tuple[Any, ...]]:
-        return PageExtraction, (self.article, self.observation, self.pid, self.measures, self.requisites)
+    def __reduce__(self) -> tuple[Callable[..., PageExtraction], tuple[Any, ...]]:
+        # The article as its fields, its links as four columns of strings: a page has dozens of links,
+        # and each Link pickled alone costs a call each way (its __reduce__, then a REDUCE).
+        fields = [getattr(self.article, name) for name in Article.__slots__]
+        links = self.article.links
+        fields[_LINKS] = (
+            [link.url for link in links],
+            [link.kind for link in links],
+            [link.text for link in links],
+            [link.rel for link in links],
+        )
+        return _unpickled, (fields, self.observation, self.pid, self.measures, self.requisites)
+
+
+_LINKS = Article.__slots__.index("links")
+
+
+def _unpickled(fields: list[Any], *rest: Any) -> PageExtraction:
+    """A PageExtraction from what its `__reduce__` gave."""
+    fields[_LINKS] = list(map(Link, *fields[_LINKS]))
+    return PageExtraction(Article(*fields), *rest)
 
 
 class PageTask(NamedTuple):
