@@ -25,7 +25,22 @@ from importlib.abc import MetaPathFinder
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec
 from pathlib import Path
 
-MODULES = ("blocks", "body", "classes", "container", "marks", "memo", "page", "text", "urls")
+MODULES = (
+    "around",
+    "blocks",
+    "body",
+    "classes",
+    "container",
+    "link_lines",
+    "marks",
+    "memo",
+    "page",
+    "prune",
+    "render",
+    "text",
+    "urls",
+    "wording",
+)
 PACKAGE = "crawler.extract"
 HERE = Path(__file__).resolve().parent
 
