@@ -95,8 +95,9 @@ class JournalSpider(scrapy.Spider):
             raise ValueError(f"start_url must be an http(s) URL, got {start_url!r}")
         self.start_url = url
         self.site = site_of(url)
-        self.host = urlsplit(url).hostname or ""  # in lower case, as `site`
-        self.allowed_domains = [self.host.removeprefix("www.")]
+        # in lower case, and without `www.` as `site`: a link to the bare host is on the site too
+        self.host = (urlsplit(url).hostname or "").removeprefix("www.")
+        self.allowed_domains = [self.host]
         self._bound_memory(defaults.JCRAWL_SEEN_MEMORY, defaults.JCRAWL_HREF_CACHE)
         # The profile every page of this crawl is extracted with, and what the archive had saved.
         self.saved_profile = self.profile = SiteProfile(name=self.site, hosts=(self.site,))

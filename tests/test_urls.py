@@ -85,3 +85,16 @@ def test_links_to_other_sites_naming_the_site_are_told() -> None:
     share = "https://social.example/share?u=http://news.example/story/"
     assert not may_name_host(share, "news.example")
     assert not may_name_host("https://other.example/news.example/", "news.example")
+
+
+def test_a_www_site_follows_links_to_its_bare_host() -> None:
+    """The spider's quick test before normalising keeps a link the site check keeps: a crawl started
+    at www.host follows links to host (both are one site)."""
+    from spiders.journal import JournalSpider
+
+    spider = JournalSpider(start_url="http://www.journal.example/")
+    assert (
+        spider._normalise("http://journal.example/2024/05/story/", None)
+        == "http://journal.example/2024/05/story/"
+    )
+    assert spider._normalise("https://social.example/share?u=journal.example", None) is None
