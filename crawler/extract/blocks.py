@@ -9,7 +9,6 @@ What it finds, and how elements are numbered, is in `page.py`.
 
 from __future__ import annotations
 
-import html as _html
 from typing import Any
 
 from lxml import etree
@@ -29,11 +28,8 @@ from crawler.extract.classes import (
 from crawler.extract.marks import has_mark_word, is_mark, marked_class, term_href
 from crawler.extract.memo import remember
 from crawler.extract.page import HIDDEN, Anchor, Block, Page, TimeTag
-from crawler.extract.text import clean_text, has_invisible, is_plain, text_size
+from crawler.extract.text import clean_text, escape, has_invisible, is_plain, squeeze, text_size
 from crawler.extract.urls import absolutize, host_of
-
-_escape = _html.escape
-
 
 # Class tokens of embedded social posts (their text is quoted in the article).
 _EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
@@ -108,9 +104,9 @@ class _Walker:
         if not parts:
             return
         if self.markup:
-            text = " ".join("".join([p for p in parts if p.__class__ is str]).split())
+            text = squeeze("".join([p for p in parts if p.__class__ is str]))
         else:
-            text = " ".join("".join(parts).split())
+            text = squeeze("".join(parts))
         if text.isascii() or is_plain(text):  # (the first test saves a call on most blocks)
             size = len(text)
         else:
@@ -340,7 +336,7 @@ class _Walker:
                             opened = len(page.blocks)
                             self.link_depth += 1
                             self.link_text.append([])
-                            self.add_markup(f'<a href="{_escape(url)}">')
+                            self.add_markup(f'<a href="{escape(url)}">')
             elif tag == "img":
                 if attrib:
                     self._img(el, idx, attrib)
@@ -363,7 +359,7 @@ class _Walker:
             self.control_depth -= 1
         if url:
             self.link_depth -= 1
-            text = clean_text(" ".join("".join(self.link_text.pop()).split()))
+            text = clean_text(squeeze("".join(self.link_text.pop())))
             self.add_markup("</a>")
             self._anchor(el, idx, url, text, attrib, opened)
         if is_block:
@@ -414,14 +410,14 @@ class _Walker:
                     break
         if not src:
             return
-        alt = " ".join((attrib.get("alt") or "").split())
+        alt = squeeze(attrib.get("alt") or "")
         self.page.images.append((idx, src, alt))
-        self.add_markup(f'<img src="{_escape(src)}" alt="{_escape(alt)}">')
+        self.add_markup(f'<img src="{escape(src)}" alt="{escape(alt)}">')
         self.run_images += 1
 
     def _time(self, el, idx: int, neg: bool) -> None:
         value = el.get("datetime") or el.get("content") or ""
-        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        text = squeeze(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
         pubdate = "pubdate" if el.get("pubdate") is not None else ""
         prop = f"{el.get('itemprop') or ''} {el.get('class') or ''} {pubdate}"
         self.page.times.append(TimeTag(idx, value.strip(), text[:200], prop.lower(), neg))
@@ -486,7 +482,7 @@ class _Walker:
                 return False
         self._classes_append(cls)
         self._skip(el, idx, links)
-        text = " ".join(etree.tostring(el, method="text", encoding="unicode", with_tail=False).split())
+        text = squeeze(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
         page = self.page
         page.negative[idx] = 1
         if text:
@@ -514,7 +510,7 @@ class _Walker:
                         text = etree.tostring(a, method="text", encoding="unicode", with_tail=False)
                     else:  # its text is all it holds (no serialiser needed)
                         text = a.text or ""
-                    text = " ".join(text.split())
+                    text = squeeze(text)
                     page.skipped_anchors.append((url, text, (a.get("rel") or "").lower()))
 
 

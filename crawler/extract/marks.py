@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.extract.classes import BLOCK_TAGS
 from crawler.extract.memo import remember
+from crawler.extract.text import squeeze
 
 if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which elements are marks
     from crawler.extract.blocks import Page
@@ -93,7 +94,7 @@ _POST_TAGS = frozenset(("article", "main"))
 _PAGE_TAGS = frozenset(("html", "body", "main"))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # (its own __init__: see page.Block)
 class Mark:
     """One element that says what it is (see module docstring)."""
 
@@ -105,6 +106,26 @@ class Mark:
     pos: int = -1  # idx (Page numbering) of the element or of its nearest walked ancestor
     ctx: int = 0
     in_post: bool = False  # inside an <article> or <main>
+
+    def __init__(
+        self,
+        el: Any,
+        tag: str,
+        rel: str,
+        prop: str,
+        words: frozenset[str],
+        pos: int = -1,
+        ctx: int = 0,
+        in_post: bool = False,
+    ) -> None:
+        self.el = el
+        self.tag = tag
+        self.rel = rel
+        self.prop = prop
+        self.words = words
+        self.pos = pos
+        self.ctx = ctx
+        self.in_post = in_post
 
 
 @dataclass(slots=True)
@@ -342,7 +363,7 @@ def text_of(el, spaced: bool = False) -> str:
     element boundary (bylines: `<span>Gina Trapani</span><span>CEO</span>`)."""
     out: list[str] = []
     _text(el, out, spaced)
-    return " ".join("".join(out).split())
+    return squeeze("".join(out))
 
 
 def _text(el, out: list[str], spaced: bool) -> None:

@@ -7,18 +7,19 @@ Elements are numbered in document order (`idx`); the subtree of element `i` is t
 
 from __future__ import annotations
 
-import html as _html
 from dataclasses import dataclass, field
 
-_escape = _html.escape
-
+from crawler.extract.text import escape, squeeze
 
 # Page.negative's mark of an element its `style` hides that holds a paragraph of prose: the rest of a
 # story behind a "read more" button, or a notice a script shows (see container.effective_negatives).
 HIDDEN = 3
 
+# The classes below declare their own __init__ (`init=False`): compiled, the dataclass-made one runs
+# as Python, setting each field through a descriptor, several times slower (a page makes dozens).
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Block:
     """A run of text between block-level boundaries, owned by the block element that contains it."""
 
@@ -38,6 +39,40 @@ class Block:
     figure: bool = False  # inside a <figure> or <figcaption>: a caption, not article text
     size: int = 0  # len(text) in Latin-character equivalents (see text.text_size)
 
+    def __init__(
+        self,
+        owner: int,
+        tag: str,
+        text: str,
+        parts: list,
+        link_len: int,
+        neg: tuple[int, ...],
+        heading: int,
+        list_idx: int,
+        ordered: bool,
+        quote_idx: int,
+        region: str | None,
+        region_idx: int,
+        images: int = 0,
+        figure: bool = False,
+        size: int = 0,
+    ) -> None:
+        self.owner = owner
+        self.tag = tag
+        self.text = text
+        self.parts = parts
+        self.link_len = link_len
+        self.neg = neg
+        self.heading = heading
+        self.list_idx = list_idx
+        self.ordered = ordered
+        self.quote_idx = quote_idx
+        self.region = region
+        self.region_idx = region_idx
+        self.images = images
+        self.figure = figure
+        self.size = size
+
     @property
     def html(self) -> str:
         """The run as clean inline HTML (escaped text, <a href>, <img>); built only for kept blocks.
@@ -53,7 +88,7 @@ class Block:
                 text.append(p)
                 continue
             if text:
-                out.append(_escape("".join(text), quote=False))
+                out.append(escape("".join(text), False))
                 text = []
             if p[0] == "</a>":
                 if depth:
@@ -63,12 +98,12 @@ class Block:
                 depth += p[0].startswith("<a ")
                 out.append(p[0])
         if text:
-            out.append(_escape("".join(text), quote=False))
+            out.append(escape("".join(text), False))
         out.append("</a>" * depth)
-        return " ".join("".join(out).split())
+        return squeeze("".join(out))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Anchor:
     """An `<a href>` with a usable absolute URL."""
 
@@ -83,8 +118,32 @@ class Anchor:
     neg: tuple[int, ...]
     block: int  # index in Page.blocks of the block holding the anchor text (-1 if none)
 
+    def __init__(
+        self,
+        idx: int,
+        url: str,
+        text: str,
+        rel: str,
+        cls: str,
+        region: str | None,
+        region_idx: int,
+        outer: str | None,
+        neg: tuple[int, ...],
+        block: int,
+    ) -> None:
+        self.idx = idx
+        self.url = url
+        self.text = text
+        self.rel = rel
+        self.cls = cls
+        self.region = region
+        self.region_idx = region_idx
+        self.outer = outer
+        self.neg = neg
+        self.block = block
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class TimeTag:
     """A `<time>` element or an element with `itemprop=date*`."""
 
@@ -93,6 +152,13 @@ class TimeTag:
     text: str
     prop: str  # itemprop / class hints, lower-cased
     neg: bool
+
+    def __init__(self, idx: int, value: str, text: str, prop: str, neg: bool) -> None:
+        self.idx = idx
+        self.value = value
+        self.text = text
+        self.prop = prop
+        self.neg = neg
 
 
 @dataclass(slots=True)

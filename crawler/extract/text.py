@@ -38,6 +38,64 @@ _WIDE = re.compile("[\u3040-\U0010ffff]")
 _NOT_PLAIN = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\u202a-\u202e\u2066-\u2069\u3040-\U0010ffff]")
 
 
+def squeeze(text: str) -> str:
+    """`" ".join(text.split())`: whitespace runs as one space, none at the ends.
+
+    `text` itself when there is nothing to change (most runs of a page, and the longest: a paragraph
+    written on one line), told by a few scans in C where splitting makes a string of every word. (A
+    short text is split: the scans would cost more.)
+    """
+    if (
+        len(text) < 24
+        or "\n" in text
+        or not text.isascii()
+        or "  " in text
+        or text[0] == " "
+        or text[-1] == " "
+        # (ASCII's other whitespace; a loop over them would cost more than the scans themselves)
+        or "\t" in text
+        or "\r" in text
+        or "\x0b" in text
+        or "\x0c" in text
+        or "\x1c" in text
+        or "\x1d" in text
+        or "\x1e" in text
+        or "\x1f" in text
+    ):
+        return " ".join(text.split())
+    return text
+
+
+class Phrases:
+    """A regex of alternative phrases, any case (`re.I`), each phrase given with a word (lower case)
+    that every match of it holds: `search` tells whether any phrase occurs in a text.
+
+    One regex of many phrases, most opening on `\\b`, has no literal for `re` to skip to: it tries
+    every phrase at every position, the slowest search of a page. In ASCII text (lower-cased once)
+    each phrase is searched only when its word is there (`in`: a scan in C), which rules most out.
+    """
+
+    def __init__(self, phrases: tuple[tuple[str, str], ...]) -> None:
+        # (for other text: case folding may change its length, and `re.I` folds a few non-ASCII letters)
+        self.whole = re.compile("|".join(f"(?:{pattern})" for _, pattern in phrases), re.I)
+        self.gated = [(word, re.compile(pattern)) for word, pattern in phrases]
+
+    def search(self, text: str) -> bool:
+        """Whether a phrase occurs in `text`."""
+        if not text.isascii():
+            return self.whole.search(text) is not None
+        lowered = text.lower()
+        return any(word in lowered and pattern.search(lowered) is not None for word, pattern in self.gated)
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """`html.escape(text, quote)`, for the compiled modules: the stdlib's is Python, run as bytecode."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if quote:
+        text = text.replace('"', "&quot;").replace("'", "&#x27;")
+    return text
+
+
 def has_invisible(text: str) -> bool:
     """True when `text` holds a character `clean_text` removes (a fast check before cleaning)."""
     return not text.isascii() and _HAS_INVISIBLE.search(text) is not None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.extract.text import Phrases
+
 # Short lines that are chrome by their words: ad-slot labels ("Advertisement" between a news story's
 # paragraphs), share and print buttons, gallery counters ("Image 2 of 5"), picture agencies. A line of
 # four words or more that they match ("Sign up for ...", "Click here to ...") is only weighed: a
@@ -36,21 +38,30 @@ _CAPTION_CREDIT = re.compile(
     r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
-# Calls to action that end an article: "Follow us on Twitter", "Sign up for our newsletter".
-_PROMO = re.compile(
-    r"\b(?:follow (?:us|him|her|me|them|@\w+)|sign up (?:for|to|here|now)|"
-    r"subscribe (?:to|now|for|here|today)|(?:our|the|free|daily|weekly) newsletters?|"
-    r"delivered (?:to|through) your|join (?:us|our))\b",
-    re.I,
-)
-# The lines wire services and publishers close a story with.
-_SIGN_OFF = re.compile(
-    r"^\W*(?:(?:additional )?reporting by|writing by|editing by|compiled by|write to .{1,60} at \S+@|"
-    r"you (?:may|might) also like)|contributed (?:to )?(?:this|the) report\W*$|"
-    r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b|"
-    r"^\W*(?:©|\(c\)|copyright\b).{0,200}\b(?:all rights reserved|alle rechte vorbehalten|"
-    r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
-    re.I,
+# What closes a story and is not the story (each with a word its matches hold: see text.Phrases):
+_SIGN_OFF = Phrases(
+    (
+        # calls to action: "Follow us on Twitter", "Sign up for our newsletter"
+        ("follow", r"\bfollow (?:us|him|her|me|them|@\w+)\b"),
+        ("sign up", r"\bsign up (?:for|to|here|now)\b"),
+        ("subscribe", r"\bsubscribe (?:to|now|for|here|today)\b"),
+        ("newsletter", r"\b(?:our|the|free|daily|weekly) newsletters?\b"),
+        ("delivered", r"\bdelivered (?:to|through) your\b"),
+        ("join", r"\bjoin (?:us|our)\b"),
+        # the lines wire services and publishers close a story with
+        (
+            "",
+            r"^\W*(?:(?:additional )?reporting by|writing by|editing by|compiled by|"
+            r"write to .{1,60} at \S+@|you (?:may|might) also like)",
+        ),
+        ("contributed", r"contributed (?:to )?(?:this|the) report\W*$"),
+        ("commission", r"\b(?:earn|receive)s? (?:an? )?(?:affiliate )?commission\b"),
+        (
+            "",
+            r"^\W*(?:©|\(c\)|copyright\b).{0,200}\b(?:all rights reserved|alle rechte vorbehalten|"
+            r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati)\b",
+        ),
+    )
 )
 # Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
 # `_BOILER_TEXT`, a sentence they match in the story's own flow is kept (`prune.is_in_flow`).
@@ -82,7 +93,7 @@ def says_more_than_a_label(text: str) -> bool:
 def is_sign_off(text: str) -> bool:
     """A closing block that is not the story: a call to action, who reported and edited it, a
     commission disclaimer."""
-    return bool(text) and len(text) < 500 and bool(_PROMO.search(text) or _SIGN_OFF.search(text))
+    return bool(text) and len(text) < 500 and _SIGN_OFF.search(text)
 
 
 def is_sentence(text: str) -> bool:
