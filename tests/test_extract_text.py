@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import random
 import re
 
 import pytest
 
-from crawler.extract.text import clean_text, has_invisible, is_plain, letter_runs, text_size, word_runs
+from crawler.extract.text import (
+    Phrases,
+    clean_text,
+    escape,
+    has_invisible,
+    is_plain,
+    letter_runs,
+    squeeze,
+    text_size,
+    word_runs,
+)
+from crawler.extract.wording import is_sign_off
 
 SAMPLES = [
     "",
@@ -32,6 +44,8 @@ def _check(text: str) -> None:
     assert text_size(text) == len(text) + 2 * wide + hangul
     invisible = re.search("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]", text)
     assert has_invisible(text) == (invisible is not None)
+    assert squeeze(text) == " ".join(text.split())
+    assert escape(text) == html.escape(text) and escape(text, False) == html.escape(text, False)
     if is_plain(text):  # the shortcut holds only when neither function would change anything
         assert clean_text(text) == text and text_size(text) == len(text) and not invisible
     else:
@@ -51,3 +65,70 @@ def test_runs_and_size_match_their_definitions_on_random_mixed_text() -> None:
                 rng.choice(_OTHERS if rng.random() < share else _ASCII) for _ in range(rng.randrange(60))
             )
             _check("".join(chars))
+
+
+def test_squeeze_matches_split_and_join_on_long_lines() -> None:
+    rng = random.Random(11)
+    spaces = [
+        " ",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x85",
+        "\u00a0",
+        "\u2009",
+    ]
+    for _ in range(2000):
+        words = ["word", "Text,", "x", "“quote”", "é"][: rng.randrange(2, 6)]
+        parts = [rng.choice(words) + (rng.choice(spaces) if rng.random() < 0.1 else " ") for _ in range(12)]
+        text = "".join(parts)
+        for line in (text, text.strip(), " " + text.strip(), text.strip() + "\n"):
+            assert squeeze(line) == " ".join(line.split())
+
+
+PHRASES = (
+    ("follow", r"\bfollow (?:us|@\w+)\b"),
+    ("newsletter", r"\b(?:our|the) newsletters?\b"),
+    ("", r"^\W*(?:reporting|editing) by"),
+    ("report", r"contributed to (?:this|the) report\W*$"),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Follow us on Twitter.",
+        "FOLLOW @newsdesk for more",
+        "Unfollow us? Never.",  # no word boundary before "follow"
+        "Get the Newsletters in your inbox",
+        "— Reporting by Jane Roe; Editing by John Doe",
+        "Jane Roe contributed to this report.",
+        "She contributed to this report, the editor said, and more.",
+        "Abonnez-vous à la newsletter: follow us, s’il vous plaît",  # not ASCII: the one regex
+        "The K\u212aelvin follow us",  # (`re.I` folds the Kelvin sign into a k)
+        "A paragraph of the story, which none of the phrases is in.",
+    ],
+)
+def test_phrases_find_what_their_one_regex_finds(text: str) -> None:
+    whole = re.compile("|".join(f"(?:{pattern})" for _, pattern in PHRASES), re.I)
+    assert Phrases(PHRASES).search(text) == (whole.search(text) is not None)
+
+
+def test_sign_offs_are_told_from_the_story() -> None:
+    for line in (
+        "Reporting by Jane Roe; Editing by John Doe",
+        "Sign up for our daily newsletter to get the latest.",
+        "Jane Roe contributed to this report.",
+        "We may earn a commission from links on this page.",
+        "© 2024 Example Media. All rights reserved.",
+    ):
+        assert is_sign_off(line), line
+    story = "The council voted to follow the plan, said a member who asked to join the talks later."
+    assert not is_sign_off(story)
