@@ -40,7 +40,6 @@ MODULES = (
     "head",
     "jsonld",
     "language",
-    "learn",
     "link_lines",
     "links",
     "marks",

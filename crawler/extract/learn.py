@@ -115,9 +115,9 @@ class ProfileLearner:
             self.text_pages = Counter({fp: n for fp, n in self.text_pages.items() if n > 1})
         for path, fp in seen.paths:
             self.path_pages[path] += 1
-            at_path = self.path_texts.setdefault(path, Counter())
-            if fp in at_path or len(at_path) < _MAX_TEXTS_PER_PATH:
-                at_path[fp] += 1
+            seen = self.path_texts.setdefault(path, Counter())
+            if fp in seen or len(seen) < _MAX_TEXTS_PER_PATH:
+                seen[fp] += 1
 
     def learned_texts(self) -> frozenset[str]:
         need = max(self.min_pages, self.min_share * self.pages)
