@@ -28,7 +28,6 @@ from pathlib import Path
 MODULES = (
     "agency",
     "around",
-    "article",
     "authors",
     "blocks",
     "body",
