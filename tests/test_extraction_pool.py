@@ -182,18 +182,20 @@ PAGE = (
 
 
 def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
-    """The article, its word count and content hash, the page's requisites: the same from a worker."""
+    """The article, its word count and content hash, what the learner counts of it (an Observation comes
+    back whole: a frozen dataclass compiled by mypyc did not unpickle), the page's requisites: the same
+    from a worker."""
     from crawler.extract.profile import SiteProfile
     from crawler.extraction_pool import ExtractionPool, PageTask, extract_for_crawl
 
     url, headers, profile = "http://127.0.0.1:9/story/", {"Content-Type": "text/html"}, SiteProfile()
-    here = extract_for_crawl(PAGE, url, headers, profile, learn=False, requisites=True)
+    here = extract_for_crawl(PAGE, url, headers, profile, learn=True, requisites=True)
     pool = ExtractionPool(1)
 
     async def in_a_worker() -> object:
         while not pool.ready():  # the worker starts in the background
             await asyncio.sleep(0.05)
-        return await pool.extract(PageTask(PAGE, url, headers, profile, learn=False, requisites=True))
+        return await pool.extract(PageTask(PAGE, url, headers, profile, learn=True, requisites=True))
 
     try:
         there = asyncio.run(in_a_worker())
@@ -203,6 +205,7 @@ def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
     assert there.article == here.article
     assert there.measures == here.measures == (here.article.word_count, here.article.content_hash)
     assert there.requisites == here.requisites
+    assert there.observation == here.observation is not None
     assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}
 
 

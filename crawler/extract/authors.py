@@ -297,7 +297,7 @@ def _visible(marks: Marks, anchor: int, not_authors: set[str], body_start: int) 
     Between the headline and the article's text there is no sidebar, teaser list or site chrome:
     a byline there counts whatever its box's classes say ("widget article__authors").
     """
-    best: tuple[tuple, list[str], int] | None = None
+    best: tuple[tuple, list[str], int, Mark] | None = None
     for mark in marks.items:
         strength = _byline_strength(mark)
         if not strength or mark.ctx & (COMMENTS | FORM):
@@ -481,7 +481,7 @@ def _segment_names(text: str) -> list[str]:
     text = _LABEL.sub("", _BYLINE_PREFIX.sub("", _CONTACT.sub(" ", text)))
     text = _ROLE_TAIL.sub("", text)
     text = _BYLINE_TAIL.sub("", text)
-    out = []
+    out: list[str] = []
     pieces = _NAME_SPLIT.split(text)  # parts, with the separator before each between them
     last_sep = ""  # the separator before the last part kept
     for k in range(0, len(pieces), 2):

@@ -15,10 +15,21 @@ if TYPE_CHECKING:
 # one text).
 _WORD = re.compile(r"[^\W\d]+")
 _DIGITS = re.compile(r"\d+")
+# The same words of ASCII text, lower-cased, in one table lookup per byte (bytes.translate, several
+# times faster than the regex): upper-case letters to lower case, every byte outside [a-z_] to a space.
+# (The bytes from 128 up never occur.)
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(c).lower()) if c < 128 and (chr(c).isalpha() or c == 95) else 32 for c in range(256)
+)
 
 
 def fingerprint(text: str) -> str | None:
     """Stable id of a text block: its words lower-cased, digits left out; None for trivial text."""
+    if text.isascii():
+        data = text.encode("ascii").translate(_ASCII_WORD_BYTES).split()
+        if len(data) < 2:
+            return None
+        return hashlib.blake2b(b" ".join(data), digest_size=8).hexdigest()
     words = _WORD.findall(text.lower())
     if len(words) < 2:
         return None
@@ -27,7 +38,7 @@ def fingerprint(text: str) -> str | None:
 
 def path_signature(page: Page, block: Block, depth: int = 4) -> str:
     """`div.entry-content>p.post-views`-style path of a block's owner (classes cleaned, digits `#`)."""
-    parts = []
+    parts: list[str] = []
     idx = block.owner
     while idx >= 0 and len(parts) < depth:
         cls = page.classes[idx]

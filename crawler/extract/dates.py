@@ -169,6 +169,12 @@ def _tz(raw: str | None) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def has_digit(text: str) -> bool:
+    """`text` has a digit: every date `parse_text` and `parse_with_format` read has one (a quick test
+    before them)."""
+    return _DIGIT.search(text) is not None
+
+
 def parse_text(
     text: str | None, dayfirst: bool | None = None, hint: tuple[int, int] | None = None
 ) -> str | None:
@@ -180,7 +186,7 @@ def parse_text(
     if not text:
         return None
     text = text[:2000]
-    if not _DIGIT.search(text):  # every form has digits
+    if not has_digit(text):
         return None
     # the forms with a month's name are tried only when a word of the text is one, and with only
     # the names it has (their regexes try every name at every word: the costly part)
@@ -191,6 +197,7 @@ def parse_text(
         at = 0  # (where the last date and its time ended: as `finditer` over both would go on)
         while (m := form.search(text, at)) is not None:
             when = _TIME_AFTER.match(text, m.end())
+            assert when is not None  # (every part of _TIME is optional: it matches everywhere)
             d, mon, y = int(m["d"]), month(m["mon"]), _common_era(int(m["y"]))
             if mon and _valid(y, mon, d):
                 best = _earliest(best, m.start(), _with_time(y, mon, d, when, 1))
@@ -220,25 +227,25 @@ def parse_text(
             break
     ctime = _named_forms(present, (_CTIME,))[0] if present and _CTIME_HINT.search(text) else None
     for m in ctime.finditer(text) if ctime else ():
-        mo, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
+        mon, d, y = month(m.group(1)), int(m.group(2)), int(m.group(7))
         hh = int(m.group(3))
-        if mo and _valid(y, mo, d) and hh < 24:
-            best = _earliest(best, m.start(), _fmt(y, mo, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
+        if mon and _valid(y, mon, d) and hh < 24:
+            best = _earliest(best, m.start(), _fmt(y, mon, d, hh, m.group(4), m.group(5)) + _tz(m.group(6)))
             break
     if not text.isascii() and _ARABIC_SCRIPT.search(text):
         found = _jalali(text)
         if found:
             best = _earliest(best, *found)
     for m in _NUMERIC.finditer(text):
-        y = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))
-        if y is None:
+        year = _full_year(m.group(1), m.group(2), m.group(3), m.group(4))
+        if year is None:
             continue
         a, b = int(m.group(1)), int(m.group(3))
-        order = _day_month_order(a, b, y, dayfirst, hint)
+        order = _day_month_order(a, b, year, dayfirst, hint)
         if order is None:
             continue
         d, mo = order
-        best = _earliest(best, m.start(), _with_time(y, mo, d, m, 5))
+        best = _earliest(best, m.start(), _with_time(year, mo, d, m, 5))
         break
     return best[1] if best else None
 

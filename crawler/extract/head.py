@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.extract import jsonld
 from crawler.extract.urls import absolutize, site_root
@@ -43,7 +44,7 @@ def read_head(root, url: str, root_url: str) -> Head:
     page's, unless a `<base>` says otherwise; `root_url` is `site_root(url)`): one C-level iteration."""
     head = Head()
     ld_texts: list[str] = []
-    links: list[tuple[list[str], str, object]] = []  # resolved once the base is known
+    links: list[tuple[list[str], str, Any]] = []  # (an lxml element)  # resolved once the base is known
     base_el = None
     for el in root.iter("meta", "link", "script", "title", "base"):
         tag = el.tag

@@ -222,7 +222,7 @@ def image_of(value: Any) -> str | None:
 def keywords_of(value: Any) -> list[str]:
     """Keywords from a string ("a, b; c") or a list of strings that may each hold several."""
     items = value if isinstance(value, list) else [value]
-    out = []
+    out: list[str] = []
     for v in items[:100]:
         if isinstance(v, dict):
             v = v.get("name")

@@ -4,11 +4,12 @@ the dates the theme marks up, a date written near the headline, then the URL's."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
-from crawler.extract.dates import date_from_url, parse_iso, parse_text, parse_with_format
+from crawler.extract.dates import date_from_url, has_digit, parse_iso, parse_text, parse_with_format
 from crawler.extract.head import Head
 from crawler.extract.marks import OUTSIDE_STORY, Mark, Marks, text_of
 from crawler.extract.memo import remember
@@ -313,21 +314,27 @@ def _visible_date(
         if not b.text or b.region in ("related", "recent"):
             continue
         text = None  # the line without its links to other pages of the site, once needed
-        if label:  # a labelled value is the date it says, in a row of nav-like info links too
+        # (a line without a digit dates nothing, whatever its label: it is no candidate)
+        dated = has_digit(b.text)
+        if label and dated:  # a labelled value is the date it says, in a row of nav-like info links too
             text = own.without_links(b.text, links.get(i, ()))
             candidates.append((0, abs(b.owner - anchor), f"{label} {text}"))
-        label = b.text if _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text) else ""
+        # (a label ends with its colon: most lines are told by their last characters, without a regex)
+        labelled = ":" in b.text[-2:] and _DATE_LABEL.match(b.text) and _DATE_LABEL_WORDS.search(b.text)
+        label = b.text if labelled else ""
         inside = body_start <= b.owner < body_end
         # prose, not a meta line: in Latin-character equivalents (a Japanese paragraph is short)
         if len(b.text) > 250 or (len(b.text) > 83 and text_size(b.text) > 250):
             prose = prose or inside
             continue
         if inside:
-            near = (after < 3 or not prose) and b.owner - body_start < 200
+            near = dated and (after < 3 or not prose) and b.owner - body_start < 200
             after += 1
         else:
-            near = (b.owner < body_start or body_start < 0) and (
-                b.region != "nav" or _POSTED_WORDS.search(b.text)
+            near = (
+                dated
+                and (b.owner < body_start or body_start < 0)
+                and (b.region != "nav" or _POSTED_WORDS.search(b.text) is not None)
             )
         if near:
             if text is None:
@@ -336,23 +343,35 @@ def _visible_date(
             if text != b.text:
                 elsewhere.append(b.text)
     candidates.sort()
-    # lines saying only "updated" last: the publication date is the one wanted, but an update's
-    # date is better than none (it is often the same day)
-    texts = sorted(
-        (t for _, _, t in candidates if t),
-        key=lambda t: bool(_UPDATED.search(t) and not _PUBLISHED.search(t)),
-    )
-    texts = [_published_first(t) for t in texts] + elsewhere
+    texts = _in_order([t for _, _, t in candidates if t], elsewhere)
     pattern = profile.date_pattern if profile is not None else None
     if pattern is not None:
-        for text in texts:
+        lines = list(texts)  # (read twice)
+        for text in lines:
             if value := parse_with_format(text, pattern):
                 return value
+        texts = iter(lines)
     dayfirst = profile.dayfirst() if profile is not None else None
     for text in texts:
         if value := parse_text(text, dayfirst=dayfirst, hint=hint):
             return value
     return None
+
+
+def _in_order(texts: list[str], elsewhere: list[str]) -> Iterator[str]:
+    """The candidate lines `texts` as the date parsers read them (`_published_first`), those saying
+    only "updated" last (the publication date is the one wanted, but an update's date is better than
+    none: it is often the same day), then the lines `elsewhere`. Lazily: the first lines usually date
+    the page, and the tests on the others would be for nothing."""
+    updated = []
+    for text in texts:
+        if _UPDATED.search(text) and not _PUBLISHED.search(text):
+            updated.append(text)
+        else:
+            yield _published_first(text)
+    for text in updated:
+        yield _published_first(text)
+    yield from elsewhere
 
 
 def _relative_date(page: Page, body_start: int, anchor: int, captured: datetime) -> str | None:

@@ -52,34 +52,34 @@ def page_requisites(body: bytes, url: str) -> list[str]:
     return _absolute(found, base)
 
 
-def _attributes(text: bytes) -> dict[bytes, str]:
-    """A tag's attributes: lower-cased name -> value (unquoted, entities decoded)."""
-    return {name.lower(): _text(value) for name, value in _ATTRIBUTE.findall(text)}
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes: lower-cased name -> value as written (`_text` reads the few needed)."""
+    return {name.lower(): value for name, value in _ATTRIBUTE.findall(text)}
 
 
-def _tag_requisites(tag: bytes, attributes: dict[bytes, str]) -> list[str]:
+def _tag_requisites(tag: bytes, attributes: dict[bytes, bytes]) -> list[str]:
     if tag == b"link":
-        rels = set(attributes.get(b"rel", "").lower().split())
+        rels = set(_text(attributes.get(b"rel", b"")).lower().split())
         if rels & {"preload", "modulepreload"}:  # only what a page displays, not data it fetches
-            wanted = attributes.get(b"as", "").lower() in _PRELOAD_AS
+            wanted = _text(attributes.get(b"as", b"")).lower() in _PRELOAD_AS
         else:
             wanted = bool(rels & _LINK_RELS)
-        return [attributes[b"href"]] if wanted and b"href" in attributes else []
+        return [_text(attributes[b"href"])] if wanted and b"href" in attributes else []
     if tag == b"script":
-        return [attributes[b"src"]] if b"src" in attributes else []
+        return [_text(attributes[b"src"])] if b"src" in attributes else []
     if tag == b"video":
-        return [attributes[b"poster"]] if b"poster" in attributes else []
+        return [_text(attributes[b"poster"])] if b"poster" in attributes else []
     if tag == b"input":
-        wanted = attributes.get(b"type", "").lower() == "image" and b"src" in attributes
-        return [attributes[b"src"]] if wanted else []
+        wanted = _text(attributes.get(b"type", b"")).lower() == "image" and b"src" in attributes
+        return [_text(attributes[b"src"])] if wanted else []
     if tag in (b"body", b"table", b"td"):
-        return [attributes[b"background"]] if b"background" in attributes else []
+        return [_text(attributes[b"background"])] if b"background" in attributes else []
     if tag not in (b"img", b"source"):
         return []
-    urls = [attributes[name] for name in _SOURCE_ATTRIBUTES if name in attributes]
+    urls = [_text(attributes[name]) for name in _SOURCE_ATTRIBUTES if name in attributes]
     for name in _SRCSET_ATTRIBUTES:
         if name in attributes:
-            urls += srcset_urls(attributes[name])
+            urls += srcset_urls(_text(attributes[name]))
     return urls
 
 
