@@ -203,6 +203,14 @@ SPIDER_MIDDLEWARES = {
     # The spider's own trap rule (JCRAWL_MAX_URL_LENGTH, crawler/policy/scope.py) checks every link it
     # follows against a shorter limit; requisites and redirects never passed through this one.
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Scrapy's, with one async generator around each page's output instead of three or four, and none
+    # for the start requests' marker (crawler/spidermiddlewares/lean.py).
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "crawler.spidermiddlewares.lean.StartRequestsMiddleware": 25,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "crawler.spidermiddlewares.lean.RefererMiddleware": 700,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.spidermiddlewares.lean.DepthMiddleware": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
