@@ -271,6 +271,9 @@ EXTENSIONS_BASE = {
 # Scrapy's in-memory stats, without the deprecation shim it runs on every attribute read
 # (crawler/extensions/stats.py).
 STATS_CLASS = "crawler.extensions.stats.LeanStatsCollector"
+# Scrapy's log messages, the per-response DEBUG ones built only when the log would keep them
+# (crawler/extensions/logformatter.py).
+LOG_FORMATTER = "crawler.extensions.logformatter.LeanLogFormatter"
 
 # --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
