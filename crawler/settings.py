@@ -184,6 +184,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
+    # Scrapy's, each host decided once (crawler/downloadermiddlewares/offsite.py).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.downloadermiddlewares.offsite.OffsiteMiddleware": 50,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # The same stats, sizes summed instead of each request serialised to be measured.
