@@ -184,6 +184,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.limits.BodyLimitMiddleware": 920,
     # Next to the downloader: sees each redirect hop and the body before decompression.
     "archive.middleware.WarcArchiveMiddleware": 950,
+    # Scrapy's, each host decided once (crawler/downloadermiddlewares/offsite.py).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.downloadermiddlewares.offsite.OffsiteMiddleware": 50,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # The same stats, sizes summed instead of each request serialised to be measured.
@@ -203,6 +206,14 @@ SPIDER_MIDDLEWARES = {
     # The spider's own trap rule (JCRAWL_MAX_URL_LENGTH, crawler/policy/scope.py) checks every link it
     # follows against a shorter limit; requisites and redirects never passed through this one.
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Scrapy's, with one async generator around each page's output instead of three or four, and none
+    # for the start requests' marker (crawler/spidermiddlewares/lean.py).
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "crawler.spidermiddlewares.lean.StartRequestsMiddleware": 25,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "crawler.spidermiddlewares.lean.RefererMiddleware": 700,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawler.spidermiddlewares.lean.DepthMiddleware": 900,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
@@ -263,6 +274,9 @@ EXTENSIONS_BASE = {
 # Scrapy's in-memory stats, without the deprecation shim it runs on every attribute read
 # (crawler/extensions/stats.py).
 STATS_CLASS = "crawler.extensions.stats.LeanStatsCollector"
+# Scrapy's log messages, the per-response DEBUG ones built only when the log would keep them
+# (crawler/extensions/logformatter.py).
+LOG_FORMATTER = "crawler.extensions.logformatter.LeanLogFormatter"
 
 # --- cores (crawler/extraction_pool.py) ------------------------------------------------------------
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());

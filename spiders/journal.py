@@ -279,17 +279,18 @@ class JournalSpider(scrapy.Spider):
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
+        base, link_url, seen = response.url, self._link_url, self.seen  # looked up once, not per link
         for link in article.links:
-            url = self._link_url(link.url, response.url)
-            if url is None or url in self.seen:  # most links (menus, teasers) lead where the crawl went
+            url = link_url(link.url, base)
+            if url is None or url in seen:  # most links (menus, teasers) lead where the crawl went
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
             request = self._follow(
-                link.url, response.url, priority, hub=hub, rel=link.rel, article=on_article, url=url
+                link.url, base, priority, hub=hub, rel=link.rel, article=on_article, url=url
             )
             if request is not None:
                 yield request
-        yield from self._follow_all(article.feeds, response.url, SITEMAP_PRIORITY, article=on_article)
+        yield from self._follow_all(article.feeds, base, SITEMAP_PRIORITY, article=on_article)
         kind = "article" if article.is_article else "listing" if _lists_articles(article) else "other"
         if kind != "other":
             count_request(self.crawler.stats, kind)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.http import Headers
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import without_none_values
 
@@ -27,9 +28,12 @@ class RequestDefaultsMiddleware:
     def __init__(
         self, headers: dict[str, str], user_agent: str | None, timeout: float, loopback_exempt: bool
     ):
-        self.headers = list(headers.items())
+        defaults = Headers(headers)
         if user_agent:  # after the default headers, as Scrapy's UserAgentMiddleware (500) set it
-            self.headers.append(("User-Agent", user_agent))
+            defaults.setdefault("User-Agent", user_agent)
+        # Names and values as Headers keeps them (title-case bytes, lists of bytes), made once here
+        # rather than for every request.
+        self.headers = list(dict.items(defaults))
         self.timeout = timeout
         self.loopback_exempt = loopback_exempt
 
@@ -46,7 +50,7 @@ class RequestDefaultsMiddleware:
     def process_request(self, request: Request) -> None:
         headers, meta = request.headers, request.meta
         for name, value in self.headers:
-            headers.setdefault(name, value)
+            dict.setdefault(headers, name, value[:])  # Headers.setdefault, without normalising again
         if self.timeout:
             meta.setdefault("download_timeout", self.timeout)
         if self.loopback_exempt and is_loopback(urlparse_cached(request).hostname):

@@ -36,8 +36,10 @@ class RedirectGuardMiddleware:
         return cls(crawler.settings.getint("REDIRECT_MAX_TIMES"))
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in REDIRECT_STATUSES:  # before the header lookup: most responses
+            return response
         location = response.headers.get(b"Location")
-        if response.status not in REDIRECT_STATUSES or not location:
+        if not location:
             return response
         target = safe_url_string(response.urljoin(location.decode("latin-1")))
         chain = [*request.meta.get("redirect_urls", []), request.url]

@@ -8,11 +8,15 @@ normalises every name again. Here the same sizes are summed from the parts: the 
 
 from __future__ import annotations
 
+import functools
+
 from scrapy import Request
 from scrapy.downloadermiddlewares.stats import DownloaderStats, get_status_size
 from scrapy.http import Headers, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+# Scrapy's status line size, looked up once per status rather than encoded for every response.
+_status_size = functools.cache(get_status_size)
 # b" HTTP/1.1\r\n" after the request target, b"Host: " and b"\r\n" around the host, b"\r\n" ending the head.
 _REQUEST_FRAMING = 11 + 6 + 2 + 2
 
@@ -46,11 +50,7 @@ def response_size(response: Response) -> int:
     """The response size Scrapy's DownloaderStats counts (body, header lines, a status line)."""
     headers = response.headers
     return (
-        len(response.body)
-        + _block_size(headers)
-        + 2 * (len(headers) - 1)
-        + get_status_size(response.status)
-        + 4
+        len(response.body) + _block_size(headers) + 2 * (len(headers) - 1) + _status_size(response.status) + 4
     )
 
 

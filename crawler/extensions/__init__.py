@@ -1,1 +1,1 @@
-"""Scrapy extensions of a crawl: its memory management and its live display."""
+"""Scrapy extensions of a crawl: its memory management, its live display, its stats and its log formatter."""
