@@ -48,14 +48,16 @@ class RecordBuilder(WARCWriter):
     NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "resource", "metadata")
 
     def ensure_digest(self, record: ArcWarcRecord, block: bool = True, payload: bool = True) -> None:
+        payload = payload and states_payload_digest(
+            record.rec_type, record.http_headers, record.payload_length
+        )
         if (
             payload
             and record.payload_length == 0
-            and record.rec_type not in self.NO_PAYLOAD_DIGEST_TYPES
             and not record.rec_headers.get_header("WARC-Payload-Digest")
         ):
             record.rec_headers.add_header("WARC-Payload-Digest", EMPTY_PAYLOAD_DIGEST)
-        super().ensure_digest(record, block, payload and not chunked_response(record))
+        super().ensure_digest(record, block, payload)
 
     def http_record(
         self,
@@ -81,15 +83,14 @@ class RecordBuilder(WARCWriter):
             headers.append(("WARC-Date", self.curr_warc_date()))
         http_headers.compute_headers_buffer(self.header_filter)
         head = http_headers.headers_buff
-        if not payload or not (record_type == "response" and sent_chunked(http_headers)):
+        if states_payload_digest(record_type, http_headers, len(payload)):
             headers.append(("WARC-Payload-Digest", digest))
         block = hashlib.sha1(head)
         block.update(payload)
         headers.append(("WARC-Block-Digest", b32_digest(block)))
         _put(headers, given, "Content-Type", self.WARC_RECORDS[record_type])
         _put(headers, given, "Content-Length", str(len(head) + len(payload)))
-        coded = http_headers.get_header("Content-Encoding")
-        return HttpRecord(headers, head, payload, bool(coded) and coded.strip().lower() != "identity")
+        return HttpRecord(self.warc_version, headers, head, payload, content_coded(http_headers))
 
 
 def _put(headers: list[tuple[str, str]], given: dict[str, int], name: str, value: str) -> None:
@@ -105,6 +106,7 @@ def _put(headers: list[tuple[str, str]], given: dict[str, int], name: str, value
 class HttpRecord:
     """A `response` or `request` record built by `RecordBuilder.http_record`, ready to write."""
 
+    version: str  # its first line, WARC/1.1
     headers: list[tuple[str, str]]  # the WARC headers, in order
     http_head: bytes  # the HTTP status line and headers, as the block holds them
     payload: bytes
@@ -117,14 +119,26 @@ class HttpRecord:
 
     def to_bytes(self) -> bytes:
         """The record as `_write_warc_record` writes it."""
-        head = "".join([WARC_VERSION, "\r\n", *(f"{name}: {value}\r\n" for name, value in self.headers)])
+        head = "".join([self.version, "\r\n", *(f"{name}: {value}\r\n" for name, value in self.headers)])
         return b"".join((head.encode("utf-8"), b"\r\n", self.http_head, self.payload, b"\r\n\r\n"))
 
 
-def chunked_response(record: ArcWarcRecord) -> bool:
-    """Whether a record is a response whose body came with its chunked framing."""
-    http = record.http_headers
-    return record.rec_type == "response" and http is not None and sent_chunked(http)
+def states_payload_digest(
+    record_type: str, http_headers: StatusAndHeaders | None, length: int | None
+) -> bool:
+    """Whether a record states its WARC-Payload-Digest (see RecordBuilder): not a record of
+    NO_PAYLOAD_DIGEST_TYPES, nor a response with a payload whose body came with its chunked framing."""
+    if record_type in RecordBuilder.NO_PAYLOAD_DIGEST_TYPES:
+        return False
+    return length == 0 or not (
+        record_type == "response" and http_headers is not None and sent_chunked(http_headers)
+    )
+
+
+def content_coded(http_headers: StatusAndHeaders | None) -> bool:
+    """Whether an HTTP message's body has a Content-Encoding (other than identity)."""
+    coded = http_headers.get_header("Content-Encoding") if http_headers is not None else None
+    return bool(coded) and coded.strip().lower() != "identity"
 
 
 def window_bits(size: int) -> int:
@@ -207,8 +221,7 @@ class WarcFileWriter:
         else:
             raw = io.BytesIO()
             self.builder._write_warc_record(raw, record)
-            coded = record.http_headers is not None and record.http_headers.get_header("Content-Encoding")
-            stored = bool(coded) and coded.strip().lower() != "identity"
+            stored = content_coded(record.http_headers)
             data = raw.getbuffer()
         level = STORED_LEVEL if stored else GZIP_LEVEL
         compressor = zlib.compressobj(level, zlib.DEFLATED, window_bits(len(data)) | 16)
