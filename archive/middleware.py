@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import scrapy
 from scrapy import Request, signals
@@ -21,8 +21,15 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from archive.exchange import split_exchange
-from archive.revisit import Original, PeerCaptures, RevisitIndex, entity_digest, revisit_record
-from archive.writer import RecordLocation, WarcFileWriter, WarcWriteError
+from archive.revisit import (
+    Original,
+    PeerCaptures,
+    RevisitIndex,
+    entity_digest,
+    payload_digest,
+    revisit_record,
+)
+from archive.writer import EMPTY_PAYLOAD_DIGEST, HttpRecord, RecordLocation, WarcFileWriter, WarcWriteError
 from crawler import __version__
 from crawler.downloadermiddlewares.limits import truncation
 from crawler.downloadermiddlewares.robotstxt import ALREADY_ARCHIVED
@@ -93,6 +100,19 @@ def warcinfo(crawler: Crawler) -> dict[str, Any]:
     }
 
 
+class Exchanged(NamedTuple):
+    """What `write_exchange` wrote: the response (or revisit) record's location, id and WARC-Date, the
+    capture a revisit refers to, the response's payload digest (as WARC 1.1 defines it, also where
+    the record leaves it out), and why the body was cut short (None if it was not)."""
+
+    location: RecordLocation
+    record_id: str
+    date: str
+    original: Original | None
+    digest: str | None
+    truncated: str | None
+
+
 def outlinks_block(article: Article) -> bytes:
     """The warc-fields body of a page's `metadata` record: one `outlink: URL KIND` line per link."""
     lines = [f"outlink: {link.url} {link.kind}" for link in article.links]
@@ -144,25 +164,25 @@ class WarcArchiveMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if ALREADY_ARCHIVED in response.flags:  # robots.txt served again (downloadermiddlewares/robotstxt.py)
             return response
-        location, response_record, original, digest = self._written(self.write_exchange, request, response)
+        written = self._written(self.write_exchange, request, response)
         headers = response.headers
         capture = {
-            "record_id": response_record.rec_headers.get_header("WARC-Record-ID"),
+            "record_id": written.record_id,
             "url": response.url,
-            "fetched_at": response_record.rec_headers.get_header("WARC-Date"),
+            "fetched_at": written.date,
             "status": response.status,
             "content_type": _header(headers, b"Content-Type"),
-            "warc_file": location.file,
-            "warc_offset": location.offset,
-            "warc_length": location.length,
-            "payload_digest": digest,
+            "warc_file": written.location.file,
+            "warc_offset": written.location.offset,
+            "warc_length": written.location.length,
+            "payload_digest": written.digest,
             "etag": _header(headers, b"ETag"),
             "last_modified": _header(headers, b"Last-Modified"),
-            "revisit_of": original.capture_id if original else None,
+            "revisit_of": written.original.capture_id if written.original else None,
         }
         request.meta["capture"] = capture
         self.crawler.signals.send_catch_log(signal=capture_recorded, capture=capture)
-        if original is None and not response_record.rec_headers.get_header("WARC-Truncated"):
+        if written.original is None and not written.truncated:
             self.revisits.remember(capture)
         return response
 
@@ -194,14 +214,8 @@ class WarcArchiveMiddleware:
         )
         return writer.write(record)
 
-    def write_exchange(
-        self, request: Request, response: Response
-    ) -> tuple[RecordLocation, ArcWarcRecord, Original | None, str | None]:
-        """Write the response (or revisit) record, then the request record pointing at it.
-
-        Returns the response record's location, the record, the capture a revisit refers to, and
-        the response's payload digest (as WARC 1.1 defines it, also where the record leaves it out).
-        """
+    def write_exchange(self, request: Request, response: Response) -> Exchanged:
+        """Write the response (or revisit) record, then the request record pointing at it."""
         writer = self._writer()
         builder = writer.builder
         extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
@@ -222,37 +236,35 @@ class WarcArchiveMiddleware:
         else:  # another download handler: rebuilt from what Scrapy parsed
             http_headers, payload = _rebuilt_response(response), response.body
             request_headers, request_body = _rebuilt_request(request), request.body
-        revisit = None if truncated else self.revisits.match(response.url, response.status, response.body)
+        # The payload digest as WARC 1.1 defines it, computed once: for the record (where it states
+        # one), the capture's row, and the comparison with the URL's last capture.
+        digest = entity_digest(http_headers, payload)
+        revisit = None if truncated else self.revisits.match(response.url, response.status, digest)
         original = revisit[1] if revisit else None
+        response_record: ArcWarcRecord | HttpRecord
         if revisit:
             response_record = revisit_record(builder, response.url, *revisit, http_headers, extra)
+            record_id = response_record.rec_headers.get_header("WARC-Record-ID")
+            date = response_record.rec_headers.get_header("WARC-Date")
             digest = original.digest if original else None
         else:
-            response_record = builder.create_warc_record(
-                response.url,
-                "response",
-                payload=io.BytesIO(payload),
-                length=len(payload),
-                warc_headers_dict=extra,
-                http_headers=http_headers,
+            response_record = builder.http_record(
+                "response", response.url, http_headers, payload, extra, digest
             )
-            if exchange is not None and exchange.chunked:  # the record states none (archive/writer.py)
-                digest = entity_digest(http_headers, payload)
-            else:
-                digest = response_record.rec_headers.get_header("WARC-Payload-Digest")
-        request_record = builder.create_warc_record(
-            response.url,
+            record_id, date = (
+                response_record.get_header("WARC-Record-ID"),
+                response_record.get_header("WARC-Date"),
+            )
+        request_record = builder.http_record(
             "request",
-            payload=io.BytesIO(request_body),
-            length=len(request_body),
-            warc_headers_dict={
-                "WARC-Date": response_record.rec_headers.get_header("WARC-Date"),
-                "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
-            },
-            http_headers=request_headers,
+            response.url,
+            request_headers,
+            request_body,
+            {"WARC-Date": date, "WARC-Concurrent-To": record_id},
+            payload_digest(request_body) if request_body else EMPTY_PAYLOAD_DIGEST,
         )
         location, _ = writer.write_records([response_record, request_record])
-        return location, response_record, original, digest
+        return Exchanged(location, record_id, date, original, digest, truncated)
 
     def write_resource(self, uri: str, content_type: str, data: bytes) -> RecordLocation:
         """Archive `data` as a `resource` record and return where it lies (raises WarcWriteError)."""

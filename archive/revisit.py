@@ -51,7 +51,12 @@ class PeerCaptures(Protocol):
 
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of a payload, written as warcio writes it (SHA-1, base32)."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return b32_digest(hashlib.sha1(body))
+
+
+def b32_digest(sha1: Any) -> str:
+    """A SHA-1 hash object's digest as a WARC record states it ("sha1:" and base32)."""
+    return "sha1:" + base64.b32encode(sha1.digest()).decode("ascii")
 
 
 def entity_digest(http_headers: StatusAndHeaders, payload: bytes) -> str:
@@ -98,8 +103,9 @@ class RevisitIndex:
         row = _last_full_capture(self.shared, url) if self.shared is not None else None
         return Original(None, url, row[1], row[2], row[3]) if row else None
 
-    def match(self, url: str, status: int, body: bytes) -> tuple[str, Original] | None:
-        """The revisit profile and the original capture a response stands for, or None if it is new."""
+    def match(self, url: str, status: int, digest: str) -> tuple[str, Original] | None:
+        """The revisit profile and the original capture a response (its payload digest: `entity_digest`)
+        stands for, or None if it is new."""
         if status not in (200, 304):  # only these can stand for an earlier capture: no lookup for them
             return None
         original = self.original(url)
@@ -107,7 +113,7 @@ class RevisitIndex:
             return None
         if status == 304:
             return SERVER_NOT_MODIFIED, original
-        if payload_digest(body) == original.digest:  # a 200
+        if digest == original.digest:  # a 200
             return IDENTICAL_PAYLOAD_DIGEST, original
         return None
 

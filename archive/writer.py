@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
+import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.exchange import sent_chunked
-from archive.revisit import payload_digest
+from archive.revisit import b32_digest, payload_digest
 
 OPEN_SUFFIX = ".open"
 # PREFIX-YYYYmmddHHMMSS-NNNNN.warc.gz (`.open` while it is written): the names of the files this writes.
@@ -45,20 +48,97 @@ class RecordBuilder(WARCWriter):
     NO_PAYLOAD_DIGEST_TYPES = ("warcinfo", "revisit", "resource", "metadata")
 
     def ensure_digest(self, record: ArcWarcRecord, block: bool = True, payload: bool = True) -> None:
+        payload = payload and states_payload_digest(
+            record.rec_type, record.http_headers, record.payload_length
+        )
         if (
             payload
             and record.payload_length == 0
-            and record.rec_type not in self.NO_PAYLOAD_DIGEST_TYPES
             and not record.rec_headers.get_header("WARC-Payload-Digest")
         ):
             record.rec_headers.add_header("WARC-Payload-Digest", EMPTY_PAYLOAD_DIGEST)
-        super().ensure_digest(record, block, payload and not chunked_response(record))
+        super().ensure_digest(record, block, payload)
+
+    def http_record(
+        self,
+        record_type: str,
+        uri: str,
+        http_headers: StatusAndHeaders,
+        payload: bytes,
+        warc_headers: dict[str, str],
+        digest: str,
+    ) -> HttpRecord:
+        """The `response` or `request` record of an HTTP message whose bytes are in hand, as
+        `create_warc_record` and `_write_warc_record` write it (the same headers in the same order:
+        `warc_headers`, type, id, URI, date, digests, Content-Type, Content-Length), without their
+        header-by-header scans and passes over the payload. `digest`: the payload's WARC-Payload-Digest
+        (`entity_digest`), stated as `ensure_digest` states it."""
+        headers = list(warc_headers.items())
+        given = {name.lower(): index for index, (name, _) in enumerate(headers)}
+        _put(headers, given, "WARC-Type", record_type)
+        if "warc-record-id" not in given:
+            headers.append(("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"))
+        _put(headers, given, "WARC-Target-URI", uri)
+        if "warc-date" not in given:
+            headers.append(("WARC-Date", self.curr_warc_date()))
+        http_headers.compute_headers_buffer(self.header_filter)
+        head = http_headers.headers_buff
+        if states_payload_digest(record_type, http_headers, len(payload)):
+            headers.append(("WARC-Payload-Digest", digest))
+        block = hashlib.sha1(head)
+        block.update(payload)
+        headers.append(("WARC-Block-Digest", b32_digest(block)))
+        _put(headers, given, "Content-Type", self.WARC_RECORDS[record_type])
+        _put(headers, given, "Content-Length", str(len(head) + len(payload)))
+        return HttpRecord(self.warc_version, headers, head, payload, content_coded(http_headers))
 
 
-def chunked_response(record: ArcWarcRecord) -> bool:
-    """Whether a record is a response whose body came with its chunked framing."""
-    http = record.http_headers
-    return record.rec_type == "response" and http is not None and sent_chunked(http)
+def _put(headers: list[tuple[str, str]], given: dict[str, int], name: str, value: str) -> None:
+    """warcio's replace_header for a header `given` (lower-cased name -> index) may hold."""
+    index = given.get(name.lower())
+    if index is None:
+        headers.append((name, value))
+    else:
+        headers[index] = (headers[index][0], value)
+
+
+@dataclass(slots=True)
+class HttpRecord:
+    """A `response` or `request` record built by `RecordBuilder.http_record`, ready to write."""
+
+    version: str  # its first line, WARC/1.1
+    headers: list[tuple[str, str]]  # the WARC headers, in order
+    http_head: bytes  # the HTTP status line and headers, as the block holds them
+    payload: bytes
+    coded: bool  # the payload has a Content-Encoding (stored, not deflated again)
+
+    def get_header(self, name: str) -> str | None:
+        """The value of WARC header `name` (case-insensitive), None if the record has none."""
+        name = name.lower()
+        return next((value for key, value in self.headers if key.lower() == name), None)
+
+    def to_bytes(self) -> bytes:
+        """The record as `_write_warc_record` writes it."""
+        head = "".join([self.version, "\r\n", *(f"{name}: {value}\r\n" for name, value in self.headers)])
+        return b"".join((head.encode("utf-8"), b"\r\n", self.http_head, self.payload, b"\r\n\r\n"))
+
+
+def states_payload_digest(
+    record_type: str, http_headers: StatusAndHeaders | None, length: int | None
+) -> bool:
+    """Whether a record states its WARC-Payload-Digest (see RecordBuilder): not a record of
+    NO_PAYLOAD_DIGEST_TYPES, nor a response with a payload whose body came with its chunked framing."""
+    if record_type in RecordBuilder.NO_PAYLOAD_DIGEST_TYPES:
+        return False
+    return length == 0 or not (
+        record_type == "response" and http_headers is not None and sent_chunked(http_headers)
+    )
+
+
+def content_coded(http_headers: StatusAndHeaders | None) -> bool:
+    """Whether an HTTP message's body has a Content-Encoding (other than identity)."""
+    coded = http_headers.get_header("Content-Encoding") if http_headers is not None else None
+    return bool(coded) and coded.strip().lower() != "identity"
 
 
 def window_bits(size: int) -> int:
@@ -114,11 +194,11 @@ class WarcFileWriter:
         self.failure: str | None = None
 
     # --- records ---------------------------------------------------------------------------------
-    def write(self, record: ArcWarcRecord) -> RecordLocation:
+    def write(self, record: ArcWarcRecord | HttpRecord) -> RecordLocation:
         """Write one record (digests added by warcio) and return its location."""
         return self.write_records([record])[0]
 
-    def write_records(self, records: list[ArcWarcRecord]) -> list[RecordLocation]:
+    def write_records(self, records: list[ArcWarcRecord | HttpRecord]) -> list[RecordLocation]:
         """Write records one after the other into the same file, all or none; return their locations."""
         if self.failure is not None:
             raise WarcWriteError(self.failure)
@@ -134,12 +214,16 @@ class WarcFileWriter:
         self._append(b"".join(members), start)
         return locations
 
-    def _member(self, record: ArcWarcRecord) -> bytes:
-        raw = io.BytesIO()
-        self.builder._write_warc_record(raw, record)
-        coded = record.http_headers is not None and record.http_headers.get_header("Content-Encoding")
-        level = STORED_LEVEL if coded and coded.strip().lower() != "identity" else GZIP_LEVEL
-        data = raw.getbuffer()
+    def _member(self, record: ArcWarcRecord | HttpRecord) -> bytes:
+        if isinstance(record, HttpRecord):
+            data: bytes | memoryview = record.to_bytes()
+            stored = record.coded
+        else:
+            raw = io.BytesIO()
+            self.builder._write_warc_record(raw, record)
+            stored = content_coded(record.http_headers)
+            data = raw.getbuffer()
+        level = STORED_LEVEL if stored else GZIP_LEVEL
         compressor = zlib.compressobj(level, zlib.DEFLATED, window_bits(len(data)) | 16)
         return compressor.compress(data) + compressor.flush()
 

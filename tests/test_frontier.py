@@ -12,7 +12,7 @@ import pytest
 from crawler.demo.server import DemoServer, start_demo_site
 from crawler.frontier.backend import FrontierBackend, FrontierEntry, MemoryFrontier
 from crawler.frontier.sqlite import SqliteFrontier
-from crawler.store import Store
+from crawler.store import Batch, Store
 from tests.helpers import jcrawl, query
 
 
@@ -48,6 +48,21 @@ def test_each_url_is_pushed_once_and_then_seen(backend: FrontierBackend) -> None
     backend.mark(["http://journal.example/c"])
     assert backend.seen("http://journal.example/c")
     assert backend.push([entry("c")], claim=False) == [False]  # set aside: never requested
+
+
+def test_a_page_stored_from_outside_the_frontier_is_seen_once_acknowledged(tmp_path: Path) -> None:
+    """A start URL or a redirect's target gets its frontier row from the store pipeline (Batch.done),
+    not from a push: the frontier, which answers most new URLs from memory, learns it from `ack`."""
+    frontier = sqlite_frontier(tmp_path)
+    frontier.open()
+    start = "http://journal.example/start"
+    assert not frontier.seen(start)
+    store = Store(tmp_path)
+    store.write(Batch(done=[(frontier.crawl_id, start)]))
+    store.close()
+    frontier.ack([start])
+    assert frontier.seen(start) and frontier.push([entry("start")], claim=False) == [False]
+    frontier.close()
 
 
 def test_waiting_entries_come_back_best_first_newest_first_and_once(backend: FrontierBackend) -> None:

@@ -19,13 +19,41 @@ from crawler.frontier.backend import FrontierEntry
 from crawler.store import Store
 
 WAITING, DONE, CLAIMED = 0, 1, 2
+# The bit positions of a URL in a UrlFilter: its hash modulo three primes just under 2**24.
+_FILTER_PRIMES = (16777213, 16777199, 16777183)
+
+
+class UrlFilter:
+    """A Bloom filter (2 MiB, three bits a URL) of the URLs a run wrote to its crawl's frontier: a URL
+    it does not hold is not in the table, and a page's new links are known new without a query each.
+    It holds a few hundred thousand URLs with about one false "maybe" in a hundred (which the table
+    answers), more with more such answers."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray(1 << 21)
+
+    def add(self, url: str) -> None:
+        key = hash(url)
+        for prime in _FILTER_PRIMES:
+            bit = key % prime
+            self.bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, url: str) -> bool:
+        key = hash(url)
+        for prime in _FILTER_PRIMES:
+            bit = key % prime
+            if not self.bits[bit >> 3] & 1 << (bit & 7):
+                return False
+        return True
 
 
 class SqliteFrontier:
     """A crawl's frontier in the archive's `frontier` table (see the module docstring).
 
     Pushes and marks are buffered in memory and written every `buffer` of them, at `flush` and before
-    any read that needs them; the buffer is the only part of the frontier held in memory.
+    any read that needs them; the buffer is the only part of the frontier held in memory, beside a
+    UrlFilter of the URLs this run wrote (pushed, marked, acknowledged), which `seen` asks first
+    unless the crawl is resumed (its table holds URLs the filter never saw).
     """
 
     def __init__(self, archive: str | Path, crawl_id: int, buffer: int = 1000):
@@ -38,6 +66,7 @@ class SqliteFrontier:
         self.by_priority: Counter[int] = Counter()
         self.seq = 0
         self._resumed = False
+        self.written = UrlFilter()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -72,6 +101,7 @@ class SqliteFrontier:
         for entry in entries:
             new = not self.seen(entry.url)
             if new:
+                self.written.add(entry.url)
                 self.pending[entry.url] = (entry, state)
                 if not claim:
                     self.by_priority[entry.priority] += 1
@@ -103,9 +133,15 @@ class SqliteFrontier:
         return +self.by_priority
 
     def ack(self, urls: Iterable[str]) -> None:
-        """Nothing to do: the store pipeline marks them done with the rows of their pages."""
+        """The store pipeline marked them done with the rows of their pages (a request from outside the
+        frontier, a start URL or a redirect, gets its row there): the filter learns them."""
+        for url in urls:
+            self.written.add(url)
 
     def mark(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        for url in urls:
+            self.written.add(url)
         self.pending_marks.update(urls)
         if len(self.pending_marks) >= self.buffer:
             self.flush()
@@ -113,6 +149,8 @@ class SqliteFrontier:
     def seen(self, url: str) -> bool:
         if url in self.pending or url in self.pending_marks:
             return True
+        if not self._resumed and url not in self.written:
+            return False
         row = self.conn.execute(
             "SELECT 1 FROM frontier WHERE crawl_id = ? AND url = ?", (self.crawl_id, url)
         ).fetchone()

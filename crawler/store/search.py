@@ -60,7 +60,9 @@ def _fts_schema() -> list[str]:
         f"content_rowid='id', tokenize='{TOKENIZE}')",
         f"CREATE VIEW articles_fts_text AS SELECT id, {_without_marks('title')} AS title, "
         f"{_without_marks('body')} AS body "
-        f"FROM (SELECT id, title, {text_sql('body')} AS body FROM article_data)",
+        # GROUP BY id (one row an id already): the body is read into the subquery's row once, where a
+        # flattened subquery would inflate the text for each mention of `body` above (twice a row).
+        f"FROM (SELECT id, title, {text_sql('body')} AS body FROM article_data GROUP BY id)",
         f"CREATE TRIGGER articles_ai AFTER INSERT ON article_data BEGIN {insert} END",
         f"CREATE TRIGGER articles_bd BEFORE DELETE ON article_data BEGIN {delete} END",
         # Title and text only: moving last_seen must not re-index an article.

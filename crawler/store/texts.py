@@ -21,13 +21,17 @@ from typing import Any
 PARTS = ("body", "body_html", "lead")
 SIZE_COLUMNS = ("body_size", "html_size", "lead_size")
 STORED_COLUMNS = ("text", "text_size", *SIZE_COLUMNS)
+# zlib level of an article's text: level 1 takes about 0.7 of the default level's (6) CPU for 5% more
+# compressed bytes (about 1% more database), and any level reads back the same.
+TEXT_LEVEL = 1
 
 
-def sqlar_compress(data: Any) -> Any:
-    """The sqlite3 shell's sqlar_compress: a BLOB zlib-compressed when that makes it smaller."""
+def sqlar_compress(data: Any, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Any:
+    """The sqlite3 shell's sqlar_compress: a BLOB zlib-compressed (at `level`) when that makes it
+    smaller."""
     if not isinstance(data, bytes):
         return data
-    packed = zlib.compress(data)
+    packed = zlib.compress(data, level)
     return packed if len(packed) < len(data) else data
 
 
@@ -50,7 +54,11 @@ def pack(body: str | None, body_html: str | None, lead: str | None) -> tuple[Any
     """(text, text_size, body_size, html_size, lead_size): the stored columns of an article's text."""
     parts = [None if value is None else value.encode("utf-8") for value in (body, body_html, lead)]
     whole = b"".join(part for part in parts if part)
-    return (sqlar_compress(whole), len(whole), *(None if part is None else len(part) for part in parts))
+    return (
+        sqlar_compress(whole, TEXT_LEVEL),
+        len(whole),
+        *(None if part is None else len(part) for part in parts),
+    )
 
 
 def text_sql(part: str, row: str = "") -> str:
