@@ -1,8 +1,10 @@
 """The hot extraction modules compiled with mypyc, and the choice, at import, of compiled or source.
 
-`setup.py` compiles MODULES (the walk, the body and container choices and what they call most: about
-two thirds of extraction's CPU) into C extension modules beside their sources when the package is
-installed (`pip install -e .`, as `make` does); extraction then takes about 15% less CPU. The
+`setup.py` compiles MODULES (the walk, the body and container choices, the metadata pickers and what
+they call; not `learn` and `model`, whose classes cross a process boundary pickled, nor `article`,
+whose entry points take any input and never raise, nor `embedded`, `encoding`, `profile`, `terms`)
+into C extension modules beside their sources when the package is installed (`pip install -e .`, as
+`make` does); extraction then takes about 15% less CPU. The
 shared library they load is named after a digest of the sources it was built from
 (`native_<digest>__mypyc`), so a build is used only while the sources are those it was built from:
 after an edit or a `git pull` the sources run, as Python, until the next install compiles them again.
