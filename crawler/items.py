@@ -18,7 +18,6 @@ class PageItem:
     profile_version: int = 0  # of the site profile it was extracted with
     redirected_from: tuple[str, ...] = ()  # the URLs that redirected to fetched_url: the article's aliases
     measures: tuple[int, str] | None = None  # the article's (word_count, content_hash), if known
-    done: PageDone | None = None  # set by the frontier middleware: the page is done once stored
 
 
 @dataclass(slots=True)

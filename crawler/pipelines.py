@@ -77,8 +77,6 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             self._add_page(item)
-            if item.done is not None:
-                self._done(item.done)
         elif isinstance(item, ErrorItem):
             self.batch.errors.append(
                 {
@@ -92,17 +90,14 @@ class StorePipeline:
             # as the summary counts them: pages lost, apart from pages that answered 404 and the like
             self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
         elif isinstance(item, PageDone):
-            self._done(item)
+            assert self.crawl_id is not None
+            if item.done:
+                self.batch.done.append((self.crawl_id, item.done))
+            self.batch.lastmods.extend(item.lastmods)
         elif isinstance(item, UnchangedItem):
             self.batch.seen.append((item.url, item.seen_at))
         self._maybe_flush()
         return item
-
-    def _done(self, item: PageDone) -> None:
-        assert self.crawl_id is not None
-        if item.done:
-            self.batch.done.append((self.crawl_id, item.done))
-        self.batch.lastmods.extend(item.lastmods)
 
     def _add_page(self, item: PageItem) -> None:
         self.batch.add_page(

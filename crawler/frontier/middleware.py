@@ -4,8 +4,7 @@ page is done.
 Every request a callback returns becomes a frontier entry (request.meta[FRONTIER_KEY] = its URL, kept
 through redirects and retries); the scheduler (crawler/frontier/scheduler.py) pushes it to the crawl's
 frontier backend, which is what a killed crawl resumes from. After a callback's output this middleware
-adds one `PageDone` naming the entry the response finished (on the page's PageItem, which it holds
-back until then, or as an item of its own); the store pipeline marks it done in
+adds one `PageDone` item naming the entry the response finished; the store pipeline marks it done in
 the transaction that stores the page's rows, after the frontier has made the page's links durable. So
 a page is never marked done without the links it led to, and a resumed crawl requests what was not
 done again (and skips what was: crawler/policy/plan.py).
@@ -23,7 +22,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler.frontier.backend import FRONTIER_KEY
-from crawler.items import PageDone, PageItem, UnchangedItem
+from crawler.items import PageDone, UnchangedItem
 
 
 class FrontierMiddleware:
@@ -37,29 +36,19 @@ class FrontierMiddleware:
         return cls(crawler)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        page: list[PageItem] = []
         for output in result:
-            if not page and isinstance(output, PageItem):
-                page.append(output)  # held back: it goes last, carrying the PageDone
-            else:
-                yield _note(output)
-        yield from self._page_done(response, page)
+            yield _note(output)
+        yield from self._page_done(response)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        page: list[PageItem] = []
         async for output in result:
-            if not page and isinstance(output, PageItem):
-                page.append(output)
-            else:
-                yield _note(output)
-        for item in self._page_done(response, page):
+            yield _note(output)
+        for item in self._page_done(response):
             yield item
 
-    def _page_done(self, response: Response, page: list[PageItem]) -> Iterator[Any]:
-        """An UnchangedItem for a 304; then the page's PageItem carrying its PageDone, or the PageDone
-        alone: one item fewer through Scrapy's item machinery for every HTML page."""
+    def _page_done(self, response: Response) -> Iterator[Any]:
         capture = response.meta.get("capture") or {}
         if response.status == 304 and capture.get("fetched_at"):
             yield UnchangedItem(response.url, capture["fetched_at"])
@@ -69,12 +58,7 @@ class FrontierMiddleware:
         if plan is not None:
             plan.page_done([u for u in (key, response.url) if u])
             lastmods = plan.take_lastmods()
-        done = PageDone(key, lastmods)
-        if page:
-            page[0].done = done
-            yield page[0]
-        else:
-            yield done
+        yield PageDone(key, lastmods)
 
 
 def _note(output: Any) -> Any:
