@@ -132,3 +132,10 @@ def test_sign_offs_are_told_from_the_story() -> None:
         assert is_sign_off(line), line
     story = "The council voted to follow the plan, said a member who asked to join the talks later."
     assert not is_sign_off(story)
+
+
+def test_a_phrase_written_with_capitals_matches_in_any_case() -> None:
+    phrases = Phrases((("reuters", r"\bThomson Reuters\b"),))
+    assert phrases.search("Reporting by thomson reuters staff")
+    assert phrases.search("REPORTING BY THOMSON REUTERS — Ünïcode too")
+    assert not phrases.search("Reporting by our staff")

@@ -78,7 +78,8 @@ class Phrases:
     def __init__(self, phrases: tuple[tuple[str, str], ...]) -> None:
         # (for other text: case folding may change its length, and `re.I` folds a few non-ASCII letters)
         self.whole = re.compile("|".join(f"(?:{pattern})" for _, pattern in phrases), re.I)
-        self.gated = [(word, re.compile(pattern)) for word, pattern in phrases]
+        # re.I here too, so that a pattern written with a capital letter still matches the lowered text
+        self.gated = [(word, re.compile(pattern, re.I)) for word, pattern in phrases]
 
     def search(self, text: str) -> bool:
         """Whether a phrase occurs in `text`."""
