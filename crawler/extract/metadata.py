@@ -23,7 +23,7 @@ from crawler.extract.marks import Marks
 from crawler.extract.page_dates import pick_dates
 from crawler.extract.profile import SiteProfile
 from crawler.extract.sitename import site_names
-from crawler.extract.terms import pick_section, pick_tags
+from crawler.extract.terms import pick_terms
 from crawler.extract.text import MARKUP, clean_text
 from crawler.extract.title import heading_text, pick_title
 from crawler.extract.urls import absolutize
@@ -79,13 +79,14 @@ def read_metadata(
     anchor = title_pos if title_pos >= 0 else max(start, 0)
     authors, agency = pick_credit(head, page, marks, body, anchor, sites)
     published, modified = pick_dates(head, page, marks, url, start, end, anchor, profile, captured)
+    section, tags = pick_terms(head, marks, anchor)
     return Metadata(
         authors=authors,
         agency=agency,
         published=published,
         modified=modified,
-        section=pick_section(head, marks, anchor),
-        tags=pick_tags(head, marks, anchor),
+        section=section,
+        tags=tags,
         language=article_language(head.lang, _marked_lang(page, start), body.text),
     )
 

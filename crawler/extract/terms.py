@@ -4,6 +4,7 @@ and tag links nearest the headline, breadcrumbs, meta keywords."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from crawler.extract import jsonld
 from crawler.extract.head import Head
@@ -11,7 +12,20 @@ from crawler.extract.marks import ASIDE, CHROME, COMMENTS, TEASER, Mark, Marks, 
 from crawler.extract.text import clean_text
 
 
-def pick_section(head: Head, marks: Marks, anchor: int) -> str | None:
+def pick_terms(head: Head, marks: Marks, anchor: int) -> tuple[str | None, list[str]]:
+    """The post's section (`_section`) and tags (`_tags`); the category and tag links nearest the
+    headline (`_term_links`), which both may read, are found in one pass over the marks, if asked for."""
+    found: list[tuple[list[str], list[str]]] = []
+
+    def term_links(category: bool) -> list[str]:
+        if not found:
+            found.append(_term_links(marks, anchor))
+        return found[0][0 if category else 1]
+
+    return _section(head, marks, term_links), _tags(head, term_links)
+
+
+def _section(head: Head, marks: Marks, term_links: Callable[[bool], list[str]]) -> str | None:
     """The primary category: JSON-LD articleSection, article:section, the category link, breadcrumbs."""
     ld = head.ld_article or {}
     section = clean_text(jsonld.text_of(ld.get("articleSection"))) or head.first(
@@ -19,20 +33,20 @@ def pick_section(head: Head, marks: Marks, anchor: int) -> str | None:
     )
     if section:
         return section
-    categories = _term_links(marks, anchor, category=True)
+    categories = term_links(True)
     if categories:
         return categories[0]
     return _breadcrumb_section(head, marks)
 
 
-def pick_tags(head: Head, marks: Marks, anchor: int) -> list[str]:
+def _tags(head: Head, term_links: Callable[[bool], list[str]]) -> list[str]:
     """The post's tags: article:tag, JSON-LD keywords, `rel=tag` links but categories, meta keywords."""
     ld = head.ld_article or {}
     meta_tags = head.meta.get("article:tag", []) + head.meta.get("og:article:tag", [])
     sources = (
         lambda: [t for v in meta_tags for t in _split(v)],
         lambda: [clean_text(k) for k in jsonld.keywords_of(ld.get("keywords"))],
-        lambda: _term_links(marks, anchor, category=False),
+        lambda: term_links(False),
         lambda: _split(head.first("news_keywords", "keywords", "parsely-tags") or ""),
     )
     for source in sources:  # in order; a source whose values are all unusable gives way to the next
@@ -67,42 +81,47 @@ _CATEGORY_HREF = re.compile(
 _TAG_HREF = re.compile(r"/(?:tag|tags|etiqueta|etiquetas|schlagwort|stichwort|sujet)/", re.I)
 
 
-def _term_links(marks: Marks, anchor: int, category: bool) -> list[str]:
-    """Texts of the post's category (or tag) links, from the list nearest the headline.
+def _term_links(marks: Marks, anchor: int) -> tuple[list[str], list[str]]:
+    """Texts of the post's category links, and of its tag links, each from the list nearest the headline.
 
     Classic themes mark them `rel="category tag"` and `rel="tag"`; block themes give both
     `rel="tag"` in lists classed `taxonomy-category` / `taxonomy-post_tag`, and category URLs
     say `/category/`.
     """
-    # list element (or parent) -> (distance, texts). Keyed by the element itself, which the dict keeps
-    # alive: the id() of an element made on demand inside a subtree the walk took whole (a post's
-    # footer) is reused once it is freed, which split one list and merged others.
-    groups: dict[object, tuple[int, list[str]]] = {}
+    # list element (or parent) -> (distance, texts), for categories and for tags. Keyed by the element
+    # itself, which the dict keeps alive: the id() of an element made on demand inside a subtree the walk
+    # took whole (a post's footer) is reused once it is freed, which split one list and merged others.
+    categories: dict[object, tuple[int, list[str]]] = {}
+    tags: dict[object, tuple[int, list[str]]] = {}
     for mark in marks.items:
         if mark.tag != "a" or mark.ctx & (COMMENTS | ASIDE | TEASER | CHROME):
             continue
         rel = mark.rel.split()
-        box = _taxonomy_box(mark)
-        href = mark.el.get("href") or ""
-        category_href = _CATEGORY_HREF.search(href) is not None
         parent = mark.el.getparent()
-        if "category" in rel or box == "category":
-            kind = "category"
-        elif "tag" in rel or box == "tag":
-            kind = "category" if category_href else "tag"
-        elif (category_href or _TAG_HREF.search(href)) and not _in_prose(parent):
-            kind = "category" if category_href else "tag"  # plain links ("In <a>Opinion</a>.")
+        # (what decides the kind is read only as far as it is needed: most links are of neither kind)
+        if "category" in rel or (box := _taxonomy_box(mark)) == "category":
+            groups = categories
         else:
-            continue
+            href = mark.el.get("href") or ""
+            category_href = _CATEGORY_HREF.search(href) is not None
+            if "tag" in rel or box == "tag":
+                groups = categories if category_href else tags
+            elif (category_href or _TAG_HREF.search(href)) and not _in_prose(parent):
+                groups = categories if category_href else tags  # plain links ("In <a>Opinion</a>.")
+            else:
+                continue
         text = text_of(mark.el)
-        if kind != ("category" if category else "tag") or not text or len(text) > 60:
+        if not text or len(text) > 60:
             continue
         group = parent.getparent() if parent is not None and parent.tag == "li" else parent
         dist = abs(mark.pos - anchor) + (0 if mark.in_post else 100_000)
         groups.setdefault(group, (dist, []))[1].append(text)
-    if not groups:
-        return []
-    return min(groups.values(), key=lambda g: g[0])[1]
+    return _nearest(categories), _nearest(tags)
+
+
+def _nearest(groups: dict[object, tuple[int, list[str]]]) -> list[str]:
+    """The texts of the group nearest the headline (the first of those as near)."""
+    return min(groups.values(), key=lambda g: g[0])[1] if groups else []
 
 
 def _in_prose(el) -> bool:
