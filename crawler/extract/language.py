@@ -112,8 +112,9 @@ def _latin_guess(text: str) -> str | None:
     if len(words) < 30:
         return None
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for w, n in Counter([w for w in words if w in _WORD_LANGS]).items():  # each function word once
-        for lang in _WORD_LANGS[w]:
+    word_langs = _WORD_LANGS  # (a local: compiled code looks a global up in the module's dict each time)
+    for w, n in Counter([w for w in words if w in word_langs]).items():  # each function word once
+        for lang in word_langs[w]:
             counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, n1), (_, n2) = ranked[0], ranked[1]
