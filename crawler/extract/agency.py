@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # Canonical short name -> spellings (matched case-sensitively for the acronyms, which are ordinary
 # words in lower case: "map", "tap", "ap").
-AGENCIES: dict[str, tuple[str, ...]] = {
+AGENCIES: Final[dict[str, tuple[str, ...]]] = {
     "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "AFP/APS"),
     "Reuters": ("Reuters", "REUTERS", "Thomson Reuters"),
     "AP": ("AP", "Associated Press", "The Associated Press"),
@@ -39,18 +40,18 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "CP": ("The Canadian Press", "Canadian Press"),
     "Europa Press": ("Europa Press",),
 }
-_LOOKUP = {spelling: name for name, spellings in AGENCIES.items() for spelling in spellings}
-_ALT = "|".join(re.escape(s) for s in sorted(_LOOKUP, key=len, reverse=True))
+_LOOKUP: Final = {spelling: name for name, spellings in AGENCIES.items() for spelling in spellings}
+_ALT: Final = "|".join(re.escape(s) for s in sorted(_LOOKUP, key=len, reverse=True))
 # A whole line that is only a credit: "AFP", "(AFP)", "— Reuters", "Source: APS", "With AFP", "AFP/Reuters".
-_CREDIT_LINE = re.compile(
+_CREDIT_LINE: Final = re.compile(
     rf"^[\s(\[—–-]*(?:(?i:source|sources|with|via|credit|by|from|agencies|wire|par|avec|fuente|fonte|quelle)"
     rf"\s*[:\-–—]?\s*)?((?:{_ALT}))(?:\s*(?:/|,|&|and|with|et)\s*(?:{_ALT}))*"
     r"(?:\s+(?i:staff|staff writers?|reporters?|correspondents?|wire|news agency|news service))?[\s)\].]*$"
 )
 
 # A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
-_BYLINE_PARTS = re.compile(r"\s*[|·•/,;]\s*|\s+[-–—]\s+")  # the separate parts of a byline
-_DATELINE = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
+_BYLINE_PARTS: Final = re.compile(r"\s*[|·•/,;]\s*|\s+[-–—]\s+")  # the separate parts of a byline
+_DATELINE: Final = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
 
 
 def canonical_agency(name: str | None) -> str | None:

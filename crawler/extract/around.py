@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Final
 
 from crawler.extract.blocks import Block, Page
 from crawler.extract.container import SENTENCE_END, excluded, is_prose, norm, opens_text, says
@@ -16,11 +17,11 @@ from crawler.extract.wording import is_boilerplate_line
 
 # The summary paragraph over a story: `p.standfirst`, `div.article-summary`, `.dek`, `.lede`, `.intro`,
 # WordPress' `.entry-summary`/`.excerpt` (kept only just before the container, see `standfirst_before`).
-_STANDFIRST = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
+_STANDFIRST: Final = re.compile(r"summary|standfirst|intro|lead|lede|\bdek\b|subhead|excerpt|abstract")
 # Where one sentence ends and another starts ("... gut. Viel ...", "...だ。次に").
-_SENTENCE_BREAK = re.compile(r"[.!?।؟][\"'”’»)]*\s+\S|[。！？]\s*\S")
-OPENING_MAX = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
-CLOSING_REACH = 30  # blocks after the container where its closing paragraphs may resume
+_SENTENCE_BREAK: Final = re.compile(r"[.!?।؟][\"'”’»)]*\s+\S|[。！？]\s*\S")
+OPENING_MAX: Final = 3  # paragraphs of a story's opening (or closing) a box may split off from the rest
+CLOSING_REACH: Final = 30  # blocks after the container where its closing paragraphs may resume
 
 
 def sibling_parts(page: Page, start: int, negs: set[int], cards: bytearray) -> tuple[int, int]:

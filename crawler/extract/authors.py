@@ -9,6 +9,7 @@ site's or the publisher's name is not an author; an agency is the credit, not a 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_credit, agency_in_byline, canonical_agency
@@ -25,31 +26,31 @@ from crawler.extract.marks import (
 from crawler.extract.months import MONTH_ALT, month
 from crawler.extract.text import CJK
 
-_BYLINE_PREFIX = re.compile(
+_BYLINE_PREFIX: Final = re.compile(
     r"^\s*(?:(?:(?:written|posted|reported|words|text|story|edited|compiled|published)\s+by|by|from|par|por|"
     r"von|di|de|door|av|af|przez|oleh|bởi|بقلم|מאת|auteur|author|autor|autora|redacción|reporter|texto|text)"
     r"(?:\s*[:\-–—●]\s*|\s+)|(?:文|作者|记者|記者|著者|筆者|投稿者)\s*[:：●]?\s*)",
     re.I,
 )
-_NON_WORD = re.compile(r"\W+")
+_NON_WORD: Final = re.compile(r"\W+")
 # An e-mail address or a social handle after the name ("By Jane Doe jane@example.org", "Jane Doe
 # @janedoe"): contact details, dropped so that the name is left.
-_CONTACT = re.compile(r"(?<!\S)\(?[\w.+-]*@[\w.-]+\)?(?!\S)")
-_DOMAIN_TAIL = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
-_SEGMENTS = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
+_CONTACT: Final = re.compile(r"(?<!\S)\(?[\w.+-]*@[\w.-]+\)?(?!\S)")
+_DOMAIN_TAIL: Final = re.compile(r"(?:com|org|net|co|uk|de|fr|online)$")
+_SEGMENTS: Final = re.compile(r"\s[|·•]\s|\s[-–—]\s")  # the parts of a byline line (its whitespace joined)
 # Between names: punctuation and "and" (en, fr, es, pt/it, de, da/no, pl, nl, sv, fi, hu, ro, tr, ru, id,
 # vi, ar), kept (one group) to tell "and" from a comma before the last part.
-_NAME_SPLIT = re.compile(
+_NAME_SPLIT: Final = re.compile(
     r"\s*(,|;|&|\b(?:and|et|y|e|und|og|i|en|och|ja|és|și|şi|ve|и|dan|và|و)\b|\|| / |、)\s*"
 )
 # Separators after which a one-word last part is a place, not a person: a comma ("Von Anna Schmidt,
 # Berlin") and Spanish/French "en" ("María López en Madrid", also Dutch "and"). After an unambiguous
 # "and" it is a person known by one name ("By Anna Schmidt and Madonna").
-_PLACE_BEFORE = frozenset((",", ";", "|", "/", "、", "en"))
+_PLACE_BEFORE: Final = frozenset((",", ";", "|", "/", "、", "en"))
 # One word after "and" that is the desk or the wires, not a person ("Jane Doe and Staff", "Ana Ruiz y
 # Agencias"); a two-word credit ("HNN Staff") is left to the rest.
-_DESK = frozenset(("staff", "agencies", "agencias", "agences", "agenturen", "wires"))
-_NOT_NAME = re.compile(
+_DESK: Final = frozenset(("staff", "agencies", "agencias", "agences", "agenturen", "wires"))
+_NOT_NAME: Final = re.compile(
     r"\d|@|https?:|www\.|\.com\b|\b(?:posted|published|updated|min(?:ute)?s?|read|ago|editor|correspondent|"
     r"contributor|reporter|writer|columnist|photographer|comments?|share|follow|email|twitter|facebook|"
     r"view|all|posts?|articles?|stories|more|profile|subscribe|sign|log|menu|search|home|about|contact|bio|"
@@ -58,43 +59,53 @@ _NOT_NAME = re.compile(
     re.I,
 )
 # A one-word label before the names, in any language ("Автор: X", "Yazar: X", "بقلم: X", "מאת: X").
-_LABEL = re.compile(r"^\s*[^\W\d_]{2,20}\s*[:：]\s*(?=\w)")
+_LABEL: Final = re.compile(r"^\s*[^\W\d_]{2,20}\s*[:：]\s*(?=\w)")
 # Korean bylines put the role after the name ("김민수 기자": reporter, correspondent, editorial writer).
-_ROLE_AFTER = re.compile(r"\s+(?:기자|특파원|논설위원|선임기자|객원기자)$")
+_ROLE_AFTER: Final = re.compile(r"\s+(?:기자|특파원|논설위원|선임기자|객원기자)$")
 # A byline's name part ends where a date, a section or a role starts ("X in Politics on 1 June").
-_BYLINE_TAIL = re.compile(
+_BYLINE_TAIL: Final = re.compile(
     r"\s*(?:\s(?:in|on|at|updated|published|posted|mis à jour|publié)\b|[|•·●(（]|\d|"
     rf"\s(?:{MONTH_ALT})\.?\s+\d).*$",
     re.I,
 )
-_ROLE_TAIL = re.compile(
+_ROLE_TAIL: Final = re.compile(
     r",\s*(?:the\s+)?(?:[\w.-]+\s+){0,3}(?:ceo|editor|correspondent|reporter|writer|columnist|contributor|"
     r"staff|professor|director|founder|president|analyst|journalist)\b.*$",
     re.I,
 )
 # `rel=author` links that name the author inside a sentence: "View all of X's posts", "More by X".
-_LINK_SENTENCE = re.compile(
+_LINK_SENTENCE: Final = re.compile(
     r"^(?:view|see|read|more|all)\b.*?\b(?:by|of|from)\s+(.+?)(?:['’]s?\s+(?:posts|articles|stories)\.?)?$|"
     r"^(?:posts|articles|stories)\s+by\s+(.+)$",
     re.I,
 )
-_SEVERAL = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
-_AUTHOR_HREF = re.compile(
+_SEVERAL: Final = re.compile(r"[,;&|]|\s(?:and|et|y|und)\s|\s[-–—]\s")
+_AUTHOR_HREF: Final = re.compile(
     r"/(?:author|authors|autor|autores|auteur|auteurs|journalist|journalists|writer|writers|byline|profile|"
     r"people|staff|signataires|redacteur|redaktion|kontributor)/",
     re.I,
 )
 # A profile URL whose last segment is the author's name: ".../editors/jon-fingas"
-_PROFILE_URL = re.compile(
+_PROFILE_URL: Final = re.compile(
     r"/(?:author|authors|editors?|people|staff|profiles?|writers?|journalists?)/([a-z]+(?:-[a-z]+){1,3})/?$"
 )
-_BYLINE_WORD = re.compile(r"^(?:by|par|por|von|di|door|av|af|oleh|bởi|بقلم|מאת)\s", re.I)
-_PARTICLES = frozenset(
+_BYLINE_WORD: Final = re.compile(r"^(?:by|par|por|von|di|door|av|af|oleh|bởi|بقلم|מאת)\s", re.I)
+_PARTICLES: Final = frozenset(
     ("de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "bin", "ibn", "al", "el")
 )
 # Class words of byline markup, and words that make such an element something else (a photo, a bio).
-_BYLINE_WORDS = ("author", "byline", "byl", "writer", "autor", "auteur", "reporter", "journalist", "creator")
-_NOT_BYLINE_WORDS = frozenset(
+_BYLINE_WORDS: Final = (
+    "author",
+    "byline",
+    "byl",
+    "writer",
+    "autor",
+    "auteur",
+    "reporter",
+    "journalist",
+    "creator",
+)
+_NOT_BYLINE_WORDS: Final = frozenset(
     re.findall(
         r"\w+",
         "avatar image img photo pic picture thumb thumbnail bio biography description desc about social "
@@ -104,25 +115,25 @@ _NOT_BYLINE_WORDS = frozenset(
 )
 # Who made the pictures, not the text: "Photo: X", "Foto: X", "Photographed by X", "Modeled by X",
 # "Illustration: X"; and picture agencies, which a CMS lists among the authors of a story they illustrate.
-_PICTURE_ROLE = (
+_PICTURE_ROLE: Final = (
     r"(?:photo(?:graph)?s?|photographed|photography|fotos?|fotograf(?:ie|ía)?|bild(?:er)?|images?|"
     r"illustrations?|illustrated|grafik|graphics?|video|modell?ed|styl(?:ed|ing)|make-?up|hair|nails)"
 )
-_PICTURE_LINE = re.compile(rf"^\W*{_PICTURE_ROLE}\s*(?:by\b|von\b|de\b|par\b|:|©)", re.I)
-_PICTURE_AGENCY = re.compile(
+_PICTURE_LINE: Final = re.compile(rf"^\W*{_PICTURE_ROLE}\s*(?:by\b|von\b|de\b|par\b|:|©)", re.I)
+_PICTURE_AGENCY: Final = re.compile(
     r"\b(?:getty\s*images|shutterstock|istock(?:photo)?|imago\s+images|picture[\s-]alliance|alamy|corbis|"
     r"unsplash|adobe\s*stock)\b",
     re.I,
 )
 # The people a line credits with the pictures ("Photographed by X; Modeled by Y at Z").
-_PICTURE_CREDITS = re.compile(rf"\b{_PICTURE_ROLE}\s*(?:by|von|:)\s*([^;|•·]+)", re.I)
-_QUOTE_TAGS = frozenset(("blockquote", "q", "figcaption"))
+_PICTURE_CREDITS: Final = re.compile(rf"\b{_PICTURE_ROLE}\s*(?:by|von|:)\s*([^;|•·]+)", re.I)
+_QUOTE_TAGS: Final = frozenset(("blockquote", "q", "figcaption"))
 # Initials that sign a story ("KT", "《KT》", "(A.B.)"): a byline only when two sources agree on them.
-_INITIALS = re.compile(r"^[\s(（《〈\[]*((?:[A-Z]\.?){2,4})[\s)）》〉\]]*$")
+_INITIALS: Final = re.compile(r"^[\s(（《〈\[]*((?:[A-Z]\.?){2,4})[\s)）》〉\]]*$")
 # Typographic apostrophes a CMS's display filter puts into names ("O’Connell" is "O'Connell").
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 # A paper's meta tags list all its authors, often dozens; a visible byline is capped at 200 characters.
-_MAX_AUTHORS = 50
+_MAX_AUTHORS: Final = 50
 
 
 def pick_authors(

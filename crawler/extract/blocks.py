@@ -9,7 +9,7 @@ What it finds, and how elements are numbered, is in `page.py`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from lxml import etree
 
@@ -32,32 +32,34 @@ from crawler.extract.text import clean_text, escape, has_invisible, is_plain, sq
 from crawler.extract.urls import absolutize, host_of
 
 # Class tokens of embedded social posts (their text is quoted in the article).
-_EMBEDS = frozenset(("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed"))
+_EMBEDS: Final = frozenset(
+    ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed")
+)
 # Memos of pure functions shared by all pages (a site repeats its class names on every page), so
 # they change no result: class or id string -> (cleaned, flags, holds a mark word), and
 # (tag, flags, role) -> classify().
-_CLASS_MEMO: dict[str | None, tuple[str, int, int]] = {}
-_CLASSIFY_MEMO: dict[tuple, tuple[int, str | None, int]] = {}
+_CLASS_MEMO: Final[dict[str | None, tuple[str, int, int]]] = {}
+_CLASSIFY_MEMO: Final[dict[tuple, tuple[int, str | None, int]]] = {}
 # class token (lower-cased) -> (its cleaned form, None when clean_class drops it; its flags; holds a
 # mark word): see _class_string
-_TOKEN_MEMO: dict[str, tuple[str | None, int, bool]] = {}
-_MEMO_MAX = 50_000
+_TOKEN_MEMO: Final[dict[str, tuple[str | None, int, bool]]] = {}
+_MEMO_MAX: Final = 50_000
 # <script> types whose content may be the article's text (see embedded.py): HTML templates and JSON.
-_EMBEDDED_TYPES = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
+_EMBEDDED_TYPES: Final = frozenset(("text/template", "text/x-template", "text/html", "application/json"))
 # The attributes marks.is_mark reads (besides the tag): without any of them, no mark.
-_MARK_ATTRS = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
+_MARK_ATTRS: Final = frozenset(("class", "id", "rel", "href", "itemprop", "datetime", "property"))
 # The block tags the walk keeps a note of (the body, articles, lists, quotes, figures), and the inline
 # tags it handles apart: one set test spares the other elements a chain of comparisons.
-_NOTED_BLOCKS = frozenset(("body", "article", "ul", "ol", "blockquote", "figure", "figcaption"))
-_INLINE_KINDS = frozenset(("a", "img", "br"))
-_IMG_SRC_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
+_NOTED_BLOCKS: Final = frozenset(("body", "article", "ul", "ol", "blockquote", "figure", "figcaption"))
+_INLINE_KINDS: Final = frozenset(("a", "img", "br"))
+_IMG_SRC_ATTRS: Final = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
 # Absolute URLs of the hrefs whose resolution needs no base URL (`https://...`, and `/path` under the
 # site's root), keyed (site root, href): a site repeats its menu and footer links on every page.
 # A pure memo like the class memos, of 10,000 entries (about 4 MB: a site's menus and footers hold
 # hundreds of links, and a long crawl's article links would otherwise fill it).
-_URL_MEMO: dict[tuple[str, str], str | None] = {}
-_UNSEEN: Any = object()
-_URL_CONTROLS = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
+_URL_MEMO: Final[dict[tuple[str, str], str | None]] = {}
+_UNSEEN: Final[Any] = object()
+_URL_CONTROLS: Final = frozenset("\n\t\r")  # characters absolutize removes from inside a URL
 
 
 class _Walker:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from crawler.extract.blocks import Block, Page
@@ -13,12 +13,12 @@ if TYPE_CHECKING:
 
 # Words without digits: a digit run splits a word and is left out ("read : 1293" and "read : 87" are
 # one text).
-_WORD = re.compile(r"[^\W\d]+")
-_DIGITS = re.compile(r"\d+")
+_WORD: Final = re.compile(r"[^\W\d]+")
+_DIGITS: Final = re.compile(r"\d+")
 # The same words of ASCII text, lower-cased, in one table lookup per byte (bytes.translate, several
 # times faster than the regex): upper-case letters to lower case, every byte outside [a-z_] to a space.
 # (The bytes from 128 up never occur.)
-_ASCII_WORD_BYTES = bytes(
+_ASCII_WORD_BYTES: Final = bytes(
     ord(chr(c).lower()) if c < 128 and (chr(c).isalpha() or c == 95) else 32 for c in range(256)
 )
 

@@ -12,6 +12,7 @@ times faster than running a handful of alternation regexes over every class stri
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract.page import HIDDEN
 
@@ -21,24 +22,24 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Subtrees never rendered as text (their anchors are still collected as navigation).
-SKIP_TAGS = _words(
+SKIP_TAGS: Final = _words(
     "script style noscript template svg math iframe frame frameset object embed applet canvas select option "
     "optgroup datalist textarea input button head title meta link base audio video source track map area "
     "dialog param"
 )
 # Elements that start a new text block; everything else is inline and flows into the current block.
-BLOCK_TAGS = _words(
+BLOCK_TAGS: Final = _words(
     "address article aside blockquote body center dd details dir div dl dt fieldset figcaption figure footer "
     "form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section summary table tbody "
     "thead tfoot tr td th ul caption legend"
 )
-HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+HEADINGS: Final = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Tags that are page chrome wherever they are (unless they hold most of the page's text).
-CHROME_TAGS = _words("nav aside footer header menu")
-CHROME_ROLES = _words("navigation banner contentinfo complementary search menubar dialog")
-_PAGE_TAGS = _words("html body main")
-SKIPPABLE_TAGS = _words("nav aside footer menu")
-SKIPPABLE_ROLES = _words("navigation contentinfo complementary search menubar")
+CHROME_TAGS: Final = _words("nav aside footer header menu")
+CHROME_ROLES: Final = _words("navigation banner contentinfo complementary search menubar dialog")
+_PAGE_TAGS: Final = _words("html body main")
+SKIPPABLE_TAGS: Final = _words("nav aside footer menu")
+SKIPPABLE_ROLES: Final = _words("navigation contentinfo complementary search menubar")
 
 # Flags a class/id word can carry.
 NEG = 1  # boilerplate: its text is not article text

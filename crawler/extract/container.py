@@ -18,49 +18,54 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from crawler.extract.blocks import Block, Page
 from crawler.extract.page import HIDDEN
 from crawler.extract.text import word_runs
 from crawler.extract.urls import host_of, site_of
 
-ALPHA = 1.0  # weight of bad text against good text when choosing the container
-GOOD_MIN = 40  # non-link size for a block to count as prose
-VERSE_LINES = 3  # lines of a stanza at least (see _verse_lines)
-CANCEL_SHARE = 0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
-AFTER_HEADLINE_SHARE = 0.5  # ... or this share of the prose after the headline, where the text starts
-NEUTRAL_WEIGHT = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
-TEASER_MAX = 600  # characters of a teaser card (headline, date, excerpt)
-OWN_PARTS_MAX = 2  # lines linking below the page's own URL that are its parts (more: a section's list)
-HEADLINE_LINKS = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
-CARD_SHARE = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
-SHOPS_MAX = 2  # other sites a roundup's item cards link to (a deals post: Amazon, Walmart)
-MIN_ARTICLE_GOOD = 200  # prose size for the headline's <article> to be taken as the story
+ALPHA: Final = 1.0  # weight of bad text against good text when choosing the container
+GOOD_MIN: Final = 40  # non-link size for a block to count as prose
+VERSE_LINES: Final = 3  # lines of a stanza at least (see _verse_lines)
+CANCEL_SHARE: Final = (
+    0.7  # a boilerplate-classed element (or class) holding this share of the prose is content
+)
+AFTER_HEADLINE_SHARE: Final = 0.5  # ... or this share of the prose after the headline, where the text starts
+NEUTRAL_WEIGHT: Final = 0.3  # short, link-free blocks (bylines, dates, captions) count a little as bad
+TEASER_MAX: Final = 600  # characters of a teaser card (headline, date, excerpt)
+OWN_PARTS_MAX: Final = 2  # lines linking below the page's own URL that are its parts (more: a section's list)
+HEADLINE_LINKS: Final = 0.6  # share of a teaser headline's text in links to pages (not to places in a page)
+CARD_SHARE: Final = 0.5  # share of a teaser list's text its cards hold (the rest: its heading, a "more" link)
+SHOPS_MAX: Final = 2  # other sites a roundup's item cards link to (a deals post: Amazon, Walmart)
+MIN_ARTICLE_GOOD: Final = 200  # prose size for the headline's <article> to be taken as the story
 WRAPPERS, WRAPPER_PROSE, WRAPPER_SHARE = 3, 80, 0.3  # 3+ elements of a class, each with prose, 30%
-THREAD_DATES = 3  # dated blocks that make a comment-classed element a real thread
-STRONG_MIN = 300  # prose size for a comment-classed element to be the story (not a form's label)
+THREAD_DATES: Final = 3  # dated blocks that make a comment-classed element a real thread
+STRONG_MIN: Final = 300  # prose size for a comment-classed element to be the story (not a form's label)
 # A container away from the headline loses to the one where the text under the headline sits when
 # that one scores at least this share of it (a short story beside a long sidebar feature).
-HEADLINE_SHARE = 0.3
-GROW_SHARE = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
-GROW_RATIO = 2.0
-SLIDES_MIN = 3  # captions holding more prose than the rest of the page: a slideshow's text
-HIDDEN_SHARE = 0.3  # prose of a hidden "read more" part against the visible prose beside it
-LONE_RATIO = 0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
+HEADLINE_SHARE: Final = 0.3
+GROW_SHARE: Final = 0.25  # a parent adding this share of prose (and little else) joins the split blocks
+GROW_RATIO: Final = 2.0
+SLIDES_MIN: Final = 3  # captions holding more prose than the rest of the page: a slideshow's text
+HIDDEN_SHARE: Final = 0.3  # prose of a hidden "read more" part against the visible prose beside it
+LONE_RATIO: Final = (
+    0.5  # ... for a lone paragraph chosen as the container: prose beside it outweighing loose lines
+)
 
-_PROSE_TAGS = frozenset(
+_PROSE_TAGS: Final = frozenset(
     ["p", "pre", "blockquote", "li", "dd", "td", "div", "section", "article", "main", "span", "font",
      "center",
      "body", "form"]
 )  # fmt: skip
-_TEASERS = ("related", "recent")
-_PAGE_TAGS = frozenset(["body", "html"])
+_TEASERS: Final = ("related", "recent")
+_PAGE_TAGS: Final = frozenset(["body", "html"])
 # (with the Devanagari danda, the Arabic question mark and the Urdu full stop)
-_END_PUNCT = tuple(".!?:;\"'”’»)…。！？」』।॥؟۔။")
-SENTENCE_END = tuple('.!?"”。！？」।॥؟۔။')
+_END_PUNCT: Final = tuple(".!?:;\"'”’»)…。！？」』।॥؟۔။")
+SENTENCE_END: Final = tuple('.!?"”。！？」।॥؟۔။')
 # Thai, Lao and Khmer end a sentence with a space, not a mark: a paragraph ends in a letter.
-_UNPUNCTUATED = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]$")
-DATED = re.compile(
+_UNPUNCTUATED: Final = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]$")
+DATED: Final = re.compile(
     r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago\b", re.I
 )
 

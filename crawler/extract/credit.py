@@ -5,6 +5,7 @@ person is named."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.agency import agency_in_byline
@@ -15,7 +16,7 @@ from crawler.extract.head import Head
 from crawler.extract.marks import Marks
 from crawler.extract.sitename import publisher
 
-_META_AUTHORS = (
+_META_AUTHORS: Final = (
     "citation_author",
     "dc.creator",
     "author",
@@ -29,7 +30,7 @@ _META_AUTHORS = (
 )
 # Yoast SEO's and Slack's label/value pairs ("twitter:label1" "Written by", "twitter:data1" the name),
 # in the languages Yoast ships.
-_WRITTEN_BY = re.compile(
+_WRITTEN_BY: Final = re.compile(
     r"^\s*(?:written by|author|by|geschrieben von|verfasst von|escrito por|écrit par|scritto da|"
     r"geschreven door|napisane przez|skrevet av|skrevet af|skrivet av|autor|auteur)\s*:?\s*$",
     re.I,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import Final
 
 from crawler.extract.months import (
     JALALI_MONTHS,
@@ -22,17 +23,17 @@ from crawler.extract.months import (
 from crawler.extract.text import letter_runs
 
 # Zone names that mean one offset wherever they are written (not IST, which is three zones).
-ZONES = {
+ZONES: Final = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
     "EEST": 180, "MSK": 180, "WAT": 60, "CAT": 120, "EAT": 180, "EST": -300, "EDT": -240, "CST": -360,
     "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
 }  # fmt: skip
 # An offset or zone name after a time; case-sensitive so "est" in French text is not Eastern time.
-_ZONE_ALT = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".join(
+_ZONE_ALT: Final = r"(?:UTC|GMT)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|" + "|".join(
     sorted(ZONES, key=len, reverse=True)
 )
-_ZONE = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
-_TIME = (
+_ZONE: Final = rf"(?-i:\s*(?:{_ZONE_ALT})\b)"
+_TIME: Final = (
     r"(?:[,\s]+(?:(?:at|à|um|às|a las|alle|om|kl\.?|o|г\.(?:\s+в)?|в|saat|pukul|เวลา|-|–|\|)\s+)?"
     r"(\d{1,2})[:h.](\d{2})(?::(\d{2}))?"
     rf"\s*([apAP]\.?[mM]\.?)?({_ZONE})?)?"
@@ -42,53 +43,59 @@ _TIME = (
 # it is most of the regex, and `_named_forms` compiles the rest for every new set of names).
 # "23 August 2023", "23rd Aug. 2023", "le 23 août 2023", "23 d'agost de 2023"; two names of the month
 # ("04 آب/أغسطس 2013": the Levantine and the Egyptian name, as pan-Arab sites write it)
-_DMY_NAME = (
+_DMY_NAME: Final = (
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+|d['’])?(?P<mon>{names})(?:\s*/\s*(?:{names}))?"
     r"\.?,?\s+(?:de\s+)?(?P<y>\d{4})\b"
 )
 # The year first: "2023. augusztus 23." (Hungarian), "2023 m. rugpjūčio 23 d." (Lithuanian)
-_YMD_NAME = r"\b(?P<y>\d{4})\.?\s+(?:m\.\s+)?(?P<mon>{names})\.?\s+(?P<d>\d{1,2})\b\.?(?:\s*d\.)?"
+_YMD_NAME: Final = r"\b(?P<y>\d{4})\.?\s+(?:m\.\s+)?(?P<mon>{names})\.?\s+(?P<d>\d{1,2})\b\.?(?:\s*d\.)?"
 # "August 23, 2023", "Aug 23 2023"
-_MDY_NAME = r"\b(?P<mon>{names})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b"
-_TIME_AFTER = re.compile(_TIME, re.I)
+_MDY_NAME: Final = r"\b(?P<mon>{names})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b"
+_TIME_AFTER: Final = re.compile(_TIME, re.I)
 # "23/08/2023", "23.08.2023", "08-23-2023"
-_NUMERIC = re.compile(rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}")
+_NUMERIC: Final = re.compile(
+    rf"(?<![\d/.-])(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}|\d{{2}})(?![\d/.-]){_TIME}"
+)
 # "2023-08-23", "2023/08/23", optional time
-_YMD = re.compile(
+_YMD: Final = re.compile(
     r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     rf"({_ZONE})?)?(?!\d)"
 )
-_URL_DATE = re.compile(
+_URL_DATE: Final = re.compile(
     r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?:/|[-_]|$)"
     r"|[-_]((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[/._-]|$)"  # a slug ending "-20191115/"
 )
 # "2019年04月21日 12時00分" (Japanese, Chinese), "2019년 4월 21일 12:00" (Korean)
-_CJK_YMD = re.compile(
+_CJK_YMD: Final = re.compile(
     r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
     r"(?:\s*[(（][^)）]{1,3}[)）])?(?:\s*(\d{1,2})\s*[時시:：]\s*(\d{2}))?"
 )
 # A year of a Japanese era or of the Republic of China's calendar (Taiwan): "令和6年3月5日" is 2024
 # (元年, the first year, is 1); the offsets to the common era.
-_ERA = re.compile(r"(令和|平成|民國|民国)\s*(\d{1,3}|元)\s*年")
-_ERA_START = {"令和": 2018, "平成": 1988, "民國": 1911, "民国": 1911}
+_ERA: Final = re.compile(r"(令和|平成|民國|民国)\s*(\d{1,3}|元)\s*年")
+_ERA_START: Final = {"令和": 2018, "平成": 1988, "民國": 1911, "民国": 1911}
 # Vietnamese names the month by its number: "ngày 5 tháng 3 năm 2024", "5 tháng 3, 2024".
-_VI_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*,|\s+năm)?\s+(\d{4})(?!\d)" + _TIME, re.I)
+_VI_DMY: Final = re.compile(
+    r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*,|\s+năm)?\s+(\d{4})(?!\d)" + _TIME, re.I
+)
 # C's and Java's `Date.toString()`: "Mon Aug 03 12:45:00 EDT 2015"
-_CTIME = (
+_CTIME: Final = (
     rf"\b[A-Z][a-z]{{2}}\s+({{names}})\s+(\d{{1,2}})\s+(\d{{1,2}}):(\d{{2}})(?::(\d{{2}}))?"
     rf"(?:\s+((?-i:{_ZONE_ALT})))?\s+(\d{{4}})\b"
 )
-_NAMED_FORMS = (_DMY_NAME, _YMD_NAME, _MDY_NAME)
-_CTIME_HINT = re.compile(r"\d\s+\d{1,2}:\d{2}")  # found in every text `_CTIME` matches (its day and time)
+_NAMED_FORMS: Final = (_DMY_NAME, _YMD_NAME, _MDY_NAME)
+_CTIME_HINT: Final = re.compile(
+    r"\d\s+\d{1,2}:\d{2}"
+)  # found in every text `_CTIME` matches (its day and time)
 # A date of the Persian calendar: "۲۳ آبان ۱۴۰۲", "23 آبان ماه 1402 - 10:30" (the word "month" may follow
 # the name); or numeric in Persian digits, year first ("۱۴۰۲/۰۸/۲۳").
-_JALALI = re.compile(
+_JALALI: Final = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s+({alternation(JALALI_MONTHS)})(?:\s+ماه)?\s+(\d{{4}})(?!\d){_TIME}"
 )
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")  # letters and digits: a text that may date in Persian
-_PERSIAN_DIGIT = re.compile("[\u06f0-\u06f9]")
-_DIGIT = re.compile(r"\d")
-_TZ_RE = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
+_ARABIC_SCRIPT: Final = re.compile("[\u0600-\u06ff]")  # letters and digits: a text that may date in Persian
+_PERSIAN_DIGIT: Final = re.compile("[\u06f0-\u06f9]")
+_DIGIT: Final = re.compile(r"\d")
+_TZ_RE: Final = re.compile(r"([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -342,7 +349,7 @@ def _day_month_order(
     return None
 
 
-_DIRECTIVES = {
+_DIRECTIVES: Final = {
     "d": r"(?P<d>\d{1,2})", "m": r"(?P<m>\d{1,2})", "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})",
     "B": rf"(?P<B>{MONTH_ALT})\.?", "b": rf"(?P<b>{MONTH_ALT})\.?",
     "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{2})", "S": r"(?P<S>\d{2})",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from crawler.extract import jsonld
 from crawler.extract.urls import absolutize, site_root
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+_FEED_TYPES: Final = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 
 @dataclass(slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
-ARTICLE_TYPES = frozenset(
+ARTICLE_TYPES: Final = frozenset(
     [
         "Article",
         "NewsArticle",
@@ -32,12 +32,12 @@ ARTICLE_TYPES = frozenset(
     ]
 )
 # Page types that describe an article when they carry its fields (an author, a headline, a date).
-PAGE_TYPES = frozenset(["WebPage", "ItemPage", "AboutPage", "QAPage", "MedicalWebPage"])
-ORGANIZATION_TYPES = frozenset(
+PAGE_TYPES: Final = frozenset(["WebPage", "ItemPage", "AboutPage", "QAPage", "MedicalWebPage"])
+ORGANIZATION_TYPES: Final = frozenset(
     ["Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization", "Brand"]
 )
-LISTING_TYPES = frozenset(["CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"])
-_CTRL = re.compile(r"[\x00-\x1f]")  # raw newlines and tabs inside strings are invalid JSON too
+LISTING_TYPES: Final = frozenset(["CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"])
+_CTRL: Final = re.compile(r"[\x00-\x1f]")  # raw newlines and tabs inside strings are invalid JSON too
 
 
 def parse_blocks(texts: list[str]) -> list[dict]:

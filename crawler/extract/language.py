@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Final
 
 from crawler.extract.text import letter_runs
 
 # Letters of scripts that (mostly) name one language, as (pattern, language).
-_SCRIPTS = (
+_SCRIPTS: Final = (
     ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"), "ar"),
     ("hebrew", re.compile(r"[\u0590-\u05ff]"), "he"),
     ("cyrillic", re.compile(r"[\u0400-\u04ff]"), "ru"),
@@ -26,7 +27,7 @@ _SCRIPTS = (
     ("devanagari", re.compile(r"[\u0900-\u097f]"), "hi"),
 )
 # Languages written in each of those scripts (a declaration of one of them is not contradicted).
-_SCRIPT_LANGS = {
+_SCRIPT_LANGS: Final = {
     "arabic": {"ar", "fa", "ur", "ps", "ku", "sd", "ug"},
     "hebrew": {"he", "yi", "iw"},
     "cyrillic": {"ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn", "tg"},
@@ -37,7 +38,7 @@ _SCRIPT_LANGS = {
     "thai": {"th"},
     "devanagari": {"hi", "mr", "ne", "sa"},
 }
-_FUNCTION_WORDS = {
+_FUNCTION_WORDS: Final = {
     "en": "the and of to in is that for it was on with as are this by be at have from not but they his "
     "which has were been their will",
     "fr": "le la les des est et une du dans que qui pour pas sur au avec sont ce il elle par plus ont été "
@@ -53,13 +54,13 @@ _FUNCTION_WORDS = {
     "nl": "de het een en van is dat niet op te in zijn met voor die er ook als aan bij door om maar wordt "
     "naar dan of nog zo heeft",
 }
-_WORD_LANGS: dict[str, set[str]] = {}
+_WORD_LANGS: Final[dict[str, set[str]]] = {}
 for _lang, _words in _FUNCTION_WORDS.items():
     for _w in _words.split():
         _WORD_LANGS.setdefault(_w, set()).add(_lang)
-_LETTER = re.compile(r"[^\W\d_]")
-_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
-MIN_CHARS = 200  # shorter texts say too little to contradict a declaration
+_LETTER: Final = re.compile(r"[^\W\d_]")
+_ASCII_NON_LETTERS: Final = bytes(c for c in range(128) if not chr(c).isalpha())
+MIN_CHARS: Final = 200  # shorter texts say too little to contradict a declaration
 
 
 def article_language(declared: str | None, marked: str | None, text: str) -> str | None:
@@ -112,9 +113,8 @@ def _latin_guess(text: str) -> str | None:
     if len(words) < 30:
         return None
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    word_langs = _WORD_LANGS  # (a local: compiled code looks a global up in the module's dict each time)
-    for w, n in Counter([w for w in words if w in word_langs]).items():  # each function word once
-        for lang in word_langs[w]:
+    for w, n in Counter([w for w in words if w in _WORD_LANGS]).items():  # each function word once
+        for lang in _WORD_LANGS[w]:
             counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
     (best, n1), (_, n2) = ranked[0], ranked[1]

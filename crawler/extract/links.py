@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract.blocks import Anchor, Page
 from crawler.extract.body import BodyResult
 from crawler.extract.model import NAV, Link
 from crawler.extract.urls import host_of
 
-_PREV_TEXT = re.compile(r"^\s*(?:<<|«|‹|←|<|prev\b|previous\b|précédent|anterior|older\b)", re.I)
-_NEXT_TEXT = re.compile(r"(?:>>|»|›|→|>)\s*$|^\s*(?:next\b|suivant|siguiente|próxim|newer\b)", re.I)
-_NOT_ARTICLE_PATH = re.compile(
+_PREV_TEXT: Final = re.compile(r"^\s*(?:<<|«|‹|←|<|prev\b|previous\b|précédent|anterior|older\b)", re.I)
+_NEXT_TEXT: Final = re.compile(r"(?:>>|»|›|→|>)\s*$|^\s*(?:next\b|suivant|siguiente|próxim|newer\b)", re.I)
+_NOT_ARTICLE_PATH: Final = re.compile(
     r"/(?:category|categories|tag|tags|topic|topics|author|authors|page|section|sections|search|feed|"
     r"wp-admin|wp-login|login|register|subscribe|about|contact|privacy|terms|cookies?)(?:/|$)",
     re.I,
 )
-_PAGED = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+")
-_ARTICLE_PATH = re.compile(r"[a-z0-9]+-[a-z0-9]+-[a-z0-9]+|\d{5,}|\.html?$|/\d{4}/\d{2}/", re.I)
+_PAGED: Final = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+")
+_ARTICLE_PATH: Final = re.compile(r"[a-z0-9]+-[a-z0-9]+-[a-z0-9]+|\d{5,}|\.html?$|/\d{4}/\d{2}/", re.I)
 
 
 def type_links(page: Page, body: BodyResult, is_article: bool, page_url: str) -> list[Link]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from crawler.extract.classes import BLOCK_TAGS
 from crawler.extract.memo import remember
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # blocks.py imports this module: the walk decides which eleme
 
 # Class/id words of a mark (matched anywhere in the string, any case: "byl" finds "byline",
 # "publish" finds "published").
-_CLASS_WORDS = (
+_CLASS_WORDS: Final = (
     "author", "byl", "writer", "autor", "auteur", "vcard", "reporter", "journalist",
     "contributor", "creator", "postedby", "posted-by", "entry-date", "post-date", "pubdate",
     "publish", "modified", "updated", "taxonomy", "tags", "categor", "cat-links", "breadcrumb",
@@ -42,38 +42,38 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
-_CLASS_WORDS_LOWER = re.compile(_alternation(_CLASS_WORDS))  # on a lower-cased ASCII string
+_CLASS_WORDS_LOWER: Final = re.compile(_alternation(_CLASS_WORDS))  # on a lower-cased ASCII string
 # For non-ASCII strings, where case folding is Unicode's (the Kelvin sign is a "k").
-_CLASS_WORDS_RE = re.compile(_CLASS_WORDS_LOWER.pattern, re.I)
+_CLASS_WORDS_RE: Final = re.compile(_CLASS_WORDS_LOWER.pattern, re.I)
 # Links to an author's, a category's or a tag's page (static generators mark them no other way).
 # (Words with a common start share it: the regex tries half as many branches at each slash.)
-_TERM_WORDS = (
+_TERM_WORDS: Final = (
     r"/(?:aut(?:hor|or|eur)|journalist|writer|byline|people|staff|categor(?:y|ies|ie|ia)|"
     r"kategorie|rubrique|section|tags?|etiqueta|s(?:chlagwort|tichwort))"
 )
-_TERM_HREF = re.compile(_TERM_WORDS, re.I)
-_TERM_HREF_LOWER = re.compile(_TERM_WORDS)  # on a lower-cased ASCII href: twice as fast as re.I
-_MARK_TAGS = frozenset(("time",))
+_TERM_HREF: Final = re.compile(_TERM_WORDS, re.I)
+_TERM_HREF_LOWER: Final = re.compile(_TERM_WORDS)  # on a lower-cased ASCII href: twice as fast as re.I
+_MARK_TAGS: Final = frozenset(("time",))
 # Subtrees the block walk took whole whose inside never matters here (text-less or site-wide chrome).
-_OPAQUE_TAGS = frozenset(
+_OPAQUE_TAGS: Final = frozenset(
     ("script", "style", "noscript", "template", "svg", "math", "select", "iframe", "head")
 )
 # XML's whitespace, which splits an attribute's tokens (as XPath's normalize-space does).
-_XML_SPACE = str.maketrans("\t\n\r", "   ")
-_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")  # "ShareByline" -> "Share", "Byline"
+_XML_SPACE: Final = str.maketrans("\t\n\r", "   ")
+_SPLIT: Final = re.compile(r"[^a-z0-9]+")
+_CAMEL: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")  # "ShareByline" -> "Share", "Byline"
 
 # What a mark sits in (bit flags of Mark.ctx).
-COMMENTS = 1  # a comment thread or the comment form
-FORM = 2  # any form (labels say "Name", "Email")
-ASIDE = 4  # sidebar, widget, <aside>
-TEASER = 8  # related/recent/popular lists, cards of other articles
-CHROME = 16  # site header, footer, navigation, menus
-AUTHOR_BOX = 32  # an author bio box (name plus biography)
+COMMENTS: Final = 1  # a comment thread or the comment form
+FORM: Final = 2  # any form (labels say "Name", "Email")
+ASIDE: Final = 4  # sidebar, widget, <aside>
+TEASER: Final = 8  # related/recent/popular lists, cards of other articles
+CHROME: Final = 16  # site header, footer, navigation, menus
+AUTHOR_BOX: Final = 32  # an author bio box (name plus biography)
 # Contexts whose bylines and dates belong to other content than the page's own story.
-OUTSIDE_STORY = COMMENTS | FORM | ASIDE | TEASER | CHROME
+OUTSIDE_STORY: Final = COMMENTS | FORM | ASIDE | TEASER | CHROME
 
-_CTX_WORDS: dict[str, int] = {}
+_CTX_WORDS: Final[dict[str, int]] = {}
 for _flag, _words in (
     (COMMENTS, "comment comments commentlist respond replies reply disqus discussion"),
     (ASIDE, "sidebar widget widgets widgetarea aside"),
@@ -85,13 +85,18 @@ for _flag, _words in (
     for _w in _words.split():
         _CTX_WORDS[_w] = _flag
 # Words that make the next one a layout flag, not a role ("has-sidebar", "no-comments", "with-widgets").
-_LAYOUT_FLAGS = frozenset(("has", "with", "no", "without"))
-_CTX_PAIRS = {"site-header": CHROME, "site-footer": CHROME, "global-footer": CHROME, "page-footer": CHROME}
-_CTX_TAGS = {"form": FORM, "nav": CHROME, "label": FORM, "textarea": FORM}
+_LAYOUT_FLAGS: Final = frozenset(("has", "with", "no", "without"))
+_CTX_PAIRS: Final = {
+    "site-header": CHROME,
+    "site-footer": CHROME,
+    "global-footer": CHROME,
+    "page-footer": CHROME,
+}
+_CTX_TAGS: Final = {"form": FORM, "nav": CHROME, "label": FORM, "textarea": FORM}
 # Elements that enclose one post: a <header>/<footer>/<aside> inside them is the post's own.
-_POST_TAGS = frozenset(("article", "main"))
+_POST_TAGS: Final = frozenset(("article", "main"))
 # Their classes are page-level feature flags ("has-navigation", "comments-open"), not roles.
-_PAGE_TAGS = frozenset(("html", "body", "main"))
+_PAGE_TAGS: Final = frozenset(("html", "body", "main"))
 
 
 @dataclass(slots=True, init=False)  # (its own __init__: see page.Block)
@@ -217,11 +222,11 @@ def is_mark(el) -> bool:
 
 # Pure memos (a site repeats its class names on every page): class/id string -> has a mark word;
 # `class id` -> its words; (class, id) -> context flags of words.
-_CLASS_MEMO: dict[str, bool] = {}
-_WORDS_MEMO: dict[str, frozenset[str]] = {}
-_CTX_MEMO: dict[tuple[str | None, str | None], int] = {}
-_TOKEN_CTX_MEMO: dict[str, int] = {}  # lower-cased class token -> its context flags
-_MEMO_MAX = 50_000
+_CLASS_MEMO: Final[dict[str, bool]] = {}
+_WORDS_MEMO: Final[dict[str, frozenset[str]]] = {}
+_CTX_MEMO: Final[dict[tuple[str | None, str | None], int]] = {}
+_TOKEN_CTX_MEMO: Final[dict[str, int]] = {}  # lower-cased class token -> its context flags
+_MEMO_MAX: Final = 50_000
 
 
 def term_href(href: str | None) -> bool:

@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
@@ -40,9 +41,16 @@ __all__ = [
     "site_names",
 ]
 
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
-_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8});", re.I)
-_META_TITLES = ("og:title", "twitter:title", "citation_title", "dc.title", "parsely-title", "sailthru.title")
+_SPACE_BEFORE_PUNCT: Final = re.compile(r"\s+([,.;:!?])")
+_ENTITY: Final = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8});", re.I)
+_META_TITLES: Final = (
+    "og:title",
+    "twitter:title",
+    "citation_title",
+    "dc.title",
+    "parsely-title",
+    "sailthru.title",
+)
 
 
 @dataclass(slots=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Final
 
 from crawler.extract.text import letter_runs
 
-MONTHS = {
+MONTHS: Final = {
     # English
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -114,11 +115,11 @@ MONTHS = {
 }  # fmt: skip
 # The months of the Persian (Solar Hijri) calendar, in the Persian letters (ی, ک) a page may also write
 # in their Arabic forms (ي, ك: `PERSIAN_LETTERS` turns them into these). Their dates are converted.
-JALALI_MONTHS = {
+JALALI_MONTHS: Final = {
     "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6, "مهر": 7,
     "آبان": 8, "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
 }  # fmt: skip
-PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+PERSIAN_LETTERS: Final = str.maketrans({"ي": "ی", "ك": "ک"})
 
 
 def alternation(names: Iterable[str]) -> str:
@@ -127,12 +128,12 @@ def alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(names, key=len, reverse=True))
 
 
-MONTH_ALT = alternation(MONTHS)  # regex alternation of all the month names
+MONTH_ALT: Final = alternation(MONTHS)  # regex alternation of all the month names
 # The letter runs of each name, as `letter_runs` cuts a text: a Thai or Devanagari name is several
 # (a vowel sign is a mark, not a letter), an Arabic one may be two words, an abbreviation has dots.
-NAME_RUNS = {name: frozenset(letter_runs(name)) for name in MONTHS}
+NAME_RUNS: Final = {name: frozenset(letter_runs(name)) for name in MONTHS}
 # A text none of whose letter runs is one of these names no month.
-MONTH_WORDS = frozenset(w for runs in NAME_RUNS.values() for w in runs)
+MONTH_WORDS: Final = frozenset(w for runs in NAME_RUNS.values() for w in runs)
 
 
 def month(name: str) -> int | None:

@@ -4,6 +4,7 @@ of the same site (a previous or next entry) is that page's, not this one's."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract.head import Head
 from crawler.extract.urls import absolutize, needs_settling, page_key, site_of, site_root
@@ -50,4 +51,4 @@ class OwnPage:
 
 
 # The home page or a date archive (`/2016/05/03/`): a date linked there is the page's own.
-_ARCHIVE_PATH = re.compile(r"^(?:/\d+)*$")
+_ARCHIVE_PATH: Final = re.compile(r"^(?:/\d+)*$")

@@ -8,12 +8,13 @@ Elements are numbered in document order (`idx`); the subtree of element `i` is t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from crawler.extract.text import escape, squeeze
 
 # Page.negative's mark of an element its `style` hides that holds a paragraph of prose: the rest of a
 # story behind a "read more" button, or a notice a script shows (see container.effective_negatives).
-HIDDEN = 3
+HIDDEN: Final = 3
 
 # The classes below declare their own __init__ (`init=False`): compiled, the dataclass-made one runs
 # as Python, setting each field through a descriptor, several times slower (a page makes dozens).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page
@@ -18,23 +19,23 @@ from crawler.extract.profile import SiteProfile
 from crawler.extract.relative import parse_relative
 from crawler.extract.text import text_size
 
-_POSTED = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
-_POSTED_WORDS = re.compile(rf"\b(?:{_POSTED})\b", re.I)
+_POSTED: Final = r"posted|published|updated|modified|date|on|publié|veröffentlicht|stand|publicado|pubblicato"
+_POSTED_WORDS: Final = re.compile(rf"\b(?:{_POSTED})\b", re.I)
 # A label set apart from its value in an info box ("Published:" then "June 7, 2019"; a review's
 # header says "Reviewed:").
-_DATE_LABEL = re.compile(r"^[^\d]{0,30}:$")
-_DATE_LABEL_WORDS = re.compile(rf"\b(?:{_POSTED}|reviewed)\b", re.I)
-_PUBLISHED = re.compile(
+_DATE_LABEL: Final = re.compile(r"^[^\d]{0,30}:$")
+_DATE_LABEL_WORDS: Final = re.compile(rf"\b(?:{_POSTED}|reviewed)\b", re.I)
+_PUBLISHED: Final = re.compile(
     r"\b(?:posted|published|publié|veröffentlicht|publicado|pubblicato)\b|公開|发布", re.I
 )
-_UPDATED = re.compile(
+_UPDATED: Final = re.compile(
     r"\b(?:updated|modified|last update|mis à jour|actualizado|atualizado|aktualisiert)\b|更新", re.I
 )
-_MACHINE_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}|\d{10}(?:\d{3})?$")  # ISO 8601, epoch (milli)seconds
+_MACHINE_DATE: Final = re.compile(r"\s*\d{4}-\d{2}-\d{2}|\d{10}(?:\d{3})?$")  # ISO 8601, epoch (milli)seconds
 
 
-_PAGE_TYPES = frozenset(("WebPage", "ItemPage"))
-_PUBLISHED_META = (
+_PAGE_TYPES: Final = frozenset(("WebPage", "ItemPage"))
+_PUBLISHED_META: Final = (
     "article:published_time",
     "og:article:published_time",
     "datepublished",
@@ -70,7 +71,7 @@ _PUBLISHED_META = (
     "article:post_date",
     "cxenseparse:recs:publishtime",
 )
-_MODIFIED_META = (
+_MODIFIED_META: Final = (
     "article:modified_time",
     "og:article:modified_time",
     "og:updated_time",
@@ -81,7 +82,7 @@ _MODIFIED_META = (
     "article.updated",
     "lastmod",
 )
-_DATE_WORDS = (
+_DATE_WORDS: Final = (
     "published", "entry-date", "post-date", "pubdate", "publish", "date", "time", "datum", "fecha",
     "modified", "updated",
 )  # fmt: skip
@@ -163,7 +164,7 @@ def _settle(value: str, others: list[str]) -> str:
 
 
 # UTC offsets in use that are not whole hours, in minutes (India, Nepal, Iran, Newfoundland...).
-_ODD_OFFSETS = frozenset((-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825))
+_ODD_OFFSETS: Final = frozenset((-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825))
 
 
 def _as_local(published: str, modified: str | None, others: list[str]) -> tuple[str, str | None]:
@@ -268,7 +269,7 @@ def _marked_dates(
 
 
 # Pure memo: a mark's class/id words -> one of them is a date word.
-_DATE_WORDED: dict[frozenset[str], bool] = {}
+_DATE_WORDED: Final[dict[frozenset[str], bool]] = {}
 
 
 def _date_kind(mark: Mark) -> bool | None:

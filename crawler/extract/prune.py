@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from typing import Final
 
 from crawler.extract.blocks import Block, Page
 from crawler.extract.classes import heading_region
@@ -16,18 +17,18 @@ from crawler.extract.container import SENTENCE_END, block_near, is_prose, norm
 from crawler.extract.dates import parse_text
 from crawler.extract.wording import NEWSLETTER
 
-_META_WORDS = re.compile(
+_META_WORDS: Final = re.compile(
     r"\b(?:by|posted|published|updated|publicado|publié|por|par|von|category|categoria|catégorie|tags?|"
     r"min(?:ute)?s? read|comments?|aktualisiert|veröffentlicht|actualizado|atualizado|aggiornato|"
     r"mis à jour|quelle|source|fonte|fuente)\b",
     re.I,
 )
 # A label over a list: words, maybe a colon (no figure: "-5.44%", "2,640円" are a table's or a shop's).
-_LABEL = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-FINE_PRINT_MAX = 2  # short blocks after a closing call to action that are its box's fine print
-WIDGET_RUN = 3  # alike short lines in a row that are a widget's (a slideshow's titles, its pager)
+_LABEL: Final = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*\s*:?$")
+_LETTER_OR_DIGIT: Final = re.compile(r"[^\W_]")
+_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+FINE_PRINT_MAX: Final = 2  # short blocks after a closing call to action that are its box's fine print
+WIDGET_RUN: Final = 3  # alike short lines in a row that are a widget's (a slideshow's titles, its pager)
 
 
 def is_in_flow(page: Page, kept: list[int], worded: set[int], bi: int) -> bool:

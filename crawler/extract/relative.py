@@ -12,17 +12,18 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Final
 
 from crawler.extract.encoding import header_value
 from crawler.extract.months import MONTH_ALT, MONTH_WORDS, alternation, month
 from crawler.extract.text import letter_runs
 
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
-_DIGIT = re.compile(r"\d")
+_DIGIT: Final = re.compile(r"\d")
 # Unit words, singular and plural (en, de, es, fr, pt, it, nl, sv/da/no, ru, pl, tr, id); the short
 # forms a compact byline writes ("3h ago", "5 mins ago"). Months and years are left out: "2 months
 # ago" names no day.
-_UNITS = {
+_UNITS: Final = {
     **dict.fromkeys(("second", "seconds", "sec", "secs", "sekunden", "segundos", "secondes", "secondi"), 1),
     **dict.fromkeys(
         (
@@ -58,22 +59,22 @@ _UNITS = {
     ),
 }  # fmt: skip
 # The same units in Japanese, Chinese and Korean, written right after the number.
-_CJK_UNITS = {
+_CJK_UNITS: Final = {
     "秒": 1, "초": 1, "分": _MINUTE, "分钟": _MINUTE, "分鐘": _MINUTE, "분": _MINUTE, "時間": _HOUR,
     "小时": _HOUR, "小時": _HOUR, "시간": _HOUR, "日": _DAY, "天": _DAY, "일": _DAY, "週間": 7 * _DAY,
     "周": 7 * _DAY, "週": 7 * _DAY, "주": 7 * _DAY,
 }  # fmt: skip
 # "a"/"an"/"one" (and their kin) counted as 1: "an hour ago", "vor einem Tag", "hace un día".
-_ONE = r"an?|one|einem|einer|un|una|une|um|uma"
+_ONE: Final = r"an?|one|einem|einer|un|una|une|um|uma"
 # A count before its unit: digits, the unit maybe right after them ("3h"); a word, then a space.
-_COUNT = rf"(?:\d{{1,3}}\s*|(?:{_ONE})\s+)"
-_UNIT_ALT = alternation(_UNITS)
+_COUNT: Final = rf"(?:\d{{1,3}}\s*|(?:{_ONE})\s+)"
+_UNIT_ALT: Final = alternation(_UNITS)
 # A count and its unit; a run of them says one span ("1 hr 4 mins ago").
-_PAIR = re.compile(rf"(?<!\w)({_COUNT})({_UNIT_ALT})(?!\w)", re.I)
+_PAIR: Final = re.compile(rf"(?<!\w)({_COUNT})({_UNIT_ALT})(?!\w)", re.I)
 # The word that makes the span past: before it ("vor", "hace", "il y a", "há") or after it ("ago",
 # "geleden", "fa", "назад", "temu", "önce", "lalu", "sedan", "siden"); CJK "前"/"전" after the unit, not
 # after a day ("3月5日前": before March 5). A count is whole: the "5" of "1,5 hours ago" is none.
-_RELATIVE = re.compile(
+_RELATIVE: Final = re.compile(
     rf"\b(?:vor|hace|il\s+y\s+a|há)\s+({_COUNT}(?:{_UNIT_ALT}))\b"
     rf"|(?<!\w)(?<!\d[.,])((?:{_COUNT}(?:{_UNIT_ALT})\.?,?\s+(?:and\s+)?)+)"
     r"(?:ago|geleden|fa|назад|temu|önce|(?:yang\s+)?lalu|sedan|siden)\b"
@@ -82,26 +83,26 @@ _RELATIVE = re.compile(
 )
 # A year written out: a text that has one is a full date the other parsers did not read, not a
 # day and month whose year is to be guessed ("04 آب/اغسطس 2013").
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 # "Today"/"yesterday" with the time of day ("heute, 14:07 Uhr", "Yesterday at 5:30 PM", "ayer a las
 # 10:30", "昨日 18:30"): the day counted back from the capture, the time the page's own wall clock.
 # The time is required: "hier" alone is also German "here".
-_DAYS_BACK = {
+_DAYS_BACK: Final = {
     "today": 0, "heute": 0, "hoy": 0, "aujourd'hui": 0, "hoje": 0, "oggi": 0, "vandaag": 0, "idag": 0,
     "i dag": 0, "сегодня": 0, "dzisiaj": 0, "dziś": 0, "bugün": 0, "今日": 0, "今天": 0, "오늘": 0,
     "yesterday": 1, "gestern": 1, "ayer": 1, "hier": 1, "ontem": 1, "ieri": 1, "gisteren": 1, "igår": 1,
     "i går": 1, "вчера": 1, "wczoraj": 1, "dün": 1, "昨日": 1, "昨天": 1, "어제": 1,
 }  # fmt: skip
-_DAY_WORD = re.compile(
+_DAY_WORD: Final = re.compile(
     rf"(?<!\w)({alternation(_DAYS_BACK)})(?!\w)[,\s]*(?:(?:at|um|à|a\s+las|alle|às|om|kl\.?|в|o)\s+)?"
     r"(\d{1,2})[:h.](\d{2})(?!\d)\s*([ap]\.?m\.?)?",
     re.I,
 )
 # A day and month without the year ("Mar. 5", "March 5th", "5 March", "5. März"): the year is the
 # capture's, or the one before when that day is still to come.
-_NO_YEAR = re.compile(
+_NO_YEAR: Final = re.compile(
     rf"(?<!\w)(?:({MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+({MONTH_ALT}))"
     r"(?![\w.,]*\s*,?\s*\d)",
     re.I,

@@ -4,6 +4,7 @@ publisher's: never the article's title, never its author."""
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.head import Head
@@ -11,8 +12,8 @@ from crawler.extract.marks import Marks, text_of
 from crawler.extract.text import clean_text
 from crawler.extract.title import key
 
-_SITE_TITLE = re.compile(r"\bsite-(?:title|name)\b")
-_FEED_WORDS = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
+_SITE_TITLE: Final = re.compile(r"\bsite-(?:title|name)\b")
+_FEED_WORDS: Final = re.compile(r"(?:\s*\b(?:rss|atom|json|feed|comments|2\.0)\b)+\s*$", re.I)
 
 
 def site_names(head: Head, marks: Marks) -> list[str]:

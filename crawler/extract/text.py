@@ -3,39 +3,39 @@
 from __future__ import annotations
 
 import re
-from typing import overload
+from typing import Final, overload
 
 # Characters a browser does not draw but that split or glue words in extracted text: the soft hyphen
 # (`&shy;`, a hyphenation hint), the zero-width space and word joiner (line-break hints), the BOM /
 # zero-width no-break space, the Mongolian vowel separator and bidi marks.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE: Final = re.compile("[\u00ad\u180e\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Zero-width (non-)joiners shape Persian, Arabic, Indic scripts and emoji sequences: kept between two
 # letters of those scripts, dropped next to Latin letters, digits, spaces and at the ends.
-_JOINER_AT_EDGE = re.compile(
+_JOINER_AT_EDGE: Final = re.compile(
     r"(?:(?<=[\x00-\u024f\s])|^)[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\u024f\s]|$)"
 )
-_HAS_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_HAS_INVISIBLE: Final = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 # Scripts where one character carries about as much as a short word: CJK ideographs and kana
 # (written without spaces) count 3 Latin characters, Hangul syllables (a word is 2-3 of them) count 2.
-_IDEOGRAPHIC = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
+_IDEOGRAPHIC: Final = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL: Final = re.compile("[\uac00-\ud7af]")
 # Letters of scripts written without spaces between words (kana, Han, Hangul): word counts mean
 # nothing there, character counts do.
-CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+CJK: Final = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # An HTML tag (start, end, comment, doctype) written into a string: a description, a JSON value.
-MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>")
-_WORD = re.compile(r"\w+")
-_LETTERS = re.compile(r"[^\W\d_]+")
+MARKUP: Final = re.compile(r"<[a-zA-Z/!][^<>]*>")
+_WORD: Final = re.compile(r"\w+")
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
 # The runs are found several times faster by turning every ASCII byte outside \w (outside the letters)
 # of the UTF-8 text into a space (bytes.translate, a table lookup in C) and splitting. A maximal run
 # never holds such a byte, so it lies inside one of the pieces: ASCII pieces are runs, the others (with
 # a curly quote, a dash, an accented letter...) are scanned by the regex.
-_NON_WORD_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
-_NON_LETTER_BYTES = bytes(c if c >= 128 or chr(c).isalpha() else 32 for c in range(256))
+_NON_WORD_BYTES: Final = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+_NON_LETTER_BYTES: Final = bytes(c if c >= 128 or chr(c).isalpha() else 32 for c in range(256))
 # Any character from kana up: text without one has no CJK or Hangul character to count.
-_WIDE = re.compile("[\u3040-\U0010ffff]")
+_WIDE: Final = re.compile("[\u3040-\U0010ffff]")
 # Either of the above: text without one is plain (one scan tells).
-_NOT_PLAIN = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\u202a-\u202e\u2066-\u2069\u3040-\U0010ffff]")
+_NOT_PLAIN: Final = re.compile("[\u00ad\u180e\u200b-\u200f\u2060\u202a-\u202e\u2066-\u2069\u3040-\U0010ffff]")
 
 
 def squeeze(text: str) -> str:

@@ -10,24 +10,25 @@ word with any title, does not.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract.memo import remember
 from crawler.extract.text import CJK, clean_text, word_runs
 
 # Separators between a headline and the site's or section's name in `<title>` (Blogger themes write " ~ ").
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
-_EDGE_SEPARATORS = re.compile(r"\s*[|\-–—:·•»/｜_：－〡~]+\s*|\s+::\s+")
+TITLE_SEPARATORS: Final = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+::\s+|\s*[｜|_]\s*|\s*[：－]\s*|\s*〡\s*")
+_EDGE_SEPARATORS: Final = re.compile(r"\s*[|\-–—:·•»/｜_：－〡~]+\s*|\s+::\s+")
 # Words of a kicker (a short label above or before the headline, inside the same heading).
-_KICKER_WORDS = re.compile(
+_KICKER_WORDS: Final = re.compile(
     r"kicker|overline|eyebrow|dachzeile|topline|roofline|supertitle|pretitle|pre-title|surtitle|"
     r"headline-label|title-label|spitzmarke|ueberschrift-label",
     re.I,
 )
-_CJK_RUN = re.compile(CJK.pattern + "+")
-MIN_SHARED = 0.2  # share of an h1's words found in a metadata title for it to be the headline
+_CJK_RUN: Final = re.compile(CJK.pattern + "+")
+MIN_SHARED: Final = 0.2  # share of an h1's words found in a metadata title for it to be the headline
 # Pure memos of `key` and `_grams` (text -> its words).
-_KEYS: dict[str, str] = {}
-_GRAMS: dict[str, frozenset[str]] = {}
+_KEYS: Final[dict[str, str]] = {}
+_GRAMS: Final[dict[str, frozenset[str]]] = {}
 
 
 def strip_site_name(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from crawler.extract.memo import remember
 from crawler.urls import normalize_url
 
-_DROP_SCHEMES = ("javascript:", "mailto:", "data:", "tel:", "sms:", "ftp:", "file:", "about:", "blob:")
-_HOSTS: dict[str, str] = {}  # pure memo of host_of
+_DROP_SCHEMES: Final = ("javascript:", "mailto:", "data:", "tel:", "sms:", "ftp:", "file:", "about:", "blob:")
+_HOSTS: Final[dict[str, str]] = {}  # pure memo of host_of
 
 
 def host_of(url: str) -> str:
@@ -49,7 +50,7 @@ def site_root(url: str) -> str:
 
 # An href with nothing to strip, cut, escape or resolve: `http(s)://...` or a root-relative `/path`, in
 # printable ASCII without a space or a '#'. Most of a page's links are one: a regex test settles them.
-_PLAIN_HREF = re.compile(r"(?:https?://|/(?![/#]))[!\"$-~]*")
+_PLAIN_HREF: Final = re.compile(r"(?:https?://|/(?![/#]))[!\"$-~]*")
 
 
 def _plain_url(href: str, root: str) -> str | None:
@@ -128,8 +129,10 @@ def needs_settling(url: str, path: str, query: str) -> bool:
 # form (?replytocom=N), AMP (/amp/, ?amp), print and embed views, its comment feed. Publishing systems
 # often give such a view a rel=canonical of its own (WordPress: the comment page itself, and with a
 # block theme even the article's own page points at its last comment page).
-_VIEW_SEGMENT = re.compile(r"/(?:comment-page-\d+|amp|print|embed|feed(?:/(?:rss2?|atom|rdf))?)/?$", re.I)
-_VIEW_PARAMS = frozenset(
+_VIEW_SEGMENT: Final = re.compile(
+    r"/(?:comment-page-\d+|amp|print|embed|feed(?:/(?:rss2?|atom|rdf))?)/?$", re.I
+)
+_VIEW_PARAMS: Final = frozenset(
     ("replytocom", "cpage", "amp", "print", "output", "embed", "feed", "unapproved", "moderation-hash")
 )
 

@@ -7,6 +7,7 @@ weigh (`body`, `around`, `prune`, `link_lines`).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from crawler.extract.text import Phrases
 
@@ -14,7 +15,7 @@ from crawler.extract.text import Phrases
 # paragraphs), share and print buttons, gallery counters ("Image 2 of 5"), picture agencies. A line of
 # four words or more that they match ("Sign up for ...", "Click here to ...") is only weighed: a
 # how-to's steps read like calls to action, so where the line sits decides (`prune.is_in_flow`).
-_BOILER_TEXT = re.compile(
+_BOILER_TEXT: Final = re.compile(
     r"^(?:advertisement|advertisements|advertising|advert|adverts|sponsored(?: content)?|ad|publicité|"
     r"anzeige|don.t miss|like this (?:story|article|post).{0,60}|(?:scroll )?back to top|"
     r"print this (?:article|page|story|post).{0,40}|"
@@ -27,19 +28,19 @@ _BOILER_TEXT = re.compile(
     r"getty images|shutterstock|istock)\W*$",
     re.I,
 )
-_COUNTER = re.compile(
+_COUNTER: Final = re.compile(
     r"\b(?:views?|viewed|reads?|read count|times this (?:article|post|story) was (?:read|viewed)|"
     r"visits|hits)\b\W*.{0,20}\d|\d[\d,. ]*\s*(?:views|reads|visits)\b",
     re.I,
 )
 # A picture caption outside <figure>: a short line ending in its credit, "... (Image: GETTY)".
-_CAPTION_CREDIT = re.compile(
+_CAPTION_CREDIT: Final = re.compile(
     r"[(\[]\s*(?:image|images|photo|photos|picture|pic|credit|foto|bild|imagen)s?(?:\s+credit)?\s*:"
     r"[^()\[\]]{1,60}[)\]]\s*$",
     re.I,
 )
 # What closes a story and is not the story (each with a word its matches hold: see text.Phrases):
-_SIGN_OFF = Phrases(
+_SIGN_OFF: Final = Phrases(
     (
         # calls to action: "Follow us on Twitter", "Sign up for our newsletter"
         ("follow", r"\bfollow (?:us|him|her|me|them|@\w+)\b"),
@@ -65,7 +66,7 @@ _SIGN_OFF = Phrases(
 )
 # Sign-up prompts news sites put in and under the text (newsletters, messenger channels, apps); like
 # `_BOILER_TEXT`, a sentence they match in the story's own flow is kept (`prune.is_in_flow`).
-NEWSLETTER = re.compile(
+NEWSLETTER: Final = re.compile(
     r"\b(?:newsletter|subscribe|sign up|your inbox|whatsapp|telegram|follow us|join our|"
     r"download (?:our|the) app)\b",
     re.I,
