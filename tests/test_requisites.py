@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from pytest_httpserver import HTTPServer
 
+from crawler.spidermiddlewares.requisite_urls import page_requisites
 from tests.faultserver import article_html
 from tests.helpers import jcrawl, query
 
@@ -120,3 +121,29 @@ def test_off_site_requisites_only_from_allowed_hosts(httpserver: HTTPServer, tmp
         result = jcrawl("crawl", start, "-s", f"JCRAWL_REQUISITE_HOSTS={hosts}", archive=archive)
         assert result.returncode == 0, result.stderr[-2000:]
         assert [r.path for r, _ in httpserver.log].count("/cdn/theme.css") == asked
+
+
+def test_page_requisites_read_every_kind_whatever_the_case() -> None:
+    """The scan finds a `<BASE>` and `<STYLE>` blocks written in capitals, after other markup, and
+    resolves what they name against the base; a page with neither resolves against its own URL."""
+    page = (
+        b"<!DOCTYPE html><HTML><HEAD><TITLE>T</TITLE>"
+        b'<LINK REL="Stylesheet" HREF="css/site.css"><BASE HREF="http://127.0.0.1/static/">'
+        b'<Script SRC="app.js#v2"></Script><STYLE media="screen">@import "print.css";'
+        b".a{background:URL('img/a.png')}</STYLE></HEAD>"
+        b'<BODY BACKGROUND="bg.gif"><p style="background: url(&quot;p.png&quot;)">x</p>'
+        b'<IMG SRC="one.jpg" SRCSET="one.jpg 1x, two.jpg 2x"><picture><SOURCE SRCSET="three.webp"></picture>'
+        b'<VIDEO POSTER="poster.jpg"></VIDEO><INPUT TYPE="image" SRC="go.png">'
+        b"<style>.b{background:url(b.svg)}</style></BODY></HTML>"
+    )
+    names = ["css/site.css", "app.js", "bg.gif", "one.jpg", "two.jpg", "three.webp", "poster.jpg", "go.png"]
+    names += ["p.png"]  # (style attributes after the tags, then <style> blocks)
+    static = "http://127.0.0.1/static/"
+    assert page_requisites(page, "http://127.0.0.1/news/story.html") == [
+        static + name for name in [*names, "print.css", "img/a.png", "b.svg"]
+    ]
+    plain = page.replace(b'<BASE HREF="http://127.0.0.1/static/">', b"").replace(b"STYLE", b"span")
+    plain = plain.replace(b"<style>", b"<span>").replace(b"</style>", b"</span>")
+    assert page_requisites(plain, "http://127.0.0.1/news/story.html") == [
+        "http://127.0.0.1/news/" + name for name in names
+    ]

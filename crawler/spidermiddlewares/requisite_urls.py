@@ -21,7 +21,8 @@ SCAN_BYTES = 2_000_000  # of a page or stylesheet; requisites are named near the
 
 # Matched against the page lower-cased (bytes.lower keeps every offset), which is several times faster
 # than case-insensitive patterns; what a match captures is read from the page as it is.
-_TAG = re.compile(rb"<(link|script|img|source|video|input|body|table|td)\b([^>]*)>")
+# (the names sharing a first letter share a branch: at a `<`, fewer alternatives are tried)
+_TAG = re.compile(rb"<(link|s(?:cript|ource)|i(?:mg|nput)|video|body|t(?:able|d))\b([^>]*)>")
 _STYLE_ATTRIBUTE = re.compile(rb"""\sstyle\s*=\s*("[^"]*url\([^"]*"|'[^']*url\([^']*')""")
 _ATTRIBUTE = re.compile(rb"""([a-zA-Z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _STYLE_BLOCK = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.S)
@@ -38,7 +39,8 @@ def page_requisites(body: bytes, url: str) -> list[str]:
     """The absolute URLs of what an HTML page needs to display, in page order, each once."""
     data = body[:SCAN_BYTES]
     lowered = data.lower()
-    base_match = _BASE.search(lowered)
+    # (most pages have no <base> and no <style>: looking for each as bytes is cheaper than a regex scan)
+    base_match = _BASE.search(lowered) if b"<base" in lowered else None
     base = urljoin(url, _text(data[slice(*base_match.span(1))])) if base_match else url
     found: list[str] = []
     for tag_match in _TAG.finditer(lowered):
@@ -47,7 +49,7 @@ def page_requisites(body: bytes, url: str) -> list[str]:
         for style_match in _STYLE_ATTRIBUTE.finditer(lowered):
             style = data[slice(*style_match.span(1))]
             found += css_urls(html.unescape(style.decode("utf-8", "replace")).encode("utf-8"))
-    for block_match in _STYLE_BLOCK.finditer(lowered):
+    for block_match in _STYLE_BLOCK.finditer(lowered) if b"<style" in lowered else ():
         found += css_urls(data[slice(*block_match.span(1))])
     return _absolute(found, base)
 
