@@ -7,6 +7,7 @@ import json
 import pytest
 
 from crawler.extract import extract_article
+from crawler.extract.agency import agency_in_byline
 from crawler.extract.authors import clean_names
 from crawler.extract.dates import parse_iso, parse_text
 from crawler.extract.title import strip_site_name
@@ -114,6 +115,26 @@ def test_byline_names(byline: str, names: list[str]) -> None:
 def test_visible_byline_gives_authors_and_agency(byline: str, authors: list[str], agency: str) -> None:
     a = extract_article(page(before=f"<div class='byline'>{byline}</div>"), URL)
     assert (a.authors, a.agency) == (authors, agency)
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("Posted On 23 August 2023 · APS", "APS"),
+        ("Leila Haddad • AFP", "AFP"),
+        ("Leila Haddad / Reuters", "Reuters"),
+        ("Leila Haddad; AFP", "AFP"),
+        ("Leila Haddad|AFP", "AFP"),
+        ("Leila Haddad – AFP", "AFP"),
+        ("Leila Haddad — MAP", "MAP"),
+        ("Leila Haddad - AFP", "AFP"),
+        ("Leila Haddad-AFP", None),  # a hyphen between words separates nothing
+        ("AFP", "AFP"),  # a line without a separator is one part
+        ("Written by Leila Haddad", None),
+    ],
+)
+def test_agency_as_a_part_of_a_meta_line(line: str, agency: str | None) -> None:
+    assert agency_in_byline(line) == agency
 
 
 def test_json_ld_authors_and_agency_author() -> None:

@@ -49,8 +49,11 @@ _CREDIT_LINE: Final = re.compile(
     r"(?:\s+(?i:staff|staff writers?|reporters?|correspondents?|wire|news agency|news service))?[\s)\].]*$"
 )
 
-# A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
 _BYLINE_PARTS: Final = re.compile(r"\s*[|·•/,;]\s*|\s+[-–—]\s+")  # the separate parts of a byline
+# A character each of those separators holds: a text without any is one part (most meta lines), and
+# this pattern, which opens with a character set, finds that in a fraction of the cost of a split.
+_BYLINE_SEPARATOR: Final = re.compile(r"[|·•/,;\-–—]")
+# A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
 _DATELINE: Final = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
 
 
@@ -78,7 +81,7 @@ def agency_in_byline(text: str) -> str | None:
     """An agency named as a separate part of a byline or meta line ("Posted On ... | By X | AFP")."""
     if not text or len(text) > 300:
         return None
-    for part in _BYLINE_PARTS.split(text):
+    for part in _BYLINE_PARTS.split(text) if _BYLINE_SEPARATOR.search(text) else (text,):
         part = part.strip()
         if not part:
             continue
