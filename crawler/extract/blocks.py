@@ -72,7 +72,7 @@ class _Walker:
     def __init__(self, base: str, root_url: str) -> None:
         self.base = base
         self.root_url = root_url
-        self.page = page = Page()
+        self.page = Page()
         self.class_cache = _CLASS_MEMO
         self.flag_cache = _CLASSIFY_MEMO
         self.neg_stack: list[int] = []
@@ -93,11 +93,6 @@ class _Walker:
         self.link_len = 0
         self.run_images = 0
         self.run_anchors: list[Anchor] = []  # anchors whose text is in the current run
-        self._elements_append = page.elements.append
-        self._parents_append = page.parents.append
-        self._tags_append = page.tags.append
-        self._ends_append = page.ends.append
-        self._classes_append = page.classes.append
 
     # -- runs ------------------------------------------------------------------------------------
     def flush(self) -> None:
@@ -204,10 +199,11 @@ class _Walker:
             return
         page = self.page
         idx = len(page.elements)
-        self._elements_append(el)
-        self._parents_append(parent)
-        self._tags_append(tag)
-        self._ends_append(idx + 1)
+        # (compiled, `page.elements.append` is a C call on the list: no bound method is made)
+        page.elements.append(el)
+        page.parents.append(parent)
+        page.tags.append(tag)
+        page.ends.append(idx + 1)
         if tag in SKIP_TAGS and not (tag == "template" and _shown_later(tag, el.attrib)):
             keys = el.keys()  # (of its attributes, a skipped element needs a script's type at most)
             if keys:
@@ -215,7 +211,7 @@ class _Walker:
                     page.embedded.append(el)
                 if not _MARK_ATTRS.isdisjoint(keys) and is_mark(el):
                     page.marked.append(idx)
-            self._classes_append("")
+            page.classes.append("")
             self._skip(el, idx)
             return
         attrib = el.items()  # read once into a dict: each lxml attribute lookup costs a C call
@@ -233,7 +229,7 @@ class _Walker:
             if hidden and ("hidden" in attrib or not _holds_paragraph(el)):
                 if (tag == "time" or not _MARK_ATTRS.isdisjoint(attrib.keys())) and is_mark(el):
                     page.marked.append(idx)
-                self._classes_append("")
+                page.classes.append("")
                 self._skip(el, idx)
                 return
             cls_raw = attrib.get("class")
@@ -267,7 +263,7 @@ class _Walker:
             if skippable == 1 and self._chrome(el, idx, cls):
                 return
             if skippable == 2:
-                self._classes_append(cls)
+                page.classes.append(cls)
                 self._skip(el, idx)
                 return
             if attrib.get("aria-hidden") == "true" and tag != "a":
@@ -292,7 +288,7 @@ class _Walker:
                     return
             else:
                 neg, region = 0, None
-        self._classes_append(cls)
+        page.classes.append(cls)
         is_block = tag in BLOCK_TAGS
         if is_block and self.parts:  # the run so far is the enclosing element's, with its marks
             self.flush()
@@ -350,12 +346,11 @@ class _Walker:
             self.add_text(text)
         children = el[:]  # (a slice builds the children in C: quicker than iterating the element)
         if children:
-            walk, add_text = self.walk, self.add_text
-            for child in children:
-                walk(child, idx)
+            for child in children:  # (compiled, `self.walk` is a direct call: no bound method is made)
+                self.walk(child, idx)
                 tail = child.tail  # a child's tail is its parent's text: added here, once
                 if tail:
-                    add_text(tail)
+                    self.add_text(tail)
 
         if control:
             self.control_depth -= 1
@@ -482,7 +477,7 @@ class _Walker:
                     return False
             elif len(p.text or "") + len(p.tail or "") >= 100:  # (the serialiser's text, read directly)
                 return False
-        self._classes_append(cls)
+        self.page.classes.append(cls)
         self._skip(el, idx, links)
         text = squeeze(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
         page = self.page
@@ -503,9 +498,9 @@ class _Walker:
         page = self.page
         if len(el):
             page.whole.append(idx)
-            url_of, seen = self._url, self.skipped_urls
+            seen = self.skipped_urls
             for a in el.iter("a") if links is None else links:
-                url = url_of(a.get("href"))
+                url = self._url(a.get("href"))
                 if url and url not in seen:
                     seen.add(url)
                     if len(a):
