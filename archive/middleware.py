@@ -182,8 +182,8 @@ class WarcArchiveMiddleware:
         }
         request.meta["capture"] = capture
         self.crawler.signals.send_catch_log(signal=capture_recorded, capture=capture)
-        if written.original is None and not written.truncated:
-            self.revisits.remember(capture)
+        if written.original is None:
+            self.revisits.remember(capture, whole=not written.truncated)
         return response
 
     def _written(self, write: Callable[..., Any], *args: Any) -> Any:

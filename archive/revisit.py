@@ -89,6 +89,10 @@ class RevisitIndex:
         self.shared = shared
         self.peers = peers
         self.originals = RecentDict(recent)
+        # No full capture in the store when the run began (a first crawl of a new archive): while
+        # `originals` holds every full capture of the run, a URL missing there has none, and the store
+        # (one query per response) is not asked.
+        self.complete = _first_full_capture(store) is None
 
     def original(self, url: str) -> Original | None:
         """The last full response capture (status 200) of `url`, None if the archive has none."""
@@ -97,7 +101,7 @@ class RevisitIndex:
             original = self.peers.original(url)
         if original is not None:
             return original
-        row = _last_full_capture(self.store, url)
+        row = None if self.complete else _last_full_capture(self.store, url)
         if row is not None:
             return Original(row[0], url, row[1], row[2], row[3])
         row = _last_full_capture(self.shared, url) if self.shared is not None else None
@@ -117,16 +121,30 @@ class RevisitIndex:
             return IDENTICAL_PAYLOAD_DIGEST, original
         return None
 
-    def remember(self, capture: dict[str, Any]) -> None:
-        """A whole response was just archived (its `captures` row): later 200s and 304s may refer to it."""
+    def remember(self, capture: dict[str, Any], whole: bool = True) -> None:
+        """A response was just archived in full (its `captures` row), or cut short if not `whole`:
+        later 200s and 304s may refer to a whole one (the store, once the row is in, to either)."""
         if capture["status"] == 200:
             url = capture["url"]
+            originals = self.originals
+            if not whole or (url not in originals and len(originals) >= originals.capacity):
+                self.complete = False  # memory no longer has every full capture the store will have
+            if not whole:
+                return
             original = Original(
                 capture.get("id"), url, capture["fetched_at"], capture["payload_digest"], capture["record_id"]
             )
             self.originals.keep(url, original)
             if self.peers is not None:
                 self.peers.remember(original)
+
+
+def _first_full_capture(store: Store) -> tuple | None:
+    """A full 200 capture of any URL in `store` (as `_last_full_capture` counts them), None if none."""
+    return store.conn.execute(
+        "SELECT 1 FROM captures WHERE status = 200 AND revisit_of IS NULL AND payload_digest IS NOT NULL "
+        "LIMIT 1"
+    ).fetchone()
 
 
 def _last_full_capture(store: Store, url: str) -> tuple | None:

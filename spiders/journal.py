@@ -279,10 +279,12 @@ class JournalSpider(scrapy.Spider):
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None
-        base, link_url, seen = response.url, self._link_url, self.seen  # looked up once, not per link
-        for link in article.links:
-            url = link_url(link.url, base)
-            if url is None or url in seen:  # most links (menus, teasers) lead where the crawl went
+        base, links = response.url, article.links
+        # Most links (menus, teasers) lead where the crawl went: they are sorted out in two passes over
+        # the page's links, without a call of ours per link.
+        urls = self._link_urls([link.url for link in links], base)
+        for link, url, unseen in zip(links, urls, self.seen.unseen(urls), strict=True):
+            if not unseen:
                 continue
             priority = 0 if link.kind == NAV else ARTICLE_PRIORITY
             request = self._follow(
@@ -468,9 +470,14 @@ class JournalSpider(scrapy.Spider):
         return self._planned(url, priority, decision == RECHECK, found_on=base)
 
     def _link_url(self, href: str, base: str | None) -> str | None:
-        """The normalised URL of a link on this site (None if it leaves it), through the cache."""
-        absolute = base is None or href.startswith(("http://", "https://"))
-        return self._normalised(href, None if absolute else base)
+        """The normalised URL of a link on this site (None if it leaves it), through the cache (an
+        absolute href cached without its page: the same link on every page is one entry)."""
+        return self._normalised(href, None if href.startswith(_ABSOLUTE) else base)
+
+    def _link_urls(self, hrefs: list[str], base: str | None) -> list[str | None]:
+        """`_link_url` of each of `hrefs`, found on the page `base` (one call for a page's links)."""
+        normalised = self._normalised
+        return [normalised(href, None if href.startswith(_ABSOLUTE) else base) for href in hrefs]
 
     def _normalise(self, href: str, base: str | None) -> str | None:
         """The normalised URL of a link, None if it leaves the site (cached: see `_bound_memory`)."""
@@ -510,6 +517,7 @@ class JournalSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=priority)
 
 
+_ABSOLUTE = ("http://", "https://")
 _XML_ROOTS = SITEMAP_ROOTS | FEED_ROOTS  # sitemaps and feeds: never extracted as pages
 
 

@@ -12,6 +12,7 @@ import pytest
 from crawler.demo.server import DemoServer, start_demo_site
 from crawler.frontier.backend import FrontierBackend, FrontierEntry, MemoryFrontier
 from crawler.frontier.sqlite import SqliteFrontier
+from crawler.policy.seen import SeenSet
 from crawler.store import Batch, Store
 from tests.helpers import jcrawl, query
 
@@ -129,3 +130,17 @@ def test_a_crawl_holding_few_requests_in_memory_stores_the_same_articles(
     assert query(archives["tight"], "SELECT COUNT(*) FROM frontier") == [(0,)]
     # ... and so are its pages: journal.db holds only what it stores
     assert query(archives["tight"], "PRAGMA freelist_count") == [(0,)]
+
+
+def test_a_pages_links_are_sorted_out_as_the_seen_set_answers_each(tmp_path: Path) -> None:
+    """`unseen` answers for a page's links what `in` answers for each: from memory (both generations)
+    and, once memory has forgotten, from the frontier."""
+    backend = MemoryFrontier()
+    seen = SeenSet(4, lambda: backend)
+    urls = [f"http://journal.example/{n}" for n in range(6)]
+    for url in urls[:4]:
+        seen.add(url)  # the first two have moved to the older generation, then been dropped
+        backend.mark([url])
+    links = [None, urls[0], urls[3], urls[5], urls[3]]
+    assert seen.unseen(links) == [url is not None and url not in seen for url in links]
+    assert seen.unseen(links) == [False, False, False, True, False]

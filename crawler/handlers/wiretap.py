@@ -22,9 +22,11 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.python import to_unicode
 from twisted.internet.defer import Deferred
 from twisted.web.client import Response as TxResponse
 from twisted.web.iweb import IResponse
@@ -113,11 +115,33 @@ class _TappedAgent(_ScrapyAgent):
     @staticmethod
     def _headers_from_twisted_response(response: TxResponse) -> Headers:
         """Scrapy's conversion of the response's headers, made once: Scrapy asks for it twice (for the
-        headers_received signal, then for the Response, which copies what it is given)."""
+        headers_received signal, then for the Response)."""
         headers = getattr(response, "_jcrawl_headers", None)
         if headers is None:
             headers = response._jcrawl_headers = _ScrapyAgent._headers_from_twisted_response(response)
         return headers
+
+    def _cb_bodydone(self, result: dict[str, Any], url: str) -> Response:
+        """Scrapy's Response of the exchange, holding the Headers made above rather than a copy: a
+        Response copies the headers it is made with (every name and value normalised again), so it is
+        made without them and then given them (its setter keeps a Headers as it is)."""
+        if result.get("stop_download"):  # a download a signal handler stopped: Scrapy's, as it is
+            return super()._cb_bodydone(result, url)
+        txresponse = result["txresponse"]
+        headers = self._headers_from_twisted_response(txresponse)
+        body = result.get("body", b"")
+        version = txresponse.version
+        response = responsetypes.from_args(headers=headers, url=url, body=body)(
+            url=url,
+            status=int(txresponse.code),
+            body=body,
+            flags=result.get("flags"),
+            certificate=result.get("certificate"),
+            ip_address=result.get("ip_address"),
+            protocol=f"{to_unicode(version[0])}/{version[1]}.{version[2]}",
+        )
+        response.headers = headers
+        return response
 
 
 def persistent_per_host(settings: BaseSettings) -> int:

@@ -11,7 +11,7 @@ means a URL never seen, and the backend is not asked at all.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,6 +42,12 @@ class SeenSet:
             return False
         self._keep(key)
         return True
+
+    def unseen(self, urls: Iterable[object]) -> list[bool]:
+        """For each of `urls`: not None and not `in` this set; in one call for a page's links, most of
+        which the recent fingerprints answer."""
+        recent = self.recent
+        return [url is not None and hash(url) not in recent and url not in self for url in urls]
 
     def add(self, url: object) -> None:
         """A URL about to be requested (the frontier records it when the request is scheduled)."""
