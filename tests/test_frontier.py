@@ -144,3 +144,17 @@ def test_a_pages_links_are_sorted_out_as_the_seen_set_answers_each(tmp_path: Pat
     links = [None, urls[0], urls[3], urls[5], urls[3]]
     assert seen.unseen(links) == [url is not None and url not in seen for url in links]
     assert seen.unseen(links) == [False, False, False, True, False]
+
+
+def test_sorting_out_a_pages_links_leaves_memory_as_asking_each_would() -> None:
+    """A link found in the older generation moves to the newer one, which may then fill and become
+    the older: the links after it are read from the generations as they are by then, so that memory
+    keeps (and later forgets) the same URLs as with `in` asked of each."""
+    urls = [f"http://journal.example/{n}" for n in range(4)]
+    by_call, by_link = SeenSet(4), SeenSet(4)
+    for seen in (by_call, by_link):
+        for url in urls[:3]:  # the first two fill the newer generation, which becomes the older one
+            seen.add(url)
+    links = [urls[0], urls[2], urls[3]]  # the first moves up and fills the newer generation again
+    assert by_call.unseen(links) == [url not in by_link for url in links] == [False, False, True]
+    assert (by_call.recent, by_call.older) == (by_link.recent, by_link.older)

@@ -46,8 +46,9 @@ class SeenSet:
     def unseen(self, urls: Iterable[object]) -> list[bool]:
         """For each of `urls`: not None and not `in` this set; in one call for a page's links, most of
         which the recent fingerprints answer."""
-        recent = self.recent
-        return [url is not None and hash(url) not in recent and url not in self for url in urls]
+        # `self.recent` read for each URL, not once: `in` may move a URL up and so turn the newer
+        # generation into the older one, which a URL found there must leave as `in` would
+        return [url is not None and hash(url) not in self.recent and url not in self for url in urls]
 
     def add(self, url: object) -> None:
         """A URL about to be requested (the frontier records it when the request is scheduled)."""
