@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from crawler.store import Store
 from crawler.store.rows import Batch
 
 DIGEST = "sha1:AAAA"
+NEW = "http://site.example/new"  # a URL never captured
 
 
 def _capture(n: int) -> dict[str, Any]:
@@ -26,6 +28,17 @@ def _capture(n: int) -> dict[str, Any]:
     }
 
 
+def _statements(store: Store, call: Callable[[], object]) -> list[str]:
+    """The SQL statements `call` runs on `store`'s connection."""
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        call()
+    finally:
+        store.conn.set_trace_callback(None)
+    return statements
+
+
 def test_a_store_without_full_captures_is_not_asked_until_memory_forgets_one(tmp_path: Path) -> None:
     store = Store(tmp_path / "archive")
     try:
@@ -38,10 +51,12 @@ def test_a_store_without_full_captures_is_not_asked_until_memory_forgets_one(tmp
         assert index.complete
         match = index.match(first["url"], 200, DIGEST)
         assert match is not None and match[0] == IDENTICAL_PAYLOAD_DIGEST
+        assert _statements(store, lambda: index.original(NEW)) == []  # a new URL: memory says so
         index.remember(_capture(3))  # memory is full: the first is forgotten, the store has it
         assert not index.complete
         original = index.original(first["url"])
         assert original is not None and original.record_id == first["record_id"]
+        assert len(_statements(store, lambda: index.original(NEW))) == 1
         assert RevisitIndex(store).complete is False  # the next run starts from a store with captures
     finally:
         store.close()
