@@ -15,12 +15,13 @@ from crawler.extract.text import clean_text
 def pick_terms(head: Head, marks: Marks, anchor: int) -> tuple[str | None, list[str]]:
     """The post's section (`_section`) and tags (`_tags`); the category and tag links nearest the
     headline (`_term_links`), which both may read, are found in one pass over the marks, if asked for."""
-    found: list[tuple[list[str], list[str]]] = []
+    found: tuple[list[str], list[str]] | None = None
 
     def term_links(category: bool) -> list[str]:
-        if not found:
-            found.append(_term_links(marks, anchor))
-        return found[0][0 if category else 1]
+        nonlocal found
+        if found is None:
+            found = _term_links(marks, anchor)
+        return found[0 if category else 1]
 
     return _section(head, marks, term_links), _tags(head, term_links)
 
