@@ -67,7 +67,7 @@ def plan(incremental: bool = True, crawl_id: int | None = None) -> CrawlPlan:
         "/category/page/7/": KnownUrl(ago(days=1), 200, 1),
         "/broken": KnownUrl(ago(hours=1), 503, 1),
         "/done-before-the-kill": KnownUrl(ago(minutes=1), 200, 2, born=ago(days=1)),
-        "/captured-as-it-was-killed": KnownUrl(ago(minutes=1), 200, 2, born=ago(days=1)),
+        "/captured-as-it-was-killed": KnownUrl(ago(minutes=1), 200, 2, etag='W/"k2"', born=ago(days=1)),
     }
     lastmods = {"/old-article": "2024-01-01T10:00:00+01:00"}
     finished = {"/done-before-the-kill"}  # its page and links were stored before the kill
@@ -118,6 +118,15 @@ def test_a_crawl_fetches_everything_and_a_resumed_one_skips_what_it_captured() -
     assert resumed.decide("/done-before-the-kill") is None
     assert resumed.decide("/captured-as-it-was-killed") == FETCH  # its links may not have been stored
     assert resumed.decide("/old-article") == FETCH
+
+
+def test_a_resumed_update_asks_again_in_full_for_a_page_it_captured_but_did_not_finish() -> None:
+    """The killed run's request was a recheck, and its answer's row was committed but not its page's:
+    asked again with that answer's validators, the server would say 304 and the page stay unread."""
+    resumed = plan(crawl_id=2)
+    assert resumed.conditional_headers("/captured-as-it-was-killed") == {}
+    assert resumed.conditional_headers("/old-article") == {"If-None-Match": 'W/"a1"'}  # an earlier run's
+    assert plan().conditional_headers("/captured-as-it-was-killed") == {"If-None-Match": 'W/"k2"'}
 
 
 def test_the_plan_asks_the_archive_once_about_a_url_it_keeps_asking_about(tmp_path: Path) -> None:

@@ -157,12 +157,18 @@ class CrawlPlan:
         return bool(changed and fetched and changed > fetched)
 
     def conditional_headers(self, url: str) -> dict[str, str]:
-        """If-None-Match / If-Modified-Since from the validators of the URL's last capture."""
+        """If-None-Match / If-Modified-Since from the validators of the URL's last capture; none when
+        that capture is the resumed crawl's own, of a page it did not finish (killed after the capture's
+        row was committed and before its page's were: a 304 against it would leave the page unread)."""
         known = self.known.get(url)
+        if known is None:
+            return {}
+        if self.crawl_id is not None and known.crawl_id == self.crawl_id and url not in self.finished:
+            return {}
         headers = {}
-        if known is not None and known.etag:
+        if known.etag:
             headers["If-None-Match"] = known.etag
-        if known is not None and known.last_modified:
+        if known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
         return headers
 
