@@ -141,6 +141,7 @@ class JournalSpider(scrapy.Spider):
         spider.extraction = ExtractionPool.acquire(
             workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0)),
             settings.getint("JCRAWL_GC_THRESHOLD", 0),
+            settings.getint("JCRAWL_EXTRACT_BATCH", 1),
         )
         spider.extraction.ready()  # the workers start while the crawl does
         spider.requisites = settings.getbool("JCRAWL_REQUISITES")

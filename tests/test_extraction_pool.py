@@ -209,6 +209,42 @@ def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
     assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}
 
 
+def test_pages_go_out_in_batches_and_each_comes_back_with_its_own_extraction() -> None:
+    """Sixteen pages at once to two workers taking four at a time: the first four go to one worker; the
+    other joins once two more batches wait, and takes the next four; the rest follow as the workers come
+    free (the last ones once they have waited). Each page's extraction is the one the crawler's process
+    gives for it."""
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import ExtractionPool, PageTask, extract_for_crawl
+
+    headers, profile = {"Content-Type": "text/html"}, SiteProfile()
+    tasks = [
+        PageTask(
+            PAGE.replace(b"A story", b"Story %d" % i), f"http://127.0.0.1:9/{i}/", headers, profile, True
+        )
+        for i in range(16)
+    ]
+    pool = ExtractionPool(2, batch=4)
+
+    async def in_workers() -> list:
+        while not pool.ready():
+            await asyncio.sleep(0.05)
+        return await asyncio.wait_for(asyncio.gather(*(pool.extract(task) for task in tasks)), 60)
+
+    try:
+        pages = asyncio.run(in_workers())
+    finally:
+        pool.release()
+    pids = [page.pid for page in pages]
+    assert len(set(pids[:4])) == len(set(pids[4:8])) == 1
+    assert len({pids[0], pids[4], os.getpid()}) == 3
+    assert set(pids[8:]) <= {pids[0], pids[4]}
+    for task, page in zip(tasks, pages, strict=True):
+        here = extract_for_crawl(*task)
+        assert page.article == here.article and page.observation == here.observation
+        assert page.article.title == task.body.split(b"<title>")[1].split(b"<")[0].decode()
+
+
 def _queued_bytes(fd: int) -> int:
     """Bytes waiting in a pipe (FIONREAD)."""
     import fcntl
@@ -300,7 +336,7 @@ def _serve_garbage(tasks: Connection, results: Connection, crawler: int, gc_thre
     """A worker that answers its first page with the garbage named in the page's URL's fragment."""
     import pickle
 
-    task = pickle.loads(tasks.recv_bytes())
+    (task,) = pickle.loads(tasks.recv_bytes())  # a batch of one page
     results.send_bytes(list(GARBAGE)[int(task.url.rpartition("#")[2])])
 
 
