@@ -58,7 +58,7 @@ from crawler.spidermiddlewares.requisite_urls import page_requisites
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
 READ_SIZE = 1 << 16  # read from a results pipe at once: most results whole (a read allocates this much)
-HOLD_SECONDS = 0.05  # the longest a page waits for a batch to fill while a worker is idle
+HOLD_SECONDS = 0.1  # the longest a page waits for a batch to fill while a worker is idle
 
 
 @dataclass(slots=True)

@@ -283,8 +283,8 @@ LOG_FORMATTER = "crawler.extensions.logformatter.LeanLogFormatter"
 # 0, in the crawler's own process. The records are the same either way.
 JCRAWL_EXTRACT_WORKERS = -1
 # Pages handed to a worker at once (it answers with their extractions at once); fewer once they have
-# waited 0.05 s. A worker that sleeps before every page spends ~1.5x the CPU on each.
-JCRAWL_EXTRACT_BATCH = 8
+# waited 0.1 s. A worker that sleeps before every page spends ~1.5x the CPU on each.
+JCRAWL_EXTRACT_BATCH = 16
 
 # --- the cluster (crawler/cluster/, docs/cluster.md): only with --cluster redis://HOST:PORT/DB ----------
 # Sites one worker crawls at once (each leased: one worker per host, so per-host limits hold cluster-wide).
