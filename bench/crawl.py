@@ -16,7 +16,9 @@ Generates the shared bench site, serves it with nginx on 127.0.0.1 and runs, int
 For each: responses, pages/s (responses / wall time of the whole command), CPU ms per page (user +
 system of every process of the command, the extraction workers included; `main ms`: the command's own
 process only, for jcrawl the crawler's process), cores used (CPU / wall)
-and peak resident memory (the command's process; and its whole tree). Medians over the repeats.
+and peak resident memory (the command's process; and its whole tree). Medians over the repeats; the
+ratios to bare Scrapy are the medians of each round's ratio (a round runs every variant back to
+back, so the machine's drift from round to round, up to ~30% here, cancels out of them).
 This machine is shared and noisy: only ratios from one run mean anything.
 
 Unless --no-update, it then serves edition 1 of the site (a week later: 50 new articles, 20 edited)
@@ -107,11 +109,17 @@ def run_variant(variant: str, url: str, out: Path) -> Run:
 def report(runs: list[Run], pages: int, repeats: int) -> list[dict]:
     """Print the table of medians (and ratios to bare Scrapy); return its rows."""
     rows = []
+    bare = [r for r in runs if r.variant == "scrapy"]  # one per round, in order
     for variant in dict.fromkeys(r.variant for r in runs):
         mine = [r for r in runs if r.variant == variant]
 
         def med(value: object, mine: list[Run] = mine) -> float:
             return statistics.median(value(r) for r in mine)  # type: ignore[operator]
+
+        def ratio(value: object, mine: list[Run] = mine) -> float:
+            """The median of each round's ratio to the bare Scrapy run of that round."""
+            pairs = zip(mine, bare, strict=False)
+            return statistics.median([value(r) / value(b) for r, b in pairs] or [float("nan")])  # type: ignore[operator]
 
         rows.append(
             {
@@ -123,15 +131,15 @@ def report(runs: list[Run], pages: int, repeats: int) -> list[dict]:
                 "cores": med(lambda r: r.cost.cores),
                 "peak_rss_mb": med(lambda r: r.cost.peak_rss),
                 "peak_tree_rss_mb": med(lambda r: r.cost.peak_tree_rss),
+                "speed_ratio": ratio(lambda r: r.pages_per_s),
+                "cpu_ratio": ratio(lambda r: r.cpu_ms_per_page),
             }
         )
-    bare = next((row for row in rows if row["variant"] == "scrapy"), None)
     print(f"\nbench site: {pages:,} articles, medians of {repeats} interleaved run(s), one machine, one run")
     print(f"{'variant':<12} {'responses':>9} {'pages/s':>8} {'CPU ms/page':>12} {'main ms':>8} {'cores':>6} "
           f"{'RSS MB':>7} {'tree MB':>8} {'pages/s / bare':>15} {'CPU / bare':>11}")  # fmt: skip
     for row in rows:
-        speed = row["pages_per_s"] / bare["pages_per_s"] if bare else float("nan")
-        cpu = row["cpu_ms_per_page"] / bare["cpu_ms_per_page"] if bare else float("nan")
+        speed, cpu = row["speed_ratio"], row["cpu_ratio"]
         print(
             f"{row['variant']:<12} {row['responses']:>9,.0f} {row['pages_per_s']:>8.1f} "
             f"{row['cpu_ms_per_page']:>12.2f} {row['main_cpu_ms_per_page']:>8.2f} {row['cores']:>6.2f} "
