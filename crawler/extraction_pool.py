@@ -359,12 +359,15 @@ class ExtractionPool:
             self.hold = asyncio.get_running_loop().call_later(HOLD_SECONDS, self._held)
 
     def _take(self) -> list[_Waiting]:
-        """The next batch of waiting pages (those cancelled meanwhile, a crawl stopping, left out)."""
+        """The next batch of waiting pages (those cancelled meanwhile, a crawl stopping, left out): at
+        most `batch` pages, and no more once their bodies fill a pipe (large pages go a few at a time)."""
         batch: list[_Waiting] = []
-        while self.waiting and len(batch) < self.batch:
+        size = 0
+        while self.waiting and len(batch) < self.batch and size < PIPE_SIZE:
             waiting = self.waiting.popleft()
             if not waiting.future.done():
                 batch.append(waiting)
+                size += len(waiting.task.body)
         return batch
 
     def _held(self) -> None:

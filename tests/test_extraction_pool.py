@@ -245,6 +245,25 @@ def test_pages_go_out_in_batches_and_each_comes_back_with_its_own_extraction() -
         assert page.article.title == task.body.split(b"<title>")[1].split(b"<")[0].decode()
 
 
+def test_a_batch_of_large_pages_holds_no_more_than_a_pipe_of_them() -> None:
+    """Sixteen pages to a batch, but 600 kB pages go two at a time: what a batch holds in both
+    processes stays near a pipe's size, however large the pages."""
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import ExtractionPool, PageTask, _Waiting
+
+    pool = ExtractionPool(1, batch=16)
+    large = PageTask(b"<p>" + b"x" * 600_000, "http://127.0.0.1:9/large/", {}, SiteProfile(), False)
+    small = large._replace(body=PAGE)
+
+    async def batches() -> list[int]:
+        loop = asyncio.get_running_loop()
+        for task in (large, large, large, small, small):
+            pool.waiting.append(_Waiting(task, loop.create_future()))
+        return [len(pool._take()), len(pool._take()), len(pool._take())]
+
+    assert asyncio.run(batches()) == [2, 3, 0]
+
+
 def _queued_bytes(fd: int) -> int:
     """Bytes waiting in a pipe (FIONREAD)."""
     import fcntl
