@@ -5,7 +5,8 @@
 #               site (pages/s, CPU ms per page, cores, peak memory at 5k and 20k articles); the
 #               database's size against its WARC files; search latency and `jcrawl report` time on it;
 #               the real systems (WordPress, Pelican): posts found, duplicates, metadata, useful
-#               requests; verify against warcio check, reparse against the crawl; start-up times
+#               requests; verify against warcio check, reparse against the crawl; start-up times;
+#               extraction CPU right after a sleep (why the extraction workers take pages in batches)
 # make bench-scale - the crawl benchmark at 100,000 articles (jcrawl and bare Scrapy; ~2.5 GB of disk)
 # make bench-extract - extraction benchmark: extract_article vs trafilatura (default and fast) on every
 #                      development set in ../shared/benchmarks/ and on the bench site, in one run
@@ -75,6 +76,7 @@ bench: $(BENCH_STAMP) system-deps
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/crawl.py --pages 20000 --repeats 1 --variants scrapy,jcrawl --no-update
+	$(BIN)/python bench/wake.py
 	$(BIN)/python bench/front.py
 	$(BIN)/python bench/systems.py
 	$(BIN)/python bench/archive.py

@@ -12,8 +12,8 @@ concurrent.futures). An idle worker is handed a batch of pages (JCRAWL_EXTRACT_B
 with their extractions at once; the other pages wait in the crawler's process, fewer than a batch for
 HOLD_SECONDS at most. A second worker joins only when the backlog grows. The reason is the CPU a
 process spends after it sleeps: on the bench site's pages, extraction took 2.9 ms of CPU per page
-when its process slept 2 ms before each page, 1.9 when it slept before every eighth or never, and
-a worker handed one page at a time sleeps before every page.
+when its process slept 2 ms before each page, 1.9 when it slept before every eighth or never
+(bench/wake.py), and a worker handed one page at a time sleeps before every page.
 
 Both pipes are widened to hold a page or a result whole, and the reactor's ends do not block: a
 batch is written as far as its pipe takes it (the rest when the pipe has room), a result read as far
