@@ -127,7 +127,7 @@ class CrawlPlan:
         known = self.known.get(url)
         if known is None:
             return FETCH
-        if self.crawl_id is not None and known.crawl_id == self.crawl_id:
+        if self._resumed_own(known):
             # done before the interruption (sitemaps are read again)
             return FETCH if known.xml or url not in self.finished else None
         if not self.incremental or known.xml or (hub and known.born is None):
@@ -135,6 +135,10 @@ class CrawlPlan:
         if (lastmod and self._lastmod_changed(url, lastmod, known)) or self._due(known):
             return RECHECK
         return None
+
+    def _resumed_own(self, known: KnownUrl) -> bool:
+        """True when `known` (a URL's last capture) was made by the crawl this run resumes."""
+        return self.crawl_id is not None and known.crawl_id == self.crawl_id
 
     def is_article(self, url: str) -> bool:
         """True when the archive holds an article at `url`."""
@@ -161,9 +165,7 @@ class CrawlPlan:
         that capture is the resumed crawl's own, of a page it did not finish (killed after the capture's
         row was committed and before its page's were: a 304 against it would leave the page unread)."""
         known = self.known.get(url)
-        if known is None:
-            return {}
-        if self.crawl_id is not None and known.crawl_id == self.crawl_id and url not in self.finished:
+        if known is None or (self._resumed_own(known) and url not in self.finished):
             return {}
         headers = {}
         if known.etag:
@@ -176,9 +178,9 @@ class CrawlPlan:
     def saw_lastmod(self, url: str, lastmod: str) -> None:
         """A sitemap gives `url` this lastmod: recorded once the URL's page is done in this run."""
         if url in self.done or (
-            self.crawl_id is not None
+            self.crawl_id is not None  # (not asking the archive about the URL otherwise)
             and (known := self.known.get(url)) is not None
-            and known.crawl_id == self.crawl_id
+            and self._resumed_own(known)
         ):
             self._record_lastmod(url, lastmod)
             return
