@@ -471,12 +471,13 @@ class JournalSpider(scrapy.Spider):
         return self._planned(url, priority, decision == RECHECK, found_on=base)
 
     def _link_url(self, href: str, base: str | None) -> str | None:
-        """The normalised URL of a link on this site (None if it leaves it), through the cache (an
-        absolute href cached without its page: the same link on every page is one entry)."""
-        return self._normalised(href, None if href.startswith(_ABSOLUTE) else base)
+        """`_link_urls` of one link."""
+        return self._link_urls([href], base)[0]
 
     def _link_urls(self, hrefs: list[str], base: str | None) -> list[str | None]:
-        """`_link_url` of each of `hrefs`, found on the page `base` (one call for a page's links)."""
+        """The normalised URL of each of `hrefs`, links found on the page `base` (None for one that
+        leaves the site), through the cache (an absolute href cached without its page: the same link
+        on every page is one entry). One call for a page's links."""
         normalised = self._normalised
         return [normalised(href, None if href.startswith(_ABSOLUTE) else base) for href in hrefs]
 
