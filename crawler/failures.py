@@ -5,9 +5,25 @@ from __future__ import annotations
 import gzip
 import zlib
 
+from scrapy.exceptions import IgnoreRequest
 from twisted.python.failure import Failure
 
 from archive.decoding import UndecodableBody
+
+
+class Dropped(IgnoreRequest):
+    """A request the crawl itself did not send (past --max-pages), or a response it did not archive
+    (stopping on a fatal error): the crawl's own end says why, and the URL is no error of the site's."""
+
+
+def not_an_error(failure: Failure) -> str | None:
+    """Why a request that failed is not recorded in `errors`: "robots" (robots.txt forbids it, which
+    the crawl counts), "dropped" (a Dropped request); None when it is an error."""
+    if failure.check(Dropped):
+        return "dropped"
+    if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+        return "robots"
+    return None
 
 
 def describe(failure: Failure) -> tuple[str, str]:

@@ -19,6 +19,9 @@ PREFIX = "jcrawl/requests/"
 USEFUL = ("article", "listing", "feed")
 OTHER = "other"
 REQUISITE = "requisite"
+# Crawl stat: responses handed out again, not fetched (a host's robots.txt, asked for by the spider
+# after the rules' fetch: crawler/downloadermiddlewares/robotstxt.py). Scrapy counts them as received.
+REUSED = "jcrawl/responses_reused"
 
 
 def count_request(stats: Any, kind: str) -> None:
@@ -37,6 +40,11 @@ def settle_request_counts(stats: Any) -> None:
     claimed = sum(n for kind, n in counts.items() if kind != OTHER)
     sent = stats.get_value("downloader/request_count", 0)
     stats.set_value(PREFIX + OTHER, max(0, sent - claimed))
+
+
+def pages_fetched(stats: dict[str, Any]) -> int:
+    """The responses a crawl fetched: those Scrapy counts as received, less those handed out again."""
+    return stats.get("response_received_count", 0) - stats.get(REUSED, 0)
 
 
 def useful_share(counts: dict[str, int]) -> float:

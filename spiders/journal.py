@@ -28,7 +28,6 @@ from twisted.python.failure import Failure
 from archive.pages import is_html
 from crawler import __version__
 from crawler import settings as defaults
-from crawler.downloadermiddlewares.cap import MAX_PAGES_MESSAGE
 from crawler.downloadermiddlewares.limits import truncation
 from crawler.extract import NAV
 from crawler.extract.learn import ProfileLearner
@@ -40,7 +39,7 @@ from crawler.extraction_pool import (
     extract_for_crawl,
     workers_setting,
 )
-from crawler.failures import describe
+from crawler.failures import describe, not_an_error
 from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
 from crawler.items import ErrorItem, PageItem
 from crawler.policy.discovery import (
@@ -56,7 +55,6 @@ from crawler.policy.plan import RECHECK, CrawlPlan
 from crawler.policy.scope import ScopeLimits, TrapRules
 from crawler.policy.seen import SeenSet
 from crawler.requests import count_request, settle_request_counts
-from crawler.run.fatal import CrawlStopping
 from crawler.site_profiles import (
     declared_profile,
     same_profile,
@@ -348,13 +346,10 @@ class JournalSpider(scrapy.Spider):
         """A request that got no usable response: network errors, redirect loops, size limits."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        message = str(failure.value) or failure.type.__name__
-        if "robots.txt" in message:  # disallowed: not an error, just out of bounds
+        reason = not_an_error(failure)
+        if reason == "robots":  # disallowed: not an error, just out of bounds
             self.crawler.stats.inc_value("jcrawl/robots_disallowed")
-            return
-        if failure.check(CrawlStopping):  # the crawl stops on a fatal error, which says it all
-            return
-        if message.startswith(MAX_PAGES_MESSAGE):  # past --max-pages: never sent
+        if reason:
             return
         if request is not None:
             self._fetched(request.meta, found_article=False)

@@ -91,4 +91,4 @@ def test_max_pages_is_a_hard_cap_on_requests(site: HTTPServer, tmp_path: Path) -
     assert len(site.log) - sent_before == 3  # robots.txt, the start page and one more: no request in flight
     (pages,) = query(tmp_path, "SELECT COUNT(*) FROM captures")[0]
     assert pages == 3
-    assert "max_pages" in result.stdout
+    assert "max_pages" in result.stdout and "Crawled 3 pages" in result.stdout

@@ -106,6 +106,18 @@ def test_requisites_can_be_turned_off(httpserver: HTTPServer, tmp_path: Path) ->
     assert not paths & set(ASSETS)
 
 
+def test_requisites_past_max_pages_are_no_errors(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """--max-pages 5 sends robots.txt, the home page, sitemap.xml and both stories (pages go before
+    requisites); the requisites it then drops were never sent: the crawl ends as done (exit 0)."""
+    url = serve_styled_journal(httpserver)
+    archive = tmp_path / "archive"
+    result = jcrawl("crawl", url, "--max-pages", "5", archive=archive)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert len(httpserver.log) == 5 and "Crawled 5 pages" in result.stdout
+    assert " requisites" not in result.stdout  # none was sent
+    assert query(archive, "SELECT kind, COUNT(*) FROM errors GROUP BY kind") == [("http", 1)]  # sitemap.xml
+
+
 def test_off_site_requisites_only_from_allowed_hosts(httpserver: HTTPServer, tmp_path: Path) -> None:
     """A CDN on another host of this machine (localhost for 127.0.0.1) is asked only when listed."""
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import redis
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 
 from crawler.cluster.connection import cluster_of, site_key
 from crawler.downloadermiddlewares.cap import RequestCapMiddleware
+from crawler.failures import Dropped
 
 
 class ClusterRequestCap(RequestCapMiddleware):
@@ -27,6 +27,6 @@ class ClusterRequestCap(RequestCapMiddleware):
             number = int(worker.client.incr(key))
         except redis.RedisError as exc:  # the worker is stopping: no more requests
             worker.lost(exc)
-            raise IgnoreRequest(f"the cluster's Redis is lost: {exc}") from None
+            raise Dropped(f"the cluster's Redis is lost: {exc}") from None  # the worker's end says it
         self.sent = number - 1  # the requests sent before this one, by any worker
         super().process_request(request)

@@ -3,7 +3,7 @@
 Scrapy's CLOSESPIDER_PAGECOUNT closes the spider once N responses arrived, while the requests
 already in flight still go out. This downloader middleware counts every request the downloader is
 about to send (robots.txt, redirects and retries included; not those robots.txt forbids, which are
-never sent), lets the first JCRAWL_MAX_REQUESTS through, drops the rest (IgnoreRequest) and closes the
+never sent), lets the first JCRAWL_MAX_REQUESTS through, drops the rest (Dropped: no error) and closes the
 spider with the reason `max_pages`. 0 = no cap.
 """
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.failures import Dropped
+
 CLOSE_REASON = "max_pages"
-MAX_PAGES_MESSAGE = "--max-pages:"
 
 
 class RequestCapMiddleware:
@@ -43,4 +44,4 @@ class RequestCapMiddleware:
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=CLOSE_REASON))
         self.crawler.stats.inc_value("jcrawl/max_pages/dropped")
-        raise IgnoreRequest(f"{MAX_PAGES_MESSAGE} {self.cap} requests sent")
+        raise Dropped(f"--max-pages: {self.cap} requests sent")

@@ -9,6 +9,8 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.requests import REUSED
+
 # request.meta key of the request that fetches a host's robots.txt (its netloc).
 ROBOTS_FETCH = "jcrawl_robots_fetch"
 
@@ -43,6 +45,7 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
             await self.robot_parser(request)  # fetched, or being fetched by another request
             earlier = self.responses.get(url.netloc)
             if earlier is not None:
+                self._stats.inc_value(REUSED)
                 return earlier.replace(request=request, flags=[*earlier.flags, ALREADY_ARCHIVED])
         return await super().process_request(request)
 

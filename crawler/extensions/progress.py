@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.requests import pages_fetched
 from crawler.words import plural
 
 REFRESH_SECONDS = 0.5
@@ -45,7 +46,7 @@ class LiveProgress:
         from rich.text import Text
 
         stats = self.crawler.stats
-        pages = stats.get_value("response_received_count", 0)
+        pages = pages_fetched(stats.get_stats())
         elapsed = time.monotonic() - self.started
         line = Text.assemble(
             ("crawling ", "bold"),

@@ -21,7 +21,7 @@ from crawler.errors import CrawlFailed, FatalError
 from crawler.policy.economy import RULES as ECONOMY_RULES
 from crawler.policy.recheck import RecheckPolicy
 from crawler.policy.scope import RULES
-from crawler.requests import OTHER, USEFUL, request_counts, useful_share
+from crawler.requests import OTHER, USEFUL, pages_fetched, request_counts, useful_share
 from crawler.run.fatal import FATAL_STAT
 from crawler.run.lock import ArchiveLock
 from crawler.run.logs import FILE_ONLY
@@ -209,7 +209,7 @@ def one_line_summary(results: list[CrawlResult]) -> str:
 def summarize(result: CrawlResult, store: Store) -> str:
     """One paragraph a person reads at the end of a crawl; its counts are those of `--quiet`."""
     stats, elapsed, changes = result.stats, result.elapsed, result.changes
-    pages = stats.get("response_received_count", 0)
+    pages = pages_fetched(stats)
     archive = store.stats()
     reason = "interrupted" if result.interrupted else stats.get("finish_reason", "finished")
     return (

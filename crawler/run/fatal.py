@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
+
+from crawler.failures import Dropped
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ FATAL_STAT = "jcrawl/fatal"
 FATAL_REASON = "fatal_error"
 
 
-class CrawlStopping(IgnoreRequest):
+class CrawlStopping(Dropped):
     """A response dropped, unarchived, because the crawl is stopping on a fatal error."""
 
 

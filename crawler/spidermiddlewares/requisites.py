@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 
 from archive.pages import is_html, mime_type
 from crawler import requests as request_kinds
-from crawler.failures import describe
+from crawler.failures import describe, not_an_error
 from crawler.items import ErrorItem
 from crawler.spidermiddlewares.requisite_urls import page_requisites, stylesheet_requisites
 from crawler.urls import site_of
@@ -94,7 +94,6 @@ class RequisitesMiddleware:
             if key in self.requested:
                 continue
             self.requested.add(key)
-            request_kinds.count_request(self.crawler.stats, request_kinds.REQUISITE)
             yield Request(
                 url,
                 callback=self.requisite_fetched,
@@ -111,6 +110,7 @@ class RequisitesMiddleware:
 
     def requisite_fetched(self, response: Response) -> Iterator[Any]:
         """A requisite is archived (the WARC writer did that); a stylesheet adds what it loads."""
+        request_kinds.count_request(self.crawler.stats, request_kinds.REQUISITE)
         if response.status >= 400:
             yield ErrorItem(response.url, "http", f"HTTP {response.status} (a page requisite)")
             return
@@ -121,8 +121,8 @@ class RequisitesMiddleware:
 
     def requisite_failed(self, failure: Failure) -> Iterator[ErrorItem]:
         request = getattr(failure, "request", None)
-        message = str(failure.value) or failure.type.__name__
-        if request is None or "robots.txt" in message:
+        if request is None or not_an_error(failure):
             return
+        request_kinds.count_request(self.crawler.stats, request_kinds.REQUISITE)
         kind, message = describe(failure)
         yield ErrorItem(request.url, kind, f"{message} (a page requisite)")
