@@ -154,4 +154,4 @@ def test_max_pages_is_a_hard_cap_on_requests(system_crawls: dict[str, SystemCraw
     result = jcrawl("crawl", crawl.site.url, "--max-pages", "25", archive=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert len(crawl.site.requests()) - before == 25
-    assert "max_pages" in result.stdout
+    assert "max_pages" in result.stdout and "Crawled 25 pages" in result.stdout
