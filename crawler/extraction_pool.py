@@ -22,7 +22,9 @@ as it has arrived and unpickled once whole (crawler/pipe_frames.py). So a worker
 worker when it changes, not with every page.
 
 The workers are started by a forkserver (a clean process that imported the extractor once), not
-forked from the crawler with its reactor and threads. The crawls of one process (`jcrawl update` of
+forked from the crawler with its reactor and threads, once the crawl has extracted
+JCRAWL_EXTRACT_WORKERS_AFTER pages in its own process: their start costs about as much CPU as a few
+hundred pages, which a small crawl (an update finding a few new articles) never makes up. The crawls of one process (`jcrawl update` of
 several sites) share one pool. A worker ignores Ctrl-C (the crawler stops it) and ends with the
 crawler's process, so a crawl killed with SIGKILL leaves no process behind (the forkserver ends when
 the last of them has).
@@ -226,16 +228,18 @@ class _Waiting:
 
 class ExtractionPool:
     """`extract_for_crawl` in `workers` processes (0: in this process, at once), handed `batch` pages
-    at a time."""
+    at a time, started once `start_after` pages have been asked for (see `ready`)."""
 
     _shared: ClassVar[dict[int, tuple[ExtractionPool, int]]] = {}  # workers -> (pool, users)
     # What each worker process runs: `_serve(tasks, results, crawler_pid, gc_threshold)`.
     serve: ClassVar[Callable[[Connection, Connection, int, int], None]] = staticmethod(_serve)
 
-    def __init__(self, workers: int, gc_threshold: int = 0, batch: int = 1):
+    def __init__(self, workers: int, gc_threshold: int = 0, batch: int = 1, start_after: int = 0):
         self.workers = workers
         self.gc_threshold = gc_threshold  # of the workers (crawler/extensions/gc_tuning.py)
         self.batch = max(1, batch)
+        self.start_after = start_after
+        self.asked = 0  # pages asked for before the workers started
         self.starter: threading.Thread | None = None
         self.lanes: list[_Lane] = []
         self.waiting: deque[_Waiting] = deque()
@@ -243,11 +247,13 @@ class ExtractionPool:
         self.overdue = False  # the waiting pages have waited HOLD_SECONDS: sent however few
 
     @classmethod
-    def acquire(cls, workers: int, gc_threshold: int = 0, batch: int = 1) -> ExtractionPool:
+    def acquire(
+        cls, workers: int, gc_threshold: int = 0, batch: int = 1, start_after: int = 0
+    ) -> ExtractionPool:
         """The process's pool of `workers` workers, shared with the other crawls that use one."""
         pool, users = cls._shared.get(workers, (None, 0))
         if pool is None:
-            pool = cls(workers, gc_threshold, batch)
+            pool = cls(workers, gc_threshold, batch, start_after)
         cls._shared[workers] = (pool, users + 1)
         return pool
 
@@ -289,10 +295,16 @@ class ExtractionPool:
             return extract_for_crawl(*task)
 
     def ready(self) -> bool:
-        """True once the workers run; the first call starts them (a pool of none is never ready)."""
+        """True once the workers run (a pool of none never is). Each call asks for one page: the one
+        after the first `start_after` starts the workers. A crawl of fewer pages (an update finding a
+        few new articles) spends nothing on them: starting them costs more CPU (the forkserver imports
+        the extractor) than extracting a hundred pages here."""
         if self.workers <= 0:
             return False
         if self.starter is None:
+            self.asked += 1
+            if self.asked <= self.start_after:
+                return False
             self.starter = threading.Thread(target=self._start, name="extraction-pool-start", daemon=True)
             self.starter.start()
         return not self.starter.is_alive() and any(lane.alive for lane in self.lanes)

@@ -282,6 +282,10 @@ LOG_FORMATTER = "crawler.extensions.logformatter.LeanLogFormatter"
 # Extraction runs in this many worker processes beside the reactor: -1, one per core (os.cpu_count());
 # 0, in the crawler's own process. The records are the same either way.
 JCRAWL_EXTRACT_WORKERS = -1
+# They start once the crawl has extracted this many pages in its own process (0: at its first page past
+# the start page): starting them costs about as much CPU as extracting a few hundred pages, which an
+# update finding a few new articles never needs.
+JCRAWL_EXTRACT_WORKERS_AFTER = 100
 # Pages handed to a worker at once (it answers with their extractions at once); fewer once they have
 # waited 0.1 s. A worker that sleeps before every page spends ~1.5x the CPU on each.
 JCRAWL_EXTRACT_BATCH = 16

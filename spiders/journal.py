@@ -140,8 +140,8 @@ class JournalSpider(scrapy.Spider):
             workers_setting(settings.getint("JCRAWL_EXTRACT_WORKERS", 0)),
             settings.getint("JCRAWL_GC_THRESHOLD", 0),
             settings.getint("JCRAWL_EXTRACT_BATCH", 1),
+            settings.getint("JCRAWL_EXTRACT_WORKERS_AFTER", 0),
         )
-        spider.extraction.ready()  # the workers start while the crawl does
         spider.requisites = settings.getbool("JCRAWL_REQUISITES")
         return spider
 
@@ -166,7 +166,7 @@ class JournalSpider(scrapy.Spider):
         goes to the extraction pool once its workers run: then this returns a coroutine (Scrapy awaits
         it; the reactor goes on meanwhile) giving what the page gives. A start page is extracted at
         once: its links lead the crawl."""
-        pooled = bool(response.meta.get("depth")) and self.extraction.ready() and _html_page(response)
+        pooled = bool(response.meta.get("depth")) and _html_page(response) and self.extraction.ready()
         if not pooled and self._turn is None:  # nothing extracted elsewhere is still owed: at once
             return self._parse(response)
         # Pages leave the spider in the order they came (the order of their WARC records), however

@@ -20,6 +20,8 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.demo.server import DemoServer, start_demo_site
 from tests.helpers import jcrawl, query, start_jcrawl
 
+# The workers start at the crawl's first page past the start page (by default, after 100 pages).
+AT_ONCE = "--set=JCRAWL_EXTRACT_WORKERS_AFTER=0"
 SLOW = [
     "--set=CONCURRENT_REQUESTS_PER_DOMAIN=2",
     "--set=JCRAWL_LOOPBACK_EXEMPT=0",
@@ -43,7 +45,7 @@ def archives(site: DemoServer, tmp_path_factory: pytest.TempPathFactory) -> dict
     the crawler's process while they start: the crawl is slowed so that most are not), and in the
     crawler's own."""
     runs = {}
-    for workers, slow in ((2, SLOW), (0, [])):
+    for workers, slow in ((2, [AT_ONCE, *SLOW]), (0, [])):
         archive = tmp_path_factory.mktemp(f"workers-{workers}")
         options = [f"--set=JCRAWL_EXTRACT_WORKERS={workers}", *slow]
         result = jcrawl("crawl", site.url, "--quiet", *options, archive=archive)
@@ -98,8 +100,9 @@ def test_pooled_and_one_process_crawls_store_the_same_rows(archives: dict[int, P
 def test_a_pooled_crawl_stores_its_articles_in_archive_order(site: DemoServer, tmp_path: Path) -> None:
     """Pages extracted side by side, at full speed, still reach the store in the order of their WARC
     records: a reparse of the archive gives every article the same id."""
-    crawl = jcrawl("crawl", site.url, "--quiet", "--set=JCRAWL_EXTRACT_WORKERS=2", archive=tmp_path)
+    crawl = jcrawl("crawl", site.url, "--quiet", "--set=JCRAWL_EXTRACT_WORKERS=2", AT_ONCE, archive=tmp_path)
     assert crawl.returncode == 0, crawl.stderr[-3000:]
+    assert stats(tmp_path)["jcrawl/extracted_in_workers"] > 0
     sql = f"SELECT id, {ARTICLE_COLUMNS} FROM articles ORDER BY id"
     crawled = query(tmp_path, sql)
     assert jcrawl("reparse", archive=tmp_path).returncode == 0
@@ -133,8 +136,23 @@ def descendants(pid: int) -> set[int]:
 def start_pooled_crawl(site: DemoServer, archive: Path) -> subprocess.Popen:
     """A crawl of the demo site with 2 extraction workers, one page at a time (about 20 s)."""
     one_by_one = ["--set=JCRAWL_LOOPBACK_EXEMPT=0", "--set=CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    options = ["--set=JCRAWL_EXTRACT_WORKERS=2", *one_by_one, "--set=DOWNLOAD_DELAY=0.2"]
+    options = ["--set=JCRAWL_EXTRACT_WORKERS=2", AT_ONCE, *one_by_one, "--set=DOWNLOAD_DELAY=0.2"]
     return start_jcrawl("crawl", site.url, "--archive", archive, *options)
+
+
+def test_a_small_crawl_starts_no_worker(site: DemoServer, tmp_path: Path) -> None:
+    """The demo journal has fewer pages than the default JCRAWL_EXTRACT_WORKERS_AFTER (100): no worker
+    process (nor the forkserver) is ever started, and every page is extracted in the crawler's own."""
+    run = start_jcrawl("crawl", site.url, "--archive", tmp_path, "--quiet", "--set=JCRAWL_EXTRACT_WORKERS=2")
+    children = set()
+    while run.poll() is None:
+        children |= descendants(run.pid)
+        time.sleep(0.02)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 0, stderr[-3000:]
+    assert not children
+    assert "jcrawl/extracted_in_workers" not in stats(tmp_path)
+    assert len(query(tmp_path, "SELECT 1 FROM articles")) >= 60
 
 
 def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(site: DemoServer, tmp_path: Path) -> None:
