@@ -24,10 +24,10 @@ worker when it changes, not with every page.
 The workers are started by a forkserver (a clean process that imported the extractor once), not
 forked from the crawler with its reactor and threads, once the crawl has extracted
 JCRAWL_EXTRACT_WORKERS_AFTER pages in its own process: their start costs about as much CPU as a few
-hundred pages, which a small crawl (an update finding a few new articles) never makes up. The crawls of one process (`jcrawl update` of
-several sites) share one pool. A worker ignores Ctrl-C (the crawler stops it) and ends with the
-crawler's process, so a crawl killed with SIGKILL leaves no process behind (the forkserver ends when
-the last of them has).
+hundred pages, which a small crawl (an update finding a few new articles) never makes up. The
+crawls of one process (`jcrawl update` of several sites) share one pool. A worker ignores Ctrl-C (the
+crawler stops it) and ends with the crawler's process, so a crawl killed with SIGKILL leaves no
+process behind (the forkserver ends when the last of them has).
 """
 
 from __future__ import annotations

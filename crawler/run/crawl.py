@@ -254,15 +254,16 @@ def _requests(stats: dict[str, Any]) -> str:
     total = sum(counts.values())
     if not total:
         return ""
-    names = {
-        "article": "articles",
-        "listing": "listings",
-        "feed": "feeds, sitemaps and robots.txt",
-        "requisite": "requisites",
-    }
     kinds = [k for k in (*USEFUL, *sorted(set(counts) - {*USEFUL, OTHER}), OTHER) if counts.get(k)]
-    detail = ", ".join(f"{counts[k]:,} {names.get(k, k)}" for k in kinds)
+    detail = ", ".join(_kind_count(kind, counts[kind]) for kind in kinds)
     return f"Requests: {detail} ({useful_share(counts):.0%} of page requests useful). "
+
+
+def _kind_count(kind: str, count: int) -> str:
+    """ "1 article", "12 feeds, sitemaps and robots.txt", "1 feed, sitemap or robots.txt", "8 other"."""
+    if kind == "feed":
+        return f"{count:,} feed{', sitemap or' if count == 1 else 's, sitemaps and'} robots.txt"
+    return f"{count:,} {kind}" if kind == OTHER else plural(count, kind)
 
 
 def _by_rule(stats: dict[str, Any], prefix: str, rules: tuple[str, ...]) -> dict[str, int]:
