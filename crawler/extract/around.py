@@ -11,7 +11,7 @@ from bisect import bisect_right
 from typing import Final
 
 from crawler.extract.blocks import Block, Page
-from crawler.extract.container import SENTENCE_END, excluded, is_prose, norm, opens_text, says
+from crawler.extract.prose import SENTENCE_END, excluded, is_prose, norm, opens_text, says
 from crawler.extract.text import text_size
 from crawler.extract.wording import is_boilerplate_line
 

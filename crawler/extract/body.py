@@ -27,20 +27,12 @@ from crawler.extract.around import (
 )
 from crawler.extract.blocks import Block, Page
 from crawler.extract.boilerplate import is_learned_boilerplate
-from crawler.extract.container import (
-    block_near,
-    choose_container,
-    effective_negatives,
-    excluded,
-    find_headline,
-    is_prose,
-    live_entries,
-    norm,
-    says,
-    teaser_cards,
-)
+from crawler.extract.container import choose_container
+from crawler.extract.headline import find_headline
 from crawler.extract.link_lines import links_out, self_anchored, with_outbound_links
+from crawler.extract.negatives import effective_negatives
 from crawler.extract.profile import SiteProfile
+from crawler.extract.prose import block_near, excluded, is_prose, norm, says
 from crawler.extract.prune import (
     cut_trailing_teasers,
     drop_meta_lines,
@@ -53,6 +45,7 @@ from crawler.extract.prune import (
     without_widget_runs,
 )
 from crawler.extract.render import render_html
+from crawler.extract.teasers import live_entries, teaser_cards
 from crawler.extract.urls import site_of
 from crawler.extract.wording import is_boilerplate_line, is_sentence, is_sign_off, says_more_than_a_label
 

@@ -3,7 +3,7 @@
 These are the generic conventions of CMS themes (WordPress, Drupal, news CMSs), not rules for any site;
 each group of words names the markup that needs it. A word is a first guess that adds weight: the
 page's evidence (prose share, position under the headline) can overrule it (see
-`container.effective_negatives`).
+`negatives.effective_negatives`).
 Class and id strings are split into words (`td-post-sharing_top` -> td, post, sharing, top) and the
 words and word pairs are looked up in tables: on pages with thousands of elements this is several
 times faster than running a handful of alternation regexes over every class string.

@@ -9,7 +9,7 @@ import html as _html
 from urllib.parse import urljoin
 
 from crawler.extract.blocks import Block, Page
-from crawler.extract.container import SENTENCE_END, is_prose
+from crawler.extract.prose import SENTENCE_END, is_prose
 from crawler.extract.urls import host_of, site_of
 from crawler.extract.wording import is_boilerplate_line, is_sign_off
 

@@ -13,7 +13,7 @@ from typing import Final
 from crawler.extract.text import escape, squeeze
 
 # Page.negative's mark of an element its `style` hides that holds a paragraph of prose: the rest of a
-# story behind a "read more" button, or a notice a script shows (see container.effective_negatives).
+# story behind a "read more" button, or a notice a script shows (see negatives.effective_negatives).
 HIDDEN: Final = 3
 
 # The classes below declare their own __init__ (`init=False`): compiled, the dataclass-made one runs

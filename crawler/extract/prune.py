@@ -13,8 +13,8 @@ from typing import Final
 
 from crawler.extract.blocks import Block, Page
 from crawler.extract.classes import heading_region
-from crawler.extract.container import SENTENCE_END, block_near, is_prose, norm
 from crawler.extract.dates import parse_text
+from crawler.extract.prose import SENTENCE_END, block_near, is_prose, norm
 from crawler.extract.wording import NEWSLETTER
 
 _META_WORDS: Final = re.compile(
