@@ -297,8 +297,8 @@ class ExtractionPool:
     def ready(self) -> bool:
         """True once the workers run (a pool of none never is). Each call asks for one page: the one
         after the first `start_after` starts the workers. A crawl of fewer pages (an update finding a
-        few new articles) spends nothing on them: starting them costs more CPU (the forkserver imports
-        the extractor) than extracting a hundred pages here."""
+        few new articles) spends nothing on them: starting them (the forkserver imports the extractor)
+        costs as much CPU as extracting a few hundred pages here."""
         if self.workers <= 0:
             return False
         if self.starter is None:

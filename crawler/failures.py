@@ -12,8 +12,9 @@ from archive.decoding import UndecodableBody
 
 
 class Dropped(IgnoreRequest):
-    """A request the crawl itself did not send (past --max-pages), or a response it did not archive
-    (stopping on a fatal error): the crawl's own end says why, and the URL is no error of the site's."""
+    """A request the crawl itself did not send (past --max-pages, a cluster worker whose Redis is lost),
+    or a response it did not archive (stopping on a fatal error): the crawl's own end says why, and the
+    URL is no error of the site's (its frontier entry stays, for the next run)."""
 
 
 def not_an_error(failure: Failure) -> str | None:
