@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from crawler.run.crawl import _requests, _skipped
 from tests.faultserver import article_html
 from tests.helpers import ROOT, jcrawl, serve_stories
 
@@ -81,3 +82,16 @@ print(logging.getLogger("scrapy.core.engine").isEnabledFor(logging.DEBUG))
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "False\n"
+
+
+def test_the_summary_counts_one_thing_in_the_singular() -> None:
+    stats = {
+        "jcrawl/requests/article": 1,
+        "jcrawl/requests/feed": 1,
+        "jcrawl/requests/requisite": 2,
+        "jcrawl/skipped/comment_pages": 1,
+        "jcrawl/skipped/comment_feeds": 2,
+    }
+    summary = _requests(stats) + _skipped(stats)
+    assert "Requests: 1 article, 1 feed, sitemap or robots.txt, 2 requisites (" in summary
+    assert "Links not followed: 1 comment page, 2 comment feeds (" in summary

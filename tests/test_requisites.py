@@ -114,7 +114,8 @@ def test_requisites_past_max_pages_are_no_errors(httpserver: HTTPServer, tmp_pat
     result = jcrawl("crawl", url, "--max-pages", "5", archive=archive)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     assert len(httpserver.log) == 5 and "Crawled 5 pages" in result.stdout
-    assert " requisites" not in result.stdout  # none was sent
+    assert " requisite" not in result.stdout  # none was sent
+    assert "2 articles, 1 feed, sitemap or robots.txt, " in result.stdout  # robots.txt (sitemap.xml: 404)
     assert query(archive, "SELECT kind, COUNT(*) FROM errors GROUP BY kind") == [("http", 1)]  # sitemap.xml
 
 

@@ -274,7 +274,8 @@ def _by_rule(stats: dict[str, Any], prefix: str, rules: tuple[str, ...]) -> dict
 def _skipped(stats: dict[str, Any]) -> str:
     """ "Links not followed: 1,875 comment pages, 120 comment feeds (the JCRAWL_FOLLOW_* ...). " """
     cut = _by_rule(stats, "jcrawl/skipped/", ECONOMY_RULES)
-    detail = ", ".join(f"{n:,} {rule}" for rule, n in cut.items())
+    # (the rules are named in the plural, "comment pages": one is "1 comment page")
+    detail = ", ".join(f"{n:,} {rule.removesuffix('s') if n == 1 else rule}" for rule, n in cut.items())
     return f"Links not followed: {detail} (the JCRAWL_FOLLOW_* settings restore them). " if cut else ""
 
 
