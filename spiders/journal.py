@@ -166,7 +166,14 @@ class JournalSpider(scrapy.Spider):
         goes to the extraction pool once its workers run: then this returns a coroutine (Scrapy awaits
         it; the reactor goes on meanwhile) giving what the page gives. A start page is extracted at
         once: its links lead the crawl."""
-        pooled = bool(response.meta.get("depth")) and _html_page(response) and self.extraction.ready()
+        # (the pool counts the HTML pages it is asked for until its workers start: with none, no
+        # page is sniffed here)
+        pooled = (
+            bool(response.meta.get("depth"))
+            and self.extraction.workers > 0
+            and _html_page(response)
+            and self.extraction.ready()
+        )
         if not pooled and self._turn is None:  # nothing extracted elsewhere is still owed: at once
             return self._parse(response)
         # Pages leave the spider in the order they came (the order of their WARC records), however
