@@ -44,6 +44,7 @@ from crawler.run.fatal import FATAL_STAT
 from crawler.run.lock import LOCK_FILE, ArchiveLock
 from crawler.run.logs import FILE_ONLY
 from crawler.run.recovery import recover_warc_files
+from crawler.signalmanager import JournalCrawler
 from crawler.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ class Worker:
             adopt_newest_profile(store, self.archive, site)
         options = CrawlOptions(seed.start_urls[0], self.state_dir, settings=settings)
         spider = self.process.spider_loader.load("journal")
-        crawler = Crawler(spider, crawl_settings(options), init_reactor=False)
+        crawler = JournalCrawler(spider, crawl_settings(options), init_reactor=False)
         attach(crawler, self)
         self.active[site] = crawler
         logger.info("Worker %s crawls %s", self.worker_id, site)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
@@ -26,6 +26,7 @@ from crawler.run.fatal import FATAL_STAT
 from crawler.run.lock import ArchiveLock
 from crawler.run.logs import FILE_ONLY
 from crawler.run.recovery import crawl_to_resume, recover_warc_files
+from crawler.signalmanager import JournalCrawler
 from crawler.store import Store, utc_now
 from crawler.urls import normalize_url
 from crawler.words import besides_http_errors, plural
@@ -141,7 +142,7 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     process = _Process(settings[0])
     spider = process.spider_loader.load("journal")
     # The first crawler installs the reactor, as CrawlerProcess.create_crawler would.
-    crawlers = [Crawler(spider, s, init_reactor=i == 0) for i, s in enumerate(settings)]
+    crawlers = [JournalCrawler(spider, s, init_reactor=i == 0) for i, s in enumerate(settings)]
     failures: list[Failure] = []
     started = time.monotonic()
     for crawler, options in zip(crawlers, jobs, strict=True):
