@@ -219,7 +219,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 # Scrapy starts this many asyncio workers for the output of every response; our pipeline is synchronous,
-# so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU).
+# so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU). With 1, the
+# crawler's Scraper hands the output on in the response's own coroutine (crawler/scraper.py).
 CONCURRENT_ITEMS = 1
 # Scrapy re-reads each callback's source (inspect + ast) for every response to warn of a generator with
 # a return value: 2% of a crawl's CPU, as the check's cache misses bound methods. Our callbacks have none.

@@ -40,11 +40,11 @@ from crawler.cluster.sites import FINISHED
 from crawler.errors import FatalError
 from crawler.frontier.backend import frontier_of
 from crawler.run.crawl import CrawlOptions, _Process, crawl_settings
+from crawler.run.crawler import JournalCrawler
 from crawler.run.fatal import FATAL_STAT
 from crawler.run.lock import LOCK_FILE, ArchiveLock
 from crawler.run.logs import FILE_ONLY
 from crawler.run.recovery import recover_warc_files
-from crawler.signalmanager import JournalCrawler
 from crawler.store import DB_NAME, Store
 
 logger = logging.getLogger(__name__)

@@ -22,11 +22,11 @@ from crawler.policy.economy import RULES as ECONOMY_RULES
 from crawler.policy.recheck import RecheckPolicy
 from crawler.policy.scope import RULES
 from crawler.requests import OTHER, USEFUL, pages_fetched, request_counts, useful_share
+from crawler.run.crawler import JournalCrawler
 from crawler.run.fatal import FATAL_STAT
 from crawler.run.lock import ArchiveLock
 from crawler.run.logs import FILE_ONLY
 from crawler.run.recovery import crawl_to_resume, recover_warc_files
-from crawler.signalmanager import JournalCrawler
 from crawler.store import Store, utc_now
 from crawler.urls import normalize_url
 from crawler.words import besides_http_errors, plural

@@ -1,0 +1,29 @@
+"""The crawler `jcrawl crawl` and a cluster worker build: Scrapy's, leaner where it runs per response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.core.engine import ExecutionEngine
+from scrapy.core.scraper import Scraper
+from scrapy.crawler import Crawler
+
+from crawler.scraper import SequentialScraper
+from crawler.signalmanager import LeanSignalManager
+
+
+class JournalCrawler(Crawler):
+    """Scrapy's Crawler, its signals sent by LeanSignalManager and its engine's Scraper a
+    SequentialScraper (crawler/signalmanager.py, crawler/scraper.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.signals = LeanSignalManager(self)
+
+    def _create_engine(self) -> ExecutionEngine:
+        engine = super()._create_engine()
+        # The engine builds its Scraper itself (with the item pipelines: it cannot be built twice);
+        # SequentialScraper only overrides a method, so the one built becomes one.
+        if type(engine.scraper) is Scraper:
+            engine.scraper.__class__ = SequentialScraper
+        return engine

@@ -1,0 +1,89 @@
+"""A crawl handles a page's output one object at a time (crawler/scraper.py) as Scrapy handles it: the
+same items reach the pipelines in the same order and the same requests are sent, and an error half-way
+through a page's output is logged and counted while what came before it is kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# One crawl with the crawler class named in argv[1] ("scrapy" or "journal"); prints what happened.
+CRAWL = """
+import json, sys
+import scrapy
+from scrapy.crawler import Crawler, CrawlerProcess
+from crawler.run.crawler import JournalCrawler
+
+seen = []
+
+class Record:
+    def process_item(self, item):
+        seen.append(("item", item["name"]))
+        return item
+
+class Output(scrapy.Spider):
+    name = "output"
+    custom_settings = {"ITEM_PIPELINES": {__name__ + ".Record": 1}, "CONCURRENT_ITEMS": 1,
+                       "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 1}
+
+    async def start(self):
+        yield scrapy.Request(sys.argv[2] + "/")
+
+    def parse(self, response):
+        seen.append(("page", response.url.rsplit("/", 1)[-1]))
+        if response.url.endswith("/"):
+            yield {"name": "first"}
+            yield response.follow("/a")
+            yield {"name": "second"}
+            yield response.follow("/b")
+            raise ValueError("broken page")
+        yield {"name": "on " + response.url.rsplit("/", 1)[-1]}
+
+process = CrawlerProcess({"TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
+kind = JournalCrawler if sys.argv[1] == "journal" else Crawler
+crawler = kind(Output, process.settings, init_reactor=True)
+process.crawl(crawler)
+process.start()
+stats = crawler.stats.get_stats()
+print(json.dumps({"seen": seen, "errors": stats.get("spider_exceptions/ValueError"),
+                  "scraper": type(crawler.engine.scraper).__name__ if crawler.engine else None}))
+"""
+
+
+def crawl(kind: str, url: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", CRAWL, kind, url],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return {**json.loads(run.stdout.strip().splitlines()[-1]), "log": run.stderr}
+
+
+def test_a_page_output_is_handled_as_scrapy_handles_it(httpserver: HTTPServer) -> None:
+    for path in ("/", "/a", "/b"):
+        httpserver.expect_request(path).respond_with_data(
+            "<html><body>page</body></html>", content_type="text/html"
+        )
+    url = httpserver.url_for("").rstrip("/")
+    scrapy, journal = crawl("scrapy", url), crawl("journal", url)
+    # The start page's output in order; then the two pages it linked to (which comes first is the
+    # scheduler's and the downloads' affair), each page's output after it.
+    for seen in (scrapy["seen"], journal["seen"]):
+        assert seen[:3] == [["page", ""], ["item", "first"], ["item", "second"]]
+        assert sorted(seen[3:]) == [["item", "on a"], ["item", "on b"], ["page", "a"], ["page", "b"]]
+        assert seen.index(["item", "on a"]) == seen.index(["page", "a"]) + 1
+    assert journal["errors"] == scrapy["errors"] == 1
+    assert "ValueError: broken page" in journal["log"]
+    assert journal["scraper"] == "SequentialScraper"
