@@ -17,12 +17,16 @@ class Dropped(IgnoreRequest):
     URL is no error of the site's (its frontier entry stays, for the next run)."""
 
 
+class Disallowed(IgnoreRequest):
+    """A request robots.txt forbids (crawler/downloadermiddlewares/robotstxt.py): counted, no error."""
+
+
 def not_an_error(failure: Failure) -> str | None:
     """Why a request that failed is not recorded in `errors`: "robots" (robots.txt forbids it, which
     the crawl counts), "dropped" (a Dropped request); None when it is an error."""
     if failure.check(Dropped):
         return "dropped"
-    if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+    if failure.check(Disallowed):
         return "robots"
     return None
 

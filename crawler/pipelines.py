@@ -10,6 +10,8 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from archive.middleware import archive_resource, capture_recorded
 from archive.writer import RecordLocation
@@ -57,6 +59,7 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         return pipeline
 
     def open_spider(self) -> None:
@@ -74,21 +77,31 @@ class StorePipeline:
         self.batch.captures.append(capture)
         self._maybe_flush()
 
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        """The spider, or a spider middleware, raised while handling `response`: what the page led to
+        is cut short, so it counts as an error (kind `spider`; the traceback is in the log)."""
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self._add_error(ErrorItem(response.url, "spider", message))
+        self._maybe_flush()
+
+    def _add_error(self, item: ErrorItem) -> None:
+        self.batch.errors.append(
+            {
+                "url": item.url,
+                "crawl_id": self.crawl_id,
+                "at": utc_now(),
+                "kind": item.kind,
+                "message": item.message,
+            }
+        )
+        # as the summary counts them: pages lost, apart from pages that answered 404 and the like
+        self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             self._add_page(item)
         elif isinstance(item, ErrorItem):
-            self.batch.errors.append(
-                {
-                    "url": item.url,
-                    "crawl_id": self.crawl_id,
-                    "at": utc_now(),
-                    "kind": item.kind,
-                    "message": item.message,
-                }
-            )
-            # as the summary counts them: pages lost, apart from pages that answered 404 and the like
-            self.crawler.stats.inc_value("jcrawl/http_errors" if item.kind == "http" else "jcrawl/errors")
+            self._add_error(item)
         elif isinstance(item, PageDone):
             assert self.crawl_id is not None
             if item.done:

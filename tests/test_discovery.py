@@ -71,6 +71,8 @@ def test_discovers_through_sitemap_feed_and_links(site: HTTPServer, tmp_path: Pa
     paths = requested(site)
     assert paths.count("/home-story/") == 1  # tracking parameters and the fragment were dropped
     assert "/private/secret/" not in paths  # robots.txt obeyed
+    assert "1 URL disallowed by robots.txt" in result.stdout  # counted, no error
+    assert query(tmp_path, "SELECT COUNT(*) FROM errors WHERE kind != 'http'") == [(0,)]
     assert "/offsite/" not in paths  # the server's other name is another site (the crawl starts at localhost)
     assert query(tmp_path, "SELECT COUNT(*) FROM captures WHERE url LIKE '%utm_%'") == [(0,)]
 

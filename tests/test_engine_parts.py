@@ -1,7 +1,8 @@
 """What Scrapy's parts around the spider still do in a crawl, as jcrawl runs them with less work per
 page (crawler/spidermiddlewares/lean.py, crawler/downloadermiddlewares/offsite.py): a followed link
 is requested with the page it was found on as Referer, a redirect to another host is not followed,
-and --max-depth counts links from the start page."""
+and --max-depth counts links from the start page. An exception in a spider middleware is an error of
+the crawl; a reactor other than asyncio's is refused."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.helpers import jcrawl
+from tests.helpers import database, jcrawl
 
 
 def page(title: str, links: str = "") -> str:
@@ -48,3 +49,39 @@ def test_referer_offsite_redirect_and_depth(httpserver: HTTPServer, tmp_path: Pa
     assert referers["/second/"] == s.url_for("/first/")
     assert "/moved/" in referers and "/elsewhere/" not in referers
     assert "/third/" not in referers  # three links away from the start page
+
+
+def test_an_error_in_a_spider_middleware_is_an_error_of_the_crawl(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    s = httpserver
+    s.no_handler_status_code = 404
+    s.expect_request("/").respond_with_data(
+        page("Home", '<a href="/first/">first</a> <a href="/second/">second</a>'), content_type="text/html"
+    )
+    for name in ("first", "second"):
+        s.expect_request(f"/{name}/").respond_with_data(page(name.title()), content_type="text/html")
+    plugin = '{"tests.broken_plugin.BreaksOnSecondPage": 960}'
+    result = jcrawl("crawl", s.url_for("/"), "-s", f"SPIDER_MIDDLEWARES={plugin}", archive=tmp_path)
+    assert result.returncode == 1, result.stderr  # done, with a page lost
+    assert "1 error recorded" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    with database(tmp_path) as db:
+        errors = db.execute("SELECT url, kind, message FROM errors WHERE kind != 'http'").fetchall()
+        captured = {row[0] for row in db.execute("SELECT url FROM captures")}
+    assert errors == [
+        (s.url_for("/second/"), "spider", f"RuntimeError: the plug-in broke on {s.url_for('/second/')}")
+    ]
+    assert s.url_for("/second/") in captured  # archived before the plug-in broke
+    assert "the plug-in broke" in (tmp_path / "jcrawl.log").read_text()  # with its traceback
+
+
+def test_a_crawl_runs_only_on_the_asyncio_reactor(tmp_path: Path) -> None:
+    reactor = "twisted.internet.epollreactor.EPollReactor"
+    result = jcrawl("crawl", "http://127.0.0.1:9/", "-s", f"TWISTED_REACTOR={reactor}", archive=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"jcrawl crawl: error: -s TWISTED_REACTOR={reactor}: jcrawl runs only with "
+        "TWISTED_REACTOR=twisted.internet.asyncioreactor.AsyncioSelectorReactor "
+        "(the spider and the extraction pool await asyncio futures)"
+    ]

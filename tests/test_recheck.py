@@ -134,13 +134,34 @@ def test_the_plan_asks_the_archive_once_about_a_url_it_keeps_asking_about(tmp_pa
     from every story) while the stories pass through: it asks the archive about the section once."""
     store = Store(tmp_path)
     try:
+        with store.conn:  # an earlier crawl of the site recorded a sitemap lastmod
+            store.conn.execute("INSERT INTO sitemap_lastmod VALUES ('http://127.0.0.1/about/', '2026-01-01')")
         statements: list[str] = []
         store.conn.set_trace_callback(statements.append)
-        known, lastmods = StoredUrls(store, "127.0.0.1", store.next_capture_id(), 2), StoredLastmods(store, 2)
+        known = StoredUrls(store, "127.0.0.1", store.next_capture_id(), 2)
+        lastmods = StoredLastmods(store, 2, "127.0.0.1")
         for n in range(5):
             for url in ("http://127.0.0.1/section/", f"http://127.0.0.1/story-{n}/"):
                 assert known.get(url) is None and lastmods.get(url) is None  # a fresh archive
+        assert lastmods.get("http://127.0.0.1/about/") == "2026-01-01"
         assert sum("FROM urls" in statement for statement in statements) == 1 + 5
-        assert sum("FROM sitemap_lastmod" in statement for statement in statements) == 1 + 5
+        # whether the site has any (once), the section once, each story, the page with one
+        assert sum("FROM sitemap_lastmod" in statement for statement in statements) == 1 + 1 + 5 + 1
+    finally:
+        store.close()
+
+
+def test_a_first_crawl_does_not_ask_for_sitemap_lastmods_it_cannot_have(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    try:
+        with store.conn:  # another site's
+            store.conn.execute("INSERT INTO sitemap_lastmod VALUES ('http://127.0.0.2/about/', '2026-01-01')")
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        lastmods = StoredLastmods(store, 2, "127.0.0.1")
+        assert [lastmods.get(f"http://127.0.0.1/story-{n}/") for n in range(5)] == [None] * 5
+        lastmods["http://127.0.0.1/story-0/"] = "2026-02-02"  # as this run records them
+        assert lastmods.get("http://127.0.0.1/story-0/") == "2026-02-02"
+        assert sum("FROM sitemap_lastmod" in statement for statement in statements) == 1  # the site has none
     finally:
         store.close()

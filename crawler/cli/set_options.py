@@ -18,6 +18,13 @@ EXPECTED = {
     float: "a number",
     dict: 'a JSON object, e.g. {"key": 1}',
 }
+# Settings the crawler is built around: the only value each can take, and why.
+FIXED = {
+    "TWISTED_REACTOR": (
+        "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "the spider and the extraction pool await asyncio futures",
+    ),
+}
 
 
 def known_settings() -> dict[str, Any]:
@@ -49,6 +56,8 @@ def parse_set_options(pairs: list[str]) -> dict[str, str]:
             close = difflib.get_close_matches(name.upper(), known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else " (see crawler/settings.py)"
             raise UsageError(f"-s {pair}: there is no setting {name}{hint}")
+        if name in FIXED and value != FIXED[name][0]:
+            raise UsageError(f"-s {pair}: jcrawl runs only with {name}={FIXED[name][0]} ({FIXED[name][1]})")
         if not _fits(known[name], value):
             raise UsageError(f"-s {pair}: {name} takes {EXPECTED[type(known[name])]}, not {value!r}")
         settings[name] = value

@@ -5,10 +5,13 @@ from __future__ import annotations
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.failures import Disallowed
 from crawler.requests import REUSED
 
 # request.meta key of the request that fetches a host's robots.txt (its netloc).
@@ -60,6 +63,13 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
         netloc = request.meta.get(ROBOTS_FETCH)
         if netloc and isinstance(self._parsers.get(netloc), Deferred):
             self._robots_error(exception, netloc)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        """Scrapy's check, raising Disallowed (crawler/failures.py) for what robots.txt forbids."""
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:
+            raise Disallowed(str(exc)) from None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         self.responses[netloc] = response

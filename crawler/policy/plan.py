@@ -103,7 +103,7 @@ class CrawlPlan:
             incremental=settings.getbool("JCRAWL_UPDATE"),
             crawl_id=crawl_id,
             policy=RecheckPolicy.from_settings(settings),
-            lastmods=StoredLastmods(store, memory),
+            lastmods=StoredLastmods(store, memory, site),
             finished=StoredFinished(store, crawl_id) if crawl_id else set(),
             memory=settings.getint("JCRAWL_SEEN_MEMORY"),
         )
@@ -291,15 +291,25 @@ class StoredUrls:
 class StoredLastmods:
     """The sitemap lastmod of each URL as of its last fetch: the `sitemap_lastmod` table, and the
     `memory` lastmods this run recorded (written to the table with the rows of their pages) or read
-    from it last, so that a URL's plan and its page's record ask the table once between them."""
+    from it last, so that a URL's plan and its page's record ask the table once between them. When the
+    table held none of `site`'s URLs as the run began (a first crawl), it is not asked at all: a lastmod
+    this run recorded and forgot again only costs its row a second write."""
 
-    def __init__(self, store: Store, memory: int):
+    def __init__(self, store: Store, memory: int, site: str):
         self.store = store
         self.recorded = RecentDict(memory)
+        self.stored = (
+            store.conn.execute(
+                f"SELECT 1 FROM sitemap_lastmod WHERE {SITE_URLS} LIMIT 1", site_params(site)
+            ).fetchone()
+            is not None
+        )
 
     def get(self, url: str) -> str | None:
         if url in self.recorded:
             return self.recorded.recall(url)
+        if not self.stored:
+            return None
         row = self.store.conn.execute("SELECT lastmod FROM sitemap_lastmod WHERE url = ?", (url,)).fetchone()
         lastmod = row[0] if row else None
         self.recorded.keep(url, lastmod)
