@@ -96,16 +96,27 @@ class LeanSignalManager(SignalManager):
         return results
 
     def _receivers(self, sender: Any, signal: Any) -> list[Any]:
-        """pydispatch's live receivers of `signal` from `sender`, in its order (getAllReceivers), with
-        a look at its tables first: most signals have none."""
+        """pydispatch's live receivers of `signal` from `sender`, in its order (getAllReceivers). Its
+        tables are read directly: most signals have no receiver, and the others' are in one table
+        (this sender, this signal), which pydispatch keeps free of repeats."""
         connections = dispatcher.connections
-        anyone = connections.get(id(dispatcher.Any))
-        own = connections.get(id(sender))
-        if not (own and (signal in own or dispatcher.Any in own)) and not (
-            anyone and (signal in anyone or dispatcher.Any in anyone)
-        ):
+        own = connections.get(id(sender)) or {}
+        anyone = connections.get(id(dispatcher.Any)) or {}
+        anything = dispatcher.Any
+        found = (own.get(signal), own.get(anything), anyone.get(signal), anyone.get(anything))
+        tables = [table for table in found if table]
+        if not tables:
             return []
-        return list(dispatcher.liveReceivers(dispatcher.getAllReceivers(sender, signal)))
+        if len(tables) > 1:  # pydispatch merges them, each receiver once
+            return list(dispatcher.liveReceivers(dispatcher.getAllReceivers(sender, signal)))
+        live = []
+        for receiver in tables[0]:
+            if isinstance(receiver, dispatcher.WEAKREF_TYPES):
+                receiver = receiver()
+                if receiver is None:
+                    continue
+            live.append(receiver)
+        return live
 
     def _call(self, receiver: Any, signal: Any, kwargs: dict[str, Any]) -> Any:
         """`receiver` called as robustApply calls it: with the keyword arguments it accepts."""

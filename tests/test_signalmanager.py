@@ -10,6 +10,7 @@ import warnings
 from typing import Any
 
 import pytest
+from pydispatch import dispatcher
 from scrapy.signalmanager import SignalManager
 from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
@@ -146,3 +147,29 @@ def test_asynchronous_receivers_are_awaited(caplog: pytest.LogCaptureFixture) ->
         "deferred 3",
     ]
     assert len(lean[3]) == 2 and lean[4] == 1  # both failures logged; the Deferred warned of
+
+
+def test_receivers_of_any_sender_or_any_signal_get_it_once_as_with_scrapy() -> None:
+    seen = []
+    for manager_class in (SignalManager, LeanSignalManager):
+        manager, receivers, _kept = connected(manager_class)
+
+        def from_anyone(item: Any) -> str:
+            return "from anyone"
+
+        def of_anything(**kwargs: Any) -> str:
+            return "of anything"
+
+        dispatcher.connect(from_anyone, ping)  # any sender
+        manager.connect(of_anything, dispatcher.Any)  # any signal of this sender
+        manager.connect(receivers.method, ping)  # again: still once
+        try:
+            results = manager.send_catch_log(ping, item=1, spider=None)
+            other = manager.send_catch_log(pong, item=2)
+        finally:
+            dispatcher.disconnect(from_anyone, ping)
+        seen.append((outcome(results), outcome(other)))
+    scrapy, lean = seen
+    assert lean == scrapy
+    assert lean[0].count("method") == 1 and "from anyone" in lean[0] and "of anything" in lean[0]
+    assert lean[1] == ["of anything"]
