@@ -36,8 +36,9 @@ class LeanSignalManager(SignalManager):
 
     def __init__(self, sender: Any = dispatcher.Anonymous):
         super().__init__(sender)
-        # Each receiver function's keyword arguments: None when it takes **kwargs.
-        self._accepts: dict[Any, frozenset[str] | None] = {}
+        # The keyword arguments of each receiver's code (and whether it is a bound method's): None
+        # when it takes **kwargs.
+        self._accepts: dict[tuple[Any, bool], frozenset[str] | None] = {}
 
     def send_catch_log(self, signal: Any, **kwargs: Any) -> list[tuple[Any, Any]]:
         """As Scrapy's: each receiver's result, or the Failure it raised (logged unless `dont_log`)."""
@@ -120,11 +121,15 @@ class LeanSignalManager(SignalManager):
 
     def _call(self, receiver: Any, signal: Any, kwargs: dict[str, Any]) -> Any:
         """`receiver` called as robustApply calls it: with the keyword arguments it accepts."""
-        key = getattr(receiver, "__func__", receiver)
+        # (keyed by code, not by function: a closure connected anew each time adds no entry)
+        function_ = getattr(receiver, "__func__", receiver)
+        key = (getattr(function_, "__code__", None), function_ is not receiver)
         try:
             accepts = self._accepts[key]
         except KeyError:
-            accepts = self._accepts[key] = _accepted(receiver)
+            accepts = _accepted(receiver)
+            if key[0] is not None:  # a callable object's is read at every call, as robustApply does
+                self._accepts[key] = accepts
         named = {"signal": signal, **kwargs}
         named.setdefault("sender", self.sender)
         if accepts is not None:
