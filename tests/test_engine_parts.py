@@ -2,15 +2,22 @@
 page (crawler/spidermiddlewares/lean.py, crawler/downloadermiddlewares/offsite.py): a followed link
 is requested with the page it was found on as Referer, a redirect to another host is not followed,
 and --max-depth counts links from the start page. An exception in a spider middleware is an error of
-the crawl; a reactor other than asyncio's is refused."""
+the crawl; a reactor other than asyncio's is refused. Cookies are kept, and checking their domains
+asks no other host."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.helpers import database, jcrawl
+from tests.helpers import ROOT, database, jcrawl
 
 
 def page(title: str, links: str = "") -> str:
@@ -85,3 +92,40 @@ def test_a_crawl_runs_only_on_the_asyncio_reactor(tmp_path: Path) -> None:
         "TWISTED_REACTOR=twisted.internet.asyncioreactor.AsyncioSelectorReactor "
         "(the spider and the extraction pool await asyncio futures)"
     ]
+
+
+def test_cookies_are_kept_and_no_other_host_is_asked_about_them(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A cookie naming its domain is sent back to the site; checking that domain against the Public
+    Suffix List asks no one (Scrapy's tldextract would download the list, through any HTTPS proxy)."""
+    s = httpserver
+    s.no_handler_status_code = 404
+    home = page("Home", '<a href="/first/">first</a>')
+    s.expect_request("/").respond_with_data(
+        home, content_type="text/html", headers={"Set-Cookie": "visitor=42; Domain=127.0.0.1; Path=/"}
+    )
+    s.expect_request("/first/").respond_with_data(page("First"), content_type="text/html")
+    asked: list[bytes] = []
+    with socket.create_server(("127.0.0.1", 0)) as proxy:
+
+        def note() -> None:
+            with contextlib.suppress(OSError):
+                while True:
+                    connection, _ = proxy.accept()
+                    with connection:
+                        asked.append(connection.recv(200))
+
+        threading.Thread(target=note, daemon=True).start()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("TLDEXTRACT")}
+        env.update(
+            HTTPS_PROXY=f"http://127.0.0.1:{proxy.getsockname()[1]}", XDG_CACHE_HOME=str(tmp_path / "cache")
+        )
+        start = f"http://127.0.0.1:{s.port}/"  # (a cookie for a dotless host such as localhost is refused)
+        command = [sys.executable, "-m", "crawler.cli", "crawl", start, "--archive", str(tmp_path / "a")]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert asked == []
+    assert result.stderr == ""  # (tldextract warned of each URL it failed to fetch)
+    cookies = {request.path: request.headers.get("Cookie") for request, _ in s.log}
+    assert cookies["/first/"] == "visitor=42"
