@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import free_port, make_bench_site, serve_bench_site  # noqa: E402
+from tests.helpers import generated_bench_site  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -40,10 +40,8 @@ def timed(command: list[str | Path]) -> tuple[float, float, int]:
 
 def crawl(pages: int, work: Path) -> tuple[Path, float]:
     """Crawl a freshly generated bench site of `pages` articles; the archive and the crawl's seconds."""
-    port = free_port()
-    make_bench_site(work / "site", port, pages, 1)
     archive = work / "archive"
-    with serve_bench_site(work / "site", port, work / "nginx") as site:
+    with generated_bench_site(work, pages, 1) as site:
         seconds, _, code = timed([BIN / "jcrawl", "crawl", site.url, "--archive", archive, "--quiet"])
     if code not in (0, 1):
         sys.exit(f"jcrawl crawl failed with exit code {code}")

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.measure import Measurement, measure  # noqa: E402
-from tests.helpers import SHARED, free_port, make_bench_site, serve_bench_site  # noqa: E402
+from tests.helpers import SHARED, generated_bench_site, make_bench_site, serve_bench_site  # noqa: E402
 
 BASELINE = SHARED / "bench" / "baseline" / "journal_spider.py"
 BIN = Path(sys.executable).parent
@@ -177,10 +177,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="jcrawl-bench-") as tmp:
         work = Path(tmp)
-        port = free_port()
-        make_bench_site(work / "site", port, args.pages, 1)
         runs: list[Run] = []
-        with serve_bench_site(work / "site", port, work / "nginx") as site:
+        with generated_bench_site(work, args.pages, 1) as site:
             for i in range(args.repeats):
                 for variant in variants:
                     run = run_variant(variant, site.url, work / f"{variant}-{i}")
@@ -196,7 +194,7 @@ def main() -> None:
             args.json.write_text(json.dumps(rows, indent=2))
         crawled = [r for r in runs if r.archive is not None]
         if crawled and not args.no_update:
-            update_fraction(work, port, args.pages, crawled)
+            update_fraction(work, site.port, args.pages, crawled)
 
 
 def update_fraction(work: Path, port: int, pages: int, crawled: list[Run]) -> None:

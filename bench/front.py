@@ -25,17 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.store import Store  # noqa: E402
-from tests.helpers import free_port, make_bench_site, serve_bench_site  # noqa: E402
+from tests.helpers import generated_bench_site  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
 def crawl_bench_site(pages: int, work: Path) -> Path:
     """An archive of the bench site with `pages` articles, crawled with `jcrawl crawl`."""
-    port = free_port()
-    make_bench_site(work / "site", port, pages)
     archive = work / "archive"
-    with serve_bench_site(work / "site", port, work / "nginx") as site:
+    with generated_bench_site(work, pages) as site:
         started = time.monotonic()
         subprocess.run([BIN / "jcrawl", "crawl", site.url, "--archive", archive, "--quiet"], check=True)
         print(f"crawled {site.url} in {time.monotonic() - started:.0f} s")

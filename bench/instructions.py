@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import BASELINE, BIN  # noqa: E402
-from tests.helpers import free_port, make_bench_site, serve_bench_site  # noqa: E402
+from tests.helpers import generated_bench_site  # noqa: E402
 
 
 def start(command: list[str | Path], out: Path) -> subprocess.Popen:
@@ -66,10 +66,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jcrawl-instructions-") as tmp:
         work = Path(tmp)
-        port = free_port()
-        make_bench_site(work / "site", port, args.pages, 1)
         rows = {}
-        with serve_bench_site(work / "site", port, work / "nginx") as site:
+        with generated_bench_site(work, args.pages, 1) as site:
             for variant in ("scrapy", "jcrawl"):
                 runs = []
                 for size in (args.small, args.large):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.store import Store  # noqa: E402
-from tests.helpers import free_port, make_bench_site, serve_bench_site  # noqa: E402
+from tests.helpers import generated_bench_site  # noqa: E402
 from tests.schema_v0 import downgrade  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -75,10 +75,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="jcrawl-bench-store-") as tmp:
         work = Path(tmp)
-        port = free_port()
-        make_bench_site(work / "site", port, args.pages, 1)
         archive = work / "archive"
-        with serve_bench_site(work / "site", port, work / "nginx") as site:
+        with generated_bench_site(work, args.pages, 1) as site:
             subprocess.run(
                 [BIN / "jcrawl", "crawl", site.url, "--archive", archive, "--quiet"],
                 check=True,

@@ -17,6 +17,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -162,6 +163,13 @@ class BenchSite:
     access_log: Path
 
     @property
+    def port(self) -> int:
+        """The port nginx serves the site on (127.0.0.1)."""
+        port = urlsplit(self.url).port
+        assert port is not None
+        return port
+
+    @property
     def ground_truth(self) -> list[dict]:
         with open(self.directory / "ground_truth.jsonl", encoding="utf-8") as f:
             return [json.loads(line) for line in f]
@@ -200,6 +208,17 @@ def serve_bench_site(directory: Path, port: int, run_dir: Path) -> Iterator[Benc
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def generated_bench_site(work: Path, pages: int, seed: int = 7) -> Iterator[BenchSite]:
+    """The bench site of `pages` articles (`seed`) generated into `work / "site"` and served by nginx
+    (its files in `work / "nginx"`) on a free port of 127.0.0.1, for the duration; stopped afterwards.
+    `work` stays the caller's: the site's port (`.port`) can serve another edition there later."""
+    port = free_port()
+    make_bench_site(work / "site", port, pages, seed)
+    with serve_bench_site(work / "site", port, work / "nginx") as site:
+        yield site
 
 
 def callback_output(output: Any) -> list[Any]:
