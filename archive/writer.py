@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -27,8 +28,10 @@ WARC_VERSION = "WARC/1.1"
 # zlib level 6 compresses HTML within a few percent of level 9 (warcio's default) at about twice the speed.
 GZIP_LEVEL = 6
 # A response whose payload the server compressed (a Content-Encoding) is stored in its gzip member as it
-# is: deflating bytes that are compressed already costs CPU and saves next to nothing.
-STORED_LEVEL = 0
+# is (`stored_member`): deflating bytes that are compressed already costs CPU and saves next to nothing.
+# The header zlib writes at level 0: no name, no time, XFL 4 (fastest), OS 3 (Unix).
+GZIP_STORED_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x04\x03"
+MAX_STORED_BLOCK = 0xFFFF
 # What deflate keeps ahead of the bytes it matches (zlib's MIN_LOOKAHEAD): a window holds it too.
 MIN_LOOKAHEAD = 262
 # The WARC-Payload-Digest of an empty payload (a GET request's), computed once.
@@ -141,6 +144,32 @@ def content_coded(http_headers: StatusAndHeaders | None) -> bool:
     return bool(coded) and coded.strip().lower() != "identity"
 
 
+def deflater(size: int) -> zlib._Compress:
+    """A gzip compressor (GZIP_LEVEL) for a record of `size` bytes, sized for it: the smallest window
+    that holds it (`window_bits`) and a hash table and symbol buffer of the window's size (zlib's
+    memLevel; they hold at most a window of bytes), since setting up and clearing zlib's default
+    ones (64 KiB each) costs a small record (a request) more than compressing it does."""
+    bits = window_bits(size)
+    return zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, bits | 16, min(8, bits - 6))
+
+
+def stored_member(data: bytes | memoryview) -> bytes:
+    """`data` as a gzip member of stored (uncompressed) deflate blocks (RFC 1951 3.2.4, RFC 1952), as
+    zlib writes at level 0 but without setting up a compressor (its window and hash table), which
+    cost a response ten times what copying it does."""
+    view = memoryview(data).cast("B")
+    size = len(view)
+    parts = [GZIP_STORED_HEADER]
+    for start in range(0, size, MAX_STORED_BLOCK):
+        block = view[start : start + MAX_STORED_BLOCK]
+        final = start + MAX_STORED_BLOCK >= size
+        parts += (struct.pack("<BHH", final, len(block), len(block) ^ 0xFFFF), block)
+    if not size:
+        parts.append(b"\x01\x00\x00\xff\xff")  # one final, empty block
+    parts.append(struct.pack("<II", zlib.crc32(view), size & 0xFFFFFFFF))
+    return b"".join(parts)
+
+
 def window_bits(size: int) -> int:
     """The smallest zlib window that holds `size` bytes and the lookahead beyond them (at most zlib's
     32 KiB): a small record (a request) costs less to compress in it than setting up the largest
@@ -223,8 +252,9 @@ class WarcFileWriter:
             self.builder._write_warc_record(raw, record)
             stored = content_coded(record.http_headers)
             data = raw.getbuffer()
-        level = STORED_LEVEL if stored else GZIP_LEVEL
-        compressor = zlib.compressobj(level, zlib.DEFLATED, window_bits(len(data)) | 16)
+        if stored:
+            return stored_member(data)
+        compressor = deflater(len(data))
         return compressor.compress(data) + compressor.flush()
 
     def _append(self, data: bytes, start: int) -> None:

@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Response
 
-from archive.writer import WarcFileWriter, window_bits
+from archive.writer import WarcFileWriter, deflater, stored_member
 from tests.helpers import jcrawl, query
 
 PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Gzip Story - Test Journal</title>
@@ -137,8 +137,8 @@ def test_writer_rotates_files_at_size_limit(tmp_path: Path) -> None:
 
 
 def test_a_record_is_compressed_to_the_same_bytes_in_its_smaller_window() -> None:
-    """A small record gets a window of its size (cheaper to set up), and deflate gives the bytes the
-    largest window gives, for sizes around every window size."""
+    """A small record gets a window and tables of its size (cheaper to set up), and deflate gives the
+    bytes zlib's largest window and default tables give, for sizes around every window size."""
     rng = random.Random(5)
     words = [bytes(rng.choices(b"abcdefghij <>/", k=rng.randint(1, 9))) for _ in range(300)]
     text = b" ".join(rng.choices(words, k=20_000))
@@ -146,7 +146,32 @@ def test_a_record_is_compressed_to_the_same_bytes_in_its_smaller_window() -> Non
         for size in (0, 1, (1 << bits) - 263, (1 << bits) - 262, (1 << bits) - 261, (1 << bits) + 500):
             data = text[:size]
             largest = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-            sized = zlib.compressobj(6, zlib.DEFLATED, window_bits(len(data)) | 16)
+            sized = deflater(len(data))
             member = sized.compress(data) + sized.flush()
             assert member == largest.compress(data) + largest.flush()
             assert gzip.decompress(member) == data
+
+
+def test_a_stored_member_is_what_zlib_stores_and_any_reader_reads() -> None:
+    """A payload the server compressed goes into its gzip member stored, written without zlib: it
+    inflates to the same bytes, with the CRC-32 and length zlib gives, across block boundaries, and
+    warcio reads a record in such members."""
+    rng = random.Random(3)
+    for size in (0, 1, 0xFFFE, 0xFFFF, 0x10000, 3 * 0xFFFF + 7):
+        data = rng.randbytes(size)
+        member = stored_member(data)
+        level0 = zlib.compressobj(0, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        zlib_member = level0.compress(data) + level0.flush()
+        assert gzip.decompress(member) == data
+        assert member[:10] == zlib_member[:10] and member[-8:] == zlib_member[-8:]
+        assert len(member) <= len(zlib_member)
+    raw = gzip.compress(PAGE)
+    response = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s" % (len(raw), raw)
+    block = b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://127.0.0.1/\r\n"
+    block += b"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000000>\r\n"
+    block += b"WARC-Date: 2026-12-07T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+    block += b"Content-Length: %d\r\n\r\n%s\r\n\r\n" % (len(response), response)
+    read = [
+        (r.rec_type, r.content_stream().read()) for r in ArchiveIterator(io.BytesIO(stored_member(block)))
+    ]
+    assert read == [("response", PAGE)]
