@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,13 +32,37 @@ def start(command: list[str | Path], out: Path) -> subprocess.Popen:
     out.mkdir(parents=True)
     valgrind = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/%p.cg"]
     return subprocess.Popen(
-        [*valgrind, *command], cwd=out, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*valgrind, *command],
+        cwd=out,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its process group: every process it starts, found by `_wait_group`
     )
 
 
+def _wait_group(group: int) -> None:
+    """Wait until no process of the process group `group` is left: jcrawl's extraction workers end
+    after the crawler's process, and callgrind writes a process's counts when it ends."""
+    while True:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:  # (state, parent, group, ...) after the command's name
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):  # gone meanwhile
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                break
+        else:
+            return
+        time.sleep(0.2)
+
+
 def counts(process: subprocess.Popen, out: Path) -> tuple[int, int]:
-    """Once `process` has ended: the instructions of its own process, and of all the others."""
+    """Once `process` and every process it started have ended: the instructions of its own process,
+    and of all the others."""
     process.wait()
+    _wait_group(process.pid)
     own = others = 0
     for path in out.glob("*.cg"):
         text = path.read_text(errors="replace")
