@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import BASELINE, BIN  # noqa: E402
+from bench.measure import processes  # noqa: E402
 from tests.helpers import generated_bench_site  # noqa: E402
 
 
@@ -43,18 +44,7 @@ def start(command: list[str | Path], out: Path) -> subprocess.Popen:
 def _wait_group(group: int) -> None:
     """Wait until no process of the process group `group` is left: jcrawl's extraction workers end
     after the crawler's process, and callgrind writes a process's counts when it ends."""
-    while True:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:  # (state, parent, group, ...) after the command's name
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):  # gone meanwhile
-                continue
-            if int(fields[2]) == group and fields[0] != "Z":
-                break
-        else:
-            return
+    while any(fields[2] == str(group) and fields[0] != "Z" for _, fields in processes()):
         time.sleep(0.2)
 
 

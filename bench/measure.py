@@ -13,6 +13,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,17 +66,28 @@ def measure(command: list[str | Path], cwd: Path | None = None, ok: tuple[int, .
     )
 
 
+def processes() -> Iterator[tuple[int, list[str]]]:
+    """Every live process: its pid and the fields of /proc/PID/stat after its name (state, parent,
+    process group, ...)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat_fields(int(entry))) is not None:
+            yield int(entry), fields
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the process's name; None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 def _tree(root: int) -> list[int]:
     """`root` and its descendants."""
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry))
+    for pid, fields in processes():
+        children.setdefault(int(fields[1]), []).append(pid)
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
@@ -86,12 +98,13 @@ def _tree(root: int) -> list[int]:
 
 def _read(pid: int) -> tuple[float | None, int, int]:
     """A process's CPU seconds, resident set and peak resident set (kB); None if it is gone."""
+    fields = _stat_fields(pid)
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
         with open(f"/proc/{pid}/status") as f:
             status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
-    except (OSError, IndexError):
+    except OSError:
+        fields = None
+    if fields is None:
         return None, 0, 0
     kb = lambda name: int(status.get(name, "0 kB").split()[0])  # noqa: E731
     return (int(fields[11]) + int(fields[12])) / TICKS, kb("VmRSS"), kb("VmHWM")
