@@ -31,14 +31,16 @@ from tests.helpers import (
 
 KILLS = 12
 UPDATE_KILLS = 5
-# One request at a time with a short delay: about 40 pages a second, so a crawl takes ~10 s.
+# One request at a time with a short delay: about 20 pages a second, so a crawl of the ~390 pages takes
+# ~20 s, more than the kills leave it (12 runs of 0.3-2 s, start-up included); at 40 pages a second a
+# fast machine finished it before the last kill and the last run began a new crawl.
 SLOW = [
     f"--set={name}={value}"
     for name, value in [
         ("CONCURRENT_REQUESTS_PER_DOMAIN", 1),
         ("JCRAWL_LOOPBACK_EXEMPT", 0),
         ("AUTOTHROTTLE_ENABLED", 0),
-        ("DOWNLOAD_DELAY", 0.02),
+        ("DOWNLOAD_DELAY", 0.04),
     ]
 ]
 
