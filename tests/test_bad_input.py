@@ -254,7 +254,8 @@ BAD_OPTIONS = {  # arguments (before --archive GOOD) -> words the one line on st
     ("update", "--site", "elsewhere.example"): "no site 'elsewhere.example'",
     ("demo", "--port", "70000"): "a port is at most 65535",
     ("search",): "the following arguments are required: query",
-    ("search", "x", "--limit", "many"): "invalid int value: 'many'",
+    ("search", "x", "--limit", "many"): "--limit: not a number: 'many'",
+    ("search", "x", "--limit", "0"): "--limit: must be at least 1",
     ("search", '"unbalanced'): "a double quote is not closed",
     ("show", "99999"): "no article with URL or id '99999'",
     ("history", "1", "--diff", "1", "9"): "no version 9",
@@ -262,6 +263,11 @@ BAD_OPTIONS = {  # arguments (before --archive GOOD) -> words the one line on st
     ("stats", "--bogus"): "unrecognized arguments: --bogus",
     ("verify", "--bogus"): "unrecognized arguments: --bogus",
     ("wacz", "--output", "{tmp}/out.zip"): "--output must name a .wacz file",
+    ("wacz", "--output", "{tmp}/no/such/out.wacz"): "out.wacz: there is no folder {tmp}/no/such",
+    ("index", "--output", "{tmp}/no/such/index.cdxj"): "there is no folder",
+    ("report", "--output", "{tmp}"): "cannot write {tmp}: it is a folder",
+    ("serve", "--port", "70000"): "--port: a port is at most 65535",
+    ("serve", "--host", "192.0.2.1"): "cannot listen on 192.0.2.1:8001: Cannot assign requested address",
     ("reparse", "--since", "yesterday"): "--since takes an ISO 8601 date",
     ("reparse", "--rebuild", "--site", "x"): "--rebuild builds the whole database",
     ("import", "{tmp}/nothing.warc.gz"): "no such file",
@@ -277,7 +283,8 @@ def test_bad_options_are_one_line_usage_errors(
     argv = [arg.format(site=site, tmp=tmp_path) for arg in args]
     result = run_jcrawl([*argv, "--archive", str(good)], unprivileged=False)
     assert result.returncode == USAGE, result.stderr[-3000:]
-    assert len(result.stderr.splitlines()) == 1 and BAD_OPTIONS[args] in result.stderr, result.stderr
+    words = BAD_OPTIONS[args].format(site=site, tmp=tmp_path)
+    assert len(result.stderr.splitlines()) == 1 and words in result.stderr, result.stderr
     assert result.stderr.startswith("jcrawl") and "Traceback" not in result.stderr
     assert result.stdout == ""
 

@@ -106,12 +106,6 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
     assert "the port is in use" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_report_into_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
-    Store(tmp_path).close()
-    result = jcrawl("report", "--output", tmp_path / "no" / "such" / "report.html", archive=tmp_path)
-    assert result.returncode == 2 and "give a file in an existing folder" in result.stderr
-
-
 def test_report_of_an_empty_archive_still_draws_each_chart(tmp_path: Path) -> None:
     Store(tmp_path).close()
     result = jcrawl("report", "--output", tmp_path / "report.html", archive=tmp_path)

@@ -20,6 +20,7 @@ from crawler.cli.common import (
     common_exits,
     describe_os_error,
     open_store,
+    output_file,
     start_logging,
     unwritable,
 )
@@ -80,7 +81,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
         run_index,
     )
-    index.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write the index")
+    index.add_argument("--output", "-o", type=output_file, metavar="FILE", help="where to write the index")
 
     wacz = add_command(
         commands,
@@ -95,7 +96,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
         run_wacz,
     )
-    wacz.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.wacz")
+    wacz.add_argument("--output", "-o", type=output_file, required=True, metavar="FILE.wacz")
     wacz.add_argument("--title", help="the collection's title (default: the archive directory's name)")
 
     reparse = add_command(

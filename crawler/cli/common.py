@@ -166,6 +166,36 @@ def start_logging(archive: Path, quiet: bool, settings: dict[str, str] | None = 
     return interactive
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port to listen on, 1 to 65535."""
+    value = positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {value}")
+    return value
+
+
+def output_file(text: str) -> Path:
+    """An argparse type: a file a command writes, in a folder that exists (checked before any work, so
+    a mistyped folder is a usage error, not a failure at the end of a long run)."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: it is a folder (name a file in it)")
+    if not path.absolute().parent.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text}: there is no folder {path.absolute().parent}")
+    return path
+
+
 def describe_os_error(exc: OSError) -> str:
     """ "cannot open /x/y: Permission denied" rather than "[Errno 13] Permission denied: '/x/y'"."""
     what = exc.strerror or str(exc)

@@ -18,6 +18,7 @@ from crawler.cli.common import (
     UsageError,
     add_command,
     common_exits,
+    positive,
     quiet_option,
     set_option,
     start_logging,
@@ -136,17 +137,6 @@ def exit_code(results: list[CrawlResult]) -> int:
     if interrupted:
         return 128 + interrupted
     return EXIT_FETCH_ERRORS if any(r.fetch_errors for r in results) else EXIT_OK
-
-
-def positive(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _regex(text: str) -> str:

@@ -7,8 +7,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.cli.common import EXIT_INTERRUPTED, EXIT_OK, UsageError, add_command, open_store, start_logging
-from crawler.cli.crawl import RUN_EXITS, crawl, exit_code, positive
+from crawler.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UsageError,
+    add_command,
+    open_store,
+    port,
+    positive,
+    start_logging,
+)
+from crawler.cli.crawl import RUN_EXITS, crawl, exit_code
 
 if TYPE_CHECKING:
     from crawler.demo.server import DemoServer
@@ -36,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     demo.add_argument("--articles", type=positive, default=60, metavar="N", help="stories in edition 1")
     demo.add_argument(
-        "--port", type=_port, default=DEMO_PORT, metavar="N", help=f"port on 127.0.0.1 (default {DEMO_PORT})"
+        "--port", type=port, default=DEMO_PORT, metavar="N", help=f"port on 127.0.0.1 (default {DEMO_PORT})"
     )
     demo.add_argument(
         "--edition",
@@ -151,10 +160,3 @@ def _wait_forever() -> None:
     import threading
 
     threading.Event().wait()
-
-
-def _port(text: str) -> int:
-    value = positive(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {value}")
-    return value

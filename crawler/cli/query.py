@@ -8,7 +8,16 @@ import json
 import sys
 from typing import Any, TextIO
 
-from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_command, open_store
+from crawler.cli.common import (
+    EXIT_FATAL,
+    EXIT_OK,
+    EXIT_USAGE,
+    Parser,
+    UsageError,
+    add_command,
+    open_store,
+    positive,
+)
 from crawler.store import ARTICLE_COLUMNS, SEARCH_SYNTAX, QueryError
 from crawler.words import besides_http_errors
 
@@ -35,7 +44,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     search.__class__ = _QueryParser  # `jcrawl search -algiers port`: a -word is part of the query
     search.add_argument("query", nargs="+", help=f"what to look for: {SEARCH_SYNTAX}")
-    search.add_argument("--limit", type=int, default=10, metavar="N", help="at most N hits (default 10)")
+    search.add_argument("--limit", type=positive, default=10, metavar="N", help="at most N hits (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per hit")
 
     show = add_command(

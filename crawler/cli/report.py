@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, UsageError, add_command, require_archive
+from crawler.cli.common import EXIT_FATAL, EXIT_OK, EXIT_USAGE, add_command, output_file, require_archive
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,14 +23,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         run_report,
     )
     report.add_argument(
-        "--output", "-o", type=Path, default=Path("report.html"), metavar="FILE", help="default: report.html"
+        "--output", "-o", type=output_file, default="report.html", metavar="FILE", help="default: report.html"
     )
 
 
 def run_report(args: argparse.Namespace) -> int:
     require_archive(args.archive)
-    if args.output.is_dir() or not args.output.resolve().parent.is_dir():
-        raise UsageError(f"cannot write {args.output}: give a file in an existing folder")
     from crawler.report.page import write_report  # matplotlib loads only for this command
 
     numbers = write_report(args.archive, args.output)

@@ -12,6 +12,7 @@ from crawler.cli.common import (
     UsageError,
     add_command,
     common_exits,
+    port,
     require_archive,
 )
 
@@ -36,15 +37,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         run_serve,
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8001, metavar="N", help="port (default: 8001)")
+    serve.add_argument("--port", type=port, default=8001, metavar="N", help="port (default: 8001)")
 
 
 def run_serve(args: argparse.Namespace) -> int:
     require_archive(args.archive)
-    from crawler.serve.app import port_is_free, serve  # Datasette loads only for this command
+    from crawler.serve.app import listen_problem, serve  # Datasette loads only for this command
 
-    if not port_is_free(args.host, args.port):
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: the port is in use (try --port N)")
+    problem = listen_problem(args.host, args.port)
+    if problem:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem}")
     print(f"Serving {args.archive} at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     serve(args.archive, args.host, args.port)
     return EXIT_OK

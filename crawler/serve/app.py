@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 
@@ -44,15 +45,20 @@ def make_datasette(archive: Path) -> Datasette:
     )
 
 
-def port_is_free(host: str, port: int) -> bool:
-    """True when nothing listens on host:port (connections closing there do not count, as for uvicorn)."""
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
+def listen_problem(host: str, port: int) -> str | None:
+    """Why nothing can listen on host:port (the port in use, an address not of this machine, a host
+    name that does not resolve), or None when something can (connections closing there do not count,
+    as for uvicorn)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(address)
+    except OSError as exc:  # (socket.gaierror included)
+        if exc.errno == errno.EADDRINUSE:
+            return "the port is in use (try --port N)"
+        return exc.strerror or str(exc)
+    return None
 
 
 def serve(archive: Path, host: str, port: int) -> None:
