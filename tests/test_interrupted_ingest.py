@@ -89,9 +89,13 @@ def test_ctrl_c_while_jcrawl_starts_ends_it_without_a_traceback(tmp_path: Path) 
     Store(tmp_path).close()  # an empty archive
     conn = sqlite3.connect(tmp_path / "journal.db", isolation_level=None)
     try:
-        conn.execute("BEGIN IMMEDIATE")  # if it is done loading, `stats` waits here for the database
+        # If it is done loading, `stats` waits here for the database: a lock that keeps readers out too
+        # (a WAL database lets them read beside a writer, and `stats`, which loads in a few tenths of a
+        # second, then finished before the signal came, which found Python ending, its handler gone).
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
         run = start_jcrawl("stats", "--archive", tmp_path)
-        time.sleep(0.25)  # loading Scrapy, lxml and warcio takes about half a second
+        time.sleep(0.25)
         run.send_signal(signal.SIGINT)
         time.sleep(0.3)
         conn.execute("ROLLBACK")
