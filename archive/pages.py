@@ -1,10 +1,13 @@
-"""Which responses are pages: HTML or XHTML by Content-Type, sniffed when the type is missing or generic.
+"""Which responses are pages: HTML or XHTML by Content-Type, sniffed when the type is missing or generic,
+and text in either case (a binary body said to be HTML is not a page).
 
 Stylesheets, scripts, JSON, images, fonts and robots.txt are archived like any response but never
 extracted as pages, in a crawl (the spider) and when WARC files are read back (`import`, `reparse`).
 """
 
 from __future__ import annotations
+
+from crawler.extract.encoding import looks_binary
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Types that say nothing about the body: it is sniffed.
@@ -54,10 +57,11 @@ def mime_type(content_type: str | None) -> str:
 
 
 def is_html(content_type: str | None, body: bytes) -> bool:
-    """True for an HTML or XHTML page: by its Content-Type, or by its first bytes when that is generic."""
+    """True for an HTML or XHTML page: by its Content-Type unless the body is binary, or by its first
+    bytes when the type is generic."""
     mime = mime_type(content_type)
     if mime in HTML_TYPES:
-        return True
+        return not looks_binary(body)
     return mime in GENERIC_TYPES and sniffs_html(body)
 
 

@@ -25,7 +25,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archive.pages import is_html
+from archive.pages import HTML_TYPES, is_html, mime_type
 from crawler import __version__
 from crawler import settings as defaults
 from crawler.downloadermiddlewares.limits import truncation
@@ -250,13 +250,18 @@ class JournalSpider(scrapy.Spider):
                 requests = self.parse_xml(root)
             yield from requests
             return
-        if is_html(content_type, body):  # not stylesheets, scripts, JSON, robots.txt (archive/pages.py)
+        # not stylesheets, scripts, JSON, robots.txt, nor a binary body (archive/pages.py)
+        if is_html(content_type, response.body):
             if page is None:
                 headers = _extraction_headers(response)
                 page = extract_for_crawl(
                     response.body, response.url, headers, self.profile, self.learner is not None
                 )
             yield from self.parse_html(response, page)
+        elif mime_type(content_type) in HTML_TYPES:  # a server's mistake, archived as sent
+            message = f"HTTP {response.status} {mime_type(content_type)} with a binary body: not extracted"
+            yield ErrorItem(response.url, "binary", message)
+            self._fetched(response.meta, found_article=False)
 
     def parse_html(self, response: Response, page: PageExtraction) -> Iterator[Any]:
         """What an extracted HTML page gives: its PageItem, then requests for the links to follow."""

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+import gzip
+import random
+import sys
+import zlib
+from pathlib import Path
+
 import pytest
 
 from crawler.extract import Article, extract_article
@@ -115,6 +122,32 @@ def test_links_in_a_menu_its_style_hides_are_navigation():
     kinds = {link.url.rsplit("/", 2)[-2]: link.kind for link in a.links}
     assert [kinds[f"menu-pick-{i}-of-the-month"] for i in range(5)] == ["nav"] * 5
     assert sum(kind == "listing" for kind in kinds.values()) == 8
+
+
+BINARY = {
+    "random bytes": random.Random(5).randbytes(20000),
+    "a gzipped page": gzip.compress(PAGE.encode()),
+    "an ELF executable": Path(sys.executable).read_bytes()[:20000],
+    "a PNG image": b"\x89PNG\r\n\x1a\n" + zlib.compress(random.Random(6).randbytes(5000), 0),
+}
+
+
+@pytest.mark.parametrize("name", BINARY)
+def test_a_binary_body_is_no_article_and_gives_no_text(name: str) -> None:
+    """Binary data said to be HTML (a server's mistake, or `jcrawl extract` on the wrong file) gives
+    no record of its bytes as text: it read as hundreds of garbage "words", an article."""
+    a = extract_article(BINARY[name], "https://news.example.org/2024/03/x/")
+    assert not a.is_article
+    assert (a.title, a.body, a.lead, a.links) == (None, "", None, [])
+
+
+def test_text_with_a_few_stray_control_characters_or_in_utf16_is_still_a_page() -> None:
+    stray = PAGE.replace("Tunisia's phosphate", "Tunisia\x0b\x1a\x08's phosphate").encode()
+    wide = codecs.BOM_UTF16_LE + PAGE.replace('<meta charset="utf-8">', "").encode("utf-16-le")
+    for body in (stray, wide, b"\x00" * 5000 + PAGE.encode()):  # NUL padding, as some servers send
+        a = extract_article(body, "https://news.example.org/2024/03/tunisia-phosphate/")
+        assert a.is_article and a.title == "Tunisia raises phosphate output"
+        assert "380,000 tonnes" in a.body
 
 
 def test_empty_and_binary_input_do_not_raise():

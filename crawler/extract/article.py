@@ -13,7 +13,7 @@ from crawler.extract import jsonld
 from crawler.extract.blocks import Page, walk_page
 from crawler.extract.body import BodyResult, extract_body
 from crawler.extract.embedded import best_embedded, parse_fragment
-from crawler.extract.encoding import decode_html
+from crawler.extract.encoding import decode_html, looks_binary
 from crawler.extract.links import type_links
 from crawler.extract.marks import collect
 from crawler.extract.metadata import (
@@ -114,6 +114,8 @@ def _extract(body: bytes, url: str, headers: Mapping | None, profile: SiteProfil
     if isinstance(body, str):
         body = body.encode("utf-8", "replace")
     data = bytes(body[:MAX_BYTES]) if body else b""
+    if looks_binary(data):  # not a page, whatever its type said: no text to take from it
+        return Extraction(Article(url=url))
     truncated = len(body or b"") > MAX_BYTES
     text, exact = decode_html(data, headers, truncated=truncated)
     blank = not text or text.isspace()
