@@ -17,11 +17,12 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -34,8 +35,26 @@ READ_CHUNK = 1 << 20
 _ARC_LINE = re.compile(rb"^\S+ \S+ \d{12,14} ")
 _PARSE_ERRORS = (ArchiveLoadFailed, ValueError, EOFError, zlib.error, KeyError, IndexError, TypeError)
 _NO_NEWLINE = "not followed by newline"
-# warcio's record parsers: ARC headers turned into WARC ones for ARC files, none in WARC files.
-_LOADERS = {"warc": ArcWarcRecordLoader(arc2warc=False), "arc": ArcWarcRecordLoader(arc2warc=True)}
+
+
+class _Loader(ArcWarcRecordLoader):
+    """warcio's record loader, tolerant of HTTP status lines (gzipped or not, a record reads alike), with
+    the records it cannot read said so (ArchiveLoadFailed) where warcio breaks on them with whatever
+    error (a request, response or revisit without its target URI, a Content-Length past any size)."""
+
+    def __init__(self, arc: bool):
+        super().__init__(verify_http=False, arc2warc=arc)
+
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: BinaryIO, length: int | None) -> Any:
+        if length and length > sys.maxsize:
+            raise ArchiveLoadFailed(f"its Content-Length, {length:,}, is past any file's size")
+        if uri is None and length != 0 and rec_type in self.HTTP_RECORDS:
+            raise ArchiveLoadFailed(f"a {rec_type} record without WARC-Target-URI")
+        return super().load_http_headers(rec_type, uri, stream, length)
+
+
+# The record parsers: ARC headers turned into WARC ones for ARC files, none in WARC files.
+_LOADERS = {"warc": _Loader(arc=False), "arc": _Loader(arc=True)}
 
 
 @dataclass(slots=True)
@@ -125,6 +144,7 @@ def _read_plain(f: BinaryIO, kind: str, check_digests: bool) -> Iterator[Located
     while start < size:
         f.seek(start)
         records = ArchiveIterator(f, check_digests=check_digests, arc2warc=kind == "arc")
+        records.loader = _LOADERS[kind]  # (the iterator's own is warcio's: it breaks where ours says why)
         while True:
             offset = records.offset  # where the next record starts, blank lines before it skipped
             with _warnings() as said:

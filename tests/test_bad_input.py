@@ -289,6 +289,14 @@ def test_bad_options_are_one_line_usage_errors(
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_help_lists_the_exit_codes_it_ends_with(command: str) -> None:
+    args, expected = COMMANDS[command]
+    result = run_jcrawl([args[0], "--help"], unprivileged=False)
+    listed = {int(line.split()[0]) for line in result.stdout.split("exit codes:\n", 1)[1].splitlines()}
+    assert {code for code, _ in expected.values()} <= listed, result.stdout
+
+
 def test_no_command_is_a_usage_error_that_names_the_help() -> None:
     result = run_jcrawl([], unprivileged=False)
     assert result.returncode == USAGE

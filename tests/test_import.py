@@ -6,6 +6,7 @@ import gzip
 import io
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,42 @@ def test_damaged_gzip_files_import_every_whole_record_and_exit_1(tmp_path: Path,
     assert len(query(archive, "SELECT title FROM articles")) == 3
     verify = jcrawl("verify", archive=archive)
     assert verify.returncode == 1 and f"damaged: {warc.name} offset {damaged_at}: " in verify.stdout
+
+
+def response_record(url: str | None, body: bytes, length: int | None = None) -> bytes:
+    """A response record written byte by byte (warcio would not write these broken ones)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+    headers = [
+        "WARC/1.0",
+        "WARC-Type: response",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
+        "WARC-Date: 2024-05-01T10:00:00Z",
+        *([f"WARC-Target-URI: {url}"] if url else []),
+        "Content-Type: application/http; msgtype=response",
+        f"Content-Length: {len(http) if length is None else length}",
+    ]
+    return "\r\n".join(headers).encode() + b"\r\n\r\n" + http + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzipped"])
+def test_records_warcio_breaks_on_are_named_and_read_past(tmp_path: Path, compress: bool) -> None:
+    """A response without its WARC-Target-URI and one whose Content-Length is past any size (warcio
+    raised AttributeError and OverflowError on them: an unexpected error, exit 70) are named damaged,
+    and the records after each are imported."""
+    records = [
+        response_record(None, article_page("Nowhere Story", "harbour")),
+        response_record(f"{SITE}/2024/05/first/", article_page("First Story", "harbour")),
+        response_record(f"{SITE}/2024/05/huge/", b"<p>x</p>", length=10**20),
+        response_record(f"{SITE}/2024/05/second/", article_page("Second Story", "rail")),
+    ]
+    warc = tmp_path / ("foreign.warc.gz" if compress else "foreign.warc")
+    warc.write_bytes(b"".join(gzip.compress(r) for r in records) if compress else b"".join(records))
+    result = jcrawl("import", warc, archive=tmp_path / "archive")
+    assert result.returncode == 1 and result.stderr == "", result.stdout + result.stderr
+    damaged = [line.split(": ", 2)[2] for line in result.stdout.splitlines() if line.startswith("damaged:")]
+    assert damaged == [
+        "a response record without WARC-Target-URI",
+        "its Content-Length, 100,000,000,000,000,000,000, is past any file's size",
+    ]
+    titles = query(tmp_path / "archive", "SELECT title FROM articles ORDER BY title")
+    assert titles == [("First Story",), ("Second Story",)]

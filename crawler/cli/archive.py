@@ -30,7 +30,9 @@ from crawler.words import plural
 if TYPE_CHECKING:
     from archive.ingest import IngestResult
 
-WRITE_EXITS = (EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED)
+# A command that reads the WARC files through reads past a damaged record, names it and ends with 1.
+READ_PAST = {EXIT_PROBLEMS: "damaged records were read past (one `damaged: FILE offset N: why` line each)"}
+WRITE_EXITS = {**common_exits(EXIT_OK, EXIT_USAGE, EXIT_LOCKED, EXIT_FATAL, EXIT_INTERRUPTED), **READ_PAST}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -78,7 +80,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "Write a sorted CDXJ index of the finished WARC files (cdxj-indexer), which pywb serves a "
         "collection from. With --output it works on a read-only archive.",
         ["jcrawl index", "jcrawl index --output /tmp/journal.cdxj", "jcrawl index && wb-manager ..."],
-        (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
+        {**common_exits(EXIT_OK, EXIT_USAGE, EXIT_FATAL), **READ_PAST},
         run_index,
     )
     index.add_argument("--output", "-o", type=output_file, metavar="FILE", help="where to write the index")
@@ -93,7 +95,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "jcrawl wacz --output journal.wacz",
             "jcrawl wacz --output journal.wacz --title 'The Sahel Business Review, 2024'",
         ],
-        (EXIT_OK, EXIT_USAGE, EXIT_FATAL),
+        {**common_exits(EXIT_OK, EXIT_USAGE, EXIT_FATAL), **READ_PAST},
         run_wacz,
     )
     wacz.add_argument("--output", "-o", type=output_file, required=True, metavar="FILE.wacz")

@@ -49,7 +49,8 @@ EXAMPLES = (
 def build_parser() -> argparse.ArgumentParser:
     meanings = {
         **EXIT_MEANINGS,
-        EXIT_FETCH_ERRORS: "crawl, update: some pages could not be fetched; verify: problems found",
+        EXIT_FETCH_ERRORS: "crawl, update: some pages could not be fetched; verify: problems found; "
+        "import, reparse, index, wacz: damaged records were read past",
     }
     codes = "\n".join(f"  {code:<4} {meaning}" for code, meaning in sorted(meanings.items()))
     parser = Parser(
