@@ -40,10 +40,17 @@ _NO_NEWLINE = "not followed by newline"
 class _Loader(ArcWarcRecordLoader):
     """warcio's record loader, tolerant of HTTP status lines (gzipped or not, a record reads alike), with
     the records it cannot read said so (ArchiveLoadFailed) where warcio breaks on them with whatever
-    error (a request, response or revisit without its target URI, a Content-Length past any size)."""
+    error (a request, response or revisit without its target URI, a Content-Length past any size), or
+    store as nothing (a record without its date, which the WARC standard requires of every record)."""
 
     def __init__(self, arc: bool):
         super().__init__(verify_http=False, arc2warc=arc)
+
+    def parse_record_stream(self, *args: Any, **kwargs: Any) -> ArcWarcRecord:
+        record = super().parse_record_stream(*args, **kwargs)
+        if record.format == "warc" and not record.rec_headers.get_header("WARC-Date"):
+            raise ArchiveLoadFailed(f"a {record.rec_type} record without WARC-Date")
+        return record
 
     def load_http_headers(self, rec_type: str, uri: str | None, stream: BinaryIO, length: int | None) -> Any:
         if length and length > sys.maxsize:

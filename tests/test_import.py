@@ -205,14 +205,14 @@ def test_damaged_gzip_files_import_every_whole_record_and_exit_1(tmp_path: Path,
     assert verify.returncode == 1 and f"damaged: {warc.name} offset {damaged_at}: " in verify.stdout
 
 
-def response_record(url: str | None, body: bytes, length: int | None = None) -> bytes:
+def response_record(url: str | None, body: bytes, length: int | None = None, dated: bool = True) -> bytes:
     """A response record written byte by byte (warcio would not write these broken ones)."""
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
     headers = [
         "WARC/1.0",
         "WARC-Type: response",
         f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>",
-        "WARC-Date: 2024-05-01T10:00:00Z",
+        *(["WARC-Date: 2024-05-01T10:00:00Z"] if dated else []),
         *([f"WARC-Target-URI: {url}"] if url else []),
         "Content-Type: application/http; msgtype=response",
         f"Content-Length: {len(http) if length is None else length}",
@@ -222,10 +222,12 @@ def response_record(url: str | None, body: bytes, length: int | None = None) -> 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["plain", "gzipped"])
 def test_records_warcio_breaks_on_are_named_and_read_past(tmp_path: Path, compress: bool) -> None:
-    """A response without its WARC-Target-URI and one whose Content-Length is past any size (warcio
-    raised AttributeError and OverflowError on them: an unexpected error, exit 70) are named damaged,
-    and the records after each are imported."""
+    """A response without its WARC-Target-URI, one whose Content-Length is past any size (warcio
+    raised AttributeError and OverflowError on them) and one without its WARC-Date (which no row can
+    hold) ended the import with an unexpected error, exit 70: they are named damaged, and the records
+    after each are imported."""
     records = [
+        response_record(f"{SITE}/2024/05/undated/", article_page("Undated Story", "rail"), dated=False),
         response_record(None, article_page("Nowhere Story", "harbour")),
         response_record(f"{SITE}/2024/05/first/", article_page("First Story", "harbour")),
         response_record(f"{SITE}/2024/05/huge/", b"<p>x</p>", length=10**20),
@@ -237,6 +239,7 @@ def test_records_warcio_breaks_on_are_named_and_read_past(tmp_path: Path, compre
     assert result.returncode == 1 and result.stderr == "", result.stdout + result.stderr
     damaged = [line.split(": ", 2)[2] for line in result.stdout.splitlines() if line.startswith("damaged:")]
     assert damaged == [
+        "a response record without WARC-Date",
         "a response record without WARC-Target-URI",
         "its Content-Length, 100,000,000,000,000,000,000, is past any file's size",
     ]
