@@ -35,7 +35,8 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     Lower-cases scheme and host, encodes IDNs and unsafe characters, writes percent-escapes one way
     (upper-case hex; unreserved characters unescaped: /caf%c3%a9 and /café are /caf%C3%A9, /%7Euser
     is /~user), drops the default port, the fragment, tracking and session parameters, and gives an
-    empty path as "/". Query order is kept: some sites give parameter order meaning.
+    empty path as "/", resolves dot segments (/a/./b/../c is /a/c). Query order is kept: some sites
+    give parameter order meaning.
     """
     url = url.strip()
     if base is not None:
@@ -58,6 +59,8 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = parts.path or "/"
+    if "/." in path:  # dot segments, which browsers resolve in any URL, not only in relative ones
+        path = _without_dot_segments(path)
     if ";" in path:
         path = PATH_SESSION.sub("", path)
     query = parts.query
@@ -68,6 +71,22 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
             pair for pair in query.split("&") if pair and not _dropped_param(pair.split("=", 1)[0])
         )
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _without_dot_segments(path: str) -> str:
+    """An absolute path without its "." and ".." segments (RFC 3986 section 5.2.4: ".." at the root
+    stays at the root, a path ending in one names a directory)."""
+    segments = path.split("/")  # (the first is the empty one before the leading "/")
+    kept: list[str] = []
+    for segment in segments[1:]:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", ".."):
+        kept.append("")
+    return "/" + "/".join(kept)
 
 
 def _normalize_escapes(text: str) -> str:

@@ -48,6 +48,11 @@ def test_show_by_url_and_id(bench_archive: Path, some_article: dict) -> None:
     assert record["title"] == some_article["title"]
     by_id = jcrawl("show", str(record["id"]), archive=bench_archive)
     assert by_id.returncode == 0 and by_id.stdout.startswith(some_article["title"])
+    # as a URL is pasted: without the permalink's trailing slash, with a dot segment, with tracking
+    scheme, _, host, path = some_article["url"].split("/", 3)
+    for pasted in (some_article["url"].rstrip("/"), f"{scheme}//{host}/./{path}?utm_source=feed"):
+        found = jcrawl("show", pasted, archive=bench_archive)
+        assert found.returncode == 0 and found.stdout.startswith(some_article["title"]), pasted
     missing = jcrawl("show", "http://127.0.0.1:9/nothing/", archive=bench_archive)
     assert missing.returncode == 2 and "no article" in missing.stderr
 

@@ -24,6 +24,12 @@ from crawler.urls import is_loopback, may_name_host, normalize_url, site_of
         ("http://example.com/%7Euser/", "http://example.com/~user/"),
         ("http://example.com/caf%c3%a9/?q=%e2%82%ac", "http://example.com/caf%C3%A9/?q=%E2%82%AC"),
         ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        # dot segments resolved as browsers do (RFC 3986 5.2.4), in absolute URLs too
+        ("http://example.com/a/./b/../c/", "http://example.com/a/c/"),
+        ("http://example.com/../x?q=/../", "http://example.com/x?q=/../"),
+        ("http://example.com/a/..", "http://example.com/"),
+        ("http://example.com//a/./x", "http://example.com//a/x"),
+        ("http://example.com/a/..b/.c", "http://example.com/a/..b/.c"),
     ],
 )
 def test_normalize(url: str, expected: str) -> None:

@@ -441,6 +441,8 @@ class Store:
             owner = None if row is not None else resolve_alias(self.conn, url) or _base_of_view(url)
             if owner is not None:
                 row = self._one("SELECT * FROM articles WHERE url = ?", (owner,))
+            if row is None:  # pasted without the trailing slash of the site's permalinks, or with one
+                row = self._one("SELECT * FROM articles WHERE url = ?", (_other_slash(url),))
         if row is None:
             return None
         row["aliases"] = aliases_of(self.conn, row["url"])
@@ -542,6 +544,15 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         if not is_read_only(exc):
             raise
     return opened("immutable=1")
+
+
+def _other_slash(url: str) -> str:
+    """`url` with its path's trailing slash taken off, or put on (a site answers both, one redirecting)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = parts.path[:-1] if parts.path.endswith("/") and parts.path != "/" else parts.path + "/"
+    return urlunsplit(parts._replace(path=path))
 
 
 def _base_of_view(url: str) -> str | None:
