@@ -7,8 +7,6 @@ extracted as pages, in a crawl (the spider) and when WARC files are read back (`
 
 from __future__ import annotations
 
-from crawler.extract.encoding import looks_binary
-
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Types that say nothing about the body: it is sniffed.
 GENERIC_TYPES = frozenset(
@@ -48,7 +46,12 @@ HTML_OPENINGS = tuple(
     )
 )
 WHITESPACE = b"\t\n\x0c\r "
-BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # (the UTF-32 marks start as these do)
+BOMS = (b"\xef\xbb\xbf", *UTF16_BOMS)
+# The "binary data bytes" of MIME sniffing (control characters no text holds), less NUL: servers pad
+# pages with NULs.
+BINARY_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+SNIFFED_BYTES = 1445  # as much of a resource as MIME sniffing reads
 
 
 def mime_type(content_type: str | None) -> str:
@@ -79,3 +82,13 @@ def sniffs_html(body: bytes) -> bool:
         if head.startswith(opening) and head[len(opening) : len(opening) + 1] in (b" ", b">", b"\t", b"\n"):
             return True
     return False
+
+
+def looks_binary(body: bytes) -> bool:
+    """True when the body is not text, whatever its type says: compressed or random data, an image, an
+    executable. Its first bytes hold control characters that text never holds, more than a stray few (a
+    sixty-fourth of them, eight at least). UTF-16 and UTF-32 text, whose code units hold such bytes,
+    is read only with its byte-order mark (as browsers do), and with one never is."""
+    head = body[:SNIFFED_BYTES]
+    binary = len(head) - len(head.translate(None, BINARY_BYTES))
+    return binary >= max(8, len(head) // 64) and not head.startswith(UTF16_BOMS)

@@ -258,9 +258,10 @@ class JournalSpider(scrapy.Spider):
                     response.body, response.url, headers, self.profile, self.learner is not None
                 )
             yield from self.parse_html(response, page)
-        elif mime_type(content_type) in HTML_TYPES:  # a server's mistake, archived as sent
-            message = f"HTTP {response.status} {mime_type(content_type)} with a binary body: not extracted"
-            yield ErrorItem(response.url, "binary", message)
+        elif (mime := mime_type(content_type)) in HTML_TYPES:  # a binary body: archived as sent
+            yield ErrorItem(
+                response.url, "binary", f"HTTP {response.status} {mime} with a binary body: not extracted"
+            )
             self._fetched(response.meta, found_article=False)
 
     def parse_html(self, response: Response, page: PageExtraction) -> Iterator[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 import shutil
 import subprocess
 import uuid
@@ -245,3 +246,21 @@ def test_records_warcio_breaks_on_are_named_and_read_past(tmp_path: Path, compre
     ]
     titles = query(tmp_path / "archive", "SELECT title FROM articles ORDER BY title")
     assert titles == [("First Story",), ("Second Story",)]
+
+
+def test_a_binary_body_said_to_be_html_is_imported_but_never_extracted(tmp_path: Path) -> None:
+    """As in a crawl (archive/pages.is_html): the capture is kept, no article is made of its bytes, by
+    the import or by a reparse."""
+    warc = tmp_path / "foreign.warc"
+    binary = random.Random(5).randbytes(20000)
+    warc.write_bytes(
+        response_record(f"{SITE}/2024/05/binary/", binary)
+        + response_record(f"{SITE}/2024/05/first/", article_page("First Story", "harbour"))
+    )
+    archive = tmp_path / "archive"
+    assert jcrawl("import", warc, archive=archive).returncode == 0
+    for run in ("import", "reparse"):
+        if run == "reparse":
+            assert jcrawl("reparse", archive=archive).returncode == 0
+        assert query(archive, "SELECT COUNT(*) FROM captures") == [(2,)], run
+        assert query(archive, "SELECT title FROM articles") == [("First Story",)], run

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from archive.pages import looks_binary
 from crawler.extract import jsonld
 from crawler.extract.blocks import Page, walk_page
 from crawler.extract.body import BodyResult, extract_body
 from crawler.extract.embedded import best_embedded, parse_fragment
-from crawler.extract.encoding import decode_html, looks_binary
+from crawler.extract.encoding import decode_html
 from crawler.extract.links import type_links
 from crawler.extract.marks import collect
 from crawler.extract.metadata import (

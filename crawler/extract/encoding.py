@@ -38,25 +38,6 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
-# WHATWG MIME Sniffing's "binary data bytes" (control characters no text holds), less NUL: servers pad
-# pages with NULs.
-_BINARY_BYTES = bytes([*range(0x01, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
-_SNIFFED_BYTES = 1445  # as much of a resource as MIME sniffing reads
-
-
-def looks_binary(body: bytes) -> bool:
-    """True when the body is not text, whatever its type says: compressed or random data, an image, an
-    executable. Its first bytes hold control characters that text never holds, more than a stray few (a
-    sixty-fourth of them, eight at least). UTF-16 and UTF-32 text, whose code units hold such bytes,
-    is read only with its byte-order mark (as browsers do), and with one never is."""
-    head = body[:_SNIFFED_BYTES]
-    binary = len(head) - len(head.translate(None, _BINARY_BYTES))
-    # (the UTF-32 marks start as the UTF-16 ones do)
-    return binary >= max(8, len(head) // 64) and not head.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    )
-
-
 def normalise_label(label: str | bytes | None) -> str | None:
     """Python codec name for an encoding label (`"ISO-8859-1"` -> `"cp1252"`), None if unknown."""
     if not label:
