@@ -170,6 +170,7 @@ class WiretapDownloadHandler(HTTP11DownloadHandler):
 
     async def download_request(self, request: Request) -> Response:
         request.meta.pop(WIRE, None)  # a retry's meta is a copy of the failed attempt's
+        self._crawler.stats.inc_value("jcrawl/http/scrapy")  # exchanges made by Scrapy's client
         agent = _TappedAgent(
             contextFactory=self._contextFactory,
             bindAddress=self._bind_address,
@@ -185,7 +186,11 @@ class WiretapDownloadHandler(HTTP11DownloadHandler):
             with wrap_twisted_exceptions():
                 return await maybe_deferred_to_future(agent.download_request(request))
         except ResponseDataLossError:
-            if not self._fail_on_dataloss_warned:
-                logger.warning(get_dataloss_msg(request.url))
-                self._fail_on_dataloss_warned = True
+            self.warn_of_dataloss(request)
             raise
+
+    def warn_of_dataloss(self, request: Request) -> None:
+        """Scrapy's warning, once a crawl, that a body cut short failed its request."""
+        if not self._fail_on_dataloss_warned:
+            logger.warning(get_dataloss_msg(request.url))
+            self._fail_on_dataloss_warned = True
