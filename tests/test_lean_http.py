@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import start_demo_site
 from tests.faultserver import article_html, reset, serve
@@ -237,3 +238,24 @@ def test_malformed_and_cut_responses_give_the_same_captures_and_errors_with_eith
     lean, scrapy = outcome("JCRAWL_LEAN_HTTP=True"), outcome("JCRAWL_LEAN_HTTP=False")
     assert lean == scrapy
     assert len(lean[1]) >= 8  # resets, cuts and refusals recorded, the same way
+
+
+def test_a_host_name_is_resolved_as_scrapy_resolves_it(tmp_path: Path) -> None:
+    story = article_html("A story found by name").encode()
+    home = b'<html><body><a href="/story/">Story</a></body></html>'
+    routes = {"/": sending(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(home), home))}
+    routes["/story/"] = sending(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(story), story))
+    with serve(routes) as server:
+        archive = crawl(f"http://localhost:{server.port}/", tmp_path / "a")
+    assert query(archive, "SELECT title FROM articles") == [("A story found by name",)]
+    addresses = set()
+    for path in (archive / "warc").glob("*.warc.gz"):
+        with path.open("rb") as f:
+            addresses |= {
+                r.rec_headers.get_header("WARC-IP-Address")
+                for r in ArchiveIterator(f)
+                if r.rec_type == "response"
+            }
+    assert addresses == {"127.0.0.1"}
+    assert stats(archive)["jcrawl/http/lean"] >= 3  # robots.txt, the home page, the story
+    assert "jcrawl/http/scrapy" not in stats(archive)
