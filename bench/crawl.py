@@ -11,7 +11,9 @@ Generates the shared bench site, serves it with nginx on 127.0.0.1 and runs, int
 - `scrapy+warc`: the same writing every request and response to a gzipped WARC with warcio;
 - `wget+warc`: `wget --recursive --warc-file` (one connection);
 - `jcrawl`: `jcrawl crawl URL` with no options (WARC + extraction in worker processes + SQLite);
-- `jcrawl-1p`: the same with extraction in the crawler's own process (JCRAWL_EXTRACT_WORKERS=0).
+- `jcrawl-1p`: the same with extraction in the crawler's own process (JCRAWL_EXTRACT_WORKERS=0);
+- `jcrawl-twisted`: `jcrawl crawl URL` with every exchange made by Scrapy's Twisted client, not the lean
+  one in front of it (JCRAWL_LEAN_HTTP=False, crawler/handlers/lean.py).
 
 For each: responses, pages/s (responses / wall time of the whole command), CPU ms per page (user +
 system of every process of the command, the extraction workers included; `main ms`: the command's own
@@ -47,7 +49,13 @@ from tests.helpers import SHARED, generated_bench_site, make_bench_site, serve_b
 
 BASELINE = SHARED / "bench" / "baseline" / "journal_spider.py"
 BIN = Path(sys.executable).parent
-VARIANTS = ("scrapy", "scrapy+warc", "wget+warc", "jcrawl", "jcrawl-1p")
+VARIANTS = ("scrapy", "scrapy+warc", "wget+warc", "jcrawl", "jcrawl-1p", "jcrawl-twisted")
+# The settings of each jcrawl variant.
+JCRAWL_OPTIONS = {
+    "jcrawl": [],
+    "jcrawl-1p": ["--set=JCRAWL_EXTRACT_WORKERS=0"],
+    "jcrawl-twisted": ["--set=JCRAWL_LEAN_HTTP=False"],
+}
 # Responses of a WARC file by status, read with warcio (for wget).
 COUNT_WARC = """
 import json, sys
@@ -99,8 +107,7 @@ def run_variant(variant: str, url: str, out: Path) -> Run:
         )
         return Run(variant, int(count.stdout), cost)
     archive = out / "archive"
-    options = ["--set=JCRAWL_EXTRACT_WORKERS=0"] if variant == "jcrawl-1p" else []
-    cost = measure([BIN / "jcrawl", "crawl", url, "--archive", archive, "--quiet", *options])
+    cost = measure([BIN / "jcrawl", "crawl", url, "--archive", archive, "--quiet", *JCRAWL_OPTIONS[variant]])
     with sqlite3.connect(archive / "journal.db") as conn:
         (responses,) = conn.execute("SELECT COUNT(*) FROM captures").fetchone()
     return Run(variant, responses, cost, archive)
