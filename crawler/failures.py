@@ -43,7 +43,23 @@ def describe(failure: Failure) -> tuple[str, str]:
     message = str(exc) or kind
     reasons = getattr(exc.__cause__, "reasons", None)
     if reasons:
-        message = "; ".join(f"{r.type.__name__}: {r.getErrorMessage()}" for r in reasons)
+        message = "; ".join(_reason(r) for r in reasons)
     if failure.check(zlib.error, gzip.BadGzipFile, EOFError, UndecodableBody):
         kind, message = "decoding", f"cannot decompress the body: {message}"
     return kind, message
+
+
+def _reason(reason: Failure) -> str:
+    """One underlying reason of a failed download. A TLS failure is named as such with OpenSSL's
+    reasons: pyOpenSSL's `Error` says only the repr of OpenSSL's error queue (`[('SSL routines', '',
+    'wrong version number')]`), its subclasses an errno and a text (SysCallError) or nothing. Checked
+    by name, so that describing a failure imports no TLS module."""
+    if reason.check("OpenSSL.SSL.Error"):
+        args = reason.value.args
+        queue = args[0] if args else None
+        if isinstance(queue, list) and queue and all(isinstance(e, tuple) and len(e) == 3 for e in queue):
+            said = "; ".join(str(e[2] or e[0]) for e in queue)  # (library, function, reason)
+        else:
+            said = next((a for a in reversed(args) if isinstance(a, str) and a), reason.type.__name__)
+        return f"TLS error: {said}"
+    return f"{reason.type.__name__}: {reason.getErrorMessage()}"
