@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.faultserver import article_html
+from tests.faultserver import article_html, reset, respond, serve
 from tests.helpers import jcrawl, query
 
 
@@ -36,3 +36,21 @@ def test_robots_txt_is_fetched_and_archived_once(httpserver: HTTPServer, tmp_pat
     assert query(archive, "SELECT title FROM articles") == [("Found Through The Sitemap",)]
     assert query(archive, "SELECT COUNT(*) FROM captures WHERE url LIKE '%/robots.txt'") == [(1,)]
     assert jcrawl("verify", archive=archive).returncode == 0
+
+
+def test_a_robots_txt_that_cannot_be_fetched_is_asked_for_once(tmp_path: Path) -> None:
+    home = b'<html><body><a href="/story/">Story</a></body></html>'
+    story = article_html("Found Without Robots").encode()
+    routes = {
+        "/robots.txt": reset,
+        "/": lambda conn, attempt: respond(conn, 200, home),
+        "/story/": lambda conn, attempt: respond(conn, 200, story),
+    }
+    with serve(routes) as server:
+        archive = tmp_path / "archive"
+        result = jcrawl("crawl", server.url("/"), "-s", "JCRAWL_RETRY_BACKOFF=0.05", archive=archive)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # One fetch with its three retries (RETRY_TIMES), shared by the rules and the spider's request.
+    assert len(server.requests("/robots.txt")) == 4
+    assert len(server.requests("/sitemap.xml")) == 1  # the spider's fallback still asks for it
+    assert query(archive, "SELECT title FROM articles") == [("Found Without Robots",)]

@@ -29,12 +29,14 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
     fetch its own copy for the rules, so the archive got robots.txt twice (the second a revisit).
     Here whichever request for robots.txt comes first is the fetch the rules are read from (the
     spider's own, or the middleware's); a later request for it gets that response again, marked
-    ALREADY_ARCHIVED so that the WARC writer does not store it twice.
+    ALREADY_ARCHIVED so that the WARC writer does not store it twice, or, if the fetch failed after its
+    retries, IgnoreRequest saying why (the host is not asked again, nor its retries repeated).
     """
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.responses: dict[str, Response] = {}  # netloc -> its robots.txt response
+        self.failures: dict[str, str] = {}  # netloc -> why its robots.txt could not be fetched
 
     async def process_request(self, request: Request) -> Response | None:
         if request.meta.get(ROBOTS_FETCH):  # the fetch itself, or its redirect or retry
@@ -50,6 +52,10 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
             if earlier is not None:
                 self._stats.inc_value(REUSED)
                 return earlier.replace(request=request, flags=[*earlier.flags, ALREADY_ARCHIVED])
+            if url.netloc in self.failures:  # that fetch failed, retries and all: not asked again
+                raise IgnoreRequest(
+                    f"robots.txt of {url.netloc} could not be fetched: {self.failures[url.netloc]}"
+                )
         return await super().process_request(request)
 
     async def process_response(self, request: Request, response: Response) -> Response:
@@ -70,6 +76,11 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
             super().process_request_2(rp, request)
         except IgnoreRequest as exc:
             raise Disallowed(str(exc)) from None
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        """The fetch failed (the spider's request, or Scrapy's own for the rules): remember why."""
+        self.failures[netloc] = f"{type(exc).__name__}: {exc}"
+        super()._robots_error(exc, netloc)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         self.responses[netloc] = response
