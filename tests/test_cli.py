@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from pathlib import Path
@@ -89,6 +90,18 @@ def test_extract_prints_one_record_per_file(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 2 and records[0]["title"] == "Port Story" and "port grew" in records[0]["body"]
     assert records[0]["url"] == "http://127.0.0.1/story/"
+
+    # A page saved gzipped is read decompressed; a file that only starts like gzip is a usage error.
+    zipped = tmp_path / "page.html.gz"
+    zipped.write_bytes(gzip.compress(page.read_bytes()))
+    result = jcrawl("extract", zipped, "--url", "http://127.0.0.1/story/")
+    assert json.loads(result.stdout)["body"] == records[0]["body"]
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(b"\x1f\x8b" + b"not gzip at all" * 10)
+    result = jcrawl("extract", broken)
+    assert (
+        result.returncode == 2 and "cannot decompress" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_command
 
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_DECOMPRESSED = 50 * 1024 * 1024  # as DOWNLOAD_MAXSIZE bounds a crawled body: no gzip bomb
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     extract = add_command(
@@ -14,7 +17,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "extract",
         "extract article records from HTML files",
         "Run the extractor on saved HTML pages, as a crawl would on the responses: one JSON record per "
-        "file (title, authors, dates, agency, body, links...). Needs no archive.",
+        "file (title, authors, dates, agency, body, links...). A gzipped file (page.html.gz) is read "
+        "decompressed. Needs no archive.",
         [
             "jcrawl extract page.html",
             "jcrawl extract saved/*.html --url https://journal.example/2024/05/story/",
@@ -31,6 +35,7 @@ def run_extract(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
+    from archive.decoding import UndecodableBody, decode_content
     from crawler.extract import extract_article
 
     for path in args.files:
@@ -38,6 +43,11 @@ def run_extract(args: argparse.Namespace) -> int:
             body = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        if body[:2] == GZIP_MAGIC:  # saved as it came (Content-Encoding: gzip), or gzipped since
+            try:
+                body, _ = decode_content(body, ["gzip"], MAX_DECOMPRESSED)
+            except UndecodableBody as exc:
+                raise UsageError(f"cannot decompress {path}: {exc}") from None
         article = extract_article(body, args.url or path.resolve().as_uri())
         record = dataclasses.asdict(article)
         record["word_count"] = article.word_count
