@@ -3,7 +3,8 @@ home page, robots.txt and a few articles over kept-alive HTTP/1.1 connections. T
 extracted; each record holds the exchange as plain HTTP (TLS is below the wiretap), the request's
 block the bytes the server decrypted, under the https URL; verify and reparse accept the archive;
 and a TLS failure is an `errors` row and exit 1, not a traceback. The same with the lean client on
-or off: it takes only plain http, so https goes through Scrapy's handler either way."""
+(it makes the exchanges, and leaves a failed handshake to Scrapy's handler), off, or on under a TLS
+setting other than Scrapy's default (it leaves https to Scrapy's handler)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,11 @@ ARTICLES = {
 }
 # Short limits, so a failing connection costs well under a second.
 QUICK = ["-s", "RETRY_TIMES=1", "-s", "JCRAWL_RETRY_BACKOFF=0.05", "-s", "DOWNLOAD_TIMEOUT=5"]
-LEAN = {"lean on": [], "lean off": ["-s", "JCRAWL_LEAN_HTTP=False"]}
+LEAN = {
+    "lean on": [],
+    "lean off": ["-s", "JCRAWL_LEAN_HTTP=False"],
+    "lean on, TLS 1.2 method": ["-s", "DOWNLOADER_CLIENT_TLS_METHOD=TLSv1.2"],  # not Scrapy's default
+}
 
 
 def home_page() -> bytes:
@@ -119,6 +124,7 @@ class Server:
     port: int = 0
     received: dict[str, list[bytes]] = field(default_factory=dict)  # path -> each request's bytes
     connections: int = 0  # TLS connections whose handshake completed
+    accepted: int = 0  # TCP connections
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str = "/") -> str:
@@ -132,6 +138,8 @@ def serve(handle: Callable[[socket.socket, Server], None]) -> Iterator[Server]:
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
+            with server.lock:
+                server.accepted += 1
             with suppress(OSError):  # the crawler hung up, or the handshake failed: its side tells
                 handle(self.request, server)
 
@@ -196,6 +204,7 @@ class Crawl:
     returncode: int
     stdout: str
     stderr: str
+    lean: str  # a key of LEAN
 
 
 @pytest.fixture(scope="module", params=list(LEAN))
@@ -205,7 +214,7 @@ def crawled(
     with serve(tls_site(certificate)) as server:
         archive = tmp_path_factory.mktemp("https") / "archive"
         result = jcrawl("crawl", server.url("/"), *QUICK, *LEAN[request.param], archive=archive, timeout=120)
-        yield Crawl(server, archive, result.returncode, result.stdout, result.stderr)
+        yield Crawl(server, archive, result.returncode, result.stdout, result.stderr, request.param)
 
 
 def test_the_crawl_succeeds_and_extracts_the_articles(crawled: Crawl) -> None:
@@ -217,10 +226,12 @@ def test_the_crawl_succeeds_and_extracts_the_articles(crawled: Crawl) -> None:
     # kept-alive: fewer TLS connections than requests
     requests = sum(len(heads) for heads in crawled.server.received.values())
     assert crawled.server.connections < requests
-    # Every exchange went through Scrapy's (wiretapped) handler: the lean client takes plain http only.
+    # Every exchange made by the lean client when it is on under Scrapy's default TLS settings, else
+    # by Scrapy's (wiretapped) handler.
     [(stats,)] = query(crawled.archive, "SELECT stats FROM crawls")
     counted = json.loads(stats)
-    assert counted["jcrawl/http/scrapy"] == requests and "jcrawl/http/lean" not in counted
+    made, not_made = ("lean", "scrapy") if crawled.lean == "lean on" else ("scrapy", "lean")
+    assert counted[f"jcrawl/http/{made}"] == requests and f"jcrawl/http/{not_made}" not in counted
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -291,6 +302,12 @@ def test_a_tls_failure_is_an_error_row_not_a_traceback(
         assert kind == "DownloadFailedError" and message.startswith(says), errors
         assert "[(" not in message  # no repr of OpenSSL's error queue
     assert query(archive, "SELECT COUNT(*) FROM captures") == [(0,)]  # no response: nothing archived
+    # Each exchange made by Scrapy's handler; with the lean client on, after its own failed handshake.
+    [(stats,)] = query(archive, "SELECT stats FROM crawls")
+    counted = json.loads(stats)
+    assert "jcrawl/http/lean" not in counted
+    tries = 2 if lean == "lean on" else 1
+    assert server.accepted == tries * counted["jcrawl/http/scrapy"], (server.accepted, counted)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""A lean HTTP/1.1 client for the plain-http exchanges that go as they should; Scrapy's for the rest.
+"""A lean HTTP/1.1 client for the http and https exchanges that go as they should; Scrapy's for the rest.
 
 Scrapy's HTTP/1.1 handler runs each exchange through Twisted's web client: an agent, a connection
 pool, a line-by-line parser, chains of Deferreds and two conversions of the headers. A Scrapy crawl
@@ -7,8 +7,9 @@ with a handler that does no I/O at all, ~0.8 with this one. This handler writes 
 kept-alive connection of its own (asyncio's, which the reactor runs on) and reads the response with
 a few `find`s, and it takes only what it can read for certain:
 
-- a GET without a body to a plain `http` URL, through no proxy, from no bind address, with neither
-  credentials in the URL nor a Host header of its own;
+- a GET without a body to an `http` URL, or to an `https` one while the TLS settings are Scrapy's
+  defaults (see below), through no proxy, from no bind address, with neither credentials in the URL
+  nor a Host header of its own;
 - answered by `HTTP/1.0` or `HTTP/1.1` with a status of 200 or more, each header a token, a colon and
   a value on its own CRLF-ended line, the body framed by one Content-Length or by `chunked` without
   trailers (or empty: 204, 304), and nothing after it.
@@ -25,9 +26,22 @@ does a timeout (DownloadTimeoutError, with Scrapy's message), and a download a s
 (StopDownload, as crawler/downloadermiddlewares/limits.py does at JCRAWL_MAX_BODY_SIZE) keeps what
 arrived, flagged `download_stopped`. So retries, errors and cut bodies are the same with either client.
 
+For https it does what Scrapy's default TLS setup does (scrapy/core/downloader/contextfactory.py),
+with one `ssl.SSLContext` for the handler: the same protocol versions (TLS 1.2 and up), ciphers
+(OpenSSL's DEFAULT as Twisted lists it), options (Twisted's CertificateOptions with `fixBrokenPeers`,
+no tickets, legacy renegotiation), no verification of the certificate, the server's name (SNI) sent
+for a host name and not for an IP address, SSLKEYLOGFILE honoured, and Scrapy's warning when the
+certificate does not name the host (once a connection; Scrapy's comes from OpenSSL's verify callback,
+which may call it more than once). A TLS handshake that fails is a connection that fails: Scrapy's
+handler meets the server again and fails as it does (`TLS error: ...`), or succeeds. Any other
+DOWNLOADER_CLIENTCONTEXTFACTORY, DOWNLOADER_CLIENT_TLS_METHOD, DOWNLOADER_CLIENT_TLS_CIPHERS,
+DOWNLOADER_CLIENT_TLS_VERBOSE_LOGGING, DOWNLOAD_TLS_MIN_VERSION, DOWNLOAD_TLS_MAX_VERSION or
+DOWNLOAD_VERIFY_CERTIFICATES leaves every https exchange to Scrapy's handler.
+
 What it gives is what Scrapy's handler gives: the same request bytes (Twisted's header order and
-casing, Host last), the same Response (the headers without the connection headers, Content-Length as
-Twisted reports it, `download_latency`, the peer's address, the protocol), the headers_received and
+casing, Host last, without the scheme's default port), the same Response (the headers without the
+connection headers, Content-Length as Twisted reports it, `download_latency`, the peer's address, the
+protocol; for https the peer's certificate, parsed once a connection), the headers_received and
 bytes_received signals, and the exchange's bytes in `meta[WIRE]` for the WARC writer. The crawl's
 stats count the exchanges of each client (`jcrawl/http/lean`, `jcrawl/http/scrapy`).
 JCRAWL_LEAN_HTTP = False sends every exchange to Scrapy's handler.
@@ -38,6 +52,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+import ssl
 import time
 from collections import defaultdict
 from typing import Any
@@ -52,15 +67,22 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings, default_settings
 from scrapy.utils._download_handlers import check_stop_download
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import ConnectionDone, ConnectionLost
+from twisted.internet.ssl import Certificate
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived, _DataLoss
 from twisted.web.client import URI
 from twisted.web.iweb import UNKNOWN_LENGTH
 
+from crawler.handlers import quick_caller_lookup
 from crawler.handlers.wiretap import WIRE, Wire, WiretapDownloadHandler, persistent_per_host
+
+with quick_caller_lookup():  # (as in wiretap.py)
+    from scrapy.core.downloader.tls import _ScrapyClientTLSOptions26
+    from scrapy.utils.ssl import _get_keylog_filename
 
 MAX_HEAD = 1 << 16  # a longer status line and headers are Scrapy's to read (or refuse)
 # Twisted's parser keeps these out of a response's headers (its CONNECTION_CONTROL_HEADERS).
@@ -75,6 +97,19 @@ _IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}\Z")
 # Twisted's capitalisation of header names it does not write Word-Word (its _NameEncoder).
 _CASES = {b"Content-Md5": b"Content-MD5", b"Dnt": b"DNT", b"Etag": b"ETag", b"P3p": b"P3P", b"Te": b"TE"}
 _CASES.update({b"Www-Authenticate": b"WWW-Authenticate", b"X-Xss-Protection": b"X-XSS-Protection"})
+DEFAULT_PORTS = {"http": 80, "https": 443}  # left out of the Host header (Twisted's _computeHostValue)
+# Settings under which Scrapy's handler makes its TLS connections as _tls_context's do.
+TLS_SETTINGS = (
+    "DOWNLOADER_CLIENTCONTEXTFACTORY",
+    "DOWNLOADER_CLIENT_TLS_METHOD",
+    "DOWNLOADER_CLIENT_TLS_CIPHERS",
+    "DOWNLOADER_CLIENT_TLS_VERBOSE_LOGGING",
+    "DOWNLOAD_TLS_MIN_VERSION",
+    "DOWNLOAD_TLS_MAX_VERSION",
+    "DOWNLOAD_VERIFY_CERTIFICATES",
+)
+# Versions Twisted turns off by options, which Python deprecates for its minimum_version.
+_NO_VERSIONS = ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3 | ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
 
 
 class _Unread(Exception):
@@ -91,13 +126,15 @@ class _Stopped(Exception):
 
 
 class LeanDownloadHandler(WiretapDownloadHandler):
-    """The wiretap handler with a lean client in front for well-formed plain-http GETs (see the module)."""
+    """The wiretap handler with a lean client in front for well-formed GETs (see the module)."""
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._lean = crawler.settings.getbool("JCRAWL_LEAN_HTTP", True)
         self._keep = persistent_per_host(crawler.settings)
-        self._idle: defaultdict[tuple[str, int], list[_Connection]] = defaultdict(list)
+        # None: https is Scrapy's handler's (another TLS setup than its default)
+        self._tls = _tls_context(crawler.settings, self._contextFactory) if self._lean else None
+        self._idle: defaultdict[tuple[str, str, int], list[_Connection]] = defaultdict(list)
         self._names: dict[bytes, bytes] = {}  # Scrapy's header name -> as Twisted writes it
 
     async def download_request(self, request: Request) -> Response:
@@ -126,7 +163,13 @@ class LeanDownloadHandler(WiretapDownloadHandler):
         meta = request.meta
         if request.method != "GET" or request.body or "proxy" in meta or "bindaddress" in meta:
             return None
-        if self._bind_address or not request.url.startswith("http://") or not request.url.isascii():
+        if self._bind_address or not request.url.isascii():
+            return None
+        if request.url.startswith("http://"):
+            scheme = "http"
+        elif request.url.startswith("https://") and self._tls is not None:
+            scheme = "https"
+        else:
             return None
         url = request.url.split("#", 1)[0]
         try:
@@ -145,9 +188,9 @@ class LeanDownloadHandler(WiretapDownloadHandler):
                 if b"\r" in value or b"\n" in value:
                     return None
                 lines.append(written + b": " + value + b"\r\n")
-        host_value = uri.host if uri.port == 80 else b"%b:%d" % (uri.host, uri.port)
+        host_value = uri.host if uri.port == DEFAULT_PORTS[scheme] else b"%b:%d" % (uri.host, uri.port)
         lines.append(b"Host: " + host_value + b"\r\n\r\n")
-        return _Exchange(self, request, url, host, uri.port, b"".join(lines))
+        return _Exchange(self, request, url, scheme, host, uri.port, b"".join(lines))
 
     def _name(self, name: bytes) -> bytes | None:
         if not _TOKEN.match(name):
@@ -162,11 +205,11 @@ class LeanDownloadHandler(WiretapDownloadHandler):
         loop = asyncio.get_running_loop()
         timer = loop.call_later(timeout, exchange.time_out, timeout)
         try:
-            idle = self._idle[(exchange.host, exchange.port)]
+            idle = self._idle[(exchange.scheme, exchange.host, exchange.port)]
             connection = _kept(idle)
             if connection is None:
                 opening = exchange.opening = asyncio.ensure_future(
-                    self._open(exchange.host, exchange.port, idle)
+                    self._open(exchange.scheme, exchange.host, exchange.port, idle)
                 )
                 try:
                     connection = await opening
@@ -180,19 +223,45 @@ class LeanDownloadHandler(WiretapDownloadHandler):
             timer.cancel()
             exchange.end()
 
-    async def _open(self, host: str, port: int, idle: list[_Connection]) -> _Connection:
-        """A new connection to host:port, which joins `idle` when its exchanges are over."""
+    async def _open(self, scheme: str, host: str, port: int, idle: list[_Connection]) -> _Connection:
+        """A new connection to host:port (through TLS for https, its handshake done), which joins
+        `idle` when its exchanges are over."""
+        is_ip = bool(_IPV4.match(host))
         try:
             address = host
-            if not _IPV4.match(host):  # through Scrapy's resolver and its DNS cache, as its handler does
+            if not is_ip:  # through Scrapy's resolver and its DNS cache, as its handler does
                 from twisted.internet import reactor
 
                 address = await maybe_deferred_to_future(reactor.resolve(host))
             loop = asyncio.get_running_loop()
-            _, connection = await loop.create_connection(lambda: _Connection(idle, self._keep), address, port)
+            tls = {"ssl": self._tls, "server_hostname": host} if scheme == "https" else {}
+            _, connection = await loop.create_connection(
+                lambda: _Connection(idle, self._keep), address, port, **tls
+            )
         except Exception as exc:  # Scrapy's handler fails as it always did (or succeeds)
             raise _Unread from exc
+        if tls:
+            connection.identify(host, is_ip)
         return connection
+
+
+def _tls_context(settings: BaseSettings, factory: Any) -> ssl.SSLContext | None:
+    """A client context doing what `factory`, Scrapy's default one, does (see the module); None if the
+    TLS settings are not Scrapy's defaults."""
+    if any(settings[name] != getattr(default_settings, name) for name in TLS_SETTINGS):
+        return None
+    options = factory._get_cert_options()  # Twisted's CertificateOptions, as Scrapy sets them
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False  # Scrapy only warns of a certificate for another host (identify)
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2  # Twisted's default minimum (its OP_NO_TLSv1*)
+    # Twisted's options (fixBrokenPeers: OP_ALL, no compression, no tickets...) and Scrapy's
+    # OP_LEGACY_SERVER_CONNECT (0x4), added to OpenSSL's defaults as pyOpenSSL's set_options does
+    context.options |= (options._options & ~_NO_VERSIONS) | 0x4
+    context.set_ciphers(options._cipherString)  # OpenSSL's DEFAULT as Twisted lists it, not Python's
+    if keylog := _get_keylog_filename():  # SSLKEYLOGFILE, as Scrapy's context honours it
+        context.keylog_filename = keylog
+    return context
 
 
 def _kept(idle: list[_Connection]) -> _Connection | None:
@@ -213,12 +282,22 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport = None  # type: ignore[assignment]  # set as it is made
         self.exchange: _Exchange | None = None
         self.ip_address: Any = None
+        self.certificate: Certificate | None = None  # the peer's, over TLS
         self.used = False  # has carried an exchange before the current one
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         peer = transport.get_extra_info("peername")
         self.ip_address = ipaddress.ip_address(peer[0]) if peer else None
+
+    def identify(self, host: str, is_ip: bool) -> None:
+        """Keep the peer's certificate, and warn as Scrapy does if it does not name `host`."""
+        ssl_object = self.transport.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        if der:
+            self.certificate = Certificate.load(der)  # DER, parsed once a connection
+            # Scrapy's check of the certificate's names (it only warns), on the leaf certificate
+            _ScrapyClientTLSOptions26._verifyCB(not is_ip, host)(None, self.certificate.original, 0, 0, 1)
 
     def data_received(self, data: bytes) -> None:
         if self.exchange is None:  # bytes nobody asked for: the connection is not to be trusted
@@ -247,11 +326,19 @@ class _Exchange:
     """One request and its response, read as the bytes arrive."""
 
     def __init__(
-        self, handler: LeanDownloadHandler, request: Request, url: str, host: str, port: int, sent: bytes
+        self,
+        handler: LeanDownloadHandler,
+        request: Request,
+        url: str,
+        scheme: str,
+        host: str,
+        port: int,
+        sent: bytes,
     ):
         self.handler = handler
         self.request = request
         self.url = url
+        self.scheme = scheme
         self.host = host
         self.port = port
         self.sent = sent
@@ -479,13 +566,14 @@ class _Exchange:
         return bytes(self.wire.received[self.body_start : self.body_start + self.length])
 
     def _response(self, body: bytes, flags: list[str] | None = None) -> Response:
-        headers = self.headers
+        headers, connection = self.headers, self.connection
         response = responsetypes.from_args(headers=headers, url=self.url, body=body)(
             url=self.url,
             status=self.status,
             body=body,
             flags=flags,
-            ip_address=self.connection.ip_address if self.connection else None,
+            certificate=connection.certificate if connection else None,
+            ip_address=connection.ip_address if connection else None,
             protocol=self.protocol,
         )
         response.headers = headers  # kept as it is (see wiretap._TappedAgent._cb_bodydone)
