@@ -50,7 +50,9 @@ JCRAWL_LEAN_HTTP = False sends every exchange to Scrapy's handler.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import logging
 import re
 import ssl
 import time
@@ -80,10 +82,16 @@ from twisted.web.iweb import UNKNOWN_LENGTH
 from crawler.handlers import quick_caller_lookup
 from crawler.handlers.wiretap import WIRE, Wire, WiretapDownloadHandler, persistent_per_host
 
-with quick_caller_lookup():  # (as in wiretap.py)
-    from scrapy.core.downloader.tls import _ScrapyClientTLSOptions26
-    from scrapy.utils.ssl import _get_keylog_filename
+# Scrapy's internals for its TLS setup (Scrapy 2.19 on Twisted >= 26.4): without them, https stays
+# Scrapy's handler's (_tls_context) rather than being made otherwise.
+try:
+    with quick_caller_lookup():  # (as in wiretap.py)
+        from scrapy.core.downloader.tls import _ScrapyClientTLSOptions26
+        from scrapy.utils.ssl import _get_keylog_filename
+except ImportError:  # pragma: no cover - another Scrapy or Twisted
+    _ScrapyClientTLSOptions26 = _get_keylog_filename = None
 
+logger = logging.getLogger(__name__)
 MAX_HEAD = 1 << 16  # a longer status line and headers are Scrapy's to read (or refuse)
 # Twisted's parser keeps these out of a response's headers (its CONNECTION_CONTROL_HEADERS).
 CONNECTION_HEADERS = frozenset(
@@ -250,17 +258,23 @@ def _tls_context(settings: BaseSettings, factory: Any) -> ssl.SSLContext | None:
     TLS settings are not Scrapy's defaults."""
     if any(settings[name] != getattr(default_settings, name) for name in TLS_SETTINGS):
         return None
-    options = factory._get_cert_options()  # Twisted's CertificateOptions, as Scrapy sets them
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False  # Scrapy only warns of a certificate for another host (identify)
-    context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.TLSv1_2  # Twisted's default minimum (its OP_NO_TLSv1*)
-    # Twisted's options (fixBrokenPeers: OP_ALL, no compression, no tickets...) and Scrapy's
-    # OP_LEGACY_SERVER_CONNECT (0x4), added to OpenSSL's defaults as pyOpenSSL's set_options does
-    context.options |= (options._options & ~_NO_VERSIONS) | 0x4
-    context.set_ciphers(options._cipherString)  # OpenSSL's DEFAULT as Twisted lists it, not Python's
-    if keylog := _get_keylog_filename():  # SSLKEYLOGFILE, as Scrapy's context honours it
-        context.keylog_filename = keylog
+    if _ScrapyClientTLSOptions26 is None or _get_keylog_filename is None:
+        return None
+    try:
+        options = factory._get_cert_options()  # Twisted's CertificateOptions, as Scrapy sets them
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False  # Scrapy only warns of a certificate for another host (identify)
+        context.verify_mode = ssl.CERT_NONE
+        context.minimum_version = ssl.TLSVersion.TLSv1_2  # Twisted's default minimum (its OP_NO_TLSv1*)
+        # Twisted's options (fixBrokenPeers: OP_ALL, no compression, no tickets...) and Scrapy's
+        # OP_LEGACY_SERVER_CONNECT (0x4), added to OpenSSL's defaults as pyOpenSSL's set_options does
+        context.options |= (options._options & ~_NO_VERSIONS) | 0x4
+        context.set_ciphers(options._cipherString)  # OpenSSL's DEFAULT as Twisted lists it, not Python's
+        if keylog := _get_keylog_filename():  # SSLKEYLOGFILE, as Scrapy's context honours it
+            context.keylog_filename = keylog
+    except (AttributeError, TypeError, ValueError, ssl.SSLError) as exc:  # internals of another version
+        logger.info("https left to Scrapy's handler: its TLS setup could not be read (%s)", exc)
+        return None
     return context
 
 
@@ -295,9 +309,12 @@ class _Connection(asyncio.Protocol):
         ssl_object = self.transport.get_extra_info("ssl_object")
         der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
         if der:
-            self.certificate = Certificate.load(der)  # DER, parsed once a connection
-            # Scrapy's check of the certificate's names (it only warns), on the leaf certificate
-            _ScrapyClientTLSOptions26._verifyCB(not is_ip, host)(None, self.certificate.original, 0, 0, 1)
+            # (Twisted's and Scrapy's internals: another version of them costs the certificate or
+            # Scrapy's warning of a certificate naming another host, never the download)
+            with contextlib.suppress(Exception):
+                self.certificate = Certificate.load(der)  # DER, parsed once a connection
+                # Scrapy's check of the certificate's names (it only warns), on the leaf certificate
+                _ScrapyClientTLSOptions26._verifyCB(not is_ip, host)(None, self.certificate.original, 0, 0, 1)
 
     def data_received(self, data: bytes) -> None:
         if self.exchange is None:  # bytes nobody asked for: the connection is not to be trusted
