@@ -143,12 +143,12 @@ def report(runs: list[Run], pages: int, repeats: int) -> list[dict]:
             }
         )
     print(f"\nbench site: {pages:,} articles, medians of {repeats} interleaved run(s), one machine, one run")
-    print(f"{'variant':<12} {'responses':>9} {'pages/s':>8} {'CPU ms/page':>12} {'main ms':>8} {'cores':>6} "
+    print(f"{'variant':<14} {'responses':>9} {'pages/s':>8} {'CPU ms/page':>12} {'main ms':>8} {'cores':>6} "
           f"{'RSS MB':>7} {'tree MB':>8} {'pages/s / bare':>15} {'CPU / bare':>11}")  # fmt: skip
     for row in rows:
         speed, cpu = row["speed_ratio"], row["cpu_ratio"]
         print(
-            f"{row['variant']:<12} {row['responses']:>9,.0f} {row['pages_per_s']:>8.1f} "
+            f"{row['variant']:<14} {row['responses']:>9,.0f} {row['pages_per_s']:>8.1f} "
             f"{row['cpu_ms_per_page']:>12.2f} {row['main_cpu_ms_per_page']:>8.2f} {row['cores']:>6.2f} "
             f"{row['peak_rss_mb']:>7.0f} "
             f"{row['peak_tree_rss_mb']:>8.0f} {speed:>15.2f} {cpu:>11.2f}"
@@ -191,7 +191,7 @@ def main() -> None:
                     run = run_variant(variant, site.url, work / f"{variant}-{i}")
                     runs.append(run)
                     print(
-                        f"run {i + 1}: {variant:<12} {run.responses:>7,} responses in "
+                        f"run {i + 1}: {variant:<14} {run.responses:>7,} responses in "
                         f"{run.cost.wall:7.1f} s, {run.cost.cpu:6.1f} s CPU, {run.cost.peak_rss:5.0f} MB",
                         flush=True,
                     )
