@@ -155,9 +155,9 @@ JCRAWL_SITE: dict = {}
 # --- the pipeline --------------------------------------------------------------------------------
 # Scrapy's HTTP/1.1 handler with a tap on each connection: the WARC records hold the status line,
 # headers and body exactly as received, and the request as sent (crawler/handlers/wiretap.py). A lean
-# client in front of it takes the well-formed GET exchanges, at about half the CPU, for http and for
-# https under Scrapy's default TLS settings, and leaves it the rest (crawler/handlers/lean.py);
-# JCRAWL_LEAN_HTTP = False leaves it everything.
+# client in front of it takes the well-formed GET exchanges for less CPU (bench/crawl.py), for http
+# and for https under Scrapy's default TLS settings, and leaves it the rest
+# (crawler/handlers/lean.py); JCRAWL_LEAN_HTTP = False leaves it everything.
 DOWNLOAD_HANDLERS = {
     "http": "crawler.handlers.lean.LeanDownloadHandler",
     "https": "crawler.handlers.lean.LeanDownloadHandler",

@@ -2,8 +2,9 @@
 
 Scrapy's HTTP/1.1 handler runs each exchange through Twisted's web client: an agent, a connection
 pool, a line-by-line parser, chains of Deferreds and two conversions of the headers. A Scrapy crawl
-that fetches the bench site's pages and keeps nothing spends ~1.2 ms of CPU a response with it, ~0.5
-with a handler that does no I/O at all, ~0.8 with this one. This handler writes a GET on a
+that fetches the bench site's pages and keeps nothing spent ~1.2 ms of CPU a response with it, ~0.5
+with a handler that does no I/O at all, ~0.8 with this one (measured once, when this was written; in
+`make bench` the variants `jcrawl` and `jcrawl-twisted` compare whole crawls). This handler writes a GET on a
 kept-alive connection of its own (asyncio's, which the reactor runs on) and reads the response with
 a few `find`s, and it takes only what it can read for certain:
 
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import logging
 import re
@@ -72,6 +74,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings, default_settings
 from scrapy.utils._download_handlers import check_stop_download
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.abstract import isIPAddress
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.ssl import Certificate
 from twisted.python.failure import Failure
@@ -81,6 +84,7 @@ from twisted.web.iweb import UNKNOWN_LENGTH
 
 from crawler.handlers import quick_caller_lookup
 from crawler.handlers.wiretap import WIRE, Wire, WiretapDownloadHandler, persistent_per_host
+from crawler.urls import DEFAULT_PORTS
 
 # Scrapy's internals for its TLS setup (Scrapy 2.19 on Twisted >= 26.4): without them, https stays
 # Scrapy's handler's (_tls_context) rather than being made otherwise.
@@ -101,11 +105,9 @@ NO_BODY = (204, 304)  # Twisted's NO_BODY_CODES: a response of length 0 whatever
 DEFAULT_TIMEOUT = 10  # Scrapy's agent's, for a request without download_timeout
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _HEX = re.compile(rb"[0-9A-Fa-f]+\Z")
-_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}\Z")
 # Twisted's capitalisation of header names it does not write Word-Word (its _NameEncoder).
 _CASES = {b"Content-Md5": b"Content-MD5", b"Dnt": b"DNT", b"Etag": b"ETag", b"P3p": b"P3P", b"Te": b"TE"}
 _CASES.update({b"Www-Authenticate": b"WWW-Authenticate", b"X-Xss-Protection": b"X-XSS-Protection"})
-DEFAULT_PORTS = {"http": 80, "https": 443}  # left out of the Host header (Twisted's _computeHostValue)
 # Settings under which Scrapy's handler makes its TLS connections as _tls_context's do.
 TLS_SETTINGS = (
     "DOWNLOADER_CLIENTCONTEXTFACTORY",
@@ -140,10 +142,14 @@ class LeanDownloadHandler(WiretapDownloadHandler):
         super().__init__(crawler)
         self._lean = crawler.settings.getbool("JCRAWL_LEAN_HTTP", True)
         self._keep = persistent_per_host(crawler.settings)
-        # None: https is Scrapy's handler's (another TLS setup than its default)
-        self._tls = _tls_context(crawler.settings, self._contextFactory) if self._lean else None
         self._idle: defaultdict[tuple[str, str, int], list[_Connection]] = defaultdict(list)
         self._names: dict[bytes, bytes] = {}  # Scrapy's header name -> as Twisted writes it
+
+    @functools.cached_property
+    def _tls(self) -> ssl.SSLContext | None:
+        """The TLS context of https exchanges, made at the first (the http handler never makes one);
+        None: https is Scrapy's handler's (another TLS setup than its default)."""
+        return _tls_context(self._crawler.settings, self._contextFactory)
 
     async def download_request(self, request: Request) -> Response:
         request.meta.pop(WIRE, None)  # a retry's meta is a copy of the failed attempt's
@@ -196,6 +202,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
                 if b"\r" in value or b"\n" in value:
                     return None
                 lines.append(written + b": " + value + b"\r\n")
+        # (the scheme's default port left out, as Twisted's _computeHostValue does)
         host_value = uri.host if uri.port == DEFAULT_PORTS[scheme] else b"%b:%d" % (uri.host, uri.port)
         lines.append(b"Host: " + host_value + b"\r\n\r\n")
         return _Exchange(self, request, url, scheme, host, uri.port, b"".join(lines))
@@ -234,7 +241,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
     async def _open(self, scheme: str, host: str, port: int, idle: list[_Connection]) -> _Connection:
         """A new connection to host:port (through TLS for https, its handshake done), which joins
         `idle` when its exchanges are over."""
-        is_ip = bool(_IPV4.match(host))
+        is_ip = isIPAddress(host)
         try:
             address = host
             if not is_ip:  # through Scrapy's resolver and its DNS cache, as its handler does
@@ -375,6 +382,7 @@ class _Exchange:
         self.status = 0
         self.protocol = ""
         self.headers: Headers | None = None
+        self.maxsize = self.warnsize = 0  # the request's, read with the headers
 
     def start(self, connection: _Connection) -> None:
         self.connection = connection
@@ -501,10 +509,10 @@ class _Exchange:
         if self.length >= 0:
             headers[b"Content-Length"] = str(self.length).encode()
         headers.update(fields)
-        meta = request.meta
-        maxsize = meta.get("download_maxsize", handler._default_maxsize)
-        warnsize = meta.get("download_warnsize", handler._default_warnsize)
-        if (maxsize and self.length > maxsize) or (warnsize and self.length > warnsize):
+        meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
+        self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
+        self.warnsize = meta.get("download_warnsize", handler._default_warnsize)
+        if self._past_limits(self.length):
             raise _Unread  # Scrapy's handler cancels or warns
         self._signal(
             signals.headers_received,
@@ -565,12 +573,13 @@ class _Exchange:
 
     def _arrived(self, data: bytes, received: int) -> None:
         """`data` of the body has arrived, `received` bytes of it so far."""
-        meta, handler = self.request.meta, self.handler
         self._signal(signals.bytes_received, data=data)
-        maxsize = meta.get("download_maxsize", handler._default_maxsize)
-        warnsize = meta.get("download_warnsize", handler._default_warnsize)
-        if (maxsize and received > maxsize) or (warnsize and received > warnsize):
+        if self._past_limits(received):
             raise _Unread
+
+    def _past_limits(self, size: int) -> bool:
+        """A body of `size` bytes is past DOWNLOAD_MAXSIZE or DOWNLOAD_WARNSIZE (0: no limit)."""
+        return bool((self.maxsize and size > self.maxsize) or (self.warnsize and size > self.warnsize))
 
     def _signal(self, signal: object, **kwargs: Any) -> None:
         stop = check_stop_download(signal, self.handler._crawler, self.request, **kwargs)
