@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from crawler.extract.memo import remember
+
 # Canonical short name -> spellings (matched case-sensitively for the acronyms, which are ordinary
 # words in lower case: "map", "tap", "ap").
 AGENCIES: Final[dict[str, tuple[str, ...]]] = {
@@ -55,6 +57,9 @@ _BYLINE_PARTS: Final = re.compile(r"\s*[|·•/,;]\s*|\s+[-–—]\s+")  # the s
 _BYLINE_SEPARATOR: Final = re.compile(r"[|·•/,;\-–—]")
 # A wire story's dateline: "TUNIS (Reuters) - ...", "Algiers, Aug 23 (APS) — ...".
 _DATELINE: Final = re.compile(rf"^[^()\n]{{2,60}}\(\s*({_ALT})(?:\s*/\s*(?:{_ALT}))*\s*\)\s*[-–—:]")
+# Memo of agency_in_byline: line -> its agency, "" for none (a site repeats its meta and menu lines
+# on every page, and byline_agency tries each line around the article).
+_BYLINE_MEMO: Final[dict[str, str]] = {}
 
 
 def canonical_agency(name: str | None) -> str | None:
@@ -81,6 +86,14 @@ def agency_in_byline(text: str) -> str | None:
     """An agency named as a separate part of a byline or meta line ("Posted On ... | By X | AFP")."""
     if not text or len(text) > 300:
         return None
+    hit = _BYLINE_MEMO.get(text)
+    if hit is None:
+        hit = remember(_BYLINE_MEMO, text, _byline_part_agency(text) or "")
+    return hit or None
+
+
+def _byline_part_agency(text: str) -> str | None:
+    """The agency of the first part of `text` that is nothing but a credit."""
     for part in _BYLINE_PARTS.split(text) if _BYLINE_SEPARATOR.search(text) else (text,):
         part = part.strip()
         if not part:

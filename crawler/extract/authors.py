@@ -23,6 +23,7 @@ from crawler.extract.marks import (
     Marks,
     text_of,
 )
+from crawler.extract.memo import remember
 from crawler.extract.months import MONTH_ALT, month
 from crawler.extract.text import CJK
 
@@ -134,6 +135,9 @@ _INITIALS: Final = re.compile(r"^[\s(（《〈\[]*((?:[A-Z]\.?){2,4})[\s)）》�
 _APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 # A paper's meta tags list all its authors, often dozens; a visible byline is capped at 200 characters.
 _MAX_AUTHORS: Final = 50
+# Memo of clean_names: byline string (its first 300 characters) -> the names (a site repeats its
+# author names and byline lines on every page).
+_NAMES_MEMO: Final[dict[str, tuple[str, ...]]] = {}
 
 
 def pick_authors(
@@ -468,7 +472,15 @@ def _names_in(mark: Mark) -> list[str]:
 
 def clean_names(raw: str) -> list[str]:
     """Person names from a byline string ("By A and B | AFP" -> ["A", "B"])."""
-    raw = " ".join(raw[:300].split())
+    raw = raw[:300]
+    hit = _NAMES_MEMO.get(raw)
+    if hit is None:
+        hit = remember(_NAMES_MEMO, raw, tuple(_byline_names(" ".join(raw.split()))))
+    return list(hit)
+
+
+def _byline_names(raw: str) -> list[str]:
+    """`clean_names` of a byline string with its whitespace joined."""
     if _PICTURE_LINE.match(raw):  # "Photograph by X, Agency": the whole line credits a picture
         return []
     segments = _SEGMENTS.split(raw)
