@@ -7,6 +7,8 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Final
 
+from crawler.extract.memo import remember
+
 if TYPE_CHECKING:
     from crawler.extract.blocks import Block, Page
     from crawler.extract.profile import SiteProfile
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
 # one text).
 _WORD: Final = re.compile(r"[^\W\d]+")
 _DIGITS: Final = re.compile(r"\d+")
+# Memo of path_signature: the tags and classes it reads -> the signature (a site's text blocks sit in
+# the same few places on every page).
+_SIGNATURES: Final[dict[tuple[str, ...], str]] = {}
 # The same words of ASCII text, lower-cased, in one table lookup per byte (bytes.translate, several
 # times faster than the regex): upper-case letters to lower case, every byte outside [a-z_] to a space.
 # (The bytes from 128 up never occur.)
@@ -38,16 +43,29 @@ def fingerprint(text: str) -> str | None:
 
 def path_signature(page: Page, block: Block, depth: int = 4) -> str:
     """`div.entry-content>p.post-views`-style path of a block's owner (classes cleaned, digits `#`)."""
-    parts: list[str] = []
+    steps: list[str] = []  # the tag and the classes of the owner, then of each ancestor read
     idx = block.owner
-    while idx >= 0 and len(parts) < depth:
-        cls = page.classes[idx]
+    while idx >= 0 and len(steps) < 2 * depth:
         tag = page.tags[idx]
-        parts.append(f"{tag}.{'.'.join(sorted(cls.split()[:3]))}" if cls else tag)
+        steps.append(tag)
+        steps.append(page.classes[idx])
         if tag in ("body", "article", "main"):
             break
         idx = page.parents[idx]
-    return _DIGITS.sub("#", ">".join(reversed(parts)))
+    key = tuple(steps)
+    signature = _SIGNATURES.get(key)
+    if signature is None:
+        signature = remember(_SIGNATURES, key, _signature(steps))
+    return signature
+
+
+def _signature(steps: list[str]) -> str:
+    """The path signature of the (tag, classes) pairs `steps`, from the owner up."""
+    parts = []
+    for k in range(len(steps) - 2, -1, -2):  # from the outermost element read down to the owner
+        tag, cls = steps[k], steps[k + 1]
+        parts.append(f"{tag}.{'.'.join(sorted(cls.split()[:3]))}" if cls else tag)
+    return _DIGITS.sub("#", ">".join(parts))
 
 
 def is_learned_boilerplate(page: Page, block: Block, profile: SiteProfile) -> bool:
