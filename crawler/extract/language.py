@@ -9,7 +9,6 @@ function words of a few languages. It overrides a declaration only when the evid
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Final
 
 from crawler.extract.text import letter_runs
@@ -112,8 +111,13 @@ def _latin_guess(text: str) -> str | None:
     words = letter_runs(text.lower())
     if len(words) < 30:
         return None
+    # each function word once, with its count (a plain dict: a Counter costs as much as the counting)
+    found: dict[str, int] = {}
+    for w in words:
+        if w in _WORD_LANGS:
+            found[w] = found.get(w, 0) + 1
     counts: dict[str, int] = dict.fromkeys(_FUNCTION_WORDS, 0)
-    for w, n in Counter([w for w in words if w in _WORD_LANGS]).items():  # each function word once
+    for w, n in found.items():
         for lang in _WORD_LANGS[w]:
             counts[lang] += n
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)

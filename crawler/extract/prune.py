@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from typing import Final
 
 from crawler.extract.blocks import Block, Page
@@ -114,7 +113,9 @@ def drop_repeats(blocks: list[Block], kept: list[int]) -> list[int]:
         return kept
     norms = {i: norm(blocks[i].text) for i in kept if blocks[i].text}
     joined = "\n".join(norms.values())
-    copies = Counter(norms.values())
+    copies: dict[str, int] = {}  # (a plain dict: a Counter costs more than this whole count)
+    for normed in norms.values():
+        copies[normed] = copies.get(normed, 0) + 1
     out = []
     for i in kept:
         own = norms.get(i)
