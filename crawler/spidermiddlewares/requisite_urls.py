@@ -33,6 +33,13 @@ _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "p
 _PRELOAD_AS = frozenset({"style", "script", "image", "font", ""})
 _SOURCE_ATTRIBUTES = (b"src", b"data-src", b"data-lazy-src", b"data-original")
 _SRCSET_ATTRIBUTES = (b"srcset", b"data-srcset", b"data-lazy-srcset")
+# The attribute naming the requisite of each tag `_TAG` finds: a tag whose markup (lower-cased) holds
+# no such name names none (an inline script, a search box), and its attributes need not be read.
+# <img> and <source> (not in it: the empty name is in any markup) are always read: `data-original`
+# holds no `src`.
+_NAMED_BY = {b"link": b"href", b"script": b"src", b"video": b"poster", b"input": b"src"} | dict.fromkeys(
+    (b"body", b"table", b"td"), b"background"
+)
 
 
 def page_requisites(body: bytes, url: str) -> list[str]:
@@ -44,7 +51,10 @@ def page_requisites(body: bytes, url: str) -> list[str]:
     base = urljoin(url, _text(data[slice(*base_match.span(1))])) if base_match else url
     found: list[str] = []
     for tag_match in _TAG.finditer(lowered):
-        found += _tag_requisites(tag_match.group(1), _attributes(data[slice(*tag_match.span(2))]))
+        tag = tag_match.group(1)
+        start, end = tag_match.span(2)
+        if lowered.find(_NAMED_BY.get(tag, b""), start, end) >= 0:
+            found += _tag_requisites(tag, _attributes(data[start:end]))
     if b"url(" in lowered:  # what a style attribute can load
         for style_match in _STYLE_ATTRIBUTE.finditer(lowered):
             style = data[slice(*style_match.span(1))]
