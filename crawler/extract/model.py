@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from crawler.extract.text import squeeze
+
 # Link kinds kept in the store's `links` table.
 STORED_LINK_KINDS = ("previous", "next", "related", "recent", "body", "listing")
 # Links of the site's chrome (menus, sidebars, footers, pagination): followed by the spider, not stored.
@@ -84,7 +86,9 @@ class Article:
 
 
 def text_measures(article: Article) -> tuple[int, str]:
-    """(word_count, content_hash) of an article, from one split of its body."""
-    words = article.body.split()
-    text = " ".join((article.title or "").split()) + "\n" + " ".join(words)
-    return len(words), hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """(word_count, content_hash) of an article."""
+    # The body's words joined by single spaces: its paragraph breaks made spaces first, so that a body
+    # of paragraphs already one-spaced (ASCII) is squeezed without being split into words.
+    words = squeeze(article.body.replace("\n\n", " "))
+    text = squeeze(article.title or "") + "\n" + words
+    return words.count(" ") + 1 if words else 0, hashlib.sha256(text.encode("utf-8")).hexdigest()
