@@ -14,9 +14,11 @@ class OwnPage:
     """Tells the page (its URL or its canonical) from other pages of its site, by their links."""
 
     def __init__(self, url: str, head: Head) -> None:
-        self.keys = {page_key(u) for u in (url, head.canonical) if u}
+        own = page_key(url)
+        # (the canonical URL is most often the page's own: its key is made once)
+        self.keys = {own if u == url else page_key(u) for u in (url, head.canonical) if u}
         self.paths = {key[:2] for key in self.keys}
-        self.site = site_of(page_key(url)[0])
+        self.site = site_of(own[0])
         self.base, self.root = head.base or url, head.base_root or site_root(url)
 
     def elsewhere(self, link_url: str | None) -> bool:
