@@ -32,21 +32,23 @@ def not_an_error(failure: Failure) -> str | None:
 
 
 def describe(failure: Failure) -> tuple[str, str]:
-    """The `errors` kind and message of a failed request: the exception's class, and what it says.
-
-    A download that failed in Twisted carries the underlying reasons (a reset, a closed connection);
-    they are spelled out instead of the reprs Scrapy's wrapper holds. A body whose Content-Encoding
-    cannot be decoded is kind `decoding` (its bytes, as sent, are in the WARC file).
+    """The `errors` kind and message of a failed request: the exception's class, and what it says
+    (`exception_message`). A body whose Content-Encoding cannot be decoded is kind `decoding` (its
+    bytes, as sent, are in the WARC file).
     """
-    exc = failure.value
-    kind = type(exc).__name__
-    message = str(exc) or kind
-    reasons = getattr(exc.__cause__, "reasons", None)
-    if reasons:
-        message = "; ".join(_reason(r) for r in reasons)
+    kind, message = type(failure.value).__name__, exception_message(failure.value)
     if failure.check(zlib.error, gzip.BadGzipFile, EOFError, UndecodableBody):
         kind, message = "decoding", f"cannot decompress the body: {message}"
     return kind, message
+
+
+def exception_message(exc: BaseException) -> str:
+    """What an exception says; for a download that failed in Twisted, the underlying reasons it
+    carries (a reset, a closed connection) spelled out instead of the reprs Scrapy's wrapper holds."""
+    reasons = getattr(exc.__cause__, "reasons", None)
+    if reasons:
+        return "; ".join(_reason(r) for r in reasons)
+    return str(exc) or type(exc).__name__
 
 
 def _reason(reason: Failure) -> str:

@@ -175,6 +175,10 @@ def test_the_crawl_completes_and_reports(crawled: Crawled) -> None:
     log = (crawled.archive / "jcrawl.log").read_text()
     assert "Traceback" not in log and "Traceback" not in result.stderr
     assert "Spider error" not in log
+    # A download given up is said on stderr as the errors table says it, not as Twisted's reprs.
+    gave_up = [line for line in result.stderr.splitlines() if "Gave up retrying" in line]
+    assert gave_up and all("<twisted" not in line and "Failure" not in line for line in gave_up)
+    assert any(line.endswith("Connection was closed cleanly.") for line in gave_up), gave_up
     urls = {u for (u,) in query(crawled.archive, "SELECT url FROM articles")}
     assert {crawled.url("/ok/"), crawled.url("/gzipped/")} <= urls
 

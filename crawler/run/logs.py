@@ -62,10 +62,28 @@ class _OneLine(logging.Formatter):
         return line.replace("\n", " ")
 
     def _with_message(self, record: logging.LogRecord) -> logging.LogRecord:
-        record.message = record.getMessage()
+        record.message = _readable_message(record)
         if self.usesTime():
             record.asctime = self.formatTime(record, self.datefmt)
         return record
+
+
+def _readable_message(record: logging.LogRecord) -> str:
+    """The record's message, an exception among its arguments said as `errors` says it: Scrapy's
+    retry middleware gives up with the download's exception, whose text is a list of Twisted reprs
+    (`[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: ...>]`)."""
+    from crawler.failures import exception_message  # (Twisted and Scrapy: not for every command)
+
+    def said(value: object) -> object:
+        return exception_message(value) if isinstance(value, BaseException) else value
+
+    args = record.args
+    if isinstance(args, dict):
+        args = {name: said(value) for name, value in args.items()}
+    elif isinstance(args, tuple):
+        args = tuple(said(value) for value in args)
+    message = str(record.msg)
+    return message % args if args else message
 
 
 class _LogFile(RotatingFileHandler):
