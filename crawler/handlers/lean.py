@@ -6,7 +6,7 @@ that fetches the bench site's pages and keeps nothing spent ~1.2 ms of CPU a res
 with a handler that does no I/O at all, ~0.8 with this one (measured once, when this was written; in
 `make bench` the variants `jcrawl` and `jcrawl-twisted` compare whole crawls). This handler writes a GET on a
 kept-alive connection of its own (asyncio's, which the reactor runs on) and reads the response with
-a few `find`s, and it takes only what it can read for certain:
+a few `find`s (crawler/handlers/lean_exchange.py), and it takes only what it can read for certain:
 
 - a GET without a body to an `http` URL, or to an `https` one while the TLS settings are Scrapy's
   defaults (see below), through no proxy, from no bind address, with neither credentials in the URL
@@ -55,35 +55,24 @@ import contextlib
 import functools
 import ipaddress
 import logging
-import re
 import ssl
-import time
 from collections import defaultdict
 from typing import Any
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    DownloadFailedError,
-    DownloadTimeoutError,
-    ResponseDataLossError,
-    StopDownload,
-)
-from scrapy.http import Headers, Response
-from scrapy.responsetypes import responsetypes
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.http import Response
 from scrapy.settings import BaseSettings, default_settings
-from scrapy.utils._download_handlers import check_stop_download
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.abstract import isIPAddress
 from twisted.internet.error import ConnectionDone, ConnectionLost
 from twisted.internet.ssl import Certificate
-from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived, _DataLoss
 from twisted.web.client import URI
-from twisted.web.iweb import UNKNOWN_LENGTH
 
 from crawler.handlers import quick_caller_lookup
-from crawler.handlers.wiretap import WIRE, Wire, WiretapDownloadHandler, persistent_per_host
+from crawler.handlers.lean_exchange import TOKEN, Exchange, Unread
+from crawler.handlers.wiretap import WIRE, WiretapDownloadHandler, persistent_per_host
 from crawler.urls import DEFAULT_PORTS
 
 # Scrapy's internals for its TLS setup (Scrapy 2.19 on Twisted >= 26.4): without them, https stays
@@ -96,15 +85,7 @@ except ImportError:  # pragma: no cover - another Scrapy or Twisted
     _ScrapyClientTLSOptions26 = _get_keylog_filename = None
 
 logger = logging.getLogger(__name__)
-MAX_HEAD = 1 << 16  # a longer status line and headers are Scrapy's to read (or refuse)
-# Twisted's parser keeps these out of a response's headers (its CONNECTION_CONTROL_HEADERS).
-CONNECTION_HEADERS = frozenset(
-    b"content-length connection keep-alive te trailers transfer-encoding upgrade proxy-connection".split()
-)
-NO_BODY = (204, 304)  # Twisted's NO_BODY_CODES: a response of length 0 whatever it says
 DEFAULT_TIMEOUT = 10  # Scrapy's agent's, for a request without download_timeout
-_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
-_HEX = re.compile(rb"[0-9A-Fa-f]+\Z")
 # Twisted's capitalisation of header names it does not write Word-Word (its _NameEncoder).
 _CASES = {b"Content-Md5": b"Content-MD5", b"Dnt": b"DNT", b"Etag": b"ETag", b"P3p": b"P3P", b"Te": b"TE"}
 _CASES.update({b"Www-Authenticate": b"WWW-Authenticate", b"X-Xss-Protection": b"X-XSS-Protection"})
@@ -122,19 +103,6 @@ TLS_SETTINGS = (
 _NO_VERSIONS = ssl.OP_NO_SSLv2 | ssl.OP_NO_SSLv3 | ssl.OP_NO_TLSv1 | ssl.OP_NO_TLSv1_1
 
 
-class _Unread(Exception):
-    """An exchange this handler leaves to Scrapy's."""
-
-
-class _Stopped(Exception):
-    """A signal handler stopped the download (StopDownload), as the headers or body bytes arrived."""
-
-    def __init__(self, stop: StopDownload, at_headers: bool):
-        super().__init__()
-        self.stop = stop
-        self.at_headers = at_headers
-
-
 class LeanDownloadHandler(WiretapDownloadHandler):
     """The wiretap handler with a lean client in front for well-formed GETs (see the module)."""
 
@@ -142,7 +110,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
         super().__init__(crawler)
         self._lean = crawler.settings.getbool("JCRAWL_LEAN_HTTP", True)
         self._keep = persistent_per_host(crawler.settings)
-        self._idle: defaultdict[tuple[str, str, int], list[_Connection]] = defaultdict(list)
+        self._idle: defaultdict[tuple[str, str, int], list[Connection]] = defaultdict(list)
         self._names: dict[bytes, bytes] = {}  # Scrapy's header name -> as Twisted writes it
 
     @functools.cached_property
@@ -159,7 +127,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
                 response = await self._run(exchange)
                 self._crawler.stats.inc_value("jcrawl/http/lean")
                 return response
-            except _Unread:
+            except Unread:
                 pass
             except ResponseDataLossError:
                 self.warn_of_dataloss(request)
@@ -172,7 +140,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
                 connection.transport.close()
         await super().close()
 
-    def _exchange_for(self, request: Request) -> _Exchange | None:
+    def _exchange_for(self, request: Request) -> Exchange | None:
         """The exchange of `request` if this handler may send it, else None."""
         meta = request.meta
         if request.method != "GET" or request.body or "proxy" in meta or "bindaddress" in meta:
@@ -205,16 +173,16 @@ class LeanDownloadHandler(WiretapDownloadHandler):
         # (the scheme's default port left out, as Twisted's _computeHostValue does)
         host_value = uri.host if uri.port == DEFAULT_PORTS[scheme] else b"%b:%d" % (uri.host, uri.port)
         lines.append(b"Host: " + host_value + b"\r\n\r\n")
-        return _Exchange(self, request, url, scheme, host, uri.port, b"".join(lines))
+        return Exchange(self, request, url, scheme, host, uri.port, b"".join(lines))
 
     def _name(self, name: bytes) -> bytes | None:
-        if not _TOKEN.match(name):
+        if not TOKEN.match(name):
             return None
         written = b"-".join(word.capitalize() for word in name.split(b"-"))
         written = self._names[name] = _CASES.get(written, written)
         return written
 
-    async def _run(self, exchange: _Exchange) -> Response:
+    async def _run(self, exchange: Exchange) -> Response:
         request = exchange.request
         timeout = request.meta.get("download_timeout") or DEFAULT_TIMEOUT
         loop = asyncio.get_running_loop()
@@ -238,7 +206,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
             timer.cancel()
             exchange.end()
 
-    async def _open(self, scheme: str, host: str, port: int, idle: list[_Connection]) -> _Connection:
+    async def _open(self, scheme: str, host: str, port: int, idle: list[Connection]) -> Connection:
         """A new connection to host:port (through TLS for https, its handshake done), which joins
         `idle` when its exchanges are over."""
         is_ip = isIPAddress(host)
@@ -251,10 +219,10 @@ class LeanDownloadHandler(WiretapDownloadHandler):
             loop = asyncio.get_running_loop()
             tls = {"ssl": self._tls, "server_hostname": host} if scheme == "https" else {}
             _, connection = await loop.create_connection(
-                lambda: _Connection(idle, self._keep), address, port, **tls
+                lambda: Connection(idle, self._keep), address, port, **tls
             )
         except Exception as exc:  # Scrapy's handler fails as it always did (or succeeds)
-            raise _Unread from exc
+            raise Unread from exc
         if tls:
             connection.identify(host, is_ip)
         return connection
@@ -285,7 +253,7 @@ def _tls_context(settings: BaseSettings, factory: Any) -> ssl.SSLContext | None:
     return context
 
 
-def _kept(idle: list[_Connection]) -> _Connection | None:
+def _kept(idle: list[Connection]) -> Connection | None:
     """The most recently used of a host's kept-alive connections still open, if any."""
     while idle:
         connection = idle.pop()
@@ -294,14 +262,14 @@ def _kept(idle: list[_Connection]) -> _Connection | None:
     return None
 
 
-class _Connection(asyncio.Protocol):
+class Connection(asyncio.Protocol):
     """One connection, carrying one exchange at a time; idle in its host's list between them."""
 
-    def __init__(self, idle: list[_Connection], keep: int):
+    def __init__(self, idle: list[Connection], keep: int):
         self.idle = idle
         self.keep = keep
         self.transport: asyncio.Transport = None  # type: ignore[assignment]  # set as it is made
-        self.exchange: _Exchange | None = None
+        self.exchange: Exchange | None = None
         self.ip_address: Any = None
         self.certificate: Certificate | None = None  # the peer's, over TLS
         self.used = False  # has carried an exchange before the current one
@@ -344,264 +312,3 @@ class _Connection(asyncio.Protocol):
             self.idle.append(self)
         else:
             self.transport.close()
-
-
-class _Exchange:
-    """One request and its response, read as the bytes arrive."""
-
-    def __init__(
-        self,
-        handler: LeanDownloadHandler,
-        request: Request,
-        url: str,
-        scheme: str,
-        host: str,
-        port: int,
-        sent: bytes,
-    ):
-        self.handler = handler
-        self.request = request
-        self.url = url
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.sent = sent
-        self.wire = Wire()
-        self.done: asyncio.Future[Response] = asyncio.get_running_loop().create_future()
-        self.connection: _Connection | None = None
-        self.opening: asyncio.Future[_Connection] | None = None
-        self.started = 0.0
-        self.scanned = 0  # bytes searched for the end of the head
-        self.body_start = -1
-        self.length = -1  # the body's, when framed by Content-Length
-        self.pos = 0  # chunked: where the next size line or chunk starts
-        self.chunks: list[bytes] = []
-        self.chunked_size = 0
-        self.chunk_left = 0  # of the current chunk's data; -1: its CRLF is next
-        self.reuse = False
-        self.status = 0
-        self.protocol = ""
-        self.headers: Headers | None = None
-        self.maxsize = self.warnsize = 0  # the request's, read with the headers
-
-    def start(self, connection: _Connection) -> None:
-        self.connection = connection
-        connection.exchange = self
-        self.started = time.monotonic()
-        self.wire.sent += self.sent
-        connection.transport.write(self.sent)
-
-    def end(self) -> None:
-        """The exchange is over, read or not: a connection left mid-response is closed."""
-        connection, self.connection = self.connection, None
-        if connection is not None and connection.exchange is self:
-            connection.exchange = None
-            connection.transport.abort()
-
-    def fail(self, exc: BaseException) -> None:
-        if not self.done.done():
-            self.done.set_exception(exc)
-        self.end()
-
-    def lost(self, reason: Exception) -> None:
-        """The connection ended before the response was whole: what Scrapy's handler makes of that."""
-        connection = self.connection
-        if self.body_start >= 0:  # a body cut short: kept and flagged, unless DOWNLOAD_FAIL_ON_DATALOSS
-            if not self.request.meta.get("download_fail_on_dataloss", self.handler._fail_on_dataloss):
-                self._finish(self._response(self._body_so_far(), ["dataloss"]), reuse=False)
-                return
-            error: Exception = ResponseDataLossError()
-            error.__cause__ = ResponseFailed([Failure(reason), Failure(_DataLoss())])
-        elif not self.wire.received and connection is not None and connection.used:
-            error = _Unread()  # a kept-alive connection the server had closed: sent again, as Twisted does
-        else:
-            cause = (ResponseFailed if self.wire.received else ResponseNeverReceived)([Failure(reason)])
-            error = DownloadFailedError(str(cause))
-            error.__cause__ = cause
-        self.fail(error)
-
-    def time_out(self, timeout: float) -> None:
-        if self.opening is not None and not self.opening.done():
-            self.opening.cancel()
-        self.fail(DownloadTimeoutError(f"Getting {self.url} took longer than {timeout} seconds."))
-
-    def received(self, data: bytes) -> None:
-        self.wire.received += data
-        try:
-            if self.body_start < 0 and not self._read_head():
-                return
-            response = self._read_body()
-        except _Unread as exc:
-            self.fail(exc)
-            return
-        except _Stopped as stopped:  # as Scrapy's handler does: what arrived, flagged, or its failure
-            body = b"" if stopped.at_headers else self._body_so_far()
-            response = self._response(body, ["download_stopped"])
-            if stopped.stop.fail:
-                stopped.stop.response = response
-                self.fail(stopped.stop)
-            else:
-                self._finish(response, reuse=False)
-            return
-        if response is not None:
-            self._finish(response, self.reuse)
-
-    def _finish(self, response: Response, reuse: bool) -> None:
-        connection, self.connection = self.connection, None
-        if connection is not None:
-            connection.release(reuse)
-        self.done.set_result(response)
-
-    def _read_head(self) -> bool:
-        """Read the status line and headers once they are all here; False until then."""
-        buf = self.wire.received
-        end = buf.find(b"\r\n\r\n", max(0, self.scanned - 3))
-        if end < 0:  # not all here, or never to be: what Twisted reads that this does not is its to read
-            if (
-                len(buf) > MAX_HEAD
-                or buf.count(b"\n") != buf.count(b"\r\n")
-                or buf[:7] != b"HTTP/1."[: len(buf)]
-            ):
-                raise _Unread
-            self.scanned = len(buf)
-            return False
-        head = bytes(buf[:end])
-        bare = head.replace(b"\r\n", b"")
-        if b"\r" in bare or b"\n" in bare:  # lines ended by LF alone: Twisted reads them
-            raise _Unread
-        lines = head.split(b"\r\n")
-        version, _, rest = lines[0].partition(b" ")
-        code = rest[:3]
-        if version not in (b"HTTP/1.1", b"HTTP/1.0") or not code.isdigit() or rest[3:4] not in (b"", b" "):
-            raise _Unread
-        self.status = int(code)
-        if self.status < 200:
-            raise _Unread
-        fields: dict[bytes, list[bytes]] = {}
-        control: dict[bytes, list[bytes]] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(b":")
-            if not colon or not _TOKEN.match(name):
-                raise _Unread
-            name = name.lower()
-            (control if name in CONNECTION_HEADERS else fields).setdefault(name, []).append(value.strip())
-        self.reuse = version == b"HTTP/1.1" and not any(
-            b"close" in value.lower() for value in control.get(b"connection", ())
-        )
-        self.protocol = version.decode("ascii")
-        self.body_start = self.pos = end + 4
-        if self.status in NO_BODY:
-            self.length = 0
-        elif b"transfer-encoding" in control:
-            if control[b"transfer-encoding"] != [b"chunked"] or b"content-length" in control:
-                raise _Unread
-        elif b"content-length" in control:
-            lengths = control[b"content-length"]
-            if len(lengths) != 1 or not lengths[0].isdigit():  # Twisted's to judge
-                raise _Unread
-            self.length = int(lengths[0])
-        else:  # delimited by the connection's end
-            raise _Unread
-
-        request, handler = self.request, self.handler
-        request.meta["download_latency"] = time.monotonic() - self.started
-        headers = self.headers = Headers()
-        if self.length >= 0:
-            headers[b"Content-Length"] = str(self.length).encode()
-        headers.update(fields)
-        meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
-        self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
-        self.warnsize = meta.get("download_warnsize", handler._default_warnsize)
-        if self._past_limits(self.length):
-            raise _Unread  # Scrapy's handler cancels or warns
-        self._signal(
-            signals.headers_received,
-            headers=headers,
-            body_length=self.length if self.length >= 0 else UNKNOWN_LENGTH,
-        )
-        return True
-
-    def _read_body(self) -> Response | None:
-        """The response once its body is whole, else None."""
-        buf = self.wire.received
-        if self.length >= 0:
-            end = self.body_start + self.length
-            if len(buf) > end:
-                raise _Unread  # more than the response
-            if self.length and len(buf) > self.pos:
-                self._arrived(bytes(buf[self.pos :]), len(buf) - self.body_start)
-                self.pos = len(buf)
-            return self._response(bytes(buf[self.body_start :])) if len(buf) == end else None
-        while True:  # chunked: a size line, its data, CRLF; a last chunk of size 0, then a blank line
-            if self.chunk_left > 0:
-                take = min(len(buf) - self.pos, self.chunk_left)
-                if take <= 0:
-                    return None
-                data = bytes(buf[self.pos : self.pos + take])
-                self.chunks.append(data)
-                self.pos += take
-                self.chunk_left -= take
-                self.chunked_size += take
-                self._arrived(data, self.chunked_size)
-                if self.chunk_left:
-                    return None
-                self.chunk_left = -1
-            if self.chunk_left < 0:  # the CRLF after a chunk's data
-                if len(buf) < self.pos + 2:
-                    return None
-                if buf[self.pos : self.pos + 2] != b"\r\n":
-                    raise _Unread
-                self.pos += 2
-                self.chunk_left = 0
-            eol = buf.find(b"\r\n", self.pos)
-            if eol < 0:
-                if len(buf) - self.pos > 1024:
-                    raise _Unread
-                return None
-            size_field = bytes(buf[self.pos : eol]).split(b";", 1)[0]
-            if not _HEX.match(size_field):
-                raise _Unread
-            size = int(size_field, 16)
-            if size == 0:  # no trailer: the blank line ends the response
-                if len(buf) < eol + 4:
-                    return None
-                if buf[eol + 2 : eol + 4] != b"\r\n" or len(buf) > eol + 4:
-                    raise _Unread
-                return self._response(b"".join(self.chunks))
-            self.pos = eol + 2
-            self.chunk_left = size
-
-    def _arrived(self, data: bytes, received: int) -> None:
-        """`data` of the body has arrived, `received` bytes of it so far."""
-        self._signal(signals.bytes_received, data=data)
-        if self._past_limits(received):
-            raise _Unread
-
-    def _past_limits(self, size: int) -> bool:
-        """A body of `size` bytes is past DOWNLOAD_MAXSIZE or DOWNLOAD_WARNSIZE (0: no limit)."""
-        return bool((self.maxsize and size > self.maxsize) or (self.warnsize and size > self.warnsize))
-
-    def _signal(self, signal: object, **kwargs: Any) -> None:
-        stop = check_stop_download(signal, self.handler._crawler, self.request, **kwargs)
-        if stop is not None:
-            raise _Stopped(stop, at_headers=signal is signals.headers_received)
-
-    def _body_so_far(self) -> bytes:
-        if self.length < 0:
-            return b"".join(self.chunks)
-        return bytes(self.wire.received[self.body_start : self.body_start + self.length])
-
-    def _response(self, body: bytes, flags: list[str] | None = None) -> Response:
-        headers, connection = self.headers, self.connection
-        response = responsetypes.from_args(headers=headers, url=self.url, body=body)(
-            url=self.url,
-            status=self.status,
-            body=body,
-            flags=flags,
-            certificate=connection.certificate if connection else None,
-            ip_address=connection.ip_address if connection else None,
-            protocol=self.protocol,
-        )
-        response.headers = headers  # kept as it is (see wiretap._TappedAgent._cb_bodydone)
-        self.request.meta[WIRE] = self.wire
-        return response
