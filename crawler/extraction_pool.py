@@ -77,7 +77,9 @@ class PageExtraction:
 
     def __reduce__(self) -> tuple[Callable[..., PageExtraction], tuple[Any, ...]]:
         # The article as its fields, its links as four columns of strings: a page has dozens of links,
-        # and each Link pickled alone costs a call each way (its __reduce__, then a REDUCE).
+        # and each Link pickled alone costs a call each way (its __reduce__, then a REDUCE). The
+        # observation as its fields too: a frozen dataclass's own pickled state is set back field by
+        # field, twice the cost of making it anew.
         fields = [getattr(self.article, name) for name in Article.__slots__]
         links = self.article.links
         fields[_LINKS] = (
@@ -86,16 +88,18 @@ class PageExtraction:
             [link.text for link in links],
             [link.rel for link in links],
         )
-        return _unpickled, (fields, self.observation, self.pid, self.measures, self.requisites)
+        seen = self.observation
+        observed = None if seen is None else [getattr(seen, name) for name in Observation.__slots__]
+        return _unpickled, (fields, observed, self.pid, self.measures, self.requisites)
 
 
 _LINKS = Article.__slots__.index("links")
 
 
-def _unpickled(fields: list[Any], *rest: Any) -> PageExtraction:
+def _unpickled(fields: list[Any], observed: list[Any] | None, *rest: Any) -> PageExtraction:
     """A PageExtraction from what its `__reduce__` gave."""
     fields[_LINKS] = list(map(Link, *fields[_LINKS]))
-    return PageExtraction(Article(*fields), *rest)
+    return PageExtraction(Article(*fields), None if observed is None else Observation(*observed), *rest)
 
 
 class PageTask(NamedTuple):
