@@ -56,6 +56,7 @@ from crawler.extract.model import Article, Link, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.pipe_frames import frame, take_frame
 from crawler.spidermiddlewares.requisite_urls import page_requisites
+from crawler.store.texts import pack
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
@@ -74,6 +75,9 @@ class PageExtraction:
     measures: tuple[int, str] | None = None
     # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
     requisites: list[str] | None = None
+    # The article's text as the store keeps it (crawler/store/texts.py: compressed), packed beside the
+    # extraction, off the crawler's process (None: not an article).
+    stored_text: tuple[Any, ...] | None = None
 
     def __reduce__(self) -> tuple[Callable[..., PageExtraction], tuple[Any, ...]]:
         # The article as its fields, its links as four columns of strings: a page has dozens of links,
@@ -90,7 +94,7 @@ class PageExtraction:
         )
         seen = self.observation
         observed = None if seen is None else [getattr(seen, name) for name in Observation.__slots__]
-        return _unpickled, (fields, observed, self.pid, self.measures, self.requisites)
+        return _unpickled, (fields, observed, self.pid, self.measures, self.requisites, self.stored_text)
 
 
 _LINKS = Article.__slots__.index("links")
@@ -132,6 +136,7 @@ def extract_for_crawl(
         os.getpid(),
         text_measures(article) if article.is_article else None,
         page_requisites(body, url) if requisites else None,
+        pack(article.body, article.body_html, article.lead) if article.is_article else None,
     )
 
 

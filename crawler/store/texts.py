@@ -44,7 +44,7 @@ def sqlar_uncompress(data: Any, size: int | None) -> Any:
 
 
 class PackedTexts:
-    """Texts being written, by their blob (`pack` notes them): the full-text index's trigger reads each
+    """Texts being written, by their blob: the full-text index's trigger reads each
     article's body back through sqlar_uncompress as its row is written (crawler/store/search.py), and
     a connection registered with them (`register_functions`) gives a noted blob's text back without
     inflating it again. A blob is found by its last bytes (zlib's checksum of the text, and the end of
@@ -55,9 +55,14 @@ class PackedTexts:
     def __init__(self) -> None:
         self._texts: dict[bytes, tuple[bytes, bytes]] = {}
 
-    def note(self, blob: bytes, text: bytes) -> None:
-        """`blob` is `text` compressed."""
-        self._texts[blob[-self.KEY_BYTES :]] = (blob, text)
+    def note(
+        self, stored: tuple[Any, ...], body: str | None, body_html: str | None, lead: str | None
+    ) -> None:
+        """`stored`: what `pack` made of the three parts (where it was made: an extraction worker)."""
+        blob, size = stored[0], stored[1]
+        if type(blob) is bytes and len(blob) != size:  # compressed
+            whole = b"".join(part for part in _encoded((body, body_html, lead)) if part)
+            self._texts[blob[-self.KEY_BYTES :]] = (blob, whole)
 
     def clear(self) -> None:
         """Forget the texts noted (written: their rows are indexed)."""
@@ -78,17 +83,19 @@ def register_functions(conn: sqlite3.Connection, packed: PackedTexts | None = No
     conn.create_function("sqlar_uncompress", 2, uncompress, deterministic=True)
 
 
-def pack(
-    body: str | None, body_html: str | None, lead: str | None, packed: PackedTexts | None = None
-) -> tuple[Any, ...]:
-    """(text, text_size, body_size, html_size, lead_size): the stored columns of an article's text,
-    noted in `packed` if compressed."""
-    parts = [None if value is None else value.encode("utf-8") for value in (body, body_html, lead)]
+def pack(body: str | None, body_html: str | None, lead: str | None) -> tuple[Any, ...]:
+    """(text, text_size, body_size, html_size, lead_size): the stored columns of an article's text."""
+    parts = _encoded((body, body_html, lead))
     whole = b"".join(part for part in parts if part)
-    text = sqlar_compress(whole, TEXT_LEVEL)
-    if packed is not None and text is not whole:
-        packed.note(text, whole)
-    return (text, len(whole), *(None if part is None else len(part) for part in parts))
+    return (
+        sqlar_compress(whole, TEXT_LEVEL),
+        len(whole),
+        *(None if part is None else len(part) for part in parts),
+    )
+
+
+def _encoded(parts: tuple[str | None, ...]) -> list[bytes | None]:
+    return [None if value is None else value.encode("utf-8") for value in parts]
 
 
 def text_sql(part: str, row: str = "") -> str:

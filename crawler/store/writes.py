@@ -78,9 +78,13 @@ DERIVED_ROWS = (
 def stored_values(
     row: dict[str, Any], columns: Sequence[str], packed: PackedTexts | None = None
 ) -> list[Any]:
-    """The values of `columns` (stored names) for an `article_row` dict: its text packed (and noted in
-    `packed`)."""
-    stored = dict(zip(STORED_COLUMNS, pack(*(row[part] for part in PARTS), packed), strict=True))
+    """The values of `columns` (stored names) for an `article_row` dict: its text packed (as the
+    extraction worker packed it, if it did), and noted in `packed`."""
+    parts = [row[part] for part in PARTS]
+    text = row.get("stored_text") or pack(*parts)  # (a re-extraction's row has none)
+    if packed is not None:
+        packed.note(text, *parts)
+    stored = dict(zip(STORED_COLUMNS, text, strict=True))
     return [stored[c] if c in stored else row[c] for c in columns]
 
 
