@@ -7,7 +7,6 @@ import io
 import os
 import re
 import struct
-import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,7 +79,7 @@ class RecordBuilder(WARCWriter):
         given = {name.lower(): index for index, (name, _) in enumerate(headers)}
         _put(headers, given, "WARC-Type", record_type)
         if "warc-record-id" not in given:
-            headers.append(("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"))
+            headers.append(("WARC-Record-ID", record_id()))
         _put(headers, given, "WARC-Target-URI", uri)
         if "warc-date" not in given:
             headers.append(("WARC-Date", self.curr_warc_date()))
@@ -94,6 +93,17 @@ class RecordBuilder(WARCWriter):
         _put(headers, given, "Content-Type", self.WARC_RECORDS[record_type])
         _put(headers, given, "Content-Length", str(len(head) + len(payload)))
         return HttpRecord(self.warc_version, headers, head, payload, content_coded(http_headers))
+
+
+def record_id() -> str:
+    """A new WARC-Record-ID: a random (version 4) UUID's URN, as warcio writes one from uuid.uuid4(),
+    made from the random bytes directly (uuid.UUID's checks and conversions cost 2.5 times as much,
+    twice a page)."""
+    data = bytearray(os.urandom(16))
+    data[6] = data[6] & 0x0F | 0x40  # version 4
+    data[8] = data[8] & 0x3F | 0x80  # the RFC 4122 variant
+    digits = data.hex()
+    return f"<urn:uuid:{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}>"
 
 
 def _put(headers: list[tuple[str, str]], given: dict[str, int], name: str, value: str) -> None:

@@ -56,6 +56,7 @@ from crawler.extract.model import Article, Link, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.pipe_frames import frame, take_frame
 from crawler.spidermiddlewares.requisite_urls import page_requisites
+from crawler.store.texts import pack
 
 logger = logging.getLogger(__name__)
 PIPE_SIZE = 1 << 20  # the most an unprivileged process may ask a pipe to hold, by default
@@ -74,10 +75,15 @@ class PageExtraction:
     measures: tuple[int, str] | None = None
     # The URLs the page needs to replay (crawler/spidermiddlewares/requisite_urls.py), if asked for.
     requisites: list[str] | None = None
+    # The article's text as the store keeps it (crawler/store/texts.py: compressed), packed beside the
+    # extraction, off the crawler's process (None: not an article).
+    stored_text: tuple[Any, ...] | None = None
 
     def __reduce__(self) -> tuple[Callable[..., PageExtraction], tuple[Any, ...]]:
         # The article as its fields, its links as four columns of strings: a page has dozens of links,
-        # and each Link pickled alone costs a call each way (its __reduce__, then a REDUCE).
+        # and each Link pickled alone costs a call each way (its __reduce__, then a REDUCE). The
+        # observation as its fields too: a frozen dataclass's own pickled state is set back field by
+        # field, twice the cost of making it anew.
         fields = [getattr(self.article, name) for name in Article.__slots__]
         links = self.article.links
         fields[_LINKS] = (
@@ -86,16 +92,18 @@ class PageExtraction:
             [link.text for link in links],
             [link.rel for link in links],
         )
-        return _unpickled, (fields, self.observation, self.pid, self.measures, self.requisites)
+        seen = self.observation
+        observed = None if seen is None else [getattr(seen, name) for name in Observation.__slots__]
+        return _unpickled, (fields, observed, self.pid, self.measures, self.requisites, self.stored_text)
 
 
 _LINKS = Article.__slots__.index("links")
 
 
-def _unpickled(fields: list[Any], *rest: Any) -> PageExtraction:
+def _unpickled(fields: list[Any], observed: list[Any] | None, *rest: Any) -> PageExtraction:
     """A PageExtraction from what its `__reduce__` gave."""
     fields[_LINKS] = list(map(Link, *fields[_LINKS]))
-    return PageExtraction(Article(*fields), *rest)
+    return PageExtraction(Article(*fields), None if observed is None else Observation(*observed), *rest)
 
 
 class PageTask(NamedTuple):
@@ -128,6 +136,7 @@ def extract_for_crawl(
         os.getpid(),
         text_measures(article) if article.is_article else None,
         page_requisites(body, url) if requisites else None,
+        pack(article.body, article.body_html, article.lead) if article.is_article else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from crawler.extract import Article
 
@@ -18,6 +19,7 @@ class PageItem:
     profile_version: int = 0  # of the site profile it was extracted with
     redirected_from: tuple[str, ...] = ()  # the URLs that redirected to fetched_url: the article's aliases
     measures: tuple[int, str] | None = None  # the article's (word_count, content_hash), if known
+    stored_text: tuple[Any, ...] | None = None  # its text as stored (crawler/store/texts.py), if packed
 
 
 @dataclass(slots=True)

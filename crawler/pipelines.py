@@ -120,6 +120,7 @@ class StorePipeline:
             item.profile_version,
             item.redirected_from,
             item.measures,
+            item.stored_text,
         )
         if item.article.is_article:
             self.crawler.stats.inc_value("jcrawl/articles")

@@ -288,6 +288,7 @@ class JournalSpider(scrapy.Spider):
             self.profile.version,
             redirected_from,
             page.measures,
+            page.stored_text,
         )
         hub = not response.meta.get("depth")  # a start page: an update fetches the pages it links to
         on_article = article.url if article.is_article else None

@@ -20,7 +20,7 @@ from crawler.store import checks
 from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.search import search
-from crawler.store.texts import register_functions
+from crawler.store.texts import PackedTexts, register_functions
 from crawler.store.writes import delete_extracted, replace_extractions, write_batch
 
 DB_NAME = "journal.db"
@@ -103,6 +103,7 @@ class Store:
         """
         self.archive = Path(archive)
         self.path = self.archive / DB_NAME
+        self.packed = PackedTexts()  # the texts being written
         try:
             self.conn = self._open_read_only() if read_only else self._open_for_writing()
         except sqlite3.DatabaseError as exc:
@@ -137,7 +138,7 @@ class Store:
         self.archive.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
-            register_functions(conn)
+            register_functions(conn, self.packed)
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # a new database's; an older one keeps its own
             # A new database gives freed pages back to the file system when asked (release_free_pages):
@@ -355,7 +356,7 @@ class Store:
         """Write a batch of rows in one transaction (see `writes.write_batch`). Retried (tenacity)
         while another process holds the database locked beyond busy_timeout."""
         with self.transaction():
-            write_batch(self.conn, batch)
+            write_batch(self.conn, batch, self.packed)
 
     def replace_extractions(
         self,

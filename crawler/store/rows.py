@@ -67,9 +67,11 @@ def article_row(
     seen_at: str,
     profile_version: int = 0,
     measures: tuple[int, str] | None = None,
+    stored_text: tuple[Any, ...] | None = None,
 ) -> dict[str, Any]:
     """The `articles` row of an extracted article; lists are stored as JSON. `measures`: the article's
-    (word_count, content_hash) if known already (`text_measures`, computed by the extraction worker)."""
+    (word_count, content_hash) if known already (`text_measures`, computed by the extraction worker);
+    `stored_text`: its text packed already (texts.pack, by the extraction worker), else None."""
     if measures is None:
         from crawler.extract.model import text_measures
 
@@ -95,6 +97,7 @@ def article_row(
         "first_seen": seen_at,
         "last_seen": seen_at,
         "profile_version": profile_version,
+        "stored_text": stored_text,
     }
 
 
@@ -148,11 +151,13 @@ class Batch:
         profile_version: int = 0,
         redirected_from: tuple[str, ...] = (),
         measures: tuple[int, str] | None = None,
+        stored_text: tuple[Any, ...] | None = None,
     ) -> None:
         """Add what extraction made of a page: its article row (if it is one), its aliases (with the
-        URLs that redirected to it) and its stored links. `measures`: see `article_row`."""
+        URLs that redirected to it) and its stored links. `measures`, `stored_text`: see `article_row`."""
         if article.is_article:
-            self.articles.append(article_row(article, capture_id, seen_at, profile_version, measures))
+            row = article_row(article, capture_id, seen_at, profile_version, measures, stored_text)
+            self.articles.append(row)
             self.aliases.extend(alias_rows(article, redirected_from))
         links = link_rows(article)
         if links or article.is_article:

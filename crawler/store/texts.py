@@ -43,22 +43,59 @@ def sqlar_uncompress(data: Any, size: int | None) -> Any:
     return zlib.decompress(data)
 
 
-def register_functions(conn: sqlite3.Connection) -> None:
+class PackedTexts:
+    """Texts being written, by their blob: the full-text index's trigger reads each
+    article's body back through sqlar_uncompress as its row is written (crawler/store/search.py), and
+    a connection registered with them (`register_functions`) gives a noted blob's text back without
+    inflating it again. A blob is found by its last bytes (zlib's checksum of the text, and the end of
+    its compressed stream) and then compared whole: hashing whole blobs cost half of what it saved."""
+
+    KEY_BYTES = 16
+
+    def __init__(self) -> None:
+        self._texts: dict[bytes, tuple[bytes, bytes]] = {}
+
+    def note(
+        self, stored: tuple[Any, ...], body: str | None, body_html: str | None, lead: str | None
+    ) -> None:
+        """`stored`: what `pack` made of the three parts (where it was made: an extraction worker)."""
+        blob, size = stored[0], stored[1]
+        if type(blob) is bytes and len(blob) != size:  # compressed
+            whole = b"".join(part for part in _encoded((body, body_html, lead)) if part)
+            self._texts[blob[-self.KEY_BYTES :]] = (blob, whole)
+
+    def clear(self) -> None:
+        """Forget the texts noted (written: their rows are indexed)."""
+        self._texts.clear()
+
+    def uncompress(self, data: Any, size: int | None) -> Any:
+        """sqlar_uncompress, the text of a noted blob taken as noted."""
+        noted = self._texts.get(data[-self.KEY_BYTES :]) if type(data) is bytes else None
+        return noted[1] if noted is not None and noted[0] == data else sqlar_uncompress(data, size)
+
+
+def register_functions(conn: sqlite3.Connection, packed: PackedTexts | None = None) -> None:
     """Give `conn` the functions the `articles` view reads the text with (the `sqlite3` shell has
-    them built in; Python's sqlite3 module, Datasette and other programs need them registered)."""
+    them built in; Python's sqlite3 module, Datasette and other programs need them registered).
+    `packed`: texts being written, which `conn` reads back as noted (see PackedTexts)."""
     conn.create_function("sqlar_compress", 1, sqlar_compress, deterministic=True)
-    conn.create_function("sqlar_uncompress", 2, sqlar_uncompress, deterministic=True)
+    uncompress = sqlar_uncompress if packed is None else packed.uncompress
+    conn.create_function("sqlar_uncompress", 2, uncompress, deterministic=True)
 
 
 def pack(body: str | None, body_html: str | None, lead: str | None) -> tuple[Any, ...]:
     """(text, text_size, body_size, html_size, lead_size): the stored columns of an article's text."""
-    parts = [None if value is None else value.encode("utf-8") for value in (body, body_html, lead)]
+    parts = _encoded((body, body_html, lead))
     whole = b"".join(part for part in parts if part)
     return (
         sqlar_compress(whole, TEXT_LEVEL),
         len(whole),
         *(None if part is None else len(part) for part in parts),
     )
+
+
+def _encoded(parts: tuple[str | None, ...]) -> list[bytes | None]:
+    return [None if value is None else value.encode("utf-8") for value in parts]
 
 
 def text_sql(part: str, row: str = "") -> str:

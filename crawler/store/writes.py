@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.store.aliases import write_aliases
 from crawler.store.rows import CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch, utc_now
-from crawler.store.texts import PARTS, STORED_COLUMNS, pack, text_sql
+from crawler.store.texts import PARTS, STORED_COLUMNS, PackedTexts, pack, text_sql
 
 URL_ID = "(SELECT id FROM urls WHERE url = ?)"
 ADD_URL = "INSERT OR IGNORE INTO urls (url) VALUES (?)"
@@ -36,6 +36,11 @@ ADD_CAPTURE = (
 # after a rewrite in place the row has the page's content_hash, so the other two leave it alone.
 EXTRACTION_SET = ", ".join(f"{c} = ?" for c in STORED_EXTRACTED)
 REEXTRACT_ARTICLE = f"UPDATE article_data SET {EXTRACTION_SET} WHERE url_id = {URL_ID} AND capture_id = ?"
+# Only a page from a capture some article row names already can be rewritten in place: a crawl's pages
+# come from captures newer than all of them, and the UPDATE costs even when it matches nothing (FTS5
+# opens and releases a savepoint for it, as the index's triggers could fire) about as much as storing
+# the article does.
+LAST_ARTICLE_CAPTURE = "SELECT MAX(capture_id) FROM article_data"
 # The upsert of a round's rows is one statement (UPSERT_HEAD, ARTICLE_VALUES for each row, UPSERT_TAIL):
 # the full-text index's trigger (search.py) fires within it for every row, where a statement a row
 # (FTS5 doing its end-of-statement work each time) cost a third of the time an article took to store.
@@ -70,31 +75,50 @@ DERIVED_ROWS = (
 )
 
 
-def stored_values(row: dict[str, Any], columns: Sequence[str]) -> list[Any]:
-    """The values of `columns` (stored names) for an `article_row` dict: its text packed."""
-    packed = dict(zip(STORED_COLUMNS, pack(*(row[part] for part in PARTS)), strict=True))
-    return [packed[c] if c in packed else row[c] for c in columns]
+def stored_values(
+    row: dict[str, Any], columns: Sequence[str], packed: PackedTexts | None = None
+) -> list[Any]:
+    """The values of `columns` (stored names) for an `article_row` dict: its text packed (as the
+    extraction worker packed it, if it did), and noted in `packed`."""
+    parts = [row[part] for part in PARTS]
+    text = row.get("stored_text") or pack(*parts)  # (a re-extraction's row has none)
+    if packed is not None:
+        packed.note(text, *parts)
+    stored = dict(zip(STORED_COLUMNS, text, strict=True))
+    return [stored[c] if c in stored else row[c] for c in columns]
 
 
-def write_batch(conn: sqlite3.Connection, batch: Batch) -> None:
+def write_batch(conn: sqlite3.Connection, batch: Batch, packed: PackedTexts | None = None) -> None:
     """Write a batch of rows inside the caller's transaction. Links of a page replace its earlier links.
 
     An article from a newer capture with other content (another content_hash) files its stored
-    content in `article_versions` first; see REEXTRACT_ARTICLE above for the other cases.
+    content in `article_versions` first; see REEXTRACT_ARTICLE above for the other cases. `packed`:
+    where `conn` reads the texts being written back from (texts.PackedTexts), cleared after each
+    round of articles.
     """
     add_urls(conn, batch)
     if batch.captures:
         conn.executemany(ADD_CAPTURE, [tuple(c.get(k) for k in CAPTURE_COLUMNS) for c in batch.captures])
     for articles in _rounds(batch.articles):
-        rows = [(row, stored_values(row, STORED_ARTICLE)) for row in articles]
+        rows = [(row, stored_values(row, STORED_ARTICLE, packed)) for row in articles]
         extracted = len(STORED_EXTRACTED)
+        last = conn.execute(LAST_ARTICLE_CAPTURE).fetchone()[0]
         conn.executemany(
-            REEXTRACT_ARTICLE, [(*values[:extracted], row["url"], row["capture_id"]) for row, values in rows]
+            REEXTRACT_ARTICLE,
+            [
+                (*values[:extracted], row["url"], row["capture_id"])
+                for row, values in rows
+                if last is not None and row["capture_id"] is not None and row["capture_id"] <= last
+            ],
         )
         conn.executemany(
             KEEP_VERSION, [(row["url"], row["content_hash"], row["last_seen"]) for row, _ in rows]
         )
-        _upsert_articles(conn, [(row["url"], *values) for row, values in rows])
+        try:
+            _upsert_articles(conn, [(row["url"], *values) for row, values in rows])
+        finally:
+            if packed is not None:
+                packed.clear()
     seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
     if seen:
         conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
