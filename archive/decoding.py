@@ -25,6 +25,7 @@ else:
 
 # What the crawler sends in Accept-Encoding, in order; x-gzip is decoded too (an old alias of gzip).
 ACCEPTED_CODINGS = ("gzip", "deflate", "br", "zstd")
+GZIP_ID = b"\x1f\x8b"  # the first bytes of every gzip member (RFC 1952)
 CHUNK = 1 << 16
 
 
@@ -65,6 +66,12 @@ def decode_content(body: bytes, codings: list[str], max_size: int = 0) -> tuple[
     return body, left
 
 
+def gzipped(data: bytes) -> bool:
+    """Whether `data` starts as gzip does: a body gzipped without a Content-Encoding saying so (a
+    .xml.gz sitemap, a page saved as it came)."""
+    return data[:2] == GZIP_ID
+
+
 def _limited(size: int, max_size: int) -> None:
     if max_size and size > max_size:
         raise BodyTooLarge(size, max_size)
@@ -89,7 +96,7 @@ def _zlib(body: bytes, max_size: int, wbits: int, members: bool) -> bytes:
                 break
             raise UndecodableBody(str(exc)) from None
         data = inflater.unused_data if members and inflater.eof else b""
-        if data[:2] != b"\x1f\x8b":  # trailing garbage after the last member is ignored, as gzip does
+        if not gzipped(data):  # trailing garbage after the last member is ignored, as gzip does
             break
     return b"".join(out)
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.decoding import UndecodableBody
+from archive.decoding import UndecodableBody, gzipped
 from archive.middleware import CRAWL_ID_FIELD, CRAWL_STARTED_FIELD
 from archive.pages import is_html
 from archive.reader import extraction_headers, http_body, warc_name
@@ -181,7 +181,7 @@ def _may_be_page(status: int, location: str | None) -> bool:
 
 def _is_page(content_type: str | None, body: bytes) -> bool:
     """True for the bodies the spider extracts: HTML, not sitemaps, feeds, stylesheets or files."""
-    if not body or body[:2] == b"\x1f\x8b":  # empty, or a gzipped file (a .xml.gz sitemap)
+    if not body or gzipped(body):  # empty, or a gzipped file (a .xml.gz sitemap)
         return False
     if sitemap_or_feed(body, (content_type or "").lower()) is not None:
         return False

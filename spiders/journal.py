@@ -25,6 +25,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from archive.decoding import gzipped
 from archive.pages import HTML_TYPES, is_html, mime_type
 from crawler import __version__
 from crawler import settings as defaults
@@ -232,7 +233,7 @@ class JournalSpider(scrapy.Spider):
             yield from self.parse_html(response, page)
             return
         body = response.body
-        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap, served without Content-Encoding
+        if gzipped(body):  # a .xml.gz sitemap, served without Content-Encoding
             try:
                 body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
             except (OSError, EOFError) as exc:
@@ -535,12 +536,7 @@ _XML_ROOTS = SITEMAP_ROOTS | FEED_ROOTS  # sitemaps and feeds: never extracted a
 def _html_page(response: Response) -> bool:
     """True for a response `_parse` extracts as an HTML page (the same tests, cheaply: a page this
     misses is extracted at once, in the crawler's process)."""
-    if (
-        response.status >= 400
-        or response.status == 304
-        or not response.body
-        or response.body[:2] == b"\x1f\x8b"
-    ):
+    if response.status >= 400 or response.status == 304 or not response.body or gzipped(response.body):
         return False
     content_type = _content_type(response).lower()
     if first_element(response.body, content_type) in _XML_ROOTS:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_command
 
-GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 50 * 1024 * 1024  # as DOWNLOAD_MAXSIZE bounds a crawled body: no gzip bomb
 
 
@@ -35,7 +34,7 @@ def run_extract(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from archive.decoding import UndecodableBody, decode_content
+    from archive.decoding import UndecodableBody, decode_content, gzipped
     from crawler.extract import extract_article
 
     for path in args.files:
@@ -43,7 +42,7 @@ def run_extract(args: argparse.Namespace) -> int:
             body = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        if body[:2] == GZIP_MAGIC:  # saved as it came (Content-Encoding: gzip), or gzipped since
+        if gzipped(body):  # saved as it came (Content-Encoding: gzip), or gzipped since
             try:
                 body, _ = decode_content(body, ["gzip"], MAX_DECOMPRESSED)
             except UndecodableBody as exc:
