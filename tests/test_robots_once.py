@@ -50,6 +50,8 @@ def test_a_robots_txt_that_cannot_be_fetched_is_asked_for_once(tmp_path: Path) -
         archive = tmp_path / "archive"
         result = jcrawl("crawl", server.url("/"), "-s", "JCRAWL_RETRY_BACKOFF=0.05", archive=archive)
     assert result.returncode == 0, result.stderr[-2000:]
+    # Said on stderr as the errors table says it, the exception Scrapy appends to its line too.
+    assert "Connection was closed cleanly" in result.stderr and "<twisted" not in result.stderr
     # One fetch with its three retries (RETRY_TIMES), shared by the rules and the spider's request.
     assert len(server.requests("/robots.txt")) == 4
     assert len(server.requests("/sitemap.xml")) == 1  # the spider's fallback still asks for it

@@ -11,7 +11,7 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from crawler.failures import Disallowed
+from crawler.failures import Disallowed, exception_message
 from crawler.requests import REUSED
 
 # request.meta key of the request that fetches a host's robots.txt (its netloc).
@@ -79,7 +79,7 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         """The fetch failed (the spider's request, or Scrapy's own for the rules): remember why."""
-        self.failures[netloc] = f"{type(exc).__name__}: {exc}"
+        self.failures[netloc] = exception_message(exc)
         super()._robots_error(exc, netloc)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:

@@ -13,6 +13,7 @@ import logging
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any
 
 LOG_FILE = "jcrawl.log"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
@@ -52,13 +53,15 @@ def configure_logging(archive: Path, console_level: int, max_bytes: int, backups
 
 
 class _OneLine(logging.Formatter):
-    """A log line for stderr: the message and, for an exception, its type and text; no traceback."""
+    """A log line for stderr: the message and, for an exception, its type and what it says (as the
+    errors table says it); no traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().formatMessage(self._with_message(record))
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            line += f" ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+            said = _said(exc)
+            line += f" ({type(exc).__name__}: {said.splitlines()[0] if said else ''})"
         return line.replace("\n", " ")
 
     def _with_message(self, record: logging.LogRecord) -> logging.LogRecord:
@@ -72,18 +75,22 @@ def _readable_message(record: logging.LogRecord) -> str:
     """The record's message, an exception among its arguments said as `errors` says it: Scrapy's
     retry middleware gives up with the download's exception, whose text is a list of Twisted reprs
     (`[<twisted.python.failure.Failure twisted.internet.error.ConnectionDone: ...>]`)."""
-    from crawler.failures import exception_message  # (Twisted and Scrapy: not for every command)
-
-    def said(value: object) -> object:
-        return exception_message(value) if isinstance(value, BaseException) else value
-
     args = record.args
     if isinstance(args, dict):
-        args = {name: said(value) for name, value in args.items()}
+        args = {name: _said(value) for name, value in args.items()}
     elif isinstance(args, tuple):
-        args = tuple(said(value) for value in args)
+        args = tuple(_said(value) for value in args)
     message = str(record.msg)
     return message % args if args else message
+
+
+def _said(value: Any) -> Any:
+    """An exception as the errors table says it (crawler/failures.py); any other value as it is."""
+    if not isinstance(value, BaseException):
+        return value
+    from crawler.failures import exception_message  # (Twisted and Scrapy: not for every command)
+
+    return exception_message(value)
 
 
 class _LogFile(RotatingFileHandler):
