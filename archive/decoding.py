@@ -72,13 +72,21 @@ def gzipped(data: bytes) -> bool:
     return data[:2] == GZIP_ID
 
 
+def gunzip_head(body: bytes, limit: int) -> bytes:
+    """The first `limit` bytes a gzip body decodes to, inflating no further (a .xml.gz sitemap read up
+    to the sitemaps.org size limit: a gzip bomb costs no more memory than `limit`). A cut-short stream
+    gives what it had; raises UndecodableBody when its first bytes do not decode."""
+    return _zlib(body, limit, zlib.MAX_WBITS | 16, members=True, cut=True)
+
+
 def _limited(size: int, max_size: int) -> None:
     if max_size and size > max_size:
         raise BodyTooLarge(size, max_size)
 
 
-def _zlib(body: bytes, max_size: int, wbits: int, members: bool) -> bytes:
-    """Inflate (gzip members one after the other when `members`); a cut-short stream gives what it had."""
+def _zlib(body: bytes, max_size: int, wbits: int, members: bool, cut: bool = False) -> bytes:
+    """Inflate (gzip members one after the other when `members`); a cut-short stream gives what it had.
+    Past `max_size` bytes, raises BodyTooLarge, or when `cut` gives the first `max_size` bytes."""
     out: list[bytes] = []
     size = 0
     data = body
@@ -88,6 +96,9 @@ def _zlib(body: bytes, max_size: int, wbits: int, members: bool) -> bytes:
             chunk = inflater.decompress(data, CHUNK)
             while chunk:
                 size += len(chunk)
+                if cut and size >= max_size:
+                    out.append(chunk[: len(chunk) - (size - max_size)])
+                    return b"".join(out)
                 _limited(size, max_size)
                 out.append(chunk)
                 chunk = inflater.decompress(inflater.unconsumed_tail, CHUNK) if not inflater.eof else b""

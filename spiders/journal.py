@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gzip
 import os
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator
 from typing import Any
@@ -25,7 +24,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archive.decoding import gzipped
+from archive.decoding import UndecodableBody, gunzip_head, gzipped
 from archive.pages import HTML_TYPES, is_html, mime_type
 from crawler import __version__
 from crawler import settings as defaults
@@ -235,8 +234,8 @@ class JournalSpider(scrapy.Spider):
         body = response.body
         if gzipped(body):  # a .xml.gz sitemap, served without Content-Encoding
             try:
-                body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
-            except (OSError, EOFError) as exc:
+                body = gunzip_head(body, MAX_SITEMAP_BYTES)
+            except UndecodableBody as exc:
                 yield ErrorItem(response.url, "gzip", str(exc))
                 return
         declared_type = _content_type(response)

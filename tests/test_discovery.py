@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 
-from tests.helpers import jcrawl, query
+from spiders.journal import MAX_SITEMAP_BYTES, JournalSpider
+from tests.helpers import callback_output, jcrawl, query
 
 
 def article(title: str, canonical: str = "", extra: str = "") -> str:
@@ -94,3 +100,28 @@ def test_max_pages_is_a_hard_cap_on_requests(site: HTTPServer, tmp_path: Path) -
     (pages,) = query(tmp_path, "SELECT COUNT(*) FROM captures")[0]
     assert pages == 3
     assert "max_pages" in result.stdout and "Crawled 3 pages" in result.stdout
+
+
+def test_a_gzipped_sitemap_is_read_up_to_its_size_limit_in_bounded_memory() -> None:
+    """A .xml.gz sitemap served without Content-Encoding is inflated only up to the sitemaps.org limit
+    for one file (50 MB): the entries before the limit are followed, and a gzip bomb (400 MB of
+    whitespace after them, 400 KB on the wire) costs the crawler no more memory than the limit."""
+    spider = JournalSpider.from_crawler(get_crawler(JournalSpider), start_url="http://journal.example/")
+    stories = [f"http://journal.example/2024/story-{n}/" for n in range(3)]
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    body = packer.compress(
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + b"".join(b"<url><loc>%s</loc></url>" % url.encode() for url in stories)
+    )
+    blank = b" " * (1 << 20)
+    body += b"".join(packer.compress(blank) for _ in range(400)) + packer.flush()
+    url = "http://journal.example/sitemap.xml.gz"
+    response = Response(url, body=body, headers={"Content-Type": "application/x-gzip"}, request=Request(url))
+    tracemalloc.start()
+    try:
+        outputs = callback_output(spider.parse(response))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [output.url for output in outputs if isinstance(output, Request)] == stories
+    assert peak < 3 * MAX_SITEMAP_BYTES, f"{peak:,} bytes at the peak"
