@@ -27,6 +27,9 @@ else:
 ACCEPTED_CODINGS = ("gzip", "deflate", "br", "zstd")
 GZIP_ID = b"\x1f\x8b"  # the first bytes of every gzip member (RFC 1952)
 CHUNK = 1 << 16
+# The most a body decodes to (the sitemaps.org limit for one file), against compression bombs: the
+# crawl's DOWNLOAD_MAXSIZE by default, and the bound of every read-back and of `jcrawl extract`.
+MAX_DECODED = 50 * 1024 * 1024
 
 
 class UndecodableBody(ValueError):

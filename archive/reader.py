@@ -9,10 +9,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.decoding import content_codings, dechunk, decode_content
+from archive.decoding import MAX_DECODED, content_codings, dechunk, decode_content
 from archive.exchange import sent_chunked
 from archive.writer import OPEN_SUFFIX
-from crawler import settings as defaults
 
 # WARC files, and ARC files (the format before WARC, which Heritrix and the Internet Archive wrote),
 # which `jcrawl import` keeps as they are and indexes.
@@ -79,11 +78,12 @@ def http_body(headers: StatusAndHeaders, payload: bytes, max_size: int = 0) -> b
 def response_body(record: ArcWarcRecord, limit: int | None = None) -> tuple[bytes, dict[str, str]]:
     """The body of a `response` record as the crawler's spider saw it, and the headers extraction reads.
 
-    Bodies are bounded by DOWNLOAD_MAXSIZE, as in the crawl; `limit` cuts the body shorter.
+    Bodies are bounded as in the crawl (MAX_DECODED, DOWNLOAD_MAXSIZE by default); `limit` cuts the body
+    shorter.
     """
     headers = record.http_headers
     payload = record.raw_stream.read()
-    body = http_body(headers, payload, defaults.DOWNLOAD_MAXSIZE) if headers else payload
+    body = http_body(headers, payload, MAX_DECODED) if headers else payload
     return body[:limit] if limit is not None else body, extraction_headers(headers)
 
 

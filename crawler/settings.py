@@ -6,6 +6,8 @@ does `scrapy crawl journal -s NAME=VALUE`. Settings of our own start with `JCRAW
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
+from archive.decoding import MAX_DECODED
+
 BOT_NAME = "journal-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -55,7 +57,7 @@ JCRAWL_MAX_BODY_SECONDS = 20
 DOWNLOAD_FAIL_ON_DATALOSS = False
 # Only the limit on a body's size after decompression (against compression bombs): the download
 # itself is cut at JCRAWL_MAX_BODY_SIZE instead of being cancelled. 50 MB is the sitemaps.org limit.
-DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_DECODED
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 # Longer redirect chains, and loops, end with an `errors` row naming the chain
 # (crawler/downloadermiddlewares/redirect.py).

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from crawler.cli.common import EXIT_OK, EXIT_USAGE, UsageError, add_command
 
-MAX_DECOMPRESSED = 50 * 1024 * 1024  # as DOWNLOAD_MAXSIZE bounds a crawled body: no gzip bomb
-
 
 def register(commands: argparse._SubParsersAction) -> None:
     extract = add_command(
@@ -34,7 +32,7 @@ def run_extract(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from archive.decoding import UndecodableBody, decode_content, gzipped
+    from archive.decoding import MAX_DECODED, UndecodableBody, decode_content, gzipped
     from crawler.extract import extract_article
 
     for path in args.files:
@@ -44,7 +42,7 @@ def run_extract(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from None
         if gzipped(body):  # saved as it came (Content-Encoding: gzip), or gzipped since
             try:
-                body, _ = decode_content(body, ["gzip"], MAX_DECOMPRESSED)
+                body, _ = decode_content(body, ["gzip"], MAX_DECODED)
             except UndecodableBody as exc:
                 raise UsageError(f"cannot decompress {path}: {exc}") from None
         article = extract_article(body, args.url or path.resolve().as_uri())
