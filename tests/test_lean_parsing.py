@@ -1,13 +1,15 @@
 """The lean client reads a request's URL as Twisted's URI.fromBytes reads it for Scrapy's handler (the
 request line and Host header it writes come from it): the same netloc, host, port and origin form, and
-a ValueError for the same URLs."""
+a ValueError for the same URLs; and it stores a response's headers as Scrapy's Headers stores them."""
 
 from __future__ import annotations
 
 import pytest
+from scrapy.http import Headers
 from twisted.web.client import URI
 
 from crawler.handlers.lean import _uri
+from crawler.handlers.lean_exchange import _header_key
 
 URLS = [
     "http://a.example/",
@@ -49,3 +51,21 @@ def test_a_url_is_read_as_twisted_reads_it(url: str) -> None:
     except ValueError:
         lean = None
     assert lean == twisted_uri(url)
+
+
+def test_response_headers_are_stored_as_scrapy_stores_them() -> None:
+    """The lean client stores a response's header fields in Scrapy's Headers directly (lean_exchange):
+    the same keys, values and order as Headers.update gives."""
+    fields = {
+        b"server": [b"nginx"],
+        b"set-cookie": [b"a=1", b"b=2"],
+        b"x-xss-protection": [b"1"],
+        b"etag": [b'"x"'],
+        b"www-authenticate": [b"Basic"],
+    }
+    lean = Headers({b"Content-Length": b"5"})
+    dict.update(lean, {_header_key(lean, name): list(values) for name, values in fields.items()})
+    scrapy = Headers({b"Content-Length": b"5"})
+    scrapy.update(fields)
+    assert list(lean.items()) == list(scrapy.items())
+    assert lean.getlist("Set-Cookie") == [b"a=1", b"b=2"] and lean.get(b"ETAG") == b'"x"'
