@@ -5,24 +5,17 @@ process_request passed on without a download, and a method's bad output failing 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import CRAWL_OUTPUT_SPIDER, run_script
 
 # One crawl with the crawler class named in argv[1] ("scrapy" or "journal"); prints what happened.
-CRAWL = """
+CRAWL = (
+    """
 import json, sys
 import scrapy
-from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import HtmlResponse
 from twisted.internet import defer
-from crawler.run.crawler import JournalCrawler
 
 seen = []
 
@@ -62,29 +55,17 @@ class Output(scrapy.Spider):
     def parse(self, response):
         seen.append(("page", response.url.rsplit("/", 1)[-1], response.text))
 
-process = CrawlerProcess({"TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
-kind = JournalCrawler if sys.argv[1] == "journal" else Crawler
-crawler = kind(Output, process.settings, init_reactor=True)
-process.crawl(crawler)
-process.start()
-stats = crawler.stats.get_stats()
+"""
+    + CRAWL_OUTPUT_SPIDER
+    + """
 print(json.dumps({"seen": sorted(map(list, seen)), "errors": stats.get("log_count/ERROR"),
                   "manager": type(crawler.engine.downloader.middleware).__name__}))
 """
+)
 
 
 def crawl(kind: str, url: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-c", CRAWL, kind, url],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    return {**json.loads(run.stdout.strip().splitlines()[-1]), "log": run.stderr}
+    return run_script(CRAWL, kind, url)
 
 
 def test_downloader_middlewares_are_called_as_scrapy_calls_them(httpserver: HTTPServer) -> None:

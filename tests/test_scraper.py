@@ -5,23 +5,16 @@ counted while what came before it is kept, and a middleware recovering from it i
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import CRAWL_OUTPUT_SPIDER, run_script
 
 # One crawl with the crawler class named in argv[1] ("scrapy" or "journal"); prints what happened.
-CRAWL = """
+CRAWL = (
+    """
 import json, sys
 import scrapy
-from scrapy.crawler import Crawler, CrawlerProcess
-from crawler.run.crawler import JournalCrawler
 
 seen = []
 
@@ -61,30 +54,18 @@ class Output(scrapy.Spider):
             raise ValueError("broken page")
         yield {"name": "on " + response.url.rsplit("/", 1)[-1]}
 
-process = CrawlerProcess({"TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
-kind = JournalCrawler if sys.argv[1] == "journal" else Crawler
-crawler = kind(Output, process.settings, init_reactor=True)
-process.crawl(crawler)
-process.start()
-stats = crawler.stats.get_stats()
+"""
+    + CRAWL_OUTPUT_SPIDER
+    + """
 print(json.dumps({"seen": seen, "errors": stats.get("spider_exceptions/ValueError"),
                   "scraper": type(crawler.engine.scraper).__name__ if crawler.engine else None,
                   "spidermw": type(crawler.engine.scraper.spidermw).__name__ if crawler.engine else None}))
 """
+)
 
 
 def crawl(kind: str, url: str, middlewares: str = "scrapy") -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-c", CRAWL, kind, url, middlewares],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    return {**json.loads(run.stdout.strip().splitlines()[-1]), "log": run.stderr}
+    return run_script(CRAWL, kind, url, middlewares)
 
 
 @pytest.mark.parametrize("middlewares", ["scrapy", "plain"])
