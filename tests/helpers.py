@@ -98,6 +98,33 @@ def jcrawl(
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+# The end of a crawl script for run_script: its spider `Output` crawled by the crawler class argv[1]
+# names ("journal": the project's JournalCrawler; else Scrapy's Crawler), leaving `crawler` and `stats`.
+CRAWL_OUTPUT_SPIDER = """
+import sys
+from scrapy.crawler import Crawler, CrawlerProcess
+from crawler.run.crawler import JournalCrawler
+
+process = CrawlerProcess({"TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
+kind = JournalCrawler if sys.argv[1] == "journal" else Crawler
+crawler = kind(Output, process.settings, init_reactor=True)
+process.crawl(crawler)
+process.start()
+stats = crawler.stats.get_stats()
+"""
+
+
+def run_script(script: str, *args: str) -> dict[str, Any]:
+    """Run a Python `script` (a crawl: each needs a fresh Twisted reactor) with `args` in a subprocess
+    importing this tree; the JSON object its last line prints, with its stderr as "log"."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    return {**json.loads(run.stdout.strip().splitlines()[-1]), "log": run.stderr}
+
+
 def start_jcrawl(*args: str | Path) -> subprocess.Popen:
     """`jcrawl ARGS` started in the background. It takes SIGINT as Ctrl-C even where the tests run
     with SIGINT ignored (as a shell's background job), which its child would inherit."""

@@ -1,25 +1,20 @@
-"""A crawl handles a page's output one object at a time (crawler/scraper.py) as Scrapy handles it: the
-same items reach the pipelines in the same order and the same requests are sent, and an error half-way
-through a page's output is logged and counted while what came before it is kept."""
+"""A crawl handles a page's output one object at a time (crawler/scraper.py), through its spider
+middlewares (crawler/spidermw.py), as Scrapy handles it: the same items reach the pipelines in the
+same order and the same requests are sent, an error half-way through a page's output is logged and
+counted while what came before it is kept, and a middleware recovering from it is called alike."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+import pytest
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import CRAWL_OUTPUT_SPIDER, run_script
 
 # One crawl with the crawler class named in argv[1] ("scrapy" or "journal"); prints what happened.
-CRAWL = """
+CRAWL = (
+    """
 import json, sys
 import scrapy
-from scrapy.crawler import Crawler, CrawlerProcess
-from crawler.run.crawler import JournalCrawler
 
 seen = []
 
@@ -28,10 +23,23 @@ class Record:
         seen.append(("item", item["name"]))
         return item
 
+class Recover:
+    def process_spider_exception(self, response, exception):
+        return [{"name": "recovered from " + str(exception)}]
+
+# argv[3]: the spider middlewares: Scrapy's ("scrapy": HttpErrorMiddleware has a
+# process_spider_exception), none with one ("plain"), or one that recovers ("recover")
+MIDDLEWARES = {
+    "scrapy": {},
+    "plain": {"scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None},
+    "recover": {"scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None, __name__ + ".Recover": 10},
+}[sys.argv[3]]
+
 class Output(scrapy.Spider):
     name = "output"
     custom_settings = {"ITEM_PIPELINES": {__name__ + ".Record": 1}, "CONCURRENT_ITEMS": 1,
-                       "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 1}
+                       "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 1,
+                       "SPIDER_MIDDLEWARES": MIDDLEWARES}
 
     async def start(self):
         yield scrapy.Request(sys.argv[2] + "/")
@@ -46,38 +54,28 @@ class Output(scrapy.Spider):
             raise ValueError("broken page")
         yield {"name": "on " + response.url.rsplit("/", 1)[-1]}
 
-process = CrawlerProcess({"TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
-kind = JournalCrawler if sys.argv[1] == "journal" else Crawler
-crawler = kind(Output, process.settings, init_reactor=True)
-process.crawl(crawler)
-process.start()
-stats = crawler.stats.get_stats()
-print(json.dumps({"seen": seen, "errors": stats.get("spider_exceptions/ValueError"),
-                  "scraper": type(crawler.engine.scraper).__name__ if crawler.engine else None}))
 """
+    + CRAWL_OUTPUT_SPIDER
+    + """
+print(json.dumps({"seen": seen, "errors": stats.get("spider_exceptions/ValueError"),
+                  "scraper": type(crawler.engine.scraper).__name__ if crawler.engine else None,
+                  "spidermw": type(crawler.engine.scraper.spidermw).__name__ if crawler.engine else None}))
+"""
+)
 
 
-def crawl(kind: str, url: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run = subprocess.run(
-        [sys.executable, "-c", CRAWL, kind, url],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    return {**json.loads(run.stdout.strip().splitlines()[-1]), "log": run.stderr}
+def crawl(kind: str, url: str, middlewares: str = "scrapy") -> dict:
+    return run_script(CRAWL, kind, url, middlewares)
 
 
-def test_a_page_output_is_handled_as_scrapy_handles_it(httpserver: HTTPServer) -> None:
+@pytest.mark.parametrize("middlewares", ["scrapy", "plain"])
+def test_a_page_output_is_handled_as_scrapy_handles_it(httpserver: HTTPServer, middlewares: str) -> None:
     for path in ("/", "/a", "/b"):
         httpserver.expect_request(path).respond_with_data(
             "<html><body>page</body></html>", content_type="text/html"
         )
     url = httpserver.url_for("").rstrip("/")
-    scrapy, journal = crawl("scrapy", url), crawl("journal", url)
+    scrapy, journal = crawl("scrapy", url, middlewares), crawl("journal", url, middlewares)
     # The start page's output in order; then the two pages it linked to (which comes first is the
     # scheduler's and the downloads' affair), each page's output after it.
     for seen in (scrapy["seen"], journal["seen"]):
@@ -87,3 +85,19 @@ def test_a_page_output_is_handled_as_scrapy_handles_it(httpserver: HTTPServer) -
     assert journal["errors"] == scrapy["errors"] == 1
     assert "ValueError: broken page" in journal["log"]
     assert journal["scraper"] == "SequentialScraper"
+    assert journal["spidermw"] == "LeanSpiderMiddlewareManager"
+
+
+def test_a_middleware_recovering_from_a_pages_error_is_called_as_scrapy_calls_it(
+    httpserver: HTTPServer,
+) -> None:
+    for path in ("/", "/a", "/b"):
+        httpserver.expect_request(path).respond_with_data(
+            "<html><body>page</body></html>", content_type="text/html"
+        )
+    url = httpserver.url_for("").rstrip("/")
+    scrapy, journal = crawl("scrapy", url, "recover"), crawl("journal", url, "recover")
+    assert journal["seen"][:4] == scrapy["seen"][:4]
+    assert sorted(journal["seen"]) == sorted(scrapy["seen"])
+    assert ["item", "recovered from broken page"] in journal["seen"]
+    assert journal["errors"] == scrapy["errors"]

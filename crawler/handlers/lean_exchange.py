@@ -35,9 +35,24 @@ MAX_HEAD = 1 << 16  # a longer status line and headers are Scrapy's to read (or 
 CONNECTION_HEADERS = frozenset(
     b"content-length connection keep-alive te trailers transfer-encoding upgrade proxy-connection".split()
 )
+# Header names (lower case) and the keys Headers stores them under: a site's responses repeat a few
+# names; a server inventing names is not remembered past these many.
+MAX_NAMES = 1000
+_KEYS: dict[bytes, bytes] = {}
 NO_BODY = (204, 304)  # Twisted's NO_BODY_CODES: a response of length 0 whatever it says
 TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")  # a header's name
 _HEX = re.compile(rb"[0-9A-Fa-f]+\Z")
+
+
+def _header_key(headers: Headers, name: bytes) -> bytes:
+    """`headers.normkey(name)` (the key Scrapy's Headers stores `name` under), remembered for the
+    first MAX_NAMES names met."""
+    key = _KEYS.get(name)
+    if key is None:
+        key = headers.normkey(name)
+        if len(_KEYS) < MAX_NAMES:
+            _KEYS[name] = key
+    return key
 
 
 class Unread(Exception):
@@ -215,7 +230,10 @@ class Exchange:
         headers = self.headers = Headers()
         if self.length >= 0:
             headers[b"Content-Length"] = str(self.length).encode()
-        headers.update(fields)
+        # The fields as Headers.update stores them (each name normalised, each value a list of bytes),
+        # without normalising every name and value again: names repeat from response to response, and
+        # each value list is already one of bytes made for this response.
+        dict.update(headers, {_header_key(headers, name): values for name, values in fields.items()})
         meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
         self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
         self.warnsize = meta.get("download_warnsize", handler._default_warnsize)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
 from scrapy.core.engine import ExecutionEngine
 from scrapy.core.scraper import Scraper
+from scrapy.core.spidermw import SpiderMiddlewareManager
 from scrapy.crawler import Crawler
 
+from crawler.downloader import LeanDownloaderMiddlewareManager
 from crawler.scraper import SequentialScraper
 from crawler.signalmanager import LeanSignalManager
+from crawler.spidermw import LeanSpiderMiddlewareManager
 
 
 class JournalCrawler(Crawler):
-    """Scrapy's Crawler, its signals sent by LeanSignalManager and its engine's Scraper a
-    SequentialScraper (crawler/signalmanager.py, crawler/scraper.py)."""
+    """Scrapy's Crawler, its signals sent by LeanSignalManager, its engine's Scraper a
+    SequentialScraper with a LeanSpiderMiddlewareManager, and its downloader's middleware manager a
+    LeanDownloaderMiddlewareManager (crawler/signalmanager.py, crawler/scraper.py, crawler/spidermw.py,
+    crawler/downloader.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -22,8 +28,13 @@ class JournalCrawler(Crawler):
 
     def _create_engine(self) -> ExecutionEngine:
         engine = super()._create_engine()
-        # The engine builds its Scraper itself (with the item pipelines: it cannot be built twice);
-        # SequentialScraper only overrides a method, so the one built becomes one.
+        # The engine builds its Scraper itself (with the item pipelines: it cannot be built twice), and
+        # the Scraper and Downloader their middleware managers (with the middlewares); the lean classes
+        # only override methods, so the ones built become them.
         if type(engine.scraper) is Scraper:
             engine.scraper.__class__ = SequentialScraper
+        if type(engine.scraper.spidermw) is SpiderMiddlewareManager:
+            engine.scraper.spidermw.__class__ = LeanSpiderMiddlewareManager
+        if type(engine.downloader.middleware) is DownloaderMiddlewareManager:
+            engine.downloader.middleware.__class__ = LeanDownloaderMiddlewareManager
         return engine

@@ -236,9 +236,11 @@ class Store:
         row = self.conn.execute(
             "SELECT SUM(c.id >= :first AND v.article_id IS NULL), "
             "SUM(c.id >= :first AND v.article_id IS NOT NULL), "
-            "SUM((c.id IS NULL OR c.id < :first) "
+            # (CASE, not AND: SQLite computes both sides of an AND outside a WHERE, and site_of is a
+            # Python function, called twice for every article of the archive)
+            "SUM(CASE WHEN (c.id IS NULL OR c.id < :first) "
             "AND substr(a.last_seen, 1, 19) >= substr(MAX(:since, k.started_at), 1, 19) "
-            "AND site_of(a.url) = site_of(k.start_url)) "
+            "THEN site_of(a.url) = site_of(k.start_url) END) "
             "FROM articles a JOIN crawls k ON k.id = :id "
             "LEFT JOIN captures c ON c.id = a.capture_id AND c.crawl_id = :id "
             "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",

@@ -61,10 +61,12 @@ KEEP_VERSION = (
 )
 # An article seen again with the same content: only last_seen moves.
 SEE_ARTICLE = f"UPDATE article_data SET last_seen = ? WHERE url_id = {URL_ID} AND last_seen < ?"
-DELETE_LINKS = f"DELETE FROM link_data WHERE source_id = {URL_ID}"
-ADD_LINK = (
-    f"INSERT INTO link_data (source_id, target_id, kind, anchor_text) VALUES ({URL_ID}, {URL_ID}, ?, ?)"
-)
+# Links name their URLs by id, each looked up once (url_ids) rather than by a subquery for every link
+# that names it: menus and teasers repeat on every page, and the subqueries were the store's costliest
+# statement.
+URL_IDS = "SELECT url, id FROM urls WHERE url IN "
+DELETE_LINKS = "DELETE FROM link_data WHERE source_id = ?"
+ADD_LINK = "INSERT INTO link_data (source_id, target_id, kind, anchor_text) VALUES (?, ?, ?, ?)"
 # The rows extraction made, deleted before `jcrawl reparse` makes them again: all, or a site's
 # (a site's versions before its articles, which they name).
 SITE_ARTICLES = "SELECT a.id FROM article_data a JOIN urls u ON u.id = a.url_id WHERE site_of(u.url) = :site"
@@ -122,10 +124,8 @@ def write_batch(conn: sqlite3.Connection, batch: Batch, packed: PackedTexts | No
     seen = [(a["url"], a["last_seen"]) for a in batch.articles] + batch.seen
     if seen:
         conn.executemany(SEE_ARTICLE, [(at, url, at) for url, at in seen])
-    if batch.link_sources:
-        conn.executemany(DELETE_LINKS, [(s,) for s in batch.link_sources])
-    if batch.links:
-        conn.executemany(ADD_LINK, batch.links)
+    if batch.link_sources or batch.links:
+        write_links(conn, batch.link_sources, batch.links)
     if batch.aliases:
         write_aliases(conn, batch.aliases)
     if batch.errors:
@@ -205,8 +205,28 @@ def replace_extractions(
     )
     new_links = [link for rows_ in links.values() for link in rows_]
     _add_urls(conn, {url for link in new_links for url in link[:2]})
-    conn.executemany(DELETE_LINKS, [(url,) for url in links])
-    conn.executemany(ADD_LINK, new_links)
+    write_links(conn, set(links), new_links)
+
+
+def write_links(conn: sqlite3.Connection, sources: set[str], links: Sequence[tuple[str, ...]]) -> None:
+    """Replace the links of the pages `sources` with `links` (source, target, kind, anchor text), whose
+    URLs are in `urls` already."""
+    ids = url_ids(conn, sources.union(url for link in links for url in link[:2]))
+    # (a source not in `urls` has no links to delete)
+    conn.executemany(DELETE_LINKS, [(ids[source],) for source in sources if source in ids])
+    conn.executemany(ADD_LINK, [(ids[source], ids[target], *rest) for source, target, *rest in links])
+
+
+def url_ids(conn: sqlite3.Connection, urls: set[str]) -> dict[str, int]:
+    """The id of each of `urls` in `urls` (those it holds), in as few statements as SQLite's limit on
+    variables allows."""
+    ordered = sorted(urls)  # (the same statements however the set is ordered)
+    most = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    ids: dict[str, int] = {}
+    for start in range(0, len(ordered), most):
+        chunk = ordered[start : start + most]
+        ids.update(conn.execute(URL_IDS + f"({', '.join('?' * len(chunk))})", chunk))
+    return ids
 
 
 def delete_extracted(conn: sqlite3.Connection, site: str | None) -> None:
