@@ -2,7 +2,7 @@
 
 `setup.py` compiles MODULES (the walk, the body and container choices, the metadata pickers and what
 they call; not `learn` and `model`, whose classes cross a process boundary pickled, nor `article`,
-whose entry points take any input and never raise, nor `embedded`, `encoding`, `profile`, `terms`)
+whose entry points take any input and never raise, nor `embedded`, `encoding`, `profile`)
 into C extension modules beside their sources when the package is installed (`pip install -e .`, as
 `make` does). Compiling the walk, body and container modules took about 15% off extraction's CPU;
 compiling the metadata modules too took about 5% more off a bench-site page's instructions (callgrind). The
@@ -63,6 +63,7 @@ MODULES = (
     "render",
     "sitename",
     "teasers",
+    "terms",
     "text",
     "text_lines",
     "title",

@@ -7,7 +7,7 @@ from typing import Final
 
 from crawler.extract.blocks import Anchor, Page
 from crawler.extract.body import BodyResult
-from crawler.extract.model import NAV, Link
+from crawler.extract.model import LINK_SETTERS, NAV, Link
 from crawler.extract.urls import host_of
 
 _PREV_TEXT: Final = re.compile(r"^\s*(?:<<|«|‹|←|<|prev\b|previous\b|précédent|anterior|older\b)", re.I)
@@ -19,6 +19,12 @@ _NOT_ARTICLE_PATH: Final = re.compile(
 )
 _PAGED: Final = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+")
 _ARTICLE_PATH: Final = re.compile(r"[a-z0-9]+-[a-z0-9]+-[a-z0-9]+|\d{5,}|\.html?$|/\d{4}/\d{2}/", re.I)
+# Links are made here without their __init__, which runs as Python (model.py is not compiled) and cost
+# more than the rest of their making (a page has dozens): through their slots' setters, as it does.
+_SET_URL: Final = LINK_SETTERS[0]
+_SET_KIND: Final = LINK_SETTERS[1]
+_SET_TEXT: Final = LINK_SETTERS[2]
+_SET_REL: Final = LINK_SETTERS[3]
 
 
 def type_links(page: Page, body: BodyResult, is_article: bool, page_url: str) -> list[Link]:
@@ -33,13 +39,23 @@ def type_links(page: Page, body: BodyResult, is_article: bool, page_url: str) ->
         key = (a.url, kind)
         if key not in seen:
             seen.add(key)
-            out.append(Link(a.url, kind, a.text, a.rel))
+            out.append(_link(a.url, kind, a.text, a.rel))
     for url, text, rel in page.skipped_anchors:
         key = (url, NAV)
         if key not in seen:
             seen.add(key)
-            out.append(Link(url, NAV, text, rel))
+            out.append(_link(url, NAV, text, rel))
     return out
+
+
+def _link(url: str, kind: str, text: str, rel: str) -> Link:
+    """`Link(url, kind, text, rel)`, its slots set as its own __init__ sets them."""
+    link = object.__new__(Link)
+    _SET_URL(link, url)
+    _SET_KIND(link, kind)
+    _SET_TEXT(link, text)
+    _SET_REL(link, rel)
+    return link
 
 
 def _kind(a: Anchor, body: BodyResult, kept: set[int], is_article: bool, host: str, position: dict) -> str:

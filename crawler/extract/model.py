@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.extract.text import squeeze
@@ -37,12 +38,14 @@ class Link:
         return Link, (self.url, self.kind, self.text, self.rel)
 
 
-_SET_URL, _SET_KIND, _SET_TEXT, _SET_REL = (
+# The setters of Link's slots, in field order (also for links.py, which makes Links without __init__).
+LINK_SETTERS: tuple[Callable[[Link, str], None], ...] = (
     Link.url.__set__,
     Link.kind.__set__,
     Link.text.__set__,
     Link.rel.__set__,
 )
+_SET_URL, _SET_KIND, _SET_TEXT, _SET_REL = LINK_SETTERS
 
 
 @dataclass(slots=True)

@@ -4,7 +4,8 @@ and tag links nearest the headline, breadcrumbs, meta keywords."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Final
 
 from crawler.extract import jsonld
 from crawler.extract.head import Head
@@ -58,14 +59,14 @@ def _tags(head: Head, term_links: Callable[[bool], list[str]]) -> list[str]:
 
 
 # CMS-internal keywords ("id:4711", "channel:politik", "tag:x"): no reader's tag.
-_INTERNAL_TAG = re.compile(r"^[a-z_-]+:\S")
+_INTERNAL_TAG: Final = re.compile(r"^[a-z_-]+:\S")
 
 
 def _split(value: str) -> list[str]:
     return [t for t in re.split(r"\s*[,;]\s*", value) if t.strip()]
 
 
-def _clean_tags(tags: list[str | None]) -> list[str]:
+def _clean_tags(tags: Iterable[str | None]) -> list[str]:
     out: list[str] = []
     seen = set()
     for t in tags:
@@ -76,10 +77,10 @@ def _clean_tags(tags: list[str | None]) -> list[str]:
     return out[:50]
 
 
-_CATEGORY_HREF = re.compile(
+_CATEGORY_HREF: Final = re.compile(
     r"/(?:category|categories|categorie|categoria|kategorie|rubrique|rubriques|section|sections)/", re.I
 )
-_TAG_HREF = re.compile(r"/(?:tag|tags|etiqueta|etiquetas|schlagwort|stichwort|sujet)/", re.I)
+_TAG_HREF: Final = re.compile(r"/(?:tag|tags|etiqueta|etiquetas|schlagwort|stichwort|sujet)/", re.I)
 
 
 def _term_links(marks: Marks, anchor: int) -> tuple[list[str], list[str]]:
