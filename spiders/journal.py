@@ -24,7 +24,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from archive.decoding import UndecodableBody, gunzip_head, gzipped
+from archive.decoding import MAX_DECODED, UndecodableBody, gunzip_head, gzipped
 from archive.pages import HTML_TYPES, is_html, mime_type
 from crawler import __version__
 from crawler import settings as defaults
@@ -66,7 +66,7 @@ from crawler.spidermiddlewares.requisites import FOUND as REQUISITE_URLS
 from crawler.urls import may_name_host, normalize_url, site_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
+MAX_SITEMAP_BYTES = MAX_DECODED  # the sitemaps.org limit for one uncompressed file
 # Pages that lead to articles go before the site's chrome, so --max-pages spends its budget well.
 ARTICLE_PRIORITY = 1
 # Sitemaps and feeds go first: their lastmods say which known articles an update must check again.

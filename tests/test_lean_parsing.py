@@ -9,7 +9,7 @@ from scrapy.http import Headers
 from twisted.web.client import URI
 
 from crawler.handlers.lean import _uri
-from crawler.handlers.lean_exchange import _header_key
+from crawler.handlers.lean_exchange import response_headers
 
 URLS = [
     "http://a.example/",
@@ -63,8 +63,7 @@ def test_response_headers_are_stored_as_scrapy_stores_them() -> None:
         b"etag": [b'"x"'],
         b"www-authenticate": [b"Basic"],
     }
-    lean = Headers({b"Content-Length": b"5"})
-    dict.update(lean, {_header_key(lean, name): list(values) for name, values in fields.items()})
+    lean = response_headers(5, {name: list(values) for name, values in fields.items()})
     scrapy = Headers({b"Content-Length": b"5"})
     scrapy.update(fields)
     assert list(lean.items()) == list(scrapy.items())

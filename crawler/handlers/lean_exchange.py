@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived, _DataLoss
 from twisted.web.iweb import UNKNOWN_LENGTH
 
+from crawler.extract.memo import remember
 from crawler.handlers.wiretap import WIRE, Wire
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ CONNECTION_HEADERS = frozenset(
     b"content-length connection keep-alive te trailers transfer-encoding upgrade proxy-connection".split()
 )
 # Header names (lower case) and the keys Headers stores them under: a site's responses repeat a few
-# names; a server inventing names is not remembered past these many.
+# names; a server inventing names empties the memo at these many (memo.remember).
 MAX_NAMES = 1000
 _KEYS: dict[bytes, bytes] = {}
 NO_BODY = (204, 304)  # Twisted's NO_BODY_CODES: a response of length 0 whatever it says
@@ -44,15 +45,21 @@ TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")  # a header's name
 _HEX = re.compile(rb"[0-9A-Fa-f]+\Z")
 
 
+def response_headers(length: int, fields: dict[bytes, list[bytes]]) -> Headers:
+    """A response's Headers: its Content-Length (if `length` >= 0), then its `fields` (lower-case names,
+    each with a list of bytes made for this response) stored as Headers.update stores them, without
+    normalising every name and value again: names repeat from response to response."""
+    headers = Headers()
+    if length >= 0:
+        headers[b"Content-Length"] = str(length).encode()
+    dict.update(headers, {_header_key(headers, name): values for name, values in fields.items()})
+    return headers
+
+
 def _header_key(headers: Headers, name: bytes) -> bytes:
-    """`headers.normkey(name)` (the key Scrapy's Headers stores `name` under), remembered for the
-    first MAX_NAMES names met."""
+    """`headers.normkey(name)`: the key Scrapy's Headers stores `name` under."""
     key = _KEYS.get(name)
-    if key is None:
-        key = headers.normkey(name)
-        if len(_KEYS) < MAX_NAMES:
-            _KEYS[name] = key
-    return key
+    return key if key is not None else remember(_KEYS, name, headers.normkey(name), MAX_NAMES)
 
 
 class Unread(Exception):
@@ -227,13 +234,7 @@ class Exchange:
 
         request, handler = self.request, self.handler
         request.meta["download_latency"] = time.monotonic() - self.started
-        headers = self.headers = Headers()
-        if self.length >= 0:
-            headers[b"Content-Length"] = str(self.length).encode()
-        # The fields as Headers.update stores them (each name normalised, each value a list of bytes),
-        # without normalising every name and value again: names repeat from response to response, and
-        # each value list is already one of bytes made for this response.
-        dict.update(headers, {_header_key(headers, name): values for name, values in fields.items()})
+        headers = self.headers = response_headers(self.length, fields)
         meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
         self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
         self.warnsize = meta.get("download_warnsize", handler._default_warnsize)
