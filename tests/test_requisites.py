@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -163,3 +163,32 @@ def test_page_requisites_read_every_kind_whatever_the_case() -> None:
     assert page_requisites(plain, "http://127.0.0.1/news/story.html") == [
         "http://127.0.0.1/news/" + name for name in names
     ]
+
+
+def test_page_requisites_join_urls_as_urljoin_does() -> None:
+    """Plain URLs (absolute, from the host, from the root, relative) are joined without urljoin, and
+    to what urljoin makes of them; the others (dot segments, fragments, parameters...) by urljoin."""
+    urls = [
+        "https://cdn.example/a/b.css?v=1",
+        "http://cdn.example",
+        "//cdn.example/x.js?a=b:c",
+        "/static/site.css",
+        "/",
+        "/?q=1",
+        "img/a.png?w=2",
+        "w_320/ar_16:9/c.png",
+        "../up.png",
+        "./here.png",
+        "a//b.png",
+        "/a/./b.png",
+        "//cdn.example/x.js#top",
+        "/x.css;v=2",
+        "q?",
+        "HTTP://Cdn.example/Y.css",
+        "//[::1]/z.png",
+        "é.png",
+    ]
+    page = "".join(f'<img src="{url}">' for url in urls).encode("utf-8")
+    for base in ("http://127.0.0.1/news/story.html", "https://h.example/a//b/../c/", "http://h.example"):
+        expected = dict.fromkeys(urljoin(base, url).split("#")[0] for url in urls)
+        assert page_requisites(page, base) == list(expected)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 SCAN_BYTES = 2_000_000  # of a page or stylesheet; requisites are named near the top of the markup
@@ -23,11 +23,26 @@ SCAN_BYTES = 2_000_000  # of a page or stylesheet; requisites are named near the
 # than case-insensitive patterns; what a match captures is read from the page as it is.
 # (the names sharing a first letter share a branch: at a `<`, fewer alternatives are tried)
 _TAG = re.compile(rb"<(link|s(?:cript|ource)|i(?:mg|nput)|video|body|t(?:able|d))\b([^>]*)>")
-_STYLE_ATTRIBUTE = re.compile(rb"""\sstyle\s*=\s*("[^"]*url\([^"]*"|'[^']*url\([^']*')""")
+# (at each "style" of the page, found as bytes: a pattern opening on `\s` is tried at every byte)
+_STYLE_ATTRIBUTE = re.compile(rb"""(?<=\s)style\s*=\s*("[^"]*url\([^"]*"|'[^']*url\([^']*')""")
 _ATTRIBUTE = re.compile(rb"""([a-zA-Z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
-_STYLE_BLOCK = re.compile(rb"<style\b[^>]*>(.*?)</style\s*>", re.S)
-_CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
-_CSS_IMPORT = re.compile(rb"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+# A <style> block: its start, then its end searched for from there (a lazy `(.*?)</style>` would try
+# the end at every byte of the block).
+_STYLE_START = re.compile(rb"<style\b[^>]*>")
+_STYLE_END = re.compile(rb"</style\s*>")
+# (matched against the stylesheet lower-cased too: "url(" is then a literal that `re` skips to)
+_CSS_URL = re.compile(rb"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""")
+_CSS_IMPORT = re.compile(rb"""@import\s+(?:"([^"]*)"|'([^']*)')""")
+# Plain URLs, which urljoin gives back as written (absolute), after the base's scheme (from the host:
+# "//"), after its scheme and host (from the root) or after its folder (relative), whatever the http(s)
+# base: ASCII (checked apart) without space or control characters, no fragment, no empty query, no `;`
+# (a path's parameters), no `[` (an IPv6 host, which urlsplit validates), no `:` in a relative path (it
+# may be a scheme); a path from the root or relative also holds no empty or "." segment (checked apart).
+_UNPLAIN = r"\x00-\x20\x7f"  # (space and control characters)
+_QUERY = rf"(?:\?[^#{_UNPLAIN}]+)?"
+_PLAIN_HOST = re.compile(rf"(https?:)?//[^/?#;\[\]{_UNPLAIN}]+(?:/[^?#;{_UNPLAIN}]*{_QUERY})?")
+_PLAIN_ROOTED = re.compile(rf"/(?:[^/?#;{_UNPLAIN}][^?#;{_UNPLAIN}]*)?{_QUERY}")
+_PLAIN_RELATIVE = re.compile(rf"[^./?#;:{_UNPLAIN}][^?#;:{_UNPLAIN}]*{_QUERY}")
 _BASE = re.compile(rb"""<base\b[^>]*\bhref\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload"})
 _PRELOAD_AS = frozenset({"style", "script", "image", "font", ""})
@@ -56,12 +71,37 @@ def page_requisites(body: bytes, url: str) -> list[str]:
         if lowered.find(_NAMED_BY.get(tag, b""), start, end) >= 0:
             found += _tag_requisites(tag, _attributes(data[start:end]))
     if b"url(" in lowered:  # what a style attribute can load
-        for style_match in _STYLE_ATTRIBUTE.finditer(lowered):
-            style = data[slice(*style_match.span(1))]
+        for start, end in _style_attributes(lowered):
+            style = data[start:end]
             found += css_urls(html.unescape(style.decode("utf-8", "replace")).encode("utf-8"))
-    for block_match in _STYLE_BLOCK.finditer(lowered) if b"<style" in lowered else ():
-        found += css_urls(data[slice(*block_match.span(1))])
+    for start, end in _style_blocks(lowered) if b"<style" in lowered else ():
+        found += css_urls(data[start:end], lowered[start:end])
     return _absolute(found, base)
+
+
+def _style_attributes(lowered: bytes) -> Iterator[tuple[int, int]]:
+    """The spans of the style attributes' values that load something, in the page lower-cased
+    `lowered`: what `\\sstyle\\s*=\\s*(...)` (`_STYLE_ATTRIBUTE`) would find."""
+    at = lowered.find(b"style")
+    while at >= 0:
+        match = _STYLE_ATTRIBUTE.match(lowered, at)
+        if match is None:
+            at = lowered.find(b"style", at + 1)
+        else:
+            yield match.span(1)
+            at = lowered.find(b"style", match.end())
+
+
+def _style_blocks(lowered: bytes) -> Iterator[tuple[int, int]]:
+    """The spans of the <style> blocks' contents in the page lower-cased `lowered`: what
+    `<style\\b[^>]*>(.*?)</style\\s*>` (re.S) would find."""
+    at = 0
+    while (start := _STYLE_START.search(lowered, at)) is not None:
+        end = _STYLE_END.search(lowered, start.end())
+        if end is None:  # (nor any after a later start)
+            return
+        yield start.end(), end.start()
+        at = end.end()
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
@@ -100,11 +140,14 @@ def srcset_urls(srcset: str) -> list[str]:
     return [candidate.split()[0] for candidate in srcset.split(",") if candidate.split()]
 
 
-def css_urls(css: bytes) -> list[str]:
-    """What a stylesheet (or style attribute) loads: `@import`s and `url(...)`s, relative as written."""
-    found = [_text(next(g for g in match if g)) for match in _CSS_IMPORT.findall(css) if any(match)]
-    found += [_text(next((g for g in match if g), b"")) for match in _CSS_URL.findall(css)]
-    return [url for url in found if url]
+def css_urls(css: bytes, lowered: bytes | None = None) -> list[str]:
+    """What a stylesheet (or style attribute) loads: `@import`s and `url(...)`s, relative as written.
+    `lowered`: `css.lower()`, if made already."""
+    lowered = css.lower() if lowered is None else lowered
+    # (each match's one quoted or bare group: the last that matched)
+    spans = [match.span(match.lastindex or 0) for match in _CSS_IMPORT.finditer(lowered)]
+    spans += [match.span(match.lastindex or 0) for match in _CSS_URL.finditer(lowered)]
+    return [url for url in (_text(css[start:end]) for start, end in spans) if url]
 
 
 def stylesheet_requisites(body: bytes, url: str) -> list[str]:
@@ -118,10 +161,42 @@ def _text(value: bytes) -> str:
 
 def _absolute(urls: Iterable[str], base: str) -> list[str]:
     seen: dict[str, None] = {}
+    join = None
     for url in urls:
         if not url or url.startswith(("data:", "javascript:", "about:", "blob:", "#")):
             continue
-        absolute = urljoin(base, url).split("#", 1)[0]
-        if urlsplit(absolute).scheme in ("http", "https"):
-            seen.setdefault(absolute)
+        join = _plain_joiner(base) if join is None else join  # (parsed first, as urljoin parses it)
+        absolute = join(url)
+        if absolute is None:
+            absolute = urljoin(base, url).split("#", 1)[0]
+            if urlsplit(absolute).scheme not in ("http", "https"):
+                continue
+        seen.setdefault(absolute)
     return list(seen)
+
+
+def _plain_joiner(base: str) -> Callable[[str], str | None]:
+    """A function joining a plain URL (see `_PLAIN_HOST`) to `base` by concatenation, as urljoin (run
+    as Python bytecode) joins it; None for another URL (any, when `base` is not http(s))."""
+    parts = urlsplit(base)
+    scheme = parts.scheme if parts.scheme in ("http", "https") else ""
+    root = f"{scheme}://{parts.netloc}"
+    folder = ""  # where relative URLs go (made at the first)
+
+    def join(url: str) -> str | None:
+        nonlocal folder
+        if not url.isascii():
+            return None
+        plain = _PLAIN_HOST.fullmatch(url)
+        if plain is not None:
+            return url if plain.group(1) else f"{scheme}:{url}" if scheme else None
+        if not scheme or "/." in url or "//" in url:
+            return None
+        if _PLAIN_ROOTED.fullmatch(url):
+            return root + url
+        if _PLAIN_RELATIVE.fullmatch(url):
+            folder = folder or urljoin(base, "x")[:-1]
+            return folder + url
+        return None
+
+    return join
