@@ -17,6 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from crawler import startup
 from crawler.errors import CrawlFailed, FatalError
 from crawler.policy.economy import RULES as ECONOMY_RULES
 from crawler.policy.recheck import RecheckPolicy
@@ -148,6 +149,7 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     for crawler, options in zip(crawlers, jobs, strict=True):
         process.crawl(crawler, start_url=options.start_url).addErrback(failures.append)
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    startup.end()
     try:
         process.start()
     finally:  # Scrapy's handlers would now hand a signal to a stopped reactor, which ignores it
