@@ -5,8 +5,9 @@ crawl's CPU is mostly it.
 
 From `begin` to `end`, patterns are made from the programs the last start-up kept
 (crawler/regex_cache.py), and the garbage collector does not run: the start-up makes few cycles, and
-every collection would scan all it has imported so far (5% of the start-up's CPU, callgrind). A crawl
-collects and freezes what the start-up made when its spider opens (crawler/extensions/gc_tuning.py).
+every collection would scan all it has imported so far. A crawl's start-up ends as its first spider
+opens (crawler/run/crawl.py), just after GcTuning (crawler/extensions/gc_tuning.py) has collected and
+frozen what it made, so that no collection ever scans that; the forkserver's freezes it too.
 """
 
 from __future__ import annotations

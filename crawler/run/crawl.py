@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -148,8 +149,10 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     started = time.monotonic()
     for crawler, options in zip(crawlers, jobs, strict=True):
         process.crawl(crawler, start_url=options.start_url).addErrback(failures.append)
+        # The start-up ends as the first spider opens, once GcTuning (connected as the crawler was
+        # built) has frozen what it made: the collector, paused, never scans it.
+        crawler.signals.connect(startup.end, signal=signals.spider_opened)
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
-    startup.end()
     try:
         process.start()
     finally:  # Scrapy's handlers would now hand a signal to a stopped reactor, which ignores it
