@@ -21,13 +21,13 @@ as it has arrived and unpickled once whole (crawler/pipe_frames.py). So a worker
 (SIGSTOP, a debugger) holds up only its own pages, never the reactor. The site profile goes to a
 worker when it changes, not with every page.
 
-The workers are started by a forkserver (a clean process that imported the extractor once), not
-forked from the crawler with its reactor and threads, once the crawl has extracted
-JCRAWL_EXTRACT_WORKERS_AFTER pages in its own process: their start costs about as much CPU as a few
-hundred pages, which a small crawl (an update finding a few new articles) never makes up. The
-crawls of one process (`jcrawl update` of several sites) share one pool. A worker ignores Ctrl-C (the
-crawler stops it) and ends with the crawler's process, so a crawl killed with SIGKILL leaves no
-process behind (the forkserver ends when the last of them has).
+The workers are started by a forkserver (a clean process that imported the extractor once:
+crawler/extraction_preload.py), not forked from the crawler with its reactor and threads, once the
+crawl has extracted JCRAWL_EXTRACT_WORKERS_AFTER pages in its own process: their start costs about as
+much CPU as a few hundred pages, which a small crawl (an update finding a few new articles) never
+makes up. The crawls of one process (`jcrawl update` of several sites) share one pool. A worker
+ignores Ctrl-C (the crawler stops it) and ends with the crawler's process, so a crawl killed with
+SIGKILL leaves no process behind (the forkserver ends when the last of them has).
 """
 
 from __future__ import annotations
@@ -321,7 +321,7 @@ class ExtractionPool:
     def _start(self) -> None:
         """Start the workers (off the reactor's thread: the forkserver takes a moment to start)."""
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.extraction_pool"])
+        context.set_forkserver_preload(["crawler.extraction_preload"])
         for _ in range(self.workers):
             tasks_out, tasks = context.Pipe(duplex=False)
             results, results_in = context.Pipe(duplex=False)

@@ -129,6 +129,9 @@ def run_worker_command(args: argparse.Namespace) -> int:
 
 def work(url: str, archive: Path, worker_id: str | None, settings: dict[str, Any], quiet: bool) -> int:
     """Run a worker of the cluster at `url` into `archive`, print what it did; its exit code."""
+    from crawler import startup
+
+    startup.begin("worker")  # before its imports (crawler/startup.py)
     from crawler.cluster.worker import Worker, default_worker_id
 
     worker = Worker(url, archive, worker_id or default_worker_id(), settings)

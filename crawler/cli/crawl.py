@@ -78,6 +78,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_crawl_command(args: argparse.Namespace) -> int:
+    from crawler import startup
+
+    startup.begin("crawl")  # before its imports (crawler/startup.py)
     from crawler.run.crawl import CrawlOptions
 
     settings = {}

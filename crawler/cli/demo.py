@@ -91,6 +91,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _crawl_or_update(url: str, archive: Path) -> int:
     """Crawl the demo site, or update it when the archive holds it already (a second `jcrawl demo`)."""
+    from crawler import startup
+
+    startup.begin("demo")  # before its imports (crawler/startup.py)
     from crawler.run.crawl import CrawlOptions
     from crawler.run.update import UpdateOptions, run_update
 

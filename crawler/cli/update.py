@@ -47,6 +47,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_update_command(args: argparse.Namespace) -> int:
+    from crawler import startup
+
+    startup.begin("update")  # before its imports (crawler/startup.py)
     from crawler.policy.recheck import PolicyError
     from crawler.run.update import UnknownSite, UpdateOptions, run_update
 

@@ -32,6 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler import startup
 from crawler.cluster import sites
 from crawler.cluster.connection import ClusterUnavailable, attach, connect, site_keys
 from crawler.cluster.frontier import RedisFrontier
@@ -163,6 +164,7 @@ class Worker:
             loop = task.LoopingCall(self.tick)
             loop.start(self.tick_seconds, now=False)
             reactor.callWhenRunning(self.tick)
+            startup.end()
             self.process.start(stop_after_crawl=False)
         with contextlib.suppress(redis.RedisError):  # else it expires on its own
             sites.goodbye(self.client, self.worker_id)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from crawler import startup
 from crawler.errors import CrawlFailed, FatalError
 from crawler.policy.economy import RULES as ECONOMY_RULES
 from crawler.policy.recheck import RecheckPolicy
@@ -147,6 +149,9 @@ def run_crawls(jobs: list[CrawlOptions]) -> list[CrawlResult]:
     started = time.monotonic()
     for crawler, options in zip(crawlers, jobs, strict=True):
         process.crawl(crawler, start_url=options.start_url).addErrback(failures.append)
+        # The start-up ends as the first spider opens, once GcTuning (connected as the crawler was
+        # built) has frozen what it made: the collector, paused, never scans it.
+        crawler.signals.connect(startup.end, signal=signals.spider_opened)
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         process.start()
