@@ -7,22 +7,55 @@ turns. With one at a time (crawler/settings.py sets CONCURRENT_ITEMS = 1: the st
 synchronous) that machinery orders nothing and costs ~5% of the crawler's CPU. `SequentialScraper`
 reads the output and processes each object in the same order, in the response's own coroutine.
 Any other CONCURRENT_ITEMS is Scrapy's.
+
+Its `enqueue_scrape` waits for a response's scrape through callbacks of the scrape's Deferred, not as
+an `inlineCallbacks` generator (see crawler/engine.py): the same lines, in the same order.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from scrapy.core.scraper import Scraper
 from scrapy.http import Request, Response
 from scrapy.utils.defer import aiter_errback, iter_errback
+from scrapy.utils.log import failure_to_exc_info
+from twisted.internet.defer import Deferred, fail
 from twisted.python.failure import Failure
+
+logger = logging.getLogger("scrapy.core.scraper")  # where Scrapy's Scraper logs
 
 
 class SequentialScraper(Scraper):
-    """Scrapy's Scraper with a sequential `handle_spider_output_async` (see the module docstring).
-    It adds no state, so an engine's Scraper can be made one (crawler/run/crawler.py)."""
+    """Scrapy's Scraper with a sequential `handle_spider_output_async` and `enqueue_scrape` as callbacks
+    (see the module docstring). It adds no state, so an engine's Scraper can be made one
+    (crawler/run/crawler.py)."""
+
+    def enqueue_scrape(self, result: Response | Failure, request: Request) -> Deferred[None]:
+        try:
+            if self.slot is None:
+                raise RuntimeError("Scraper slot not assigned")
+            scraped = self.slot.add_response_request(result, request)
+            self._scrape_next()
+        except Exception:
+            return fail()
+        return scraped.addErrback(self._scrape_bug, request).addBoth(self._scraped, result, request)
+
+    def _scrape_bug(self, failure: Failure, request: Request) -> None:
+        logger.error(
+            "Scraper bug processing %(request)s",
+            {"request": request},
+            exc_info=failure_to_exc_info(failure),
+            extra={"spider": self.crawler.spider},
+        )
+
+    def _scraped(self, _: Any, result: Response | Failure, request: Request) -> None:
+        assert self.slot is not None  # typing
+        self.slot.finish_response(result, request)
+        self._check_if_closing()
+        self._scrape_next()
 
     async def handle_spider_output_async(
         self, result: Iterable[Any] | AsyncIterator[Any], request: Request, response: Response | Failure
