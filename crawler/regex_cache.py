@@ -57,15 +57,20 @@ def install(name: str) -> None:
     _compiler.compile = _compiled
 
 
+def installed() -> bool:
+    """True between `install` and `save`."""
+    return bool(_name)
+
+
 def save() -> None:
     """Compile patterns as Python does again; write the programs of those compiled since `install`,
-    if the file lacked any."""
+    if the file lacked any (or held one the matcher refused)."""
     global _name
     if not _name:
         return
     _compiler.compile = _compile
     name, _name = _name, ""
-    if _used.keys() <= _kept.keys() or sys.dont_write_bytecode:
+    if _used.items() <= _kept.items() or sys.dont_write_bytecode:  # (a refused program: not kept)
         return
     target = path(name)
     temporary = target.with_name(f"{target.name}.{os.getpid()}")
@@ -95,7 +100,13 @@ def _compiled(pattern: Any, flags: int = 0) -> Any:
         return _compile(pattern, flags)
     key = (pattern, int(flags))  # (a RegexFlag, from a caller of re._compiler's own)
     found = _kept.get(key)
+    if found is not None:
+        try:
+            made = _sre.compile(pattern, *found)
+        except (RuntimeError, TypeError, ValueError, OverflowError):  # a damaged file: the matcher refused it
+            found = None
     if found is None:
         found = program(*key)
+        made = _sre.compile(pattern, *found)
     _used[key] = found
-    return _sre.compile(pattern, *found)
+    return made

@@ -20,15 +20,19 @@ _paused = False  # the collector was running at `begin`, and is paused until `en
 
 
 def begin(name: str) -> None:
-    """The start-up `name` begins (its patterns kept under that name)."""
+    """The start-up `name` begins (its patterns kept under that name); within one begun already (a
+    crawl that goes on as a cluster's worker), nothing: the outer one goes on."""
     global _paused
+    if regex_cache.installed():
+        return
     regex_cache.install(name)
     _paused = gc.isenabled()
     gc.disable()
 
 
 def end() -> None:
-    """The start-up is done: what comes next (the crawl, its pages) is as without `begin`."""
+    """The start-up is done: what comes next (the crawl, its pages) is as without `begin`. Nothing if
+    none has begun, or it has ended already (`jcrawl` calls it as it returns, whatever happened)."""
     global _paused
     regex_cache.save()
     if _paused:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import crawler.extraction_pool  # noqa: F401  (the extractor's patterns, among those checked)
-from crawler import regex_cache
+from crawler import regex_cache, startup
 
 
 @pytest.fixture
@@ -85,3 +85,30 @@ def test_nothing_is_written_without_bytecode_or_new_patterns(
     regex_cache.save()
     assert regex_cache.path("test").stat().st_mtime_ns == written
     assert re._compiler.compile is regex_cache._compile  # type: ignore[attr-defined]
+
+
+def test_a_damaged_program_means_compiling(folder: Path) -> None:
+    pattern = ("(a+)b", int(re.UNICODE))
+    good = regex_cache.program(*pattern)
+    damaged = (good[0], [op ^ 0x7F for op in good[1]], *good[2:])  # same stamp, opcodes garbled
+    regex_cache.path("test").write_bytes(marshal.dumps((regex_cache.STAMP, {pattern: damaged})))
+    regex_cache.install("test")
+    made = _compile_all([pattern])[0]
+    regex_cache.save()  # the good program written in its place
+    assert made.fullmatch("aab").group(1) == "aa"
+    regex_cache.install("test")
+    assert regex_cache._kept[pattern] == good
+
+
+def test_a_start_up_within_another_leaves_the_collector_as_it_was(folder: Path) -> None:
+    # `jcrawl crawl --cluster` begins a crawl's start-up, then a worker's within it.
+    assert gc.isenabled()
+    startup.begin("test")
+    startup.begin("inner")
+    _compile_all([("within+", 0)])
+    assert not gc.isenabled()
+    startup.end()
+    startup.end()  # (`jcrawl` ends it again as it returns)
+    assert gc.isenabled()
+    assert re._compiler.compile is regex_cache._compile  # type: ignore[attr-defined]
+    assert regex_cache.path("test").exists() and not regex_cache.path("inner").exists()

@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python would complain again when it flushes stdout at exit: point stdout at /dev/null.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    finally:
+        # A crawl's start-up (crawler/startup.py) ended before its first page, unless it failed first.
+        if (startup := sys.modules.get("crawler.startup")) is not None:
+            startup.end()
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
