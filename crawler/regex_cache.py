@@ -106,7 +106,10 @@ def _compiled(pattern: Any, flags: int = 0) -> Any:
         except (RuntimeError, TypeError, ValueError, OverflowError):  # a damaged file: the matcher refused it
             found = None
     if found is None:
-        found = program(*key)
-        made = _sre.compile(pattern, *found)
+        try:
+            found = program(*key)
+            made = _sre.compile(pattern, *found)
+        except Exception:  # a bad pattern, or a Python whose re._compiler differs: Python's own says
+            return _compile(pattern, flags)
     _used[key] = found
     return made

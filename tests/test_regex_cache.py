@@ -112,3 +112,13 @@ def test_a_start_up_within_another_leaves_the_collector_as_it_was(folder: Path) 
     assert gc.isenabled()
     assert re._compiler.compile is regex_cache._compile  # type: ignore[attr-defined]
     assert regex_cache.path("test").exists() and not regex_cache.path("inner").exists()
+
+
+def test_python_compiles_what_the_cache_cannot(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regex_cache.install("test")
+    with pytest.raises(re.error):  # a bad pattern fails as without the cache
+        _compile_all([("(unclosed", 0)])
+    monkeypatch.setattr(regex_cache, "program", lambda *args: 1 / 0)  # a Python whose compiler differs
+    assert _compile_all([("fall+back", 0)])[0].fullmatch("falllback")
+    regex_cache.save()
+    assert not regex_cache.path("test").exists()  # nothing kept of what Python compiled itself
