@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.http import Request, Response
 from scrapy.utils.log import failure_to_exc_info, logformatter_adapter
-from twisted.internet.defer import Deferred, fail, succeed
+from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.python.failure import Failure
 
 logger = logging.getLogger("scrapy.core.engine")  # where Scrapy's engine logs
@@ -32,16 +32,11 @@ class LeanEngine(ExecutionEngine):
         assert self._slot is not None  # typing
         assert self.spider is not None
         self._slot.add_request(request)
-        try:
-            if self._downloader_fetch_needs_spider:
-                fetched = self.downloader.fetch(request, self.spider)
-            else:
-                fetched = self.downloader.fetch(request)
-        except Exception:
-            self._slot.nextcall.schedule()
-            return fail()
-        if not isinstance(fetched, Deferred):  # what the generator was given back as it is
-            fetched = succeed(fetched)
+        # (a fetch that raises, or gives no Deferred, as the generator took them: maybeDeferred)
+        if self._downloader_fetch_needs_spider:
+            fetched = maybeDeferred(self.downloader.fetch, request, self.spider)
+        else:
+            fetched = maybeDeferred(self.downloader.fetch, request)
         return fetched.addCallback(self._downloaded, request).addBoth(self._schedule_next)
 
     def _downloaded(self, result: Any, request: Request) -> Response | Request:
@@ -72,12 +67,7 @@ class LeanEngine(ExecutionEngine):
         if isinstance(result, Request):
             self.crawl(result)
             return None
-        try:
-            scraped = self.scraper.enqueue_scrape(result, request)
-        except Exception:
-            self._enqueue_failed(Failure())
-            return None
-        return scraped.addErrback(self._enqueue_failed)
+        return maybeDeferred(self.scraper.enqueue_scrape, result, request).addErrback(self._enqueue_failed)
 
     def _enqueue_failed(self, failure: Failure) -> None:
         logger.error(

@@ -2,17 +2,18 @@
 
 A crawl's start-up compiles some 350 regular expressions (the extractor's tables of month names,
 scripts, bylines; Scrapy's, Twisted's and their libraries'). Python compiles each in Python (re._parser,
-re._compiler) into a program for its C matcher: a third of the CPU of a one-page crawl, paid again by
-the extraction workers' forkserver (crawler/startup.py). Between `install` and `save`, each pattern is
-made from its program as the last such start-up kept it, handed straight to the matcher
-(`_sre.compile`, which checks it) with the same pattern, flags and groups: the very Pattern compiling
-it anew makes (tests/test_regex_cache.py). `save` writes the programs of the patterns compiled
-meanwhile beside this package's bytecode, if the file lacked any: only a start-up's, never those a
-crawl compiles later (some from what its pages hold).
+re._compiler) into a program for its C matcher: a third of a one-page crawl's instructions
+(callgrind), paid again by the extraction workers' forkserver (crawler/startup.py). Between `install`
+and `save`, each pattern is made from its program as the last such start-up kept it, handed straight
+to the matcher (`_sre.compile`, which checks it) with the same pattern, flags and groups: the very
+Pattern compiling it anew makes (tests/test_regex_cache.py). `save` writes the programs of the
+patterns compiled meanwhile beside this package's bytecode, if the file lacked any: only a
+start-up's, never those a crawl compiles later (some from what its pages hold).
 
 The file is one interpreter's (its name carries the cache tag, its contents the exact Python version
-and the matcher's MAGIC); a missing, stale or unreadable one only means compiling as before, and none
-is written when Python writes no bytecode (PYTHONDONTWRITEBYTECODE) or cannot write there.
+and the matcher's MAGIC); a missing, stale or unreadable one, or a program the matcher refuses, only
+means compiling as before, and none is written when Python writes no bytecode
+(PYTHONDONTWRITEBYTECODE) or cannot write there.
 """
 
 from __future__ import annotations
