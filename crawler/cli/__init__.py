@@ -21,7 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run(argv)
     except KeyboardInterrupt as exc:
-        print("jcrawl: interrupted", file=sys.stderr)
+        # (to the process's stderr: a signal that lands as warcio's output is redirected, in
+        # archive/records._warnings, can leave sys.stderr pointing at the redirect's buffer)
+        print("jcrawl: interrupted", file=sys.__stderr__)
         return interrupted_exit_code(exc)
     except BrokenPipeError:
         # Python would complain again when it flushes stdout at exit: point stdout at /dev/null.
