@@ -28,6 +28,7 @@ from archive.pages import is_html
 from archive.reader import extraction_headers, http_body, warc_name
 from archive.records import Damaged, Located, read_archive
 from archive.revisit import entity_digest
+from crawler import interrupts
 from crawler import settings as defaults
 from crawler.extract import extract_article
 from crawler.extract.profile import SiteProfile
@@ -384,7 +385,8 @@ class CrawlsFromWarcinfo:
             self.store.conn.execute("ROLLBACK")
         reason = "finished"
         if exc_type is not None:
-            reason = "interrupted" if issubclass(exc_type, KeyboardInterrupt) else "failed"
+            interrupted = issubclass(exc_type, KeyboardInterrupt) or interrupts.received() is not None
+            reason = "interrupted" if interrupted else "failed"
         for crawl_id, stats in self.stats.items():
             first, last = self.store.capture_dates(crawl_id)
             first, last = _seconds(first or ""), _seconds(last or "")

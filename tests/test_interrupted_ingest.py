@@ -13,6 +13,7 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -105,3 +106,62 @@ def test_ctrl_c_while_jcrawl_starts_ends_it_without_a_traceback(tmp_path: Path) 
     assert "Traceback" not in err
     # Now and then the signal lands in a library's import that swallows it, and `stats` runs on.
     assert (run.returncode, err) in ((130, "jcrawl: interrupted\n"), (0, "")), out
+
+
+def test_ctrl_c_inside_a_sqlite_function_is_read_as_the_interruption() -> None:
+    """A Ctrl-C that lands inside a SQLite function written in Python (the store's `site_of`,
+    `sqlar_uncompress`) comes out of sqlite3 as an OperationalError; `jcrawl` still knows the run was
+    interrupted (and ends it with 130, not as a bug)."""
+    from crawler import interrupts
+
+    def slow_function(value: int) -> int:
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C, as it lands while SQLite calls the function
+        return value
+
+    conn = sqlite3.connect(":memory:")
+    conn.create_function("slow_function", 1, slow_function)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        interrupts.install()
+        assert interrupts.received() is None
+        try:
+            conn.execute("SELECT slow_function(1)").fetchall()
+        except sqlite3.OperationalError as exc:
+            assert "user-defined function raised exception" in str(exc)  # what sqlite3 made of it
+        interruption = interrupts.received()
+        assert isinstance(interruption, KeyboardInterrupt)
+        assert not isinstance(interruption, interrupts.Terminated)
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
+        conn.close()
+
+
+def test_a_signal_as_jcrawl_exits_leaves_its_exit_code(tmp_path: Path) -> None:
+    """A signal after the command is done, while Python shuts down, does not turn a finished run into
+    a killed or failed one: no traceback, and the command's exit code. Ctrl-C is ignored from then on
+    (Python died of one that landed once it had put back the default handlers: CI saw a finished
+    `reparse` end with -2); SIGTERM ends the process at once with that code while Python still runs
+    its handlers."""
+    Store(tmp_path).close()  # an empty archive
+    # Ctrl-C from an object Python frees as it tears down its modules (its signal handlers gone);
+    # SIGTERM from an exit handler (run before that).
+    late = {
+        signal.SIGINT: "class Late:\n"
+        "    def __del__(self, kill=os.kill, pid=os.getpid(), sleep=time.sleep):\n"
+        "        kill(pid, signal.SIGINT)\n"
+        "        sleep(0.3)\n"
+        "late = Late()\n",
+        signal.SIGTERM: "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(0.3)))\n",
+    }
+    for signum, sender in late.items():
+        script = (
+            "import atexit, os, signal, sys, time\n"
+            f"{sender}"
+            f"sys.argv = ['jcrawl', 'stats', '--archive', {str(tmp_path)!r}]\n"
+            "from crawler.cli import program\n"
+            "program()\n"
+        )
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        assert (run.returncode, run.stderr) == (0, ""), (signum, run.stderr[-2000:])
+        assert "articles" in run.stdout

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 from collections.abc import Sequence
-from types import FrameType
 
-from crawler.cli.common import EXIT_BROKEN_PIPE, Terminated, interrupted_exit_code
+from crawler import interrupts
+from crawler.cli.common import EXIT_BROKEN_PIPE, interrupted_exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `jcrawl`. Ctrl-C and SIGTERM end it with 130 and 143 and no traceback, even while it loads
     its libraries, which is why the commands are imported here rather than at the top. A closed output
     pipe (`jcrawl export | head`) ends it quietly."""
-    signal.signal(signal.SIGTERM, _terminate)  # Scrapy puts its own in place while a crawl runs
+    interrupts.install()  # Scrapy puts its own handlers in place while a crawl runs
     try:
         from crawler.cli.commands import run
 
@@ -35,9 +36,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             startup.end()
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise Terminated(signum)
+def program() -> None:
+    """The `jcrawl` program: `main`, then exit with its code. A signal that comes once the command is
+    done, as Python shuts down, does not change that code: Ctrl-C is ignored from then on, and SIGTERM
+    ends the process at once (Python would report a KeyboardInterrupt raised there, or a signal that
+    comes once it has put the default handlers back, by dying of it)."""
+    code = main()
+    with contextlib.suppress(OSError):  # a closed pipe (main has pointed stdout elsewhere already)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (an ignored signal stays ignored as Python ends)
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(code))
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program()

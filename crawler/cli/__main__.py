@@ -1,7 +1,5 @@
 """`python -m crawler.cli` is `jcrawl`."""
 
-import sys
+from crawler.cli import program
 
-from crawler.cli import main
-
-sys.exit(main())
+program()

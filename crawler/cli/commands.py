@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler import __version__
+from crawler import __version__, interrupts
 from crawler.cli import archive, cluster, crawl, demo, extract, query, report, serve, update
 from crawler.cli.common import (
     EXIT_BUG,
@@ -74,7 +74,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run its command; the documented exit code (README "Exit codes")."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args) or EXIT_OK)
+        try:
+            return int(args.run(args) or EXIT_OK)
+        except Exception as exc:  # after Ctrl-C or SIGTERM, whatever swallowed it: the interruption
+            if (interruption := interrupts.received()) is None:
+                raise
+            raise interruption from exc
     except UsageError as exc:
         return fail(args, EXIT_USAGE, f"error: {exc}")
     except ArchiveLocked as exc:  # another crawl or update is running on this archive

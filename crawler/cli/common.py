@@ -51,14 +51,6 @@ class UsageError(Exception):
     """A command was called wrongly; `jcrawl` prints the message and exits 2."""
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as Ctrl-C is (a clean stop) but ending with exit code 143."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def interrupted_exit_code(exc: KeyboardInterrupt) -> int:
     """128 + the signal: 130 for Ctrl-C, 143 for SIGTERM."""
     return 128 + getattr(exc, "signum", 2)
