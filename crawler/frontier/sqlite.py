@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crawler.frontier.backend import FrontierEntry
 from crawler.store import Store
+from crawler.store.sql import insert_rows
 
 WAITING, DONE, CLAIMED = 0, 1, 2
 # The bit positions of a URL in a UrlFilter: its hash modulo three primes just under 2**24.
@@ -175,13 +176,15 @@ class SqliteFrontier:
                 )
             )
         with self.store.transaction() as conn:
-            conn.executemany(
-                "INSERT OR IGNORE INTO frontier (crawl_id, url, priority, depth, recheck, done, seq, "
-                "request) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            insert_rows(
+                conn,
+                "INSERT OR IGNORE INTO frontier "
+                "(crawl_id, url, priority, depth, recheck, done, seq, request)",
                 rows,
             )
-            conn.executemany(
-                "INSERT OR IGNORE INTO frontier (crawl_id, url, done) VALUES (?, ?, ?)",
+            insert_rows(
+                conn,
+                "INSERT OR IGNORE INTO frontier (crawl_id, url, done)",
                 [(self.crawl_id, url, DONE) for url in self.pending_marks],
             )
         self.pending.clear()

@@ -216,7 +216,7 @@ def summarize(result: CrawlResult, store: Store) -> str:
     """One paragraph a person reads at the end of a crawl; its counts are those of `--quiet`."""
     stats, elapsed, changes = result.stats, result.elapsed, result.changes
     pages = pages_fetched(stats)
-    archive = store.stats()
+    archive = store.totals()
     reason = "interrupted" if result.interrupted else stats.get("finish_reason", "finished")
     return (
         f"Crawled {plural(pages, 'page')} in {elapsed:,.1f} s "

@@ -233,20 +233,27 @@ class Store:
         Unchanged: articles of the crawl's own site seen in the run (the crawls of other sites an
         update runs at the same time see theirs).
         """
-        row = self.conn.execute(
-            "SELECT SUM(c.id >= :first AND v.article_id IS NULL), "
-            "SUM(c.id >= :first AND v.article_id IS NOT NULL), "
-            # (CASE, not AND: SQLite computes both sides of an AND outside a WHERE, and site_of is a
-            # Python function, called twice for every article of the archive)
-            "SUM(CASE WHEN (c.id IS NULL OR c.id < :first) "
-            "AND substr(a.last_seen, 1, 19) >= substr(MAX(:since, k.started_at), 1, 19) "
-            "THEN site_of(a.url) = site_of(k.start_url) END) "
-            "FROM articles a JOIN crawls k ON k.id = :id "
-            "LEFT JOIN captures c ON c.id = a.capture_id AND c.crawl_id = :id "
-            "LEFT JOIN (SELECT DISTINCT article_id FROM article_versions) v ON v.article_id = a.id",
-            {"id": crawl_id, "first": first_capture, "since": since},
+        row = self.conn.execute("SELECT start_url FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        site = _sql_site_of(row[0]) if row else None
+        params = {"id": crawl_id, "first": first_capture, "since": since, "site": site}
+        # New and changed: the articles of the run's captures (found by their index, not by reading
+        # every article of the archive), and of those the ones with an earlier version.
+        stored, changed = self.conn.execute(
+            "SELECT COUNT(*), SUM(EXISTS (SELECT 1 FROM article_versions v WHERE v.article_id = a.id)) "
+            "FROM capture_data c JOIN article_data a ON a.capture_id = c.id "
+            "WHERE c.crawl_id = :id AND c.id >= :first",
+            params,
         ).fetchone()
-        return {"new": row[0] or 0, "changed": row[1] or 0, "unchanged": row[2] or 0}
+        # Unchanged: site_of (Python) last, for the articles seen in the run only.
+        (unchanged,) = self.conn.execute(
+            "SELECT COUNT(*) FROM articles a JOIN crawls k ON k.id = :id "
+            "WHERE substr(a.last_seen, 1, 19) >= substr(MAX(:since, k.started_at), 1, 19) "
+            "AND NOT EXISTS (SELECT 1 FROM capture_data c "
+            "WHERE c.id = a.capture_id AND c.crawl_id = :id AND c.id >= :first) "
+            "AND site_of(a.url) = :site",
+            params,
+        ).fetchone()
+        return {"new": stored - (changed or 0), "changed": changed or 0, "unchanged": unchanged}
 
     # --- sites -----------------------------------------------------------------------------------
     def register_site(self, start_url: str, settings: dict[str, Any]) -> str:
@@ -483,26 +490,39 @@ class Store:
         for row in cursor:
             yield _decode(dict(zip(names, row, strict=True)))
 
-    def stats(self) -> dict[str, Any]:
-        """Counts and sizes describing the archive."""
-        from archive.reader import warc_files  # warcio: slow to import, only stats needs it
+    def totals(self) -> dict[str, Any]:
+        """What the archive holds, as a crawl's summary says it: archive (its directory), captures,
+        articles, warc_files and warc_bytes."""
+        from archive.reader import warc_files  # warcio: slow to import, only totals need it
 
         count = self.conn.execute
         files = warc_files(self.warc_dir)
+        return {
+            "archive": str(self.archive),
+            "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
+            "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "warc_files": len(files),
+            "warc_bytes": sum(f.stat().st_size for f in files),
+        }
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and sizes describing the archive: its `totals` and more."""
+        count = self.conn.execute
+        totals = self.totals()
         last = self._one(
             "SELECT id, kind, started_at, finished_at, start_url FROM crawls ORDER BY id DESC LIMIT 1", ()
         )
         return {
-            "archive": str(self.archive),
+            "archive": totals["archive"],
             "crawls": count("SELECT COUNT(*) FROM crawls").fetchone()[0],
-            "captures": count("SELECT COUNT(*) FROM captures").fetchone()[0],
-            "articles": count("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "captures": totals["captures"],
+            "articles": totals["articles"],
             "links": count("SELECT COUNT(*) FROM links").fetchone()[0],
             # as a crawl's summary and --quiet count them: pages lost, not pages that answered 404
             "errors": count("SELECT COUNT(*) FROM errors WHERE kind != 'http'").fetchone()[0],
             "http_errors": count("SELECT COUNT(*) FROM errors WHERE kind = 'http'").fetchone()[0],
-            "warc_files": len(files),
-            "warc_bytes": sum(f.stat().st_size for f in files),
+            "warc_files": totals["warc_files"],
+            "warc_bytes": totals["warc_bytes"],
             "db_bytes": self.path.stat().st_size,
             "last_crawl": last,
             "sections": dict(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 
 def columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -19,3 +20,23 @@ def statements(script: str) -> Iterator[str]:
         if sqlite3.complete_statement(statement):
             yield statement
             statement = ""
+
+
+def insert_rows(
+    conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "", chunk: int = 16
+) -> None:
+    """Run `head` + "VALUES (?, ...)" + `tail` (an INSERT, or an upsert) for each of `rows`, in order:
+    `chunk` rows to a statement, then the rest one by one. Each run of a statement costs about what
+    writing a small row does (binding, opening the table's and indexes' cursors); one SQL text a
+    chunk, whatever the batch, is prepared once."""
+    if not rows:
+        return
+    one = f"({', '.join('?' * len(rows[0]))})"
+    whole = len(rows) - len(rows) % chunk
+    if whole:
+        chunks = [
+            [value for row in rows[start : start + chunk] for value in row]
+            for start in range(0, whole, chunk)
+        ]
+        conn.executemany(f"{head} VALUES {', '.join([one] * chunk)}{tail}", chunks)
+    conn.executemany(f"{head} VALUES {one}{tail}", rows[whole:])
