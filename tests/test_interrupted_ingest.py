@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.store import Store
+from crawler.extract import Article
+from crawler.store import Batch, Store
 from tests.helpers import BenchSite, jcrawl, query, start_jcrawl
 
 
@@ -110,8 +111,8 @@ def test_ctrl_c_while_jcrawl_starts_ends_it_without_a_traceback(tmp_path: Path) 
 
 def test_ctrl_c_inside_a_sqlite_function_is_read_as_the_interruption() -> None:
     """A Ctrl-C that lands inside a SQLite function written in Python (the store's `site_of`,
-    `sqlar_uncompress`) comes out of sqlite3 as an OperationalError; `jcrawl` still knows the run was
-    interrupted (and ends it with 130, not as a bug)."""
+    `sqlar_uncompress`) comes out of sqlite3 as an OperationalError; the signal is still remembered as
+    the interruption (what `jcrawl` ends with: the next test)."""
     from crawler import interrupts
 
     def slow_function(value: int) -> int:
@@ -135,6 +136,36 @@ def test_ctrl_c_inside_a_sqlite_function_is_read_as_the_interruption() -> None:
         signal.signal(signal.SIGINT, before[0])
         signal.signal(signal.SIGTERM, before[1])
         conn.close()
+
+
+def test_a_command_interrupted_inside_a_sqlite_function_ends_as_interrupted(tmp_path: Path) -> None:
+    """`jcrawl export` gets Ctrl-C while SQLite inflates an article's text (`sqlar_uncompress`, a
+    Python function): it ends with 130 and "jcrawl: interrupted", not as a bug (70, which it did)."""
+    store = Store(tmp_path)
+    batch = Batch()
+    body = "A sentence of the story. " * 40
+    batch.add_page(
+        Article(url="http://127.0.0.1/1/", is_article=True, title="A story", body=body, body_html=body),
+        None,
+        "2026-01-01T00:00:00Z",
+    )
+    store.write(batch)
+    store.close()
+    # The signal is raised from within the store's own function, as a Ctrl-C would land there.
+    script = (
+        "import signal, sys\n"
+        "import crawler.store.texts as texts\n"
+        "inflate = texts.sqlar_uncompress\n"
+        "def interrupted(data, size):\n"
+        "    signal.raise_signal(signal.SIGINT)\n"
+        "    return inflate(data, size)\n"
+        "texts.sqlar_uncompress = interrupted\n"
+        f"sys.argv = ['jcrawl', 'export', '--archive', {str(tmp_path)!r}]\n"
+        "from crawler.cli import program\n"
+        "program()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stderr) == (130, "jcrawl: interrupted\n")
 
 
 def test_a_signal_as_jcrawl_exits_leaves_its_exit_code(tmp_path: Path) -> None:
