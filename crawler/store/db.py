@@ -20,11 +20,16 @@ from crawler.store import checks
 from crawler.store.originals import article_of_capture, original_capture
 from crawler.store.rows import Batch, utc_now
 from crawler.store.search import search
+from crawler.store.sql import select_in
 from crawler.store.texts import PackedTexts, register_functions
 from crawler.store.writes import delete_extracted, replace_extractions, write_batch
 
 DB_NAME = "journal.db"
 WARC_DIR = "warc"
+# Those of a list of URLs whose capture an article was extracted from (select_in: the list after IN).
+EXTRACTED_CAPTURES = (
+    "SELECT DISTINCT c.url FROM captures c JOIN articles a ON a.capture_id = c.id WHERE c.url IN "
+)
 # Rows are appended to a page until the next one does not fit: an article row (about 1.5 KB) leaves
 # half a row free at the end of each page on average, a smaller share of a larger page than of SQLite's
 # default 4 KiB.
@@ -343,18 +348,7 @@ class Store:
 
     def urls_with_articles(self, urls: list[str]) -> set[str]:
         """Those of `urls` whose capture an article was extracted from."""
-        found: set[str] = set()
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            found |= {
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT DISTINCT c.url FROM captures c JOIN articles a ON a.capture_id = c.id "
-                    f"WHERE c.url IN ({', '.join('?' * len(chunk))})",
-                    chunk,
-                )
-            }
-        return found
+        return {url for (url,) in select_in(self.conn, EXTRACTED_CAPTURES, urls)}
 
     def next_capture_id(self) -> int:
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM capture_data").fetchone()[0])

@@ -17,6 +17,7 @@ import re
 import sqlite3
 from typing import Any
 
+from crawler.store.sql import parameters
 from crawler.store.texts import text_sql
 
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -80,7 +81,7 @@ _OLD_TRIGGERS = ("articles_ad",)
 
 def _stored_fts(conn: sqlite3.Connection) -> dict[str, str]:
     rows = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join('?' * len(FTS_NAMES))})", FTS_NAMES
+        f"SELECT name, sql FROM sqlite_master WHERE name IN {parameters(len(FTS_NAMES))}", FTS_NAMES
     )
     return dict(rows.fetchall())
 

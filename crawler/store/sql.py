@@ -22,6 +22,11 @@ def statements(script: str) -> Iterator[str]:
             statement = ""
 
 
+def parameters(count: int) -> str:
+    """ "(?, ?, ...)": `count` parameters of a statement."""
+    return f"({', '.join('?' * count)})"
+
+
 def insert_rows(
     conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "", chunk: int = 16
 ) -> None:
@@ -31,7 +36,7 @@ def insert_rows(
     chunk, whatever the batch, is prepared once."""
     if not rows:
         return
-    one = f"({', '.join('?' * len(rows[0]))})"
+    one = parameters(len(rows[0]))
     whole = len(rows) - len(rows) % chunk
     if whole:
         chunks = [
@@ -40,3 +45,12 @@ def insert_rows(
         ]
         conn.executemany(f"{head} VALUES {', '.join([one] * chunk)}{tail}", chunks)
     conn.executemany(f"{head} VALUES {one}{tail}", rows[whole:])
+
+
+def select_in(conn: sqlite3.Connection, head: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `head` + "(?, ?, ...)" over `values`, in as few statements as SQLite's limit on
+    variables allows."""
+    most = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    for start in range(0, len(values), most):
+        chunk = values[start : start + most]
+        yield from conn.execute(head + parameters(len(chunk)), chunk)

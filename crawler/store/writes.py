@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.store.aliases import write_aliases
 from crawler.store.rows import CAPTURE_COLUMNS, EXTRACTED_COLUMNS, Batch, utc_now
-from crawler.store.sql import insert_rows
+from crawler.store.sql import insert_rows, parameters, select_in
 from crawler.store.texts import PARTS, STORED_COLUMNS, PackedTexts, pack, text_sql
 
 URL_ID = "(SELECT id FROM urls WHERE url = ?)"
@@ -48,7 +48,7 @@ LAST_ARTICLE_CAPTURE = "SELECT MAX(capture_id) FROM article_data"
 # the full-text index's trigger (search.py) fires within it for every row, where a statement a row
 # (FTS5 doing its end-of-statement work each time) cost a third of the time an article took to store.
 UPSERT_HEAD = f"INSERT INTO article_data (url_id, {', '.join(STORED_ARTICLE)}) VALUES "
-ARTICLE_VALUES = f"({', '.join('?' * (1 + len(STORED_ARTICLE)))})"
+ARTICLE_VALUES = parameters(1 + len(STORED_ARTICLE))
 UPSERT_TAIL = (
     " ON CONFLICT(url_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in STORED_ARTICLE if c != "first_seen")
@@ -239,15 +239,6 @@ def write_links(
 def url_ids(conn: sqlite3.Connection, urls: set[str]) -> dict[str, int]:
     """The id of each of `urls` in `urls` (those it holds)."""
     return dict(select_in(conn, URL_IDS, sorted(urls)))  # (sorted: the same statements however ordered)
-
-
-def select_in(conn: sqlite3.Connection, head: str, values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of `head` + "(?, ?, ...)" over `values`, in as few statements as SQLite's limit on
-    variables allows."""
-    most = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    for start in range(0, len(values), most):
-        chunk = values[start : start + most]
-        yield from conn.execute(head + f"({', '.join('?' * len(chunk))})", chunk)
 
 
 def delete_extracted(conn: sqlite3.Connection, site: str | None) -> None:
