@@ -113,7 +113,12 @@ class Output(scrapy.Spider):
 
     def note(self, name):
         def receiver(request, **kwargs):
-            events.append([name, request.url.rsplit("/", 1)[-1], len(self.crawler.engine.downloader.active)])
+            # The refused request fails at once, in a race with the first page's response: it is left
+            # out of the counts of requests in the downloader, and its own events carry none.
+            page = request.url.rsplit("/", 1)[-1]
+            active = self.crawler.engine.downloader.active
+            held = None if page == "refused" else sum(not r.url.endswith("/refused") for r in active)
+            events.append([name, page, held])
         return receiver
 
     async def start(self):
