@@ -35,6 +35,7 @@ from crawler.downloadermiddlewares.limits import truncation
 from crawler.downloadermiddlewares.robotstxt import ALREADY_ARCHIVED
 from crawler.extract import Article
 from crawler.handlers.wiretap import WIRE
+from crawler.headers import header
 from crawler.items import PageItem
 from crawler.run.fatal import CrawlStopping, stop_crawl
 from crawler.store import Store
@@ -176,7 +177,7 @@ class WarcArchiveMiddleware:
             "warc_offset": written.location.offset,
             "warc_length": written.location.length,
             "payload_digest": written.digest,
-            "etag": _header(headers, b"ETag"),
+            "etag": _header(headers, b"Etag"),  # (as Headers stores the name)
             "last_modified": _header(headers, b"Last-Modified"),
             "revisit_of": written.original.capture_id if written.original else None,
         }
@@ -316,5 +317,5 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _header(headers: Headers, name: bytes) -> str | None:
-    value = headers.get(name)
+    value = header(headers, name)
     return value.decode("latin-1") if value is not None else None

@@ -8,9 +8,9 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
-from scrapy.responsetypes import responsetypes
 
 from archive.decoding import ACCEPTED_CODINGS, BodyTooLarge, content_codings, decode_content
+from crawler.headers import header_values, response_class
 
 
 class ContentDecodingMiddleware:
@@ -38,7 +38,7 @@ class ContentDecodingMiddleware:
         request.headers.setdefault("Accept-Encoding", ", ".join(ACCEPTED_CODINGS))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        codings = content_codings(response.headers.getlist("Content-Encoding"))
+        codings = content_codings(header_values(response.headers, b"Content-Encoding"))
         if request.method == "HEAD" or not codings:
             return response
         try:
@@ -59,9 +59,9 @@ class ContentDecodingMiddleware:
         else:
             del headers[b"Content-Encoding"]
         kwargs: dict[str, Any] = {"body": body, "headers": None}
-        response_class = responsetypes.from_args(headers=headers, url=response.url, body=body)
-        if issubclass(response_class, TextResponse):
+        cls = response_class(headers, response.url, body)
+        if issubclass(cls, TextResponse):
             kwargs["encoding"] = None  # guessed again from the decoded body, as Scrapy does
-        decoded = response.replace(cls=response_class, **kwargs)
+        decoded = response.replace(cls=cls, **kwargs)
         decoded.headers = headers
         return decoded
