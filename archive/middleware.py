@@ -220,10 +220,11 @@ class WarcArchiveMiddleware:
         writer = self._writer()
         builder = writer.builder
         extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
-        truncated = truncation(response.flags, request.meta)
+        meta = request.meta
+        truncated = truncation(response.flags, meta)
         if truncated is not None:  # the body is what arrived before the limit or the disconnect
             extra["WARC-Truncated"] = truncated
-        wire = request.meta.pop(WIRE, None)
+        wire = meta.pop(WIRE, None)
         exchange = (
             split_exchange(
                 wire.sent, wire.received, request.method, len(response.body) if truncated else None

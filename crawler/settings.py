@@ -233,6 +233,8 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
+# Scrapy's, a pipeline's plain result not wrapped in a coroutine to be awaited (crawler/scraper.py).
+ITEM_PROCESSOR = "crawler.scraper.LeanItemPipelineManager"
 # Scrapy starts this many asyncio workers for the output of every response; our pipeline is synchronous,
 # so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU). With 1, the
 # crawler's Scraper hands the output on in the response's own coroutine (crawler/scraper.py).

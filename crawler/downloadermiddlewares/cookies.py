@@ -21,7 +21,7 @@ class CookiesMiddleware(cookies.CookiesMiddleware):
         jar = self.jars[meta.get("cookiejar")]
         if request.cookies or jar._cookies:
             return super().process_request(request)
-        request.headers.pop("Cookie", None)
+        dict.pop(request.headers, b"Cookie", None)  # (Headers.pop, its stored name)
         # add_cookie_header counts the requests with a host, to clear expired cookies every so many
         # (of an empty jar, nothing)
         if urlparse_cached(request).hostname:

@@ -12,6 +12,8 @@ from scrapy.http import Response, TextResponse
 from archive.decoding import ACCEPTED_CODINGS, BodyTooLarge, content_codings, decode_content
 from crawler.headers import header_values, response_class
 
+ACCEPT_ENCODING = ", ".join(ACCEPTED_CODINGS).encode()
+
 
 class ContentDecodingMiddleware:
     """Scrapy's HttpCompressionMiddleware, through the archive's own decoder (archive/decoding.py).
@@ -35,7 +37,8 @@ class ContentDecodingMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        request.headers.setdefault("Accept-Encoding", ", ".join(ACCEPTED_CODINGS))
+        # Headers.setdefault, the name and value as it stores them (not normalised again)
+        dict.setdefault(request.headers, b"Accept-Encoding", [ACCEPT_ENCODING])
 
     def process_response(self, request: Request, response: Response) -> Response:
         codings = content_codings(header_values(response.headers, b"Content-Encoding"))
@@ -57,7 +60,7 @@ class ContentDecodingMiddleware:
         if left:
             headers[b"Content-Encoding"] = ", ".join(left)
         else:
-            del headers[b"Content-Encoding"]
+            dict.__delitem__(headers, b"Content-Encoding")  # (del, its stored name)
         kwargs: dict[str, Any] = {"body": body, "headers": None}
         cls = response_class(headers, response.url, body)
         if issubclass(cls, TextResponse):

@@ -233,9 +233,10 @@ class Exchange:
             raise Unread
 
         request, handler = self.request, self.handler
-        request.meta["download_latency"] = time.monotonic() - self.started
+        meta = request.meta
+        meta["download_latency"] = time.monotonic() - self.started
         headers = self.headers = response_headers(self.length, fields)
-        meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
+        # (read once, as Scrapy's handler reads them when the headers are in)
         self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
         self.warnsize = meta.get("download_warnsize", handler._default_warnsize)
         if self._past_limits(self.length):
