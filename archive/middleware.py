@@ -35,6 +35,7 @@ from crawler.downloadermiddlewares.limits import truncation
 from crawler.downloadermiddlewares.robotstxt import ALREADY_ARCHIVED
 from crawler.extract import Article
 from crawler.handlers.wiretap import WIRE
+from crawler.headers import header
 from crawler.items import PageItem
 from crawler.run.fatal import CrawlStopping, stop_crawl
 from crawler.store import Store
@@ -176,7 +177,7 @@ class WarcArchiveMiddleware:
             "warc_offset": written.location.offset,
             "warc_length": written.location.length,
             "payload_digest": written.digest,
-            "etag": _header(headers, b"ETag"),
+            "etag": _header(headers, b"Etag"),  # (as Headers stores the name)
             "last_modified": _header(headers, b"Last-Modified"),
             "revisit_of": written.original.capture_id if written.original else None,
         }
@@ -219,10 +220,11 @@ class WarcArchiveMiddleware:
         writer = self._writer()
         builder = writer.builder
         extra = {"WARC-IP-Address": str(response.ip_address)} if response.ip_address else {}
-        truncated = truncation(response.flags, request.meta)
+        meta = request.meta
+        truncated = truncation(response.flags, meta)
         if truncated is not None:  # the body is what arrived before the limit or the disconnect
             extra["WARC-Truncated"] = truncated
-        wire = request.meta.pop(WIRE, None)
+        wire = meta.pop(WIRE, None)
         exchange = (
             split_exchange(
                 wire.sent, wire.received, request.method, len(response.body) if truncated else None
@@ -316,5 +318,5 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _header(headers: Headers, name: bytes) -> str | None:
-    value = headers.get(name)
+    value = header(headers, name)
     return value.decode("latin-1") if value is not None else None

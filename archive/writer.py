@@ -132,7 +132,7 @@ class HttpRecord:
 
     def to_bytes(self) -> bytes:
         """The record as `_write_warc_record` writes it."""
-        head = "".join([self.version, "\r\n", *(f"{name}: {value}\r\n" for name, value in self.headers)])
+        head = self.version + "\r\n" + "".join([f"{name}: {value}\r\n" for name, value in self.headers])
         return b"".join((head.encode("utf-8"), b"\r\n", self.http_head, self.payload, b"\r\n\r\n"))
 
 

@@ -52,6 +52,7 @@ from typing import Any, ClassVar, NamedTuple
 from crawler.extensions.gc_tuning import tune_gc
 from crawler.extract.article import extract_page
 from crawler.extract.learn import Observation, observation
+from crawler.extract.memo import remember
 from crawler.extract.model import Article, Link, text_measures
 from crawler.extract.profile import SiteProfile
 from crawler.pipe_frames import frame, take_frame
@@ -98,12 +99,24 @@ class PageExtraction:
 
 
 _LINKS = Article.__slots__.index("links")
+# The Links made from the workers' results, by their fields: a site's pages repeat most of their links
+# (menus, sidebars, lists of recent articles: three in four on the bench site), and a Link (frozen, its
+# slots set through their descriptors) costs about six times as much to make as to look up here. Links
+# are immutable, so pages share them. Emptied at these many (memo.remember).
+MAX_LINKS = 10_000
+_LINK_MEMO: dict[tuple[str, str, str, str], Link] = {}
 
 
 def _unpickled(fields: list[Any], observed: list[Any] | None, *rest: Any) -> PageExtraction:
     """A PageExtraction from what its `__reduce__` gave."""
-    fields[_LINKS] = list(map(Link, *fields[_LINKS]))
+    memo = _LINK_MEMO
+    # (a Link is always true: `or` makes one only for fields not seen before)
+    fields[_LINKS] = [memo.get(link) or _new_link(link) for link in zip(*fields[_LINKS], strict=True)]
     return PageExtraction(Article(*fields), None if observed is None else Observation(*observed), *rest)
+
+
+def _new_link(fields: tuple[str, str, str, str]) -> Link:
+    return remember(_LINK_MEMO, fields, Link(*fields), MAX_LINKS)
 
 
 class PageTask(NamedTuple):

@@ -10,18 +10,26 @@ Any other CONCURRENT_ITEMS is Scrapy's.
 
 Its `enqueue_scrape` waits for a response's scrape through callbacks of the scrape's Deferred, not as
 an `inlineCallbacks` generator (see crawler/engine.py): the same lines, in the same order.
+
+`LeanItemPipelineManager` (ITEM_PROCESSOR): Scrapy's ItemPipelineManager hands every item to each
+pipeline's `process_item` through `ensure_awaitable`, formatting the method's name for a warning it
+gives only about a Deferred and wrapping a plain result in a coroutine to await it; ours takes a result
+that is no awaitable as it is (as crawler/downloader.py does for the downloader middlewares).
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from scrapy.core.scraper import Scraper
 from scrapy.http import Request, Response
-from scrapy.utils.defer import aiter_errback, iter_errback
+from scrapy.pipelines import ItemPipelineManager
+from scrapy.utils.defer import aiter_errback, ensure_awaitable, iter_errback
 from scrapy.utils.log import failure_to_exc_info
+from scrapy.utils.python import global_object_name
 from twisted.internet.defer import Deferred, fail
 from twisted.python.failure import Failure
 
@@ -68,3 +76,17 @@ class SequentialScraper(Scraper):
         else:
             for output in iter_errback(result, self.handle_spider_error, request, response):
                 await self._process_spidermw_output_async(output, response)
+
+
+class LeanItemPipelineManager(ItemPipelineManager):
+    """Scrapy's ItemPipelineManager, a pipeline's plain result taken as it is (see the module docstring)."""
+
+    async def process_item_async(self, item: Any) -> Any:
+        requiring_spider = self._mw_methods_requiring_spider
+        for method in self.methods["process_item"]:
+            assert method is not None
+            result = method(item, self._spider) if method in requiring_spider else method(item)
+            if isinstance(result, Deferred) or inspect.isawaitable(result):
+                result = await ensure_awaitable(result, _warn=global_object_name(method))
+            item = result
+        return item

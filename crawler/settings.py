@@ -181,6 +181,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
     # Just before RedirectMiddleware (600) sees a response; then the body limits, next to the WARC writer.
     "crawler.downloadermiddlewares.redirect.RedirectGuardMiddleware": 610,
+    # Scrapy's, giving back at once a response that is no redirect (downloadermiddlewares/redirect.py).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.downloadermiddlewares.redirect.RedirectMiddleware": 600,
     # Content-Encoding decoded by the function `reparse` and `import` decode archived bodies with.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.downloadermiddlewares.decoding.ContentDecodingMiddleware": 590,
@@ -193,6 +196,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, each host decided once (crawler/downloadermiddlewares/offsite.py).
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.downloadermiddlewares.offsite.OffsiteMiddleware": 50,
+    # Scrapy's, not called for requests and responses without cookies (downloadermiddlewares/cookies.py).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.downloadermiddlewares.cookies.CookiesMiddleware": 700,
+    # Scrapy's, not called for requests without a proxy (crawler/downloadermiddlewares/httpproxy.py).
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "crawler.downloadermiddlewares.httpproxy.HttpProxyMiddleware": 750,
     # Not used by this crawler, yet each costs a call per request: no spider or request sets HTTP auth.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # The same stats, sizes summed instead of each request serialised to be measured.
@@ -224,6 +233,8 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
+# Scrapy's, a pipeline's plain result not wrapped in a coroutine to be awaited (crawler/scraper.py).
+ITEM_PROCESSOR = "crawler.scraper.LeanItemPipelineManager"
 # Scrapy starts this many asyncio workers for the output of every response; our pipeline is synchronous,
 # so more than one only adds task overhead (the default, 100, costs ~10% of a crawl's CPU). With 1, the
 # crawler's Scraper hands the output on in the response's own coroutine (crawler/scraper.py).

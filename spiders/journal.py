@@ -41,6 +41,7 @@ from crawler.extraction_pool import (
 )
 from crawler.failures import describe, not_an_error
 from crawler.frontier import FOUND_ON_KEY, FRONTIER_KEY, RECHECK_KEY, FrontierEntry, frontier_of
+from crawler.headers import header, header_values
 from crawler.items import ErrorItem, PageItem
 from crawler.policy.discovery import (
     FEED_ROOTS,
@@ -545,13 +546,13 @@ def _html_page(response: Response) -> bool:
 
 def _content_type(response: Response) -> str:
     """The response's Content-Type header as sent ("" if none)."""
-    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return (header(response.headers, b"Content-Type") or b"").decode("latin-1")
 
 
 def _extraction_headers(response: Response) -> dict[str, str]:
     """The headers extraction reads: Content-Type, and Date (when the page was served: a relative
     date such as "3 hours ago" counts back from it). A reparse reads the same from the WARC."""
-    dates = response.headers.getlist(b"Date")  # the first of several, as the WARC's reader takes it
+    dates = header_values(response.headers, b"Date")  # the first of several, as the WARC's reader takes it
     date = dates[0].decode("latin-1") if dates else ""
     return {"Content-Type": _content_type(response), "Date": date}
 

@@ -227,6 +227,27 @@ def test_a_worker_gives_what_extraction_in_the_crawler_gives() -> None:
     assert set(here.requisites) >= {"http://127.0.0.1:9/s.css", "http://127.0.0.1:9/a.jpg"}
 
 
+def test_links_unpickled_are_the_workers_and_shared_by_the_pages_that_repeat_them() -> None:
+    """A result's Links come back equal to the worker's; a Link another result had already comes back
+    as that Link (they are immutable), however often the memo of them is emptied."""
+    import pickle
+
+    from crawler import extraction_pool
+    from crawler.extract.profile import SiteProfile
+    from crawler.extraction_pool import extract_for_crawl
+
+    url, headers = "http://127.0.0.1:9/story/", {"Content-Type": "text/html"}
+    page = extract_for_crawl(PAGE, url, headers, SiteProfile(), learn=True, requisites=True)
+    assert page.article.links
+    first, second = (pickle.loads(pickle.dumps(page)) for _ in range(2))
+    assert first.article == second.article == page.article
+    assert all(a is b for a, b in zip(first.article.links, second.article.links, strict=True))
+    extraction_pool._LINK_MEMO.clear()
+    third = pickle.loads(pickle.dumps(page))
+    assert third.article == page.article
+    assert all(a is not b for a, b in zip(first.article.links, third.article.links, strict=True))
+
+
 def test_pages_go_out_in_batches_and_each_comes_back_with_its_own_extraction() -> None:
     """Sixteen pages at once to two workers taking four at a time: the first four go to one worker; the
     other joins once two more batches wait, and takes the next four; the rest follow as the workers come

@@ -8,9 +8,11 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
-from scrapy.responsetypes import responsetypes
 
 from archive.decoding import ACCEPTED_CODINGS, BodyTooLarge, content_codings, decode_content
+from crawler.headers import header_values, response_class
+
+ACCEPT_ENCODING = ", ".join(ACCEPTED_CODINGS).encode()
 
 
 class ContentDecodingMiddleware:
@@ -35,10 +37,11 @@ class ContentDecodingMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        request.headers.setdefault("Accept-Encoding", ", ".join(ACCEPTED_CODINGS))
+        # Headers.setdefault, the name and value as it stores them (not normalised again)
+        dict.setdefault(request.headers, b"Accept-Encoding", [ACCEPT_ENCODING])
 
     def process_response(self, request: Request, response: Response) -> Response:
-        codings = content_codings(response.headers.getlist("Content-Encoding"))
+        codings = content_codings(header_values(response.headers, b"Content-Encoding"))
         if request.method == "HEAD" or not codings:
             return response
         try:
@@ -57,11 +60,11 @@ class ContentDecodingMiddleware:
         if left:
             headers[b"Content-Encoding"] = ", ".join(left)
         else:
-            del headers[b"Content-Encoding"]
+            dict.__delitem__(headers, b"Content-Encoding")  # (del, its stored name)
         kwargs: dict[str, Any] = {"body": body, "headers": None}
-        response_class = responsetypes.from_args(headers=headers, url=response.url, body=body)
-        if issubclass(response_class, TextResponse):
+        cls = response_class(headers, response.url, body)
+        if issubclass(cls, TextResponse):
             kwargs["encoding"] = None  # guessed again from the decoded body, as Scrapy does
-        decoded = response.replace(cls=response_class, **kwargs)
+        decoded = response.replace(cls=cls, **kwargs)
         decoded.headers = headers
         return decoded

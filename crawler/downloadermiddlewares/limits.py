@@ -65,15 +65,17 @@ class BodyLimitMiddleware:
 
     def process_request(self, request: Request) -> None:
         # The download handler would cancel a big download outright; this middleware cuts it instead.
-        request.meta["download_maxsize"] = 0
-        request.meta["download_warnsize"] = 0
+        meta = request.meta
+        meta["download_maxsize"] = 0
+        meta["download_warnsize"] = 0
 
     def process_response(self, request: Request, response: Response) -> Response:
         # HttpCompressionMiddleware (nearer the engine) reads the same keys: decompressed bodies stay
         # bounded by DOWNLOAD_MAXSIZE, the guard against compression bombs.
-        request.meta["download_maxsize"] = self.max_decompressed
-        request.meta["download_warnsize"] = self.warn_decompressed
-        reason = truncation(response.flags, request.meta)
+        meta = request.meta
+        meta["download_maxsize"] = self.max_decompressed
+        meta["download_warnsize"] = self.warn_decompressed
+        reason = truncation(response.flags, meta)
         if reason is not None:
             self.stats.inc_value(f"jcrawl/truncated/{reason}")
             logger.warning("Truncated (%s): %s, kept %d bytes", reason, response.url, len(response.body))

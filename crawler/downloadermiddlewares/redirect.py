@@ -1,9 +1,11 @@
-"""Redirect loops and long chains end with an error the spider records, not silently."""
+"""Redirect loops and long chains end with an error the spider records, not silently; responses that
+are no redirect leave Scrapy's RedirectMiddleware at once."""
 
 from __future__ import annotations
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import safe_url_string
@@ -50,3 +52,13 @@ class RedirectGuardMiddleware:
                 f"more than {self.max_hops} redirects (REDIRECT_MAX_TIMES): {chain[0]} -> ... -> {target}"
             )
         return response
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's RedirectMiddleware, giving back a response whose status is no redirect at once: Scrapy's
+    first reads the request's meta and the spider for how to treat it, then gives it back all the same."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in REDIRECT_STATUSES:
+            return response
+        return super().process_response(request, response)

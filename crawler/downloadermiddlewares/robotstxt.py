@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
+from typing import Any
+
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
@@ -38,31 +41,50 @@ class RobotsTxtOnceMiddleware(RobotsTxtMiddleware):
         self.responses: dict[str, Response] = {}  # netloc -> its robots.txt response
         self.failures: dict[str, str] = {}  # netloc -> why its robots.txt could not be fetched
 
-    async def process_request(self, request: Request) -> Response | None:
-        if request.meta.get(ROBOTS_FETCH):  # the fetch itself, or its redirect or retry
+    def process_request(self, request: Request) -> Coroutine[Any, Any, Response | None] | None:
+        # A coroutine only where there is something to wait for: most requests go to a host whose rules
+        # are in, and are checked against them at once, as Scrapy's coroutine would without waiting.
+        meta = request.meta
+        if meta.get(ROBOTS_FETCH):  # the fetch itself, or its redirect or retry
             return None
         url = urlparse_cached(request)
-        if url.path == "/robots.txt" and not request.meta.get("dont_obey_robotstxt"):
-            if url.netloc not in self._parsers:  # the first word about this host: this request asks
-                self._parsers[url.netloc] = Deferred()
-                request.meta[ROBOTS_FETCH] = url.netloc
-                return None
-            await self.robot_parser(request)  # fetched, or being fetched by another request
-            earlier = self.responses.get(url.netloc)
-            if earlier is not None:
-                self._stats.inc_value(REUSED)
-                return earlier.replace(request=request, flags=[*earlier.flags, ALREADY_ARCHIVED])
-            if url.netloc in self.failures:  # that fetch failed, retries and all: not asked again
-                raise IgnoreRequest(
-                    f"robots.txt of {url.netloc} could not be fetched: {self.failures[url.netloc]}"
-                )
+        if url.path == "/robots.txt" and not meta.get("dont_obey_robotstxt"):
+            return self._robots_request(request, url.netloc)
+        if meta.get("dont_obey_robotstxt") or request.url.startswith(("data:", "file:")):
+            return None  # (as Scrapy's process_request)
+        parsers = self._parsers
+        if url.netloc not in parsers or isinstance(parsers[url.netloc], Deferred):  # to fetch, or in flight
+            return super().process_request(request)
+        self.process_request_2(parsers[url.netloc], request)
+        return None
+
+    async def _robots_request(self, request: Request, netloc: str) -> Response | None:
+        """A request for robots.txt: the fetch, or the response of the host's fetch again."""
+        if netloc not in self._parsers:  # the first word about this host: this request asks
+            self._parsers[netloc] = Deferred()
+            request.meta[ROBOTS_FETCH] = netloc
+            return None
+        await self.robot_parser(request)  # fetched, or being fetched by another request
+        earlier = self.responses.get(netloc)
+        if earlier is not None:
+            self._stats.inc_value(REUSED)
+            return earlier.replace(request=request, flags=[*earlier.flags, ALREADY_ARCHIVED])
+        if netloc in self.failures:  # that fetch failed, retries and all: not asked again
+            raise IgnoreRequest(f"robots.txt of {netloc} could not be fetched: {self.failures[netloc]}")
         return await super().process_request(request)
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(
+        self, request: Request, response: Response
+    ) -> Response | Coroutine[Any, Any, Response]:
         netloc = request.meta.get(ROBOTS_FETCH)
         if netloc and isinstance(self._parsers.get(netloc), Deferred):
-            self._stats.inc_value("robotstxt/request_count")
-            await self._parse_robots(response, netloc, request)
+            return self._robots_response(request, response, netloc)
+        return response
+
+    async def _robots_response(self, request: Request, response: Response, netloc: str) -> Response:
+        """The response of a host's robots.txt fetch: its rules are read from it."""
+        self._stats.inc_value("robotstxt/request_count")
+        await self._parse_robots(response, netloc, request)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

@@ -159,10 +159,11 @@ class LeanDownloadHandler(WiretapDownloadHandler):
             netloc, host, port, target = _uri(url)
         except ValueError:  # a bracket left open...: Scrapy's handler says so
             return None
-        if "@" in netloc or host.startswith("[") or b"Host" in request.headers:
+        # (the request's headers read as Headers stores them: their names are not normalised again)
+        if "@" in netloc or host.startswith("[") or dict.__contains__(request.headers, b"Host"):
             return None
         lines = [b"GET " + target.encode("ascii") + b" HTTP/1.1\r\n"]
-        for name, values in request.headers.items():
+        for name, values in dict.items(request.headers):
             written = self._names.get(name) or self._name(name)
             if written is None:  # Scrapy's handler says what is wrong with it
                 return None

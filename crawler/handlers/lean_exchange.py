@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, signals
 from scrapy.exceptions import DownloadFailedError, DownloadTimeoutError, ResponseDataLossError, StopDownload
 from scrapy.http import Headers, Response
-from scrapy.responsetypes import responsetypes
 from scrapy.utils._download_handlers import check_stop_download
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived, _DataLoss
@@ -27,6 +26,7 @@ from twisted.web.iweb import UNKNOWN_LENGTH
 
 from crawler.extract.memo import remember
 from crawler.handlers.wiretap import WIRE, Wire
+from crawler.headers import response_class
 
 if TYPE_CHECKING:
     from crawler.handlers.lean import Connection, LeanDownloadHandler
@@ -233,9 +233,10 @@ class Exchange:
             raise Unread
 
         request, handler = self.request, self.handler
-        request.meta["download_latency"] = time.monotonic() - self.started
+        meta = request.meta
+        meta["download_latency"] = time.monotonic() - self.started
         headers = self.headers = response_headers(self.length, fields)
-        meta = request.meta  # (read once, as Scrapy's handler reads them when the headers are in)
+        # (read once, as Scrapy's handler reads them when the headers are in)
         self.maxsize = meta.get("download_maxsize", handler._default_maxsize)
         self.warnsize = meta.get("download_warnsize", handler._default_warnsize)
         if self._past_limits(self.length):
@@ -319,7 +320,7 @@ class Exchange:
 
     def _response(self, body: bytes, flags: list[str] | None = None) -> Response:
         headers, connection = self.headers, self.connection
-        response = responsetypes.from_args(headers=headers, url=self.url, body=body)(
+        response = response_class(headers, self.url, body)(
             url=self.url,
             status=self.status,
             body=body,
