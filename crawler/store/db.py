@@ -152,7 +152,7 @@ class Store:
 
     def _open_for_writing(self) -> sqlite3.Connection:
         from crawler.store.migrate import compact
-        from crawler.store.schema import create_schema
+        from crawler.store.schema import create_schema, schema_is_current
 
         self.archive.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -167,7 +167,9 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
-            if create_schema(conn):
+            # A crawl opens its store some 8 times: a current schema is only checked (read), not
+            # written again in a write transaction each time.
+            if not schema_is_current(conn) and create_schema(conn):
                 compact(conn)  # the old tables' pages back to the file system
         except BaseException:
             conn.close()
