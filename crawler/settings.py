@@ -280,14 +280,15 @@ JCRAWL_HREF_CACHE = 20_000
 # of start-up are frozen out of every collection. 0 leaves the garbage collector as Python set it.
 JCRAWL_GC_THRESHOLD = 20_000
 EXTENSIONS = {"crawler.extensions.gc_tuning.GcTuning": 0}
-# Scrapy's extensions but its remote control: off (REMOTE_CONTROL_ENABLED), yet its module (aiohttp, an
-# SSL context loading the system's CA certificates) cost every crawl ~0.15 s of CPU to import. Scrapy
-# imports every extension it is told of, even one set to None, so it is left out of the base list; add
-# "scrapy.extensions.remote_control.RemoteControl": 0 to EXTENSIONS to use it.
+# Scrapy's extensions but its remote control and telnet console: both off (REMOTE_CONTROL_ENABLED,
+# TELNETCONSOLE_ENABLED), yet their modules cost every crawl CPU to import: the remote control's ~0.15 s
+# (aiohttp, an SSL context loading the system's CA certificates), the console's ~11 M instructions
+# (Twisted's conch). Scrapy imports every extension it is told of, even one set to None, so they are
+# left out of the base list; add "scrapy.extensions.remote_control.RemoteControl": 0 or
+# "scrapy.extensions.telnet.TelnetConsole": 0 to EXTENSIONS (and enable it) to use one.
+_LEFT_OUT = ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole")
 EXTENSIONS_BASE = {
-    name: order
-    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
-    if name != "scrapy.extensions.remote_control.RemoteControl"
+    name: order for name, order in _scrapy_defaults.EXTENSIONS_BASE.items() if name not in _LEFT_OUT
 }
 # Scrapy's in-memory stats, without the deprecation shim it runs on every attribute read
 # (crawler/extensions/stats.py).

@@ -232,7 +232,7 @@ def test_links_unpickled_are_the_workers_and_shared_by_the_pages_that_repeat_the
     as that Link (they are immutable), however often the memo of them is emptied."""
     import pickle
 
-    from crawler import extraction_pool
+    from crawler import extraction_worker
     from crawler.extract.profile import SiteProfile
     from crawler.extraction_pool import extract_for_crawl
 
@@ -242,7 +242,7 @@ def test_links_unpickled_are_the_workers_and_shared_by_the_pages_that_repeat_the
     first, second = (pickle.loads(pickle.dumps(page)) for _ in range(2))
     assert first.article == second.article == page.article
     assert all(a is b for a, b in zip(first.article.links, second.article.links, strict=True))
-    extraction_pool._LINK_MEMO.clear()
+    extraction_worker._LINK_MEMO.clear()
     third = pickle.loads(pickle.dumps(page))
     assert third.article == page.article
     assert all(a is not b for a, b in zip(first.article.links, third.article.links, strict=True))

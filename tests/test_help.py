@@ -69,3 +69,29 @@ def test_archive_works_before_or_after_the_command(tmp_path: Path) -> None:
         [sys.executable, "-m", "crawler.cli", "stats"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert from_env.stdout == before.stdout
+
+
+def test_each_command_is_registered_by_the_module_the_parser_builds_it_from() -> None:
+    """build_parser(argv) registers only the module of argv's command (COMMAND_MODULE)."""
+    from crawler.cli.commands import COMMAND_MODULE, COMMAND_MODULES
+
+    for module in COMMAND_MODULES:
+        commands = argparse.ArgumentParser().add_subparsers()
+        module.register(commands)
+        assert {COMMAND_MODULE[name] for name in commands.choices} == {module}
+    assert sorted(COMMAND_MODULE) == COMMANDS
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["crawl", "http://j.example/", "--max-pages", "5", "-s", "DOWNLOAD_DELAY=1"],
+        ["--archive", "/tmp/x", "search", "port", "--limit", "3"],
+        ["--archive=/tmp/x", "export", "--format", "csv"],
+        ["stats", "--archive", "/tmp/y"],
+        ["--arch", "/tmp/x", "history", "http://j.example/"],
+        ["worker", "--cluster", "redis://127.0.0.1:6379/0"],
+    ],
+)
+def test_a_command_parses_alike_with_its_module_alone_or_every_command(argv: list[str]) -> None:
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))

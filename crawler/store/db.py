@@ -45,10 +45,18 @@ def _locked(exc: BaseException) -> bool:
 
 def _retry_when_locked(method: Callable[..., Any]) -> Callable[..., Any]:
     """`method`, retried (tenacity) while another process (an update, `jcrawl reparse`) holds the write
-    lock longer than busy_timeout. Tenacity is imported at the first call: reads never pay for it."""
+    lock longer than busy_timeout. Tenacity is imported only once a call finds the lock held (importing
+    it cost every crawl some 20 M instructions): that first failure is handed to it as its own first
+    attempt's, so the attempts, waits and log lines are those of tenacity retrying from the start."""
 
     @functools.wraps(method)
     def retried(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc):
+                raise
+            failures = [exc]
         from tenacity import (
             Retrying,
             before_sleep_log,
@@ -57,6 +65,12 @@ def _retry_when_locked(method: Callable[..., Any]) -> Callable[..., Any]:
             wait_random_exponential,
         )
 
+        @functools.wraps(method)  # (tenacity's log lines name the method)
+        def attempt(*args: Any, **kwargs: Any) -> Any:
+            if failures:
+                raise failures.pop()
+            return method(*args, **kwargs)
+
         retrying = Retrying(
             retry=retry_if_exception(_locked),
             wait=wait_random_exponential(multiplier=0.5, max=10),
@@ -64,7 +78,7 @@ def _retry_when_locked(method: Callable[..., Any]) -> Callable[..., Any]:
             before_sleep=before_sleep_log(logger, logging.WARNING),
             reraise=True,
         )
-        return retrying(method, *args, **kwargs)
+        return retrying(attempt, *args, **kwargs)
 
     return retried
 
@@ -138,7 +152,7 @@ class Store:
 
     def _open_for_writing(self) -> sqlite3.Connection:
         from crawler.store.migrate import compact
-        from crawler.store.schema import create_schema
+        from crawler.store.schema import create_schema, schema_is_current
 
         self.archive.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -153,7 +167,9 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = OFF")
-            if create_schema(conn):
+            # A crawl opens its store some 8 times: a current schema is only checked (read), not
+            # written again in a write transaction each time.
+            if not schema_is_current(conn) and create_schema(conn):
                 compact(conn)  # the old tables' pages back to the file system
         except BaseException:
             conn.close()

@@ -238,12 +238,14 @@ def check_version(conn: sqlite3.Connection) -> int:
 def schema_is_current(conn: sqlite3.Connection) -> bool:
     """Whether `create_schema` would find nothing to do: the version, every table, index, view, added
     column and the full-text index as it makes them. Read only and cheap: the read commands open the
-    database read-only when it is current, and let create_schema migrate it first when it is not (a
-    change to create_schema must keep this in step)."""
+    database read-only when it is current, and let create_schema migrate it first when it is not; the
+    store opened for writing calls create_schema (a write transaction) only then (a change to
+    create_schema must keep this in step)."""
     if check_version(conn) != STORE_VERSION:
         return False
     stored = dict(conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
-    wanted = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA + ALIASES_SCHEMA))
+    made = SCHEMA + ALIASES_SCHEMA + "".join(LATER_INDEXES)
+    wanted = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", made))
     if not wanted <= stored.keys() or not fts_is_current(conn):
         return False
     if any(stored.get(name) != sql for name, sql in all_views().items()):
