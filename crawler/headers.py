@@ -32,6 +32,21 @@ def header_values(headers: Headers, name: bytes) -> list[bytes]:
     return dict.get(headers, name, [])
 
 
+def has_header(headers: Headers, name: bytes) -> bool:
+    """`name in headers`, `name` as Headers stores it."""
+    return dict.__contains__(headers, name)
+
+
+def drop_header(headers: Headers, name: bytes) -> None:
+    """`headers.pop(name, None)`, `name` as Headers stores it."""
+    dict.pop(headers, name, None)
+
+
+def default_header(headers: Headers, name: bytes, values: list[bytes]) -> None:
+    """`headers.setdefault(name, ...)`, `name` and `values` as Headers stores them (a new list each)."""
+    dict.setdefault(headers, name, values[:])
+
+
 def response_class(headers: Headers, url: str, body: bytes) -> type[Response]:
     """`responsetypes.from_args(headers=headers, url=url, body=body)`, its reading of the headers
     remembered for their values (it reads nothing else of them)."""

@@ -7,7 +7,7 @@ import pytest
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawler.headers import header, header_values, response_class
+from crawler.headers import default_header, drop_header, has_header, header, header_values, response_class
 
 GZIP = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
 HEADERS = [
@@ -48,3 +48,16 @@ def test_headers_read_by_their_stored_names_are_scrapys(fields: dict) -> None:
     for name in (b"Content-Type", b"Content-Encoding", b"Etag", b"Date"):
         assert header(headers, name) == headers.get(name)
         assert header_values(headers, name) == headers.getlist(name)
+
+
+@pytest.mark.parametrize("fields", HEADERS)
+def test_headers_changed_by_their_stored_names_as_scrapys(fields: dict) -> None:
+    for name in (b"Content-Type", b"Content-Encoding", b"Etag", b"Date"):
+        ours, scrapys = Headers(fields), Headers(fields)
+        assert has_header(ours, name) == (name in scrapys)
+        default_header(ours, name, [b"x"])
+        scrapys.setdefault(name, b"x")
+        assert dict(ours) == dict(scrapys)
+        drop_header(ours, name)
+        scrapys.pop(name, None)
+        assert dict(ours) == dict(scrapys)

@@ -38,8 +38,8 @@ from crawler.run.logs import LOG_FILE
 from crawler.store import DB_NAME
 
 MAX_LINE = 2000  # characters of an error line (a quoted query can be long)
-COMMAND_MODULES = (crawl, update, demo, query, extract, archive, serve, report, cluster)
-# The module that registers each command (tests/test_help.py checks it against what they register).
+# The module that registers each command (tests/test_help.py checks it against what they register), in
+# the order `jcrawl --help` lists them.
 COMMAND_MODULE = {
     "crawl": crawl,
     "update": update,
@@ -51,6 +51,7 @@ COMMAND_MODULE = {
     "report": report,
     **dict.fromkeys(("worker", "cluster", "ingest"), cluster),
 }
+COMMAND_MODULES = tuple(dict.fromkeys(COMMAND_MODULE.values()))
 EXAMPLES = (
     "jcrawl demo                                   # a sample journal on 127.0.0.1, crawled into ./data",
     "jcrawl crawl https://journal.example/ --archive ~/journals",

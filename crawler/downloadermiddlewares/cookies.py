@@ -7,6 +7,8 @@ from scrapy.downloadermiddlewares import cookies
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.headers import drop_header, has_header
+
 
 class CookiesMiddleware(cookies.CookiesMiddleware):
     """Scrapy's CookiesMiddleware, which wraps every request and response for `http.cookiejar` even
@@ -21,7 +23,7 @@ class CookiesMiddleware(cookies.CookiesMiddleware):
         jar = self.jars[meta.get("cookiejar")]
         if request.cookies or jar._cookies:
             return super().process_request(request)
-        dict.pop(request.headers, b"Cookie", None)  # (Headers.pop, its stored name)
+        drop_header(request.headers, b"Cookie")
         # add_cookie_header counts the requests with a host, to clear expired cookies every so many
         # (of an empty jar, nothing)
         if urlparse_cached(request).hostname:
@@ -29,7 +31,7 @@ class CookiesMiddleware(cookies.CookiesMiddleware):
         return None
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        headers = response.headers  # (read as Headers stores its names: without normalising them again)
-        if dict.__contains__(headers, b"Set-Cookie") or dict.__contains__(headers, b"Set-Cookie2"):
+        headers = response.headers
+        if has_header(headers, b"Set-Cookie") or has_header(headers, b"Set-Cookie2"):
             return super().process_response(request, response)
         return response

@@ -10,9 +10,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
 from archive.decoding import ACCEPTED_CODINGS, BodyTooLarge, content_codings, decode_content
-from crawler.headers import header_values, response_class
+from crawler.headers import default_header, drop_header, header_values, response_class
 
-ACCEPT_ENCODING = ", ".join(ACCEPTED_CODINGS).encode()
+ACCEPT_ENCODING_VALUES = [", ".join(ACCEPTED_CODINGS).encode()]
 
 
 class ContentDecodingMiddleware:
@@ -37,8 +37,7 @@ class ContentDecodingMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        # Headers.setdefault, the name and value as it stores them (not normalised again)
-        dict.setdefault(request.headers, b"Accept-Encoding", [ACCEPT_ENCODING])
+        default_header(request.headers, b"Accept-Encoding", ACCEPT_ENCODING_VALUES)
 
     def process_response(self, request: Request, response: Response) -> Response:
         codings = content_codings(header_values(response.headers, b"Content-Encoding"))
@@ -60,7 +59,7 @@ class ContentDecodingMiddleware:
         if left:
             headers[b"Content-Encoding"] = ", ".join(left)
         else:
-            dict.__delitem__(headers, b"Content-Encoding")  # (del, its stored name)
+            drop_header(headers, b"Content-Encoding")
         kwargs: dict[str, Any] = {"body": body, "headers": None}
         cls = response_class(headers, response.url, body)
         if issubclass(cls, TextResponse):

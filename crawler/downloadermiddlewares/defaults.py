@@ -17,6 +17,7 @@ from scrapy.http import Headers
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.python import without_none_values
 
+from crawler.headers import default_header
 from crawler.urls import is_loopback
 
 LOOPBACK_SLOT = "loopback"
@@ -50,7 +51,7 @@ class RequestDefaultsMiddleware:
     def process_request(self, request: Request) -> None:
         headers, meta = request.headers, request.meta
         for name, value in self.headers:
-            dict.setdefault(headers, name, value[:])  # Headers.setdefault, without normalising again
+            default_header(headers, name, value)
         if self.timeout:
             meta.setdefault("download_timeout", self.timeout)
         if self.loopback_exempt and is_loopback(urlparse_cached(request).hostname):

@@ -6,6 +6,8 @@ from scrapy import Request
 from scrapy.downloadermiddlewares import httpproxy
 from scrapy.http import Response
 
+from crawler.headers import has_header
+
 
 class HttpProxyMiddleware(httpproxy.HttpProxyMiddleware):
     """Scrapy's HttpProxyMiddleware, which reads every request's meta and headers to do nothing when no
@@ -18,7 +20,7 @@ class HttpProxyMiddleware(httpproxy.HttpProxyMiddleware):
             self.proxies
             or "proxy" in meta
             or "_auth_proxy" in meta
-            or dict.__contains__(request.headers, b"Proxy-Authorization")  # (its stored name)
+            or has_header(request.headers, b"Proxy-Authorization")
         ):
             return super().process_request(request)
         return None

@@ -73,6 +73,7 @@ from twisted.internet.ssl import Certificate
 from crawler.handlers import quick_caller_lookup
 from crawler.handlers.lean_exchange import TOKEN, Exchange, Unread
 from crawler.handlers.wiretap import WIRE, WiretapDownloadHandler, persistent_per_host
+from crawler.headers import has_header
 from crawler.urls import DEFAULT_PORTS
 
 # Scrapy's internals for its TLS setup (Scrapy 2.19 on Twisted >= 26.4): without them, https stays
@@ -159,8 +160,7 @@ class LeanDownloadHandler(WiretapDownloadHandler):
             netloc, host, port, target = _uri(url)
         except ValueError:  # a bracket left open...: Scrapy's handler says so
             return None
-        # (the request's headers read as Headers stores them: their names are not normalised again)
-        if "@" in netloc or host.startswith("[") or dict.__contains__(request.headers, b"Host"):
+        if "@" in netloc or host.startswith("[") or has_header(request.headers, b"Host"):
             return None
         lines = [b"GET " + target.encode("ascii") + b" HTTP/1.1\r\n"]
         for name, values in dict.items(request.headers):
